@@ -1,0 +1,192 @@
+"""The command-line front end: parses, calls one function, prints. It decides nothing itself."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Final
+
+from posture_guard import __version__, config, control
+from posture_guard.errors import PostureGuardError, format_key, format_value
+from posture_guard.paths import Paths, default_paths
+from posture_guard.units import format_duration, parse_duration
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1
+EXIT_USAGE: Final = 2
+
+_CONTROL_HELP: Final[Mapping[str, str]] = {
+    "status": "show the next break, the state and today's figures",
+    "skip": "skip the break that is due",
+    "resume": "end a pause",
+    "break-now": "take a break now (the one due, else the next one)",
+    "quit": "stop the running service",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="posture-guard",
+        description="Breaks earned by active screen time, with one concrete exercise each.",
+    )
+    parser.add_argument("--version", action="version", version=f"posture-guard {__version__}")
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="user config file (default: the per-user one)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log to the terminal too")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser("run", help="start the service")
+    run.add_argument(
+        "--headless", action="store_true", help="no tray or windows; prompts in the terminal"
+    )
+    for name, text in _CONTROL_HELP.items():
+        commands.add_parser(name, help=text)
+    snooze = commands.add_parser(
+        "snooze", help="put the due break off (default: the configured snooze)"
+    )
+    snooze.add_argument("duration", nargs="?", help='e.g. "10m"')
+    pause = commands.add_parser(
+        "pause", help='no breaks for a while: "1h" (default), "30m" or "until-tomorrow"'
+    )
+    pause.add_argument("duration", nargs="?", default="1h")
+    cfg = commands.add_parser("config", help="show or check the configuration")
+    cfg_commands = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    cfg_commands.add_parser("show", help="each effective value and where it came from")
+    check = cfg_commands.add_parser(
+        "check", help="validate a config file; non-zero exit on problems"
+    )
+    check.add_argument("file", nargs="?", type=Path)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code. User mistakes print a message, never a traceback."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    paths = default_paths(config_file=args.config)
+    try:
+        if args.command == "run":
+            from posture_guard.runner import run_service  # noqa: PLC0415 - only `run` needs the shell
+
+            return run_service(paths, headless=args.headless, verbose=args.verbose)
+        if args.command == "config":
+            return _config(args, paths)
+        return _control(args, paths)
+    except PostureGuardError as exc:
+        print(f"posture-guard: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+# --- config ------------------------------------------------------------------------------------
+
+
+def _config(args: argparse.Namespace, paths: Paths) -> int:
+    if args.config_command == "check":
+        target = args.file or paths.user_config
+        if args.file is not None and not args.file.is_file():
+            print(f"{args.file}: no such file", file=sys.stderr)
+            return EXIT_FAILED
+        loaded = config.load(target, paths.policy)
+        for problem in loaded.problems:
+            print(problem.message, file=sys.stderr)
+        if loaded.problems:
+            return EXIT_FAILED
+        print(f"{target}: OK")
+        return EXIT_OK
+    loaded = config.load(paths.user_config, paths.policy)
+    for problem in loaded.problems:
+        print(problem.message, file=sys.stderr)
+    print(f"# user file:   {paths.user_config}{'' if paths.user_config.exists() else ' (none)'}")
+    policy_state = "" if paths.policy and paths.policy.exists() else " (none)"
+    print(f"# policy file: {paths.policy or '-'}{policy_state}")
+    width = max(len(f"{format_key(k)} = {format_value(loaded.values[k])}") for k in config.KEYS)
+    for key in config.KEYS:
+        origin = loaded.origins[key]
+        where = (
+            origin.layer.value
+            if origin.layer is config.Layer.BUILT_IN
+            else f"{origin.layer.value}: {origin.file}"
+        )
+        lock = ", locked" if origin.locked else ""
+        line = f"{format_key(key)} = {format_value(loaded.values[key])}"
+        print(f"{line:<{width}}  # {where}{lock}")
+    return EXIT_FAILED if loaded.errors else EXIT_OK
+
+
+# --- control -----------------------------------------------------------------------------------
+
+
+def _control(args: argparse.Namespace, paths: Paths) -> int:
+    payload: dict[str, object] = {"command": args.command}
+    try:
+        if args.command == "snooze" and args.duration is not None:
+            payload["seconds"] = parse_duration(args.duration)
+        if args.command == "pause":
+            if args.duration in ("until-tomorrow", "tomorrow"):
+                payload["until"] = "tomorrow"
+            else:
+                payload["seconds"] = parse_duration(args.duration)
+    except ValueError as exc:
+        print(f"posture-guard {args.command}: {args.duration!r}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    reply = control.request(paths.socket, payload)
+    if not reply.get("ok"):
+        print(f"posture-guard: {reply.get('error', 'the service refused')}", file=sys.stderr)
+        return EXIT_FAILED
+    status = reply.get("status")
+    if args.command == "status" and isinstance(status, dict):
+        print(format_status(status))
+    else:
+        print(reply.get("message", "OK."))
+    return EXIT_OK
+
+
+_STATE_TEXT: Final[Mapping[str, str]] = {
+    "working": "working",
+    "break_due": "a break is due",
+    "snoozed": "break snoozed",
+    "on_break": "on a break",
+    "paused": "paused",
+    "off_hours": "outside working hours (no breaks asked)",
+}
+
+
+def format_status(status: Mapping[str, object]) -> str:
+    """The `status` command's text from the service's JSON status."""
+    state = str(status.get("state"))
+    lines = [
+        f"Posture Guard is running (pid {status.get('pid')}; idle source: {status.get('idle_source')}; "
+        f"notifications: {status.get('notifier')})",
+        f"State:       {_STATE_TEXT.get(state, state)}"
+        + (f", {status['current']} break" if status.get("current") else ""),
+    ]
+    if state == "paused":
+        until = status.get("paused_until")
+        lines.append(f"Paused until: {until if until else 'you resume'}")
+    next_in = status.get("next_in_s")
+    if (
+        status.get("next_kind")
+        and isinstance(next_in, int | float)
+        and state in ("working", "snoozed")
+    ):
+        lines.append(
+            f"Next break:  {status['next_kind']} in {format_duration(next_in)} of active time"
+        )
+    active = status.get("active_today_s")
+    outcomes = status.get("outcomes_today")
+    totals: dict[str, int] = {}
+    if isinstance(outcomes, dict):
+        for per_kind in outcomes.values():
+            for outcome, count in per_kind.items():
+                totals[outcome] = totals.get(outcome, 0) + int(count)
+    breaks = ", ".join(f"{totals.get(o, 0)} {o}" for o in ("taken", "natural", "skipped")) or "none"
+    active_text = format_duration(active) if isinstance(active, int | float) else "?"
+    lines.append(f"Today:       {active_text} active; breaks {breaks}")
+    return "\n".join(lines)

@@ -1,0 +1,467 @@
+"""Settings: built-in defaults < system policy < user file, with keys the policy can lock.
+
+Rule 1: loading is pure. `load()` reads and validates; it never writes, repairs or migrates.
+Rule 2: every problem names the file, the key, what was expected and what was got.
+Rule 3: a bad value is reported and that value alone is dropped; the layers below still apply.
+Rule 4: a key the policy locks cannot be changed by the user layer; trying is reported.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from enum import Enum
+from importlib import resources
+from pathlib import Path
+from typing import Final
+
+from posture_guard.errors import ConfigError, PolicyLockedError, format_key, format_value
+from posture_guard.units import (
+    CLOCK_EXPECTED,
+    DURATION_EXPECTED,
+    format_duration,
+    parse_clock,
+    parse_duration,
+)
+
+BREAK_KINDS: Final = ("posture", "stretch", "movement")
+BREAK_TITLES: Final[Mapping[str, str]] = {
+    "posture": "Posture and eyes check",
+    "stretch": "Stretch break",
+    "movement": "Movement break",
+}
+#: One concrete thing to do in each kind of break, until the exercise catalogue picks one.
+#: Sources (../shared/CLINICAL.md section 3): posture, AAO 20-20-20 rule and the CCOHS chin glide;
+#: stretch, the side tilt of the Versus Arthritis (ARUK) neck leaflet; movement, CCOHS/HSE.
+BREAK_HINTS: Final[Mapping[str, str]] = {
+    "posture": "Look at something at least 6 m away for 20 seconds and blink slowly; then sit tall "
+    "and glide your chin straight back.",
+    "stretch": "Sit tall and slowly lower one ear toward the same shoulder, hold 5 seconds, come back; "
+    "5 times each side, only as far as is comfortable.",
+    "movement": "Stand up and walk for a few minutes, or switch to a standing task.",
+}
+DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Layer(Enum):
+    """Where a value came from, lowest first."""
+
+    BUILT_IN = "built-in"
+    POLICY = "policy"
+    USER = "user"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakSpec:
+    """One kind of break: earned by `every_s` of active time, lasting `length_s`."""
+
+    kind: str
+    title: str
+    every_s: int
+    length_s: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkingHours:
+    """Days (0 = Monday) and local times in which breaks are asked for."""
+
+    days: frozenset[int]
+    start: time
+    end: time  # time.max means the end of the day
+
+    def contains(self, moment: datetime) -> bool:
+        """True when `moment` (aware, local) is inside working hours; a start after end spans midnight."""
+        t = moment.timetz().replace(tzinfo=None)
+        if self.start <= self.end:
+            return moment.weekday() in self.days and self.start <= t < self.end
+        if t >= self.start:
+            return moment.weekday() in self.days
+        # after midnight: the span began on the previous day
+        return (moment.weekday() - 1) % 7 in self.days and t < self.end
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimerSettings:
+    """Everything the break timer needs, in seconds."""
+
+    breaks: tuple[BreakSpec, ...]  # enabled kinds only, shortest length first
+    idle_threshold_s: int
+    suspend_gap_s: int
+    day_starts_at: time
+    daily_limit_s: int | None
+    snooze_s: int
+    max_snoozes: int | None  # None = unlimited
+    max_skips_in_row: int | None  # None = unlimited
+    working_hours: WorkingHours
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """The effective settings after all layers."""
+
+    timer: TimerSettings
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Origin:
+    """Which layer set a key's effective value, from which file, and whether it is locked."""
+
+    layer: Layer
+    file: str
+    locked: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """A problem found while loading; errors drop the value, warnings only report."""
+
+    message: str
+    is_error: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Loaded:
+    """The result of `load`: settings, each key's raw effective value and origin, and problems."""
+
+    settings: Settings
+    values: Mapping[str, object]
+    origins: Mapping[str, Origin]
+    problems: tuple[Problem, ...]
+    policy_file: str
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    def locked(self, key: str) -> bool:
+        """True when the policy locks `key` (a full dotted key)."""
+        return self.origins[key].locked
+
+    def require_unlocked(self, key: str) -> None:
+        """Raise PolicyLockedError when the policy locks `key`."""
+        if self.locked(key):
+            raise PolicyLockedError(key, self.policy_file)
+
+
+# --- value types ---------------------------------------------------------------------------
+
+
+def _duration(minimum: int) -> Callable[[object], object]:
+    def check(raw: object) -> object:
+        if not isinstance(raw, str):
+            raise ValueError(DURATION_EXPECTED)
+        seconds = parse_duration(raw)
+        if seconds < minimum:
+            raise ValueError(f"expected a duration of at least {format_duration(minimum)}")
+        return seconds
+
+    return check
+
+
+def _off_or_duration(raw: object) -> object:
+    if raw == "off":
+        return None
+    if not isinstance(raw, str):
+        raise ValueError('expected "off" or a duration like "8h"')
+    try:
+        return _duration(60)(raw)
+    except ValueError:
+        raise ValueError('expected "off" or a duration like "8h"') from None
+
+
+def _count_or_unlimited(raw: object) -> object:
+    if raw == "unlimited":
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise ValueError('expected a whole number of 0 or more, or "unlimited"')
+    return raw
+
+
+def _boolean(raw: object) -> object:
+    if not isinstance(raw, bool):
+        raise ValueError("expected true or false")
+    return raw
+
+
+def _clock(allow_24: bool) -> Callable[[object], object]:
+    def check(raw: object) -> object:
+        if not isinstance(raw, str):
+            raise ValueError(CLOCK_EXPECTED)
+        return parse_clock(raw, allow_24=allow_24)
+
+    return check
+
+
+def _days(raw: object) -> object:
+    expected = 'expected a list of days like ["mon", "tue", "wed", "thu", "fri"]'
+    if not isinstance(raw, list) or not all(isinstance(d, str) for d in raw):
+        raise ValueError(expected)
+    names = [d.lower() for d in raw]
+    if any(d not in DAY_NAMES for d in names):
+        raise ValueError(expected)
+    return frozenset(DAY_NAMES.index(d) for d in names)
+
+
+_SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
+    "general.idle_threshold": _duration(1),
+    "general.suspend_gap": _duration(60),
+    "general.day_starts_at": _clock(False),
+    "general.daily_limit": _off_or_duration,
+    "general.snooze": _duration(10),
+    "general.max_snoozes": _count_or_unlimited,
+    "general.max_skips_in_row": _count_or_unlimited,
+    **{
+        f"breaks.{kind}.{leaf}": check
+        for kind in BREAK_KINDS
+        for leaf, check in (
+            ("enabled", _boolean),
+            ("every", _duration(10)),
+            ("length", _duration(5)),
+        )
+    },
+    "working_hours.days": _days,
+    "working_hours.start": _clock(False),
+    "working_hours.end": _clock(True),
+}
+
+KEYS: Final = tuple(_SCHEMA)
+_POLICY_LOCK_KEY: Final = "policy.lock"
+
+
+# --- reading one layer ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _LayerData:
+    layer: Layer
+    file: str
+    raw: dict[str, object]  # dotted key -> value as written
+    parsed: dict[str, object]  # dotted key -> checked value
+    locks: frozenset[str]
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterable[tuple[str, object]]:
+    """Yield (dotted key, value) for every leaf, so unknown tables are reported by their keys."""
+    for name, value in table.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", value
+
+
+def _read_layer(
+    layer: Layer, path: Path | None, text: str | None, problems: list[Problem]
+) -> _LayerData:
+    file = str(path) if path is not None else "defaults.toml"
+    empty = _LayerData(layer, file, {}, {}, frozenset())
+    if text is None:
+        return empty
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(Problem(message=f"{file}: not valid TOML: {exc}", is_error=True))
+        return empty
+    raw: dict[str, object] = {}
+    parsed: dict[str, object] = {}
+    locks: set[str] = set()
+    for key, value in _flatten(document):
+        if key == _POLICY_LOCK_KEY and layer is Layer.POLICY:
+            locks.update(_read_locks(file, value, problems))
+            continue
+        check = _SCHEMA.get(key)
+        if check is None:
+            expected = (
+                "only the organisation's policy file can lock settings"
+                if key.startswith("policy.")
+                else "unknown setting (see `posture-guard config show` for the known ones)"
+            )
+            problems.append(
+                Problem(message=str(ConfigError(file, key, expected, value)), is_error=True)
+            )
+            continue
+        try:
+            parsed[key] = check(value)
+        except ValueError as exc:
+            problems.append(
+                Problem(message=str(ConfigError(file, key, str(exc), value)), is_error=True)
+            )
+            continue
+        raw[key] = value
+    return _LayerData(layer, file, raw, parsed, frozenset(locks))
+
+
+def _read_locks(file: str, value: object, problems: list[Problem]) -> set[str]:
+    expected = (
+        'expected a list of setting names like ["breaks.movement", "general.max_skips_in_row"]'
+    )
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(
+            Problem(
+                message=str(ConfigError(file, _POLICY_LOCK_KEY, expected, value)), is_error=True
+            )
+        )
+        return set()
+    locked: set[str] = set()
+    for name in value:
+        matches = {k for k in _SCHEMA if k == name or k.startswith(f"{name}.")}
+        if not matches:
+            problems.append(
+                Problem(
+                    message=str(
+                        ConfigError(
+                            file, _POLICY_LOCK_KEY, f"{name!r} is not a setting or section", value
+                        )
+                    ),
+                    is_error=True,
+                )
+            )
+        locked |= matches
+    return locked
+
+
+def _read_text(path: Path | None, problems: list[Problem]) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(message=f"{path}: cannot be read: {exc}", is_error=True))
+        return None
+
+
+def builtin_text() -> str:
+    """The built-in defaults file shipped in the package."""
+    return resources.files("posture_guard").joinpath("defaults.toml").read_text(encoding="utf-8")
+
+
+# --- combining -----------------------------------------------------------------------------
+
+
+def load(user_file: Path | None, policy_file: Path | None) -> Loaded:
+    """Read and validate defaults < policy < user file. Missing files are simply absent layers.
+
+    Never raises for bad content: every problem is in `Loaded.problems`, and a dropped value
+    falls back to the layer below. Writes nothing.
+    """
+    problems: list[Problem] = []
+    builtin = _read_layer(Layer.BUILT_IN, None, builtin_text(), problems)
+    if problems:  # a broken package, not a user mistake
+        raise AssertionError(f"built-in defaults are invalid: {problems}")
+    policy = _read_layer(Layer.POLICY, policy_file, _read_text(policy_file, problems), problems)
+    user = _read_layer(Layer.USER, user_file, _read_text(user_file, problems), problems)
+
+    values: dict[str, object] = {}
+    raw_values: dict[str, object] = {}
+    origins: dict[str, Origin] = {}
+    for key in KEYS:
+        locked = key in policy.locks
+        for data in (user, policy, builtin):
+            if key not in data.parsed:
+                continue
+            if data is user and locked:
+                message = (
+                    f"{user.file}: {format_key(key)}: ignored, because it is set by your organisation "
+                    f"({policy.file}) and is locked"
+                )
+                problems.append(Problem(message=message, is_error=False))
+                continue
+            values[key] = data.parsed[key]
+            raw_values[key] = data.raw[key]
+            origins[key] = Origin(layer=data.layer, file=data.file, locked=locked)
+            break
+
+    cross = _cross_check(values, raw_values, origins)
+    for keys, problem in cross:
+        problems.append(problem)
+        for key in keys:  # an inconsistent pair: both fall back to the built-in values
+            values[key], raw_values[key] = builtin.parsed[key], builtin.raw[key]
+            origins[key] = Origin(
+                layer=Layer.BUILT_IN, file=builtin.file, locked=origins[key].locked
+            )
+    return Loaded(
+        settings=_build(values),
+        values=raw_values,
+        origins=origins,
+        problems=tuple(problems),
+        policy_file=str(policy_file) if policy_file is not None else "",
+    )
+
+
+def _cross_check(
+    values: Mapping[str, object], raw: Mapping[str, object], origins: Mapping[str, Origin]
+) -> list[tuple[tuple[str, ...], Problem]]:
+    """Rules between keys: a break shorter than its interval; working hours not empty."""
+    found: list[tuple[tuple[str, ...], Problem]] = []
+
+    def report(keys: tuple[str, ...], expected: str) -> None:
+        error = ConfigError(origins[keys[0]].file, keys[0], expected, raw[keys[0]])
+        found.append((keys, Problem(message=str(error), is_error=True)))
+
+    for kind in BREAK_KINDS:
+        every, length = f"breaks.{kind}.every", f"breaks.{kind}.length"
+        if _int(values[length]) >= _int(values[every]):
+            report(
+                (length, every),
+                f"expected shorter than {format_key(every)} ({format_value(raw[every])})",
+            )
+    if values["working_hours.start"] == values["working_hours.end"]:
+        report(
+            ("working_hours.end", "working_hours.start"),
+            "expected a different time from [working_hours] start",
+        )
+    return found
+
+
+def _build(values: Mapping[str, object]) -> Settings:
+    breaks = [
+        BreakSpec(
+            kind=kind,
+            title=BREAK_TITLES[kind],
+            every_s=_int(values[f"breaks.{kind}.every"]),
+            length_s=_int(values[f"breaks.{kind}.length"]),
+        )
+        for kind in BREAK_KINDS
+        if values[f"breaks.{kind}.enabled"]
+    ]
+    breaks.sort(key=lambda b: (b.length_s, b.every_s))
+    days = values["working_hours.days"]
+    assert isinstance(days, frozenset)
+    timer = TimerSettings(
+        breaks=tuple(breaks),
+        idle_threshold_s=_int(values["general.idle_threshold"]),
+        suspend_gap_s=_int(values["general.suspend_gap"]),
+        day_starts_at=_time(values["general.day_starts_at"]),
+        daily_limit_s=_opt_int(values["general.daily_limit"]),
+        snooze_s=_int(values["general.snooze"]),
+        max_snoozes=_opt_int(values["general.max_snoozes"]),
+        max_skips_in_row=_opt_int(values["general.max_skips_in_row"]),
+        working_hours=WorkingHours(
+            days=frozenset(int(d) for d in days),
+            start=_time(values["working_hours.start"]),
+            end=_time(values["working_hours.end"]),
+        ),
+    )
+    return Settings(timer=timer)
+
+
+def _int(value: object) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+def _opt_int(value: object) -> int | None:
+    return None if value is None else _int(value)
+
+
+def _time(value: object) -> time:
+    assert isinstance(value, time)
+    return value
+
+
+def defaults() -> Settings:
+    """The built-in settings alone."""
+    return load(None, None).settings

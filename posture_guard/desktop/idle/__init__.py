@@ -1,0 +1,99 @@
+"""Idle time: one selector, one module per backend (after pystray's `backend()`).
+
+Rules:
+
+1. This package is the only place that decides which idle source runs; the service calls
+   `select_idle_source()` once at start and never at import.
+2. Candidates depend on `sys.platform`; the override (argument, else $POSTURE_GUARD_IDLE) tries
+   one named source first. Every candidate that fails leaves a reason such as
+   "x11: no DISPLAY set", and the last resort is `NoIdleSource`, which never fails.
+3. Backend modules import their libraries when a source is built, so importing this package
+   needs no display, no python-xlib and no desktop at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Final
+
+from posture_guard.errors import IdleSourceUnavailable
+from posture_guard.ports import IdleSource
+
+__all__ = ["ENV_OVERRIDE", "IdleSourceUnavailable", "select_idle_source"]
+
+#: The environment variable that names the idle source to use ("x11", "none").
+ENV_OVERRIDE: Final = "POSTURE_GUARD_IDLE"
+
+
+def _make_x11() -> IdleSource:
+    from posture_guard.desktop.idle.x11 import X11IdleSource  # noqa: PLC0415 - only if tried
+
+    return X11IdleSource()
+
+
+def _make_none() -> IdleSource:
+    from posture_guard.desktop.idle.none import NoIdleSource  # noqa: PLC0415 - same shape
+
+    return NoIdleSource()
+
+
+#: Every known source by name. Each factory raises IdleSourceUnavailable or ImportError.
+_FACTORIES: Final[dict[str, Callable[[], IdleSource]]] = {
+    "x11": _make_x11,
+    "none": _make_none,
+}
+
+
+def _platform_candidates() -> tuple[list[str], list[str]]:
+    """The sources to try on this platform, in order, and notes on what is missing."""
+    if sys.platform == "linux":
+        # Wayland sessions usually run XWayland, whose idle counter only sees X clients'
+        # input; a compositor backend (ext-idle-notify, GNOME Mutter) would go before x11.
+        return ["x11"], []
+    else:  # an explicit else: mypy --platform X then skips the dead branch quietly
+        return [], [f"idle: no idle source is implemented yet on {sys.platform}"]
+
+
+def select_idle_source(override: str | None = None) -> tuple[IdleSource, list[str]]:
+    """Build the first idle source that works here, and say why the others did not.
+
+    Args:
+        override: A source name to use instead of the platform's choice; None reads
+            $POSTURE_GUARD_IDLE, and an empty value means no override. An unknown name is
+            reported in the reasons and the platform's choice is used.
+
+    Returns:
+        The source (`NoIdleSource` when nothing else works) and a list of human-readable
+        reasons, one per source not chosen, e.g. ["x11: no DISPLAY set"]; empty when the
+        first choice worked.
+    """
+    reasons: list[str] = []
+    platform_names, notes = _platform_candidates()
+    wanted = override if override is not None else os.environ.get(ENV_OVERRIDE, "")
+    wanted = wanted.strip().lower()
+    origin = "override" if override is not None else ENV_OVERRIDE
+    if wanted and wanted not in _FACTORIES:
+        known = ", ".join(_FACTORIES)
+        reasons.append(f"{origin}: unknown idle source {wanted!r} (known: {known})")
+        wanted = ""
+    if wanted:
+        candidates = [wanted]
+        reasons.extend(
+            f"{n}: skipped, {origin} asks for {wanted!r}" for n in platform_names if n != wanted
+        )
+    else:
+        candidates = platform_names
+        reasons.extend(notes)
+
+    for name in candidates:
+        if name == "none":
+            break
+        try:
+            return _FACTORIES[name](), reasons
+        except IdleSourceUnavailable as exc:
+            reasons.append(f"{name}: {exc}")
+        except ImportError as exc:
+            reasons.append(f"{name}: a required module is missing ({exc})")
+    return _make_none(), reasons

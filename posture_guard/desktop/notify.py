@@ -1,0 +1,283 @@
+"""Notices to the user: desktop notifications through plyer, with the terminal as the fallback.
+
+Rules:
+
+1. No exception from a notifier reaches the caller: `notify()` returns False instead. Calls
+   come from the service's worker thread.
+2. On Linux plyer goes through dbus-python when that is installed, else through `notify-send`.
+   The `notify-send` path fails silently (plyer ignores its exit status), so "no exception"
+   does not mean "delivered". That is why `select_notifier()` chooses plyer only when
+   org.freedesktop.Notifications is really reachable on the session bus. It has an owner, or
+   the bus can start one for us (D-Bus activation). Otherwise it chooses the terminal.
+3. Whatever is chosen, a notice that plyer drops is printed on the terminal
+   (`FallbackNotifier`), so a break is never announced to nobody.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Final, TextIO
+
+from posture_guard.errors import PostureGuardError
+from posture_guard.ports import Notifier
+
+__all__ = [
+    "APP_NAME",
+    "FallbackNotifier",
+    "PlyerNotifier",
+    "TerminalNotifier",
+    "notification_service_problem",
+    "select_notifier",
+]
+
+_log = logging.getLogger("posture_guard.notify")
+
+#: The application name that notification daemons show and group by.
+APP_NAME: Final = "Posture Guard"
+#: The well-known D-Bus name of the desktop notification service.
+NOTIFICATIONS_BUS_NAME: Final = "org.freedesktop.Notifications"
+
+#: How long one bus query may take before the service counts as unreachable.
+_QUERY_TIMEOUT_S: Final = 1.0
+#: How long the bus may take to start an activatable notification daemon.
+_ACTIVATION_TIMEOUT_S: Final = 5.0
+
+
+class PlyerNotifier:
+    """Desktop notifications through `plyer.notification`.
+
+    On Linux without dbus-python a missing notification daemon is not reported (rule 2): use
+    `select_notifier()`, which checks the bus first, and wrap this in `FallbackNotifier`.
+    """
+
+    #: A short name for logs and `doctor`.
+    name: str = "plyer"
+
+    def __init__(self, *, app_name: str = APP_NAME, timeout: int = 10) -> None:
+        """Args: `app_name` as the daemon shows it; `timeout` in seconds before it closes.
+
+        The `notify-send` path ignores `timeout`; the dbus-python path passes it on.
+        """
+        self.app_name = app_name
+        self.timeout = timeout
+
+    def notify(self, title: str, message: str) -> bool:
+        """Hand the notice to plyer; False when plyer raised. Never raises.
+
+        Blocks for as long as plyer's backend does (one D-Bus call, or one `notify-send`
+        process: a few milliseconds with a running daemon).
+        """
+        try:
+            # plyer warns (UserWarning) while it picks its backend, e.g. when dbus-python is
+            # missing; under warnings-as-errors that would make it pick no backend at all.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                from plyer import notification  # noqa: PLC0415 - plyer loads lazily
+
+                notification.notify(
+                    title=title, message=message, app_name=self.app_name, timeout=self.timeout
+                )
+        except Exception as exc:  # any backend failure (DBusException, NotImplementedError...)
+            _log.warning("plyer could not show %r: %s: %s", title, type(exc).__name__, exc)
+            return False
+        return True
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class TerminalNotifier:
+    """Prints each notice as one line, e.g. "[09:40] Stretch break: stand up", and logs it."""
+
+    #: A short name for logs and `doctor`.
+    name: str = "terminal"
+
+    def __init__(
+        self, stream: TextIO | None = None, *, now: Callable[[], datetime] = _local_now
+    ) -> None:
+        """Args: `stream` to print on (None: `sys.stdout` at each call); `now` for the stamp."""
+        self._stream = stream
+        self._now = now
+
+    def notify(self, title: str, message: str) -> bool:
+        """Print and flush one line; True when it was written. Never raises.
+
+        The notice is also logged on "posture_guard.notify" at INFO, even when there is no
+        terminal to print on (`sys.stdout` is None under pythonw, or closed).
+        """
+        _log.info("notice: %s: %s", title, message)
+        stream = self._stream if self._stream is not None else sys.stdout
+        if stream is None:
+            return False
+        line = f"[{self._now():%H:%M}] {title}: {message}\n"
+        try:
+            stream.write(line)
+            stream.flush()
+        except (OSError, ValueError) as exc:  # closed pipe or closed file
+            _log.warning("could not print the notice on the terminal: %s", exc)
+            return False
+        return True
+
+
+class FallbackNotifier:
+    """Tries `primary`; when it returns False or raises, shows the notice with `fallback`."""
+
+    def __init__(self, primary: Notifier, fallback: Notifier | None = None) -> None:
+        """Args: `primary` to try first; `fallback` (default: a `TerminalNotifier`)."""
+        self.primary = primary
+        self.fallback: Notifier = fallback if fallback is not None else TerminalNotifier()
+        #: "plyer+terminal": both names, primary first.
+        self.name = f"{primary.name}+{self.fallback.name}"
+
+    def notify(self, title: str, message: str) -> bool:
+        """True when either notifier took the notice. Never raises, even if both do."""
+        if _notify_safely(self.primary, title, message):
+            return True
+        _log.warning(
+            "%s did not deliver %r; using %s", self.primary.name, title, self.fallback.name
+        )
+        return _notify_safely(self.fallback, title, message)
+
+
+def _notify_safely(notifier: Notifier, title: str, message: str) -> bool:
+    try:
+        return notifier.notify(title, message)
+    except Exception:  # the Protocol says never raise; a notifier that does is a bug, logged
+        _log.exception("notifier %s raised; treated as not delivered", notifier.name)
+        return False
+
+
+def select_notifier() -> tuple[Notifier, list[str]]:
+    """Choose how to show notices here, and say why better choices were not taken.
+
+    Called once at service start (it may run a few short `dbus-send` processes).
+
+    Returns:
+        `FallbackNotifier(PlyerNotifier(), TerminalNotifier())` when desktop notifications
+        can be delivered, else a `TerminalNotifier`; plus human-readable reasons, e.g.
+        ["plyer: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"]. The reasons
+        are empty when plyer was chosen.
+    """
+    problem = _plyer_problem()
+    if problem is None:
+        return FallbackNotifier(PlyerNotifier(), TerminalNotifier()), []
+    return TerminalNotifier(), [f"plyer: {problem}"]
+
+
+def _plyer_problem() -> str | None:
+    """Why plyer cannot deliver notifications on this platform, or None when it can."""
+    if importlib.util.find_spec("plyer") is None:
+        return "plyer is not installed"
+    if sys.platform == "linux":
+        if importlib.util.find_spec("dbus") is None and shutil.which("notify-send") is None:
+            return "neither dbus-python nor notify-send (libnotify-bin) is installed"
+        return notification_service_problem()
+    elif sys.platform == "darwin":
+        if importlib.util.find_spec("pyobjus") is None:
+            return "plyer needs pyobjus on macOS, which is not installed"
+        return None
+    elif sys.platform == "win32":
+        return None  # plyer shows a balloon tip through ctypes; nothing to check beforehand
+    else:
+        return f"desktop notifications are not implemented yet on {sys.platform}"
+
+
+def notification_service_problem() -> str | None:
+    """Why org.freedesktop.Notifications is unreachable on the session bus, or None if it is.
+
+    Reachable means: the name has an owner, or the bus lists it as activatable and starting
+    it succeeds (the daemon then runs, as it would on the first notification anyway).
+    Never calls the Notifications name itself, so it cannot start a second daemon. Skips
+    the bus when no session bus address is known: with DISPLAY set, libdbus would otherwise
+    autolaunch a private bus that nobody watches.
+    """
+    if not _session_bus_known():
+        return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+    try:
+        if _bus_call("NameHasOwner", NOTIFICATIONS_BUS_NAME).endswith("true"):
+            return None
+        activatable = _bus_call("ListActivatableNames")
+        if f'"{NOTIFICATIONS_BUS_NAME}"' not in activatable and (
+            f"'{NOTIFICATIONS_BUS_NAME}'" not in activatable
+        ):
+            return (
+                f"no notification service on the session bus ({NOTIFICATIONS_BUS_NAME} has "
+                "no owner and no D-Bus service file)"
+            )
+        _bus_call("StartServiceByName", NOTIFICATIONS_BUS_NAME, timeout=_ACTIVATION_TIMEOUT_S)
+        if _bus_call("NameHasOwner", NOTIFICATIONS_BUS_NAME).endswith("true"):
+            return None
+        return f"the notification service ({NOTIFICATIONS_BUS_NAME}) started and went away"
+    except _BusQueryError as exc:
+        return str(exc)
+
+
+def _session_bus_known() -> bool:
+    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    runtime_dir = os.environ.get("XDG_RUNTIME_DIR")  # where libdbus and GDBus look next
+    return runtime_dir is not None and Path(runtime_dir, "bus").is_socket()
+
+
+class _BusQueryError(PostureGuardError):
+    """A query to the bus daemon failed; the message is a reason for `doctor`."""
+
+
+def _bus_call(method: str, name: str | None = None, *, timeout: float = _QUERY_TIMEOUT_S) -> str:
+    """Call `org.freedesktop.DBus.<method>([name])` on the session bus; the reply, stripped.
+
+    Uses `dbus-send` (dbus-bin), else `gdbus` (libglib2.0-bin). Booleans come back ending
+    in "true"/"false" ("boolean true" or "(true,)"); strings are quoted.
+
+    Raises:
+        _BusQueryError: neither tool is installed, the call failed or timed out.
+    """
+    if shutil.which("dbus-send") is not None:
+        cmd = [
+            "dbus-send", "--session", "--print-reply", f"--reply-timeout={int(timeout * 1000)}",
+            "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", f"org.freedesktop.DBus.{method}",
+        ]  # fmt: skip
+        if name is not None:
+            cmd.append(f"string:{name}")
+            if method == "StartServiceByName":
+                cmd.append("uint32:0")
+    elif shutil.which("gdbus") is not None:
+        cmd = [
+            "gdbus", "call", "--session", "--timeout", str(max(1, round(timeout))),
+            "--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus",
+            "--method", f"org.freedesktop.DBus.{method}",
+        ]  # fmt: skip
+        if name is not None:
+            cmd.append(name)
+            if method == "StartServiceByName":
+                cmd.append("0")
+    else:
+        raise _BusQueryError(
+            "cannot query the session bus: neither dbus-send nor gdbus is installed"
+        )
+    limit = timeout + 1  # the tool's own timeout does not cover connecting to the bus
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise _BusQueryError(
+            f"session bus query {method} failed ({cmd[0]}): no answer within {limit:g} s"
+        ) from exc
+    except OSError as exc:
+        raise _BusQueryError(f"session bus query {method} failed ({cmd[0]}): {exc}") from exc
+    if done.returncode != 0:
+        detail = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        raise _BusQueryError(
+            f"session bus query {method} failed ({cmd[0]} exit {done.returncode}): "
+            + (detail[-1] if detail else "no output")
+        )
+    return done.stdout.strip().rstrip(",)")

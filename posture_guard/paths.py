@@ -1,0 +1,91 @@
+"""The only place that decides where files live: config, policy, state (logs), data, runtime."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from posture_guard.errors import PostureGuardError
+
+APP_NAME = "posture-guard"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paths:
+    user_config: Path
+    policy: Path | None
+    state_dir: Path
+    data_dir: Path
+    runtime_dir: Path
+
+    @property
+    def log_file(self) -> Path:
+        return self.state_dir / "posture-guard.log"
+
+    @property
+    def socket(self) -> Path:
+        return self.runtime_dir / "control.sock"
+
+    @property
+    def instance_lock(self) -> Path:
+        return self.runtime_dir / "instance.lock"
+
+
+def default_paths(
+    env: Mapping[str, str] | None = None, *, config_file: Path | None = None
+) -> Paths:
+    """Where this user's files live. `POSTURE_GUARD_POLICY` overrides the policy file (admins, tests).
+
+    Honours the XDG variables on Linux (through platformdirs), so tests can redirect everything.
+    """
+    env = os.environ if env is None else env
+    policy = env.get("POSTURE_GUARD_POLICY")
+    if policy is not None:
+        policy_path: Path | None = Path(policy) if policy else None
+    elif sys.platform == "win32":
+        policy_path = None  # Windows policy comes from the registry, not a file
+    else:
+        policy_path = Path("/etc/posture-guard/policy.toml")
+    return Paths(
+        user_config=config_file or Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml",
+        policy=policy_path,
+        state_dir=Path(platformdirs.user_state_dir(APP_NAME)),
+        data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
+        runtime_dir=_runtime_dir(env),
+    )
+
+
+def _runtime_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_RUNTIME_DIR")
+    if base and Path(base).is_dir():
+        return Path(base) / APP_NAME
+    if sys.platform == "win32":
+        return Path(platformdirs.user_runtime_dir(APP_NAME))
+    else:
+        # No per-user runtime dir (root shells, containers): a private dir in the temp dir.
+        return Path(tempfile.gettempdir()) / f"{APP_NAME}-{os.getuid()}"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create `path` (mode 0700) if needed and check that only this user can use it.
+
+    Raises:
+        PostureGuardError: when the directory belongs to someone else or others can write it.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if sys.platform != "win32":
+        info = path.stat()
+        if info.st_uid != os.getuid():
+            raise PostureGuardError(
+                f"{path}: belongs to user id {info.st_uid}, not to you; refusing to use it"
+            )
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            path.chmod(0o700)
+    return path

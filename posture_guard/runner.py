@@ -1,0 +1,79 @@
+"""`posture-guard run`: wires the service to the real clock, idle source, notifier and socket."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from types import FrameType
+
+from posture_guard import config
+from posture_guard.clock import SystemClock
+from posture_guard.control import ControlServer
+from posture_guard.desktop.display import display_available
+from posture_guard.desktop.idle import select_idle_source
+from posture_guard.desktop.instance import InstanceLock
+from posture_guard.desktop.notify import select_notifier
+from posture_guard.logs import setup_logging
+from posture_guard.paths import Paths, ensure_private_dir
+from posture_guard.service import Service
+from posture_guard.units import format_duration
+
+log = logging.getLogger(__name__)
+
+
+def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
+    """Start the service and block until it stops; returns the exit code."""
+    loaded = config.load(paths.user_config, paths.policy)
+    for problem in loaded.problems:
+        print(problem.message, file=sys.stderr)
+    if loaded.errors:
+        print(
+            "posture-guard: not started; fix the settings above (`posture-guard config check`).",
+            file=sys.stderr,
+        )
+        return 2
+    ensure_private_dir(paths.runtime_dir)
+    lock = InstanceLock(paths.instance_lock)
+    if not lock.acquire():
+        pid = lock.holder_pid()
+        print(f"Posture Guard is already running{f' (pid {pid})' if pid else ''}.", file=sys.stderr)
+        return 1
+    try:
+        setup_logging(paths.log_file, verbose=verbose)
+        if not headless and not display_available():
+            headless = True
+            print("No display found: running headless. Break prompts appear here in the terminal.")
+        idle, idle_reasons = select_idle_source()
+        notifier, notify_reasons = select_notifier()
+        for reason in idle_reasons + notify_reasons:
+            log.info("not used: %s", reason)
+        service = Service(loaded.settings, SystemClock(), idle, notifier)
+        server = ControlServer(paths.socket, service.submit)
+        server.start()
+        worker = threading.Thread(target=service.run, name="posture-guard-service")
+
+        def on_signal(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal %s: stopping", signum)
+            service.stop()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        worker.start()
+        plan = ", ".join(
+            f"{b.title.lower()} every {format_duration(b.every_s)}"
+            for b in loaded.settings.timer.breaks
+        )
+        print(
+            f"Posture Guard is running (pid {os.getpid()}; idle source: {idle.name}; "
+            f"notifications: {notifier.name}).\nBreaks: {plan or 'all turned off'}.\n"
+            "Control it with `posture-guard status | snooze | skip | pause | resume | break-now | quit`.",
+            flush=True,
+        )
+        worker.join()
+        server.close()
+        return 0
+    finally:
+        lock.release()

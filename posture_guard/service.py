@@ -1,0 +1,327 @@
+"""The run loop around the break timer: one worker thread owns all state.
+
+Rule 1: only the worker thread touches the timer. Other threads (control socket, tray) call
+        `submit()`, which queues a request and waits for the worker's reply.
+Rule 2: after every step the worker publishes an immutable Snapshot; readers never lock.
+Rule 3: the worker sleeps on its queue until the next thing can happen: the smaller of the
+        timer's `seconds_until_next`, the scheduler's next job and the idle-sampling cap. No
+        busy loop, no tight poll.
+Rule 4: `schedule` runs wall-clock jobs only (the daily rollover nudge, an hourly log line);
+        each job only enqueues, and a failing job is logged, never propagated.
+Rule 5: adapters (idle source, notifier) never raise into the loop; if one does anyway, the step
+        is logged and the loop goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final
+
+import schedule
+
+from posture_guard.config import BREAK_HINTS, Settings
+from posture_guard.errors import IllegalCommand
+from posture_guard.ports import Clock, IdleSource, Notifier
+from posture_guard.timer import (
+    BreakEnded,
+    BreakPrompted,
+    BreakSnoozed,
+    BreakStarted,
+    BreakTimer,
+    DailyLimitReached,
+    Event,
+    Outcome,
+    Paused,
+    Resumed,
+    State,
+    TimerStatus,
+)
+from posture_guard.units import format_clock, format_duration
+
+log = logging.getLogger(__name__)
+
+#: Longest sleep between idle samples when the idle source can tell idleness.
+IDLE_POLL_S: Final = 5.0
+#: Longest sleep when it cannot ("none"): nothing but the timer's own deadlines matters then.
+BLIND_POLL_S: Final = 60.0
+MAX_SNOOZE_S: Final = 4 * 3600
+MAX_PAUSE_S: Final = 7 * 24 * 3600
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Snapshot:
+    """What the service shows the world after a step; immutable, shared between threads."""
+
+    at: datetime
+    status: TimerStatus
+    idle_source: str
+    notifier: str
+    last_events: tuple[Event, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        s = self.status
+        return {
+            "at": self.at.isoformat(),
+            "pid": os.getpid(),
+            "state": s.state.name.lower(),
+            "current": s.current,
+            "next_kind": s.next_kind,
+            "next_in_s": s.next_in_s,
+            "active_today_s": round(s.active_today_s, 1),
+            "day": s.day.isoformat() if s.day else None,
+            "paused_until": s.paused_until.isoformat() if s.paused_until else None,
+            "outcomes_today": {k: dict(v) for k, v in s.outcomes_today.items()},
+            "snoozes_left": s.snoozes_left,
+            "skip_allowed": s.skip_allowed,
+            "idle_source": self.idle_source,
+            "notifier": self.notifier,
+        }
+
+
+@dataclass
+class _Request:
+    payload: Mapping[str, object]
+    reply: queue.Queue[dict[str, object]] = field(default_factory=lambda: queue.Queue(maxsize=1))
+
+
+class Service:
+    """Owns the timer, the idle source and the notifier; run `run()` on the worker thread."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        idle: IdleSource,
+        notifier: Notifier,
+        *,
+        on_snapshot: Callable[[Snapshot], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._clock = clock
+        self._idle = idle
+        self._notifier = notifier
+        self._on_snapshot = on_snapshot
+        self._timer = BreakTimer(settings.timer)
+        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        self._stopping = threading.Event()
+        self._scheduler = schedule.Scheduler()
+        self._poll_s = BLIND_POLL_S if idle.name == "none" else IDLE_POLL_S
+        self._snapshot: Snapshot | None = None
+        start = settings.timer.day_starts_at
+        self._scheduler.every().day.at(format_clock(start)).do(self._job, "new day")
+        self._scheduler.every().hour.do(self._job, "hourly summary")
+
+    # --- other threads -------------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> Snapshot | None:
+        return self._snapshot
+
+    def submit(self, payload: Mapping[str, object], timeout: float = 5.0) -> dict[str, object]:
+        """Queue a control request for the worker and wait for its reply. Thread-safe."""
+        if self._stopping.is_set():
+            return {"ok": False, "error": "Posture Guard is shutting down"}
+        request = _Request(payload)
+        self._queue.put(request)
+        try:
+            return request.reply.get(timeout=timeout)
+        except queue.Empty:
+            return {"ok": False, "error": "Posture Guard is busy; try again"}
+
+    def stop(self) -> None:
+        """Ask the worker to finish its step and return from `run()`. Thread-safe."""
+        self._stopping.set()
+        self._queue.put(None)
+
+    # --- the worker thread ----------------------------------------------------------------------
+
+    def run(self) -> None:
+        """The loop: step, then sleep on the queue until the next thing can happen."""
+        log.info(
+            "service started: idle source %s, notifier %s, breaks %s",
+            self._idle.name,
+            self._notifier.name,
+            ", ".join(
+                f"{b.kind} every {format_duration(b.every_s)}" for b in self.settings.timer.breaks
+            ),
+        )
+        self._step()
+        while not self._stopping.is_set():
+            try:
+                self._scheduler.run_pending()
+            except Exception:
+                log.exception("a scheduled job failed")
+            try:
+                request = self._queue.get(timeout=self._wait_seconds())
+            except queue.Empty:
+                request = None
+            self._step()
+            if request is not None:
+                request.reply.put(self._handle(request.payload))
+        self._idle.close()
+        log.info("service stopped")
+
+    def _job(self, name: str) -> None:
+        """A scheduled job: it only wakes the worker (which steps) and logs."""
+        log.info("%s: %s active today", name, format_duration(self._timer.status().active_today_s))
+
+    def _wait_seconds(self) -> float:
+        candidates = [self._poll_s]
+        until_next = self._timer.seconds_until_next(self._clock.now())
+        if until_next is not None:
+            candidates.append(until_next)
+        job = self._scheduler.idle_seconds
+        if job is not None:
+            candidates.append(job)
+        # a tiny floor keeps float rounding from making a zero-wait spin
+        return max(0.05, min(candidates))
+
+    def _step(self) -> None:
+        now = self._clock.now()
+        try:
+            idle = self._idle.idle_seconds()
+        except Exception:
+            log.exception("idle source %s failed; treating the user as active", self._idle.name)
+            idle = None
+        events = self._timer.observe(now, idle, mono=self._clock.monotonic())
+        self._publish(now, events)
+
+    def _publish(self, now: datetime, events: list[Event]) -> None:
+        for event in events:
+            self._react(event)
+        self._snapshot = Snapshot(
+            at=now,
+            status=self._timer.status(),
+            idle_source=self._idle.name,
+            notifier=self._notifier.name,
+            last_events=tuple(events),
+        )
+        if self._on_snapshot is not None:
+            try:
+                self._on_snapshot(self._snapshot)
+            except Exception:
+                log.exception("snapshot listener failed")
+
+    def _react(self, event: Event) -> None:
+        log.info("%s", event)
+        if isinstance(event, BreakPrompted):
+            spec = next(b for b in self.settings.timer.breaks if b.kind == event.kind)
+            title = f"{spec.title} ({format_duration(spec.length_s)})"
+            message = f"{BREAK_HINTS[event.kind]} Step away now, or `posture-guard snooze` / `posture-guard skip`."
+            self._notify(title, message)
+        elif isinstance(event, DailyLimitReached):
+            self._notify(
+                "Daily screen time reached",
+                f"You have been at the screen for {format_duration(event.limit_s)} today.",
+            )
+
+    def _notify(self, title: str, message: str) -> None:
+        try:
+            delivered = self._notifier.notify(title, message)
+        except Exception:
+            log.exception("notifier %s failed", self._notifier.name)
+            delivered = False
+        if not delivered:
+            log.warning("notice not delivered: %s: %s", title, message)
+
+    # --- requests --------------------------------------------------------------------------------
+
+    def _handle(self, payload: Mapping[str, object]) -> dict[str, object]:
+        command = payload.get("command")
+        now = self._clock.now()
+        try:
+            if command == "status":
+                events: list[Event] = []
+            elif command == "snooze":
+                events = self._timer.snooze(now, _seconds(payload, "seconds", MAX_SNOOZE_S))
+            elif command == "skip":
+                events = self._timer.skip(now)
+            elif command == "pause":
+                events = self._timer.pause(now, self._pause_until(now, payload))
+            elif command == "resume":
+                events = self._timer.resume(now)
+            elif command == "break-now":
+                events = self._timer.take_now(now, _kind(payload))
+            elif command == "quit":
+                self.stop()
+                return {"ok": True, "message": "Posture Guard is stopping."}
+            else:
+                return {"ok": False, "error": f"unknown command {command!r}"}
+        except (IllegalCommand, ValueError) as exc:
+            return {"ok": False, "error": _explain(str(exc)), "status": self._json_status()}
+        self._publish(now, events)
+        return {"ok": True, "message": _describe(events), "status": self._json_status()}
+
+    def _json_status(self) -> dict[str, object]:
+        snapshot = self._snapshot
+        return snapshot.to_json() if snapshot is not None else {}
+
+    def _pause_until(self, now: datetime, payload: Mapping[str, object]) -> datetime | None:
+        until = payload.get("until")
+        if until == "tomorrow":
+            start = self.settings.timer.day_starts_at
+            day = self._timer.status().day or now.date()
+            return datetime.combine(day + timedelta(days=1), start, tzinfo=now.tzinfo)
+        if until is not None:
+            raise ValueError(f'"until" must be "tomorrow", got {until!r}')
+        seconds = _seconds(payload, "seconds", MAX_PAUSE_S)
+        return None if seconds is None else now + timedelta(seconds=seconds)
+
+
+def _seconds(payload: Mapping[str, object], key: str, maximum: int) -> int | None:
+    value = payload.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+        raise ValueError(
+            f'"{key}" must be a whole number of seconds from 1 to {maximum}, got {value!r}'
+        )
+    return value
+
+
+def _kind(payload: Mapping[str, object]) -> str | None:
+    kind = payload.get("kind")
+    if kind is not None and not isinstance(kind, str):
+        raise ValueError(f'"kind" must be a break kind, got {kind!r}')
+    return kind
+
+
+_STATE_WORDS: Final[Mapping[State, str]] = {
+    State.WORKING: "working",
+    State.BREAK_DUE: "a break is due",
+    State.SNOOZED: "break snoozed",
+    State.ON_BREAK: "on a break",
+    State.PAUSED: "paused",
+    State.OFF_HOURS: "outside working hours",
+}
+
+
+def _explain(message: str) -> str:
+    """Turn the timer's "can't X when state=Y" into words for people."""
+    for state, words in _STATE_WORDS.items():
+        message = message.replace(f"when state={state.name}", f"now ({words})")
+    return message.replace("can't take_now", "can't take a break").replace("can't ", "Can't ", 1)
+
+
+def _describe(events: list[Event]) -> str:
+    """One line saying what a command did."""
+    for event in events:
+        if isinstance(event, BreakSnoozed):
+            return f"Snoozed the {event.kind} break for {format_duration(event.for_s)}."
+        if isinstance(event, BreakStarted):
+            return f"Enjoy your {event.kind} break ({format_duration(event.length_s)}): {BREAK_HINTS[event.kind]}"
+        if isinstance(event, BreakEnded) and event.outcome is Outcome.SKIPPED:
+            return f"Skipped the {event.kind} break."
+    for event in events:
+        if isinstance(event, Paused):
+            until = f" until {event.until:%a %H:%M}" if event.until else " until you resume"
+            return f"Paused{until}."
+        if isinstance(event, Resumed):
+            return "Resumed."
+    return "OK."

@@ -1,0 +1,233 @@
+"""Notifications: plyer to a real dunst on a private bus, the selector, and the fallbacks."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import plyer
+import pytest
+from PIL import Image
+
+from posture_guard.desktop.notify import (
+    FallbackNotifier,
+    PlyerNotifier,
+    TerminalNotifier,
+    notification_service_problem,
+    select_notifier,
+)
+from posture_guard.testing import Notice, RecordingNotifier
+
+pytestmark = pytest.mark.desktop
+
+NOTIFICATIONS = "org.freedesktop.Notifications"
+NINE_FORTY = datetime(2026, 11, 25, 9, 40, tzinfo=timezone(timedelta(hours=1)))
+NO_SERVICE = (
+    "plyer: no notification service on the session bus (org.freedesktop.Notifications "
+    "has no owner and no D-Bus service file)"
+)
+
+
+def fixed_clock() -> datetime:
+    return NINE_FORTY
+
+
+def displayed_count(bus: Any) -> int:
+    return int(bus.run("dunstctl", "count", "displayed").strip())
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+# --- with dunst on a private session bus ------------------------------------------------------
+
+
+def test_plyer_notifier_delivers_to_dunst(
+    notification_daemon: Any, screenshot: Callable[[str], Path]
+) -> None:
+    # Protects: a notice reaches a real notification daemon through plyer (whichever plyer
+    # backend this venv has), with plyer's "dbus-python missing" warning kept out of the way.
+    assert displayed_count(notification_daemon) == 0
+    delivered = PlyerNotifier().notify("Stretch break", "Stand up and roll your shoulders.")
+    assert delivered is True
+    assert wait_for(lambda: displayed_count(notification_daemon) >= 1), "dunst shows nothing"
+
+    def drawn() -> bool:
+        # The screen is black except for what dunst draws (top right by default).
+        with Image.open(screenshot("notify_dunst")) as shot:
+            return shot.crop((640, 0, 1280, 200)).getbbox() is not None
+
+    assert wait_for(drawn), "dunst counts the notification but draws nothing; see notify_dunst.png"
+
+
+def test_select_notifier_picks_plyer_when_a_daemon_owns_the_name(notification_daemon: Any) -> None:
+    # Protects: with a notification daemon on the bus the service uses desktop notifications,
+    # still backed by the terminal, and doctor has nothing to report.
+    notifier, reasons = select_notifier()
+    assert isinstance(notifier, FallbackNotifier)
+    assert notifier.name == "plyer+terminal"
+    assert isinstance(notifier.primary, PlyerNotifier)
+    assert isinstance(notifier.fallback, TerminalNotifier)
+    assert reasons == []
+    assert notifier.notify("Eye break", "Look 6 m away for 20 s.") is True
+    assert wait_for(lambda: displayed_count(notification_daemon) >= 1)
+
+
+def test_select_notifier_starts_an_activatable_daemon(
+    make_session_bus: Callable[..., AbstractContextManager[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Protects: on a desktop where the daemon is only D-Bus-activatable (dunst installed, not
+    # yet running: common with plain window managers) the selector still picks plyer.
+    with make_session_bus(activatable="/usr/bin/dunst") as bus:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+        assert not bus.name_has_owner(NOTIFICATIONS)
+        notifier, reasons = select_notifier()
+        assert notifier.name == "plyer+terminal"
+        assert reasons == []
+        assert bus.name_has_owner(NOTIFICATIONS)
+
+
+def test_select_notifier_reports_a_daemon_that_fails_to_start(
+    make_session_bus: Callable[..., AbstractContextManager[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Protects: an activatable daemon that dies on start (G3: dunst without DISPLAY) counts
+    # as unreachable, with the bus's error as the reason.
+    with make_session_bus(activatable="/bin/false") as bus:
+        monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
+        notifier, reasons = select_notifier()
+    assert isinstance(notifier, TerminalNotifier)
+    assert len(reasons) == 1
+    assert reasons[0].startswith(
+        "plyer: session bus query StartServiceByName failed (dbus-send exit 1): "
+    )
+
+
+# --- without a notification daemon ------------------------------------------------------------
+
+
+def test_select_notifier_falls_back_to_terminal_without_a_daemon(
+    session_bus: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Protects: plyer's notify-send path would "succeed" silently here, so the selector must
+    # choose the terminal, say why, and the terminal must show the notice.
+    notifier, reasons = select_notifier()
+    assert isinstance(notifier, TerminalNotifier)
+    assert notifier.name == "terminal"
+    assert reasons == [NO_SERVICE]
+    assert notifier.notify("Stretch break", "Stand up.") is True
+    out = capsys.readouterr().out
+    assert out.endswith("] Stretch break: Stand up.\n")
+    assert out.startswith("[")
+
+
+def test_select_notifier_without_a_session_bus(desktop_env: dict[str, str]) -> None:
+    # Protects: with no bus address the selector neither hangs nor autolaunches a bus (G4);
+    # it picks the terminal and names the missing variable.
+    notifier, reasons = select_notifier()
+    assert isinstance(notifier, TerminalNotifier)
+    assert reasons == ["plyer: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"]
+
+
+def test_notification_service_problem_when_the_bus_is_gone(
+    make_session_bus: Callable[..., AbstractContextManager[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Protects: a bus address that leads nowhere is a reason (naming the failed query), not a crash.
+    with make_session_bus() as bus:
+        address = bus.address
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    problem = notification_service_problem()
+    assert problem is not None
+    assert problem.startswith("session bus query NameHasOwner failed (dbus-send exit 1): ")
+
+
+def test_plyer_failure_on_the_notify_send_path_is_silent(session_bus: Any) -> None:
+    # Protects the reason the selector checks the bus: without dbus-python, plyer calls
+    # notify-send and ignores its exit status, so a missing daemon looks like success.
+    # With dbus-python installed, plyer raises instead and PlyerNotifier reports False.
+    has_dbus_python = importlib.util.find_spec("dbus") is not None
+    assert PlyerNotifier().notify("Stretch break", "Stand up.") is (not has_dbus_python)
+
+
+def test_fallback_notifier_prints_the_line_when_the_primary_fails() -> None:
+    # Protects: a notice the desktop drops is printed, as one stamped line, and flushed.
+    stream = io.StringIO()
+    primary = RecordingNotifier(fail=True)
+    notifier = FallbackNotifier(primary, TerminalNotifier(stream, now=fixed_clock))
+    assert notifier.notify("Stretch break", "Stand up and roll your shoulders.") is True
+    assert stream.getvalue() == "[09:40] Stretch break: Stand up and roll your shoulders.\n"
+
+
+# --- plain unit tests of the wrappers (no desktop needed) -------------------------------------
+
+
+class RaisingNotifier:
+    name = "raising"
+
+    def notify(self, title: str, message: str) -> bool:
+        raise RuntimeError("daemon exploded")
+
+
+def test_fallback_notifier_never_raises_when_the_primary_raises() -> None:
+    # Protects: the Protocol's "never raises" holds even around a broken primary.
+    fallback = RecordingNotifier()
+    notifier = FallbackNotifier(RaisingNotifier(), fallback)
+    assert notifier.notify("Stretch break", "Stand up.") is True
+    assert fallback.notices == [Notice("Stretch break", "Stand up.")]
+
+
+def test_fallback_notifier_reports_false_when_both_fail() -> None:
+    # Protects: with nothing that can show the notice the caller hears False, not an exception.
+    notifier = FallbackNotifier(RaisingNotifier(), RaisingNotifier())
+    assert notifier.notify("Stretch break", "Stand up.") is False
+
+
+def test_fallback_notifier_does_not_use_the_fallback_after_success() -> None:
+    # Protects: a delivered notice is not printed a second time.
+    primary, fallback = RecordingNotifier(), RecordingNotifier()
+    assert FallbackNotifier(primary, fallback).notify("Eye break", "Look away.") is True
+    assert list(primary.titles()) == ["Eye break"]
+    assert fallback.notices == []
+
+
+def test_fallback_notifier_defaults_to_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    # Protects: FallbackNotifier(primary) alone falls back to stdout.
+    notifier = FallbackNotifier(RecordingNotifier(fail=True))
+    assert notifier.name == "recording+terminal"
+    assert notifier.notify("Stretch break", "Stand up.") is True
+    assert "Stretch break: Stand up.\n" in capsys.readouterr().out
+
+
+def test_plyer_notifier_returns_false_when_plyer_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Protects: a plyer backend error (DBusException, NotImplementedError...) becomes False.
+    class BrokenNotification:
+        def notify(self, **kwargs: object) -> None:
+            raise NotImplementedError("no backend")
+
+    monkeypatch.setattr(plyer, "notification", BrokenNotification())
+    assert PlyerNotifier().notify("Stretch break", "Stand up.") is False
+
+
+def test_terminal_notifier_logs_and_reports_a_closed_stream(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Protects: a closed terminal is False (not an exception), and the notice is still logged.
+    stream = io.StringIO()
+    stream.close()
+    with caplog.at_level("INFO", logger="posture_guard.notify"):
+        assert TerminalNotifier(stream, now=fixed_clock).notify("Stretch break", "Up.") is False
+    assert "notice: Stretch break: Up." in caplog.text

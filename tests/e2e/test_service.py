@@ -1,0 +1,103 @@
+"""The service loop with a fake clock, idle source and notifier: queue, snapshot, prompts."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from posture_guard import config
+from posture_guard.service import Service, Snapshot
+from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+class Running:
+    def __init__(self, notifier: RecordingNotifier) -> None:
+        self.clock = FakeClock(START)
+        self.idle = ScriptedIdleSource([0.0])
+        self.notifier = notifier
+        self.snapshots: list[Snapshot] = []
+        self.service = Service(
+            config.defaults(), self.clock, self.idle, notifier, on_snapshot=self.snapshots.append
+        )
+        self.thread = threading.Thread(target=self.service.run, daemon=True)
+
+    def work(self, minutes: int) -> None:
+        """Type for `minutes`, observed once a minute as the real loop would (a longer single
+        step would be a suspend gap)."""
+        for _ in range(minutes):
+            self.clock.advance(60)
+            self.ask("status")
+
+    def ask(self, command: str, **args: object) -> dict[str, object]:
+        return self.service.submit({"command": command, **args})
+
+
+@pytest.fixture
+def running() -> Iterator[Running]:
+    world = Running(RecordingNotifier())
+    world.thread.start()
+    yield world
+    world.service.stop()
+    world.thread.join(timeout=5)
+    assert not world.thread.is_alive()
+
+
+def test_service_prompts_through_the_notifier_with_one_concrete_exercise(running: Running) -> None:
+    running.work(20)  # 09:20, typing all along
+    reply = running.ask("status")
+    assert reply["ok"] is True
+    status = reply["status"]
+    assert isinstance(status, dict)
+    assert (status["state"], status["current"]) == ("break_due", "posture")
+    assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"]
+    assert "6 m away" in running.notifier.notices[0].message
+
+
+def test_service_commands_change_state_and_publish_a_snapshot(running: Running) -> None:
+    running.work(20)
+    assert running.ask("snooze", seconds=600)["message"] == "Snoozed the posture break for 10m."
+    assert running.snapshots[-1].status.state.name == "SNOOZED"
+    reply = running.ask("pause", until="tomorrow")
+    assert reply["message"] == "Paused until Tue 04:00."
+    assert running.ask("skip") == {
+        "ok": False,
+        "error": "Can't skip now (paused)",
+        "status": running.snapshots[-1].to_json(),
+    }
+    assert running.ask("resume")["message"] == "Resumed."
+    # the break that was due before the pause is asked for again
+    assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"] * 2
+    assert running.ask("break-now")["message"].startswith("Enjoy your posture break (20s): ")
+
+
+def test_service_survives_a_dead_notifier(running: Running) -> None:
+    running.notifier.fail = True
+    running.work(20)
+    assert running.ask("status")["status"]["state"] == "break_due"  # type: ignore[index]
+    assert running.thread.is_alive()
+
+
+def test_service_survives_an_idle_source_that_raises(running: Running) -> None:
+    def broken() -> float | None:
+        raise OSError("display went away")
+
+    running.idle.idle_seconds = broken  # type: ignore[method-assign]
+    running.clock.advance(60)
+    assert running.ask("status")["ok"] is True
+    assert running.thread.is_alive()
+
+
+def test_service_quit_stops_the_loop(running: Running) -> None:
+    assert running.ask("quit") == {"ok": True, "message": "Posture Guard is stopping."}
+    running.thread.join(timeout=5)
+    assert not running.thread.is_alive()
+    assert running.service.submit({"command": "status"}) == {
+        "ok": False,
+        "error": "Posture Guard is shutting down",
+    }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite from a fresh clone on Debian: installs what the tests need (Debian packages
+# when missing, Python packages into .venv), then runs ruff, mypy and every test, desktop ones too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(xvfb xauth x11-utils x11-xserver-utils xdotool xprintidle dbus-daemon dbus-bin
+              dunst libnotify-bin imagemagick openbox)
+missing=()
+for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+python3 -c 'import ensurepip' >/dev/null 2>&1 || { missing+=(ensurepip); apt_packages+=(python3-venv); }
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "tests/run.sh: installing Debian packages for: ${missing[*]}"
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+echo "== ruff"
+.venv/bin/ruff check posture_guard tests bench
+.venv/bin/ruff format --check posture_guard tests bench
+echo "== mypy --strict (linux, darwin, win32)"
+for platform in linux darwin win32; do
+    .venv/bin/mypy --strict --platform "$platform" posture_guard
+done
+echo "== pytest"
+.venv/bin/pytest "$@"

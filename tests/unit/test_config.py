@@ -1,0 +1,250 @@
+"""Configuration layers, locks and the exact messages for every kind of mistake."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from posture_guard import config
+from posture_guard.config import Layer, WorkingHours
+from posture_guard.errors import PolicyLockedError
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+# Each case: user file text -> the exact problems reported (F is the file's path).
+MALFORMED = [
+    (
+        '[breaks.stretch]\nevery = "90x"\n',
+        ['F: [breaks.stretch] every = "90x": expected a duration like "45m" or "1h30m"'],
+    ),
+    (
+        "[breaks.stretch]\nevery = 90\n",
+        ['F: [breaks.stretch] every = 90: expected a duration like "45m" or "1h30m"'],
+    ),
+    (
+        '[breaks.stretch]\nevery = "5s"\n',
+        ['F: [breaks.stretch] every = "5s": expected a duration of at least 10s'],
+    ),
+    (
+        '[breaks.posture]\nlength = ""\n',
+        ['F: [breaks.posture] length = "": expected a duration like "45m" or "1h30m"'],
+    ),
+    (
+        '[breaks.posture]\nenabled = "yes"\n',
+        ['F: [breaks.posture] enabled = "yes": expected true or false'],
+    ),
+    (
+        '[breaks.posture]\nlength = "30m"\n',
+        [
+            'F: [breaks.posture] length = "30m": expected shorter than [breaks.posture] every ("20m")'
+        ],
+    ),
+    (
+        "[general]\ncolour = 1\n",
+        [
+            "F: [general] colour = 1: unknown setting (see `posture-guard config show` for the known ones)"
+        ],
+    ),
+    (
+        '[breaks.nap]\nevery = "1h"\n',
+        [
+            'F: [breaks.nap] every = "1h": unknown setting (see `posture-guard config show` for the known ones)'
+        ],
+    ),
+    (
+        "verbose = true\n",
+        ["F: verbose = true: unknown setting (see `posture-guard config show` for the known ones)"],
+    ),
+    (
+        "[general]\nmax_snoozes = -1\n",
+        ['F: [general] max_snoozes = -1: expected a whole number of 0 or more, or "unlimited"'],
+    ),
+    (
+        "[general]\nmax_skips_in_row = true\n",
+        [
+            'F: [general] max_skips_in_row = true: expected a whole number of 0 or more, or "unlimited"'
+        ],
+    ),
+    (
+        '[general]\ndaily_limit = "never"\n',
+        ['F: [general] daily_limit = "never": expected "off" or a duration like "8h"'],
+    ),
+    (
+        '[general]\nday_starts_at = "4am"\n',
+        ['F: [general] day_starts_at = "4am": expected a time of day like "04:00" or "17:30"'],
+    ),
+    (
+        '[general]\nday_starts_at = "24:00"\n',
+        ['F: [general] day_starts_at = "24:00": expected a time of day like "04:00" or "17:30"'],
+    ),
+    (
+        '[working_hours]\ndays = ["mon", "funday"]\n',
+        [
+            'F: [working_hours] days = ["mon", "funday"]: expected a list of days like ["mon", "tue", "wed", "thu", "fri"]'
+        ],
+    ),
+    (
+        '[working_hours]\ndays = "mon"\n',
+        [
+            'F: [working_hours] days = "mon": expected a list of days like ["mon", "tue", "wed", "thu", "fri"]'
+        ],
+    ),
+    (
+        '[working_hours]\nstart = "09:00"\nend = "09:00"\n',
+        ['F: [working_hours] end = "09:00": expected a different time from [working_hours] start'],
+    ),
+    (
+        '[policy]\nlock = ["breaks"]\n',
+        ['F: [policy] lock = ["breaks"]: only the organisation\'s policy file can lock settings'],
+    ),
+    ("[general\n", None),  # not TOML: message checked below
+    (
+        '[general]\nsnooze = "1x"\nmax_snoozes = "lots"\n',
+        [
+            'F: [general] snooze = "1x": expected a duration like "45m" or "1h30m"',
+            'F: [general] max_snoozes = "lots": expected a whole number of 0 or more, or "unlimited"',
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MALFORMED)
+def test_config_malformed_user_file_reports_exact_messages_and_keeps_defaults(
+    tmp_path: Path, text: str, expected: list[str] | None
+) -> None:
+    user = _write(tmp_path, "config.toml", text)
+    loaded = config.load(user, None)
+    messages = [p.message for p in loaded.problems]
+    if expected is None:
+        assert len(messages) == 1
+        assert messages[0].startswith(f"{user}: not valid TOML: ")
+    else:
+        assert messages == [m.replace("F:", f"{user}:") for m in expected]
+    assert all(p.is_error for p in loaded.problems)
+    # the bad values are dropped: everything is still the built-in value
+    assert loaded.settings == config.defaults()
+    assert {o.layer for o in loaded.origins.values()} == {Layer.BUILT_IN}
+
+
+def test_config_defaults_follow_the_clinical_plan() -> None:
+    timer = config.defaults().timer
+    assert [(b.kind, b.every_s, b.length_s) for b in timer.breaks] == [
+        ("posture", 20 * 60, 20),
+        ("stretch", 40 * 60, 120),
+        ("movement", 60 * 60, 300),
+    ]
+    assert (timer.idle_threshold_s, timer.suspend_gap_s, timer.day_starts_at) == (
+        30,
+        300,
+        time(4, 0),
+    )
+
+
+def test_config_user_layer_overrides_builtin_and_reports_origin(tmp_path: Path) -> None:
+    user = _write(tmp_path, "config.toml", '[breaks.stretch]\nevery = "45m"\nenabled = false\n')
+    loaded = config.load(user, None)
+    assert loaded.problems == ()
+    assert [b.kind for b in loaded.settings.timer.breaks] == ["posture", "movement"]
+    assert loaded.values["breaks.stretch.every"] == "45m"
+    assert loaded.origins["breaks.stretch.every"] == config.Origin(
+        layer=Layer.USER, file=str(user), locked=False
+    )
+    assert loaded.origins["breaks.posture.every"].layer is Layer.BUILT_IN
+
+
+def test_config_policy_sits_between_builtin_and_user(tmp_path: Path) -> None:
+    policy = _write(tmp_path, "policy.toml", '[breaks.movement]\nevery = "50m"\nlength = "6m"\n')
+    user = _write(tmp_path, "config.toml", '[breaks.movement]\nlength = "8m"\n')
+    loaded = config.load(user, policy)
+    movement = next(b for b in loaded.settings.timer.breaks if b.kind == "movement")
+    assert (movement.every_s, movement.length_s) == (50 * 60, 8 * 60)
+    assert loaded.origins["breaks.movement.every"].layer is Layer.POLICY
+    assert loaded.origins["breaks.movement.length"].layer is Layer.USER
+
+
+def test_config_locked_key_overridden_by_user_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    policy = _write(
+        tmp_path,
+        "policy.toml",
+        '[breaks.movement]\nevery = "50m"\n[policy]\nlock = ["breaks.movement", "general.max_skips_in_row"]\n',
+    )
+    user = _write(tmp_path, "config.toml", '[breaks.movement]\nevery = "2h"\nlength = "1m"\n')
+    loaded = config.load(user, policy)
+    assert [(p.message, p.is_error) for p in loaded.problems] == [
+        (
+            f"{user}: [breaks.movement] every: ignored, because it is set by your organisation ({policy}) and is locked",
+            False,
+        ),
+        (
+            f"{user}: [breaks.movement] length: ignored, because it is set by your organisation ({policy}) and is locked",
+            False,
+        ),
+    ]
+    movement = next(b for b in loaded.settings.timer.breaks if b.kind == "movement")
+    assert (movement.every_s, movement.length_s) == (
+        50 * 60,
+        5 * 60,
+    )  # policy, and built-in under the lock
+    assert loaded.origins["breaks.movement.length"] == config.Origin(
+        layer=Layer.BUILT_IN, file="defaults.toml", locked=True
+    )
+    assert loaded.locked("general.max_skips_in_row")
+    with pytest.raises(
+        PolicyLockedError,
+        match=rf"^\[general\] max_skips_in_row is set by your organisation \({policy}\) and is locked$",
+    ):
+        loaded.require_unlocked("general.max_skips_in_row")
+    loaded.require_unlocked("general.snooze")  # not locked: no error
+
+
+def test_config_policy_lock_of_unknown_name_is_an_error(tmp_path: Path) -> None:
+    policy = _write(tmp_path, "policy.toml", '[policy]\nlock = ["breaks.nap"]\n')
+    loaded = config.load(None, policy)
+    assert [p.message for p in loaded.problems] == [
+        f"{policy}: [policy] lock = [\"breaks.nap\"]: 'breaks.nap' is not a setting or section"
+    ]
+
+
+def test_config_missing_files_are_absent_layers(tmp_path: Path) -> None:
+    loaded = config.load(tmp_path / "nope.toml", tmp_path / "no-policy.toml")
+    assert loaded.problems == ()
+    assert loaded.settings == config.defaults()
+
+
+def test_config_unreadable_file_is_reported(tmp_path: Path) -> None:
+    user = tmp_path / "config.toml"
+    user.write_bytes(b"\xff\xfe not utf-8")
+    loaded = config.load(user, None)
+    assert len(loaded.problems) == 1
+    assert loaded.problems[0].message.startswith(f"{user}: cannot be read: ")
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+OFFICE = WorkingHours(days=frozenset(range(5)), start=time(8, 0), end=time(18, 0))
+NIGHT = WorkingHours(days=frozenset({0}), start=time(22, 0), end=time(6, 0))
+
+
+@pytest.mark.parametrize(
+    ("hours", "moment", "inside"),
+    [
+        (OFFICE, datetime(2026, 11, 23, 7, 59, tzinfo=BERLIN), False),  # Monday, before start
+        (OFFICE, datetime(2026, 11, 23, 8, 0, tzinfo=BERLIN), True),
+        (OFFICE, datetime(2026, 11, 23, 17, 59, tzinfo=BERLIN), True),
+        (OFFICE, datetime(2026, 11, 23, 18, 0, tzinfo=BERLIN), False),
+        (OFFICE, datetime(2026, 11, 28, 10, 0, tzinfo=BERLIN), False),  # Saturday
+        (NIGHT, datetime(2026, 11, 23, 23, 0, tzinfo=BERLIN), True),  # Monday night
+        (NIGHT, datetime(2026, 11, 24, 5, 59, tzinfo=BERLIN), True),  # ...into Tuesday morning
+        (NIGHT, datetime(2026, 11, 24, 23, 0, tzinfo=BERLIN), False),  # Tuesday night is not listed
+        (NIGHT, datetime(2026, 11, 23, 5, 0, tzinfo=BERLIN), False),  # Monday early: Sunday's span
+    ],
+)
+def test_config_working_hours_contains(hours: WorkingHours, moment: datetime, inside: bool) -> None:
+    assert hours.contains(moment) is inside
