@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Final
 
@@ -169,7 +170,12 @@ def format_status(status: Mapping[str, object]) -> str:
     ]
     if state == "paused":
         until = status.get("paused_until")
-        lines.append(f"Paused until: {until if until else 'you resume'}")
+        when = (
+            datetime.fromisoformat(until).strftime("%a %H:%M")
+            if isinstance(until, str)
+            else "you resume"
+        )
+        lines.append(f"Paused until: {when}")
     next_in = status.get("next_in_s")
     if (
         status.get("next_kind")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
@@ -9,6 +10,14 @@ import sys
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file, the rotated ones' successors included, is mode 0600."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        return open(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
 def setup_logging(log_file: Path | None, *, verbose: bool) -> None:
@@ -21,13 +30,9 @@ def setup_logging(log_file: Path | None, *, verbose: bool) -> None:
         handler.close()
     if log_file is not None:
         log_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        old_umask = os.umask(0o077)
-        try:
-            file_handler = logging.handlers.RotatingFileHandler(
-                log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-            )
-        finally:
-            os.umask(old_umask)
+        file_handler = _PrivateRotatingFileHandler(
+            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
         file_handler.setFormatter(logging.Formatter(FORMAT))
         root.addHandler(file_handler)
     if verbose:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 import pytest
@@ -30,7 +31,10 @@ def test_headless_run_prompts_and_obeys_the_control_commands(app: App) -> None:
     read_until(proc, "Posture Guard is running", timeout=15)
     app.wait_running()
 
-    # the socket is private: 0600 in a 0700 directory
+    # the log and the socket are private: 0600 in 0700 directories
+    log = app.home / ".state" / "posture-guard" / "posture-guard.log"
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert stat.S_IMODE(log.parent.stat().st_mode) == 0o700
     sock = os.path.join(app.env["XDG_RUNTIME_DIR"], "posture-guard", "control.sock")
     assert stat.S_IMODE(os.stat(sock).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(sock)).st_mode) == 0o700
@@ -53,7 +57,9 @@ def test_headless_run_prompts_and_obeys_the_control_commands(app: App) -> None:
     assert paused.stdout.startswith("Paused until ")
     status = app.cli("status")
     assert "State:       paused" in status.stdout
-    assert "Paused until: " in status.stdout
+    assert re.search(
+        r"^Paused until: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d\d:\d\d$", status.stdout, re.M
+    )
 
     # a command that makes no sense now is refused with words, not a traceback
     skip = app.cli("skip")
