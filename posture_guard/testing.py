@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 class FakeClock:
@@ -33,12 +33,18 @@ class FakeClock:
         """Move both clocks forward by `seconds` of real time."""
         if seconds < 0:
             raise ValueError("time can't go backwards")
-        self._now = self._now + timedelta(seconds=seconds)
+        # in UTC: adding a timedelta to a zoned datetime moves its wall clock, which gains or
+        # loses an hour across a DST change
+        self._now = (self._now.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(
+            self._now.tzinfo
+        )
         self._mono += seconds
 
     def jump_wall(self, seconds: float) -> None:
         """Move only the wall clock (either way), as a manual clock change does."""
-        self._now = self._now + timedelta(seconds=seconds)
+        self._now = (self._now.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(
+            self._now.tzinfo
+        )
 
 
 @dataclass

@@ -14,7 +14,7 @@ Rule 6: durations come from successive observations (the `mono` difference when 
         counter nor a break; the working day and working hours follow the wall clock.
 Rule 7: no break is asked for while paused or outside working hours; a break that was due when
         working hours end is cancelled, one that was due when the user paused is asked again on
-        resume.
+        resume (or cancelled, when the pause ends outside working hours).
 Rule 8: a command not allowed in the current state (TRANSITIONS) or beyond a limit (snoozes, skips
         in a row) raises IllegalCommand and changes nothing.
 
@@ -460,24 +460,21 @@ class BreakTimer:
             self.state = State.WORKING
             events.append(WorkingHoursBegan(at=now))
         elif not inside and self.state in (State.WORKING, State.BREAK_DUE, State.SNOOZED):
-            if self.current is not None:
-                self._cancel_for_hours(now, events)
+            self._cancel_for_hours(now, events)
             self.state = State.OFF_HOURS
             events.append(WorkingHoursEnded(at=now))
 
     def _cancel_for_hours(self, now: datetime, events: list[Event]) -> None:
-        """Working hours are over: cancel the current break and restart its counter and those of
-        the due shorter kinds it covered, so none of them is asked for the moment hours begin."""
-        assert self.current is not None
-        spec = self._specs[self.current]
-        covered = [
+        """Working hours are over: cancel the current break, if any, and restart the counter of
+        every break that is due, so that none is asked for the moment hours begin again."""
+        due = [
             kind
-            for kind, other in self._specs.items()
-            if kind == self.current
-            or (self._counters.earned[kind] >= other.every_s and other.length_s <= spec.length_s)
+            for kind, spec in self._specs.items()
+            if kind == self.current or self._counters.earned[kind] >= spec.every_s
         ]
-        self._end_current(now, Outcome.CANCELLED, events)
-        for kind in covered:
+        if self.current is not None:
+            self._end_current(now, Outcome.CANCELLED, events)
+        for kind in due:
             self._counters.earned[kind] = 0.0
 
     def _check_due(self, now: datetime, busy: str | None, events: list[Event]) -> None:
@@ -608,8 +605,7 @@ class BreakTimer:
         self._paused_until = None
         events.append(Resumed(at=now))
         if not self._in_hours(now):
-            if self.current is not None:
-                self._cancel_for_hours(now, events)
+            self._cancel_for_hours(now, events)
             self.state = State.OFF_HOURS
         elif self.current is not None:
             self.state = State.BREAK_DUE
@@ -649,12 +645,9 @@ class BreakTimer:
         self._prompt_pending = False
         self._deferred_for = None
         self._snoozes = self._prompts = 0
-        if self.state is State.PAUSED:
-            pass
-        elif self.state is State.ON_BREAK and not self._in_hours(now):
-            self.state = State.OFF_HOURS  # a break taken after hours, or one that outlasted them
-        else:
-            self.state = State.WORKING
+        if self.state is not State.PAUSED:
+            # a break taken after hours, or one that outlasted them, goes back to OFF_HOURS
+            self.state = State.WORKING if self._in_hours(now) else State.OFF_HOURS
 
     def _count(self, kind: str, outcome: Outcome) -> None:
         per_kind = self._outcomes_today.setdefault(kind, {})
@@ -701,10 +694,11 @@ class BreakTimer:
     def seconds_until_next(self, now: datetime) -> float | None:
         """Seconds until something can happen without a command, assuming continued work.
 
-        None when nothing can (paused indefinitely, every break off, always-working hours...).
-        The caller still observes at its own pace to notice idleness; this is the longest sleep
-        that cannot miss a due break, a snooze or break ending, a pause ending, a working-hours
-        boundary or the day's rollover.
+        None when nothing can; as the day's rollover is always ahead, that does not happen today,
+        but callers handle it. The caller still observes at its own pace to notice idleness and
+        a busy desktop becoming free; this is the longest sleep that cannot miss a due break, a
+        snooze or break ending, a pause ending, a working-hours boundary or the day's rollover.
+        Never 0 while the timer waits on a command or on the desktop (no busy loop).
         """
         candidates: list[float] = []
         if self.state in (State.WORKING, State.BREAK_DUE, State.SNOOZED):
