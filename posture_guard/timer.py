@@ -40,6 +40,8 @@ from posture_guard.errors import IllegalCommand
 
 #: A wall step that differs from the `mono` step by more than this is reported as a clock jump.
 CLOCK_JUMP_TOLERANCE_S: Final = 30.0
+#: The longest the timer trusts its cached working day and working-hours answer.
+CALENDAR_RECHECK_S: Final = 60.0
 #: A natural break shows in the figures only when it interrupts at least this share of the
 #: interval's work; shorter pauses still restart the counter (judgement: avoids a "natural
 #: break" for every pause to think).
@@ -262,10 +264,38 @@ def _seconds_until(moment: datetime, now: datetime) -> float:
     return max(0.0, seconds)
 
 
-@dataclass(slots=True)
 class _Counters:
-    earned: dict[str, float]
-    skips_in_row: dict[str, int]
+    """Active seconds per kind since its last restart, kept as one shared work clock minus the
+    reading at each kind's restart, so counting a step of work is one addition."""
+
+    __slots__ = ("_every", "_started", "due_at", "skips_in_row", "work")
+
+    def __init__(self, specs: Mapping[str, BreakSpec]) -> None:
+        self._every = {kind: spec.every_s for kind, spec in specs.items()}
+        self._started = dict.fromkeys(specs, 0.0)
+        self.skips_in_row = dict.fromkeys(specs, 0)
+        self.work = 0.0
+        #: The work-clock reading at which the first kind comes due.
+        self.due_at = min(self._every.values(), default=float("inf"))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, _Counters):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: equal by value, not hashable
+
+    def earned(self, kind: str) -> float:
+        return self.work - self._started[kind]
+
+    def due(self, kind: str) -> bool:
+        return self.work - self._started[kind] >= self._every[kind]
+
+    def restart(self, kind: str) -> None:
+        self._started[kind] = self.work
+        self.due_at = min(
+            (s + self._every[k] for k, s in self._started.items()), default=float("inf")
+        )
 
 
 @dataclass(slots=True)
@@ -279,6 +309,10 @@ class BreakTimer:
     _counters: _Counters = field(init=False)
     _last_now: datetime | None = None
     _last_mono: float | None = None
+    _last_ts: float = 0.0
+    _cal: tuple[date, bool] = (date.min, True)
+    _cal_from: float = float("inf")
+    _cal_until: float = float("-inf")
     _idle_run_s: float = 0.0
     _credited: set[str] = field(default_factory=set)
     _since_prompt_s: float = 0.0
@@ -296,9 +330,7 @@ class BreakTimer:
 
     def __post_init__(self) -> None:
         self._specs = {b.kind: b for b in self.settings.breaks}
-        self._counters = _Counters(
-            earned=dict.fromkeys(self._specs, 0.0), skips_in_row=dict.fromkeys(self._specs, 0)
-        )
+        self._counters = _Counters(self._specs)
 
     # --- observations ------------------------------------------------------------------------
 
@@ -323,12 +355,13 @@ class BreakTimer:
         """
         events: list[Event] = []
         if self._last_now is None:
-            self._last_now, self._last_mono = now, mono
+            self._last_now, self._last_mono, self._last_ts = now, mono, now.timestamp()
             self._day = self._day_of(now)
             if not self._in_hours(now):
                 self.state = State.OFF_HOURS
             return events
-        dt = self._elapsed(now, mono, events)
+        ts = now.timestamp()
+        dt = self._elapsed(now, ts, mono, events)
         gap = dt > self.settings.suspend_gap_s
         if gap:
             events.append(GapTreatedAsIdle(at=now, seconds=dt))
@@ -348,7 +381,8 @@ class BreakTimer:
         # The step's work came before the idle that ends it and before a day, pause, break or
         # snooze that ran out during it: count it first, in the state the step was spent in.
         self._accrue(now, active, events)
-        self._roll_day(now, events)
+        day, inside = self._calendar(now, ts)
+        self._roll_day(now, day, events)
         self._expire_pause(now, events)
         if gap or still_idle:
             self._credit_natural(now, events)
@@ -356,13 +390,14 @@ class BreakTimer:
         if not still_idle:
             self._idle_run_s = 0.0
             self._credited.clear()
-        self._follow_hours(now, events)
+        self._follow_hours(now, inside, events)
         self._check_due(now, busy, events)
         return events
 
-    def _elapsed(self, now: datetime, mono: float | None, events: list[Event]) -> float:
+    def _elapsed(self, now: datetime, ts: float, mono: float | None, events: list[Event]) -> float:
         assert self._last_now is not None
-        wall = _utc_seconds(now) - _utc_seconds(self._last_now)
+        wall = ts - self._last_ts
+        self._last_ts = ts
         if mono is not None and self._last_mono is not None:
             dt = max(0.0, mono - self._last_mono)
             if abs(wall - dt) > CLOCK_JUMP_TOLERANCE_S:
@@ -376,8 +411,7 @@ class BreakTimer:
         self._last_mono = mono  # a missing reading must not leave a stale one behind
         return dt
 
-    def _roll_day(self, now: datetime, events: list[Event]) -> None:
-        day = self._day_of(now)
+    def _roll_day(self, now: datetime, day: date, events: list[Event]) -> None:
         if self._day is not None and day > self._day:
             events.append(
                 DayRolledOver(
@@ -422,11 +456,11 @@ class BreakTimer:
                 State.PAUSED,
             ):
                 self._end_current(now, Outcome.NATURAL, events)
-            elif self._counters.earned[kind] >= NATURAL_RECORD_SHARE * spec.every_s:
+            elif self._counters.earned(kind) >= NATURAL_RECORD_SHARE * spec.every_s:
                 events.append(NaturalBreakRecorded(at=now, kind=kind, idle_s=self._idle_run_s))
                 self._count(kind, Outcome.NATURAL)
             if kind != self.current:
-                self._counters.earned[kind] = 0.0
+                self._counters.restart(kind)
                 self._counters.skips_in_row[kind] = 0
 
     def _advance_clocks(self, now: datetime, dt: float, events: list[Event]) -> None:
@@ -450,12 +484,10 @@ class BreakTimer:
             self._limit_reached = True
             events.append(DailyLimitReached(at=now, limit_s=limit))
         if self.state in (State.WORKING, State.BREAK_DUE, State.SNOOZED):
-            for kind in self._counters.earned:
-                self._counters.earned[kind] += active
+            self._counters.work += active
             self._since_prompt_s += active
 
-    def _follow_hours(self, now: datetime, events: list[Event]) -> None:
-        inside = self._in_hours(now)
+    def _follow_hours(self, now: datetime, inside: bool, events: list[Event]) -> None:
         if self.state is State.OFF_HOURS and inside:
             self.state = State.WORKING
             events.append(WorkingHoursBegan(at=now))
@@ -470,15 +502,17 @@ class BreakTimer:
         due = [
             kind
             for kind, spec in self._specs.items()
-            if kind == self.current or self._counters.earned[kind] >= spec.every_s
+            if kind == self.current or self._counters.due(kind)
         ]
         if self.current is not None:
             self._end_current(now, Outcome.CANCELLED, events)
         for kind in due:
-            self._counters.earned[kind] = 0.0
+            self._counters.restart(kind)
 
     def _check_due(self, now: datetime, busy: str | None, events: list[Event]) -> None:
-        due = [k for k, s in self._specs.items() if self._counters.earned[k] >= s.every_s]
+        if self.state is State.WORKING and self._counters.work < self._counters.due_at:
+            return  # the common case, kept cheap: nothing due, nothing waiting
+        due = [k for k in self._specs if self._counters.due(k)]
         longest = max(
             due, key=lambda k: (self._specs[k].length_s, self._specs[k].every_s), default=None
         )
@@ -633,14 +667,14 @@ class BreakTimer:
         if outcome in (Outcome.TAKEN, Outcome.NATURAL):
             for other, other_spec in self._specs.items():
                 if other_spec.length_s <= spec.length_s:
-                    self._counters.earned[other] = 0.0
+                    self._counters.restart(other)
                     self._counters.skips_in_row[other] = 0
         elif outcome is Outcome.SKIPPED:
             self._counters.skips_in_row[kind] += 1
             for other, other_spec in self._specs.items():
-                due = self._counters.earned[other] >= other_spec.every_s
+                due = self._counters.due(other)
                 if other == kind or (due and other_spec.length_s <= spec.length_s):
-                    self._counters.earned[other] = 0.0
+                    self._counters.restart(other)
         self.current = None
         self._prompt_pending = False
         self._deferred_for = None
@@ -657,12 +691,12 @@ class BreakTimer:
 
     def earned_s(self, kind: str) -> float:
         """Active seconds counted toward `kind` since it last restarted."""
-        return self._counters.earned[kind]
+        return self._counters.earned(kind)
 
     def _next_kind(self) -> str | None:
         def left(kind: str) -> tuple[float, int]:
             spec = self._specs[kind]
-            return (max(0.0, spec.every_s - self._counters.earned[kind]), -spec.length_s)
+            return (max(0.0, spec.every_s - self._counters.earned(kind)), -spec.length_s)
 
         return min(self._specs, key=left, default=None)
 
@@ -670,7 +704,7 @@ class BreakTimer:
         """The timer's state for display and control; see TimerStatus."""
         kind = self._next_kind()
         next_in = (
-            max(0.0, self._specs[kind].every_s - self._counters.earned[kind])
+            max(0.0, self._specs[kind].every_s - self._counters.earned(kind))
             if kind is not None
             else None
         )
@@ -703,9 +737,9 @@ class BreakTimer:
         candidates: list[float] = []
         if self.state in (State.WORKING, State.BREAK_DUE, State.SNOOZED):
             candidates += [  # kinds already due wait for a command, not for time
-                s.every_s - self._counters.earned[k]
+                s.every_s - self._counters.earned(k)
                 for k, s in self._specs.items()
-                if self._counters.earned[k] < s.every_s
+                if not self._counters.due(k)
             ]
         if self.state is State.BREAK_DUE and self.current is not None and not self._prompt_pending:
             # the reminder; a prompt still pending waits for the desktop to be free, not for time
@@ -735,6 +769,26 @@ class BreakTimer:
     def _title(self, kind: str) -> str:
         return self._specs[kind].title.lower()
 
+    def _calendar(self, now: datetime, ts: float | None = None) -> tuple[date, bool]:
+        """The working day of `now` and whether it is inside working hours.
+
+        Cached until the next day start or working-hours change, and for at most
+        CALENDAR_RECHECK_S: a clock that reports a fixed UTC offset learns of a DST change
+        only from its next reading.
+        """
+        ts = now.timestamp() if ts is None else ts
+        if not self._cal_from <= ts < self._cal_until:
+            hours = self.settings.working_hours
+            until = min(
+                ts + CALENDAR_RECHECK_S, _seconds_until(self._next_day_start(now), now) + ts
+            )
+            change = next_hours_change(hours, now)
+            if change is not None:
+                until = min(until, _seconds_until(change, now) + ts)
+            self._cal = (self._day_of(now), hours.contains(now))
+            self._cal_from, self._cal_until = ts, until
+        return self._cal
+
     def _day_of(self, now: datetime) -> date:
         start = self.settings.day_starts_at
         return day_of(now, start.hour * 3600 + start.minute * 60)
@@ -744,11 +798,13 @@ class BreakTimer:
         return datetime.combine(day, self.settings.day_starts_at, tzinfo=now.tzinfo)
 
     def _in_hours(self, now: datetime) -> bool:
-        return self.settings.working_hours.contains(now)
+        return self._calendar(now)[1]
 
 
 def next_hours_change(hours: WorkingHours, now: datetime) -> datetime | None:
     """The first local time after `now` at which being inside working hours changes, or None."""
+    if len(hours.days) == 7 and hours.start == time() and hours.end == time.max:
+        return None  # always inside
     inside = hours.contains(now)
     for offset in range(8):
         day = now.date() + timedelta(days=offset)
