@@ -95,3 +95,14 @@ _outputs: dict[int, Output] = {}
 def read_until(proc: subprocess.Popen[str], needle: str, timeout: float) -> list[str]:
     """The process's output lines up to the first one containing `needle` (waits for it)."""
     return _outputs[proc.pid].wait_for(needle, timeout)
+
+
+def stop_process(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
+    """Terminate one process we started, killing it if it ignores SIGTERM for 5 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.app import ROOT, App
+from tests.app import ROOT, App, stop_process
 
 
 @pytest.fixture
@@ -35,12 +34,6 @@ def app(tmp_path: Path) -> Iterator[App]:
     world = App(home=home, env=env, config=home / "config.toml")
     yield world
     for proc in world.processes:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc)
         if proc.stdout is not None:
             proc.stdout.close()

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.app import stop_process
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 # -noreset: by default an X server resets when its last client disconnects, and a client
 # that connects during the reset gets "Connection reset by peer". Tests open and close
@@ -43,17 +45,6 @@ def wait_until(predicate: Callable[[], object], what: str, timeout: float = 5.0)
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout} s waiting for {what}")
         time.sleep(0.02)
-
-
-def stop_process(proc: subprocess.Popen[bytes]) -> None:
-    """Terminate one process we started, killing it if it ignores SIGTERM for 5 s."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def _read_display_number(fd: int, proc: subprocess.Popen[bytes], log: Path) -> str:
