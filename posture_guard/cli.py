@@ -69,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    if args.config is not None and not args.config.is_file():
+        print(f"posture-guard: {args.config}: no such file (given with --config)", file=sys.stderr)
+        return EXIT_USAGE
     paths = default_paths(config_file=args.config)
     try:
         if args.command == "run":
@@ -83,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `posture-guard config show | head`
+        sys.stderr.close()
+        return EXIT_OK
 
 
 # --- config ------------------------------------------------------------------------------------
@@ -149,23 +155,13 @@ def _control(args: argparse.Namespace, paths: Paths) -> int:
     return EXIT_OK
 
 
-_STATE_TEXT: Final[Mapping[str, str]] = {
-    "working": "working",
-    "break_due": "a break is due",
-    "snoozed": "break snoozed",
-    "on_break": "on a break",
-    "paused": "paused",
-    "off_hours": "outside working hours (no breaks asked)",
-}
-
-
 def format_status(status: Mapping[str, object]) -> str:
     """The `status` command's text from the service's JSON status."""
     state = str(status.get("state"))
     lines = [
         f"Posture Guard is running (pid {status.get('pid')}; idle source: {status.get('idle_source')}; "
         f"notifications: {status.get('notifier')})",
-        f"State:       {_STATE_TEXT.get(state, state)}"
+        f"State:       {status.get('state_text', state)}"
         + (f", {status['current']} break" if status.get("current") else ""),
     ]
     if state == "paused":
@@ -192,7 +188,7 @@ def format_status(status: Mapping[str, object]) -> str:
         for per_kind in outcomes.values():
             for outcome, count in per_kind.items():
                 totals[outcome] = totals.get(outcome, 0) + int(count)
-    breaks = ", ".join(f"{totals.get(o, 0)} {o}" for o in ("taken", "natural", "skipped")) or "none"
+    breaks = ", ".join(f"{totals.get(o, 0)} {o}" for o in ("taken", "natural", "skipped"))
     active_text = format_duration(active) if isinstance(active, int | float) else "?"
     lines.append(f"Today:       {active_text} active; breaks {breaks}")
     return "\n".join(lines)

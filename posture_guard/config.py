@@ -199,7 +199,7 @@ def _days(raw: object) -> object:
     if not isinstance(raw, list) or not all(isinstance(d, str) for d in raw):
         raise ValueError(expected)
     names = [d.lower() for d in raw]
-    if any(d not in DAY_NAMES for d in names):
+    if not names or any(d not in DAY_NAMES for d in names):
         raise ValueError(expected)
     return frozenset(DAY_NAMES.index(d) for d in names)
 
@@ -377,7 +377,9 @@ def load(user_file: Path | None, policy_file: Path | None) -> Loaded:
     cross = _cross_check(values, raw_values, origins)
     for keys, problem in cross:
         problems.append(problem)
-        for key in keys:  # an inconsistent pair: both fall back to the built-in values
+        for key in keys:  # an inconsistent pair falls back to the built-in values, but a
+            if origins[key].locked:  # locked value stays: the organisation's word is final
+                continue
             values[key], raw_values[key] = builtin.parsed[key], builtin.raw[key]
             origins[key] = Origin(
                 layer=Layer.BUILT_IN, file=builtin.file, locked=origins[key].locked
@@ -397,21 +399,32 @@ def _cross_check(
     """Rules between keys: a break shorter than its interval; working hours not empty."""
     found: list[tuple[tuple[str, ...], Problem]] = []
 
-    def report(keys: tuple[str, ...], expected: str) -> None:
-        error = ConfigError(origins[keys[0]].file, keys[0], expected, raw[keys[0]])
-        found.append((keys, Problem(message=str(error), is_error=True)))
+    rank = {Layer.BUILT_IN: 0, Layer.POLICY: 1, Layer.USER: 2}
+
+    def report(pair: tuple[str, str], expected: tuple[str, str]) -> None:
+        # blame the key set in the highest layer: that is the file to change
+        index = 1 if rank[origins[pair[1]].layer] > rank[origins[pair[0]].layer] else 0
+        key = pair[index]
+        error = ConfigError(origins[key].file, key, expected[index], raw[key])
+        found.append((pair, Problem(message=str(error), is_error=True)))
 
     for kind in BREAK_KINDS:
         every, length = f"breaks.{kind}.every", f"breaks.{kind}.length"
         if _int(values[length]) >= _int(values[every]):
             report(
                 (length, every),
-                f"expected shorter than {format_key(every)} ({format_value(raw[every])})",
+                (
+                    f"expected shorter than {format_key(every)} ({format_value(raw[every])})",
+                    f"expected longer than {format_key(length)} ({format_value(raw[length])})",
+                ),
             )
     if values["working_hours.start"] == values["working_hours.end"]:
         report(
             ("working_hours.end", "working_hours.start"),
-            "expected a different time from [working_hours] start",
+            (
+                "expected a different time from [working_hours] start",
+                "expected a different time from [working_hours] end",
+            ),
         )
     return found
 

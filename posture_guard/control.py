@@ -18,6 +18,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
@@ -100,9 +101,8 @@ class ControlServer:
             _discard_input(conn)
             _send(conn, {"ok": False, "error": "refused: this service belongs to another user"})
             return
-        conn.settimeout(READ_TIMEOUT_S)
         try:
-            raw = _read_line(conn)
+            raw = _read_line(conn, time.monotonic() + READ_TIMEOUT_S)
         except TimeoutError:
             _send(conn, {"ok": False, "error": "request timed out"})
             return
@@ -114,7 +114,7 @@ class ControlServer:
             return
         try:
             request = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, huge numbers
             _send(conn, {"ok": False, "error": "request is not valid JSON"})
             return
         if not isinstance(request, dict) or not isinstance(request.get("command"), str):
@@ -123,11 +123,19 @@ class ControlServer:
         _send(conn, self._handler(request))
 
 
-def _read_line(conn: socket.socket) -> bytes | None:
-    """Read up to the first newline or EOF; None when over MAX_REQUEST_BYTES."""
+def _read_line(conn: socket.socket, deadline: float) -> bytes | None:
+    """Read up to the first newline or EOF; None when over MAX_REQUEST_BYTES.
+
+    Raises:
+        TimeoutError: when the whole line has not arrived by `deadline` (time.monotonic()).
+    """
     chunks: list[bytes] = []
     size = 0
     while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        conn.settimeout(left)
         chunk = conn.recv(8192)
         if not chunk:
             break
@@ -176,10 +184,15 @@ def request(
                 "Posture Guard is not running (start it with `posture-guard run`)"
             ) from None
         except OSError as exc:
-            raise ControlError(f"cannot reach Posture Guard at {path}: {exc.strerror}") from None
+            raise ControlError(
+                f"cannot reach Posture Guard at {path}: {exc.strerror or exc}"
+            ) from None
+        owner, uid = peer_is_owner(sock)
+        if not owner:
+            raise ControlError(f"{path} is served by user id {uid}, not by you; not talking to it")
         try:
             sock.sendall(json.dumps(payload).encode() + b"\n")
-            raw = _read_line(sock)
+            raw = _read_line(sock, time.monotonic() + timeout)
         except TimeoutError:
             raise ControlError(f"Posture Guard did not answer within {timeout:g} s") from None
         except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -74,14 +75,21 @@ def _runtime_dir(env: Mapping[str, str]) -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (mode 0700) if needed and check that only this user can use it.
+    """Create `path` (mode 0700) if needed and check that it is a real directory of ours.
 
     Raises:
-        PostureGuardError: when the directory belongs to someone else or others can write it.
+        PostureGuardError: when it is a symlink or not a directory, belongs to someone else, or
+            (after we tighten it) others can still use it.
     """
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700)
+    info = path.lstat()
+    if not stat.S_ISDIR(info.st_mode):
+        raise PostureGuardError(
+            f"{path}: expected a directory, found a symlink or file; refusing to use it"
+        )
     if sys.platform != "win32":
-        info = path.stat()
         if info.st_uid != os.getuid():
             raise PostureGuardError(
                 f"{path}: belongs to user id {info.st_uid}, not to you; refusing to use it"

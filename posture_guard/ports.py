@@ -1,6 +1,6 @@
 """The seams between the service and the world: small Protocols, each with a real and a fake side.
 
-Real implementations live in `posture_guard.clock` and `posture_guard.desktop`; fakes in
+Real implementations live in `posture_guard.desktop`; fakes in
 `posture_guard.testing`. Every method here is called from the service's worker thread.
 """
 
@@ -16,13 +16,21 @@ class Clock(Protocol):
         ...
 
     def monotonic(self) -> float:
-        """Seconds on a clock that never jumps and keeps counting through suspend."""
+        """Seconds on a clock that never jumps and keeps counting through suspend.
+
+        Called by the worker thread with every `now()`; never blocks.
+        """
         ...
 
 
 class IdleSource(Protocol):
     #: A short name for logs and `doctor` ("x11", "none", ...).
     name: str
+
+    @property
+    def HAS_IDLE_TIME(self) -> bool:  # a class constant on each adapter
+        """True when `idle_seconds()` can report real idle time (False: always None)."""
+        ...
 
     def idle_seconds(self) -> float | None:
         """Seconds since the user's last input, or None when this source cannot tell.
@@ -33,7 +41,10 @@ class IdleSource(Protocol):
         ...
 
     def close(self) -> None:
-        """Release what the source holds (an X connection...). Called once, when the service stops."""
+        """Release what the source holds (an X connection...).
+
+        Called once, by the worker thread, when the service stops; never raises.
+        """
         ...
 
 

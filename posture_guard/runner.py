@@ -10,12 +10,13 @@ import threading
 from types import FrameType
 
 from posture_guard import config
-from posture_guard.clock import SystemClock
 from posture_guard.control import ControlServer
+from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
 from posture_guard.desktop.notify import select_notifier
+from posture_guard.errors import PostureGuardError
 from posture_guard.logs import setup_logging
 from posture_guard.paths import Paths, ensure_private_dir
 from posture_guard.service import Service
@@ -23,9 +24,15 @@ from posture_guard.units import format_duration
 
 log = logging.getLogger(__name__)
 
+_STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+
 
 def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
-    """Start the service and block until it stops; returns the exit code."""
+    """Start the service and block until it stops; returns the exit code.
+
+    Raises:
+        PostureGuardError: a setup problem a person can act on (a file or folder in the way).
+    """
     loaded = config.load(paths.user_config, paths.policy)
     for problem in loaded.problems:
         print(problem.message, file=sys.stderr)
@@ -35,36 +42,49 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
             file=sys.stderr,
         )
         return 2
-    ensure_private_dir(paths.runtime_dir)
-    lock = InstanceLock(paths.instance_lock)
-    if not lock.acquire():
-        pid = lock.holder_pid()
-        print(f"Posture Guard is already running{f' (pid {pid})' if pid else ''}.", file=sys.stderr)
-        return 1
     try:
-        setup_logging(paths.log_file, verbose=verbose)
-        if not headless and not display_available():
-            headless = True
-            print("No display found: running headless. Break prompts appear here in the terminal.")
-        idle, idle_reasons = select_idle_source()
-        notifier, notify_reasons = select_notifier()
-        for reason in idle_reasons + notify_reasons:
-            log.info("not used: %s", reason)
-        service = Service(loaded.settings, SystemClock(), idle, notifier)
-        server = ControlServer(paths.socket, service.submit)
-        server.start()
-        worker = threading.Thread(target=service.run, name="posture-guard-service")
+        ensure_private_dir(paths.runtime_dir)
+        lock = InstanceLock(paths.instance_lock)
+        if not lock.acquire():
+            pid = lock.holder_pid()
+            print(
+                f"Posture Guard is already running{f' (pid {pid})' if pid else ''}.",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            setup_logging(paths.log_file, verbose=verbose)
+            return _serve(paths, loaded.settings, headless=headless)
+        finally:
+            lock.release()
+    except OSError as exc:  # a file or folder in the way: say which, without a traceback
+        where = exc.filename or paths.runtime_dir
+        raise PostureGuardError(f"{where}: {exc.strerror or exc}") from None
 
-        def on_signal(signum: int, _frame: FrameType | None) -> None:
-            log.info("signal %s: stopping", signum)
-            service.stop()
 
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
+def _serve(paths: Paths, settings: config.Settings, *, headless: bool) -> int:
+    if not headless and not display_available():
+        print("No display found: running headless. Break prompts appear here in the terminal.")
+    idle, idle_reasons = select_idle_source()
+    notifier, notify_reasons = select_notifier()
+    for reason in idle_reasons + notify_reasons:
+        log.info("not used: %s", reason)
+    service = Service(settings, SystemClock(), idle, notifier)
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: stopping", signum)
+        service.stop()
+
+    for name in _STOP_SIGNALS:
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), on_signal)
+    server = ControlServer(paths.socket, service.submit)
+    worker = threading.Thread(target=service.run, name="posture-guard-service")
+    server.start()
+    try:
         worker.start()
         plan = ", ".join(
-            f"{b.title.lower()} every {format_duration(b.every_s)}"
-            for b in loaded.settings.timer.breaks
+            f"{b.title.lower()} every {format_duration(b.every_s)}" for b in settings.timer.breaks
         )
         print(
             f"Posture Guard is running (pid {os.getpid()}; idle source: {idle.name}; "
@@ -73,7 +93,12 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
             flush=True,
         )
         worker.join()
-        server.close()
-        return 0
     finally:
-        lock.release()
+        server.close()
+    if not service.stopped_cleanly:
+        print(
+            "posture-guard: the service stopped on an internal error; see the log file.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0

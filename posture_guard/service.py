@@ -42,12 +42,14 @@ from posture_guard.timer import (
     State,
     TimerStatus,
 )
-from posture_guard.units import format_clock, format_duration
+from posture_guard.units import format_duration
 
 log = logging.getLogger(__name__)
 
-#: Longest sleep between idle samples when the idle source can tell idleness.
-IDLE_POLL_S: Final = 5.0
+#: Longest sleep between idle samples when the idle source can tell idleness. Half the idle
+#: threshold is enough: an idle spell of at least the threshold is then always seen by a
+#: sample, and the timer's own deadlines wake the loop for natural-break milestones.
+IDLE_POLL_S: Final = 15.0
 #: Longest sleep when it cannot ("none"): nothing but the timer's own deadlines matters then.
 BLIND_POLL_S: Final = 60.0
 MAX_SNOOZE_S: Final = 4 * 3600
@@ -62,14 +64,16 @@ class Snapshot:
     status: TimerStatus
     idle_source: str
     notifier: str
-    last_events: tuple[Event, ...] = ()
 
     def to_json(self) -> dict[str, object]:
+        """The snapshot as the control channel sends it (JSON types only)."""
         s = self.status
         return {
             "at": self.at.isoformat(),
             "pid": os.getpid(),
             "state": s.state.name.lower(),
+            "state_text": STATE_WORDS[s.state],
+            "allowed": sorted(c.value for c in s.allowed),
             "current": s.current,
             "next_kind": s.next_kind,
             "next_in_s": s.next_in_s,
@@ -88,6 +92,9 @@ class Snapshot:
 class _Request:
     payload: Mapping[str, object]
     reply: queue.Queue[dict[str, object]] = field(default_factory=lambda: queue.Queue(maxsize=1))
+    #: Set by `submit` when it stopped waiting: the worker then drops the request unrun, so a
+    #: command the user was told to retry never runs twice.
+    abandoned: threading.Event = field(default_factory=threading.Event)
 
 
 class Service:
@@ -111,16 +118,21 @@ class Service:
         self._queue: queue.Queue[_Request | None] = queue.Queue()
         self._stopping = threading.Event()
         self._scheduler = schedule.Scheduler()
-        self._poll_s = BLIND_POLL_S if idle.name == "none" else IDLE_POLL_S
+        self._poll_s = (
+            max(1.0, min(IDLE_POLL_S, settings.timer.idle_threshold_s / 2))
+            if idle.HAS_IDLE_TIME
+            else BLIND_POLL_S
+        )
         self._snapshot: Snapshot | None = None
-        start = settings.timer.day_starts_at
-        self._scheduler.every().day.at(format_clock(start)).do(self._job, "new day")
-        self._scheduler.every().hour.do(self._job, "hourly summary")
+        self._scheduler.every().hour.do(self._log_summary)
+        #: True once `run()` has returned because `stop()` was asked for.
+        self.stopped_cleanly = False
 
     # --- other threads -------------------------------------------------------------------------
 
     @property
     def snapshot(self) -> Snapshot | None:
+        """The latest published snapshot (None before the first step). Any thread."""
         return self._snapshot
 
     def submit(self, payload: Mapping[str, object], timeout: float = 5.0) -> dict[str, object]:
@@ -132,7 +144,8 @@ class Service:
         try:
             return request.reply.get(timeout=timeout)
         except queue.Empty:
-            return {"ok": False, "error": "Posture Guard is busy; try again"}
+            request.abandoned.set()
+            return {"ok": False, "error": "Posture Guard is busy; nothing was done, try again"}
 
     def stop(self) -> None:
         """Ask the worker to finish its step and return from `run()`. Thread-safe."""
@@ -151,25 +164,54 @@ class Service:
                 f"{b.kind} every {format_duration(b.every_s)}" for b in self.settings.timer.breaks
             ),
         )
-        self._step()
-        while not self._stopping.is_set():
-            try:
-                self._scheduler.run_pending()
-            except Exception:
-                log.exception("a scheduled job failed")
-            try:
-                request = self._queue.get(timeout=self._wait_seconds())
-            except queue.Empty:
-                request = None
-            self._step()
-            if request is not None:
-                request.reply.put(self._handle(request.payload))
-        self._idle.close()
-        log.info("service stopped")
+        try:
+            self._guarded(self._step)
+            while not self._stopping.is_set():
+                self._guarded(self._scheduler.run_pending)
+                try:
+                    request = self._queue.get(timeout=self._wait_seconds())
+                except queue.Empty:
+                    request = None
+                self._guarded(self._step)
+                if request is not None and not request.abandoned.is_set():
+                    request.reply.put(self._answer(request.payload))
+            self.stopped_cleanly = True
+        finally:
+            self._refuse_queued()
+            self._guarded(self._idle.close)
+            log.info("service stopped")
 
-    def _job(self, name: str) -> None:
-        """A scheduled job: it only wakes the worker (which steps) and logs."""
-        log.info("%s: %s active today", name, format_duration(self._timer.status().active_today_s))
+    def _guarded(self, action: Callable[[], object]) -> None:
+        """Run one part of a loop pass; a bug in it is logged and the loop goes on (Rule 5)."""
+        try:
+            action()
+        except Exception:
+            log.exception(
+                "internal error in %s; the service goes on", getattr(action, "__name__", action)
+            )
+
+    def _answer(self, payload: Mapping[str, object]) -> dict[str, object]:
+        try:
+            return self._handle(payload)
+        except Exception:
+            log.exception("internal error answering %r", payload.get("command"))
+            return {"ok": False, "error": "internal error; see the log file for details"}
+
+    def _refuse_queued(self) -> None:
+        while True:
+            try:
+                request = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if request is not None:
+                request.reply.put({"ok": False, "error": "Posture Guard is shutting down"})
+
+    def _log_summary(self) -> None:
+        """The hourly job: one line in the log (scheduled jobs never decide anything)."""
+        status = self._timer.status()
+        log.info(
+            "hourly: %s active today, %s", format_duration(status.active_today_s), status.state.name
+        )
 
     def _wait_seconds(self) -> float:
         candidates = [self._poll_s]
@@ -200,7 +242,6 @@ class Service:
             status=self._timer.status(),
             idle_source=self._idle.name,
             notifier=self._notifier.name,
-            last_events=tuple(events),
         )
         if self._on_snapshot is not None:
             try:
@@ -239,7 +280,7 @@ class Service:
             if command == "status":
                 events: list[Event] = []
             elif command == "snooze":
-                events = self._timer.snooze(now, _seconds(payload, "seconds", MAX_SNOOZE_S))
+                events = self._timer.snooze(now, _seconds(payload, "snooze", MAX_SNOOZE_S))
             elif command == "skip":
                 events = self._timer.skip(now)
             elif command == "pause":
@@ -265,22 +306,24 @@ class Service:
     def _pause_until(self, now: datetime, payload: Mapping[str, object]) -> datetime | None:
         until = payload.get("until")
         if until == "tomorrow":
-            start = self.settings.timer.day_starts_at
-            day = self._timer.status().day or now.date()
-            return datetime.combine(day + timedelta(days=1), start, tzinfo=now.tzinfo)
+            return self._timer.next_day_start(now)
         if until is not None:
-            raise ValueError(f'"until" must be "tomorrow", got {until!r}')
-        seconds = _seconds(payload, "seconds", MAX_PAUSE_S)
+            raise ValueError(f'can\'t pause until {until!r}: expected "tomorrow" or a duration')
+        seconds = _seconds(payload, "pause", MAX_PAUSE_S)
         return None if seconds is None else now + timedelta(seconds=seconds)
 
 
-def _seconds(payload: Mapping[str, object], key: str, maximum: int) -> int | None:
-    value = payload.get(key)
+def _seconds(payload: Mapping[str, object], verb: str, maximum: int) -> int | None:
+    """The request's "seconds", checked: a whole number from 1 to `maximum`."""
+    value = payload.get("seconds")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f'can\'t {verb}: "seconds" must be a whole number, got {value!r}')
+    if not 0 < value <= maximum:
         raise ValueError(
-            f'"{key}" must be a whole number of seconds from 1 to {maximum}, got {value!r}'
+            f"can't {verb} for {format_duration(value) if value > 0 else f'{value}s'}: "
+            f"expected from 1s to {format_duration(maximum)}"
         )
     return value
 
@@ -292,7 +335,8 @@ def _kind(payload: Mapping[str, object]) -> str | None:
     return kind
 
 
-_STATE_WORDS: Final[Mapping[State, str]] = {
+#: How each state is said to people (status lines, errors, later the tray).
+STATE_WORDS: Final[Mapping[State, str]] = {
     State.WORKING: "working",
     State.BREAK_DUE: "a break is due",
     State.SNOOZED: "break snoozed",
@@ -304,7 +348,7 @@ _STATE_WORDS: Final[Mapping[State, str]] = {
 
 def _explain(message: str) -> str:
     """Turn the timer's "can't X when state=Y" into words for people."""
-    for state, words in _STATE_WORDS.items():
+    for state, words in STATE_WORDS.items():
         message = message.replace(f"when state={state.name}", f"now ({words})")
     return message.replace("can't take_now", "can't take a break").replace("can't ", "Can't ", 1)
 

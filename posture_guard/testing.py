@@ -1,7 +1,7 @@
 """Typed fakes for tests and benchmarks (after trio.testing): a clock, an idle source, a notifier.
 
-They implement the same Protocols as the real adapters in `posture_guard.desktop` and
-`posture_guard.clock`, so the service runs unchanged on them.
+They implement the same Protocols (`posture_guard.ports`) as the real adapters in
+`posture_guard.desktop`, so the service runs unchanged on them.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class ScriptedIdleSource:
 
     values: list[float | None] = field(default_factory=lambda: [0.0])
     name: str = "scripted"
+    HAS_IDLE_TIME: bool = True
 
     def idle_seconds(self) -> float | None:
         if len(self.values) > 1:

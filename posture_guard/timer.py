@@ -248,6 +248,10 @@ def day_of(moment: datetime, day_starts_at_s: int) -> date:
     return (moment - timedelta(seconds=day_starts_at_s)).date()
 
 
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
 def _utc_seconds(moment: datetime) -> float:
     return moment.astimezone(UTC).timestamp()
 
@@ -554,8 +558,8 @@ class BreakTimer:
         assert self.current is not None
         if limit is not None and self._snoozes >= limit:
             raise IllegalCommand(
-                f"can't snooze the {self._title(self.current)} again: snoozed {self._snoozes} "
-                f"times (limit {limit})"
+                f"can't snooze the {self._title(self.current)} again: snoozed {_times(self._snoozes)} "
+                f"(limit {limit})"
             )
         seconds = self.settings.snooze_s if for_s is None else for_s
         if seconds <= 0:
@@ -574,7 +578,7 @@ class BreakTimer:
         skipped = self._counters.skips_in_row[kind]
         if limit is not None and skipped >= limit:
             raise IllegalCommand(
-                f"can't skip the {self._title(kind)}: skipped {skipped} times in a row (limit {limit})"
+                f"can't skip the {self._title(kind)}: skipped {_times(skipped)} in a row (limit {limit})"
             )
         events: list[Event] = []
         self._end_current(now, Outcome.SKIPPED, events)
@@ -763,7 +767,7 @@ class BreakTimer:
         boundary = next_hours_change(self.settings.working_hours, now)
         if boundary is not None:
             candidates.append(_seconds_until(boundary, now))
-        candidates.append(_seconds_until(self._next_day_start(now), now))
+        candidates.append(_seconds_until(self.next_day_start(now), now))
         return min(candidates) if candidates else None
 
     def _title(self, kind: str) -> str:
@@ -779,9 +783,7 @@ class BreakTimer:
         ts = now.timestamp() if ts is None else ts
         if not self._cal_from <= ts < self._cal_until:
             hours = self.settings.working_hours
-            until = min(
-                ts + CALENDAR_RECHECK_S, _seconds_until(self._next_day_start(now), now) + ts
-            )
+            until = min(ts + CALENDAR_RECHECK_S, _seconds_until(self.next_day_start(now), now) + ts)
             change = next_hours_change(hours, now)
             if change is not None:
                 until = min(until, _seconds_until(change, now) + ts)
@@ -793,7 +795,8 @@ class BreakTimer:
         start = self.settings.day_starts_at
         return day_of(now, start.hour * 3600 + start.minute * 60)
 
-    def _next_day_start(self, now: datetime) -> datetime:
+    def next_day_start(self, now: datetime) -> datetime:
+        """When the working day after the one `now` belongs to begins, on `now`'s clock."""
         day = self._day_of(now) + timedelta(days=1)
         return datetime.combine(day, self.settings.day_starts_at, tzinfo=now.tzinfo)
 

@@ -32,6 +32,7 @@ def app(tmp_path: Path) -> Iterator[App]:
     )
     (tmp_path / "run").mkdir(mode=0o700)
     world = App(home=home, env=env, config=home / "config.toml")
+    world.config.write_text("")  # `--config FILE` must name a file that exists
     yield world
     for proc in world.processes:
         stop_process(proc)

@@ -17,8 +17,9 @@ class InstanceLock:
 
     def acquire(self) -> bool:
         """Take the lock and write our pid into the file; False when another process holds it."""
-        handle = open(self.path, "a+", encoding="ascii")  # noqa: SIM115 - held for the service's life
-        os.chmod(self.path, 0o600)
+        # O_NOFOLLOW: a planted symlink must not make us truncate or lock someone else's file
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        handle = open(fd, "r+", encoding="ascii")  # noqa: SIM115 - held for the service's life
         try:
             _lock(handle)
         except OSError:

@@ -12,6 +12,7 @@ import pytest
 from posture_guard import config
 from posture_guard.service import Service, Snapshot
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
+from posture_guard.timer import BreakTimer, Event
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
@@ -101,3 +102,29 @@ def test_service_quit_stops_the_loop(running: Running) -> None:
         "ok": False,
         "error": "Posture Guard is shutting down",
     }
+
+
+def test_service_internal_error_answers_and_the_loop_goes_on(running: Running) -> None:
+    class BrokenTimer(BreakTimer):
+        def take_now(self, now: datetime, kind: str | None = None) -> list[Event]:
+            raise RuntimeError("a bug")
+
+    running.service._timer = BrokenTimer(running.service.settings.timer)
+    assert running.ask("break-now") == {
+        "ok": False,
+        "error": "internal error; see the log file for details",
+    }
+    assert running.ask("status")["ok"] is True
+    assert running.thread.is_alive()
+
+
+def test_service_abandoned_request_never_runs_later() -> None:
+    world = Running(RecordingNotifier())  # not started: nobody answers
+    reply = world.service.submit({"command": "pause", "seconds": 600}, timeout=0.1)
+    assert reply == {"ok": False, "error": "Posture Guard is busy; nothing was done, try again"}
+    world.thread.start()
+    status = world.ask("status")["status"]
+    assert isinstance(status, dict)
+    assert status["state"] == "working"  # the abandoned pause was dropped, not run late
+    world.service.stop()
+    world.thread.join(timeout=5)

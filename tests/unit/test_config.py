@@ -92,6 +92,12 @@ MALFORMED = [
         ],
     ),
     (
+        "[working_hours]\ndays = []\n",
+        [
+            'F: [working_hours] days = []: expected a list of days like ["mon", "tue", "wed", "thu", "fri"]'
+        ],
+    ),
+    (
         '[working_hours]\ndays = "mon"\n',
         [
             'F: [working_hours] days = "mon": expected a list of days like ["mon", "tue", "wed", "thu", "fri"]'
@@ -248,3 +254,29 @@ NIGHT = WorkingHours(days=frozenset({0}), start=time(22, 0), end=time(6, 0))
 )
 def test_config_working_hours_contains(hours: WorkingHours, moment: datetime, inside: bool) -> None:
     assert hours.contains(moment) is inside
+
+
+def test_config_inconsistent_pair_blames_the_file_that_set_it(tmp_path: Path) -> None:
+    # the user shortened the interval below the built-in length: the user's key is to blame
+    user = _write(tmp_path, "config.toml", '[breaks.posture]\nevery = "15s"\n')
+    loaded = config.load(user, None)
+    assert [p.message for p in loaded.problems] == [
+        f'{user}: [breaks.posture] every = "15s": expected longer than [breaks.posture] length ("20s")'
+    ]
+    assert loaded.settings == config.defaults()
+
+
+def test_config_fallback_never_overrides_a_locked_policy_value(tmp_path: Path) -> None:
+    policy = _write(
+        tmp_path,
+        "policy.toml",
+        '[breaks.posture]\nlength = "30s"\n[policy]\nlock = ["breaks.posture.length"]\n',
+    )
+    user = _write(tmp_path, "config.toml", '[breaks.posture]\nevery = "25s"\n')
+    loaded = config.load(user, policy)
+    assert [p.message for p in loaded.problems] == [
+        f'{user}: [breaks.posture] every = "25s": expected longer than [breaks.posture] length ("30s")'
+    ]
+    posture = next(b for b in loaded.settings.timer.breaks if b.kind == "posture")
+    assert (posture.every_s, posture.length_s) == (20 * 60, 30)  # the lock held; every reverted
+    assert loaded.origins["breaks.posture.length"].layer is Layer.POLICY

@@ -26,7 +26,6 @@ FORBIDDEN = {
     "posture_guard.control",
     "posture_guard.cli",
     "posture_guard.runner",
-    "posture_guard.clock",
 }
 
 
@@ -52,7 +51,7 @@ def test_layering_core_module_imports_nothing_of_the_shell(module: str) -> None:
 
 
 def test_layering_platform_checks_live_in_desktop_or_paths() -> None:
-    allowed = {"paths.py", "clock.py"}
+    allowed = {"paths.py"}
     offenders = [
         str(path.relative_to(PACKAGE))
         for path in PACKAGE.rglob("*.py")
