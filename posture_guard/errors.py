@@ -37,6 +37,10 @@ class IllegalCommand(PostureGuardError):
     """A timer command is not allowed in the current state; nothing changed."""
 
 
+class StoreError(PostureGuardError):
+    """The database cannot be opened, read or written; the message names the file and why."""
+
+
 class IdleSourceUnavailable(PostureGuardError):
     """An idle source cannot work here; the message says why (e.g. "no DISPLAY set")."""
 
@@ -62,3 +66,110 @@ def format_value(value: object) -> str:
     if isinstance(value, dict):
         return "{...}"
     return str(value)
+
+
+class _Missing:
+    """The type of MISSING: a key that is absent, as opposed to any value it could hold."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+#: Passed as `got` when a required key is absent; the message then says "KEY is missing".
+MISSING = _Missing()
+
+
+def _key_and_value(key: str, got: object) -> str:
+    return f"{key} is missing" if got is MISSING else f"{key} = {format_value(got)}"
+
+
+class ContentError(PostureGuardError):
+    """The package's content (exercises.toml, sources.toml...) is wrong; a bug in the package.
+
+    Names the file, the entry, the key, what was expected and what was got. Renders as
+    ``exercises.toml: exercise "neck-turn": sources = ["nope"]: expected ids from sources.toml;
+    unknown: "nope"``. With no key, the message is about the whole entry or file:
+    ``exercises.toml: not valid TOML: ...``.
+    """
+
+    def __init__(
+        self, file: str, entry: str, key: str, expected: str, got: object = MISSING
+    ) -> None:
+        self.file = file
+        self.entry = entry
+        self.key = key
+        self.expected = expected
+        self.got = got
+        parts = [file]
+        if entry:
+            parts.append(entry)
+        if key:
+            parts.append(_key_and_value(key, got))
+        parts.append(expected)
+        super().__init__(": ".join(parts))
+
+
+class ClinicError(PostureGuardError):
+    """A clinic profile or clinic file is wrong: names the file, key, expected form and got.
+
+    Renders as ``clinic.toml: [clinic] booking_url = "ftp://x": expected a web address starting
+    with https:// or http://``. `file` is empty for a profile typed in rather than read from a
+    file; `key` is empty for a problem with the whole file.
+    """
+
+    def __init__(self, file: str, key: str, expected: str, got: object = MISSING) -> None:
+        self.file = file
+        self.key = key
+        self.expected = expected
+        self.got = got
+        parts = [file] if file else []
+        if key:
+            parts.append(_key_and_value(format_key(key), got))
+        parts.append(expected)
+        super().__init__(": ".join(parts))
+
+
+class DiaryError(PostureGuardError):
+    """A diary value (episode, update, check-in) is wrong, or a diary change is not allowed.
+
+    Nothing changed. The subclasses say which.
+    """
+
+
+class DiaryValueError(DiaryError):
+    """One field of a diary value is wrong: names the field, what was expected and what was got.
+
+    Renders as ``pain = 11: expected a whole number from 0 (no pain) to 10 (worst imaginable)``;
+    `shown` replaces the value's spelling (a time, a long note's length); `where` names the
+    record it was read from: ``episode record: updates[2].pain = 11: expected ...``.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        expected: str,
+        got: object,
+        *,
+        shown: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        self.field = field
+        self.expected = expected
+        self.got = got
+        self.shown = shown
+        self.where = where
+        head = _key_and_value(field, got) if shown is None else f"{field} = {shown}"
+        super().__init__(f"{where}: {head}: {expected}" if where else f"{head}: {expected}")
+
+    def within(self, where: str, prefix: str = "") -> DiaryValueError:
+        """The same error, said of a field of the record `where` (its name prefixed)."""
+        return DiaryValueError(
+            prefix + self.field, self.expected, self.got, shown=self.shown, where=where
+        )
+
+
+class IllegalEpisodeChange(DiaryError):
+    """An episode can't be started, updated or ended now (one is open, it has ended...).
+
+    Nothing changed; the message says why.
+    """

@@ -38,6 +38,11 @@ class Paths:
     def instance_lock(self) -> Path:
         return self.runtime_dir / "instance.lock"
 
+    @property
+    def database(self) -> Path:
+        """The one SQLite file: break events, active time per day and (later) the diary."""
+        return self.data_dir / "posture-guard.sqlite3"
+
 
 def default_paths(
     env: Mapping[str, str] | None = None, *, config_file: Path | None = None

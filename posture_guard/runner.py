@@ -16,10 +16,11 @@ from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
 from posture_guard.desktop.notify import select_notifier
-from posture_guard.errors import PostureGuardError
+from posture_guard.errors import PostureGuardError, StoreError
 from posture_guard.logs import setup_logging
 from posture_guard.paths import Paths, ensure_private_dir
 from posture_guard.service import Service
+from posture_guard.store import Store
 from posture_guard.units import format_duration
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,14 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
             return 1
         try:
             setup_logging(paths.log_file, verbose=verbose)
-            return _serve(paths, loaded.settings, headless=headless)
+            try:
+                store = Store.open(paths.database)
+            except StoreError as exc:  # e.g. a database from a newer version: one line, no trace
+                log.error("not started: %s", exc)
+                print(f"posture-guard: {exc}", file=sys.stderr)
+                return 1
+            with store:
+                return _serve(paths, loaded.settings, store, headless=headless)
         finally:
             lock.release()
     except OSError as exc:  # a file or folder in the way: say which, without a traceback
@@ -62,14 +70,14 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
         raise PostureGuardError(f"{where}: {exc.strerror or exc}") from None
 
 
-def _serve(paths: Paths, settings: config.Settings, *, headless: bool) -> int:
+def _serve(paths: Paths, settings: config.Settings, store: Store, *, headless: bool) -> int:
     if not headless and not display_available():
         print("No display found: running headless. Break prompts appear here in the terminal.")
     idle, idle_reasons = select_idle_source()
     notifier, notify_reasons = select_notifier()
     for reason in idle_reasons + notify_reasons:
         log.info("not used: %s", reason)
-    service = Service(settings, SystemClock(), idle, notifier)
+    service = Service(settings, SystemClock(), idle, notifier, store=store)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: stopping", signum)

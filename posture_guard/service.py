@@ -6,10 +6,14 @@ Rule 2: after every step the worker publishes an immutable Snapshot; readers nev
 Rule 3: the worker sleeps on its queue until the next thing can happen: the smaller of the
         timer's `seconds_until_next`, the scheduler's next job and the idle-sampling cap. No
         busy loop, no tight poll.
-Rule 4: `schedule` runs wall-clock jobs only (the daily rollover nudge, an hourly log line);
-        each job only enqueues, and a failing job is logged, never propagated.
+Rule 4: `schedule` runs wall-clock jobs only (the minute save of today's figure, an hourly log
+        line), on the worker thread between steps; a failing job is logged, never propagated.
 Rule 5: adapters (idle source, notifier) never raise into the loop; if one does anyway, the step
         is logged and the loop goes on.
+Rule 6: with a store, every break outcome and the day's active seconds are saved: a finished break
+        (and a day that ended) at once, today's figure at least each minute (a scheduled job) and
+        at exit. A failed save is logged and retried at the next flush; the figures stay in
+        memory until one succeeds, and the loop never stops for it.
 """
 
 from __future__ import annotations
@@ -20,22 +24,26 @@ import queue
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
 
 import schedule
 
 from posture_guard.config import BREAK_HINTS, Settings
-from posture_guard.errors import IllegalCommand
+from posture_guard.errors import IllegalCommand, StoreError
 from posture_guard.ports import Clock, IdleSource, Notifier
+from posture_guard.store import BreakRecord, DayActivity, Store
 from posture_guard.timer import (
+    BreakDue,
     BreakEnded,
     BreakPrompted,
     BreakSnoozed,
     BreakStarted,
     BreakTimer,
     DailyLimitReached,
+    DayRolledOver,
     Event,
+    NaturalBreakRecorded,
     Outcome,
     Paused,
     Resumed,
@@ -54,6 +62,8 @@ IDLE_POLL_S: Final = 15.0
 BLIND_POLL_S: Final = 60.0
 MAX_SNOOZE_S: Final = 4 * 3600
 MAX_PAUSE_S: Final = 7 * 24 * 3600
+#: How often today's active seconds are saved while running (Rule 6).
+FLUSH_EVERY_S: Final = 60
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +98,28 @@ class Snapshot:
         }
 
 
+@dataclass(slots=True)
+class _Cycle:
+    """The break in progress, gathered from its events until it ends (Rule 6)."""
+
+    kind: str
+    due: datetime | None = None
+    prompted: datetime | None = None
+    started: datetime | None = None
+    snoozes: int = 0
+
+    def record(self, ended: datetime, outcome: Outcome) -> BreakRecord:
+        return BreakRecord(
+            kind=self.kind,
+            due=self.due,
+            prompted=self.prompted,
+            started=self.started,
+            ended=ended,
+            outcome=outcome,
+            snoozes=self.snoozes,
+        )
+
+
 @dataclass
 class _Request:
     payload: Mapping[str, object]
@@ -98,7 +130,8 @@ class _Request:
 
 
 class Service:
-    """Owns the timer, the idle source and the notifier; run `run()` on the worker thread."""
+    """Owns the timer, the idle source, the notifier and the store (if any); run `run()` on the
+    worker thread."""
 
     def __init__(
         self,
@@ -108,7 +141,17 @@ class Service:
         notifier: Notifier,
         *,
         on_snapshot: Callable[[Snapshot], None] | None = None,
+        store: Store | None = None,
+        flush_every_s: int = FLUSH_EVERY_S,
     ) -> None:
+        """Wire the service to its adapters; nothing runs until `run()`.
+
+        Args:
+            on_snapshot: called on the worker thread with each new snapshot; must not block.
+            store: where break outcomes and active time are saved (Rule 6); None saves nothing.
+                The caller opens and closes it; meanwhile only the worker thread uses it.
+            flush_every_s: how often today's figure is saved (real seconds; tests shorten it).
+        """
         self.settings = settings
         self._clock = clock
         self._idle = idle
@@ -125,6 +168,20 @@ class Service:
         )
         self._snapshot: Snapshot | None = None
         self._scheduler.every().hour.do(self._log_summary)
+        self._store = store
+        self._cycle: _Cycle | None = None
+        #: Finished breaks not saved yet; kept across failed saves.
+        self._unsaved_breaks: list[BreakRecord] = []
+        #: This run's final active seconds of days that ended and are not saved yet.
+        self._unsaved_days: dict[date, float] = {}
+        #: What the store held for a day before this run counted it (a restart adds to it).
+        self._stored_before: dict[date, float] = {}
+        #: The figure last saved for each day still open, so an unchanged one is not rewritten.
+        self._saved: dict[date, float] = {}
+        self._flush_soon = False
+        self._store_failing = False
+        if store is not None:
+            self._scheduler.every(flush_every_s).seconds.do(self._flush_job)
         #: True once `run()` has returned because `stop()` was asked for.
         self.stopped_cleanly = False
 
@@ -178,6 +235,7 @@ class Service:
             self.stopped_cleanly = True
         finally:
             self._refuse_queued()
+            self._guarded(self._flush_at_exit)
             self._guarded(self._idle.close)
             log.info("service stopped")
 
@@ -213,6 +271,62 @@ class Service:
             "hourly: %s active today, %s", format_duration(status.active_today_s), status.state.name
         )
 
+    def _flush_job(self) -> None:
+        """The minute job: save today's figure. Never raises (schedule would re-run a job that
+        raised on every pass, and stop the other jobs of that pass)."""
+        self._guarded(self._flush)
+
+    def _flush_at_exit(self) -> None:
+        if not self._flush():
+            day = self._timer.status().day
+            days = sorted({*self._unsaved_days, *([day] if day else [])})
+            log.error(
+                "stopping with figures not saved: %d finished breaks, active time of %s",
+                len(self._unsaved_breaks),
+                ", ".join(d.isoformat() for d in days) or "no day yet",
+            )
+
+    def _flush(self) -> bool:
+        """Save what the store lacks, in one transaction: finished breaks, the final figure of
+        each day that ended, and today's figure. Returns False when that failed; everything then
+        stays in memory for the next flush (Rule 6). True without a store or anything to save."""
+        store = self._store
+        self._flush_soon = False
+        if store is None:
+            return True
+        status = self._timer.status()
+        figures = dict(self._unsaved_days)
+        if status.day is not None:
+            figures[status.day] = status.active_today_s
+        try:
+            for day in figures.keys() - self._stored_before.keys():
+                found = store.activity_on(day)
+                self._stored_before[day] = 0.0 if found is None else found.active_s
+            totals = {day: self._stored_before[day] + s for day, s in figures.items()}
+            changed = [
+                DayActivity(day=day, active_s=total)
+                for day, total in totals.items()
+                if self._saved.get(day) != total
+            ]
+            store.save(breaks=self._unsaved_breaks, activity=changed)
+        except StoreError as exc:
+            if not self._store_failing:
+                log.warning("could not save; keeping the figures and retrying: %s", exc)
+            else:
+                log.debug("still could not save: %s", exc)
+            self._store_failing = True
+            return False
+        if self._store_failing:
+            log.info("saving works again: %s", store.path)
+            self._store_failing = False
+        self._unsaved_breaks.clear()
+        self._saved.update(totals)
+        for day in self._unsaved_days:
+            self._stored_before.pop(day, None)
+            self._saved.pop(day, None)
+        self._unsaved_days.clear()
+        return True
+
     def _wait_seconds(self) -> float:
         candidates = [self._poll_s]
         until_next = self._timer.seconds_until_next(self._clock.now())
@@ -237,6 +351,8 @@ class Service:
     def _publish(self, now: datetime, events: list[Event]) -> None:
         for event in events:
             self._react(event)
+        if self._flush_soon:
+            self._guarded(self._flush)
         self._snapshot = Snapshot(
             at=now,
             status=self._timer.status(),
@@ -251,6 +367,8 @@ class Service:
 
     def _react(self, event: Event) -> None:
         log.info("%s", event)
+        if self._store is not None:
+            self._follow_for_store(event)
         if isinstance(event, BreakPrompted):
             spec = next(b for b in self.settings.timer.breaks if b.kind == event.kind)
             title = f"{spec.title} ({format_duration(spec.length_s)})"
@@ -261,6 +379,48 @@ class Service:
                 "Daily screen time reached",
                 f"You have been at the screen for {format_duration(event.limit_s)} today.",
             )
+
+    def _follow_for_store(self, event: Event) -> None:
+        """Gather each break cycle into a BreakRecord, and note the days that end (Rule 6).
+
+        A cycle runs from BreakDue (due) through its first BreakPrompted (prompted; reminders do
+        not move it), each BreakSnoozed (counted) and BreakStarted (the latest start) to
+        BreakEnded (ended, outcome). A break started with no BreakDue (taken early) has no due.
+        A break still open at exit has no outcome and is not saved.
+        """
+        if isinstance(event, BreakDue):
+            self._cycle = _Cycle(event.kind, due=event.at)
+        elif isinstance(event, BreakPrompted):
+            cycle = self._cycle_of(event.kind)
+            if cycle.prompted is None:
+                cycle.prompted = event.at
+        elif isinstance(event, BreakSnoozed):
+            self._cycle_of(event.kind).snoozes += 1
+        elif isinstance(event, BreakStarted):
+            self._cycle_of(event.kind).started = event.at
+        elif isinstance(event, BreakEnded):
+            self._unsaved_breaks.append(self._cycle_of(event.kind).record(event.at, event.outcome))
+            self._cycle = None
+            self._flush_soon = True
+        elif isinstance(event, NaturalBreakRecorded):
+            self._unsaved_breaks.append(
+                BreakRecord(
+                    kind=event.kind,
+                    started=event.at - timedelta(seconds=event.idle_s),  # when input stopped
+                    ended=event.at,
+                    outcome=Outcome.NATURAL,
+                )
+            )
+            self._flush_soon = True
+        elif isinstance(event, DayRolledOver):
+            self._unsaved_days[event.previous_day] = event.active_s
+            self._flush_soon = True
+
+    def _cycle_of(self, kind: str) -> _Cycle:
+        """The cycle of `kind` in progress; a new one if the break began without BreakDue."""
+        if self._cycle is None or self._cycle.kind != kind:
+            self._cycle = _Cycle(kind)
+        return self._cycle
 
     def _notify(self, title: str, message: str) -> None:
         try:

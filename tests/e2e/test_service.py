@@ -43,6 +43,7 @@ class Running:
 def running() -> Iterator[Running]:
     world = Running(RecordingNotifier())
     world.thread.start()
+    world.ask("status")  # the worker has made its first observation before the clock moves
     yield world
     world.service.stop()
     world.thread.join(timeout=5)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "posture_guard"
-CORE = ["timer.py", "config.py", "units.py", "errors.py", "ports.py"]
+CORE = ["timer.py", "config.py", "units.py", "errors.py", "ports.py", "episodes.py", "triage.py"]
 FORBIDDEN = {
     "sqlite3",
     "time",

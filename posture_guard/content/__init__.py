@@ -1,0 +1,1 @@
+"""Package data: the exercise catalogue, warning signs and the sources they cite."""

@@ -1,0 +1,505 @@
+"""The database: one SQLite file for break events, active time per day and (later) the diary.
+
+Rule 1: this is the only module that imports sqlite3. Everything else hands in and gets back plain
+        values (the frozen dataclasses below, built from the timer's events), never rows, cursors
+        or SQL.
+Rule 2: one file, `Paths.database`, created mode 0600 in the 0700 data dir, before SQLite ever
+        opens it. Its -wal and -shm files are 0600 too: SQLite gives them the database's mode, and
+        `Store.open` tightens anything looser. A symlink or anything but a regular file at that
+        path is refused.
+Rule 3: `PRAGMA user_version` is the schema version. `MIGRATIONS[n]` takes version n to n + 1 and
+        runs in one transaction together with the version bump, so a database is always at
+        exactly one version and never half-migrated. A shipped migration is never edited; a new
+        version is one more function at the end of the list.
+Rule 4: a database from a newer version (or one that is not ours) is refused with a StoreError that
+        names the file and both versions, and nothing in it changes.
+Rule 5: every write is one transaction (BEGIN IMMEDIATE ... COMMIT): all of it lands or none of it
+        does, and a failed write can simply be retried. A write that returned is committed: it
+        survives the process being killed, and with synchronous=FULL (the default, see
+        `Store.open`) a power cut too.
+Rule 6: instants are stored in UTC as fixed-width ISO 8601 text (`2026-11-23T08:20:00.000000+00:00`),
+        which sorts as time does and reads plainly in the sqlite3 shell; days as `YYYY-MM-DD`.
+Rule 7: every failure is a StoreError that names the file and what went wrong; any other
+        exception is a bug. A Store may be shared between threads (one lock guards the
+        connection); in the running app the service's worker is its only user.
+
+Theory of operation. The service builds a `BreakRecord` per break cycle from the timer's events
+(`BreakDue` .. `BreakEnded`, or one `NaturalBreakRecorded`) and writes it when the cycle ends,
+together with the day's figure (`DayActivity`, an upsert of the absolute value) in one
+`Store.save`. Reports read them back with `breaks_between` and `activity_between`. The diary (v2)
+adds its tables with one more migration and its own values and functions here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import os
+import sqlite3
+import stat
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Final, Literal
+
+from posture_guard.errors import PostureGuardError, StoreError
+from posture_guard.paths import ensure_private_dir
+from posture_guard.timer import Outcome
+
+log = logging.getLogger(__name__)
+
+#: Takes an open database from one schema version to the next, inside the caller's transaction.
+#: It must only execute statements (never `executescript`, which commits) and never commit.
+Migration = Callable[[sqlite3.Connection], None]
+Synchronous = Literal["NORMAL", "FULL"]
+
+#: How long a write waits for another writer (a CLI command writing the diary) before failing.
+DEFAULT_TIMEOUT_S: Final = 2.0
+_SIDE_FILES: Final = ("-wal", "-shm", "-journal")
+
+
+# --- values ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakRecord:
+    """One break, from the moment it came due to its outcome; or a natural break (no `due`).
+
+    Times are aware datetimes; the record keeps them in UTC (converted on construction), so two
+    records are equal exactly when they describe the same instants. They need not be in order:
+    a wall-clock change between two of them is kept as it was seen.
+
+    Attributes:
+        kind: the break kind ("posture", "stretch", "movement").
+        ended: when the outcome happened.
+        outcome: taken, natural, skipped, merged (into a longer break) or cancelled.
+        due: when it came due; None for a break nobody asked for (natural, or taken early).
+        prompted: the first prompt shown (reminders do not move it); None if never shown.
+        started: when the break began: the break window opening, or for a natural break the
+            moment input stopped; the latest start if it was started again after a snooze.
+        snoozes: how many times it was snoozed.
+    """
+
+    kind: str
+    ended: datetime
+    outcome: Outcome
+    due: datetime | None = None
+    prompted: datetime | None = None
+    started: datetime | None = None
+    snoozes: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, str) or not self.kind:
+            raise ValueError(f"BreakRecord.kind: expected a break kind, got {self.kind!r}")
+        if not isinstance(self.outcome, Outcome):
+            raise ValueError(f"BreakRecord.outcome: expected an Outcome, got {self.outcome!r}")
+        if isinstance(self.snoozes, bool) or not isinstance(self.snoozes, int) or self.snoozes < 0:
+            raise ValueError(
+                f"BreakRecord.snoozes: expected a whole number >= 0, got {self.snoozes!r}"
+            )
+        object.__setattr__(self, "ended", _in_utc("ended", self.ended))
+        for name, value in (
+            ("due", self.due),
+            ("prompted", self.prompted),
+            ("started", self.started),
+        ):
+            if value is not None:
+                object.__setattr__(self, name, _in_utc(name, value))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayActivity:
+    """Active (input) seconds on one working day, as the timer counts them.
+
+    A working day starts at `day_starts_at` (04:00), so 02:00 belongs to the day before.
+    """
+
+    day: date
+    active_s: float
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.day, date) or isinstance(self.day, datetime):
+            raise ValueError(f"DayActivity.day: expected a date, got {self.day!r}")
+        value = self.active_s
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ValueError(f"DayActivity.active_s: expected seconds >= 0, got {value!r}")
+        object.__setattr__(self, "active_s", float(value))
+
+
+def _in_utc(name: str, moment: object) -> datetime:
+    if not isinstance(moment, datetime) or moment.utcoffset() is None:
+        raise ValueError(f"BreakRecord.{name}: expected an aware datetime, got {moment!r}")
+    return moment.astimezone(UTC)
+
+
+def _instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+# --- schema ------------------------------------------------------------------------------------
+
+
+def _v1_breaks_and_activity(db: sqlite3.Connection) -> None:
+    """Version 1: one row per break cycle, and the active seconds of each working day."""
+    db.execute(
+        """
+        CREATE TABLE break_events (
+            id       INTEGER PRIMARY KEY,
+            kind     TEXT    NOT NULL CHECK (kind <> ''),
+            due      TEXT,                 -- instants: UTC, 2026-11-23T08:20:00.000000+00:00
+            prompted TEXT,
+            started  TEXT,
+            ended    TEXT    NOT NULL,
+            outcome  TEXT    NOT NULL
+                     CHECK (outcome IN ('taken', 'natural', 'skipped', 'merged', 'cancelled')),
+            snoozes  INTEGER NOT NULL DEFAULT 0 CHECK (snoozes >= 0)
+        )
+        """
+    )
+    db.execute("CREATE INDEX break_events_by_ended ON break_events (ended)")
+    db.execute(
+        """
+        CREATE TABLE activity (
+            day            TEXT PRIMARY KEY
+                           CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            active_seconds REAL NOT NULL CHECK (active_seconds >= 0)
+        )
+        """
+    )
+
+
+#: `MIGRATIONS[n]` takes a database from schema version n to n + 1 (Rule 3).
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    _v1_breaks_and_activity,
+    # Version 2 (the diary issue) goes here as one more function, e.g. `_v2_diary`: CREATE TABLE
+    # episodes, episode_updates (REFERENCES episodes ON DELETE CASCADE), check_ins and the advice
+    # they produced; foreign keys are on for every connection. Then add a v1 database with data
+    # to SEEDS in tests/store/test_store.py, which fails until every version has one.
+)
+#: The version this code writes; a database above it is refused (Rule 4).
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+
+class Store:
+    """An open database. Get one from `Store.open(path)`; close it, or use it in `with`."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        """Use `Store.open`; this only wraps a connection that it has set up."""
+        self.path = path
+        self._db: sqlite3.Connection | None = db
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        migrations: Sequence[Migration] = MIGRATIONS,
+        synchronous: Synchronous = "FULL",
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+    ) -> Store:
+        """Open (creating if needed) the database at `path` and bring its schema up to date.
+
+        Args:
+            path: the database file; its folder is created 0700 if missing.
+            migrations: the schema's migrations; tests pass their own list.
+            synchronous: "FULL" (default) syncs the WAL on every commit, so a committed write
+                also survives a power cut; "NORMAL" syncs only at checkpoints (survives a
+                killed process, not a power cut). `bench/store.py` compares the two.
+            timeout_s: how long a write waits for another writer before failing.
+
+        Raises:
+            StoreError: the folder or file cannot be used, the file is not a database of ours, it
+                is from a newer version (nothing is changed then), or a migration failed (that
+                migration is rolled back; the earlier ones stay).
+        """
+        if synchronous not in ("NORMAL", "FULL"):
+            raise ValueError(f"synchronous: expected NORMAL or FULL, got {synchronous!r}")
+        try:
+            ensure_private_dir(path.parent)
+            _create_private(path)
+        except PostureGuardError as exc:
+            raise StoreError(str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"{exc.filename or path}: {exc.strerror or exc}") from None
+        try:
+            db = sqlite3.connect(
+                path, timeout=timeout_s, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: can't open the database: {exc}") from exc
+        try:
+            _check_version(db, path, len(migrations))
+            db.execute("PRAGMA foreign_keys = ON")
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # e.g. some network file systems
+                log.warning("%s: WAL journal not available here; using %s", path, mode)
+            db.execute(f"PRAGMA synchronous = {synchronous}")
+            _migrate(db, path, migrations)
+            _tighten_side_files(path)
+        except sqlite3.Error as exc:
+            db.close()
+            raise StoreError(f"{path}: can't open the database: {exc}") from exc
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path)
+
+    def close(self) -> None:
+        """Close the database (the WAL is folded into the file). Calling it again does nothing."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        """The database's schema version (`PRAGMA user_version`)."""
+        with self._using("read the schema version") as db:
+            return _user_version(db)
+
+    # --- writes (Rule 5: each call is one transaction) -----------------------------------------
+
+    def save(
+        self, *, breaks: Iterable[BreakRecord] = (), activity: Iterable[DayActivity] = ()
+    ) -> None:
+        """Add `breaks` and set each day's active seconds, all in one transaction.
+
+        Raises:
+            StoreError: nothing was written (disk full, database locked...); retrying is safe.
+        """
+        break_rows = [
+            (
+                r.kind,
+                None if r.due is None else _instant(r.due),
+                None if r.prompted is None else _instant(r.prompted),
+                None if r.started is None else _instant(r.started),
+                _instant(r.ended),
+                r.outcome.value,
+                r.snoozes,
+            )
+            for r in breaks
+        ]
+        day_rows = [(a.day.isoformat(), a.active_s) for a in activity]
+        if not break_rows and not day_rows:
+            return
+        what = ", ".join(
+            part
+            for part in (_count(len(break_rows), "break"), _count(len(day_rows), "day"))
+            if part
+        )
+        with self._using(f"save {what}") as db, _transaction(db):
+            db.executemany(
+                "INSERT INTO break_events (kind, due, prompted, started, ended, outcome, snoozes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                break_rows,
+            )
+            db.executemany(
+                "INSERT INTO activity (day, active_seconds) VALUES (?, ?)"
+                " ON CONFLICT (day) DO UPDATE SET active_seconds = excluded.active_seconds",
+                day_rows,
+            )
+
+    def add_break(self, record: BreakRecord) -> None:
+        """Add one break (one transaction). Raises StoreError as `save` does."""
+        self.save(breaks=[record])
+
+    def save_activity(self, activity: DayActivity) -> None:
+        """Set one day's active seconds (one transaction). Raises StoreError as `save` does."""
+        self.save(activity=[activity])
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def breaks_between(self, start: datetime, end: datetime) -> list[BreakRecord]:
+        """The breaks that ended in [start, end), oldest first (in the order saved, on a tie).
+
+        Raises:
+            ValueError: `start` or `end` is naive.
+            StoreError: the database cannot be read, or holds a row this version cannot read.
+        """
+        bounds = (_instant(_in_utc("start", start)), _instant(_in_utc("end", end)))
+        with self._using("read breaks") as db:
+            rows = db.execute(
+                "SELECT id, kind, due, prompted, started, ended, outcome, snoozes"
+                " FROM break_events WHERE ended >= ? AND ended < ? ORDER BY ended, id",
+                bounds,
+            ).fetchall()
+        return [self._break_from_row(row) for row in rows]
+
+    def activity_between(self, first: date, last: date) -> list[DayActivity]:
+        """The days from `first` to `last` (both included) that have a figure, oldest first.
+
+        Days with no row (no use, or the service was not running) are left out, not zero.
+
+        Raises:
+            StoreError: the database cannot be read, or holds a row this version cannot read.
+        """
+        with self._using("read active time") as db:
+            rows = db.execute(
+                "SELECT day, active_seconds FROM activity WHERE day >= ? AND day <= ? ORDER BY day",
+                (first.isoformat(), last.isoformat()),
+            ).fetchall()
+        return [self._activity_from_row(row) for row in rows]
+
+    def activity_on(self, day: date) -> DayActivity | None:
+        """The figure saved for `day`, or None. Raises StoreError as `activity_between` does."""
+        found = self.activity_between(day, day)
+        return found[0] if found else None
+
+    # --- internals -----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _using(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock; any SQLite failure becomes a StoreError (Rule 7)."""
+        with self._lock:
+            if self._db is None:
+                raise StoreError(f"{self.path}: can't {doing}: the database is closed")
+            try:
+                yield self._db
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: can't {doing}: {exc}") from exc
+
+    def _break_from_row(self, row: tuple[object, ...]) -> BreakRecord:
+        row_id, kind, due, prompted, started, ended, outcome, snoozes = row
+        try:
+            return BreakRecord(
+                kind=_text(kind),
+                due=_moment(due),
+                prompted=_moment(prompted),
+                started=_moment(started),
+                ended=datetime.fromisoformat(_text(ended)),
+                outcome=Outcome(outcome),
+                snoozes=_whole(snoozes),
+            )
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                f"{self.path}: break_events row {row_id} is unreadable: {exc}"
+            ) from exc
+
+    def _activity_from_row(self, row: tuple[object, ...]) -> DayActivity:
+        day, seconds = row
+        try:
+            if not isinstance(seconds, int | float):
+                raise TypeError(f"expected a number of seconds, got {seconds!r}")
+            return DayActivity(day=date.fromisoformat(_text(day)), active_s=seconds)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"{self.path}: activity row {day!r} is unreadable: {exc}") from exc
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _create_private(path: Path) -> None:
+    """Create `path` empty with mode 0600 unless it exists; an existing one must be a regular
+    file, and is tightened to 0600 if others could read it (Rule 2)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(
+                f"{path}: expected the database file, found a symlink or something else; "
+                "refusing to use it"
+            ) from None
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            path.chmod(0o600)
+    else:
+        os.close(fd)
+
+
+def _tighten_side_files(path: Path) -> None:
+    for suffix in _SIDE_FILES:
+        side = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError):
+            if side.lstat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+                side.chmod(0o600)
+
+
+def _user_version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _check_version(db: sqlite3.Connection, path: Path, known: int) -> None:
+    """Refuse, before anything is written, a database this code must not touch (Rule 4)."""
+    try:
+        found = _user_version(db)
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"{path}: not a Posture Guard database ({exc}); nothing was changed"
+        ) from exc
+    if found > known:
+        raise StoreError(
+            f"{path}: the database is from a newer Posture Guard (schema version {found}; "
+            f"this version reads up to {known}); nothing was changed. Update Posture Guard to use it."
+        )
+    if found < 0 or (found == 0 and tables):
+        raise StoreError(
+            f"{path}: not a Posture Guard database (schema version {found} with "
+            f"{tables} tables or indexes already in it); nothing was changed"
+        )
+
+
+def _migrate(db: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
+    """Apply the migrations the database lacks, each with its version bump in one transaction.
+    An up-to-date database takes no write lock, so opening never waits for another writer."""
+    while _user_version(db) < len(migrations):
+        with _transaction(db):
+            version = _user_version(db)  # again under the write lock: another process may have
+            if version >= len(migrations):  # migrated since we looked
+                continue
+            migrations[version](db)
+            db.execute(f"PRAGMA user_version = {int(version) + 1:d}")
+        log.info("%s: schema upgraded from version %d to %d", path, version, version + 1)
+    _check_version(db, path, len(migrations))
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT; on any failure (COMMIT's too) roll back and re-raise."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        raise
+
+
+def _moment(value: object) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(_text(value))
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {value!r}")
+    return value
+
+
+def _whole(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected a whole number, got {value!r}")
+    return value
+
+
+def _count(n: int, noun: str) -> str:
+    return "" if n == 0 else f"1 {noun}" if n == 1 else f"{n} {noun}s"

@@ -1,0 +1,280 @@
+"""The service records break outcomes and active time in a real database (fake clock and idle)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import stat
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from posture_guard import config
+from posture_guard.service import Service
+from posture_guard.store import SCHEMA_VERSION, BreakRecord, DayActivity, Store
+from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
+from posture_guard.timer import Outcome
+from tests.app import App
+
+BERLIN = ZoneInfo("Europe/Berlin")
+START = datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)  # a Monday, inside working hours
+DAY = date(2026, 11, 23)
+EVER = (START - timedelta(days=1), START + timedelta(days=2))
+
+
+def at(hhmmss: str) -> datetime:
+    """A time on the test's Monday, e.g. "09:37:30"."""
+    h, m, s = (int(x) for x in (hhmmss + ":00")[:8].split(":"))
+    return START.replace(hour=h, minute=m, second=s)
+
+
+class Running:
+    """The in-process service on a fake clock, recording into a real Store."""
+
+    def __init__(self, store: Store, *, flush_every_s: int = 60) -> None:
+        self.clock = FakeClock(START)
+        self.idle = ScriptedIdleSource([0.0])
+        self.notifier = RecordingNotifier()
+        self.store = store
+        self.service = Service(
+            config.defaults(),
+            self.clock,
+            self.idle,
+            self.notifier,
+            store=store,
+            flush_every_s=flush_every_s,
+        )
+        self.thread = threading.Thread(target=self.service.run, daemon=True)
+        self.thread.start()
+        # the worker's first observation must see START: wait for it before moving the clock
+        self.ask("status")
+
+    def work(self, minutes: int) -> None:
+        """Type for `minutes`, observed once a minute as the real loop would."""
+        for _ in range(minutes):
+            self.clock.advance(60)
+            self.ask("status")
+
+    def away(self, seconds: int) -> None:
+        """No input for `seconds`, seen by one observation at the end; then typing again."""
+        self.idle.set(float(seconds))
+        self.clock.advance(seconds)
+        self.ask("status")
+        self.idle.set(0.0)
+
+    def ask(self, command: str, **args: object) -> dict[str, object]:
+        reply = self.service.submit({"command": command, **args})
+        assert reply["ok"] is True, reply
+        return reply
+
+    def active_s(self) -> float:
+        snapshot = self.service.snapshot
+        assert snapshot is not None
+        return snapshot.status.active_today_s
+
+    def stop(self) -> None:
+        self.service.stop()
+        self.thread.join(timeout=5)
+        assert not self.thread.is_alive()
+
+    def breaks(self) -> list[BreakRecord]:
+        return self.store.breaks_between(*EVER)
+
+    def figure(self) -> DayActivity | None:
+        return self.store.activity_on(DAY)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "data" / "posture-guard.sqlite3") as opened:
+        yield opened
+
+
+def test_service_store_records_skipped_natural_and_taken_breaks_and_the_days_active_time(
+    store: Store,
+) -> None:
+    running = Running(store)
+    try:
+        # 09:20 the posture check comes due and is prompted; snoozed 5 min, prompted again at
+        # 09:25 (a reminder: `prompted` stays 09:20), then skipped
+        running.work(20)
+        running.ask("snooze", seconds=300)
+        running.work(5)
+        assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"] * 2
+        running.ask("skip")
+        skipped = BreakRecord(
+            kind="posture",
+            due=at("09:20"),
+            prompted=at("09:20"),
+            ended=at("09:25"),
+            outcome=Outcome.SKIPPED,
+            snoozes=1,
+        )
+        # an outcome is saved at once, with the day's figure so far
+        assert running.breaks() == [skipped]
+        assert running.figure() == DayActivity(day=DAY, active_s=25 * 60)
+
+        # 09:35 the user steps away for 2.5 min: a natural posture break and (120 s are a
+        # stretch's length) a natural stretch break, neither of them asked for
+        running.work(10)
+        running.away(150)
+        natural = [
+            BreakRecord(
+                kind=kind, started=at("09:35"), ended=at("09:37:30"), outcome=Outcome.NATURAL
+            )
+            for kind in ("posture", "stretch")
+        ]
+        assert running.breaks() == [skipped, *natural]
+        assert running.figure() == DayActivity(day=DAY, active_s=35 * 60)  # away is not active
+
+        # 09:57:30 the posture check is due again (20 min of work later) and taken at once; it
+        # ends with the next observation, a minute later
+        running.work(20)
+        running.ask("break-now")
+        running.work(1)
+        taken = BreakRecord(
+            kind="posture",
+            due=at("09:57:30"),
+            prompted=at("09:57:30"),
+            started=at("09:57:30"),
+            ended=at("09:58:30"),
+            outcome=Outcome.TAKEN,
+        )
+        assert running.breaks() == [skipped, *natural, taken]
+        assert running.figure() == DayActivity(day=DAY, active_s=56 * 60)
+
+        # two more minutes of work: nothing ends, so nothing is saved until the exit
+        running.work(2)
+        assert running.active_s() == 58 * 60
+        assert running.figure() == DayActivity(day=DAY, active_s=56 * 60)
+    finally:
+        running.stop()
+    assert running.figure() == DayActivity(day=DAY, active_s=58 * 60)
+    assert running.breaks() == [skipped, *natural, taken]
+
+
+def test_service_store_flushes_the_days_figure_on_schedule(store: Store) -> None:
+    running = Running(store, flush_every_s=1)  # the minute job, a minute made short
+    try:
+        running.work(3)
+        deadline = time.monotonic() + 5
+        while running.figure() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert running.figure() == DayActivity(day=DAY, active_s=180)
+        assert running.breaks() == []
+    finally:
+        running.stop()
+
+
+def test_service_store_saves_the_final_figure_of_a_day_at_rollover(store: Store) -> None:
+    running = Running(store)
+    try:
+        running.work(30)  # Monday 09:00-09:30
+        # lid closed; opened on Tuesday at 04:30, after the day start (04:00): one gap, time away
+        running.clock.advance(19 * 3600)
+        running.ask("status")
+        # Monday's final figure is saved at once, before anything else happens
+        assert running.figure() == DayActivity(day=DAY, active_s=30 * 60)
+        running.work(2)
+    finally:
+        running.stop()
+    assert store.activity_between(DAY, DAY + timedelta(days=1)) == [
+        DayActivity(day=DAY, active_s=30 * 60),
+        DayActivity(day=DAY + timedelta(days=1), active_s=2 * 60),
+    ]
+
+
+def test_service_store_a_restart_adds_to_the_days_figure(store: Store) -> None:
+    store.save_activity(DayActivity(day=DAY, active_s=3600))  # an earlier run today
+    running = Running(store)
+    try:
+        running.work(5)
+    finally:
+        running.stop()
+    assert running.figure() == DayActivity(day=DAY, active_s=3600 + 5 * 60)
+
+
+def test_service_store_a_locked_database_is_retried_and_loses_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="posture_guard.service")
+    path = tmp_path / "data" / "posture-guard.sqlite3"
+    with Store.open(path, timeout_s=0.05) as store:
+        running = Running(store)
+        try:
+            with closing(sqlite3.connect(path, isolation_level=None)) as other:
+                other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+                running.work(20)
+                running.ask("skip")  # the outcome cannot be saved now
+                assert running.thread.is_alive()
+                assert running.ask("status")["status"]["state"] == "working"  # type: ignore[index]
+                other.execute("ROLLBACK")
+            warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+            assert len(warnings) == 1
+            assert re.fullmatch(
+                rf"could not save; keeping the figures and retrying: {re.escape(str(path))}: "
+                r"can't save 1 break, 1 day: database is locked",
+                warnings[0],
+            )
+            assert running.breaks() == []
+            running.work(1)
+        finally:
+            running.stop()  # the exit flush saves what was kept
+        assert running.breaks() == [
+            BreakRecord(
+                kind="posture",
+                due=at("09:20"),
+                prompted=at("09:20"),
+                ended=at("09:20"),
+                outcome=Outcome.SKIPPED,
+            )
+        ]
+        assert running.figure() == DayActivity(day=DAY, active_s=21 * 60)
+        assert "saving works again" in caplog.text
+
+
+# --- the real process --------------------------------------------------------------------------
+
+
+def _database(app: App) -> Path:
+    return app.home / ".data" / "posture-guard" / "posture-guard.sqlite3"
+
+
+@pytest.mark.e2e
+def test_run_saves_the_days_active_time_in_a_private_database(app: App) -> None:
+    proc = app.start("--headless")
+    app.wait_running()
+    assert app.cli("quit").returncode == 0
+    assert proc.wait(timeout=15) == 0
+    path = _database(app)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    with Store.open(path) as store:
+        assert store.version == SCHEMA_VERSION
+        days = store.activity_between(date.min, date.max)
+    assert len(days) == 1  # today's figure, saved at exit
+
+
+@pytest.mark.e2e
+def test_run_with_a_database_from_a_newer_version_says_so_and_changes_nothing(app: App) -> None:
+    path = _database(app)
+    Store.open(path).close()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = path.read_bytes()
+    result = app.cli("run", "--headless")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"posture-guard: {path}: the database is from a newer Posture Guard (schema version "
+        f"{SCHEMA_VERSION + 1}; this version reads up to {SCHEMA_VERSION}); nothing was changed. "
+        "Update Posture Guard to use it."
+    ]
+    assert path.read_bytes() == before

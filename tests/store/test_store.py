@@ -1,0 +1,551 @@
+"""The store on real SQLite files: round trips, migrations, refusals, file modes and crashes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from posture_guard.errors import StoreError
+from posture_guard.store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    BreakRecord,
+    DayActivity,
+    Store,
+)
+from posture_guard.timer import Outcome
+from tests.store import crash_writer
+
+REPO = Path(__file__).resolve().parents[2]
+BERLIN = ZoneInfo("Europe/Berlin")
+AT = datetime(2026, 11, 23, 9, 20, tzinfo=BERLIN)
+EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2300, 1, 1, tzinfo=UTC))
+
+
+def db_path(root: Path) -> Path:
+    return root / "data" / "posture-guard.sqlite3"
+
+
+def raw(path: Path) -> contextlib.closing[sqlite3.Connection]:
+    """A plain sqlite3 connection, to look at or tamper with the file behind the store's back."""
+    return contextlib.closing(sqlite3.connect(path, isolation_level=None))
+
+
+def integrity(path: Path) -> list[tuple[object, ...]]:
+    with raw(path) as db:
+        return db.execute("PRAGMA integrity_check").fetchall()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def a_break(minutes: int = 0, **changes: object) -> BreakRecord:
+    ended = AT + timedelta(minutes=minutes)
+    fields: dict[str, object] = {
+        "kind": "posture",
+        "due": ended - timedelta(minutes=5),
+        "prompted": ended - timedelta(minutes=5),
+        "ended": ended,
+        "outcome": Outcome.SKIPPED,
+        "snoozes": 1,
+    }
+    fields.update(changes)
+    return BreakRecord(**fields)  # type: ignore[arg-type]
+
+
+def test_store_is_the_only_module_that_imports_sqlite3() -> None:
+    package = REPO / "posture_guard"
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(import|from) sqlite3\b", path.read_text(), re.MULTILINE)
+    )
+    assert importers == ["store.py"]
+
+
+# --- values: exact round trips (hypothesis) ----------------------------------------------------
+
+zones = st.one_of(
+    st.timezones(),
+    st.integers(-86_399, 86_399).map(lambda s: timezone(timedelta(seconds=s))),
+)
+moments = st.datetimes(
+    min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1), timezones=zones
+)
+break_records = st.builds(
+    BreakRecord,
+    kind=st.text(min_size=1, max_size=12),
+    ended=moments,
+    outcome=st.sampled_from(Outcome),
+    due=st.none() | moments,
+    prompted=st.none() | moments,
+    started=st.none() | moments,
+    snoozes=st.integers(0, 2**63 - 1),
+)
+day_figures = st.builds(
+    DayActivity,
+    day=st.dates(),
+    active_s=st.floats(min_value=0, allow_nan=False, allow_infinity=False),
+)
+
+
+@contextlib.contextmanager
+def fresh_store(factory: pytest.TempPathFactory) -> Iterator[Store]:
+    with Store.open(db_path(factory.mktemp("store"))) as store:
+        yield store
+
+
+@given(records=st.lists(break_records, max_size=6))
+def test_store_break_records_round_trip_exactly(
+    tmp_path_factory: pytest.TempPathFactory, records: list[BreakRecord]
+) -> None:
+    with fresh_store(tmp_path_factory) as store:
+        store.save(breaks=records)
+        assert store.breaks_between(*EVER) == sorted(records, key=lambda r: r.ended)
+
+
+@given(figures=st.lists(day_figures, max_size=6, unique_by=lambda a: a.day))
+def test_store_day_figures_round_trip_exactly(
+    tmp_path_factory: pytest.TempPathFactory, figures: list[DayActivity]
+) -> None:
+    with fresh_store(tmp_path_factory) as store:
+        store.save(activity=figures)
+        assert store.activity_between(date.min, date.max) == sorted(figures, key=lambda a: a.day)
+        for figure in figures:
+            assert store.activity_on(figure.day) == figure
+
+
+@given(first=day_figures, second=st.floats(min_value=0, allow_nan=False, allow_infinity=False))
+def test_store_saving_a_day_again_replaces_its_figure(
+    tmp_path_factory: pytest.TempPathFactory, first: DayActivity, second: float
+) -> None:
+    with fresh_store(tmp_path_factory) as store:
+        store.save_activity(first)
+        store.save_activity(DayActivity(day=first.day, active_s=second))
+        assert store.activity_between(date.min, date.max) == [
+            DayActivity(day=first.day, active_s=second)
+        ]
+
+
+def test_store_record_times_are_kept_in_utc_so_a_repeated_hour_stays_exact(tmp_path: Path) -> None:
+    # 25 Oct 2026, Berlin: 02:30 happens twice; the second (fold=1) is 01:30 UTC
+    second = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=BERLIN)
+    record = BreakRecord(kind="posture", ended=second, outcome=Outcome.TAKEN)
+    assert record.ended == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert record.ended.tzinfo is UTC
+    with Store.open(db_path(tmp_path)) as store:
+        store.add_break(record)
+        assert store.breaks_between(*EVER) == [record]
+
+
+def test_store_breaks_between_is_half_open_and_ordered_by_end(tmp_path: Path) -> None:
+    records = [a_break(10), a_break(0), a_break(5, kind="stretch"), a_break(5)]
+    with Store.open(db_path(tmp_path)) as store:
+        store.save(breaks=records)
+        # [09:20, 09:30): the 09:30 one is out; the two 09:25 ones keep the order they were saved
+        assert store.breaks_between(AT, AT + timedelta(minutes=10)) == [
+            records[1],
+            records[2],
+            records[3],
+        ]
+        assert store.breaks_between(AT + timedelta(minutes=10), AT + timedelta(minutes=11)) == [
+            records[0]
+        ]
+        assert store.breaks_between(AT, AT) == []
+
+
+def test_store_activity_between_includes_both_ends_and_skips_missing_days(tmp_path: Path) -> None:
+    days = [DayActivity(day=date(2026, 11, d), active_s=d * 100.0) for d in (20, 23, 24, 26)]
+    with Store.open(db_path(tmp_path)) as store:
+        store.save(activity=days)
+        assert store.activity_between(date(2026, 11, 23), date(2026, 11, 26)) == days[1:]
+        assert store.activity_on(date(2026, 11, 25)) is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"kind": ""}, "BreakRecord.kind: expected a break kind, got ''"),
+        ({"outcome": "taken"}, "BreakRecord.outcome: expected an Outcome, got 'taken'"),
+        ({"snoozes": -1}, "BreakRecord.snoozes: expected a whole number >= 0, got -1"),
+        ({"snoozes": True}, "BreakRecord.snoozes: expected a whole number >= 0, got True"),
+        (
+            {"ended": datetime(2026, 11, 23, 9, 20)},
+            "BreakRecord.ended: expected an aware datetime, got datetime.datetime(2026, 11, 23, 9, 20)",
+        ),
+        (
+            {"due": datetime(2026, 11, 23, 9, 20)},
+            "BreakRecord.due: expected an aware datetime, got datetime.datetime(2026, 11, 23, 9, 20)",
+        ),
+    ],
+)
+def test_store_break_record_refuses_bad_values(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{re.escape(message)}$"):
+        a_break(**changes)
+
+
+@pytest.mark.parametrize(
+    ("day", "seconds", "message"),
+    [
+        (date(2026, 1, 1), -1.0, "DayActivity.active_s: expected seconds >= 0, got -1.0"),
+        (date(2026, 1, 1), float("nan"), "DayActivity.active_s: expected seconds >= 0, got nan"),
+        (date(2026, 1, 1), float("inf"), "DayActivity.active_s: expected seconds >= 0, got inf"),
+        (
+            datetime(2026, 1, 1, tzinfo=UTC),
+            1.0,
+            "DayActivity.day: expected a date, got "
+            "datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)",
+        ),
+    ],
+)
+def test_store_day_activity_refuses_bad_values(day: date, seconds: float, message: str) -> None:
+    with pytest.raises(ValueError, match=rf"^{re.escape(message)}$"):
+        DayActivity(day=day, active_s=seconds)
+
+
+def test_store_a_failed_write_writes_nothing(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        store.add_break(a_break(0))
+        with raw(path) as db:  # another writer holds the write lock
+            db.execute("BEGIN IMMEDIATE")
+            with (
+                Store.open(path, timeout_s=0.05) as hurried,
+                pytest.raises(
+                    StoreError, match=rf"^{re.escape(str(path))}: can't save 1 break, 1 day: "
+                ),
+            ):
+                hurried.save(breaks=[a_break(1)], activity=[DayActivity(day=AT.date(), active_s=1)])
+            db.execute("ROLLBACK")
+        # all or nothing, and a retry is safe
+        assert store.breaks_between(*EVER) == [a_break(0)]
+        assert store.activity_between(date.min, date.max) == []
+        store.save(breaks=[a_break(1)])
+        assert store.breaks_between(*EVER) == [a_break(0), a_break(1)]
+
+
+def test_store_closed_store_says_so(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    store = Store.open(path)
+    store.close()
+    store.close()  # again: nothing happens
+    with pytest.raises(
+        StoreError, match=rf"^{re.escape(str(path))}: can't read breaks: the database is closed$"
+    ):
+        store.breaks_between(*EVER)
+
+
+def test_store_unreadable_row_is_a_store_error_naming_it(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        store.add_break(a_break(0))
+        with raw(path) as db:
+            db.execute("UPDATE break_events SET due = 'yesterday'")
+        with pytest.raises(
+            StoreError,
+            match=rf"^{re.escape(str(path))}: break_events row 1 is unreadable: "
+            r"Invalid isoformat string: 'yesterday'$",
+        ):
+            store.breaks_between(*EVER)
+
+
+# --- migrations --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Data put into a database at one schema version, and what the current code must read."""
+
+    sql: Sequence[str]
+    breaks: Sequence[BreakRecord]
+    activity: Sequence[DayActivity]
+
+
+#: One entry for every schema version before SCHEMA_VERSION (a test fails when one is missing):
+#: when a migration is added, add a database of the version before it, with data in every table.
+SEEDS: dict[int, Seed] = {
+    0: Seed(sql=(), breaks=(), activity=()),  # a new, empty file, as `Store.open` creates it
+}
+
+
+def build_at(path: Path, version: int) -> None:
+    """A database at `version`, as the code of that version left it."""
+    if version == 0:
+        path.parent.mkdir(mode=0o700, parents=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    else:
+        Store.open(path, migrations=MIGRATIONS[:version]).close()
+
+
+def test_store_has_a_migration_seed_for_every_earlier_version() -> None:
+    assert sorted(SEEDS) == list(range(SCHEMA_VERSION))
+
+
+@pytest.mark.parametrize("version", range(SCHEMA_VERSION))
+def test_store_migrates_from_every_earlier_version(tmp_path: Path, version: int) -> None:
+    path = db_path(tmp_path)
+    build_at(path, version)
+    seed = SEEDS[version]
+    with raw(path) as db:
+        for statement in seed.sql:
+            db.execute(statement)
+    with Store.open(path) as store:
+        assert store.version == SCHEMA_VERSION
+        assert store.breaks_between(*EVER) == list(seed.breaks)
+        assert store.activity_between(date.min, date.max) == list(seed.activity)
+    assert integrity(path) == [("ok",)]
+
+
+def test_store_current_database_opens_unchanged(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        store.add_break(a_break(0))
+    before = path.read_bytes()
+    with Store.open(path) as store:
+        assert store.version == SCHEMA_VERSION
+        assert store.breaks_between(*EVER) == [a_break(0)]
+    assert path.read_bytes() == before
+
+
+def _v2_notes(db: sqlite3.Connection) -> None:
+    """A demonstration version 2: a table that refers to break events."""
+    db.execute(
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY,"
+        " break_id INTEGER NOT NULL REFERENCES break_events (id), text TEXT NOT NULL)"
+    )
+    db.execute("INSERT INTO notes (break_id, text) SELECT id, 'migrated' FROM break_events")
+
+
+def _v2_broken(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE half_done (id INTEGER PRIMARY KEY)")
+    db.execute("INSERT INTO no_such_table VALUES (1)")
+
+
+def test_store_a_later_migration_keeps_the_data_of_the_version_before(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    v1 = [a_break(0), a_break(1, outcome=Outcome.NATURAL, due=None, prompted=None, snoozes=0)]
+    with Store.open(path, migrations=MIGRATIONS[:1]) as store:
+        store.save(breaks=v1, activity=[DayActivity(day=AT.date(), active_s=1500.0)])
+    with Store.open(path, migrations=(*MIGRATIONS[:1], _v2_notes)) as store:
+        assert store.version == 2
+        assert store.breaks_between(*EVER) == v1
+        assert store.activity_on(AT.date()) == DayActivity(day=AT.date(), active_s=1500.0)
+    with raw(path) as db:
+        assert db.execute("SELECT break_id, text FROM notes").fetchall() == [
+            (1, "migrated"),
+            (2, "migrated"),
+        ]
+    assert integrity(path) == [("ok",)]
+
+
+def test_store_a_failing_migration_is_rolled_back_whole(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path, migrations=MIGRATIONS[:1]) as store:
+        store.add_break(a_break(0))
+    with pytest.raises(
+        StoreError,
+        match=rf"^{re.escape(str(path))}: can't open the database: no such table: no_such_table$",
+    ):
+        Store.open(path, migrations=(*MIGRATIONS[:1], _v2_broken))
+    with raw(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone() == (1,)
+        tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        assert ("half_done",) not in tables
+    with Store.open(path, migrations=MIGRATIONS[:1]) as store:
+        assert store.breaks_between(*EVER) == [a_break(0)]
+
+
+# --- refusals: the file is left as it was ------------------------------------------------------
+
+
+def test_store_refuses_a_database_from_a_newer_version_and_changes_nothing(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        store.save(breaks=[a_break(0)], activity=[DayActivity(day=AT.date(), active_s=60)])
+    newer = SCHEMA_VERSION + 1
+    with raw(path) as db:
+        db.execute(f"PRAGMA user_version = {newer}")
+    before, files = path.read_bytes(), sorted(os.listdir(path.parent))
+    with pytest.raises(
+        StoreError,
+        match=rf"^{re.escape(str(path))}: the database is from a newer Posture Guard "
+        rf"\(schema version {newer}; this version reads up to {SCHEMA_VERSION}\); nothing was "
+        r"changed\. Update Posture Guard to use it\.$",
+    ):
+        Store.open(path)
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(path.parent)) == files
+
+
+def test_store_refuses_a_file_that_is_not_a_database(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    path.parent.mkdir(mode=0o700)
+    path.write_bytes(b"my shopping list\n" * 100)
+    path.chmod(0o600)
+    with pytest.raises(
+        StoreError,
+        match=rf"^{re.escape(str(path))}: not a Posture Guard database \(file is not a database\); "
+        r"nothing was changed$",
+    ):
+        Store.open(path)
+    assert path.read_bytes() == b"my shopping list\n" * 100
+
+
+def test_store_refuses_someone_elses_database_with_no_version(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    path.parent.mkdir(mode=0o700)
+    with raw(path) as db:
+        db.execute("CREATE TABLE recipes (name TEXT)")
+    before = path.read_bytes()
+    with pytest.raises(
+        StoreError,
+        match=rf"^{re.escape(str(path))}: not a Posture Guard database \(schema version 0 with "
+        r"1 tables or indexes already in it\); nothing was changed$",
+    ):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_store_refuses_a_symlink_in_place_of_the_database(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    path.parent.mkdir(mode=0o700)
+    target = tmp_path / "elsewhere.sqlite3"
+    target.write_bytes(b"")
+    path.symlink_to(target)
+    with pytest.raises(
+        StoreError,
+        match=rf"^{re.escape(str(path))}: expected the database file, found a symlink or "
+        r"something else; refusing to use it$",
+    ):
+        Store.open(path)
+    assert target.read_bytes() == b""
+
+
+# --- file modes --------------------------------------------------------------------------------
+
+
+def test_store_files_are_0600_in_a_0700_dir_whatever_the_umask(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    old = os.umask(0)
+    try:
+        with Store.open(path) as store:
+            store.add_break(a_break(0))
+            modes = {name: mode(path.parent / name) for name in os.listdir(path.parent)}
+    finally:
+        os.umask(old)
+    assert modes == {
+        "posture-guard.sqlite3": 0o600,
+        "posture-guard.sqlite3-wal": 0o600,
+        "posture-guard.sqlite3-shm": 0o600,
+    }
+    assert mode(path.parent) == 0o700
+
+
+def test_store_tightens_a_database_and_dir_others_could_read(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    Store.open(path).close()
+    path.parent.chmod(0o755)
+    path.chmod(0o644)
+    with Store.open(path) as store:
+        store.add_break(a_break(0))
+        modes = {name: mode(path.parent / name) for name in os.listdir(path.parent)}
+    assert set(modes.values()) == {0o600}
+    assert len(modes) == 3
+    assert mode(path.parent) == 0o700
+
+
+def test_store_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        db = store._db
+        assert db is not None
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert db.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+
+
+# --- crashes -----------------------------------------------------------------------------------
+
+CRASH_RUNS = 200
+
+
+def test_store_keeps_every_acknowledged_write_when_the_writer_is_killed(tmp_path: Path) -> None:
+    """SIGKILL a writer at random points, CRASH_RUNS times over one database; then the file is
+    intact and holds every write the writer acknowledged (and at most the one in flight more)."""
+    path = db_path(tmp_path)
+    seed = random.randrange(2**32)
+    rng = random.Random(seed)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    acked: dict[int, list[int]] = {}
+    began = time.monotonic()
+    for run in range(CRASH_RUNS):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.store.crash_writer", str(path), str(run)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=REPO,
+        )
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        if rng.random() < 0.2:  # anywhere, opening (and on the first run migrating) included
+            time.sleep(rng.uniform(0.0, 0.15))
+        else:  # while writing
+            assert proc.stdout.readline() == b"ready\n", proc.stderr.read().decode()
+            time.sleep(rng.uniform(0.0, 0.04))
+        proc.send_signal(signal.SIGKILL)
+        out, err = proc.stdout.read(), proc.stderr.read()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+        assert proc.returncode == -signal.SIGKILL, f"seed {seed} run {run}: {err.decode()}"
+        acked[run] = [int(line.split()[1]) for line in out.decode().splitlines() if line != "ready"]
+        first = run * crash_writer.STRIDE
+        assert acked[run] == list(range(first, first + len(acked[run]))), f"seed {seed} run {run}"
+    elapsed = time.monotonic() - began
+
+    assert integrity(path) == [("ok",)], f"seed {seed}"
+    with Store.open(path) as store:
+        stored = store.breaks_between(*EVER)
+        figures = {a.day: a.active_s for a in store.activity_between(date.min, date.max)}
+    present = set(stored)
+    assert len(present) == len(stored)  # no record twice
+    written = 0
+    for run, numbers in acked.items():
+        first = run * crash_writer.STRIDE
+        missing = [n for n in numbers if crash_writer.record(n) not in present]
+        assert missing == [], f"seed {seed} run {run}: acknowledged but lost: {missing}"
+        # what a run left is a prefix of its records: all acknowledged ones and at most one
+        # more (committed, killed before it could say so)
+        kept = [
+            n for n in range(first, first + len(numbers) + 1) if crash_writer.record(n) in present
+        ]
+        assert kept == list(range(first, first + len(kept))), f"seed {seed} run {run}"
+        assert len(numbers) <= len(kept) <= len(numbers) + 1, f"seed {seed} run {run}"
+        # each transaction set the run's day figure with its record: they landed together
+        assert figures.get(crash_writer.day_of_run(run)) == (float(kept[-1]) if kept else None), (
+            f"seed {seed} run {run}"
+        )
+        written += len(kept)
+    assert written == len(stored)
+    assert sum(map(len, acked.values())) > CRASH_RUNS, "the kills should land mostly mid-write"
+    assert {mode(p) for p in path.parent.iterdir()} == {0o600}
+    print(f"{CRASH_RUNS} kills in {elapsed:.1f} s, {written} records kept, seed {seed}")

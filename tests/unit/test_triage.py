@@ -1,0 +1,930 @@
+"""Warning-sign triage: a table of vignettes, properties (the highest tier wins; a worse answer
+never lowers the tier), the advice's promises (not a diagnosis, emergency without booking, no
+invented link), and the content's integrity (every rule has words, every source resolves).
+
+Every vignette is answers + diary + now -> the exact tier and the exact set of rule ids. Unless
+it says otherwise, `now` is Monday 2 March 2026, 10:00 in Berlin, and the person is 35, has mild
+pain (3/10) and mild stiffness that is improving, no symptoms, no injury and no risk history:
+that baseline alone is self-care.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from posture_guard import triage
+from posture_guard.episodes import (
+    AgeBand,
+    CheckIn,
+    Episode,
+    EpisodeUpdate,
+    RiskFactor,
+    Stiffness,
+    Symptom,
+    Trend,
+    age_band_for,
+    parse_choice,
+    parse_choices,
+)
+from posture_guard.errors import ContentError, DiaryValueError
+from posture_guard.triage import RULES, ClinicLink, Tier, assess, fired_rules
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)
+DAY = timedelta(days=1)
+CLINIC = ClinicLink(
+    name="Riverside Physiotherapy",
+    booking_url="https://riverside-physio.example/book",
+    phone="+44 20 7946 0000",
+)
+
+E, P, B, S = Tier.EMERGENCY, Tier.PROMPT, Tier.BOOK, Tier.SELF_CARE
+
+
+def ask(
+    *,
+    pain: int = 3,
+    stiffness: str = "mild",
+    symptoms: str = "",
+    trend: str = "improving",
+    sleep: bool = False,
+    work: bool = False,
+    daily: bool = False,
+    home_care: int = 0,
+    injury: bool = False,
+    high_risk: bool = False,
+    risks: str = "",
+    age: int = 35,
+    at: datetime = NOW,
+) -> CheckIn:
+    """Check-in answers in the CLI's words; anything not given is the calm baseline."""
+    return CheckIn(
+        at=at,
+        pain_now=pain,
+        stiffness=parse_choice(Stiffness, stiffness, "stiffness"),
+        symptoms=parse_choices(Symptom, symptoms, "symptoms"),
+        trend=parse_choice(Trend, trend, "trend"),
+        pain_disturbs_sleep=sleep,
+        pain_stops_work=work,
+        daily_life_affected=daily,
+        home_care_days=home_care,
+        after_injury=injury,
+        high_risk_mechanism=high_risk,
+        risk_history=parse_choices(RiskFactor, risks, "risk_history"),
+        age_band=age_band_for(age),
+    )
+
+
+def ep(
+    days_ago: float,
+    *,
+    lasted: float | None = None,
+    pain: int = 4,
+    updates: Sequence[tuple[float, int]] = (),
+    started: datetime | None = None,
+) -> Episode:
+    """A diary episode that started `days_ago` before NOW (or at `started`), ended after
+    `lasted` days (open when None), with updates as (days ago, pain)."""
+    begin = started if started is not None else NOW - timedelta(days=days_ago)
+    pains = [pain, *(p for _, p in updates)]
+    return Episode(
+        started=begin,
+        ended=None if lasted is None else begin + timedelta(days=lasted),
+        pain_at_start=pain,
+        pain_peak=max(pains),
+        stiffness=Stiffness.MILD,
+        updates=tuple(EpisodeUpdate(at=NOW - timedelta(days=ago), pain=p) for ago, p in updates),
+    )
+
+
+@dataclass(frozen=True)
+class Vignette:
+    name: str
+    answers: CheckIn
+    tier: Tier
+    rules: frozenset[str]
+    history: tuple[Episode, ...] = ()
+    now: datetime = NOW
+    clinic: ClinicLink | None = field(default=None)
+
+
+def v(
+    name: str,
+    answers: CheckIn,
+    tier: Tier,
+    rules: set[str],
+    history: Sequence[Episode] = (),
+    *,
+    now: datetime = NOW,
+) -> Vignette:
+    return Vignette(name, answers, tier, frozenset(rules), tuple(history), now)
+
+
+SELF = {"self-care"}
+
+VIGNETTES: list[Vignette] = [
+    # --- self-care: the baseline and the seed page's ordinary symptoms
+    v("baseline: mild, improving, nothing else", ask(), S, SELF),
+    v("no pain, no stiffness", ask(pain=0, stiffness="none"), S, SELF),
+    v(
+        "the seed's common symptoms alone",
+        ask(symptoms="headache,pain-on-movement,twitching,shoulder-discomfort,posture-discomfort"),
+        S,
+        SELF,
+    ),
+    v("moderate stiffness", ask(stiffness="moderate"), S, SELF),
+    v("pain 6 is not yet severe", ask(pain=6), S, SELF),
+    # --- several days without improvement: 6 vs 7 days of the open episode
+    v("open 6 days, the same", ask(trend="same"), S, SELF, [ep(6, pain=3)]),
+    v(
+        "open 6 days 23 h, the same",
+        ask(trend="same"),
+        S,
+        SELF,
+        [ep(6 + 23 / 24, pain=3)],
+    ),
+    v("open 7 days, the same", ask(trend="same"), B, {"several-days-no-better"}, [ep(7, pain=3)]),
+    v("open 10 days but improving", ask(), S, SELF, [ep(10, pain=3)]),
+    v(
+        "open 7 days, the same, but no pain or stiffness left",
+        ask(pain=0, stiffness="none", trend="same"),
+        S,
+        SELF,
+        [ep(7, pain=3)],
+    ),
+    v("a long episode that has ended", ask(trend="same"), S, SELF, [ep(20, lasted=12, pain=3)]),
+    v(
+        "DST: 7 days on the wall clock but 6 d 23 h of real time",
+        ask(trend="same", at=datetime(2026, 3, 30, 10, 0, tzinfo=BERLIN)),
+        S,
+        SELF,
+        [ep(0, pain=3, started=datetime(2026, 3, 23, 10, 0, tzinfo=BERLIN))],
+        now=datetime(2026, 3, 30, 10, 0, tzinfo=BERLIN),
+    ),
+    v(
+        "DST: 7 days of real time across the change",
+        ask(trend="same", at=datetime(2026, 3, 30, 10, 0, tzinfo=BERLIN)),
+        B,
+        {"several-days-no-better"},
+        [ep(0, pain=3, started=datetime(2026, 3, 23, 9, 0, tzinfo=BERLIN))],
+        now=datetime(2026, 3, 30, 10, 0, tzinfo=BERLIN),
+    ),
+    # --- persisting despite home care: 6 vs 7 days
+    v("home care 6 days, the same", ask(trend="same", home_care=6), S, SELF),
+    v(
+        "home care 7 days, the same",
+        ask(trend="same", home_care=7),
+        B,
+        {"persisting-despite-home-care"},
+    ),
+    v("home care 7 days, improving", ask(home_care=7), S, SELF),
+    # --- recurrence from the diary: 2 vs 3 episodes in 8 weeks (56 days)
+    v(
+        "2 episodes in 8 weeks",
+        ask(),
+        S,
+        SELF,
+        [ep(40, lasted=3), ep(1, pain=3)],
+    ),
+    v(
+        "3 episodes in 8 weeks",
+        ask(),
+        B,
+        {"recurrent-episodes"},
+        [ep(50, lasted=3), ep(20, lasted=2), ep(1, pain=3)],
+    ),
+    v(
+        "3 episodes, the oldest 56 days ago",
+        ask(),
+        B,
+        {"recurrent-episodes"},
+        [ep(56, lasted=3), ep(20, lasted=2), ep(1, pain=3)],
+    ),
+    v(
+        "3 episodes, the oldest 57 days ago",
+        ask(),
+        S,
+        SELF,
+        [ep(57, lasted=3), ep(20, lasted=2), ep(1, pain=3)],
+    ),
+    v(
+        "3 closed episodes, none open",
+        ask(pain=0, stiffness="none"),
+        B,
+        {"recurrent-episodes"},
+        [ep(30, lasted=2), ep(20, lasted=2), ep(10, lasted=2)],
+    ),
+    v(
+        "an episode that starts after now is not counted",
+        ask(),
+        S,
+        SELF,
+        [ep(30, lasted=2), ep(10, lasted=2), ep(-1)],
+    ),
+    # --- getting worse: said, or computed from the pain values (2 points above the lowest)
+    v("says it is worse", ask(trend="worse"), B, {"getting-worse"}),
+    v("pain 3 -> 5 in the episode", ask(pain=5), B, {"getting-worse"}, [ep(2, pain=3)]),
+    v("pain 3 -> 4 in the episode", ask(pain=4), S, SELF, [ep(2, pain=3)]),
+    v(
+        "pain 6 -> 2 -> 4: up 2 from the lowest",
+        ask(pain=4),
+        B,
+        {"getting-worse"},
+        [ep(3, pain=6, updates=[(1, 2)])],
+    ),
+    v(
+        "pain 6 -> 5 -> 5: not worse",
+        ask(pain=5, trend="same"),
+        S,
+        SELF,
+        [ep(3, pain=6, updates=[(1, 5)])],
+    ),
+    v(
+        "a later update (after now) is not counted",
+        ask(pain=4),
+        S,
+        SELF,
+        [ep(3, pain=4, updates=[(-1, 1)])],
+    ),
+    # --- the seed page's other reasons to book
+    v("severe stiffness", ask(stiffness="severe"), B, {"severe-stiffness"}),
+    v("pain disturbs sleep", ask(sleep=True), B, {"sleep-disturbed"}),
+    v("pain stops work", ask(work=True), B, {"work-stopped"}),
+    v("daily life affected", ask(daily=True), B, {"daily-life-affected"}),
+    v("pain 7 is severe", ask(pain=7), B, {"severe-pain"}),
+    v("arm tingling", ask(symptoms="tingling-numbness"), B, {"arm-or-nerve-symptoms"}),
+    v("arm pain and a cold arm", ask(symptoms="arm-pain,cold-arm"), B, {"arm-or-nerve-symptoms"}),
+    v(
+        "arm weakness, the same",
+        ask(symptoms="weakness", trend="same"),
+        B,
+        {"arm-or-nerve-symptoms"},
+    ),
+    v(
+        "arm weakness while getting worse",
+        ask(symptoms="weakness", trend="worse"),
+        P,
+        {"weakness-getting-worse", "arm-or-nerve-symptoms", "getting-worse"},
+    ),
+    # --- age bands (new pain): 19/20, 55/56, 50/51 with a history
+    v("age 19", ask(age=19), B, {"age-band"}),
+    v("age 20", ask(age=20), S, SELF),
+    v("age 55", ask(age=55), S, SELF),
+    v("age 56", ask(age=56), B, {"age-band"}),
+    v("age 19 without neck pain or stiffness", ask(age=19, pain=0, stiffness="none"), S, SELF),
+    v("age 50 with vascular disease", ask(age=50, risks="vascular-disease"), S, SELF),
+    v("age 51 with vascular disease", ask(age=51, risks="vascular-disease"), B, {"age-band"}),
+    v(
+        "age 51 with a history of cancer",
+        ask(age=51, risks="cancer"),
+        P,
+        {"risk-history", "age-band"},
+    ),
+    # --- risk histories with neck pain
+    v("cancer history, neck pain", ask(risks="cancer"), P, {"risk-history"}),
+    v(
+        "cancer history, no pain or stiffness",
+        ask(risks="cancer", pain=0, stiffness="none"),
+        S,
+        SELF,
+    ),
+    v("cancer history, stiffness only", ask(risks="cancer", pain=0), P, {"risk-history"}),
+    v("tuberculosis", ask(risks="tuberculosis"), P, {"risk-history"}),
+    v("weakened immune system", ask(risks="immunosuppression"), P, {"risk-history"}),
+    v("injecting drugs", ask(risks="iv-drug-use"), P, {"risk-history"}),
+    v("inflammatory arthritis", ask(risks="inflammatory-arthritis"), P, {"risk-history"}),
+    v("osteoporosis, no injury", ask(risks="osteoporosis"), S, SELF),
+    v("previous neck surgery", ask(risks="neck-surgery"), B, {"previous-neck-surgery"}),
+    # --- injuries and the C-spine rule: age 64 vs 65, mechanism, limb signs, rotation
+    v("injury at 35, nothing else", ask(injury=True), B, {"neck-injury"}),
+    v("injury at 64", ask(injury=True, age=64), B, {"neck-injury", "age-band"}),
+    v(
+        "injury at 65",
+        ask(injury=True, age=65),
+        E,
+        {"neck-injury-high-risk", "neck-injury", "age-band"},
+    ),
+    v(
+        "injury at 35, dangerous mechanism",
+        ask(injury=True, high_risk=True),
+        E,
+        {"neck-injury-high-risk", "neck-injury"},
+    ),
+    v(
+        "injury at 35, tingling in the arms",
+        ask(injury=True, symptoms="tingling-numbness"),
+        E,
+        {"neck-injury-high-risk", "neck-injury", "arm-or-nerve-symptoms"},
+    ),
+    v(
+        "injury at 35, cannot turn the head",
+        ask(injury=True, stiffness="severe"),
+        E,
+        {"neck-injury-high-risk", "neck-injury", "severe-stiffness"},
+    ),
+    v(
+        "injury at 35, moderate stiffness",
+        ask(injury=True, stiffness="moderate"),
+        B,
+        {"neck-injury"},
+    ),
+    v(
+        "osteoporosis and a minor fall",
+        ask(injury=True, risks="osteoporosis"),
+        P,
+        {"osteoporosis-and-injury", "neck-injury"},
+    ),
+    # --- meningitis
+    v(
+        "fever, headache, stiff neck",
+        ask(symptoms="fever,headache"),
+        E,
+        {"meningitis-signs", "systemic-signs"},
+    ),
+    v(
+        "fever, vomiting, light hurts, painful neck without stiffness",
+        ask(symptoms="fever,vomiting,light-sensitivity", stiffness="none"),
+        E,
+        {"meningitis-signs", "systemic-signs"},
+    ),
+    v(
+        "fever and headache, but no neck pain or stiffness",
+        ask(symptoms="fever,headache", pain=0, stiffness="none"),
+        P,
+        {"systemic-signs"},
+    ),
+    v("fever alone with neck pain", ask(symptoms="fever"), P, {"systemic-signs"}),
+    v("a non-fading rash alone", ask(symptoms="non-fading-rash"), E, {"meningitis-signs"}),
+    v(
+        "headache, vomiting and light-sensitivity without fever",
+        ask(symptoms="headache,vomiting,light-sensitivity"),
+        S,
+        SELF,
+    ),
+    # --- other emergencies
+    v("thunderclap headache", ask(symptoms="thunderclap-headache"), E, {"thunderclap-headache"}),
+    v("sudden weakness of a leg", ask(symptoms="sudden-weakness"), E, {"sudden-neuro-deficit"}),
+    v("new numbness in the face", ask(symptoms="face-numbness"), E, {"sudden-neuro-deficit"}),
+    v("double vision", ask(symptoms="double-vision"), E, {"sudden-neuro-deficit"}),
+    v(
+        "trouble speaking or swallowing",
+        ask(symptoms="trouble-speaking-swallowing"),
+        E,
+        {"sudden-neuro-deficit"},
+    ),
+    v("fainting", ask(symptoms="fainting"), E, {"sudden-neuro-deficit"}),
+    v("a seizure", ask(symptoms="seizure"), E, {"sudden-neuro-deficit"}),
+    v(
+        "an electric-shock feeling",
+        ask(symptoms="electric-shock-feeling"),
+        E,
+        {"sudden-neuro-deficit", "myelopathy-signs"},
+    ),
+    v("chest pain", ask(symptoms="chest-pain"), E, {"cardiac-chest-pain"}),
+    # --- spinal cord, neck artery, the whole body
+    v("clumsy hands", ask(symptoms="clumsy-hands"), P, {"myelopathy-signs"}),
+    v("unsteady walking", ask(symptoms="balance-problems"), P, {"myelopathy-signs"}),
+    v("bladder or bowel changes", ask(symptoms="bladder-bowel-changes"), P, {"myelopathy-signs"}),
+    v("dizziness", ask(symptoms="dizziness"), P, {"dissection-like-signs"}),
+    v(
+        "new severe headache and blurred vision",
+        ask(symptoms="severe-headache,vision-changes"),
+        P,
+        {"dissection-like-signs"},
+    ),
+    v("hearing changes", ask(symptoms="hearing-changes"), P, {"dissection-like-signs"}),
+    v("drop attacks", ask(symptoms="drop-attacks"), P, {"dissection-like-signs"}),
+    v(
+        "dizziness with double vision (stroke-like)",
+        ask(symptoms="dizziness,double-vision"),
+        E,
+        {"sudden-neuro-deficit", "dissection-like-signs"},
+    ),
+    v(
+        "night sweats or weight loss",
+        ask(symptoms="night-sweats-weight-loss"),
+        P,
+        {"systemic-signs"},
+    ),
+    v("swollen glands", ask(symptoms="swollen-glands"), P, {"systemic-signs"}),
+    v("feeling unwell", ask(symptoms="feeling-unwell"), P, {"systemic-signs"}),
+    # --- combinations: the highest tier wins, every reason is listed
+    v(
+        "chest pain with arm pain, sleep and work affected",
+        ask(symptoms="chest-pain,arm-pain", sleep=True, work=True),
+        E,
+        {"cardiac-chest-pain", "arm-or-nerve-symptoms", "sleep-disturbed", "work-stopped"},
+    ),
+    v(
+        "a bad fortnight: 14 days, worse, severe, sleepless, off work, home care tried",
+        ask(pain=8, trend="worse", sleep=True, work=True, daily=True, home_care=10),
+        B,
+        {
+            "several-days-no-better",
+            "persisting-despite-home-care",
+            "getting-worse",
+            "sleep-disturbed",
+            "work-stopped",
+            "daily-life-affected",
+            "severe-pain",
+        },
+        [ep(14, pain=5)],
+    ),
+    v(
+        "recurrent and worse, with clumsy hands",
+        ask(pain=6, symptoms="clumsy-hands"),
+        P,
+        {"myelopathy-signs", "recurrent-episodes", "getting-worse"},
+        [ep(40, lasted=4), ep(25, lasted=3), ep(2, pain=3)],
+    ),
+    v(
+        "age 70, tingling, no injury",
+        ask(age=70, symptoms="tingling-numbness"),
+        B,
+        {"arm-or-nerve-symptoms", "age-band"},
+    ),
+]
+
+
+def _advice(case: Vignette, clinic: ClinicLink | None = None) -> triage.Advice:
+    return assess(case.answers, case.history, case.now, clinic)
+
+
+@pytest.mark.parametrize("case", VIGNETTES, ids=[c.name for c in VIGNETTES])
+def test_vignette_tier_and_exact_rules(case: Vignette) -> None:
+    advice = _advice(case)
+    assert (advice.tier, set(advice.rule_ids)) == (case.tier, case.rules)
+    assert len(advice.rule_ids) == len(set(advice.rule_ids))
+
+
+def test_vignettes_are_many_and_cover_every_rule() -> None:
+    assert len(VIGNETTES) >= 40
+    covered = set().union(*(c.rules for c in VIGNETTES))
+    assert covered == {rule.id for rule in RULES}
+    assert {c.tier for c in VIGNETTES} == set(Tier)
+
+
+def test_vignette_names_are_unique() -> None:
+    names = [c.name for c in VIGNETTES]
+    assert len(names) == len(set(names))
+
+
+#: What each symptom alone (with the baseline's mild neck pain) leads to. Adding a word to the
+#: vocabulary fails this test until someone decides what it means.
+SYMPTOM_ALONE: dict[Symptom, Tier] = {
+    Symptom.HEADACHE: S,
+    Symptom.PAIN_ON_MOVEMENT: S,
+    Symptom.TWITCHING: S,
+    Symptom.SHOULDER_DISCOMFORT: S,
+    Symptom.POSTURE_DISCOMFORT: S,
+    Symptom.VOMITING: S,
+    Symptom.LIGHT_SENSITIVITY: S,
+    Symptom.DROWSINESS: S,
+    Symptom.ARM_PAIN: B,
+    Symptom.TINGLING_NUMBNESS: B,
+    Symptom.COLD_ARM: B,
+    Symptom.WEAKNESS: B,
+    Symptom.FEVER: P,
+    Symptom.FEELING_UNWELL: P,
+    Symptom.NIGHT_SWEATS_WEIGHT_LOSS: P,
+    Symptom.SWOLLEN_GLANDS: P,
+    Symptom.CLUMSY_HANDS: P,
+    Symptom.BALANCE_PROBLEMS: P,
+    Symptom.BLADDER_BOWEL_CHANGES: P,
+    Symptom.SEVERE_HEADACHE: P,
+    Symptom.DIZZINESS: P,
+    Symptom.VISION_CHANGES: P,
+    Symptom.HEARING_CHANGES: P,
+    Symptom.DROP_ATTACKS: P,
+    Symptom.NON_FADING_RASH: E,
+    Symptom.THUNDERCLAP_HEADACHE: E,
+    Symptom.SEIZURE: E,
+    Symptom.SUDDEN_WEAKNESS: E,
+    Symptom.FACE_NUMBNESS: E,
+    Symptom.DOUBLE_VISION: E,
+    Symptom.TROUBLE_SPEAKING_SWALLOWING: E,
+    Symptom.FAINTING: E,
+    Symptom.ELECTRIC_SHOCK_FEELING: E,
+    Symptom.CHEST_PAIN: E,
+}
+
+
+def test_symptom_alone_every_word_has_a_decided_tier() -> None:
+    assert set(SYMPTOM_ALONE) == set(Symptom)
+    got = {symptom: assess(ask(symptoms=symptom.value), [], NOW, None).tier for symptom in Symptom}
+    assert got == SYMPTOM_ALONE
+
+
+# --- properties (Hypothesis) -----------------------------------------------------------------------
+
+
+def profile(examples: int) -> settings:
+    """Deterministic (derandomized, no example database), no deadline: CI sees the same runs."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+
+
+def sets(kind: Any) -> st.SearchStrategy[frozenset[Any]]:
+    return st.frozensets(st.sampled_from(list(kind)))
+
+
+@st.composite
+def check_ins(draw: st.DrawFn) -> CheckIn:
+    after_injury = draw(st.booleans())
+    return CheckIn(
+        at=NOW,
+        pain_now=draw(st.integers(0, 10)),
+        stiffness=draw(st.sampled_from(list(Stiffness))),
+        symptoms=draw(sets(Symptom)),
+        trend=draw(st.sampled_from(list(Trend))),
+        pain_disturbs_sleep=draw(st.booleans()),
+        pain_stops_work=draw(st.booleans()),
+        daily_life_affected=draw(st.booleans()),
+        home_care_days=draw(st.integers(0, 30)),
+        after_injury=after_injury,
+        high_risk_mechanism=after_injury and draw(st.booleans()),
+        risk_history=draw(sets(RiskFactor)),
+        age_band=draw(st.sampled_from(list(AgeBand))),
+    )
+
+
+@st.composite
+def diaries(draw: st.DrawFn) -> tuple[Episode, ...]:
+    """Up to 5 episodes started up to 90 days ago (some after now), the latest possibly open."""
+    starts = sorted(draw(st.lists(st.integers(-3 * 24, 90 * 24), max_size=5)), reverse=True)
+    history = []
+    for index, hours_ago in enumerate(starts):
+        started = NOW - timedelta(hours=hours_ago)
+        is_last = index == len(starts) - 1
+        ended = None if is_last and draw(st.booleans()) else started + timedelta(hours=12)
+        pain = draw(st.integers(0, 10))
+        later = draw(st.lists(st.integers(0, 10), max_size=3))
+        history.append(
+            Episode(
+                started=started,
+                ended=ended,
+                pain_at_start=pain,
+                pain_peak=max([pain, *later]),
+                stiffness=Stiffness.MILD,
+                updates=tuple(
+                    EpisodeUpdate(at=started + timedelta(hours=2 * (i + 1)), pain=p)
+                    for i, p in enumerate(later)
+                    if ended is None or started + timedelta(hours=2 * (i + 1)) <= ended
+                ),
+            )
+        )
+    return tuple(history)
+
+
+@profile(600)
+@given(check_ins(), diaries())
+def test_property_the_highest_tier_wins(answers: CheckIn, history: tuple[Episode, ...]) -> None:
+    advice = assess(answers, history, NOW, CLINIC)
+    holding = [rule for rule in RULES if rule.applies(answers, history, NOW)]
+    assert advice.tier == max(rule.tier for rule in holding)
+    warning_signs = {rule.id for rule in holding if rule.id != "self-care"}
+    assert set(advice.rule_ids) == (warning_signs or {"self-care"})
+    tiers = [reason.tier for reason in advice.reasons]
+    assert tiers == sorted(tiers, reverse=True)
+    assert tiers[0] == advice.tier
+    assert advice.what_to_do == triage.load_warning_signs().tiers[advice.tier].what_to_do
+
+
+def _add(kind: str) -> Callable[[Any], Callable[[CheckIn], CheckIn]]:
+    def make(value: Any) -> Callable[[CheckIn], CheckIn]:
+        def worse(c: CheckIn) -> CheckIn:
+            match kind:
+                case "symptom":
+                    return replace(c, symptoms=c.symptoms | {value})
+                case "risk":
+                    return replace(c, risk_history=c.risk_history | {value})
+                case "pain":
+                    return replace(c, pain_now=min(10, c.pain_now + value))
+                case "stiffness":
+                    return replace(c, stiffness=max(c.stiffness, value, key=lambda s: s.level))
+                case "trend":
+                    return replace(c, trend=max(c.trend, value, key=lambda t: t.level))
+                case "home_care":
+                    return replace(c, home_care_days=c.home_care_days + value)
+                case "yes":
+                    return replace(c, **{value: True})
+                case "dangerous":
+                    return replace(c, after_injury=True, high_risk_mechanism=True)
+            raise AssertionError(kind)
+
+        worse.__name__ = f"add {kind} {value}"
+        return worse
+
+    return make
+
+
+#: Every way an answer can get worse (module Rule 7); age is a band, not a direction.
+worse_answers = st.one_of(
+    st.sampled_from(list(Symptom)).map(_add("symptom")),
+    st.sampled_from(list(RiskFactor)).map(_add("risk")),
+    st.integers(1, 10).map(_add("pain")),
+    st.sampled_from(list(Stiffness)).map(_add("stiffness")),
+    st.sampled_from(list(Trend)).map(_add("trend")),
+    st.integers(1, 30).map(_add("home_care")),
+    st.sampled_from(
+        ["pain_disturbs_sleep", "pain_stops_work", "daily_life_affected", "after_injury"]
+    ).map(_add("yes")),
+    st.just(None).map(_add("dangerous")),
+)
+
+
+@profile(1000)
+@given(check_ins(), diaries(), st.lists(worse_answers, min_size=1, max_size=3))
+def test_property_a_worse_answer_never_lowers_the_tier(
+    answers: CheckIn,
+    history: tuple[Episode, ...],
+    changes: list[Callable[[CheckIn], CheckIn]],
+) -> None:
+    """No under-triage: each worse answer keeps the tier and every warning sign that fired."""
+    before = assess(answers, history, NOW, None)
+    worse = answers
+    for change in changes:
+        worse = change(worse)
+    after = assess(worse, history, NOW, None)
+    assert after.tier >= before.tier
+    assert set(before.rule_ids) - {"self-care"} <= set(after.rule_ids)
+
+
+# --- the advice's promises ------------------------------------------------------------------------
+
+
+def test_tier_order() -> None:
+    assert E > P > B > S
+    assert max([B, S, E, P]) is E
+    assert sorted([E, S, P, B]) == [S, B, P, E]
+    assert S < B < P < E
+    assert B <= Tier.BOOK
+    assert E >= P
+    with pytest.raises(TypeError):
+        assert E > 2  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("clinic", [None, CLINIC], ids=["no clinic", "clinic"])
+def test_advice_every_text_says_it_is_not_a_diagnosis(clinic: ClinicLink | None) -> None:
+    line = triage.load_warning_signs().not_a_diagnosis
+    assert line.startswith("This is not a diagnosis.")
+    for case in VIGNETTES:
+        advice = _advice(case, clinic)
+        assert advice.not_a_diagnosis == line
+        assert line in advice.text(), case.name
+
+
+def test_advice_emergency_names_the_number_and_offers_no_booking() -> None:
+    emergencies = [c for c in VIGNETTES if c.tier is E]
+    assert len(emergencies) >= 10
+    for case in emergencies:
+        advice = _advice(case, CLINIC)
+        text = advice.text()
+        assert (advice.booking_url, advice.clinic, advice.add_clinic) == (None, None, None)
+        for number in ("112", "999", "911"):
+            assert number in advice.what_to_do, case.name
+        assert "emergency number" in advice.what_to_do
+        assert CLINIC.name not in text
+        assert "http" not in text
+        assert "Book" not in text.split("Why:")[0]
+
+
+@pytest.mark.parametrize("tier", [P, B])
+def test_advice_prompt_and_book_offer_the_clinics_link(tier: Tier) -> None:
+    for case in (c for c in VIGNETTES if c.tier is tier):
+        advice = _advice(case, CLINIC)
+        assert advice.booking_url == CLINIC.booking_url
+        assert advice.clinic == CLINIC
+        assert advice.add_clinic is None
+        text = advice.text()
+        assert f"Book online: {CLINIC.booking_url}" in text
+        assert f"Phone: {CLINIC.phone}" in text
+
+
+def test_advice_clinic_with_a_phone_only_gives_no_link() -> None:
+    phone_only = ClinicLink(name="Dr Shah", phone="+44 20 7946 0001")
+    advice = assess(ask(sleep=True), [], NOW, phone_only)
+    assert advice.booking_url is None
+    assert "Phone: +44 20 7946 0001" in advice.text()
+    assert "http" not in advice.text()
+
+
+def test_advice_self_care_offers_no_booking() -> None:
+    advice = assess(ask(), [], NOW, CLINIC)
+    assert (advice.tier, advice.booking_url, advice.clinic) == (S, None, None)
+    assert "http" not in advice.text()
+
+
+@pytest.mark.parametrize("tier", [P, B, S])
+def test_advice_without_a_clinic_says_how_to_add_one_and_invents_no_link(tier: Tier) -> None:
+    for case in (c for c in VIGNETTES if c.tier is tier):
+        advice = _advice(case)
+        assert advice.booking_url is None
+        assert advice.add_clinic is not None
+        assert "`posture-guard clinic set`" in advice.add_clinic
+        assert "`posture-guard clinic import FILE`" in advice.add_clinic
+        assert advice.add_clinic in advice.text()
+        assert "http" not in advice.text()
+
+
+def test_advice_reasons_carry_words_and_resolved_sources() -> None:
+    advice = assess(ask(symptoms="tingling-numbness"), [], NOW, None)
+    (reason,) = advice.reasons
+    assert reason.rule_id == "arm-or-nerve-symptoms"
+    assert reason.tier is B
+    assert reason.title.startswith("Pain spreading down an arm")
+    assert [s.id for s in reason.sources] == [
+        "seed-nivaan",
+        "hse-ireland-neck-pain",
+        "aafp-radiculopathy",
+        "gponline-cks-neck-pain",
+        "judgement",
+    ]
+    assert reason.judgement is not None
+    assert f"Our judgement: {reason.judgement}" in advice.text()
+    assert "AAFP patient page: Cervical radiculopathy" in advice.text()
+
+
+def test_advice_is_the_same_for_the_same_arguments() -> None:
+    case = VIGNETTES[-1]
+    assert _advice(case, CLINIC) == _advice(case, CLINIC)
+
+
+def test_assess_needs_an_aware_now() -> None:
+    with pytest.raises(DiaryValueError, match=r"^now = 2026-03-02T10:00:00: expected a date"):
+        assess(ask(), [], datetime(2026, 3, 2, 10, 0), None)
+
+
+def test_fired_rules_highest_tier_first_then_table_order() -> None:
+    fired = fired_rules(ask(symptoms="arm-pain,chest-pain,dizziness", sleep=True), [], NOW)
+    assert [r.id for r in fired] == [
+        "cardiac-chest-pain",
+        "dissection-like-signs",
+        "sleep-disturbed",
+        "arm-or-nerve-symptoms",
+    ]
+
+
+# --- the content: every rule has words, every source resolves ---------------------------------------
+
+
+def _package_toml(name: str) -> dict[str, Any]:
+    text = resources.files("posture_guard.content").joinpath(name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def test_content_every_rule_has_words_and_no_words_lack_a_rule() -> None:
+    document = _package_toml("warning_signs.toml")
+    in_toml = [entry["id"] for entry in document["rule"]]
+    assert sorted(in_toml) == sorted(rule.id for rule in RULES)
+    assert len(in_toml) == len(set(in_toml))
+    for entry in document["rule"]:
+        code = next(rule for rule in RULES if rule.id == entry["id"])
+        assert entry["tier"] == code.tier.value, entry["id"]
+        assert tuple(entry["sources"]) == code.sources, entry["id"]
+        assert entry["title"].strip(), entry["id"]
+        assert entry["do_now"].strip(), entry["id"]
+
+
+def test_content_every_cited_source_resolves_in_sources_toml() -> None:
+    known = set(_package_toml("sources.toml"))
+    document = _package_toml("warning_signs.toml")
+    cited = {s for rule in RULES for s in rule.sources}
+    cited |= {s for entry in document["rule"] for s in entry["sources"]}
+    cited |= {s for tier in document["tiers"].values() for s in tier["sources"]}
+    assert cited - known == set()
+
+
+def test_content_judgement_rows_say_what_is_ours() -> None:
+    document = _package_toml("warning_signs.toml")
+    entries = [*document["rule"], *document["tiers"].values()]
+    for entry in entries:
+        if "judgement" in entry["sources"]:
+            assert entry.get("judgement", "").strip(), entry.get("id", entry.get("title"))
+        assert entry["sources"] != ["judgement"]  # never alone
+
+
+def test_content_every_rule_has_a_basis() -> None:
+    for rule in RULES:
+        assert rule.basis.startswith(("CLINICAL.md", "seed")), rule.id
+
+
+def test_content_loads_and_checks_itself() -> None:
+    signs = triage.load_warning_signs()
+    assert set(signs.rules) == {rule.id for rule in RULES}
+    assert set(signs.tiers) == set(Tier)
+    assert "{emergency_numbers}" not in signs.tiers[E].what_to_do
+
+
+#: The seed page's own sentences (the warning-sign and specialist lists): our words must not
+#: copy them.
+SEED_SENTENCES = [
+    "neck pain lasting several days without improvement",
+    "recurrent or worsening muscle spasms",
+    "severe stiffness limiting head movement",
+    "pain interfering with sleep or work",
+    "associated arm pain or neurological symptoms",
+    "neck spasms persist despite home care",
+    "pain or stiffness continues to worsen",
+    "neck movement becomes severely limited",
+    "symptoms interfere with daily activities or sleep",
+    "early evaluation improves outcomes",
+    "early specialist care improves recovery and reduces recurrence",
+    "mild cases may improve with rest and heat",
+]
+
+
+def test_content_does_not_copy_the_seed_page() -> None:
+    text = " ".join(
+        resources.files("posture_guard.content")
+        .joinpath("warning_signs.toml")
+        .read_text(encoding="utf-8")
+        .lower()
+        .split()
+    )
+    assert [s for s in SEED_SENTENCES if s in text] == []
+
+
+@pytest.fixture
+def fresh_content() -> Any:
+    """Clears the content caches around a test that feeds the loaders doctored files."""
+    triage.load_sources.cache_clear()
+    triage.load_warning_signs.cache_clear()
+    yield
+    triage.load_sources.cache_clear()
+    triage.load_warning_signs.cache_clear()
+
+
+def _doctored(change: Callable[[str, str], str]) -> Callable[[str], dict[str, object]]:
+    def read(name: str) -> dict[str, object]:
+        text = resources.files("posture_guard.content").joinpath(name).read_text(encoding="utf-8")
+        return tomllib.loads(change(name, text))
+
+    return read
+
+
+BROKEN_CONTENT: list[tuple[str, Callable[[str, str], str], str]] = [
+    (
+        "a source missing from sources.toml",
+        lambda name, text: (
+            text.replace("[nice-ng228-sah]", "[nice-ng228-sah-old]")
+            if name == "sources.toml"
+            else text
+        ),
+        'warning_signs.toml: [tiers.emergency]: sources = ["nhs-meningitis", "nice-ng228-sah", '
+        '"sheffield-msk-neck-pain", "springwell-heart-attack"]: expected ids from sources.toml; '
+        "unknown: nice-ng228-sah",
+    ),
+    (
+        "a rule without words",
+        lambda name, text: (
+            text.replace('id = "severe-pain"', 'id = "severe-pain-old"')
+            if name == "warning_signs.toml"
+            else text
+        ),
+        'warning_signs.toml: rule "severe-pain-old": id = "severe-pain-old": expected the id of a '
+        "rule in triage.RULES",
+    ),
+    (
+        "a tier that differs from the code",
+        lambda name, text: text.replace(
+            'id = "neck-injury"\ntier = "book"', 'id = "neck-injury"\ntier = "self-care"'
+        ),
+        'warning_signs.toml: rule "neck-injury": tier = "self-care": expected \'book\', as in '
+        "triage.RULES",
+    ),
+    (
+        "a judgement row without its note",
+        lambda name, text: re.sub(r'\njudgement = "The 7-day mark[^\n]*', "", text),
+        'warning_signs.toml: rule "persisting-despite-home-care": judgement is missing: expected '
+        'when "judgement" is cited',
+    ),
+]
+
+
+@pytest.mark.usefixtures("fresh_content")
+@pytest.mark.parametrize(
+    ("change", "message"), [c[1:] for c in BROKEN_CONTENT], ids=[c[0] for c in BROKEN_CONTENT]
+)
+def test_content_broken_files_fail_loudly(
+    monkeypatch: pytest.MonkeyPatch, change: Callable[[str, str], str], message: str
+) -> None:
+    monkeypatch.setattr(triage, "_read_toml", _doctored(change))
+    with pytest.raises(ContentError, match=f"^{re.escape(message)}$"):
+        triage.load_warning_signs()
