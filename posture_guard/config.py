@@ -32,16 +32,6 @@ BREAK_TITLES: Final[Mapping[str, str]] = {
     "stretch": "Stretch break",
     "movement": "Movement break",
 }
-#: One concrete thing to do in each kind of break, until the exercise catalogue picks one.
-#: Sources (../shared/CLINICAL.md section 3): posture, AAO 20-20-20 rule and the CCOHS chin glide;
-#: stretch, the side tilt of the Versus Arthritis (ARUK) neck leaflet; movement, CCOHS/HSE.
-BREAK_HINTS: Final[Mapping[str, str]] = {
-    "posture": "Look at something at least 6 m away for 20 seconds and blink slowly; then sit tall "
-    "and glide your chin straight back.",
-    "stretch": "Sit tall and slowly lower one ear toward the same shoulder, hold 5 seconds, come back; "
-    "5 times each side, only as far as is comfortable.",
-    "movement": "Stand up and walk for a few minutes, or switch to a standing task.",
-}
 DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

@@ -566,6 +566,11 @@ def eligible(
     )
 
 
+def instructions(exercise: Exercise) -> str:
+    """The exercise as one short paragraph for a notice: name, steps, hold and repeats."""
+    return f"{exercise.name}: {' '.join(exercise.steps)} {exercise.hold_reps}"
+
+
 def pick(
     catalogue: Catalogue,
     *,

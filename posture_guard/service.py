@@ -29,8 +29,9 @@ from typing import Final
 
 import schedule
 
-from posture_guard.config import BREAK_HINTS, Settings
+from posture_guard.config import Settings
 from posture_guard.errors import IllegalCommand, StoreError
+from posture_guard.exercises import Catalogue, Exercise, instructions, load_catalogue, pick
 from posture_guard.ports import Clock, IdleSource, Notifier
 from posture_guard.store import BreakRecord, DayActivity, Store
 from posture_guard.timer import (
@@ -143,6 +144,7 @@ class Service:
         on_snapshot: Callable[[Snapshot], None] | None = None,
         store: Store | None = None,
         flush_every_s: int = FLUSH_EVERY_S,
+        catalogue: Catalogue | None = None,
     ) -> None:
         """Wire the service to its adapters; nothing runs until `run()`.
 
@@ -151,6 +153,7 @@ class Service:
             store: where break outcomes and active time are saved (Rule 6); None saves nothing.
                 The caller opens and closes it; meanwhile only the worker thread uses it.
             flush_every_s: how often today's figure is saved (real seconds; tests shorten it).
+            catalogue: the exercises breaks offer (default: the one shipped in the package).
         """
         self.settings = settings
         self._clock = clock
@@ -169,6 +172,12 @@ class Service:
         self._snapshot: Snapshot | None = None
         self._scheduler.every().hour.do(self._log_summary)
         self._store = store
+        self._catalogue = catalogue if catalogue is not None else load_catalogue()
+        #: Exercises shown, oldest first (the picker rotates without repeats over them).
+        self._shown: list[str] = []
+        #: The exercise of the break in progress, per kind: reminders and the break itself
+        #: show the same one.
+        self._exercise: dict[str, Exercise | None] = {}
         self._cycle: _Cycle | None = None
         #: Finished breaks not saved yet; kept across failed saves.
         self._unsaved_breaks: list[BreakRecord] = []
@@ -372,13 +381,40 @@ class Service:
         if isinstance(event, BreakPrompted):
             spec = next(b for b in self.settings.timer.breaks if b.kind == event.kind)
             title = f"{spec.title} ({format_duration(spec.length_s)})"
-            message = f"{BREAK_HINTS[event.kind]} Step away now, or `posture-guard snooze` / `posture-guard skip`."
+            message = (
+                f"{self._exercise_text(event.kind)} "
+                "Step away now, or `posture-guard snooze` / `posture-guard skip`."
+            )
             self._notify(title, message)
+        elif isinstance(event, BreakEnded | NaturalBreakRecorded):
+            self._exercise.pop(event.kind, None)
         elif isinstance(event, DailyLimitReached):
             self._notify(
                 "Daily screen time reached",
                 f"You have been at the screen for {format_duration(event.limit_s)} today.",
             )
+
+    def _exercise_text(self, kind: str) -> str:
+        """What to do in this break: the picked exercise, or plain words when none fits."""
+        if kind not in self._exercise:
+            spec = next(b for b in self.settings.timer.breaks if b.kind == kind)
+            # TODO(issue 4): pass the diary's acute state and recorded symptoms once the
+            # service reads the diary; until then every exercise of the break's length may show.
+            exercise = pick(
+                self._catalogue,
+                kind=kind,
+                history=self._shown[-100:],
+                acute=False,
+                symptoms=(),
+                length_s=spec.length_s,
+            )
+            self._exercise[kind] = exercise
+            if exercise is not None:
+                self._shown = [*self._shown[-99:], exercise.id]
+        exercise = self._exercise[kind]
+        if exercise is None:
+            return "Step away from the screen, look into the distance and move gently."
+        return instructions(exercise)
 
     def _follow_for_store(self, event: Event) -> None:
         """Gather each break cycle into a BreakRecord, and note the days that end (Rule 6).
@@ -457,7 +493,11 @@ class Service:
         except (IllegalCommand, ValueError) as exc:
             return {"ok": False, "error": _explain(str(exc)), "status": self._json_status()}
         self._publish(now, events)
-        return {"ok": True, "message": _describe(events), "status": self._json_status()}
+        return {
+            "ok": True,
+            "message": _describe(events, self._exercise_text),
+            "status": self._json_status(),
+        }
 
     def _json_status(self) -> dict[str, object]:
         snapshot = self._snapshot
@@ -513,13 +553,13 @@ def _explain(message: str) -> str:
     return message.replace("can't take_now", "can't take a break").replace("can't ", "Can't ", 1)
 
 
-def _describe(events: list[Event]) -> str:
+def _describe(events: list[Event], exercise_text: Callable[[str], str]) -> str:
     """One line saying what a command did."""
     for event in events:
         if isinstance(event, BreakSnoozed):
             return f"Snoozed the {event.kind} break for {format_duration(event.for_s)}."
         if isinstance(event, BreakStarted):
-            return f"Enjoy your {event.kind} break ({format_duration(event.length_s)}): {BREAK_HINTS[event.kind]}"
+            return f"Enjoy your {event.kind} break ({format_duration(event.length_s)}): {exercise_text(event.kind)}"
         if isinstance(event, BreakEnded) and event.outcome is Outcome.SKIPPED:
             return f"Skipped the {event.kind} break."
     for event in events:

@@ -16,8 +16,8 @@ SHORT_PLAN = """
 [general]
 snooze = "10m"
 [breaks.posture]
-every = "10s"
-length = "5s"
+every = "21s"
+length = "20s"
 [breaks.stretch]
 enabled = false
 [breaks.movement]
@@ -39,10 +39,10 @@ def test_headless_run_prompts_and_obeys_the_control_commands(app: App) -> None:
     assert stat.S_IMODE(os.stat(sock).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(sock)).st_mode) == 0o700
 
-    # with no display the idle source is "none" (always active): 10 s earn the posture break
-    lines = read_until(proc, "Posture and eyes check", timeout=20)
+    # with no display the idle source is "none" (always active): 21 s earn the posture break
+    lines = read_until(proc, "Posture and eyes check", timeout=40)
     prompt = next(line for line in lines if "Posture and eyes check" in line)
-    assert "6 m away" in prompt  # the break carries one concrete thing to do
+    assert "Look into the distance: " in prompt  # the break carries one concrete exercise
 
     status = app.cli("status")
     assert status.returncode == 0, status.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -18,13 +19,19 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
 
 class Running:
-    def __init__(self, notifier: RecordingNotifier) -> None:
+    def __init__(
+        self, notifier: RecordingNotifier, settings: config.Settings | None = None
+    ) -> None:
         self.clock = FakeClock(START)
         self.idle = ScriptedIdleSource([0.0])
         self.notifier = notifier
         self.snapshots: list[Snapshot] = []
         self.service = Service(
-            config.defaults(), self.clock, self.idle, notifier, on_snapshot=self.snapshots.append
+            settings or config.defaults(),
+            self.clock,
+            self.idle,
+            notifier,
+            on_snapshot=self.snapshots.append,
         )
         self.thread = threading.Thread(target=self.service.run, daemon=True)
 
@@ -58,7 +65,9 @@ def test_service_prompts_through_the_notifier_with_one_concrete_exercise(running
     assert isinstance(status, dict)
     assert (status["state"], status["current"]) == ("break_due", "posture")
     assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"]
-    assert "6 m away" in running.notifier.notices[0].message
+    message = running.notifier.notices[0].message
+    assert message.startswith("Look into the distance: Take your eyes off the screen.")
+    assert message.endswith("Step away now, or `posture-guard snooze` / `posture-guard skip`.")
 
 
 def test_service_commands_change_state_and_publish_a_snapshot(running: Running) -> None:
@@ -75,7 +84,10 @@ def test_service_commands_change_state_and_publish_a_snapshot(running: Running) 
     assert running.ask("resume")["message"] == "Resumed."
     # the break that was due before the pause is asked for again
     assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"] * 2
-    assert running.ask("break-now")["message"].startswith("Enjoy your posture break (20s): ")
+    # the break shows the same exercise the prompt offered
+    assert running.ask("break-now")["message"].startswith(
+        "Enjoy your posture break (20s): Look into the distance: "
+    )
 
 
 def test_service_survives_a_dead_notifier(running: Running) -> None:
@@ -129,3 +141,29 @@ def test_service_abandoned_request_never_runs_later() -> None:
     assert status["state"] == "working"  # the abandoned pause was dropped, not run late
     world.service.stop()
     world.thread.join(timeout=5)
+
+
+def test_service_rotates_exercises_and_keeps_one_per_break() -> None:
+    defaults = config.defaults()
+    posture_only = replace(
+        defaults, timer=replace(defaults.timer, breaks=defaults.timer.breaks[:1])
+    )
+    world = Running(RecordingNotifier(), posture_only)
+    world.thread.start()
+    world.ask("status")
+    try:
+        names = []
+        for _ in range(4):
+            world.work(20)  # the posture break comes due and is prompted
+            names.append(world.notifier.notices[-1].message.split(":")[0])
+            world.ask("skip")
+        # each of the three posture exercises once, then the rotation starts again
+        assert names == [
+            "Look into the distance",
+            "Slow blinks",
+            "Posture reset",
+            "Look into the distance",
+        ]
+    finally:
+        world.service.stop()
+        world.thread.join(timeout=5)
