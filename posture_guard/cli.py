@@ -9,9 +9,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
-from posture_guard import __version__, config, control
-from posture_guard.errors import PostureGuardError, format_key, format_value
+from posture_guard import __version__, config, control, diary
+from posture_guard.config import BREAK_KINDS
+from posture_guard.errors import (
+    ClinicError,
+    DiaryValueError,
+    PostureGuardError,
+    format_key,
+    format_value,
+)
 from posture_guard.paths import Paths, default_paths
+from posture_guard.store import Store
 from posture_guard.units import format_duration, parse_duration
 
 EXIT_OK: Final = 0
@@ -59,7 +67,54 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate a config file; non-zero exit on problems"
     )
     check.add_argument("file", nargs="?", type=Path)
+    _diary_parsers(commands)
     return parser
+
+
+def _diary_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    episode = commands.add_parser("episode", help="the diary of neck-pain episodes")
+    actions = episode.add_subparsers(dest="episode_command", metavar="ACTION", required=True)
+    start = actions.add_parser("start", help="start an episode (only when none is open)")
+    update = actions.add_parser("update", help="add a timed update to the open episode")
+    for sub in (start, update):
+        sub.add_argument("--pain", metavar="N", help="pain now, 0 (none) to 10 (worst)")
+        sub.add_argument("--stiffness", metavar="S", help="none, mild, moderate or severe")
+        sub.add_argument("--symptom", metavar="S,..", help="symptoms, comma-separated")
+        sub.add_argument("--helped", metavar="H,..", help="what helped, comma-separated")
+        sub.add_argument("--notes", metavar="TEXT")
+        sub.add_argument("--at", metavar="ISO", help="when (default: now), e.g. 2026-03-02T09:00")
+    start.add_argument("--where", metavar="A,..", help="neck-left, neck-right, shoulder...")
+    start.add_argument("--trigger", metavar="T,..", help="posture, stress, sleep-position...")
+    end = actions.add_parser("end", help="end the open episode")
+    end.add_argument("--at", metavar="ISO", help="when (default: now)")
+    actions.add_parser("list", help="every episode, oldest first")
+    show = actions.add_parser("show", help="one episode in full (default: open, else latest)")
+    show.add_argument("id", nargs="?", type=int)
+
+    check_in = commands.add_parser("check-in", help="answer the check-in questions and get advice")
+    for flag in diary.CHECK_IN_FLAGS:
+        check_in.add_argument(f"--{flag}", metavar="ANSWER")
+    check_in.add_argument(
+        "--yes", action="store_true", help="ask nothing: defaults for every answer not given"
+    )
+    advice = commands.add_parser("advice", help="the latest advice, read against the diary now")
+    advice.add_argument("--open", action="store_true", help="open the booking link, if any")
+
+    clinic = commands.add_parser("clinic", help="your clinic, for the advice's booking link")
+    clinic_actions = clinic.add_subparsers(dest="clinic_command", metavar="ACTION", required=True)
+    clinic_set = clinic_actions.add_parser("set", help="set your clinic")
+    clinic_set.add_argument("--name", required=True)
+    clinic_set.add_argument("--booking-url", metavar="URL")
+    clinic_set.add_argument("--phone")
+    clinic_set.add_argument("--hours", help='opening hours, e.g. "Mon-Fri 08:00-18:00"')
+    clinic_import = clinic_actions.add_parser("import", help="read a clinic file")
+    clinic_import.add_argument("file", type=Path)
+    clinic_actions.add_parser("show", help="the clinic set now")
+
+    exercises = commands.add_parser("exercises", help="the exercise catalogue")
+    exercises.add_argument(
+        "--for-break", choices=BREAK_KINDS, help="what a break of this kind would offer now"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_service(paths, headless=args.headless, verbose=args.verbose)
         if args.command == "config":
             return _config(args, paths)
+        if args.command in _DIARY_COMMANDS:
+            return _diary(args, paths)
         return _control(args, paths)
     except PostureGuardError as exc:
         print(f"posture-guard: {exc}", file=sys.stderr)
@@ -125,6 +182,92 @@ def _config(args: argparse.Namespace, paths: Paths) -> int:
         line = f"{format_key(key)} = {format_value(loaded.values[key])}"
         print(f"{line:<{width}}  # {where}{lock}")
     return EXIT_FAILED if loaded.errors else EXIT_OK
+
+
+# --- diary -------------------------------------------------------------------------------------
+
+_DIARY_COMMANDS: Final = frozenset({"episode", "check-in", "advice", "clinic", "exercises"})
+
+
+def _diary(args: argparse.Namespace, paths: Paths) -> int:
+    """The diary commands: bad input exits 2, a refused change 1; neither changes anything."""
+    action = getattr(args, "episode_command", None) or getattr(args, "clinic_command", None)
+    name = f"posture-guard {args.command}" + (f" {action}" if action else "")
+    try:
+        with diary.open_store(paths) as store:
+            return _diary_command(args, paths, store)
+    except DiaryValueError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ClinicError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return EXIT_USAGE if args.command == "clinic" and action == "set" else EXIT_FAILED
+    except EOFError:
+        print(f"\n{name}: cancelled at the end of the input; nothing was saved", file=sys.stderr)
+        return EXIT_FAILED
+    except PostureGuardError as exc:
+        print(f"{name}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
+    now = datetime.now().astimezone().replace(microsecond=0)
+    if args.command == "episode":
+        if args.episode_command in ("start", "update"):
+            answers = diary.EpisodeAnswers(
+                at=args.at,
+                pain=args.pain,
+                stiffness=args.stiffness,
+                where=getattr(args, "where", None),
+                trigger=getattr(args, "trigger", None),
+                symptom=args.symptom,
+                helped=args.helped,
+                notes=args.notes,
+            )
+            do = diary.start_episode if args.episode_command == "start" else diary.update_episode
+            print(do(store, answers, now))
+        elif args.episode_command == "end":
+            print(diary.end_episode(store, args.at, now))
+        elif args.episode_command == "list":
+            print(diary.list_episodes(store))
+        else:
+            print(diary.show_episode(store, args.id))
+    elif args.command == "check-in":
+        given = {flag: getattr(args, flag.replace("-", "_")) for flag in diary.CHECK_IN_FLAGS}
+        advice = diary.check_in(store, given, now, ask=None if args.yes else input, say=print)
+        print()
+        print(diary.advice_text(advice))
+    elif args.command == "advice":
+        found = diary.current_advice(store, now)
+        if found is None:
+            print("No check-in yet: run `posture-guard check-in` first.", file=sys.stderr)
+            return EXIT_FAILED
+        stored, advice = found
+        print(diary.advice_text(advice, stored))
+        if args.open:
+            url = diary.open_booking(advice)
+            if url is None:
+                print("posture-guard advice: no booking link to open", file=sys.stderr)
+                return EXIT_FAILED
+            print(f"\nOpened {url}")
+    elif args.command == "clinic":
+        if args.clinic_command == "set":
+            print(
+                diary.set_clinic(
+                    store,
+                    name=args.name,
+                    booking_url=args.booking_url,
+                    phone=args.phone,
+                    hours=args.hours,
+                )
+            )
+        elif args.clinic_command == "import":
+            print(diary.import_clinic(store, args.file))
+        else:
+            print(diary.show_clinic(store))
+    else:
+        print(diary.exercises_text(store, paths, args.for_break))
+    return EXIT_OK
 
 
 # --- control -----------------------------------------------------------------------------------

@@ -27,12 +27,16 @@ Theory of operation. The service builds a `BreakRecord` per break cycle from the
 (`BreakDue` .. `BreakEnded`, or one `NaturalBreakRecorded`) and writes it when the cycle ends,
 together with the day's figure (`DayActivity`, an upsert of the absolute value) in one
 `Store.save`. Reports read them back with `breaks_between` and `activity_between`. The diary (v2)
-adds its tables with one more migration and its own values and functions here.
+keeps episodes, their updates, check-ins (with an `AdviceSummary` of the advice they produced) and
+the clinic profile; each diary value is stored whole as its JSON record, beside the UTC columns
+queries sort on. Episode changes read, let the pure lifecycle of episodes.py decide, and write, in
+one transaction, so a refused change leaves everything as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import math
 import os
@@ -40,14 +44,31 @@ import sqlite3
 import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Final, Literal
 
-from posture_guard.errors import PostureGuardError, StoreError
+from posture_guard.clinic import ClinicProfile
+from posture_guard.episodes import (
+    CheckIn,
+    Episode,
+    EpisodeUpdate,
+    end_episode,
+    open_episode,
+    start_episode,
+    update_episode,
+)
+from posture_guard.errors import (
+    ClinicError,
+    DiaryError,
+    IllegalEpisodeChange,
+    PostureGuardError,
+    StoreError,
+)
 from posture_guard.paths import ensure_private_dir
 from posture_guard.timer import Outcome
+from posture_guard.triage import Advice, Tier
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +155,42 @@ class DayActivity:
         object.__setattr__(self, "active_s", float(value))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdviceSummary:
+    """What a check-in's advice said, as the diary keeps it: the tier and the rules that fired.
+
+    The words are not kept: they come from the package's content and are rebuilt by assessing
+    again (`posture-guard advice`).
+    """
+
+    tier: Tier
+    rule_ids: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tier, Tier):
+            raise ValueError(f"AdviceSummary.tier: expected a Tier, got {self.tier!r}")
+        if not isinstance(self.rule_ids, tuple) or not all(
+            isinstance(r, str) and r for r in self.rule_ids
+        ):
+            raise ValueError(
+                f"AdviceSummary.rule_ids: expected a tuple of rule ids, got {self.rule_ids!r}"
+            )
+
+    @classmethod
+    def of(cls, advice: Advice) -> AdviceSummary:
+        """The summary of an Advice."""
+        return cls(tier=advice.tier, rule_ids=advice.rule_ids)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredCheckIn:
+    """A check-in as stored: its id, the answers, and the advice they produced then."""
+
+    id: int
+    check_in: CheckIn
+    advice: AdviceSummary
+
+
 def _in_utc(name: str, moment: object) -> datetime:
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise ValueError(f"BreakRecord.{name}: expected an aware datetime, got {moment!r}")
@@ -176,13 +233,66 @@ def _v1_breaks_and_activity(db: sqlite3.Connection) -> None:
     )
 
 
+def _v2_diary(db: sqlite3.Connection) -> None:
+    """Version 2: the diary. Episodes and their updates, check-ins with the advice they produced,
+    and the one clinic profile.
+
+    Each diary value is kept whole as its JSON record (`to_record`, Rule 4 of episodes.py: exact,
+    with each time's own UTC offset); the columns beside it are what queries sort and join on,
+    instants in UTC (Rule 6). An episode's row keeps its own fields only: its id is the row's,
+    and its updates are rows of episode_updates.
+    """
+    db.execute(
+        """
+        CREATE TABLE episodes (
+            id      INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,          -- UTC instant, as break_events
+            ended   TEXT,                   -- NULL while the episode is open
+            record  TEXT NOT NULL CHECK (json_valid(record))
+        )
+        """
+    )
+    db.execute("CREATE INDEX episodes_by_started ON episodes (started)")
+    db.execute(
+        """
+        CREATE TABLE episode_updates (
+            id         INTEGER PRIMARY KEY,
+            episode_id INTEGER NOT NULL REFERENCES episodes (id) ON DELETE CASCADE,
+            at         TEXT    NOT NULL,
+            record     TEXT    NOT NULL CHECK (json_valid(record))
+        )
+        """
+    )
+    db.execute("CREATE INDEX episode_updates_by_episode ON episode_updates (episode_id, at)")
+    db.execute(
+        """
+        CREATE TABLE check_ins (
+            id       INTEGER PRIMARY KEY,
+            at       TEXT NOT NULL,
+            answers  TEXT NOT NULL CHECK (json_valid(answers)),
+            tier     TEXT NOT NULL CHECK (tier IN ('self-care', 'book', 'prompt', 'emergency')),
+            rule_ids TEXT NOT NULL CHECK (json_valid(rule_ids))   -- JSON list, as the advice gave
+        )
+        """
+    )
+    db.execute("CREATE INDEX check_ins_by_at ON check_ins (at)")
+    db.execute(
+        """
+        CREATE TABLE clinic (
+            only_row      INTEGER PRIMARY KEY CHECK (only_row = 1),
+            name          TEXT NOT NULL,
+            booking_url   TEXT,
+            phone         TEXT,
+            opening_hours TEXT
+        )
+        """
+    )
+
+
 #: `MIGRATIONS[n]` takes a database from schema version n to n + 1 (Rule 3).
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_breaks_and_activity,
-    # Version 2 (the diary issue) goes here as one more function, e.g. `_v2_diary`: CREATE TABLE
-    # episodes, episode_updates (REFERENCES episodes ON DELETE CASCADE), check_ins and the advice
-    # they produced; foreign keys are on for every connection. Then add a v1 database with data
-    # to SEEDS in tests/store/test_store.py, which fails until every version has one.
+    _v2_diary,
 )
 #: The version this code writes; a database above it is refused (Rule 4).
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -363,6 +473,157 @@ class Store:
         found = self.activity_between(day, day)
         return found[0] if found else None
 
+    # --- the diary (v2) -------------------------------------------------------------------------
+    #
+    # Each change reads the diary, lets the pure lifecycle function of episodes.py decide, and
+    # writes the result, all in one transaction: a refused change (IllegalEpisodeChange) rolls
+    # back and changes nothing, and two writers cannot both start an episode.
+
+    def start_episode(self, episode: Episode) -> Episode:
+        """Add a new episode (`episodes.start_episode` decides); returns it with its id.
+
+        Raises:
+            IllegalEpisodeChange: another episode is open, or this one starts inside an earlier
+                one; nothing was written.
+            StoreError: as `save`.
+        """
+        with self._using("start an episode") as db, _transaction(db):
+            start_episode(self._read_episodes(db), episode)
+            cursor = db.execute(
+                "INSERT INTO episodes (started, ended, record) VALUES (?, ?, ?)",
+                (
+                    _instant(episode.started),
+                    None if episode.ended is None else _instant(episode.ended),
+                    _episode_json(episode),
+                ),
+            )
+            episode_id = _whole(cursor.lastrowid)
+            for update in episode.updates:
+                _insert_update(db, episode_id, update)
+        return _with_id(episode, episode_id)
+
+    def update_episode(self, update: EpisodeUpdate, *, episode_id: int | None = None) -> Episode:
+        """Add `update` to the episode `episode_id` (default: the open one); returns the episode
+        as it is now (`episodes.update_episode` decides, and may raise the peak).
+
+        Raises:
+            IllegalEpisodeChange: no such episode or none open, it has ended, or the update is
+                before its start; nothing was written.
+            StoreError: as `save`.
+        """
+        with self._using("update the episode") as db, _transaction(db):
+            episode = self._target(db, episode_id, "can't add an update")
+            assert episode.id is not None  # read from the store
+            changed = update_episode(episode, update)
+            _insert_update(db, episode.id, update)
+            db.execute(
+                "UPDATE episodes SET record = ? WHERE id = ?", (_episode_json(changed), episode.id)
+            )
+        return changed
+
+    def end_episode(self, at: datetime, *, episode_id: int | None = None) -> Episode:
+        """End the episode `episode_id` (default: the open one) at `at`; returns it ended.
+
+        Raises:
+            IllegalEpisodeChange: no such episode or none open, it has already ended, or `at` is
+                before its start or its last update; nothing was written.
+            StoreError: as `save`.
+        """
+        with self._using("end the episode") as db, _transaction(db):
+            episode = self._target(db, episode_id, "can't end an episode")
+            ended = end_episode(episode, at)
+            assert ended.ended is not None
+            db.execute(
+                "UPDATE episodes SET ended = ?, record = ? WHERE id = ?",
+                (_instant(ended.ended), _episode_json(ended), episode.id),
+            )
+        return ended
+
+    def episodes(self) -> list[Episode]:
+        """Every episode with its updates, by start time (oldest first).
+
+        Raises:
+            StoreError: the database cannot be read, or holds a row this version cannot read.
+        """
+        with self._using("read the episodes") as db:
+            return self._read_episodes(db)
+
+    def episode(self, episode_id: int) -> Episode | None:
+        """The episode with this id (with its updates), or None. Raises as `episodes`."""
+        with self._using("read the episode") as db:
+            found = self._read_episodes(db, episode_id=episode_id)
+        return found[0] if found else None
+
+    def open_episode(self) -> Episode | None:
+        """The open episode (the latest started, should there be more), or None."""
+        return open_episode(self.episodes())
+
+    def add_check_in(self, check_in: CheckIn, advice: AdviceSummary) -> StoredCheckIn:
+        """Keep a check-in's answers with the advice they produced (one transaction).
+
+        Raises:
+            StoreError: as `save`.
+        """
+        with self._using("save the check-in") as db, _transaction(db):
+            cursor = db.execute(
+                "INSERT INTO check_ins (at, answers, tier, rule_ids) VALUES (?, ?, ?, ?)",
+                (
+                    _instant(check_in.at),
+                    json.dumps(check_in.to_record()),
+                    advice.tier.value,
+                    json.dumps(list(advice.rule_ids)),
+                ),
+            )
+            check_in_id = _whole(cursor.lastrowid)
+        return StoredCheckIn(id=check_in_id, check_in=check_in, advice=advice)
+
+    def check_ins(self) -> list[StoredCheckIn]:
+        """Every check-in, oldest first (in the order saved, on a tie). Raises as `episodes`."""
+        with self._using("read the check-ins") as db:
+            rows = db.execute(
+                "SELECT id, answers, tier, rule_ids FROM check_ins ORDER BY at, id"
+            ).fetchall()
+        return [self._check_in_from_row(row) for row in rows]
+
+    def latest_check_in(self) -> StoredCheckIn | None:
+        """The most recent check-in, or None. Raises as `episodes`."""
+        with self._using("read the latest check-in") as db:
+            row = db.execute(
+                "SELECT id, answers, tier, rule_ids FROM check_ins ORDER BY at DESC, id DESC"
+                " LIMIT 1"
+            ).fetchone()
+        return None if row is None else self._check_in_from_row(row)
+
+    def set_clinic(self, profile: ClinicProfile) -> None:
+        """Make `profile` the clinic (replacing any before; one transaction). Raises as `save`."""
+        with self._using("save the clinic") as db, _transaction(db):
+            db.execute(
+                "INSERT INTO clinic (only_row, name, booking_url, phone, opening_hours)"
+                " VALUES (1, ?, ?, ?, ?) ON CONFLICT (only_row) DO UPDATE SET"
+                " name = excluded.name, booking_url = excluded.booking_url,"
+                " phone = excluded.phone, opening_hours = excluded.opening_hours",
+                (profile.name, profile.booking_url, profile.phone, profile.opening_hours),
+            )
+
+    def clinic(self) -> ClinicProfile | None:
+        """The clinic the user set, or None. Raises as `episodes`."""
+        with self._using("read the clinic") as db:
+            row = db.execute(
+                "SELECT name, booking_url, phone, opening_hours FROM clinic WHERE only_row = 1"
+            ).fetchone()
+        if row is None:
+            return None
+        name, booking_url, phone, hours = row
+        try:
+            return ClinicProfile(
+                name=_text(name),
+                booking_url=_optional_text(booking_url),
+                phone=_optional_text(phone),
+                opening_hours=_optional_text(hours),
+            )
+        except (TypeError, ClinicError) as exc:
+            raise StoreError(f"{self.path}: the clinic row is unreadable: {exc}") from exc
+
     # --- internals -----------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -392,6 +653,67 @@ class Store:
             raise StoreError(
                 f"{self.path}: break_events row {row_id} is unreadable: {exc}"
             ) from exc
+
+    def _target(self, db: sqlite3.Connection, episode_id: int | None, doing: str) -> Episode:
+        """The episode a change is for: `episode_id`, or the open one."""
+        history = self._read_episodes(db)
+        if episode_id is None:
+            found = open_episode(history)
+            if found is None:
+                raise IllegalEpisodeChange(f"{doing}: no episode is open")
+            return found
+        for episode in history:
+            if episode.id == episode_id:
+                return episode
+        raise IllegalEpisodeChange(f"{doing}: there is no episode {episode_id}")
+
+    def _read_episodes(
+        self, db: sqlite3.Connection, *, episode_id: int | None = None
+    ) -> list[Episode]:
+        where, args = ("", ()) if episode_id is None else (" WHERE id = ?", (episode_id,))
+        rows = db.execute(
+            f"SELECT id, record FROM episodes{where} ORDER BY started, id",  # noqa: S608 - fixed text
+            args,
+        ).fetchall()
+        update_where = "" if episode_id is None else " WHERE episode_id = ?"
+        updates: dict[object, list[object]] = {}
+        for owner, update_id, record in db.execute(
+            f"SELECT episode_id, id, record FROM episode_updates{update_where}"  # noqa: S608
+            " ORDER BY episode_id, at, id",
+            args,
+        ):
+            updates.setdefault(owner, []).append(self._json(record, "episode_updates", update_id))
+        return [self._episode_from_row(row, updates.get(row[0], [])) for row in rows]
+
+    def _json(self, text: object, table: str, row_id: object) -> object:
+        try:
+            return json.loads(_text(text))
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"{self.path}: {table} row {row_id} is unreadable: {exc}") from exc
+
+    def _episode_from_row(self, row: tuple[object, ...], updates: list[object]) -> Episode:
+        row_id, text = row
+        record = self._json(text, "episodes", row_id)
+        try:
+            if not isinstance(record, dict):
+                raise DiaryError(f"expected an episode record, got {type(record).__name__}")
+            return Episode.from_record({**record, "id": row_id, "updates": updates})
+        except DiaryError as exc:
+            raise StoreError(f"{self.path}: episodes row {row_id} is unreadable: {exc}") from exc
+
+    def _check_in_from_row(self, row: tuple[object, ...]) -> StoredCheckIn:
+        row_id, answers, tier, rule_ids = row
+        try:
+            ids = self._json(rule_ids, "check_ins", row_id)
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise TypeError(f"rule_ids: expected a list of rule ids, got {ids!r}")
+            return StoredCheckIn(
+                id=_whole(row_id),
+                check_in=CheckIn.from_record(self._json(answers, "check_ins", row_id)),
+                advice=AdviceSummary(tier=Tier(tier), rule_ids=tuple(ids)),
+            )
+        except (TypeError, ValueError, DiaryError) as exc:
+            raise StoreError(f"{self.path}: check_ins row {row_id} is unreadable: {exc}") from exc
 
     def _activity_from_row(self, row: tuple[object, ...]) -> DayActivity:
         day, seconds = row
@@ -483,6 +805,28 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
         raise
+
+
+def _episode_json(episode: Episode) -> str:
+    """An episode's own fields as JSON: its id is the row's, its updates are rows of their own."""
+    record = episode.to_record()
+    del record["id"], record["updates"]
+    return json.dumps(record)
+
+
+def _insert_update(db: sqlite3.Connection, episode_id: int, update: EpisodeUpdate) -> None:
+    db.execute(
+        "INSERT INTO episode_updates (episode_id, at, record) VALUES (?, ?, ?)",
+        (episode_id, _instant(update.at), json.dumps(update.to_record())),
+    )
+
+
+def _with_id(episode: Episode, episode_id: int) -> Episode:
+    return replace(episode, id=episode_id)
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else _text(value)
 
 
 def _moment(value: object) -> datetime | None:

@@ -21,11 +21,14 @@ class App:
     config: Path
     processes: list[subprocess.Popen[str]] = field(default_factory=list)
 
-    def cli(self, *args: str, timeout: float = 15) -> subprocess.CompletedProcess[str]:
-        """Run `posture-guard ARGS` to completion."""
+    def cli(
+        self, *args: str, timeout: float = 15, input: str = ""
+    ) -> subprocess.CompletedProcess[str]:
+        """Run `posture-guard ARGS` to completion, `input` on its stdin (never the terminal's)."""
         return subprocess.run(
             [sys.executable, "-m", "posture_guard", "--config", str(self.config), *args],
             env=self.env,
+            input=input,
             capture_output=True,
             text=True,
             timeout=timeout,

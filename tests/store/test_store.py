@@ -283,6 +283,36 @@ class Seed:
 #: when a migration is added, add a database of the version before it, with data in every table.
 SEEDS: dict[int, Seed] = {
     0: Seed(sql=(), breaks=(), activity=()),  # a new, empty file, as `Store.open` creates it
+    1: Seed(  # breaks and active time, as the v1 service wrote them, before the diary
+        sql=(
+            "INSERT INTO break_events (kind, due, prompted, started, ended, outcome, snoozes)"
+            " VALUES ('stretch', '2026-11-23T08:00:00.000000+00:00',"
+            " '2026-11-23T08:00:00.000000+00:00', '2026-11-23T08:06:00.000000+00:00',"
+            " '2026-11-23T08:08:00.000000+00:00', 'taken', 1)",
+            "INSERT INTO break_events (kind, due, prompted, started, ended, outcome, snoozes)"
+            " VALUES ('movement', NULL, NULL, '2026-11-23T09:00:00.000000+00:00',"
+            " '2026-11-23T09:05:00.000000+00:00', 'natural', 0)",
+            "INSERT INTO activity (day, active_seconds) VALUES ('2026-11-23', 5400.5)",
+        ),
+        breaks=(
+            BreakRecord(
+                kind="stretch",
+                due=datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+                prompted=datetime(2026, 11, 23, 8, 0, tzinfo=UTC),
+                started=datetime(2026, 11, 23, 8, 6, tzinfo=UTC),
+                ended=datetime(2026, 11, 23, 8, 8, tzinfo=UTC),
+                outcome=Outcome.TAKEN,
+                snoozes=1,
+            ),
+            BreakRecord(
+                kind="movement",
+                started=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
+                ended=datetime(2026, 11, 23, 9, 5, tzinfo=UTC),
+                outcome=Outcome.NATURAL,
+            ),
+        ),
+        activity=(DayActivity(day=date(2026, 11, 23), active_s=5400.5),),
+    ),
 }
 
 
@@ -311,6 +341,10 @@ def test_store_migrates_from_every_earlier_version(tmp_path: Path, version: int)
         assert store.version == SCHEMA_VERSION
         assert store.breaks_between(*EVER) == list(seed.breaks)
         assert store.activity_between(date.min, date.max) == list(seed.activity)
+        # the diary tables are there, empty, and usable
+        assert store.episodes() == []
+        assert store.latest_check_in() is None
+        assert store.clinic() is None
     assert integrity(path) == [("ok",)]
 
 

@@ -1,0 +1,288 @@
+"""The diary through the real CLI (a subprocess, a real SQLite file in a private HOME): episodes
+over simulated days, check-ins with flags and on stdin, the advice and its booking link, the
+clinic, the exercise picker, and bad input that changes nothing (issue 4, acceptance 5 and 6)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import stat
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from posture_guard.store import SCHEMA_VERSION
+from tests.app import App
+
+pytestmark = pytest.mark.e2e
+
+BOOKING = "https://riverside-physio.example/book"
+TINGLING = ("--symptom", "tingling-numbness", "--trend", "same", "--age", "42")
+
+
+def ago(days: float) -> str:
+    """An ISO time `days` before now, local time, to the minute: "days" pass without waiting."""
+    moment = datetime.now().astimezone() - timedelta(days=days)
+    return moment.replace(second=0, microsecond=0).isoformat()
+
+
+def database(app: App) -> Path:
+    return app.home / ".data" / "posture-guard" / "posture-guard.sqlite3"
+
+
+def rows(app: App) -> list[list[tuple[object, ...]]]:
+    """Every diary row, to compare before and after a refused command."""
+    with sqlite3.connect(database(app)) as db:
+        return [
+            db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("episodes", "episode_updates", "check_ins", "clinic")
+        ]
+
+
+def ok(app: App, *args: str, input: str = "") -> str:
+    done = app.cli(*args, input=input)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    return done.stdout
+
+
+def refused(app: App, *args: str, code: int, message: str) -> None:
+    """The command exits `code` with exactly `message` on stderr and changes no row."""
+    before = rows(app)
+    done = app.cli(*args)
+    assert (done.returncode, done.stderr.strip()) == (code, message)
+    assert "Traceback" not in done.stderr
+    assert rows(app) == before
+
+
+def episode_over_days(app: App) -> None:
+    """An episode that began 9 days ago, pain 6 then 7 then 7: not getting better."""
+    ok(app, "episode", "start", "--pain", "6", "--stiffness", "moderate", "--where",
+       "neck-left,shoulder", "--trigger", "posture,long-screen-session", "--at", ago(9))  # fmt: skip
+    ok(app, "episode", "update", "--pain", "7", "--helped", "heat", "--at", ago(6))
+    ok(app, "episode", "update", "--pain", "7", "--symptom", "tingling-numbness", "--at", ago(2))
+
+
+def test_diary_cli_episode_updates_over_days_then_arm_tingling_check_in_prints_the_link(
+    app: App,
+) -> None:
+    # acceptance 6
+    episode_over_days(app)
+    listed = ok(app, "episode", "list")
+    assert re.search(r"^ +1  \S+ \S+  open +pain 7 \(peak 7\)  stiffness moderate  2 updates$",
+                     listed, re.MULTILINE), listed  # fmt: skip
+    shown = ok(app, "episode", "show")
+    assert "where: neck-left, shoulder" in shown
+    assert "triggers: posture, long-screen-session" in shown
+    ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING,
+       "--phone", "+44 20 7946 0000")  # fmt: skip
+    out = ok(app, "check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING)
+    assert "Advice: book (rules: several-days-no-better, arm-or-nerve-symptoms, severe-pain)" in out
+    assert "[several-days-no-better]" in out
+    assert "[arm-or-nerve-symptoms]" in out
+    assert "Sources: " in out
+    assert "Your clinic: Riverside Physiotherapy" in out
+    assert f"  Book online: {BOOKING}" in out
+    assert "This is not a diagnosis." in out
+    # `advice` reads the latest check-in against the diary again, with the same link
+    again = ok(app, "advice")
+    assert "Advice: book (rules: several-days-no-better" in again
+    assert f"  Book online: {BOOKING}" in again
+    # the files stay private
+    assert stat.S_IMODE(database(app).stat().st_mode) == 0o600
+    # a newer episode can be ended, and it is then closed
+    assert "Ended episode 1" in ok(app, "episode", "end")
+    assert "open" not in ok(app, "episode", "list")
+
+
+def test_diary_cli_without_a_clinic_says_how_to_add_one_and_invents_no_link(app: App) -> None:
+    episode_over_days(app)
+    out = ok(app, "check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING)
+    assert "Advice: book" in out
+    assert "No clinic is set up yet" in out
+    assert "posture-guard clinic set" in out
+    assert "Book online" not in out
+    assert "http" not in out.split("Why:")[0]
+    done = app.cli("advice", "--open")
+    assert done.returncode == 1
+    assert done.stderr.strip() == "posture-guard advice: no booking link to open"
+
+
+def test_diary_cli_emergency_answer_prints_the_emergency_number_and_no_booking(app: App) -> None:
+    ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
+    out = ok(app, "check-in", "--pain", "3", "--stiffness", "mild", "--trend", "same", "--age",
+             "30", "--symptom", "thunderclap-headache")  # fmt: skip
+    assert "Advice: emergency (rules: thunderclap-headache)" in out
+    assert "Call your local emergency number now (112 anywhere in Europe, 999 in the UK" in out
+    assert BOOKING not in out
+    assert "Book online" not in out
+
+
+def test_diary_cli_advice_open_opens_the_booking_link_in_the_browser(
+    app: App, tmp_path: Path
+) -> None:
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o700)
+    app.env["BROWSER"] = f"{browser} %s"
+    episode_over_days(app)
+    ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
+    ok(app, "check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING)
+    assert f"Opened {BOOKING}" in ok(app, "advice", "--open")
+    assert opened.read_text().strip() == BOOKING
+
+
+def test_diary_cli_interactive_check_in_reads_answers_from_stdin(app: App) -> None:
+    ok(app, "episode", "start", "--pain", "5", "--stiffness", "mild", "--at", ago(1))
+    answers = "\n".join(
+        [
+            "",  # pain: Enter keeps the open episode's 5
+            "3",  # stiffness: number 3 = moderate
+            "arm-pain, 7",  # symptoms: a word and a number (7 = tingling-numbness)
+            "meh",  # trend: not a word it knows: explained and asked again
+            "same",
+            "",  # sleep: no
+            "",  # work: no
+            "",  # daily life: no
+            "",  # home care days: 0
+            "",  # after an injury: no (so the high-risk question is not asked)
+            "",  # risk history: none
+            "",  # age: no default yet: asked again
+            "45",
+        ]
+    )
+    out = ok(app, "check-in", input=answers + "\n")
+    assert "How bad is the neck pain right now" in out
+    assert "   3. moderate: stiff: turning the head is limited" in out
+    assert '  trend = "meh": expected one of improving, same, worse' in out
+    assert "Please answer: this one has no default yet." in out
+    assert "Advice: book (rules: arm-or-nerve-symptoms)" in out
+    # the next check-in remembers the age
+    second = ok(app, "check-in", "--yes")
+    assert "Advice: self-care (rules: self-care)" in second
+
+
+def test_diary_cli_interactive_check_in_aborted_by_end_of_input_stores_nothing(app: App) -> None:
+    ok(app, "episode", "start", "--pain", "5", "--stiffness", "mild")
+    before = rows(app)
+    done = app.cli("check-in", input="4\nmild\n")
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "posture-guard check-in: cancelled at the end of the input; nothing was saved"
+    )
+    assert rows(app) == before
+    assert app.cli("advice").returncode == 1
+
+
+def test_diary_cli_check_in_with_yes_and_no_age_names_the_missing_answers(app: App) -> None:
+    ok(app, "episode", "start", "--pain", "5")
+    refused(app, "check-in", "--yes", code=2, message=(
+        "posture-guard check-in: age is missing: expected an answer (missing: --age); give them,"
+        " or leave out --yes to be asked"))  # fmt: skip
+
+
+# --- bad input: a clear line, exit 2 (usage) or 1 (refused), nothing changed (acceptance 5) ----
+
+
+def test_diary_cli_bad_input_is_refused_and_changes_nothing(app: App, tmp_path: Path) -> None:
+    ok(app, "episode", "start", "--pain", "5", "--stiffness", "mild", "--at", ago(3))
+    ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
+    started = rows(app)[0][0][1]
+    assert isinstance(started, str)
+    refused(app, "episode", "update", "--pain", "11", code=2, message=(
+        "posture-guard episode update: pain = 11: expected a whole number from 0 (no pain) to 10"
+        " (worst imaginable)"))  # fmt: skip
+    refused(app, "check-in", "--pain", "11", "--yes", code=2, message=(
+        "posture-guard check-in: pain = 11: expected a whole number from 0 (no pain) to 10"
+        " (worst imaginable)"))  # fmt: skip
+    refused(app, "episode", "start", "--pain", "4", "--trigger", "posture,weather", code=2,
+            message=('posture-guard episode start: trigger = "weather": expected one of posture,'
+                     " long-screen-session, stress, sudden-movement, sleep-position, other"))  # fmt: skip
+    early = (datetime.now().astimezone() - timedelta(days=4)).replace(second=0, microsecond=0)
+    shown = early.isoformat(sep=" ", timespec="minutes")
+    out = ok(app, "episode", "show")
+    start_shown = re.search(r"started (\S+ \S+),", out)
+    assert start_shown is not None
+    refused(app, "episode", "update", "--pain", "4", "--at", early.isoformat(), code=1, message=(
+        f"posture-guard episode update: can't add an update at {shown} to episode 1 (started"
+        f" {start_shown.group(1)}): that is before it started"))  # fmt: skip
+    refused(app, "episode", "start", "--pain", "4", code=1, message=(
+        f"posture-guard episode start: can't start a new episode while episode 1 (started"
+        f" {start_shown.group(1)}) is still open; end it first"))  # fmt: skip
+    refused(app, "episode", "update", "--pain", "4", "--at", "last tuesday", code=2, message=(
+        'posture-guard episode update: at = "last tuesday": expected a date and time like'
+        " 2026-03-02T09:00 (local time) or 2026-03-02T09:00+01:00"))  # fmt: skip
+    ok(app, "episode", "end")
+    refused(app, "episode", "end", code=1,
+            message="posture-guard episode end: can't end an episode: no episode is open")  # fmt: skip
+    refused(app, "episode", "update", "--pain", "3", code=1,
+            message="posture-guard episode update: can't add an update: no episode is open")  # fmt: skip
+    # a corrupt clinic file: file, key, expected, got
+    bad = tmp_path / "clinic.toml"
+    bad.write_text('[clinic]\nname = "Elsewhere"\nbooking_url = "ftp://elsewhere.example"\n')
+    refused(app, "clinic", "import", str(bad), code=1, message=(
+        f'posture-guard clinic import: {bad}: [clinic] booking_url = "ftp://elsewhere.example":'
+        " expected a web address starting with https:// or http:// and a host name, like"
+        ' "https://clinic.example/book"'))  # fmt: skip
+    refused(app, "clinic", "set", "--name", "Elsewhere", "--booking-url", "nope", code=2, message=(
+        'posture-guard clinic set: [clinic] booking_url = "nope": expected a web address starting'
+        ' with https:// or http:// and a host name, like "https://clinic.example/book"'))  # fmt: skip
+    assert "Clinic: Riverside Physiotherapy" in ok(app, "clinic", "show")
+
+
+def test_diary_cli_clinic_import_reads_the_clinics_file(app: App, tmp_path: Path) -> None:
+    good = tmp_path / "clinic.toml"
+    good.write_text(
+        '[clinic]\nname = "Riverside Physiotherapy"\nbooking_url = "https://r.example/book"\n'
+        'opening_hours = "Mon-Fri 08:00-18:00"\n'
+    )
+    assert "No clinic is set." in ok(app, "clinic", "show")
+    ok(app, "clinic", "import", str(good))
+    assert ok(app, "clinic", "show") == (
+        "Clinic: Riverside Physiotherapy\n  Booking: https://r.example/book\n"
+        "  Hours: Mon-Fri 08:00-18:00\n"
+    )
+
+
+def test_diary_cli_refuses_a_database_from_a_newer_version_and_changes_nothing(app: App) -> None:
+    ok(app, "episode", "start", "--pain", "5")
+    path = database(app)
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    before = path.read_bytes()
+    for args in (("episode", "list"), ("episode", "end"), ("clinic", "show")):
+        done = app.cli(*args)
+        assert done.returncode == 1
+        assert done.stderr.strip().endswith(
+            f"{path}: the database is from a newer Posture Guard (schema version"
+            f" {SCHEMA_VERSION + 1}; this version reads up to {SCHEMA_VERSION}); nothing was"
+            " changed. Update Posture Guard to use it."
+        )
+    assert path.read_bytes() == before
+
+
+# --- exercises -------------------------------------------------------------------------------
+
+
+def test_diary_cli_exercises_during_an_acute_episode_lists_only_gentle_ones(app: App) -> None:
+    catalogue = ok(app, "exercises")
+    assert "(recovery," in catalogue
+    assert "(acute-gentle," in catalogue
+    calm = ok(app, "exercises", "--for-break", "stretch")
+    assert "(recovery," in calm
+    ok(app, "episode", "start", "--pain", "8", "--stiffness", "severe")
+    acute = ok(app, "exercises", "--for-break", "stretch")
+    lines = [line for line in acute.splitlines() if "(" in line and "break" in line]
+    assert "Only gentle exercises, because an episode is open." in acute
+    assert lines
+    assert all("(acute-gentle," in line for line in lines[1:]), acute
+    assert "(recovery," not in acute
+
+
+def test_diary_cli_usage_errors_from_argparse_exit_2(app: App) -> None:
+    done = app.cli("exercises", "--for-break", "nap")
+    assert done.returncode == 2
+    assert "invalid choice: 'nap'" in done.stderr

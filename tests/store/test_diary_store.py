@@ -1,0 +1,304 @@
+"""The diary in the store (schema v2): exact round trips, the lifecycle inside one transaction,
+refusals that change nothing, check-ins with their advice, and the clinic profile."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from posture_guard.clinic import ClinicProfile
+from posture_guard.episodes import (
+    AgeBand,
+    Area,
+    CheckIn,
+    Episode,
+    EpisodeUpdate,
+    Helped,
+    RiskFactor,
+    Stiffness,
+    Symptom,
+    Trend,
+    Trigger,
+)
+from posture_guard.errors import IllegalEpisodeChange, StoreError
+from posture_guard.store import AdviceSummary, Store, StoredCheckIn
+from posture_guard.triage import Tier
+from tests.store.test_store import db_path, fresh_store, raw
+
+BERLIN = ZoneInfo("Europe/Berlin")
+AT = datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)
+
+# --- strategies: only valid values (they check themselves) -------------------------------------
+
+zones = st.one_of(
+    st.sampled_from([UTC, BERLIN, ZoneInfo("America/New_York")]),
+    st.integers(-86_399, 86_399).map(lambda s: timezone(timedelta(seconds=s))),
+)
+moments = st.datetimes(
+    min_value=datetime(1971, 1, 1), max_value=datetime(2200, 1, 1), timezones=zones
+)
+pains = st.integers(0, 10)
+notes = st.text(max_size=40)
+
+
+def sets_of(kind: type) -> st.SearchStrategy[frozenset[object]]:
+    return st.frozensets(st.sampled_from(list(kind)), max_size=4)
+
+
+@st.composite
+def updates_after(draw: st.DrawFn, start: datetime) -> EpisodeUpdate:
+    at = start.astimezone(UTC) + timedelta(seconds=draw(st.integers(0, 30 * 86_400)))
+    return EpisodeUpdate(
+        at=at.astimezone(draw(zones)),
+        pain=draw(st.none() | pains),
+        stiffness=draw(st.none() | st.sampled_from(Stiffness)),
+        symptoms=draw(sets_of(Symptom)),
+        helped=draw(sets_of(Helped)),
+        notes=draw(st.text(min_size=1, max_size=20).filter(str.strip)),
+    )
+
+
+@st.composite
+def episodes(draw: st.DrawFn) -> Episode:
+    started = draw(moments)
+    updates = sorted(
+        draw(st.lists(updates_after(started), max_size=4)), key=lambda u: u.at.astimezone(UTC)
+    )
+    pain = draw(pains)
+    recorded = [pain] + [u.pain for u in updates if u.pain is not None]
+    ended = draw(st.none() | st.integers(0, 86_400))
+    last = (updates[-1].at if updates else started).astimezone(UTC)  # real time, not wall time
+    return Episode(
+        started=started,
+        ended=None if ended is None else last + timedelta(seconds=ended),
+        pain_at_start=pain,
+        pain_peak=draw(st.integers(max(recorded), 10)),
+        stiffness=draw(st.sampled_from(Stiffness)),
+        range_of_motion=draw(st.none() | st.just("turns left halfway")),
+        areas=draw(sets_of(Area)),
+        triggers=draw(sets_of(Trigger)),
+        symptoms=draw(sets_of(Symptom)),
+        helped=draw(sets_of(Helped)),
+        notes=draw(notes),
+        updates=tuple(updates),
+    )
+
+
+check_ins = st.builds(
+    CheckIn,
+    at=moments,
+    pain_now=pains,
+    stiffness=st.sampled_from(Stiffness),
+    symptoms=sets_of(Symptom),
+    trend=st.sampled_from(Trend),
+    pain_disturbs_sleep=st.booleans(),
+    pain_stops_work=st.booleans(),
+    daily_life_affected=st.booleans(),
+    home_care_days=st.integers(0, 3650),
+    after_injury=st.just(False),
+    high_risk_mechanism=st.just(False),
+    risk_history=sets_of(RiskFactor),
+    age_band=st.sampled_from(AgeBand),
+) | st.builds(
+    CheckIn,
+    at=moments,
+    pain_now=pains,
+    stiffness=st.sampled_from(Stiffness),
+    trend=st.sampled_from(Trend),
+    after_injury=st.just(True),
+    high_risk_mechanism=st.booleans(),
+    age_band=st.sampled_from(AgeBand),
+)
+summaries = st.builds(
+    AdviceSummary,
+    tier=st.sampled_from(Tier),
+    rule_ids=st.lists(st.sampled_from(["self-care", "severe-pain", "x"]), max_size=3).map(tuple),
+)
+clinics = st.builds(
+    ClinicProfile,
+    name=st.sampled_from(["Riverside Physiotherapy", "Dr. Ünal's practice"]),
+    booking_url=st.none() | st.just("https://riverside-physio.example/book?x=1"),
+    phone=st.just("+44 20 7946 0000"),
+    opening_hours=st.none() | st.just("Mon-Fri 08:00-18:00"),
+)
+
+
+@given(episode=episodes())
+def test_diary_store_episode_round_trips_exactly(
+    tmp_path_factory: pytest.TempPathFactory, episode: Episode
+) -> None:
+    with fresh_store(tmp_path_factory) as store:
+        stored = store.start_episode(episode) if episode.ended is None else None
+        if stored is None:  # an ended episode can't be started; store it through the lifecycle
+            open_one = Episode.from_record({**episode.to_record(), "ended": None, "updates": []})
+            store.start_episode(open_one)
+            for update in episode.updates:
+                store.update_episode(update)
+            assert episode.ended is not None
+            stored = store.end_episode(episode.ended)
+        expected = Episode.from_record({**episode.to_record(), "id": 1})
+        assert store.episodes() == [expected]
+        assert store.episode(1) == expected
+        assert store.episode(2) is None
+        assert stored.id == 1
+
+
+@given(items=st.lists(st.tuples(check_ins, summaries), min_size=1, max_size=4))
+def test_diary_store_check_ins_round_trip_exactly(
+    tmp_path_factory: pytest.TempPathFactory, items: list[tuple[CheckIn, AdviceSummary]]
+) -> None:
+    with fresh_store(tmp_path_factory) as store:
+        saved = [store.add_check_in(c, a) for c, a in items]
+        assert [s.id for s in saved] == list(range(1, len(items) + 1))
+        by_time = sorted(saved, key=lambda s: (s.check_in.at.astimezone(UTC), s.id))
+        assert store.check_ins() == by_time
+        assert store.latest_check_in() == max(
+            saved, key=lambda s: (s.check_in.at.astimezone(UTC), s.id)
+        )
+
+
+@given(first=clinics, second=clinics)
+def test_diary_store_clinic_round_trips_and_a_new_one_replaces_it(
+    tmp_path_factory: pytest.TempPathFactory, first: ClinicProfile, second: ClinicProfile
+) -> None:
+    with fresh_store(tmp_path_factory) as store:
+        assert store.clinic() is None
+        store.set_clinic(first)
+        assert store.clinic() == first
+        store.set_clinic(second)
+        assert store.clinic() == second
+
+
+# --- the lifecycle, one transaction per change ---------------------------------------------------
+
+
+def an_episode(hours: float = 0, **changes: object) -> Episode:
+    fields: dict[str, object] = {
+        "started": AT + timedelta(hours=hours),
+        "pain_at_start": 5,
+        "pain_peak": 5,
+        "stiffness": Stiffness.MODERATE,
+        "triggers": frozenset({Trigger.POSTURE}),
+    }
+    fields.update(changes)
+    return Episode(**fields)  # type: ignore[arg-type]
+
+
+def rows(path: Path) -> list[list[tuple[object, ...]]]:
+    with raw(path) as db:
+        return [
+            db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("episodes", "episode_updates", "check_ins", "clinic")
+        ]
+
+
+def test_diary_store_update_raises_the_peak_and_keeps_time_order(tmp_path: Path) -> None:
+    with Store.open(db_path(tmp_path)) as store:
+        store.start_episode(an_episode())
+        store.update_episode(EpisodeUpdate(at=AT + timedelta(days=2), pain=4))
+        after = store.update_episode(EpisodeUpdate(at=AT + timedelta(days=1), pain=8))
+        assert [u.pain for u in after.updates] == [8, 4]
+        assert after.pain_peak == 8
+        assert store.open_episode() == after
+        ended = store.end_episode(AT + timedelta(days=3))
+        assert store.open_episode() is None
+        assert store.episodes() == [ended]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda s: s.start_episode(an_episode(1)),
+            r"^can't start a new episode while episode 1 \(started 2026-11-23 09:00\+01:00\) is "
+            r"still open; end it first$",
+        ),
+        (
+            lambda s: s.update_episode(EpisodeUpdate(at=AT - timedelta(hours=1), pain=3)),
+            r"^can't add an update at 2026-11-23 08:00\+01:00 to episode 1 \(started "
+            r"2026-11-23 09:00\+01:00\): that is before it started$",
+        ),
+        (
+            lambda s: s.end_episode(AT - timedelta(minutes=1)),
+            r"^can't end episode 1 \(started 2026-11-23 09:00\+01:00\) at 2026-11-23 "
+            r"08:59\+01:00: that is before it started$",
+        ),
+        (
+            lambda s: s.end_episode(AT, episode_id=7),
+            r"^can't end an episode: there is no episode 7$",
+        ),
+    ],
+)
+def test_diary_store_refused_change_changes_nothing(
+    tmp_path: Path, change: object, message: str
+) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        store.start_episode(an_episode())
+        before = rows(path)
+        with pytest.raises(IllegalEpisodeChange, match=message):
+            change(store)  # type: ignore[operator]
+        assert rows(path) == before
+
+
+def test_diary_store_changes_with_no_open_episode_are_refused(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        with pytest.raises(
+            IllegalEpisodeChange, match=r"^can't end an episode: no episode is open$"
+        ):
+            store.end_episode(AT)
+        with pytest.raises(
+            IllegalEpisodeChange, match=r"^can't add an update: no episode is open$"
+        ):
+            store.update_episode(EpisodeUpdate(at=AT, pain=3))
+        assert rows(path) == [[], [], [], []]
+
+
+def test_diary_store_deleting_an_episode_deletes_its_updates(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        store.start_episode(an_episode())
+        store.update_episode(EpisodeUpdate(at=AT, notes="worse after lunch"))
+    with raw(path) as db:
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("DELETE FROM episodes")
+        assert db.execute("SELECT count(*) FROM episode_updates").fetchone() == (0,)
+
+
+def test_diary_store_unreadable_episode_row_is_a_store_error_naming_it(tmp_path: Path) -> None:
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        store.start_episode(an_episode())
+        with raw(path) as db:
+            db.execute("UPDATE episodes SET record = json_set(record, '$.pain_at_start', 11)")
+        with pytest.raises(
+            StoreError,
+            match=rf"^{re.escape(str(path))}: episodes row 1 is unreadable: episode record: "
+            r"pain_at_start = 11: expected a whole number from 0 \(no pain\) to 10 \(worst "
+            r"imaginable\)$",
+        ):
+            store.episodes()
+
+
+def test_diary_store_check_in_keeps_its_advice_summary(tmp_path: Path) -> None:
+    check_in = CheckIn(
+        at=AT,
+        pain_now=4,
+        stiffness=Stiffness.MILD,
+        symptoms=frozenset({Symptom.TINGLING_NUMBNESS}),
+        trend=Trend.SAME,
+        age_band=AgeBand.FROM_20_TO_50,
+    )
+    summary = AdviceSummary(tier=Tier.BOOK, rule_ids=("arm-or-nerve-symptoms",))
+    with Store.open(db_path(tmp_path)) as store:
+        assert store.add_check_in(check_in, summary) == StoredCheckIn(
+            id=1, check_in=check_in, advice=summary
+        )
+        assert store.latest_check_in() == StoredCheckIn(id=1, check_in=check_in, advice=summary)
