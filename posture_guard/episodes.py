@@ -1045,3 +1045,24 @@ def end_episode(episode: Episode, at: datetime) -> Episode:
             f"({when(episode.updates[-1].at)})"
         )
     return replace(episode, ended=at)
+
+
+#: An open episode asks for a check-in once it is this old, and again a day after the last one.
+CHECK_IN_EVERY: Final = timedelta(days=1)
+
+
+def check_in_due(
+    episode: Episode | None,
+    last_check_in: datetime | None,
+    last_reminder: datetime | None,
+    now: datetime,
+) -> bool:
+    """Whether to ask for a short check-in now: an episode is open and a day old, and neither a
+    check-in nor a reminder came in the last day (the episode's start counts as a check-in)."""
+    if episode is None or not episode.is_open:
+        return False
+    latest = max(
+        (t for t in (episode.started, last_check_in, last_reminder) if t is not None),
+        key=lambda t: t.timestamp(),
+    )
+    return now.timestamp() - latest.timestamp() >= CHECK_IN_EVERY.total_seconds()

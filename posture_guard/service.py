@@ -30,6 +30,8 @@ from typing import Final
 import schedule
 
 from posture_guard.config import Settings
+from posture_guard.diary import picker_inputs
+from posture_guard.episodes import check_in_due
 from posture_guard.errors import IllegalCommand, StoreError
 from posture_guard.exercises import Catalogue, Exercise, instructions, load_catalogue, pick
 from posture_guard.ports import Clock, IdleSource, Notifier
@@ -178,6 +180,8 @@ class Service:
         #: The exercise of the break in progress, per kind: reminders and the break itself
         #: show the same one.
         self._exercise: dict[str, Exercise | None] = {}
+        #: When this run last asked for a check-in (once a day at most).
+        self._check_in_asked: datetime | None = None
         self._cycle: _Cycle | None = None
         #: Finished breaks not saved yet; kept across failed saves.
         self._unsaved_breaks: list[BreakRecord] = []
@@ -232,6 +236,7 @@ class Service:
         )
         try:
             self._guarded(self._step)
+            self._guarded(lambda: self._maybe_ask_check_in(self._clock.now()))
             while not self._stopping.is_set():
                 self._guarded(self._scheduler.run_pending)
                 try:
@@ -386,6 +391,7 @@ class Service:
                 "Step away now, or `posture-guard snooze` / `posture-guard skip`."
             )
             self._notify(title, message)
+            self._maybe_ask_check_in(event.at)
         elif isinstance(event, BreakEnded | NaturalBreakRecorded):
             self._exercise.pop(event.kind, None)
         elif isinstance(event, DailyLimitReached):
@@ -398,14 +404,13 @@ class Service:
         """What to do in this break: the picked exercise, or plain words when none fits."""
         if kind not in self._exercise:
             spec = next(b for b in self.settings.timer.breaks if b.kind == kind)
-            # TODO(issue 4): pass the diary's acute state and recorded symptoms once the
-            # service reads the diary; until then every exercise of the break's length may show.
+            acute, symptoms = self._diary_state()
             exercise = pick(
                 self._catalogue,
                 kind=kind,
                 history=self._shown[-100:],
-                acute=False,
-                symptoms=(),
+                acute=acute,
+                symptoms=symptoms,
                 length_s=spec.length_s,
             )
             self._exercise[kind] = exercise
@@ -415,6 +420,46 @@ class Service:
         if exercise is None:
             return "Step away from the screen, look into the distance and move gently."
         return instructions(exercise)
+
+    def _diary_state(self) -> tuple[bool, frozenset[str]]:
+        """Whether the diary says acute, and its recorded symptoms, for the picker.
+
+        Without a store nothing is known (not acute, no symptoms). When the diary cannot be
+        read, the gentle set is the safe choice.
+        """
+        if self._store is None:
+            return False, frozenset()
+        try:
+            inputs = picker_inputs(self._store)
+        except StoreError as exc:
+            log.warning("cannot read the diary for the exercise picker: %s", exc)
+            return True, frozenset()
+        return inputs.acute, inputs.symptoms
+
+    def _maybe_ask_check_in(self, now: datetime) -> None:
+        """Ask for a short check-in when an open episode is a day old (at most once a day).
+
+        Looked at when the service starts and with each break prompt: moments when the user
+        is at the screen, with no timer of its own.
+        """
+        if self._store is None:
+            return
+        try:
+            episode = self._store.open_episode()
+            latest = self._store.latest_check_in()
+        except StoreError as exc:
+            log.warning("cannot read the diary for a check-in reminder: %s", exc)
+            return
+        last_check_in = latest.check_in.at if latest is not None else None
+        if episode is None or not check_in_due(episode, last_check_in, self._check_in_asked, now):
+            return
+        self._check_in_asked = now
+        days = int((now.timestamp() - episode.started.timestamp()) // 86400)
+        self._notify(
+            "How is your neck today?",
+            f"Your episode began {days} day{'s' if days != 1 else ''} ago. Run "
+            "`posture-guard check-in` to note how it is now and see what to do next.",
+        )
 
     def _follow_for_store(self, event: Event) -> None:
         """Gather each break cycle into a BreakRecord, and note the days that end (Rule 6).

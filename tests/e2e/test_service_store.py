@@ -278,3 +278,65 @@ def test_run_with_a_database_from_a_newer_version_says_so_and_changes_nothing(ap
         "Update Posture Guard to use it."
     ]
     assert path.read_bytes() == before
+
+
+def _open_episode(store: Store, days_ago: float, **fields: object) -> None:
+    from posture_guard.episodes import Episode, Stiffness
+
+    store.start_episode(
+        Episode(
+            started=START - timedelta(days=days_ago),
+            pain_at_start=5,
+            pain_peak=5,
+            stiffness=Stiffness.MODERATE,
+            **fields,  # type: ignore[arg-type]
+        )
+    )
+
+
+def test_service_asks_for_a_check_in_once_a_day_while_an_episode_is_open(store: Store) -> None:
+    _open_episode(store, days_ago=1.2)
+    running = Running(store)
+    try:
+        asked = [n for n in running.notifier.notices if n.title == "How is your neck today?"]
+        assert [n.message for n in asked] == [
+            "Your episode began 1 day ago. Run `posture-guard check-in` to note how it is now "
+            "and see what to do next."
+        ]
+        running.work(20)  # a break prompt later the same day: not asked again
+        titles = [n.title for n in running.notifier.notices]
+        assert titles.count("How is your neck today?") == 1
+        assert "Posture and eyes check (20s)" in titles
+    finally:
+        running.stop()
+
+
+def test_service_does_not_ask_for_a_check_in_for_a_fresh_episode(store: Store) -> None:
+    _open_episode(store, days_ago=0.5)
+    running = Running(store)
+    try:
+        running.work(20)
+        assert "How is your neck today?" not in [n.title for n in running.notifier.notices]
+    finally:
+        running.stop()
+
+
+def test_service_offers_only_gentle_exercises_while_an_episode_is_open(store: Store) -> None:
+    from posture_guard.episodes import Symptom
+    from posture_guard.exercises import Phase, load_catalogue
+
+    _open_episode(store, days_ago=0.5, symptoms=frozenset({Symptom.TINGLING_NUMBNESS}))
+    catalogue = load_catalogue()
+    allowed = {  # gentle, and nothing cautioned for the arm symptoms on record
+        e.name
+        for e in catalogue.exercises
+        if e.phase is Phase.ACUTE_GENTLE and "arm-symptoms" not in e.cautions
+    }
+    running = Running(store)
+    try:
+        running.work(40)  # the stretch break comes due
+        stretch = [n for n in running.notifier.notices if n.title.startswith("Stretch break")]
+        assert len(stretch) == 1
+        assert stretch[0].message.split(":")[0] in allowed
+    finally:
+        running.stop()

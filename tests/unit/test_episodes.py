@@ -898,3 +898,23 @@ def test_lifecycle_update_then_end_keeps_a_valid_episode(
     assert [u.at for u in new.updates] == sorted(u.at for u in new.updates)
     assert new.pain_peak >= max(new.pains())
     assert end_episode(new, at).ended == at
+
+
+def test_episodes_check_in_due_after_a_day_and_at_most_daily() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from posture_guard.episodes import Episode, Stiffness, check_in_due
+
+    start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    episode = Episode(started=start, pain_at_start=4, pain_peak=4, stiffness=Stiffness.MILD)
+    day = timedelta(days=1)
+    assert not check_in_due(None, None, None, start + 3 * day)
+    assert not check_in_due(episode, None, None, start + day - timedelta(minutes=1))
+    assert check_in_due(episode, None, None, start + day)
+    assert not check_in_due(episode, start + day, None, start + day + timedelta(hours=23))
+    assert not check_in_due(episode, None, start + day, start + day + timedelta(hours=23))
+    assert check_in_due(episode, start + day, start + day, start + 2 * day)
+    ended = Episode(
+        started=start, ended=start + day, pain_at_start=4, pain_peak=4, stiffness=Stiffness.MILD
+    )
+    assert not check_in_due(ended, None, None, start + 3 * day)
