@@ -52,7 +52,7 @@ from posture_guard.episodes import (
 from posture_guard.errors import MISSING, DiaryValueError
 from posture_guard.paths import Paths
 from posture_guard.store import AdviceSummary, Store, StoredCheckIn
-from posture_guard.triage import Advice, ClinicLink, assess
+from posture_guard.triage import Advice, assess
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -386,7 +386,7 @@ def check_in(
         else:
             answers[field] = _ask_one(field, defaults.get(field, MISSING), ask, say)
     record = CheckIn(at=now, **answers)  # type: ignore[arg-type]
-    advice = assess(record, store.episodes(), now, clinic_link(store.clinic()))
+    advice = assess(record, store.episodes(), now, store.clinic())
     store.add_check_in(record, AdviceSummary.of(advice))
     return advice
 
@@ -428,13 +428,6 @@ def _ask_one(field: str, default: object, ask: Ask, say: Say) -> object:
             say(f"  {exc}")
 
 
-def clinic_link(profile: ClinicProfile | None) -> ClinicLink | None:
-    """What the advice needs of the clinic profile."""
-    if profile is None:
-        return None
-    return ClinicLink(name=profile.name, booking_url=profile.booking_url, phone=profile.phone)
-
-
 def advice_text(advice: Advice, stored: StoredCheckIn | None = None) -> str:
     """The advice as printed after a check-in and by `posture-guard advice`."""
     head = f"Advice: {advice.tier.value} (rules: {', '.join(advice.rule_ids)})"
@@ -448,7 +441,7 @@ def current_advice(store: Store, now: datetime) -> tuple[StoredCheckIn, Advice] 
     latest = store.latest_check_in()
     if latest is None:
         return None
-    return latest, assess(latest.check_in, store.episodes(), now, clinic_link(store.clinic()))
+    return latest, assess(latest.check_in, store.episodes(), now, store.clinic())
 
 
 def open_booking(advice: Advice, opener: Callable[[str], bool] = webbrowser.open) -> str | None:

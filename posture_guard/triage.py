@@ -43,6 +43,7 @@ from enum import Enum
 from importlib import resources
 from typing import Final
 
+from posture_guard.clinic import ClinicProfile
 from posture_guard.episodes import (
     AgeBand,
     CheckIn,
@@ -54,6 +55,8 @@ from posture_guard.episodes import (
     check_moment,
 )
 from posture_guard.errors import ContentError
+from posture_guard.exercises import Source
+from posture_guard.exercises import load_sources as load_source_list
 
 #: "Several days without improvement" (seed page): 7 days is CLINICAL.md's default (judgement).
 SEVERAL_DAYS: Final = timedelta(days=7)
@@ -118,26 +121,6 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ClinicLink:
-    """What the advice needs of the user's clinic. A stopgap: clinic.py's ClinicProfile is the
-    full, validated profile and the two will be unified; nothing here checks or completes it."""
-
-    name: str
-    booking_url: str | None = None
-    phone: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
-    """One entry of sources.toml."""
-
-    id: str
-    title: str
-    url: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Reason:
     """A rule that fired, in words, with its sources resolved."""
 
@@ -168,7 +151,7 @@ class Advice:
     heading: str
     reasons: tuple[Reason, ...]
     what_to_do: str
-    clinic: ClinicLink | None
+    clinic: ClinicProfile | None
     booking_url: str | None
     add_clinic: str | None
     not_a_diagnosis: str
@@ -186,6 +169,8 @@ class Advice:
                 lines.append(f"  Book online: {self.booking_url}")
             if self.clinic.phone is not None:
                 lines.append(f"  Phone: {self.clinic.phone}")
+            if self.clinic.opening_hours is not None:
+                lines.append(f"  Opening hours: {self.clinic.opening_hours}")
         if self.add_clinic is not None:
             lines += ["", self.add_clinic]
         lines += ["", "Why:"]
@@ -617,7 +602,7 @@ def fired_rules(check_in: CheckIn, episodes: Sequence[Episode], now: datetime) -
 
 
 def assess(
-    check_in: CheckIn, episodes: Sequence[Episode], now: datetime, clinic: ClinicLink | None
+    check_in: CheckIn, episodes: Sequence[Episode], now: datetime, clinic: ClinicProfile | None
 ) -> Advice:
     """Read the answers and the diary against the warning signs.
 
@@ -766,23 +751,14 @@ class _Table:
         raise ContentError(self._file, self._entry, key, f"expected one of {words}", value)
 
 
-# This reads sources.toml as exercises.load_sources() does: a one-function duplication, kept so
-# triage does not depend on the exercise module yet; the two will be merged.
 @functools.cache
 def load_sources() -> Mapping[str, Source]:
-    """Every citable source by id (content/sources.toml).
+    """Every citable source by id (content/sources.toml, read by the exercises module).
 
     Raises:
         ContentError: when the file is broken (a bug in the package).
     """
-    document = _read_toml(SOURCES_FILE)
-    result: dict[str, Source] = {}
-    for source_id, raw in document.items():
-        table = _Table(SOURCES_FILE, f"[{source_id}]", raw, {"title", "url"}, {"note"})
-        result[source_id] = Source(
-            id=source_id, title=table.text("title"), url=table.text("url"), note=table.text("note")
-        )
-    return result
+    return {source.id: source for source in load_source_list()}
 
 
 @functools.cache

@@ -23,7 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from posture_guard import triage
+from posture_guard import exercises, triage
+from posture_guard.clinic import ClinicProfile
 from posture_guard.episodes import (
     AgeBand,
     CheckIn,
@@ -38,12 +39,12 @@ from posture_guard.episodes import (
     parse_choices,
 )
 from posture_guard.errors import ContentError, DiaryValueError
-from posture_guard.triage import RULES, ClinicLink, Tier, assess, fired_rules
+from posture_guard.triage import RULES, Tier, assess, fired_rules
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)
 DAY = timedelta(days=1)
-CLINIC = ClinicLink(
+CLINIC = ClinicProfile(
     name="Riverside Physiotherapy",
     booking_url="https://riverside-physio.example/book",
     phone="+44 20 7946 0000",
@@ -116,7 +117,7 @@ class Vignette:
     rules: frozenset[str]
     history: tuple[Episode, ...] = ()
     now: datetime = NOW
-    clinic: ClinicLink | None = field(default=None)
+    clinic: ClinicProfile | None = field(default=None)
 
 
 def v(
@@ -457,7 +458,7 @@ VIGNETTES: list[Vignette] = [
 ]
 
 
-def _advice(case: Vignette, clinic: ClinicLink | None = None) -> triage.Advice:
+def _advice(case: Vignette, clinic: ClinicProfile | None = None) -> triage.Advice:
     return assess(case.answers, case.history, case.now, clinic)
 
 
@@ -681,7 +682,7 @@ def test_tier_order() -> None:
 
 
 @pytest.mark.parametrize("clinic", [None, CLINIC], ids=["no clinic", "clinic"])
-def test_advice_every_text_says_it_is_not_a_diagnosis(clinic: ClinicLink | None) -> None:
+def test_advice_every_text_says_it_is_not_a_diagnosis(clinic: ClinicProfile | None) -> None:
     line = triage.load_warning_signs().not_a_diagnosis
     assert line.startswith("This is not a diagnosis.")
     for case in VIGNETTES:
@@ -718,7 +719,7 @@ def test_advice_prompt_and_book_offer_the_clinics_link(tier: Tier) -> None:
 
 
 def test_advice_clinic_with_a_phone_only_gives_no_link() -> None:
-    phone_only = ClinicLink(name="Dr Shah", phone="+44 20 7946 0001")
+    phone_only = ClinicProfile(name="Dr Shah", phone="+44 20 7946 0001")
     advice = assess(ask(sleep=True), [], NOW, phone_only)
     assert advice.booking_url is None
     assert "Phone: +44 20 7946 0001" in advice.text()
@@ -926,5 +927,7 @@ def test_content_broken_files_fail_loudly(
     monkeypatch: pytest.MonkeyPatch, change: Callable[[str, str], str], message: str
 ) -> None:
     monkeypatch.setattr(triage, "_read_toml", _doctored(change))
+    original = exercises._package_text  # sources.toml is read through the exercises module
+    monkeypatch.setattr(exercises, "_package_text", lambda name: change(name, original(name)))
     with pytest.raises(ContentError, match=f"^{re.escape(message)}$"):
         triage.load_warning_signs()
