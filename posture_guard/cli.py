@@ -9,8 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
-from posture_guard import __version__, config, control, diary
+from posture_guard import __version__, config, control, diary, stats
 from posture_guard.config import BREAK_KINDS
+from posture_guard.desktop.clock import local_zone
 from posture_guard.errors import (
     ClinicError,
     DiaryValueError,
@@ -68,7 +69,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", nargs="?", type=Path)
     _diary_parsers(commands)
+    summary = commands.add_parser("stats", help="active time and breaks of the last days")
+    summary.add_argument(
+        "--days", type=_days, default=7, metavar="N", help="how many working days (default: 7)"
+    )
     return parser
+
+
+def _days(text: str) -> int:
+    """`--days N`: a whole number 1..3650; anything else is a usage error that says so."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= stats.MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{stats.DAYS_EXPECTED}, got {text!r}")
+    return count
 
 
 def _diary_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -137,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _config(args, paths)
         if args.command in _DIARY_COMMANDS:
             return _diary(args, paths)
+        if args.command == "stats":
+            return _stats(args, paths)
         return _control(args, paths)
     except PostureGuardError as exc:
         print(f"posture-guard: {exc}", file=sys.stderr)
@@ -267,6 +285,18 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
             print(diary.show_clinic(store))
     else:
         print(diary.exercises_text(store, paths, args.for_break))
+    return EXIT_OK
+
+
+# --- stats -------------------------------------------------------------------------------------
+
+
+def _stats(args: argparse.Namespace, paths: Paths) -> int:
+    day_starts_at = config.load(paths.user_config, paths.policy).settings.timer.day_starts_at
+    zone = local_zone() or datetime.now().astimezone().tzinfo
+    now = datetime.now(zone).replace(microsecond=0)
+    with diary.open_store(paths) as store:
+        print(stats.stats_text(store, now, day_starts_at, args.days))
     return EXIT_OK
 
 
