@@ -20,6 +20,7 @@ A clinic hands out a file like this (`posture-guard clinic import FILE`):
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -190,6 +191,10 @@ def _optional_str(value: object) -> str | None:
     return value
 
 
+#: A clinic profile is a few lines; anything this big is not one.
+MAX_CLINIC_FILE_BYTES: Final = 64 * 1024
+
+
 def parse_clinic_file(path: Path) -> ClinicProfile:
     """Read the clinic file at `path` (the only I/O here; rule 3).
 
@@ -199,9 +204,16 @@ def parse_clinic_file(path: Path) -> ClinicProfile:
     """
     file = str(path)
     try:
-        data = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ClinicError(file, "", "cannot be read: expected a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CLINIC_FILE_BYTES + 1)
     except OSError as exc:
         raise ClinicError(file, "", f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_CLINIC_FILE_BYTES:
+        raise ClinicError(
+            file, "", f"cannot be read: larger than {MAX_CLINIC_FILE_BYTES // 1024} KiB"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import webbrowser
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Final, TypeVar
@@ -68,15 +68,26 @@ def open_store(paths: Paths) -> Store:
     return Store.open(paths.database)
 
 
+#: How far past `now` an `--at` may lie (clock differences between machines, typing time).
+FUTURE_ALLOWANCE: Final = timedelta(minutes=5)
+
+
 def parse_at(text: str | None, now: datetime, field: str = "at") -> datetime:
-    """`--at` as typed: ISO 8601, local time when it has no offset; `now` when not given."""
+    """`--at` as typed: ISO 8601, local time when it has no offset; `now` when not given.
+
+    Raises:
+        DiaryValueError: not such a time, or a time in the future (the diary records what was).
+    """
     if text is None:
         return now
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise DiaryValueError(field, AT_EXPECTED, text) from None
-    return moment if moment.utcoffset() is not None else moment.astimezone()
+    moment = moment if moment.utcoffset() is not None else moment.astimezone()
+    if moment.timestamp() > (now + FUTURE_ALLOWANCE).timestamp():
+        raise DiaryValueError(field, "expected a time that is not in the future", text)
+    return moment
 
 
 def _words(kind: type[_E], text: str | None, field: str) -> frozenset[_E]:
@@ -361,15 +372,30 @@ def check_in(
         if text is not None:
             field = CHECK_IN_FLAGS[flag]
             answers[field] = _parser(field, flag)(text)
+    if answers.get("high_risk_mechanism") is True:
+        answers.setdefault("after_injury", True)  # a dangerous fall or crash is an injury
     defaults = check_in_defaults(store)
     required = ("pain_now", "stiffness", "trend", "age_band")
+    interactive = ask
     if ask is not None and all(f in answers for f in required):
         ask = None
     for field in CHECK_IN_QUESTIONS:
         if field in answers:
             continue
-        if field == "high_risk_mechanism" and not answers.get("after_injury", False):
-            answers[field] = False
+        if field == "high_risk_mechanism":
+            if not answers.get("after_injury", False):
+                answers[field] = False
+                continue
+            # After an injury this answer decides between an emergency and a booking: it is
+            # asked (or must be given), never filled in by a default.
+            if interactive is None:
+                raise DiaryValueError(
+                    _FLAG_OF[field],
+                    "expected yes or no after an injury (a fall from height or down stairs, "
+                    "a diving accident, a fast or rollover crash, a bike collision)",
+                    MISSING,
+                )
+            answers[field] = _ask_one(field, MISSING, interactive, say)
             continue
         if ask is None:
             if field not in defaults:

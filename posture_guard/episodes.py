@@ -996,10 +996,16 @@ def start_episode(history: Iterable[Episode], episode: Episode) -> Episode:
             raise IllegalEpisodeChange(
                 f"can't start a new episode while {_name(other)} is still open; end it first"
             )
-        if other.ended is not None and other.started <= episode.started <= other.ended:
+        if other.started <= episode.started <= other.ended:
             raise IllegalEpisodeChange(
                 f"can't start an episode at {when(episode.started)}: that is inside "
                 f"{_name(other)}, which ended {when(other.ended)}"
+            )
+        if episode.started < other.started:
+            # a new episode is open: starting before a later, ended one would overlap it
+            raise IllegalEpisodeChange(
+                f"can't start an episode at {when(episode.started)}: it would overlap "
+                f"{_name(other)}; start it after {when(other.ended)}"
             )
     return episode
 

@@ -286,3 +286,39 @@ def test_diary_cli_usage_errors_from_argparse_exit_2(app: App) -> None:
     done = app.cli("exercises", "--for-break", "nap")
     assert done.returncode == 2
     assert "invalid choice: 'nap'" in done.stderr
+
+
+def test_issue_4_review_diary_refuses_future_times_and_overlaps(app: App) -> None:
+    future = app.cli("episode", "start", "--pain", "4", "--at", "2099-01-01T10:00")
+    assert (future.returncode, future.stderr.strip()) == (
+        2,
+        'posture-guard episode start: at = "2099-01-01T10:00": expected a time that is not in '
+        "the future",
+    )
+    assert (
+        app.cli("episode", "start", "--pain", "4", "--at", "2026-11-20T10:00+00:00").returncode == 0
+    )
+    assert app.cli("episode", "end", "--at", "2026-11-22T10:00+00:00").returncode == 0
+    before = app.cli("episode", "list").stdout
+    overlap = app.cli("episode", "start", "--pain", "4", "--at", "2026-11-19T10:00+00:00")
+    assert overlap.returncode == 1
+    assert overlap.stderr.strip() == (
+        "posture-guard episode start: can't start an episode at 2026-11-19 10:00+00:00: it would "
+        "overlap episode 1 (started 2026-11-20 10:00+00:00); start it after 2026-11-22 10:00+00:00"
+    )
+    assert app.cli("episode", "list").stdout == before
+
+
+def test_issue_4_review_high_risk_injury_is_never_defaulted(app: App) -> None:
+    base = ["check-in", "--pain", "5", "--stiffness", "mild", "--trend", "same", "--age", "40"]
+    unanswered = app.cli(*base, "--after-injury", "yes", "--yes")
+    assert unanswered.returncode == 2
+    assert unanswered.stderr.strip() == (
+        "posture-guard check-in: high-risk-injury is missing: expected yes or no after an "
+        "injury (a fall from height or down stairs, a diving accident, a fast or rollover crash, "
+        "a bike collision)"
+    )
+    # a dangerous mechanism given on its own implies the injury, and is an emergency
+    high_risk = app.cli(*base, "--high-risk-injury", "yes")
+    assert high_risk.returncode == 0, high_risk.stderr
+    assert "Advice: emergency (rules: neck-injury-high-risk, neck-injury)" in high_risk.stdout

@@ -284,3 +284,16 @@ def test_clinic_error_carries_file_key_expected_and_got(tmp_path: Path) -> None:
 def test_clinic_profile_is_checked_when_made(fields: dict[str, str], message: str) -> None:
     with pytest.raises(ClinicError, match=f"^{re.escape(message)}$"):
         ClinicProfile(**fields)
+
+
+def test_clinic_file_must_be_a_small_regular_file(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # reading it would block forever
+    with pytest.raises(ClinicError, match=rf"^{fifo}: cannot be read: expected a regular file$"):
+        parse_clinic_file(fifo)
+    big = tmp_path / "big.toml"
+    big.write_text("#" * (70 * 1024))
+    with pytest.raises(ClinicError, match=rf"^{big}: cannot be read: larger than 64 KiB$"):
+        parse_clinic_file(big)
