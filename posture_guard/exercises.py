@@ -491,6 +491,15 @@ def _package_text(name: str) -> str:
     return resources.files("posture_guard.content").joinpath(name).read_text(encoding="utf-8")
 
 
+def content_document(name: str) -> dict[str, object]:
+    """A file of posture_guard/content parsed as TOML (for the other content loaders).
+
+    Raises:
+        ContentError: the file is not valid TOML (a bug in the package).
+    """
+    return _document(_package_text(name), name)
+
+
 def load_sources() -> tuple[Source, ...]:
     """Every source the package's content may cite (content/sources.toml).
 

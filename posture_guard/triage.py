@@ -35,12 +35,10 @@ only numbers; each is marked with where it comes from.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from importlib import resources
 from typing import Final
 
 from posture_guard.clinic import ClinicProfile
@@ -55,7 +53,7 @@ from posture_guard.episodes import (
     check_moment,
 )
 from posture_guard.errors import ContentError
-from posture_guard.exercises import Source
+from posture_guard.exercises import Source, content_document
 from posture_guard.exercises import load_sources as load_source_list
 
 #: "Several days without improvement" (seed page): 7 days is CLINICAL.md's default (judgement).
@@ -688,12 +686,8 @@ class WarningSigns:
     emergency_numbers: str
 
 
-def _read_toml(name: str) -> dict[str, object]:
-    text = resources.files("posture_guard.content").joinpath(name).read_text(encoding="utf-8")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(name, "", "", f"not valid TOML: {exc}") from None
+#: Reads a content file; a module name of its own so tests can hand in doctored files.
+_read_toml = content_document
 
 
 class _Table:

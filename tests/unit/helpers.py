@@ -22,6 +22,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hypothesis import HealthCheck, settings
+
 from posture_guard.config import BreakSpec, TimerSettings, WorkingHours, defaults
 from posture_guard.testing import FakeClock
 from posture_guard.timer import BreakTimer, Event
@@ -135,3 +137,15 @@ def idle(seconds: float, poll: float = MIN, already: float = 0.0) -> list[Step]:
         done += dt
         steps.append((dt, already + done))
     return steps
+
+
+def profile(examples: int, *also_suppress: HealthCheck) -> settings:
+    """Hypothesis settings for our property tests: deterministic (derandomized, no example
+    database) and without a deadline, so CI sees the same runs every time."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, *also_suppress],
+    )

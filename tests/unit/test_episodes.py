@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from posture_guard.episodes import (
@@ -46,6 +46,7 @@ from posture_guard.episodes import (
     update_episode,
 )
 from posture_guard.errors import DiaryError, DiaryValueError, IllegalEpisodeChange
+from tests.unit.helpers import profile
 
 CET = timezone(timedelta(hours=1))
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=CET)
@@ -756,17 +757,6 @@ def test_record_that_is_not_a_mapping() -> None:
 
 
 # --- record round trips (Hypothesis) ----------------------------------------------------------------
-
-
-def profile(examples: int) -> settings:
-    """Deterministic (derandomized, no example database), no deadline: CI sees the same runs."""
-    return settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
 
 
 # Offsets in whole minutes, as a store gives them back; a zone's name is not kept (Rule 4).

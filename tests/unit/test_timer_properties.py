@@ -32,7 +32,7 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import event as note_event
 from hypothesis import strategies as st
 
@@ -54,7 +54,7 @@ from posture_guard.timer import (
     WorkingHoursBegan,
 )
 
-from .helpers import BERLIN, NEW_YORK, LocalClock
+from .helpers import BERLIN, NEW_YORK, LocalClock, profile
 
 EPS = 1e-6
 MIN = 60
@@ -67,17 +67,6 @@ DST_CHANGES = (
     (NEW_YORK, datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),
     (NEW_YORK, datetime(2026, 11, 1, 6, 0, tzinfo=UTC)),
 )
-
-
-def profile(examples: int) -> settings:
-    """Deterministic (derandomized, no example database), no deadline: CI sees the same runs."""
-    return settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 # --- steps ----------------------------------------------------------------------------------------
@@ -597,7 +586,7 @@ def run_timeline(
 # --- the properties -------------------------------------------------------------------------------
 
 
-@profile(500)
+@profile(500, HealthCheck.data_too_large)
 @given(
     settings_=timer_settings(),
     start=starts(dst=False),
@@ -609,7 +598,7 @@ def test_timer_properties_random_timelines(
     run_timeline(settings_, start, steps)
 
 
-@profile(400)
+@profile(400, HealthCheck.data_too_large)
 @given(
     settings_=timer_settings(),
     start=starts(dst=True),
@@ -621,7 +610,7 @@ def test_timer_properties_across_a_dst_change(
     run_timeline(settings_, start, steps)
 
 
-@profile(200)
+@profile(200, HealthCheck.data_too_large)
 @given(
     settings_=timer_settings(always_on=True),
     start=starts(dst=True),
@@ -634,7 +623,7 @@ def test_timer_properties_wall_clock_only(
     run_timeline(settings_, start, steps, use_mono=False)
 
 
-@profile(200)
+@profile(200, HealthCheck.data_too_large)
 @given(
     settings_=timer_settings(always_on=True),
     start=starts(dst=False),
@@ -647,7 +636,7 @@ def test_timer_properties_busy_working_days(
     run_timeline(settings_, start, steps)
 
 
-@profile(200)
+@profile(200, HealthCheck.data_too_large)
 @given(
     night=short_nights(),
     steps=st.lists(st.one_of(steps_of_busy_days, jumps), min_size=10, max_size=60),

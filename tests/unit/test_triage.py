@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from posture_guard import exercises, triage
@@ -40,6 +40,7 @@ from posture_guard.episodes import (
 )
 from posture_guard.errors import ContentError, DiaryValueError
 from posture_guard.triage import RULES, Tier, assess, fired_rules
+from tests.unit.helpers import profile
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=BERLIN)
@@ -528,17 +529,6 @@ def test_symptom_alone_every_word_has_a_decided_tier() -> None:
 
 
 # --- properties (Hypothesis) -----------------------------------------------------------------------
-
-
-def profile(examples: int) -> settings:
-    """Deterministic (derandomized, no example database), no deadline: CI sees the same runs."""
-    return settings(
-        max_examples=examples,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow],
-    )
 
 
 def sets(kind: Any) -> st.SearchStrategy[frozenset[Any]]:
