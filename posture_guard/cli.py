@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
-from posture_guard import __version__, config, control, diary, stats
+from posture_guard import __version__, config, control, diary, report, stats
 from posture_guard.config import BREAK_KINDS
 from posture_guard.desktop.clock import local_zone
 from posture_guard.errors import (
@@ -20,6 +20,7 @@ from posture_guard.errors import (
     format_value,
 )
 from posture_guard.paths import Paths, default_paths
+from posture_guard.report.columns import columns_text
 from posture_guard.store import Store
 from posture_guard.units import format_duration, parse_duration
 
@@ -73,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--days", type=_days, default=7, metavar="N", help="how many working days (default: 7)"
     )
+    _report_parser(commands)
     return parser
 
 
@@ -155,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diary(args, paths)
         if args.command == "stats":
             return _stats(args, paths)
+        if args.command == "report":
+            return _report(args, paths)
         return _control(args, paths)
     except PostureGuardError as exc:
         print(f"posture-guard: {exc}", file=sys.stderr)
@@ -255,6 +259,9 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
         advice = diary.check_in(store, given, now, ask=None if args.yes else input, say=print)
         print()
         print(diary.advice_text(advice))
+        if report.offers_report(advice.tier):
+            print()
+            print(report.REPORT_OFFER)
     elif args.command == "advice":
         found = diary.current_advice(store, now)
         if found is None:
@@ -297,6 +304,64 @@ def _stats(args: argparse.Namespace, paths: Paths) -> int:
     now = datetime.now(zone).replace(microsecond=0)
     with diary.open_store(paths) as store:
         print(stats.stats_text(store, now, day_starts_at, args.days))
+    return EXIT_OK
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="a report for your clinician (html, pdf) or your records (csv, json)",
+        description=(
+            "Write a report of your diary and screen work to a private file (mode 0600). html and"
+            " pdf are the clinician report; csv (a zip of one CSV file per table) and json hold"
+            " every record of the period. The file contains health information."
+        ),
+        epilog=columns_text(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--since",
+        type=_since,
+        default=report.DEFAULT_SINCE_DAYS,
+        metavar="AGE",
+        help='how far back: "90d" (default), "12w", "1y", or "all"',
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="the file to write (replaced if it exists); default:"
+        " posture-guard-report-YYYY-MM-DD.EXT here, never replacing a file",
+    )
+    parser.add_argument("--format", choices=report.FORMATS, default="html")
+    parser.add_argument("--open", action="store_true", help="open it in your browser or viewer")
+
+
+def _since(text: str) -> int | None:
+    try:
+        return report.parse_since(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}, got {text!r}") from None
+
+
+def _report(args: argparse.Namespace, paths: Paths) -> int:
+    try:
+        written = report.write_report(paths, args.format, args.out, args.since)
+    except OSError as exc:
+        where = exc.filename or args.out or "the report"
+        print(f"posture-guard report: {where}: can't write it: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILED
+    print(report.written_text(written))
+    if args.open and not report.open_report(written.path):
+        print(
+            "posture-guard report: can't open it here (no browser or viewer found); open the"
+            " file yourself",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return EXIT_OK
 
 

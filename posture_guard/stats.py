@@ -138,16 +138,16 @@ def summarise(
         raise ValueError("days: expected at least one day, got none")
     start_s = day_starts_at.hour * 3600 + day_starts_at.minute * 60 + day_starts_at.second
     wanted = set(days)
-    in_period = [
-        (day_of(record.ended.astimezone(zone), start_s), record)
-        for record in breaks
-        if day_of(record.ended.astimezone(zone), start_s) in wanted
-    ]
+    by_day: dict[date, list[BreakRecord]] = {}
+    for record in breaks:  # grouped once: five years of breaks stay linear
+        day = day_of(record.ended.astimezone(zone), start_s)
+        if day in wanted:
+            by_day.setdefault(day, []).append(record)
     active = {a.day: a.active_s for a in activity if a.day in wanted}
 
     day_figures = []
     for day in days:
-        on_day = [record for d, record in in_period if d == day]
+        on_day = by_day.get(day, [])
         day_figures.append(
             DayFigures(
                 day=day,
@@ -159,7 +159,7 @@ def summarise(
             )
         )
 
-    records = [record for _, record in in_period]
+    records = [record for on_day in by_day.values() for record in on_day]
     found = {record.kind for record in records}
     kinds = [*BREAK_KINDS, *sorted(found - set(BREAK_KINDS))]
     kind_figures = []

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from posture_guard.store import Store
 
 
 class FakeClock:
@@ -90,3 +94,96 @@ class RecordingNotifier:
 
     def titles(self) -> Iterable[str]:
         return [n.title for n in self.notices]
+
+
+def synthetic_years(
+    store: Store, last_day: date, years: int, zone: tzinfo, seed: int = 5
+) -> tuple[int, int]:
+    """Fill `store` with `years` of plausible working days ending `last_day` (for tests and
+    bench/report.py): weekdays of 3-8 h of activity with 12-30 breaks of every kind and
+    outcome, an episode of neck pain with updates about every 7 weeks, a check-in a week.
+    Seeded, so the same arguments give the same history. Returns (days written, breaks written).
+    """
+    import random  # noqa: PLC0415 - only the generator needs these
+    from datetime import time as clock  # noqa: PLC0415
+
+    from posture_guard.episodes import (  # noqa: PLC0415
+        AgeBand,
+        CheckIn,
+        Episode,
+        EpisodeUpdate,
+        Helped,
+        Stiffness,
+        Trend,
+        Trigger,
+    )
+    from posture_guard.store import AdviceSummary, BreakRecord, DayActivity  # noqa: PLC0415
+    from posture_guard.timer import Outcome  # noqa: PLC0415
+    from posture_guard.triage import Tier  # noqa: PLC0415
+
+    rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
+    kinds = (("posture", 20), ("stretch", 120), ("movement", 300))
+    outcomes = [Outcome.TAKEN] * 10 + [Outcome.NATURAL] * 6 + [Outcome.SKIPPED] * 5
+    outcomes += [Outcome.MERGED, Outcome.CANCELLED]
+    first = last_day - timedelta(days=365 * years - 1)
+    day, days, count = first, 0, 0
+    while day <= last_day:
+        if day.weekday() < 5:
+            breaks = []
+            start = datetime.combine(day, clock(8, 30), tzinfo=zone)
+            minutes = rng.randint(180, 480)
+            for _ in range(rng.randint(12, 30)):
+                ended = start + timedelta(minutes=rng.uniform(5, minutes + 60))
+                kind, length = rng.choice(kinds)
+                outcome = rng.choice(outcomes)
+                due = None if outcome is Outcome.NATURAL else ended - timedelta(seconds=90)
+                breaks.append(
+                    BreakRecord(
+                        kind=kind,
+                        ended=ended,
+                        outcome=outcome,
+                        due=due,
+                        prompted=due,
+                        started=ended - timedelta(seconds=length),
+                        snoozes=rng.choice((0, 0, 0, 1, 2)),
+                    )
+                )
+            store.save(breaks=breaks, activity=[DayActivity(day=day, active_s=minutes * 60.0)])
+            days, count = days + 1, count + len(breaks)
+        if (day - first).days % 49 == 20:
+            began = datetime.combine(day, clock(9, 0), tzinfo=zone)
+            pain = rng.randint(4, 8)
+            episode = store.start_episode(
+                Episode(
+                    started=began,
+                    pain_at_start=pain,
+                    pain_peak=pain,
+                    stiffness=Stiffness.MODERATE,
+                    triggers=frozenset({rng.choice(list(Trigger))}),
+                )
+            )
+            for n in range(1, 4):
+                store.update_episode(
+                    EpisodeUpdate(
+                        at=began + timedelta(days=n, hours=3),
+                        pain=max(0, pain - n),
+                        helped=frozenset({rng.choice(list(Helped))}),
+                        notes=f"day {n}",
+                    ),
+                    episode_id=episode.id,
+                )
+            store.end_episode(began + timedelta(days=5), episode_id=episode.id)
+        if day.weekday() == 2:
+            at = datetime.combine(day, clock(17, 0), tzinfo=zone)
+            store.add_check_in(
+                CheckIn(
+                    at=at,
+                    pain_now=rng.randint(0, 6),
+                    stiffness=Stiffness.MILD,
+                    trend=Trend.SAME,
+                    age_band=AgeBand.FROM_20_TO_50,
+                ),
+                AdviceSummary(tier=Tier.SELF_CARE, rule_ids=()),
+            )
+        day += timedelta(days=1)
+    return days, count

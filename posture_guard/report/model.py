@@ -1,0 +1,403 @@
+"""The clinician report's figures, from the store's records and a period. Pure.
+
+Rule 1: no clock, no I/O, no plotting: records, the period, the local zone and `now` arrive as
+        arguments and a ReportModel (frozen values) comes back. The HTML and PDF renderers and
+        the exports draw only from these values and the records, never from the store.
+Rule 2: a day is a working day (it starts at `day_starts_at`, 04:00 by default), and a break
+        belongs to the day of its `ended` time, exactly as `posture-guard stats` counts it: the
+        per-day and per-kind figures are `stats.summarise`'s, so the two never disagree.
+Rule 3: "longest unbroken stretch" is derived from break times: the store keeps active seconds
+        per day, not when they fell, so it is the longest wall-clock time between the ends of
+        two consecutive taken or natural breaks on a day (`stats.DayFigures.longest_gap_s`). It
+        includes any idle time in between, so it is an upper bound on work without a break; the
+        report says so beside the figure.
+Rule 4: "work patterns before episodes" compares the `window_days` working days before each
+        episode's start day with the person's own baseline: the days of the period that are in
+        no such window. Each figure is an average over the days that have it (a day with an
+        active-time figure; for the stretch, a day with two or more rests). The words say it is
+        an association in the person's own records, never a cause.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from enum import Enum
+from typing import TYPE_CHECKING, Final
+
+from posture_guard.episodes import LABELS, Area, Episode, Helped, Trigger, in_order
+from posture_guard.stats import DayFigures, KindFigures, summarise
+from posture_guard.timer import day_of
+from posture_guard.units import format_duration
+
+if TYPE_CHECKING:
+    from posture_guard.clinic import ClinicProfile
+    from posture_guard.store import BreakRecord, DayActivity, StoredCheckIn
+    from posture_guard.triage import Advice
+
+#: How many working days before an episode make its "before" window (judgement: a working week
+#: and a weekend, long enough to hold a pattern, short enough to be about this episode).
+WINDOW_DAYS: Final = 7
+ASSOCIATION_NOTE: Final = (
+    "These are associations in your own records, not causes: many things change how much we work"
+    " and how our neck feels, and a few episodes are too few to tell a pattern from chance."
+)
+STRETCH_NOTE: Final = (
+    "Longest stretch = the longest time between the ends of two consecutive breaks taken (or"
+    " natural breaks) on a day, by the clock; it includes any idle time in between, so it is an"
+    " upper bound on work without a break."
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Records:
+    """Everything the report reads from the store, for one period (plus the window before it).
+
+    Attributes:
+        breaks: break records that ended from `window_days` before the period to its end.
+        activity: day figures over the same span.
+        episodes: every episode (the model keeps those that overlap the period).
+        check_ins: every check-in (the model keeps those in the period).
+        clinic: the clinic profile, if set.
+        advice: the latest check-in's advice, assessed against the diary now; None without one.
+        advice_check_in: the check-in that advice is for.
+    """
+
+    breaks: tuple[BreakRecord, ...]
+    activity: tuple[DayActivity, ...]
+    episodes: tuple[Episode, ...]
+    check_ins: tuple[StoredCheckIn, ...]
+    clinic: ClinicProfile | None
+    advice: Advice | None
+    advice_check_in: StoredCheckIn | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Period:
+    """The working days the report covers, both included, and how days are cut."""
+
+    first: date
+    last: date
+    day_starts_at: time
+    zone: tzinfo
+
+    def __post_init__(self) -> None:
+        if self.first > self.last:
+            raise ValueError(f"Period: expected first <= last, got {self.first} > {self.last}")
+
+    @property
+    def days(self) -> tuple[date, ...]:
+        count = (self.last - self.first).days + 1
+        return tuple(self.first + timedelta(days=n) for n in range(count))
+
+    @property
+    def start(self) -> datetime:
+        """The moment the first day begins."""
+        return datetime.combine(self.first, self.day_starts_at, tzinfo=self.zone)
+
+    @property
+    def end(self) -> datetime:
+        """The moment after the last day ends."""
+        return datetime.combine(self.last + timedelta(days=1), self.day_starts_at, tzinfo=self.zone)
+
+    def day_of(self, moment: datetime) -> date:
+        """The working day `moment` belongs to, in the period's zone."""
+        start_s = self.day_starts_at.hour * 3600 + self.day_starts_at.minute * 60
+        return day_of(moment.astimezone(self.zone), start_s + self.day_starts_at.second)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PainPoint:
+    """One pain score on the 0-10 scale: at the start of an episode, an update, or a check-in."""
+
+    at: datetime
+    pain: int
+    source: str  # "start", "update" or "check-in"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EpisodeSummary:
+    """One episode that overlaps the period, as the report shows it.
+
+    Attributes:
+        number: 1, 2, ... in the order of the period's episodes (the store's id is `id`).
+        points: the start and every update with a pain score, in time order.
+        latest_pain: the last score recorded (the start's when there is no update).
+        length_days: start to end (or to `now` while open), in days.
+        triggers, helped, areas: in plain words, vocabulary order.
+    """
+
+    number: int
+    id: int | None
+    started: datetime
+    ended: datetime | None
+    length_days: float
+    pain_at_start: int
+    pain_peak: int
+    latest_pain: int
+    points: tuple[PainPoint, ...]
+    triggers: tuple[str, ...]
+    helped: tuple[str, ...]
+    areas: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkFigures:
+    """Averages over a set of days (Rule 4); each is None when no day has it.
+
+    Attributes:
+        days: how many of the days have an active-time figure.
+        active_s: average active seconds per such day.
+        longest_stretch_s: average of each day's longest stretch (days with two or more rests).
+        skipped: average skipped breaks per such day.
+    """
+
+    days: int
+    active_s: float | None
+    longest_stretch_s: float | None
+    skipped: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BeforeEpisode:
+    """The window before one episode against the baseline."""
+
+    number: int
+    started: datetime
+    first: date
+    last: date
+    before: WorkFigures
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportModel:
+    """All the report's figures. `has_data` is False when the period holds no active time, no
+    break, no episode and no check-in: the report then says "no data yet"."""
+
+    period: Period
+    generated: datetime
+    days: tuple[DayFigures, ...]
+    kinds: tuple[KindFigures, ...]
+    episodes: tuple[EpisodeSummary, ...]
+    check_ins: tuple[StoredCheckIn, ...]
+    advice: Advice | None
+    advice_check_in: StoredCheckIn | None
+    clinic: ClinicProfile | None
+    triggers: tuple[tuple[str, int], ...]
+    helped: tuple[tuple[str, int], ...]
+    window_days: int
+    baseline: WorkFigures
+    before: tuple[BeforeEpisode, ...]
+    has_data: bool
+
+    @property
+    def active_total_s(self) -> float:
+        return sum(d.active_s for d in self.days if d.active_s is not None)
+
+    @property
+    def days_with_activity(self) -> int:
+        return sum(1 for d in self.days if d.active_s is not None)
+
+
+def records_span(period: Period, window_days: int = WINDOW_DAYS) -> tuple[datetime, datetime]:
+    """The instants whose breaks the model needs: from `window_days` before the period (the
+    windows of its first episodes) to its end, one day wider on each side (Rule 2 decides)."""
+    first = period.first - timedelta(days=window_days + 1)
+    last = period.last + timedelta(days=2)
+    return (
+        datetime.combine(first, period.day_starts_at, tzinfo=period.zone),
+        datetime.combine(last, period.day_starts_at, tzinfo=period.zone),
+    )
+
+
+def build(
+    records: Records, period: Period, now: datetime, window_days: int = WINDOW_DAYS
+) -> ReportModel:
+    """The report's figures for `period` from `records`.
+
+    Raises:
+        ValueError: `now` is naive, or `window_days` is below 1.
+    """
+    if now.utcoffset() is None:
+        raise ValueError(f"now: expected an aware datetime, got {now!r}")
+    if window_days < 1:
+        raise ValueError(f"window_days: expected 1 or more, got {window_days!r}")
+    days = period.days
+    extended = tuple(period.first - timedelta(days=n) for n in range(window_days, 0, -1)) + days
+    all_days = summarise(
+        records.breaks, records.activity, extended, period.day_starts_at, period.zone
+    )
+    in_period = summarise(records.breaks, records.activity, days, period.day_starts_at, period.zone)
+    figures = {d.day: d for d in all_days.days}
+
+    chosen = [
+        e
+        for e in records.episodes
+        if e.started < period.end and (e.ended is None or e.ended >= period.start)
+    ]
+    chosen.sort(key=lambda e: e.started)
+    episodes = tuple(_summary(n, e, now) for n, e in enumerate(chosen, start=1))
+    check_ins = tuple(c for c in records.check_ins if period.start <= c.check_in.at < period.end)
+
+    windows = {s.number: _window(period.day_of(s.started), window_days) for s in episodes}
+    in_windows = {day for first, last in windows.values() for day in _span(first, last)}
+    baseline = _work([figures[d] for d in days if d not in in_windows])
+    before = tuple(
+        BeforeEpisode(
+            number=s.number,
+            started=s.started,
+            first=windows[s.number][0],
+            last=windows[s.number][1],
+            before=_work([figures[d] for d in _span(*windows[s.number]) if d in figures]),
+        )
+        for s in episodes
+        if windows[s.number][0] >= extended[0]
+    )
+    return ReportModel(
+        period=period,
+        generated=now,
+        days=in_period.days,
+        kinds=in_period.kinds,
+        episodes=episodes,
+        check_ins=check_ins,
+        advice=records.advice,
+        advice_check_in=records.advice_check_in,
+        clinic=records.clinic,
+        triggers=_tally(Trigger, [e.triggers for e in chosen]),
+        helped=_tally(Helped, [e.helped_so_far for e in chosen]),
+        window_days=window_days,
+        baseline=baseline,
+        before=before,
+        has_data=bool(in_period.has_data or episodes or check_ins),
+    )
+
+
+# --- words shared by the HTML and PDF renderers ------------------------------------------------
+
+
+def pain_trend(model: ReportModel) -> str:
+    """The pain trend in one or two plain sentences."""
+    if not model.episodes:
+        return "No episode of neck pain was recorded in this period."
+    parts = []
+    for e in model.episodes:
+        state = "still open" if e.ended is None else f"lasted {_days(e.length_days)}"
+        parts.append(
+            f"Episode {e.number} ({e.started:%d %b %Y}, {state}): pain {e.pain_at_start} at the"
+            f" start, peak {e.pain_peak}, latest {e.latest_pain}."
+        )
+    if len(model.episodes) >= 2:
+        first, last = model.episodes[0].pain_peak, model.episodes[-1].pain_peak
+        way = "lower than" if last < first else "higher than" if last > first else "the same as"
+        parts.append(
+            f"The latest episode's peak ({last}/10) is {way} the first one's ({first}/10)."
+        )
+    return " ".join(parts)
+
+
+def describe_before(item: BeforeEpisode, baseline: WorkFigures) -> str:
+    """One episode's window against the baseline, plainly, with the numbers."""
+    b = item.before
+    head = (
+        f"In the {(item.last - item.first).days + 1} days before episode {item.number}"
+        f" ({item.first:%d %b} to {item.last:%d %b %Y})"
+    )
+    if b.days == 0:
+        return f"{head} no active time was recorded, so there is nothing to compare."
+    pieces = []
+    if b.active_s is not None:
+        pieces.append(
+            f"you were active {format_duration(b.active_s)} a day on average"
+            + _against(b.active_s, baseline.active_s, format_duration)
+        )
+    if b.longest_stretch_s is not None:
+        pieces.append(
+            f"your longest stretch between breaks averaged {format_duration(b.longest_stretch_s)}"
+            + _against(b.longest_stretch_s, baseline.longest_stretch_s, format_duration)
+        )
+    if b.skipped is not None:
+        pieces.append(
+            f"you skipped {b.skipped:.1f} breaks a day"
+            + _against(b.skipped, baseline.skipped, lambda v: f"{v:.1f}")
+        )
+    return f"{head}, {'; '.join(pieces)}."
+
+
+def _against(value: float, base: float | None, shown: Callable[[float], str]) -> str:
+    if base is None:
+        return " (no baseline days to compare with)"
+    if base == 0:
+        return f" against {shown(base)} on your other days"
+    change = round((value - base) / base * 100)
+    sign = "+" if change > 0 else ""
+    return f" against {shown(base)} on your other days ({sign}{change}%)"
+
+
+def _days(length: float) -> str:
+    whole = round(length)
+    if length < 1:
+        return "under a day"
+    return f"{whole} day" if whole == 1 else f"{whole} days"
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _summary(number: int, e: Episode, now: datetime) -> EpisodeSummary:
+    points = [PainPoint(at=e.started, pain=e.pain_at_start, source="start")]
+    points += [
+        PainPoint(at=u.at, pain=u.pain, source="update") for u in e.updates if u.pain is not None
+    ]
+    notes = tuple(n for n in (e.notes, *(u.notes for u in e.updates)) if n.strip())
+    end = e.ended or now
+    return EpisodeSummary(
+        number=number,
+        id=e.id,
+        started=e.started,
+        ended=e.ended,
+        length_days=max(0.0, (end - e.started).total_seconds() / 86400),
+        pain_at_start=e.pain_at_start,
+        pain_peak=e.pain_peak,
+        latest_pain=points[-1].pain,
+        points=tuple(points),
+        triggers=_words(Trigger, e.triggers),
+        helped=_words(Helped, e.helped_so_far),
+        areas=_words(Area, e.areas),
+        notes=notes,
+    )
+
+
+def _words(kind: type[Enum], members: frozenset[Enum]) -> tuple[str, ...]:
+    return tuple(LABELS[m] for m in in_order(kind, members))
+
+
+def _tally(kind: type[Enum], sets: Sequence[frozenset[Enum]]) -> tuple[tuple[str, int], ...]:
+    """How many episodes named each word, most first (vocabulary order on a tie); 0s left out."""
+    counts: Counter[Enum] = Counter(m for s in sets for m in s)
+    order = list(kind)
+    ranked = sorted(counts, key=lambda m: (-counts[m], order.index(m)))
+    return tuple((LABELS[m], counts[m]) for m in ranked)
+
+
+def _window(start_day: date, window_days: int) -> tuple[date, date]:
+    return start_day - timedelta(days=window_days), start_day - timedelta(days=1)
+
+
+def _span(first: date, last: date) -> tuple[date, ...]:
+    return tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
+
+
+def _work(days: Sequence[DayFigures]) -> WorkFigures:
+    measured = [d for d in days if d.active_s is not None]
+    stretches = [d.longest_gap_s for d in measured if d.longest_gap_s is not None]
+    if not measured:
+        return WorkFigures(days=0, active_s=None, longest_stretch_s=None, skipped=None)
+    return WorkFigures(
+        days=len(measured),
+        active_s=sum(d.active_s or 0.0 for d in measured) / len(measured),
+        longest_stretch_s=sum(stretches) / len(stretches) if stretches else None,
+        skipped=sum(d.skipped for d in measured) / len(measured),
+    )

@@ -1,0 +1,231 @@
+"""The report as a PDF (A4), laid out by fpdf2 with the charts as matplotlib PNGs.
+
+Rule 1: the same sections as the HTML (sections.py), in the same order; only the layout differs.
+Rule 2: text is set in DejaVu Sans, the TrueType font matplotlib ships (so every machine that can
+        draw the charts has it), embedded and subset by fpdf2; a character the font lacks
+        (an emoji in a note) is shown as "?" rather than dropped silently or failing the report.
+Rule 3: fpdf2 (pure Python, maintained, Unicode TrueType fonts, tables with page breaks) rather
+        than reportlab: a smaller dependency for what the report needs.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Final
+
+import matplotlib as mpl
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from posture_guard import __version__
+from posture_guard.report import charts
+from posture_guard.report.model import ReportModel
+from posture_guard.report.sections import (
+    HEALTH_NOTICE,
+    NOT_A_DIAGNOSIS,
+    TITLE,
+    Section,
+    Table,
+    clinic_line,
+    period_line,
+    sections,
+)
+
+_FONT_DIR: Final = Path(mpl.get_data_path()) / "fonts" / "ttf"
+_FONT: Final = "DejaVu"
+_INK: Final = (29, 35, 41)
+_MUTED: Final = (86, 96, 107)
+_ACCENT: Final = (11, 83, 148)
+_NOTICE_FILL: Final = (255, 246, 229)
+_HEAD_FILL: Final = (244, 246, 248)
+
+
+class _Report(FPDF):
+    """A4 pages with a footer that repeats the health notice and the page number."""
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(_FONT, size=7.5)
+        self.set_text_color(*_MUTED)
+        self.cell(
+            0,
+            5,
+            f"Contains health information: keep it private.   Page {self.page_no()} of {{nb}}",
+            align="C",
+        )
+
+
+def render(model: ReportModel) -> bytes:
+    """The whole report as PDF bytes."""
+    pdf = _Report(orientation="portrait", unit="mm", format="A4")
+    pdf.set_margins(16, 16, 16)
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_font(_FONT, "", str(_FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font(_FONT, "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(TITLE)
+    pdf.set_creator(f"Posture Guard {__version__}")
+    pdf.set_creation_date(model.generated)
+    pdf.add_page()
+    glyphs = _Glyphs(pdf)
+
+    pdf.set_text_color(*_INK)
+    pdf.set_font(_FONT, "B", 17)
+    pdf.multi_cell(0, 8, glyphs(TITLE), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(_FONT, size=9.5)
+    pdf.set_text_color(*_MUTED)
+    pdf.multi_cell(
+        0, 5.5, glyphs(period_line(model)), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    clinic = clinic_line(model)
+    if clinic is not None:
+        name, url = clinic
+        pdf.set_text_color(*_INK)
+        pdf.multi_cell(
+            0, 5.5, glyphs(f"Clinic: {name}"), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        if url is not None:
+            pdf.set_text_color(*_ACCENT)
+            pdf.multi_cell(
+                0, 5.5, glyphs(f"Book: {url}"), link=url, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
+    pdf.ln(3)
+    pdf.set_fill_color(*_NOTICE_FILL)
+    pdf.set_text_color(*_INK)
+    pdf.set_font(_FONT, size=9.5)
+    pdf.multi_cell(
+        0,
+        5.5,
+        glyphs(f"**Contains health information.** {HEALTH_NOTICE}"),
+        fill=True,
+        markdown=True,
+        padding=(2, 3),
+        align="L",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.set_fill_color(255, 255, 255)
+    for section in sections(model):
+        _section(pdf, section, model, glyphs)
+    pdf.ln(6)
+    pdf.set_font(_FONT, size=8)
+    pdf.set_text_color(*_MUTED)
+    pdf.multi_cell(
+        0,
+        4.5,
+        glyphs(
+            f"{NOT_A_DIAGNOSIS} Made by Posture Guard {__version__} on this computer; nothing in"
+            " it was sent anywhere."
+        ),
+        align="L",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    return bytes(pdf.output())
+
+
+def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -> None:
+    if pdf.get_y() > pdf.h - 60:  # a heading never sits alone at the foot of a page
+        pdf.add_page()
+    pdf.ln(5)
+    pdf.set_font(_FONT, "B", 13)
+    pdf.set_text_color(*_INK)
+    pdf.multi_cell(0, 7, glyphs(section.title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_draw_color(217, 221, 225)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(2)
+    pdf.set_font(_FONT, size=9.5)
+    for fact in section.facts:
+        with pdf.table(
+            col_widths=(38, 140),
+            first_row_as_headings=False,
+            borders_layout="NONE",
+            text_align="LEFT",
+            line_height=5,
+            padding=(1, 1),
+        ) as table:
+            row = table.row()
+            row.cell(glyphs(fact.label), style=FontFace(emphasis="BOLD"))
+            text = fact.text + "".join(f"\n• {item}" for item in fact.items)
+            row.cell(glyphs(text))
+    chart = _chart(section.chart, model)
+    if chart is not None:
+        png, ratio = chart
+        width = pdf.w - pdf.l_margin - pdf.r_margin
+        if pdf.get_y() + width * ratio > pdf.h - 20:
+            pdf.add_page()
+        pdf.image(io.BytesIO(png), w=width)
+    for paragraph in section.paragraphs:
+        pdf.ln(1)
+        pdf.multi_cell(0, 5, glyphs(paragraph), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for content in section.tables:
+        _table(pdf, content, glyphs)
+    pdf.set_font(_FONT, size=8)
+    pdf.set_text_color(*_MUTED)
+    for note in section.notes:
+        pdf.ln(1)
+        pdf.multi_cell(0, 4.2, glyphs(note), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(*_INK)
+
+
+def _table(pdf: FPDF, table: Table, glyphs: _Glyphs) -> None:
+    pdf.ln(2)
+    pdf.set_font(_FONT, size=8.5)
+    aligns = tuple("RIGHT" if i in table.numeric else "LEFT" for i in range(len(table.header)))
+    with pdf.table(
+        col_widths=_widths(table),
+        text_align=aligns,
+        line_height=4.6,
+        padding=(1, 1.5),
+        headings_style=FontFace(emphasis="BOLD", fill_color=_HEAD_FILL),
+        borders_layout="HORIZONTAL_LINES",
+        repeat_headings=1,
+    ) as out:
+        for row in (table.header, *table.rows):
+            cells = out.row()
+            for cell in row:
+                cells.cell(glyphs(cell))
+    if table.caption:
+        pdf.set_font(_FONT, size=7.5)
+        pdf.set_text_color(*_MUTED)
+        pdf.multi_cell(0, 4, glyphs(table.caption), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(*_INK)
+    pdf.set_font(_FONT, size=9.5)
+
+
+def _widths(table: Table) -> tuple[float, ...]:
+    """Column weights from the content: the longest cell (at most 40 characters) or the
+    header's longest word, whichever is more."""
+    weights = []
+    for i, head in enumerate(table.header):
+        longest = max((len(row[i]) for row in table.rows), default=0)
+        weights.append(max(min(longest, 40), *(len(w) for w in head.split()), 5) + 3.0)
+    return tuple(weights)
+
+
+def _chart(name: str | None, model: ReportModel) -> tuple[bytes, float] | None:
+    if name == "activity":
+        fig = charts.activity_figure(model)
+    elif name == "pain":
+        found = charts.pain_figure(model)
+        if found is None:
+            return None
+        fig = found
+    else:
+        return None
+    width, height = fig.get_size_inches()
+    return charts.to_png(fig, dpi=200), float(height / width)
+
+
+class _Glyphs:
+    """Replaces characters DejaVu Sans cannot draw with "?" (Rule 2)."""
+
+    def __init__(self, pdf: FPDF) -> None:
+        font = pdf.fonts[_FONT.lower()]
+        self._known = frozenset(font.cmap) if hasattr(font, "cmap") else None
+
+    def __call__(self, text: str) -> str:
+        if self._known is None:
+            return text
+        return "".join(c if ord(c) in self._known or c in "\n\t" else "?" for c in text)
