@@ -351,7 +351,7 @@ def _report(args: argparse.Namespace, paths: Paths) -> int:
     try:
         written = report.write_report(paths, args.format, args.out, args.since)
     except OSError as exc:
-        where = exc.filename or args.out or "the report"
+        where = args.out or exc.filename or "the report"  # the name given, never a temporary one
         print(f"posture-guard report: {where}: can't write it: {exc.strerror}", file=sys.stderr)
         return EXIT_FAILED
     print(report.written_text(written))

@@ -1,0 +1,249 @@
+"""`posture-guard report` through the real CLI, on a real SQLite file in a private HOME, over the
+known history of tests/report_history.py (issue 5, acceptance 1 and 3): the exact figures in
+stats, JSON and CSV, the files' privacy, the empty store, the offer after a check-in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from posture_guard.store import Store
+from posture_guard.timer import day_of
+from tests import report_history as h
+from tests.app import App
+from tests.e2e.test_diary_cli import database, ok
+
+pytestmark = pytest.mark.e2e
+
+
+def today() -> date:
+    return day_of(datetime.now(h.TOKYO), 4 * 3600)
+
+
+def in_folder(app: App, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`posture-guard ARGS` run in `folder` (where a default report name goes)."""
+    return subprocess.run(
+        [sys.executable, "-m", "posture_guard", "--config", str(app.config), *args],
+        env=app.env, cwd=folder, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def history(app: App) -> date:
+    """The known history written into the app's store; returns its last day (today, Tokyo)."""
+    app.env["TZ"] = "Asia/Tokyo"
+    last = today()
+    with Store.open(database(app)) as store:
+        h.write(store, last)
+    if today() != last:  # 04:00 Tokyo passed while writing: the days moved, so go again
+        database(app).unlink()
+        last = today()
+        with Store.open(database(app)) as store:
+            h.write(store, last)
+    return last
+
+
+def private(path: Path) -> bool:
+    return stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_report_json_carries_every_record_and_the_exact_figures(app: App, history: date) -> None:
+    out = app.home / "records.json"
+    said = ok(app, "report", "--since", "28d", "--format", "json", "--out", str(out))
+    assert said.splitlines() == [
+        f"Report written to {out} (JSON, readable only by you).",
+        "It contains health information: keep it private and share it only with your clinician.",
+    ]
+    assert private(out)
+    document = json.loads(out.read_text())
+    assert document["period"] == {
+        "first_day": h.day(history, 0).isoformat(),
+        "last_day": history.isoformat(),
+        "day_starts_at": "04:00",
+    }
+    assert [len(document[t]) for t in ("breaks", "daily_activity", "episodes", "episode_updates", "check_ins")] == [93, 26, 3, 3, 3]  # fmt: skip
+    figures = document["figures"]
+    assert [(k["kind"], k["prompted"], k["taken"], k["natural"], k["skipped"], k["snoozed"]) for k in figures["kinds"]] == [
+        ("posture", 53, 26, 0, 27, 6),
+        ("stretch", 20, 13, 0, 7, 0),
+        ("movement", 7, 0, 13, 7, 0),
+    ]  # fmt: skip
+    assert figures["baseline"] == {"days_with_a_record": 6, "active_seconds_a_day": 10800.0,
+                                   "longest_stretch_seconds": 3600.0, "skipped_a_day": 1.0}  # fmt: skip
+    assert [
+        (b["episode"], b["first_day"], b["days_with_a_record"], b["active_seconds_a_day"],
+         b["longest_stretch_seconds"], b["skipped_a_day"])
+        for b in figures["before_episodes"]
+    ] == [
+        (1, h.day(history, 2).isoformat(), 7, 21600.0, 10800.0, 3.0),
+        (2, h.day(history, 12).isoformat(), 7, 18000.0, 7200.0, 2.0),
+        (3, h.day(history, 19).isoformat(), 6, 14400.0, None, 0.0),
+    ]  # fmt: skip
+    assert document["episodes"][0]["notes"] == h.NASTY_NOTE
+
+
+def test_report_csv_is_a_zip_of_tables_with_the_exact_rows(app: App, history: date) -> None:
+    said = in_folder(app, app.home, "report", "--since", "28d", "--format", "csv")
+    assert said.returncode == 0, said.stderr
+    path = app.home / f"posture-guard-report-{history}.zip"
+    assert said.stdout.splitlines()[0] == (
+        f"Report written to {path} (records (a zip of CSV files), readable only by you)."
+    )
+    assert private(path)
+    with zipfile.ZipFile(path) as archive:
+        tables = {
+            name[:-4]: list(csv.DictReader(io.StringIO(archive.read(name).decode())))
+            for name in archive.namelist()
+            if name.endswith(".csv")
+        }
+    assert {name: len(rows) for name, rows in tables.items()} == {
+        "breaks": 93, "daily_activity": 26, "episodes": 3, "episode_updates": 3, "check_ins": 3,
+    }  # fmt: skip
+    outcomes: dict[str, int] = {}
+    for row in tables["breaks"]:
+        outcomes[row["outcome"]] = outcomes.get(row["outcome"], 0) + 1
+    assert outcomes == {"taken": 39, "natural": 13, "skipped": 41}
+    assert sum(float(r["active_seconds"]) for r in tables["daily_activity"]) == 119 * 3600
+    assert [r["pain_peak"] for r in tables["episodes"]] == ["8", "5", "7"]
+    assert [r["ended"] == "" for r in tables["episodes"]] == [False, False, True]
+    assert [(r["pain_now"], r["advice_tier"]) for r in tables["check_ins"]] == [
+        ("7", "book"), ("3", "self-care"), ("6", "book"),
+    ]  # fmt: skip
+
+
+def test_report_stats_agree_with_the_report_on_the_same_history(app: App, history: date) -> None:
+    lines = ok(app, "stats", "--days", "28").splitlines()
+    kinds = lines[lines.index(next(line for line in lines if line.startswith("kind "))) + 1 :][:3]
+    assert kinds == [
+        "posture           53     26        0       27        6       0          0        49%",
+        "stretch           20     13        0        7        0       0          0        65%",
+        "movement           7      0       13        7        0       0          0        65%",
+    ]
+    assert f"{h.day(history, 2)}       6h      1        1        3  3h" in lines
+
+
+def test_report_default_name_never_replaces_a_file_but_out_does(app: App, history: date) -> None:
+    first = in_folder(app, app.home, "report")
+    assert first.returncode == 0, first.stderr
+    path = app.home / f"posture-guard-report-{history}.html"
+    before = path.read_bytes()
+    second = in_folder(app, app.home, "report")
+    assert second.returncode == 0, second.stderr
+    other = app.home / f"posture-guard-report-{history}-2.html"
+    assert second.stdout.splitlines()[:2] == [
+        f"{path.name} already exists; left it as it was.",
+        f"Report written to {other} (HTML, readable only by you).",
+    ]
+    assert path.read_bytes() == before
+    assert private(other)
+    mine = app.home / "mine.html"
+    mine.write_text("old")
+    mine.chmod(0o644)
+    ok(app, "report", "--out", str(mine))
+    assert mine.read_text().startswith("<!doctype html>")
+    assert private(mine)  # replaced by a new private file, not rewritten in place
+
+
+def test_report_html_escapes_what_the_diary_holds(app: App, history: date) -> None:
+    out = app.home / "report.html"
+    ok(app, "report", "--since", "28d", "--out", str(out))
+    page = out.read_text()
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    assert "Contains health information." in page
+    assert page.count("<svg") == 2  # the daily chart and the pain chart
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "csv", "json"])
+def test_report_of_an_empty_store_is_friendly(app: App, fmt: str) -> None:
+    out = app.home / f"empty.{fmt}"
+    said = ok(app, "report", "--format", fmt, "--out", str(out))
+    assert said.startswith(f"Report written to {out}")
+    assert private(out)
+    data = out.read_bytes()
+    if fmt == "html":
+        assert "No data yet: Posture Guard has recorded no active time" in data.decode()
+        assert "<svg" not in data.decode()
+    elif fmt == "json":
+        document = json.loads(data)
+        assert [document[t] for t in ("breaks", "episodes", "check_ins")] == [[], [], []]
+    elif fmt == "pdf":
+        assert data.startswith(b"%PDF-")
+
+
+def test_report_open_hands_the_file_to_the_desktops_browser(app: App, tmp_path: Path) -> None:
+    seen = tmp_path / "browser-was-given"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\nprintf "%s" "$1" > "{seen}"\n')
+    browser.chmod(0o700)
+    app.env["BROWSER"] = str(browser)
+    out = app.home / "r.html"
+    ok(app, "report", "--out", str(out), "--open")
+    assert seen.read_text() == out.as_uri()
+
+
+def test_report_open_says_when_nothing_can_open_it(app: App) -> None:
+    app.env["BROWSER"] = "/nonexistent/browser"
+    app.env["PATH"] = "/nonexistent"
+    out = app.home / "r.html"
+    done = app.cli("report", "--out", str(out), "--open")
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "posture-guard report: can't open it here (no browser or viewer found); open the file"
+        " yourself"
+    )
+    assert private(out)  # the report itself was written
+
+
+def test_report_refuses_a_bad_since_and_an_unwritable_out(app: App) -> None:
+    done = app.cli("report", "--since", "3x")
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        "posture-guard report: error: argument --since: expected a number of days, weeks or years"
+        ' like "90d", "12w" or "1y" (at most 3650 days), or "all", got \'3x\''
+    )
+    done = app.cli("report", "--out", str(app.home / "no-such-folder" / "r.html"))
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"posture-guard report: {app.home / 'no-such-folder' / 'r.html'}: can't write it:"
+        " No such file or directory"
+    )
+    assert "Traceback" not in done.stderr
+
+
+def test_report_is_offered_after_a_check_in_that_says_book(app: App) -> None:
+    book = ok(app, "check-in", "--pain", "4", "--stiffness", "mild", "--symptom",
+              "tingling-numbness", "--trend", "same", "--age", "42", "--yes")  # fmt: skip
+    assert "Advice: book" in book
+    assert book.rstrip().splitlines()[-1] == (
+        "To take to your appointment: `posture-guard report --open` makes a report of your diary"
+        " and screen work for your clinician."
+    )
+    calm = ok(app, "check-in", "--pain", "1", "--stiffness", "none", "--trend", "improving",
+              "--age", "42", "--yes")  # fmt: skip
+    assert "Advice: self-care" in calm
+    assert "posture-guard report" not in calm
+
+
+def test_report_libraries_stay_out_of_the_service() -> None:
+    """The running service imports cli, runner and service; none of them pulls in the
+    report's renderers, matplotlib or fpdf2 (Rule 1 of report/__init__.py)."""
+    probe = (
+        "import sys, posture_guard.cli, posture_guard.runner, posture_guard.service\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'fpdf')"
+        " or m in ('posture_guard.report.html', 'posture_guard.report.pdf',"
+        " 'posture_guard.report.charts', 'posture_guard.report.export')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())})  # fmt: skip
+    assert done.stdout.strip() == "[]"
