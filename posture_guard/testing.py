@@ -126,7 +126,9 @@ def synthetic_years(
     outcomes = [Outcome.TAKEN] * 10 + [Outcome.NATURAL] * 6 + [Outcome.SKIPPED] * 5
     outcomes += [Outcome.MERGED, Outcome.CANCELLED]
     first = last_day - timedelta(days=365 * years - 1)
-    day, days, count = first, 0, 0
+    day = first
+    all_breaks: list[BreakRecord] = []
+    activity: list[DayActivity] = []
     while day <= last_day:
         if day.weekday() < 5:
             breaks = []
@@ -148,8 +150,8 @@ def synthetic_years(
                         snoozes=rng.choice((0, 0, 0, 1, 2)),
                     )
                 )
-            store.save(breaks=breaks, activity=[DayActivity(day=day, active_s=minutes * 60.0)])
-            days, count = days + 1, count + len(breaks)
+            all_breaks += breaks
+            activity.append(DayActivity(day=day, active_s=minutes * 60.0))
         if (day - first).days % 49 == 20:
             began = datetime.combine(day, clock(9, 0), tzinfo=zone)
             pain = rng.randint(4, 8)
@@ -186,4 +188,5 @@ def synthetic_years(
                 AdviceSummary(tier=Tier.SELF_CARE, rule_ids=()),
             )
         day += timedelta(days=1)
-    return days, count
+    store.save(breaks=all_breaks, activity=activity)  # one transaction: quick to set up
+    return len(activity), len(all_breaks)

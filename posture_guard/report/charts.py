@@ -70,8 +70,9 @@ def activity_figure(model: ReportModel) -> Figure:
                     _num(e.started),
                     _num(end),
                     color=EPISODE,
-                    alpha=0.18,
+                    alpha=0.25,
                     lw=0,
+                    zorder=0,
                 )
         first = _num(model.period.start)
         last = _num(model.period.end)
@@ -97,12 +98,12 @@ def pain_figure(model: ReportModel) -> Figure | None:
         ax = fig.subplots()
         for e in model.episodes:
             end = e.ended or model.generated
-            ax.axvspan(_num(e.started), _num(end), color=EPISODE, alpha=0.18, lw=0)
+            ax.axvspan(_num(e.started), _num(end), color=EPISODE, alpha=0.25, lw=0, zorder=0)
             times = [_num(p.at) for p in e.points]
             pains = [p.pain for p in e.points]
-            if e.ended is not None:  # the line runs on to the end at the last score recorded
-                times.append(_num(e.ended))
-                pains.append(pains[-1])
+            # the line runs on at the last score recorded, to the end (or now, while open)
+            times.append(_num(end))
+            pains.append(pains[-1])
             ax.plot(times, pains, color=INK, linewidth=1.6, drawstyle="steps-post")
             ax.plot(times[: len(e.points)], pains[: len(e.points)], "o", color=INK, markersize=4)
             ax.annotate(

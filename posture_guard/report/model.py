@@ -37,6 +37,10 @@ if TYPE_CHECKING:
     from posture_guard.store import BreakRecord, DayActivity, StoredCheckIn
     from posture_guard.triage import Advice
 
+#: How many episodes the summary's pain trend lists one by one (the latest ones).
+TREND_EPISODES: Final = 5
+#: How many check-ins the report's table shows (the latest ones; the exports hold them all).
+CHECK_IN_ROWS: Final = 20
 #: How many working days before an episode make its "before" window (judgement: a working week
 #: and a weekend, long enough to hold a pattern, short enough to be about this episode).
 WINDOW_DAYS: Final = 7
@@ -278,24 +282,31 @@ def build(
 # --- words shared by the HTML and PDF renderers ------------------------------------------------
 
 
-def pain_trend(model: ReportModel) -> str:
-    """The pain trend in one or two plain sentences."""
+def pain_trend(model: ReportModel) -> tuple[str, tuple[str, ...]]:
+    """The pain trend: one plain sentence, and a line for each of the latest TREND_EPISODES
+    episodes (a long period lists the rest in the episodes table only)."""
     if not model.episodes:
-        return "No episode of neck pain was recorded in this period."
-    parts = []
-    for e in model.episodes:
+        return "No episode of neck pain was recorded in this period.", ()
+    lines = []
+    for e in model.episodes[-TREND_EPISODES:]:
         state = "still open" if e.ended is None else f"lasted {_days(e.length_days)}"
-        parts.append(
+        lines.append(
             f"Episode {e.number} ({e.started:%d %b %Y}, {state}): pain {e.pain_at_start} at the"
             f" start, peak {e.pain_peak}, latest {e.latest_pain}."
         )
-    if len(model.episodes) >= 2:
-        first, last = model.episodes[0].pain_peak, model.episodes[-1].pain_peak
-        way = "lower than" if last < first else "higher than" if last > first else "the same as"
-        parts.append(
-            f"The latest episode's peak ({last}/10) is {way} the first one's ({first}/10)."
-        )
-    return " ".join(parts)
+    count = len(model.episodes)
+    if count == 1:
+        return "One episode.", tuple(lines)
+    peaks = [e.pain_peak for e in model.episodes]
+    first, last = peaks[0], peaks[-1]
+    way = "lower than" if last < first else "higher than" if last > first else "the same as"
+    head = (
+        f"{count} episodes; their peak pain ranged from {min(peaks)} to {max(peaks)} out of 10."
+        f" The latest episode's peak ({last}/10) is {way} the first one's ({first}/10)."
+    )
+    if count > TREND_EPISODES:
+        head += f" The latest {TREND_EPISODES}:"
+    return head, tuple(lines)
 
 
 def describe_before(item: BeforeEpisode, baseline: WorkFigures) -> str:
@@ -318,6 +329,8 @@ def describe_before(item: BeforeEpisode, baseline: WorkFigures) -> str:
             f"your longest stretch between breaks averaged {format_duration(b.longest_stretch_s)}"
             + _against(b.longest_stretch_s, baseline.longest_stretch_s, format_duration)
         )
+    if b.longest_stretch_s is None:
+        pieces.append("there were too few breaks to measure your longest stretch")
     if b.skipped is not None:
         pieces.append(
             f"you skipped {b.skipped:.1f} breaks a day"

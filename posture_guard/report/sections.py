@@ -13,6 +13,7 @@ from typing import Final
 
 from posture_guard.report.model import (
     ASSOCIATION_NOTE,
+    CHECK_IN_ROWS,
     STRETCH_NOTE,
     ReportModel,
     WorkFigures,
@@ -106,9 +107,10 @@ def sections(model: ReportModel) -> tuple[Section, ...]:
 
 
 def _summary(model: ReportModel) -> Section:
+    trend, lines = pain_trend(model)
     facts = [
         Fact(label="Episodes in this period", text=str(len(model.episodes))),
-        Fact(label="Pain trend", text=pain_trend(model)),
+        Fact(label="Pain trend", text=trend, items=lines),
         _advice_fact(model),
         Fact(
             label="What helped",
@@ -244,9 +246,15 @@ def _episodes(model: ReportModel) -> Section:
                 c.check_in.trend.value,
                 c.advice.tier.value,
             )
-            for c in model.check_ins
+            for c in model.check_ins[-CHECK_IN_ROWS:]
         ),
         numeric=frozenset({1}),
+        caption=(
+            f"the latest {CHECK_IN_ROWS} of {len(model.check_ins)} check-ins; the CSV and JSON"
+            " exports hold them all"
+            if len(model.check_ins) > CHECK_IN_ROWS
+            else ""
+        ),
     )
     tables = tuple(t for t in (episodes, notes, check_ins) if t.rows)
     return Section(id="episodes", title="Episodes and pain over time", chart="pain", tables=tables)
@@ -296,7 +304,7 @@ def _before(model: ReportModel) -> Section:
             "skipped breaks a day",
         ),
         rows=tuple(rows),
-        numeric=frozenset({1, 2, 3, 4}),
+        numeric=frozenset({2, 3, 4, 5}),
     )
     return Section(
         id="before",

@@ -38,8 +38,7 @@ def in_folder(app: App, folder: Path, *args: str) -> subprocess.CompletedProcess
     )  # fmt: skip
 
 
-@pytest.fixture
-def history(app: App) -> date:
+def write_known_history(app: App) -> date:
     """The known history written into the app's store; returns its last day (today, Tokyo)."""
     app.env["TZ"] = "Asia/Tokyo"
     last = today()
@@ -51,6 +50,11 @@ def history(app: App) -> date:
         with Store.open(database(app)) as store:
             h.write(store, last)
     return last
+
+
+@pytest.fixture
+def history(app: App) -> date:
+    return write_known_history(app)
 
 
 def private(path: Path) -> bool:

@@ -114,8 +114,8 @@ def test_report_model_says_the_comparison_plainly_as_an_association() -> None:
         " averaged 2h against 1h on your other days (+100%); you skipped 2.0 breaks a day against"
         " 1.0 on your other days (+100%).",
         "In the 7 days before episode 3 (20 Mar to 26 Mar 2026), you were active 4h a day on"
-        " average against 3h on your other days (+33%); you skipped 0.0 breaks a day against 1.0"
-        " on your other days (-100%).",
+        " average against 3h on your other days (+33%); there were too few breaks to measure your"
+        " longest stretch; you skipped 0.0 breaks a day against 1.0 on your other days (-100%).",
     ]
     assert "not causes" in ASSOCIATION_NOTE
     text = " ".join(describe_before(b, model.baseline) for b in model.before)
@@ -144,8 +144,14 @@ def test_report_model_summarises_episodes_pain_and_tallies() -> None:
     assert [c.id for c in model.check_ins] == [2, 3, 4]  # the one the day before is left out
     assert model.advice is not None
     assert model.advice.tier is Tier.BOOK
-    assert pain_trend(model).endswith(
-        "The latest episode's peak (7/10) is lower than the first one's (8/10)."
+    assert pain_trend(model) == (
+        "3 episodes; their peak pain ranged from 5 to 8 out of 10. The latest episode's peak"
+        " (7/10) is lower than the first one's (8/10).",
+        (
+            "Episode 1 (10 Mar 2026, lasted 3 days): pain 6 at the start, peak 8, latest 4.",
+            "Episode 2 (20 Mar 2026, lasted 1 day): pain 5 at the start, peak 5, latest 5.",
+            "Episode 3 (27 Mar 2026, still open): pain 7 at the start, peak 7, latest 6.",
+        ),
     )
 
 

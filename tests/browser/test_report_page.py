@@ -1,0 +1,105 @@
+"""The HTML report in a real headless Chromium (issue 5, acceptance 2 and 3): no console errors,
+no request but the file itself, charts drawn with visible shapes, readable at phone width; the
+known history, an empty store and five years of data. Screenshots: tests/artifacts/report-*.png.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from posture_guard.store import Store
+from posture_guard.testing import synthetic_years
+from tests import report_history as h
+from tests.app import App
+from tests.browser.conftest import Visit
+from tests.e2e.test_diary_cli import database, ok
+from tests.e2e.test_report_cli import today, write_known_history
+
+pytestmark = pytest.mark.browser
+
+Open = Callable[[Path, int], Visit]
+
+#: Per chart: its drawn size and how many of its shapes (bars, lines, markers) have an area.
+CHARTS_JS = """
+() => [...document.querySelectorAll('figure svg')].map(svg => {
+  const box = svg.getBoundingClientRect();
+  const shapes = [...svg.querySelectorAll('path, rect, use')].filter(el => {
+    const b = el.getBoundingClientRect();
+    return b.width > 0 && b.height > 0;
+  });
+  return {width: box.width, height: box.height, shapes: shapes.length};
+})
+"""
+
+
+def report(app: App, *args: str) -> Path:
+    out = app.home / "report.html"
+    ok(app, "report", "--out", str(out), *args)
+    return out
+
+
+def clean(visit: Visit, path: Path) -> None:
+    """Nothing went wrong and nothing was fetched."""
+    assert visit.errors == []
+    assert [m for m in visit.console if m.startswith(("error", "warning"))] == []
+    assert visit.requests == [path.as_uri()]
+
+
+def test_report_page_of_a_known_history_renders_cleanly(app: App, open_page: Open) -> None:
+    write_known_history(app)
+    path = report(app, "--since", "28d")
+    visit = open_page(path, 1100)
+    clean(visit, path)
+    charts = visit.page.evaluate(CHARTS_JS)
+    assert len(charts) == 2
+    daily, pain = charts
+    assert daily["width"] > 600
+    assert daily["height"] > 250
+    assert daily["shapes"] > 2 * 26  # two bars (or more) for each of 26 recorded days
+    assert pain["height"] > 150
+    assert pain["shapes"] > 10  # lines and markers of 3 episodes and 3 check-ins
+    text = visit.page.inner_text("main")
+    assert "Contains health information." in text
+    assert "In the 7 days before episode 1" in text
+    assert '<script>alert("x")</script>' in text  # the note shown as text, not run
+    visit.screenshot("report-desktop")
+
+
+def test_report_page_fits_a_phone_screen(app: App, open_page: Open) -> None:
+    write_known_history(app)
+    path = report(app, "--since", "28d")
+    visit = open_page(path, 390)
+    clean(visit, path)
+    width = visit.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # wide tables scroll inside their own box, the page does not
+    charts = visit.page.evaluate(CHARTS_JS)
+    assert [c["width"] <= 390 and c["shapes"] > 10 for c in charts] == [True, True]
+    visit.screenshot("report-phone")
+
+
+def test_report_page_of_an_empty_store_says_no_data_yet(app: App, open_page: Open) -> None:
+    path = report(app)
+    visit = open_page(path, 1100)
+    clean(visit, path)
+    assert "No data yet" in visit.page.inner_text("#summary")
+    assert visit.page.evaluate(CHARTS_JS) == []
+    visit.screenshot("report-empty")
+
+
+def test_report_page_of_five_years_still_works(app: App, open_page: Open) -> None:
+    app.env["TZ"] = "Asia/Tokyo"
+    with Store.open(database(app)) as store:
+        days, breaks = synthetic_years(store, today() - timedelta(days=1), 5, h.TOKYO)
+    assert (days, breaks) == (1303, 27431)
+    path = report(app, "--since", "all")
+    visit = open_page(path, 1100)
+    clean(visit, path)
+    daily, pain = visit.page.evaluate(CHARTS_JS)
+    assert daily["shapes"] > 2 * 250  # a bar per week (five years is too many for a bar a day)
+    assert pain["shapes"] > 37
+    assert "per week" in visit.page.inner_text("#daily")
+    visit.screenshot("report-5-years")
