@@ -46,7 +46,7 @@ from posture_guard.triage import Tier
 TOKYO = ZoneInfo("Asia/Tokyo")
 DAYS = 28
 T, N, S = Outcome.TAKEN, Outcome.NATURAL, Outcome.SKIPPED
-NASTY_NOTE = '<script>alert("x")</script> & <b>bold</b> =SUM(A1) ünïcødé 😀'
+NASTY_NOTE = '<script>alert("x")</script> & <b>bold</b> =SUM(A1) ünïcødé 😀 中文'
 
 FORMULA_NOTE = "=1+1 looks like a formula to a spreadsheet"
 

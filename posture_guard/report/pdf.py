@@ -126,7 +126,10 @@ def render(model: ReportModel) -> bytes:
 
 
 def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -> None:
-    if pdf.get_y() > pdf.h - 60:  # a heading never sits alone at the foot of a page
+    chart = _chart(section.chart, model)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    room = 60.0 if chart is None else 25 + width * chart[1]  # the heading with what follows it
+    if pdf.get_y() + room > pdf.h - 20:
         pdf.add_page()
     pdf.ln(5)
     pdf.set_font(_FONT, "B", 13)
@@ -142,6 +145,7 @@ def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -
             first_row_as_headings=False,
             borders_layout="NONE",
             text_align="LEFT",
+            v_align="TOP",
             line_height=5,
             padding=(1, 1),
         ) as table:
@@ -149,13 +153,8 @@ def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -
             row.cell(glyphs(fact.label), style=FontFace(emphasis="BOLD"))
             text = fact.text + "".join(f"\n• {item}" for item in fact.items)
             row.cell(glyphs(text))
-    chart = _chart(section.chart, model)
     if chart is not None:
-        png, ratio = chart
-        width = pdf.w - pdf.l_margin - pdf.r_margin
-        if pdf.get_y() + width * ratio > pdf.h - 20:
-            pdf.add_page()
-        pdf.image(io.BytesIO(png), w=width)
+        pdf.image(io.BytesIO(chart[0]), w=width)
     for paragraph in section.paragraphs:
         pdf.ln(1)
         pdf.multi_cell(0, 5, glyphs(paragraph), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

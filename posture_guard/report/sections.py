@@ -289,15 +289,17 @@ def _before(model: ReportModel) -> Section:
     base = model.baseline
     rows = [
         (
-            f"before episode {b.number} ({b.first:%d %b} to {b.last:%d %b %Y})",
+            f"before episode {b.number}",
+            f"{b.first:%d %b} to {b.last:%d %b %Y}",
             *_work_cells(b.before),
         )
         for b in model.before
     ]
-    rows.append(("baseline: your other days in the period", *_work_cells(base)))
+    rows.append(("baseline", "your other days in the period", *_work_cells(base)))
     table = Table(
         header=(
-            f"{model.window_days} days",
+            "",
+            f"the {model.window_days} days",
             "days with a record",
             "active time a day",
             "longest stretch (average)",
