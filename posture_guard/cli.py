@@ -336,7 +336,12 @@ def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         help="the file to write (replaced if it exists); default:"
         " posture-guard-report-YYYY-MM-DD.EXT here, never replacing a file",
     )
-    parser.add_argument("--format", choices=report.FORMATS, default="html")
+    parser.add_argument(
+        "--format",
+        choices=report.FORMATS,
+        default="html",
+        help="html (default) or pdf: the clinician report; csv (a zip) or json: every record",
+    )
     parser.add_argument("--open", action="store_true", help="open it in your browser or viewer")
 
 

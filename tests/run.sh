@@ -10,6 +10,10 @@ missing=()
 for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+apt_packages+=(chromium poppler-utils)  # the report's tests: a real browser, PDF pages to PNG
+for tool in chromium pdftoppm pdftotext; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 python3 -c 'import ensurepip' >/dev/null 2>&1 || { missing+=(ensurepip); apt_packages+=(python3-venv); }
 if [ ${#missing[@]} -gt 0 ]; then
     echo "tests/run.sh: installing Debian packages for: ${missing[*]}"
