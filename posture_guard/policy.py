@@ -30,6 +30,7 @@ from typing import Final
 from posture_guard import config
 from posture_guard.config import Loaded, PolicySource, Settings
 from posture_guard.errors import PostureGuardError
+from posture_guard.timer import Command
 
 #: Shown wherever a locked control is refused or greyed out.
 SET_BY_ORGANISATION: Final = "set by your organisation"
@@ -345,19 +346,26 @@ MENU_ACTIONS: Final[Mapping[str, tuple[str, str]]] = {
 }
 
 
-def menu_locks(settings: Settings, allowed: Iterable[str] | None = None) -> dict[str, MenuLock]:
+def menu_locks(
+    settings: Settings, allowed: Iterable[str | Command] | None = None
+) -> dict[str, MenuLock]:
     """For each tray-menu action (MENU_ACTIONS), whether it is enabled and, if not, why.
 
     Args:
         settings: the effective settings (locks included).
-        allowed: the snapshot's `allowed` commands ("snooze", "take_now"...); None = do not
-            grey anything out for the timer's state, only for the policy.
+        allowed: the timer's allowed commands (`snapshot.status.allowed`, or the JSON
+            snapshot's "allowed" names such as "snooze", "take_now"); None = do not grey
+            anything out for the timer's state, only for the policy.
 
     Returns:
         action -> MenuLock; an action the policy forbids says SET_BY_ORGANISATION, whatever
         the state; one the state does not allow says "not now".
     """
-    allowed_set = None if allowed is None else frozenset(allowed)
+    allowed_set = (
+        None
+        if allowed is None
+        else frozenset(c.value if isinstance(c, Command) else c for c in allowed)
+    )
     result: dict[str, MenuLock] = {}
     for action, (command, state_name) in MENU_ACTIONS.items():
         refusal = command_refusal(settings, command)

@@ -576,3 +576,49 @@ def test_policy_first_run_notice_says_what_the_employer_can_and_cannot_see(tmp_p
     )
     assert text.endswith("Questions: IT desk")
     assert not re.search(r"\?\s*$", text, re.MULTILINE)  # it tells; it asks nothing
+
+
+def test_policy_menu_locks_take_the_timers_own_allowed_commands() -> None:
+    from posture_guard.timer import Command
+
+    locks = policy.menu_locks(config.defaults(), allowed=frozenset({Command.RESUME}))
+    assert locks["resume"] == policy.MenuLock(enabled=True, reason=None)
+    assert locks["snooze"] == policy.MenuLock(enabled=False, reason="not now")
+
+
+def test_policy_sources_read_managed_plists_before_files(tmp_path: Path) -> None:
+    from posture_guard.desktop.managed import load_effective
+    from posture_guard.paths import Paths
+
+    user_plist = tmp_path / "user.plist"
+    user_plist.write_bytes(plistlib.dumps({"general": {"snooze": "3m"}}))
+    machine_plist = tmp_path / "machine.plist"
+    machine_plist.write_bytes(
+        plistlib.dumps(
+            {"general": {"snooze": "4m", "max_snoozes": 1}, "policy": {"lock": ["general"]}}
+        )
+    )
+    broken = tmp_path / "broken.plist"
+    broken.write_bytes(b"not a plist")
+    toml = tmp_path / "policy.toml"
+    toml.write_text("[general]\nmax_snoozes = 2\nmax_skips_in_row = 4\n")
+    paths = Paths(
+        user_config=tmp_path / "config.toml",
+        policy=toml,
+        state_dir=tmp_path,
+        data_dir=tmp_path,
+        runtime_dir=tmp_path,
+        policy_files=(toml,),
+        managed_plists=(user_plist, tmp_path / "absent.plist", broken, machine_plist),
+    )
+    loaded = load_effective(paths)
+    assert [p.message for p in loaded.problems] == [
+        f"{broken}: expected a property list (Invalid file)"
+    ]
+    assert (loaded.values["general.snooze"], loaded.origins["general.snooze"].file) == (
+        "3m",
+        str(user_plist),
+    )
+    assert loaded.values["general.max_snoozes"] == 1
+    assert loaded.values["general.max_skips_in_row"] == 4
+    assert loaded.origins["general.max_skips_in_row"].locked
