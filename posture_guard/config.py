@@ -372,6 +372,21 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
 POLICY_ONLY: Final = ("branding", "fleet")
 
 KEYS: Final = tuple(_SCHEMA)
+
+
+def value_problem(key: str, raw: object) -> str | None:
+    """None when `raw` is a good value for the dotted `key` on its own, else what was expected.
+
+    Raises:
+        KeyError: `key` is not a setting.
+    """
+    try:
+        _SCHEMA[key](raw)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 _POLICY_LOCK_KEY: Final = "policy.lock"
 
 

@@ -23,8 +23,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Final, TypeVar
 
-from posture_guard import config, exercises
+from posture_guard import exercises
 from posture_guard.clinic import ClinicProfile, parse_clinic_file
+from posture_guard.desktop.managed import load_effective
 from posture_guard.episodes import (
     CHECK_IN_QUESTIONS,
     LABELS,
@@ -590,7 +591,7 @@ def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
     catalogue = exercises.load_catalogue()
     if kind is None:
         return "\n".join(_exercise_line(e) for e in catalogue.exercises)
-    loaded = config.load(paths.user_config, paths.policy)
+    loaded = load_effective(paths)
     spec = next((b for b in loaded.settings.timer.breaks if b.kind == kind), None)
     if spec is None:
         return f"The {kind} break is switched off in your settings; nothing to offer."

@@ -158,7 +158,8 @@ def registry_document(values: RegistryValues) -> dict[str, object]:
 
     Values are turned into the types the TOML would have, by the type of the built-in value:
     a REG_DWORD for a true/false setting becomes a boolean, a REG_SZ for a list setting is split
-    at commas, a REG_SZ of digits for a number setting becomes a number. Anything else is passed
+    at commas, a REG_SZ of digits becomes a number where the setting takes a number (and text
+    where it takes text, such as a phone extension). Anything else is passed
     on as it is, so the validator reports it with the usual message.
     """
     defaults = _builtin_values()
@@ -171,7 +172,7 @@ def registry_document(values: RegistryValues) -> dict[str, object]:
             continue
         for name, value in named.items():
             key = ".".join([*parts, name])
-            _table(document, parts)[name] = _coerce(value, defaults.get(key))
+            _table(document, parts)[name] = _coerce(key, value, defaults.get(key))
     return document
 
 
@@ -186,12 +187,18 @@ def _table(document: dict[str, object], parts: Sequence[str]) -> dict[str, objec
     return table
 
 
-def _coerce(value: object, default: object) -> object:
+def _coerce(key: str, value: object, default: object) -> object:
     if isinstance(default, bool) and isinstance(value, int) and value in (0, 1):
         return bool(value)
     if isinstance(default, list) and isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
-    if isinstance(default, int) and isinstance(value, str) and value.isdigit():
+    if (
+        isinstance(value, str)
+        and value.isdigit()
+        and key in config.KEYS
+        and config.value_problem(key, value) is not None
+        and config.value_problem(key, int(value)) is None
+    ):  # a number typed into a text box (REG_SZ) where the setting takes a number
         return int(value)
     return value
 

@@ -94,3 +94,32 @@ def test_admx_files_are_what_the_generator_makes_now() -> None:
     admx, adml = module.generate()
     assert (WINDOWS / "PostureGuard.admx").read_text(encoding="utf-8") == admx
     assert (WINDOWS / "en-US" / "PostureGuard.adml").read_text(encoding="utf-8") == adml
+
+
+def test_admx_values_as_group_policy_writes_them_read_back_as_a_valid_locked_policy() -> None:
+    # Group Policy writes a text box as REG_SZ and a checkbox as REG_DWORD 1/0 into the
+    # policy's key, and the Lock box as REG_DWORD 1 under Locks: feed exactly that to the reader.
+    admx, _ = _trees()
+    defaults = config.load(None, None).values
+    values: dict[str, dict[str, object]] = {policy.LOCKS_SUBKEY: {}}
+    for element in admx.iterfind("p:policies/p:policy", NS):
+        sub = element.attrib["key"][len(BASE) + 1 :]
+        value = element.find("p:elements/*[@id='value']", NS)
+        assert value is not None
+        key = f"{sub.replace(chr(92), '.')}.{value.attrib['valueName']}"
+        default = defaults[key]
+        if value.tag.endswith("boolean"):
+            written: object = int(bool(default))
+        else:
+            written = ", ".join(default) if isinstance(default, list) else str(default)
+        values.setdefault(sub, {})[value.attrib["valueName"]] = written
+        values[policy.LOCKS_SUBKEY][key] = 1
+    loaded = config.load(
+        None,
+        policies=[config.PolicySource(name="HKLM", document=policy.registry_document(values))],
+    )
+    assert loaded.problems == ()
+    # the built-in values, every one locked
+    assert loaded.settings == config.Settings(
+        timer=config.defaults().timer, locked=frozenset(config.KEYS)
+    )

@@ -434,13 +434,15 @@ def test_policy_registry_values_take_the_settings_types() -> None:
         {
             "breaks\\posture": {"enabled": 0},
             "working_hours": {"days": "mon, wed"},
-            "general": {"max_snoozes": "2"},
+            "general": {"max_snoozes": "2", "max_skips_in_row": "1", "snooze": "5m"},
+            "branding": {"support_contact": "4357"},
         }
     )
     assert document == {
         "breaks": {"posture": {"enabled": False}},
         "working_hours": {"days": ["mon", "wed"]},
-        "general": {"max_snoozes": 2},
+        "general": {"max_snoozes": 2, "max_skips_in_row": 1, "snooze": "5m"},
+        "branding": {"support_contact": "4357"},  # text stays text
     }
 
 
