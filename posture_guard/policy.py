@@ -421,14 +421,12 @@ def first_run_notice(settings: Settings, *, managed: bool) -> str:
     if settings.branding.welcome:
         lines.append(settings.branding.welcome)
     lines.append("")
-    everything_private = (
+    private = (
         "Your diary (episodes, pain, symptoms), your check-ins and the advice stay on this "
-        "computer, in a file only you can read. Nobody else sees them, "
+        "computer, in a file only your account can read. Posture Guard never sends them anywhere"
     )
     if not managed:
-        lines.append(
-            everything_private + "and nothing is sent anywhere. No organisation manages this copy."
-        )
+        lines.append(f"{private}. No organisation manages this copy.")
         return "\n".join(lines)
     org = organisation_name(settings)
     lines.append(f"{org} manages this copy of Posture Guard with a policy.")
@@ -440,13 +438,11 @@ def first_run_notice(settings: Settings, *, managed: bool) -> str:
         lines.append(
             f"What {org} can see: for each day, your active screen time rounded to 15 minutes "
             "and how many breaks were asked for, taken and skipped, under a random id for this "
-            "install (not your name)."
+            "install (never your name)."
         )
     else:
         lines.append(f"What {org} can see: nothing; no figures are shared.")
-    lines.append(
-        everything_private + f"including {org}. Your name is never in anything that is shared."
-    )
+    lines.append(f"{private}, and {org} cannot see them.")
     if settings.branding.support_contact:
         lines.append(f"Questions: {settings.branding.support_contact}")
     return "\n".join(lines)

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import plistlib
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from posture_guard import config, policy
 from posture_guard.config import Layer, PolicySource
+from posture_guard.errors import format_value
 from posture_guard.paths import policy_locations
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -553,12 +557,13 @@ def test_policy_first_run_notice_says_what_the_employer_can_and_cannot_see(tmp_p
     unmanaged = policy.first_run_notice(config.defaults(), managed=False)
     assert "No organisation manages this copy." in unmanaged
     assert "stay on this computer" in unmanaged
+    assert "never sends them anywhere" in unmanaged
 
     no_fleet = config.load(None, policies=[_doc('[branding]\norganisation = "Acme Ltd"\n')])
     text = policy.first_run_notice(no_fleet.settings, managed=True)
     assert "Acme Ltd manages this copy of Posture Guard with a policy." in text
     assert "What Acme Ltd can see: nothing; no figures are shared." in text
-    assert "including Acme Ltd" in text
+    assert "Posture Guard never sends them anywhere, and Acme Ltd cannot see them." in text
 
     with_fleet = config.load(
         None,
@@ -574,7 +579,7 @@ def test_policy_first_run_notice_says_what_the_employer_can_and_cannot_see(tmp_p
     assert (
         "What your organisation can see: for each day, your active screen time rounded to 15 "
         "minutes and how many breaks were asked for, taken and skipped, under a random id for "
-        "this install (not your name)." in text
+        "this install (never your name)." in text
     )
     assert text.endswith("Questions: IT desk")
     assert not re.search(r"\?\s*$", text, re.MULTILINE)  # it tells; it asks nothing
@@ -624,3 +629,50 @@ def test_policy_sources_read_managed_plists_before_files(tmp_path: Path) -> None
     assert loaded.values["general.max_snoozes"] == 1
     assert loaded.values["general.max_skips_in_row"] == 4
     assert loaded.origins["general.max_skips_in_row"].locked
+
+
+# --- a property: a lock is final, whatever the user file says ------------------------------------
+
+_CHOICES: dict[str, list[object]] = {
+    "general.snooze": ["2m", "7m", "15m"],
+    "general.max_snoozes": [0, 2, "unlimited"],
+    "controls.pause": [True, False],
+    "controls.quit": [True, False],
+    "breaks.stretch.enabled": [True, False],
+    "working_hours.days": [["mon"], ["mon", "fri"]],
+}
+
+
+def _toml(values: dict[str, object], extra: str = "") -> str:
+    """Dotted keys at the top (TOML's `controls.pause = false`), then `extra` tables."""
+    return "".join(f"{key} = {format_value(value)}\n" for key, value in values.items()) + extra
+
+
+@given(data=st.data())
+def test_policy_property_lock_is_final_and_unlocked_user_values_win(data: st.DataObject) -> None:
+    keys = sorted(_CHOICES)
+    in_policy = data.draw(st.sets(st.sampled_from(keys)))
+    in_user = data.draw(st.sets(st.sampled_from(keys)))
+    locked = data.draw(st.sets(st.sampled_from(keys)))
+    policy_values = {k: data.draw(st.sampled_from(_CHOICES[k])) for k in sorted(in_policy)}
+    user_values = {k: data.draw(st.sampled_from(_CHOICES[k])) for k in sorted(in_user)}
+    lock_line = "[policy]\nlock = [" + ", ".join(f'"{k}"' for k in sorted(locked)) + "]\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        user_file = Path(tmp) / "config.toml"
+        user_file.write_text(_toml(user_values))
+        loaded = config.load(
+            user_file, policies=[_doc(_toml(policy_values, lock_line if locked else ""))]
+        )
+    assert loaded.errors == ()
+    for key in keys:
+        origin = loaded.origins[key]
+        assert origin.locked == (key in locked)
+        if key in locked:
+            assert origin.layer is not Layer.USER
+            expected = policy_values.get(key, config.load(None, None).values[key])
+        elif key in user_values:
+            assert origin.layer is Layer.USER
+            expected = user_values[key]
+        else:
+            expected = policy_values.get(key, config.load(None, None).values[key])
+        assert loaded.values[key] == expected, key
