@@ -210,7 +210,10 @@ def _config(args: argparse.Namespace, paths: Paths) -> int:
             if origin.layer is config.Layer.BUILT_IN
             else f"{origin.layer.value}: {origin.file}"
         )
-        lock = ", locked" if origin.locked else ""
+        lock = ""
+        if origin.locked:
+            by = loaded.locked_by.get(key, origin.file)
+            lock = ", locked" if by == origin.file else f", locked by {by}"
         line = f"{format_key(key)} = {format_value(loaded.values[key])}"
         print(f"{line:<{width}}  # {where}{lock}")
     return EXIT_FAILED if loaded.errors else EXIT_OK

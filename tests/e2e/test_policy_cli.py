@@ -80,6 +80,10 @@ def test_policy_config_show_names_each_policy_source_per_value(app: App, tmp_pat
     assert lines["[general] snooze"].split("#")[1].strip() == f"policy: {low}"
     assert lines["[branding] organisation"].split("#")[1].strip() == f"policy: {policy}"
     assert f"# policy from: {low}" in result.stdout.splitlines()
+    # locked by the policy with no value of its own: the built-in value, and who locked it
+    assert lines["[breaks.movement] length"].split("#")[1].strip() == (
+        f"built-in, locked by {policy}"
+    )
 
 
 def test_policy_locked_command_is_refused_at_the_cli(app: App, tmp_path: Path) -> None:
