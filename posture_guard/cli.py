@@ -9,9 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
-from posture_guard import __version__, config, control, diary, report, stats
+from posture_guard import __version__, config, control, diary, policy, report, stats
 from posture_guard.config import BREAK_KINDS
 from posture_guard.desktop.clock import local_zone
+from posture_guard.desktop.managed import load_effective, policy_sources
 from posture_guard.errors import (
     ClinicError,
     DiaryValueError,
@@ -69,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="validate a config file; non-zero exit on problems"
     )
     check.add_argument("file", nargs="?", type=Path)
+    pol = commands.add_parser("policy", help="for IT: validate an organisation's policy")
+    pol_commands = pol.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    pol_check = pol_commands.add_parser(
+        "check",
+        help="validate a policy file (.toml, .reg, .plist, .mobileconfig); exit 1 on problems",
+    )
+    pol_check.add_argument("file", type=Path)
     _diary_parsers(commands)
     summary = commands.add_parser("stats", help="active time and breaks of the last days")
     summary.add_argument(
@@ -153,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_service(paths, headless=args.headless, verbose=args.verbose)
         if args.command == "config":
             return _config(args, paths)
+        if args.command == "policy":
+            return _policy_check(args.file)
         if args.command in _DIARY_COMMANDS:
             return _diary(args, paths)
         if args.command == "stats":
@@ -179,19 +189,23 @@ def _config(args: argparse.Namespace, paths: Paths) -> int:
         if args.file is not None and not args.file.is_file():
             print(f"{args.file}: no such file", file=sys.stderr)
             return EXIT_FAILED
-        loaded = config.load(target, paths.policy)
+        loaded = config.load(target, policies=policy_sources(paths))
         for problem in loaded.problems:
             print(problem.message, file=sys.stderr)
         if loaded.problems:
             return EXIT_FAILED
         print(f"{target}: OK")
         return EXIT_OK
-    loaded = config.load(paths.user_config, paths.policy)
+    loaded = load_effective(paths)
     for problem in loaded.problems:
         print(problem.message, file=sys.stderr)
     print(f"# user file:   {paths.user_config}{'' if paths.user_config.exists() else ' (none)'}")
     policy_state = "" if paths.policy and paths.policy.exists() else " (none)"
     print(f"# policy file: {paths.policy or '-'}{policy_state}")
+    for source in sorted(
+        {o.file for o in loaded.origins.values() if o.layer is config.Layer.POLICY}
+    ):
+        print(f"# policy from: {source}")
     width = max(len(f"{format_key(k)} = {format_value(loaded.values[k])}") for k in config.KEYS)
     for key in config.KEYS:
         origin = loaded.origins[key]
@@ -200,10 +214,24 @@ def _config(args: argparse.Namespace, paths: Paths) -> int:
             if origin.layer is config.Layer.BUILT_IN
             else f"{origin.layer.value}: {origin.file}"
         )
-        lock = ", locked" if origin.locked else ""
+        lock = ""
+        if origin.locked:
+            by = loaded.locked_by.get(key, origin.file)
+            lock = ", locked" if by == origin.file else f", locked by {by}"
         line = f"{format_key(key)} = {format_value(loaded.values[key])}"
         print(f"{line:<{width}}  # {where}{lock}")
     return EXIT_FAILED if loaded.errors else EXIT_OK
+
+
+def _policy_check(file: Path) -> int:
+    """`posture-guard policy check FILE`: every problem on stderr, exit 1; else "FILE: OK"."""
+    problems = policy.check_policy_file(file)
+    for message in problems:
+        print(message, file=sys.stderr)
+    if problems:
+        return EXIT_FAILED
+    print(f"{file}: OK")
+    return EXIT_OK
 
 
 # --- diary -------------------------------------------------------------------------------------
@@ -232,8 +260,16 @@ def _diary(args: argparse.Namespace, paths: Paths) -> int:
         return EXIT_FAILED
 
 
+def _org_clinic(settings: config.Settings) -> diary.OrgClinic | None:
+    profile = settings.branding.clinic
+    if profile is None:
+        return None
+    return diary.OrgClinic(profile=profile, owner=policy.organisation_name(settings))
+
+
 def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
     now = datetime.now().astimezone().replace(microsecond=0)
+    settings = load_effective(paths).settings
     if args.command == "episode":
         if args.episode_command in ("start", "update"):
             answers = diary.EpisodeAnswers(
@@ -256,14 +292,21 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
             print(diary.show_episode(store, args.id))
     elif args.command == "check-in":
         given = {flag: getattr(args, flag.replace("-", "_")) for flag in diary.CHECK_IN_FLAGS}
-        advice = diary.check_in(store, given, now, ask=None if args.yes else input, say=print)
+        advice = diary.check_in(
+            store,
+            given,
+            now,
+            ask=None if args.yes else input,
+            say=print,
+            fallback=_org_clinic(settings),
+        )
         print()
         print(diary.advice_text(advice))
         if report.offers_report(advice.tier):
             print()
             print(report.REPORT_OFFER)
     elif args.command == "advice":
-        found = diary.current_advice(store, now)
+        found = diary.current_advice(store, now, fallback=_org_clinic(settings))
         if found is None:
             print("No check-in yet: run `posture-guard check-in` first.", file=sys.stderr)
             return EXIT_FAILED
@@ -276,6 +319,10 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
                 return EXIT_FAILED
             print(f"\nOpened {url}")
     elif args.command == "clinic":
+        refusal = policy.clinic_change_refusal(settings)
+        if refusal is not None and args.clinic_command in ("set", "import"):
+            print(f"posture-guard clinic {args.clinic_command}: {refusal}", file=sys.stderr)
+            return EXIT_FAILED
         if args.clinic_command == "set":
             print(
                 diary.set_clinic(
@@ -289,7 +336,12 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
         elif args.clinic_command == "import":
             print(diary.import_clinic(store, args.file))
         else:
-            print(diary.show_clinic(store))
+            org = _org_clinic(settings)
+            if store.clinic() is None and org is not None:
+                print(f"Your organisation ({org.owner}) offers this clinic:")
+                print(diary.describe_clinic(org.profile))
+            else:
+                print(diary.show_clinic(store))
     else:
         print(diary.exercises_text(store, paths, args.for_break))
     return EXIT_OK
@@ -299,7 +351,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
 
 
 def _stats(args: argparse.Namespace, paths: Paths) -> int:
-    day_starts_at = config.load(paths.user_config, paths.policy).settings.timer.day_starts_at
+    day_starts_at = load_effective(paths).settings.timer.day_starts_at
     zone = local_zone() or datetime.now().astimezone().tzinfo
     now = datetime.now(zone).replace(microsecond=0)
     with diary.open_store(paths) as store:
@@ -374,6 +426,10 @@ def _report(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _control(args: argparse.Namespace, paths: Paths) -> int:
+    refusal = policy.command_refusal(load_effective(paths).settings, args.command)
+    if refusal is not None:
+        print(f"posture-guard {args.command}: {refusal}", file=sys.stderr)
+        return EXIT_FAILED
     payload: dict[str, object] = {"command": args.command}
     try:
         if args.command == "snooze" and args.duration is not None:

@@ -100,6 +100,16 @@ _TYPE_EXPECTED: Final[Mapping[str, str]] = {
 }
 
 
+#: key -> what a good value looks like (the "expected ..." text for a value of the wrong type).
+EXPECTED: Final = _TYPE_EXPECTED
+
+
+def value_problem(key: str, value: str) -> str | None:
+    """Check one clinic value (`name`, `booking_url`, `phone`, `opening_hours`): None when it is
+    good, else the "expected ..." text. For other modules that hold a clinic (the policy)."""
+    return _CHECKS[key](value)
+
+
 def _check(file: str, key: str, value: object) -> None:
     """Raise ClinicError when `value` is no good for `key` (None = absent, fine except name)."""
     if value is None and key != "name":

@@ -4,12 +4,18 @@ Rule 1: loading is pure. `load()` reads and validates; it never writes, repairs 
 Rule 2: every problem names the file, the key, what was expected and what was got.
 Rule 3: a bad value is reported and that value alone is dropped; the layers below still apply.
 Rule 4: a key the policy locks cannot be changed by the user layer; trying is reported.
+Rule 5: the policy layer may come from several sources (files, the Windows registry, macOS
+        managed preferences), highest precedence first; for each key the first source that sets
+        it wins, and the locks of every source add up. `branding.*` and `fleet.*` can only be set
+        by the policy: they are the organisation's, never the user's.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import Enum
@@ -17,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
+from posture_guard import clinic
 from posture_guard.errors import ConfigError, PolicyLockedError, format_key, format_value
 from posture_guard.units import (
     CLOCK_EXPECTED,
@@ -88,10 +95,55 @@ class TimerSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Controls:
+    """Which control commands the person may use (`[controls]`); False = refused."""
+
+    snooze: bool
+    skip: bool
+    pause: bool
+    quit: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Branding:
+    """The organisation's branding from the policy (`[branding]`); None = not set.
+
+    The tray, break window, advice and report read these; nothing here is health data.
+    """
+
+    organisation: str | None
+    accent_colour: str | None  # "#rrggbb", lower case
+    logo: Path | None  # an existing PNG file
+    support_contact: str | None
+    welcome: str | None
+    clinic: clinic.ClinicProfile | None  # the organisation's clinic, used when the user has none
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fleet:
+    """Fleet figures (`[fleet]`): off unless the policy turns them on and names a directory."""
+
+    directory: Path | None  # None = off
+    team: str | None  # a group label for the employer's aggregation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """The effective settings after all layers."""
 
     timer: TimerSettings
+    controls: Controls = Controls(snooze=True, skip=True, pause=True, quit=True)
+    branding: Branding = Branding(
+        organisation=None,
+        accent_colour=None,
+        logo=None,
+        support_contact=None,
+        welcome=None,
+        clinic=None,
+    )
+    fleet: Fleet = Fleet(directory=None, team=None)
+    #: Full dotted keys the policy locks.
+    locked: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -120,6 +172,8 @@ class Loaded:
     origins: Mapping[str, Origin]
     problems: tuple[Problem, ...]
     policy_file: str
+    #: For each locked key, the policy source that locked it (a file, registry key or plist).
+    locked_by: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -132,7 +186,7 @@ class Loaded:
     def require_unlocked(self, key: str) -> None:
         """Raise PolicyLockedError when the policy locks `key`."""
         if self.locked(key):
-            raise PolicyLockedError(key, self.policy_file)
+            raise PolicyLockedError(key, self.locked_by.get(key, self.policy_file))
 
 
 # --- value types ---------------------------------------------------------------------------
@@ -194,6 +248,88 @@ def _days(raw: object) -> object:
     return frozenset(DAY_NAMES.index(d) for d in names)
 
 
+def _text(max_chars: int, what: str) -> Callable[[object], object]:
+    expected = f'expected {what}: text of at most {max_chars} characters, or "" for none'
+
+    def check(raw: object) -> object:
+        if not isinstance(raw, str) or len(raw) > max_chars:
+            raise ValueError(expected)
+        if any(ord(ch) < 32 and ch != "\n" for ch in raw):
+            raise ValueError(expected)
+        return raw.strip() or None
+
+    return check
+
+
+_COLOUR_RE: Final = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _colour(raw: object) -> object:
+    if raw == "":
+        return None
+    if not isinstance(raw, str) or not _COLOUR_RE.fullmatch(raw):
+        raise ValueError('expected a colour like "#1a73e8" (# and six hex digits), or "" for none')
+    return raw.lower()
+
+
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_file(raw: object) -> object:
+    expected = 'expected the absolute path of a PNG file, or "" for none'
+    if raw == "":
+        return None
+    if not isinstance(raw, str) or not Path(raw).is_absolute():
+        raise ValueError(expected)
+    try:
+        with Path(raw).open("rb") as handle:
+            head = handle.read(len(_PNG_SIGNATURE))
+    except OSError as exc:
+        raise ValueError(f"{expected}; it cannot be read: {exc.strerror or exc}") from None
+    if head != _PNG_SIGNATURE:
+        raise ValueError(f"{expected}; this file is not a PNG image")
+    return Path(raw)
+
+
+def _directory(raw: object) -> object:
+    if raw == "":
+        return None
+    if not isinstance(raw, str) or not Path(raw).is_absolute():
+        raise ValueError('expected the absolute path of a directory, or "" for none')
+    return Path(raw)
+
+
+_LABEL_RE: Final = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _label(raw: object) -> object:
+    if raw == "":
+        return None
+    if not isinstance(raw, str) or not _LABEL_RE.fullmatch(raw):
+        raise ValueError(
+            'expected a group name of 1-64 letters, digits, "_", "-" or ".", or "" for none'
+        )
+    return raw
+
+
+def _clinic_field(key: str, *, https_only: bool = False) -> Callable[[object], object]:
+    def check(raw: object) -> object:
+        if raw == "":
+            return None
+        if not isinstance(raw, str):
+            raise ValueError(clinic.EXPECTED[key])
+        problem = clinic.value_problem(key, raw)
+        if problem is None and https_only and not raw.startswith("https://"):
+            problem = (
+                'expected a web address starting with https://, like "https://clinic.example/book"'
+            )
+        if problem is not None:
+            raise ValueError(problem)
+        return raw
+
+    return check
+
+
 _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "general.idle_threshold": _duration(1),
     "general.suspend_gap": _duration(60),
@@ -214,9 +350,43 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "working_hours.days": _days,
     "working_hours.start": _clock(False),
     "working_hours.end": _clock(True),
+    "controls.snooze": _boolean,
+    "controls.skip": _boolean,
+    "controls.pause": _boolean,
+    "controls.quit": _boolean,
+    "branding.organisation": _text(100, "the organisation's name"),
+    "branding.accent_colour": _colour,
+    "branding.logo": _png_file,
+    "branding.support_contact": _text(200, "who to ask for help (an address, a phone, a page)"),
+    "branding.welcome": _text(500, "a short welcome"),
+    "branding.clinic.name": _clinic_field("name"),
+    "branding.clinic.booking_url": _clinic_field("booking_url", https_only=True),
+    "branding.clinic.phone": _clinic_field("phone"),
+    "branding.clinic.opening_hours": _clinic_field("opening_hours"),
+    "fleet.enabled": _boolean,
+    "fleet.directory": _directory,
+    "fleet.team": _label,
 }
 
+#: Sections only the organisation's policy can set (Rule 5).
+POLICY_ONLY: Final = ("branding", "fleet")
+
 KEYS: Final = tuple(_SCHEMA)
+
+
+def value_problem(key: str, raw: object) -> str | None:
+    """None when `raw` is a good value for the dotted `key` on its own, else what was expected.
+
+    Raises:
+        KeyError: `key` is not a setting.
+    """
+    try:
+        _SCHEMA[key](raw)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 _POLICY_LOCK_KEY: Final = "policy.lock"
 
 
@@ -242,7 +412,7 @@ def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterable[tuple[st
 
 
 def _read_layer(
-    layer: Layer, path: Path | None, text: str | None, problems: list[Problem]
+    layer: Layer, path: Path | str | None, text: str | None, problems: list[Problem]
 ) -> _LayerData:
     file = str(path) if path is not None else "defaults.toml"
     empty = _LayerData(layer, file, {}, {}, frozenset())
@@ -253,6 +423,12 @@ def _read_layer(
     except tomllib.TOMLDecodeError as exc:
         problems.append(Problem(message=f"{file}: not valid TOML: {exc}", is_error=True))
         return empty
+    return _check_document(layer, file, document, problems)
+
+
+def _check_document(
+    layer: Layer, file: str, document: Mapping[str, object], problems: list[Problem]
+) -> _LayerData:
     raw: dict[str, object] = {}
     parsed: dict[str, object] = {}
     locks: set[str] = set()
@@ -261,6 +437,12 @@ def _read_layer(
             locks.update(_read_locks(file, value, problems))
             continue
         check = _SCHEMA.get(key)
+        if check is not None and layer is Layer.USER and key.split(".")[0] in POLICY_ONLY:
+            expected = "only the organisation's policy can set this"
+            problems.append(
+                Problem(message=str(ConfigError(file, key, expected, value)), is_error=True)
+            )
+            continue
         if check is None:
             expected = (
                 "only the organisation's policy file can lock settings"
@@ -331,8 +513,35 @@ def builtin_text() -> str:
 # --- combining -----------------------------------------------------------------------------
 
 
-def load(user_file: Path | None, policy_file: Path | None) -> Loaded:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicySource:
+    """One source of managed policy: a TOML file (`path`), or a document already read from the
+    Windows registry or a macOS plist (`document`, shaped like the TOML). `name` is what
+    messages and `config show` call it."""
+
+    name: str
+    path: Path | None = None
+    text: str | None = None  # TOML already read
+    document: Mapping[str, object] | None = None
+    error: str | None = None  # the source exists but could not be read as its format
+
+
+def file_source(path: Path) -> PolicySource:
+    """A policy TOML file as a source."""
+    return PolicySource(name=str(path), path=path)
+
+
+def load(
+    user_file: Path | None,
+    policy_file: Path | None = None,
+    *,
+    policies: Sequence[PolicySource] | None = None,
+) -> Loaded:
     """Read and validate defaults < policy < user file. Missing files are simply absent layers.
+
+    Args:
+        policies: the policy sources, highest precedence first (Rule 5); default: just
+            `policy_file`, when given.
 
     Never raises for bad content: every problem is in `Loaded.problems`, and a dropped value
     falls back to the layer below. Writes nothing.
@@ -341,7 +550,9 @@ def load(user_file: Path | None, policy_file: Path | None) -> Loaded:
     builtin = _read_layer(Layer.BUILT_IN, None, builtin_text(), problems)
     if problems:  # a broken package, not a user mistake
         raise AssertionError(f"built-in defaults are invalid: {problems}")
-    policy = _read_layer(Layer.POLICY, policy_file, _read_text(policy_file, problems), problems)
+    if policies is None:
+        policies = [file_source(policy_file)] if policy_file is not None else []
+    policy, locked_by, present = _read_policies(policies, problems)
     user = _read_layer(Layer.USER, user_file, _read_text(user_file, problems), problems)
 
     values: dict[str, object] = {}
@@ -355,13 +566,14 @@ def load(user_file: Path | None, policy_file: Path | None) -> Loaded:
             if data is user and locked:
                 message = (
                     f"{user.file}: {format_key(key)}: ignored, because it is set by your organisation "
-                    f"({policy.file}) and is locked"
+                    f"({locked_by[key]}) and is locked"
                 )
                 problems.append(Problem(message=message, is_error=False))
                 continue
             values[key] = data.parsed[key]
             raw_values[key] = data.raw[key]
-            origins[key] = Origin(layer=data.layer, file=data.file, locked=locked)
+            file = policy.sources.get(key, data.file) if data is policy else data.file
+            origins[key] = Origin(layer=data.layer, file=file, locked=locked)
             break
 
     cross = _cross_check(values, raw_values, origins)
@@ -375,12 +587,59 @@ def load(user_file: Path | None, policy_file: Path | None) -> Loaded:
                 layer=Layer.BUILT_IN, file=builtin.file, locked=origins[key].locked
             )
     return Loaded(
-        settings=_build(values),
+        settings=_build(values, frozenset(policy.locks)),
         values=raw_values,
         origins=origins,
         problems=tuple(problems),
-        policy_file=str(policy_file) if policy_file is not None else "",
+        policy_file=present[0] if present else "",
+        locked_by=locked_by,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _PolicyLayer:
+    """The policy sources merged: `_LayerData` plus the source of each key's value."""
+
+    file: str
+    layer: Layer
+    raw: dict[str, object]
+    parsed: dict[str, object]
+    locks: frozenset[str]
+    sources: dict[str, str]
+
+
+def _read_policies(
+    policies: Sequence[PolicySource], problems: list[Problem]
+) -> tuple[_PolicyLayer, dict[str, str], list[str]]:
+    """Merge the policy sources (Rule 5): returns the layer, key -> locking source, and the
+    names of the sources that exist."""
+    raw: dict[str, object] = {}
+    parsed: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    locked_by: dict[str, str] = {}
+    present: list[str] = []
+    for source in policies:
+        if source.error is not None:
+            problems.append(Problem(message=source.error, is_error=True))
+            present.append(source.name)
+            continue
+        if source.document is not None:
+            data = _check_document(Layer.POLICY, source.name, source.document, problems)
+        else:
+            text = source.text if source.text is not None else _read_text(source.path, problems)
+            if text is None:
+                continue
+            data = _read_layer(Layer.POLICY, source.name, text, problems)
+        present.append(source.name)
+        for key, value in data.parsed.items():
+            if key not in parsed:
+                parsed[key], raw[key], sources[key] = value, data.raw[key], source.name
+        for key in data.locks:
+            locked_by.setdefault(key, source.name)
+    layer = _PolicyLayer(
+        present[0] if present else "", Layer.POLICY, raw, parsed, frozenset(locked_by), sources
+    )
+    return layer, locked_by, present
 
 
 def _cross_check(
@@ -408,6 +667,22 @@ def _cross_check(
                     f"expected longer than {format_key(length)} ({format_value(raw[length])})",
                 ),
             )
+    clinic_keys = tuple(f"branding.clinic.{k}" for k in ("name", "booking_url", "phone"))
+    name, url, phone = (values[k] for k in clinic_keys)
+    if name is None and (url is not None or phone is not None):
+        key = clinic_keys[1] if url is not None else clinic_keys[2]
+        error = ConfigError(origins[key].file, key, "expected [branding.clinic] name too", raw[key])
+        found.append((clinic_keys, Problem(message=str(error), is_error=True)))
+    elif name is not None and url is None and phone is None:
+        key = clinic_keys[0]
+        expected = "expected [branding.clinic] booking_url or phone with the name"
+        error = ConfigError(origins[key].file, key, expected, raw[key])
+        found.append((clinic_keys, Problem(message=str(error), is_error=True)))
+    if values["fleet.enabled"] and values["fleet.directory"] is None:
+        key = "fleet.enabled"
+        expected = "expected [fleet] directory to be set too (fleet figures stay off)"
+        error = ConfigError(origins[key].file, key, expected, raw[key])
+        found.append(((key,), Problem(message=str(error), is_error=True)))
     if values["working_hours.start"] == values["working_hours.end"]:
         report(
             ("working_hours.end", "working_hours.start"),
@@ -419,7 +694,7 @@ def _cross_check(
     return found
 
 
-def _build(values: Mapping[str, object]) -> Settings:
+def _build(values: Mapping[str, object], locked: frozenset[str]) -> Settings:
     breaks = [
         BreakSpec(
             kind=kind,
@@ -448,7 +723,48 @@ def _build(values: Mapping[str, object]) -> Settings:
             end=_time(values["working_hours.end"]),
         ),
     )
-    return Settings(timer=timer)
+    org_clinic = None
+    if values["branding.clinic.name"] is not None:
+        org_clinic = clinic.ClinicProfile(
+            name=_str(values["branding.clinic.name"]),
+            booking_url=_opt_str(values["branding.clinic.booking_url"]),
+            phone=_opt_str(values["branding.clinic.phone"]),
+            opening_hours=_opt_str(values["branding.clinic.opening_hours"]),
+        )
+    logo, directory = values["branding.logo"], values["fleet.directory"]
+    assert logo is None or isinstance(logo, Path)
+    assert directory is None or isinstance(directory, Path)
+    return Settings(
+        timer=timer,
+        controls=Controls(
+            snooze=bool(values["controls.snooze"]),
+            skip=bool(values["controls.skip"]),
+            pause=bool(values["controls.pause"]),
+            quit=bool(values["controls.quit"]),
+        ),
+        branding=Branding(
+            organisation=_opt_str(values["branding.organisation"]),
+            accent_colour=_opt_str(values["branding.accent_colour"]),
+            logo=logo,
+            support_contact=_opt_str(values["branding.support_contact"]),
+            welcome=_opt_str(values["branding.welcome"]),
+            clinic=org_clinic,
+        ),
+        fleet=Fleet(
+            directory=directory if values["fleet.enabled"] else None,
+            team=_opt_str(values["fleet.team"]),
+        ),
+        locked=locked,
+    )
+
+
+def _str(value: object) -> str:
+    assert isinstance(value, str)
+    return value
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else _str(value)
 
 
 def _int(value: object) -> int:

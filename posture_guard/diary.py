@@ -23,8 +23,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Final, TypeVar
 
-from posture_guard import config, exercises
+from posture_guard import exercises
 from posture_guard.clinic import ClinicProfile, parse_clinic_file
+from posture_guard.desktop.managed import load_effective
 from posture_guard.episodes import (
     CHECK_IN_QUESTIONS,
     LABELS,
@@ -351,6 +352,7 @@ def check_in(
     *,
     ask: Ask | None,
     say: Say,
+    fallback: OrgClinic | None = None,
 ) -> Advice:
     """Take a check-in, assess it against the diary, keep both; returns the advice.
 
@@ -361,6 +363,7 @@ def check_in(
         ask: reads one answer (shown the prompt); None = ask nothing: defaults fill the rest.
             Nothing is asked either when every answer without a default was given.
         say: prints a line (choices, a re-ask reason).
+        fallback: the organisation's clinic, offered when the user has set none.
 
     Raises:
         DiaryValueError: a flag's value does not parse, or (without asking) an answer with no
@@ -412,7 +415,8 @@ def check_in(
         else:
             answers[field] = _ask_one(field, defaults.get(field, MISSING), ask, say)
     record = CheckIn(at=now, **answers)  # type: ignore[arg-type]
-    advice = assess(record, store.episodes(), now, store.clinic())
+    profile, owner = _clinic_for_advice(store, fallback)
+    advice = assess(record, store.episodes(), now, profile, clinic_owner=owner)
     store.add_check_in(record, AdviceSummary.of(advice))
     return advice
 
@@ -462,12 +466,33 @@ def advice_text(advice: Advice, stored: StoredCheckIn | None = None) -> str:
     return head + "\n\n" + advice.text()
 
 
-def current_advice(store: Store, now: datetime) -> tuple[StoredCheckIn, Advice] | None:
+def current_advice(
+    store: Store, now: datetime, *, fallback: OrgClinic | None = None
+) -> tuple[StoredCheckIn, Advice] | None:
     """The latest check-in, assessed again against the diary and the clinic as they are now."""
     latest = store.latest_check_in()
     if latest is None:
         return None
-    return latest, assess(latest.check_in, store.episodes(), now, store.clinic())
+    profile, owner = _clinic_for_advice(store, fallback)
+    return latest, assess(latest.check_in, store.episodes(), now, profile, clinic_owner=owner)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrgClinic:
+    """The organisation's clinic (from the policy), offered when the user has set none."""
+
+    profile: ClinicProfile
+    owner: str  # the organisation's name, or "your organisation"
+
+
+def _clinic_for_advice(
+    store: Store, fallback: OrgClinic | None
+) -> tuple[ClinicProfile | None, str | None]:
+    """The user's own clinic; else the organisation's, with whose it is."""
+    own = store.clinic()
+    if own is not None or fallback is None:
+        return own, None
+    return fallback.profile, fallback.owner
 
 
 def open_booking(advice: Advice, opener: Callable[[str], bool] = webbrowser.open) -> str | None:
@@ -566,7 +591,7 @@ def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
     catalogue = exercises.load_catalogue()
     if kind is None:
         return "\n".join(_exercise_line(e) for e in catalogue.exercises)
-    loaded = config.load(paths.user_config, paths.policy)
+    loaded = load_effective(paths)
     spec = next((b for b in loaded.settings.timer.breaks if b.kind == kind), None)
     if spec is None:
         return f"The {kind} break is switched off in your settings; nothing to offer."

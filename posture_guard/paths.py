@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import stat
 import sys
@@ -21,10 +22,26 @@ APP_NAME = "posture-guard"
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Paths:
     user_config: Path
-    policy: Path | None
+    policy: Path | None  # the first of `policy_files` (the one `config show` names first)
     state_dir: Path
     data_dir: Path
     runtime_dir: Path
+    #: Managed-policy TOML files, highest precedence first (see `policy_locations`).
+    policy_files: tuple[Path, ...] = ()
+    #: macOS managed-preference plists, highest precedence first (per-user, then the computer's).
+    managed_plists: tuple[Path, ...] = ()
+    #: Whether to read HKLM\SOFTWARE\Policies\PostureGuard (Windows).
+    policy_registry: bool = False
+
+    @property
+    def first_run_marker(self) -> Path:
+        """Exists once the first-run notice (what the employer can see) has been shown."""
+        return self.state_dir / "first-run-shown"
+
+    @property
+    def device_id_file(self) -> Path:
+        """The random id that names this install in fleet figures (never the user or host)."""
+        return self.data_dir / "device-id"
 
     @property
     def log_file(self) -> Path:
@@ -52,20 +69,54 @@ def default_paths(
     Honours the XDG variables on Linux (through platformdirs), so tests can redirect everything.
     """
     env = os.environ if env is None else env
-    policy = env.get("POSTURE_GUARD_POLICY")
-    if policy is not None:
-        policy_path: Path | None = Path(policy) if policy else None
-    elif sys.platform == "win32":
-        policy_path = None  # Windows policy comes from the registry, not a file
-    else:
-        policy_path = Path("/etc/posture-guard/policy.toml")
+    files, plists, registry = policy_locations(env)
     return Paths(
         user_config=config_file or Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml",
-        policy=policy_path,
+        policy=files[0] if files else None,
         state_dir=Path(platformdirs.user_state_dir(APP_NAME)),
         data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
         runtime_dir=_runtime_dir(env),
+        policy_files=files,
+        managed_plists=plists,
+        policy_registry=registry,
     )
+
+
+POLICY_FILE_NAME = "policy.toml"
+PLIST_NAME = "com.posture-guard.plist"
+
+
+def policy_locations(
+    env: Mapping[str, str],
+) -> tuple[tuple[Path, ...], tuple[Path, ...], bool]:
+    r"""Where the managed policy is read from: (TOML files, plists, registry?), highest first.
+
+    - `POSTURE_GUARD_POLICY=FILE` (admins, tests): that file alone; set but empty: no policy.
+    - Linux and other Unix: `/etc/posture-guard/policy.toml`, then
+      `DIR/posture-guard/policy.toml` for each DIR of `$XDG_CONFIG_DIRS` in its order (default
+      `/etc/xdg`). The first file that sets a key wins; every file's locks apply.
+    - macOS: `/Library/Managed Preferences/USER/com.posture-guard.plist`, then
+      `/Library/Managed Preferences/com.posture-guard.plist` (user-level managed preferences
+      win, as on macOS itself), then `/etc/posture-guard/policy.toml`.
+    - Windows: `HKLM\SOFTWARE\Policies\PostureGuard` only.
+
+    `POSTURE_GUARD_ROOT=DIR` puts every fixed system path above under DIR (tests, images being
+    built); `$XDG_CONFIG_DIRS` entries are used as given.
+    """
+    override = env.get("POSTURE_GUARD_POLICY")
+    if override is not None:
+        return ((Path(override),) if override else ()), (), False
+    root = Path(env.get("POSTURE_GUARD_ROOT") or "/")
+    etc_file = root / "etc" / APP_NAME / POLICY_FILE_NAME
+    if sys.platform == "win32":
+        return (), (), True
+    elif sys.platform == "darwin":
+        managed = root / "Library" / "Managed Preferences"
+        return (etc_file,), (managed / getpass.getuser() / PLIST_NAME, managed / PLIST_NAME), False
+    else:
+        dirs = [d for d in env.get("XDG_CONFIG_DIRS", "").split(":") if d]
+        xdg = [Path(d) for d in dirs] or [root / "etc" / "xdg"]
+        return (etc_file, *(d / APP_NAME / POLICY_FILE_NAME for d in xdg)), (), False
 
 
 def _runtime_dir(env: Mapping[str, str]) -> Path:

@@ -9,12 +9,13 @@ import sys
 import threading
 from types import FrameType
 
-from posture_guard import config
+from posture_guard import config, fleet, policy
 from posture_guard.control import ControlServer
 from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
+from posture_guard.desktop.managed import PolicyWatch, load_effective, policy_sources
 from posture_guard.desktop.notify import select_notifier
 from posture_guard.errors import PostureGuardError, StoreError
 from posture_guard.logs import setup_logging
@@ -34,10 +35,13 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
     Raises:
         PostureGuardError: a setup problem a person can act on (a file or folder in the way).
     """
-    loaded = config.load(paths.user_config, paths.policy)
+    loaded = load_effective(paths)
+    # The organisation's mistakes never stop the service: their values fall back to the
+    # defaults. The user's own mistakes do, as they always did (they can fix them).
+    policy_errors = {p.message for p in config.load(None, policies=policy_sources(paths)).errors}
     for problem in loaded.problems:
         print(problem.message, file=sys.stderr)
-    if loaded.errors:
+    if any(p.message not in policy_errors for p in loaded.errors):
         print(
             "posture-guard: not started; fix the settings above (`posture-guard config check`).",
             file=sys.stderr,
@@ -55,6 +59,8 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
             return 1
         try:
             setup_logging(paths.log_file, verbose=verbose)
+            for message in sorted(policy_errors):
+                log.error("policy problem (that value falls back to the default): %s", message)
             try:
                 store = Store.open(paths.database)
             except StoreError as exc:  # e.g. a database from a newer version: one line, no trace
@@ -62,7 +68,7 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
                 print(f"posture-guard: {exc}", file=sys.stderr)
                 return 1
             with store:
-                return _serve(paths, loaded.settings, store, headless=headless)
+                return _serve(paths, loaded, store, headless=headless)
         finally:
             lock.release()
     except OSError as exc:  # a file or folder in the way: say which, without a traceback
@@ -70,14 +76,64 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
         raise PostureGuardError(f"{where}: {exc.strerror or exc}") from None
 
 
-def _serve(paths: Paths, settings: config.Settings, store: Store, *, headless: bool) -> int:
+def _first_run_notice(paths: Paths, loaded: config.Loaded) -> None:
+    """Once per user: what the employer can and cannot see, in the terminal and the log. Asks
+    nothing (a managed rollout must start without questions)."""
+    if paths.first_run_marker.exists():
+        return
+    notice = policy.first_run_notice(loaded.settings, managed=policy.has_policy(loaded))
+    print(notice + "\n", flush=True)
+    log.info("first run: told the user: %s", notice.replace("\n", " "))
+    try:
+        paths.first_run_marker.touch(mode=0o600)
+    except OSError as exc:
+        log.warning("cannot note that the first-run notice was shown: %s", exc)
+
+
+def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool) -> int:
+    settings = loaded.settings
     if not headless and not display_available():
         print("No display found: running headless. Break prompts appear here in the terminal.")
+    _first_run_notice(paths, loaded)
     idle, idle_reasons = select_idle_source()
     notifier, notify_reasons = select_notifier()
     for reason in idle_reasons + notify_reasons:
         log.info("not used: %s", reason)
-    service = Service(settings, SystemClock(), idle, notifier, store=store)
+    clock = SystemClock()
+    service: Service | None = None
+
+    def apply(new: config.Loaded) -> bool:
+        return service is not None and service.apply_settings(new.settings)
+
+    fleet_failing = False
+
+    def write_fleet() -> None:
+        nonlocal fleet_failing
+        current = service.settings if service is not None else settings
+        if current.fleet.directory is None:
+            return
+        try:
+            device = fleet.device_id(paths.device_id_file)
+            fleet.export(store, current.fleet, device, clock.now(), current.timer.day_starts_at)
+        except (OSError, StoreError) as exc:
+            if not fleet_failing:  # once, not every minute
+                log.warning("cannot write the fleet figures (retrying each minute): %s", exc)
+            fleet_failing = True
+            return
+        if fleet_failing:
+            log.info("writing the fleet figures works again")
+        fleet_failing = False
+
+    watch = PolicyWatch(paths, apply)
+    service = Service(
+        settings,
+        clock,
+        idle,
+        notifier,
+        store=store,
+        minute_jobs=(watch.check, write_fleet),
+    )
+    write_fleet()  # at once too, before the worker starts (it owns the store from then on)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: stopping", signum)

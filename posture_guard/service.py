@@ -22,7 +22,7 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -34,6 +34,7 @@ from posture_guard.diary import picker_inputs
 from posture_guard.episodes import check_in_due
 from posture_guard.errors import IllegalCommand, StoreError
 from posture_guard.exercises import Catalogue, Exercise, instructions, load_catalogue, pick
+from posture_guard.policy import command_refusal
 from posture_guard.ports import Clock, IdleSource, Notifier
 from posture_guard.store import BreakRecord, DayActivity, Store
 from posture_guard.timer import (
@@ -147,6 +148,7 @@ class Service:
         store: Store | None = None,
         flush_every_s: int = FLUSH_EVERY_S,
         catalogue: Catalogue | None = None,
+        minute_jobs: Sequence[Callable[[], object]] = (),
     ) -> None:
         """Wire the service to its adapters; nothing runs until `run()`.
 
@@ -156,6 +158,9 @@ class Service:
                 The caller opens and closes it; meanwhile only the worker thread uses it.
             flush_every_s: how often today's figure is saved (real seconds; tests shorten it).
             catalogue: the exercises breaks offer (default: the one shipped in the package).
+            minute_jobs: run on the worker thread every `flush_every_s` (after the save), each
+                guarded (Rule 4): the policy check and the fleet figures. A job may call
+                `apply_settings`.
         """
         self.settings = settings
         self._clock = clock
@@ -195,6 +200,8 @@ class Service:
         self._store_failing = False
         if store is not None:
             self._scheduler.every(flush_every_s).seconds.do(self._flush_job)
+        for job in minute_jobs:
+            self._scheduler.every(flush_every_s).seconds.do(self._guarded, job)
         #: True once `run()` has returned because `stop()` was asked for.
         self.stopped_cleanly = False
 
@@ -252,6 +259,23 @@ class Service:
             self._guarded(self._flush_at_exit)
             self._guarded(self._idle.close)
             log.info("service stopped")
+
+    def apply_settings(self, settings: Settings) -> bool:
+        """Take new settings (the policy changed). Worker thread only (call it from a job).
+
+        Returns False, changing nothing, while a break is due or running: the caller tries
+        again at its next run. The break plan keeps each kind's earned time (`reconfigure`).
+        """
+        if settings.timer != self.settings.timer:
+            try:
+                self._timer.reconfigure(settings.timer)
+            except IllegalCommand:
+                return False
+        self.settings = settings
+        if self._idle.HAS_IDLE_TIME:
+            self._poll_s = max(1.0, min(IDLE_POLL_S, settings.timer.idle_threshold_s / 2))
+        self._publish(self._clock.now(), [])
+        return True
 
     def _guarded(self, action: Callable[[], object]) -> None:
         """Run one part of a loop pass; a bug in it is logged and the loop goes on (Rule 5)."""
@@ -517,6 +541,9 @@ class Service:
     def _handle(self, payload: Mapping[str, object]) -> dict[str, object]:
         command = payload.get("command")
         now = self._clock.now()
+        refusal = command_refusal(self.settings, command) if isinstance(command, str) else None
+        if refusal is not None:
+            return {"ok": False, "error": refusal, "status": self._json_status()}
         try:
             if command == "status":
                 events: list[Event] = []

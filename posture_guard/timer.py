@@ -292,6 +292,17 @@ class _Counters:
     def earned(self, kind: str) -> float:
         return self.work - self._started[kind]
 
+    def carried_to(self, specs: Mapping[str, BreakSpec]) -> _Counters:
+        """New counters for `specs` that keep the work clock, each kind's earned time and skips
+        in a row (a kind not counted before starts from 0)."""
+        new = _Counters(specs)
+        new.work = self.work
+        for kind in specs:
+            new._started[kind] = self.work - (self.earned(kind) if kind in self._started else 0)
+            new.skips_in_row[kind] = self.skips_in_row.get(kind, 0)
+        new.due_at = min((s + new._every[k] for k, s in new._started.items()), default=float("inf"))
+        return new
+
     def due(self, kind: str) -> bool:
         return self.work - self._started[kind] >= self._every[kind]
 
@@ -335,6 +346,28 @@ class BreakTimer:
     def __post_init__(self) -> None:
         self._specs = {b.kind: b for b in self.settings.breaks}
         self._counters = _Counters(self._specs)
+
+    def reconfigure(self, settings: TimerSettings) -> None:
+        """Take new settings (the organisation's policy changed) without losing the day.
+
+        Today's figures, the clocks, a pause and the state stay; each kind keeps the active
+        time it has earned (a kind newly enabled starts from 0, a disabled one is dropped), so
+        a shorter interval can make a break due at the next `observe`.
+
+        Raises:
+            IllegalCommand: a break is due, snoozed or running (nothing changed; try again
+                once it has ended).
+        """
+        if self.current is not None or self.state not in (
+            State.WORKING,
+            State.PAUSED,
+            State.OFF_HOURS,
+        ):
+            raise IllegalCommand(f"can't reconfigure when state={self.state.name}")
+        self.settings = settings
+        self._specs = {b.kind: b for b in settings.breaks}
+        self._counters = self._counters.carried_to(self._specs)
+        self._cal_from, self._cal_until = float("inf"), float("-inf")  # hours may have changed
 
     # --- observations ------------------------------------------------------------------------
 

@@ -143,6 +143,8 @@ class Advice:
         booking_url: the clinic's booking link, for PROMPT and BOOK only; else None.
         add_clinic: how to add a clinic, when none is set (never for EMERGENCY); else None.
         not_a_diagnosis: always present.
+        clinic_owner: whose clinic it is when it is not the user's own (the organisation's
+            name, from the policy); None for the user's clinic.
     """
 
     tier: Tier
@@ -153,6 +155,7 @@ class Advice:
     booking_url: str | None
     add_clinic: str | None
     not_a_diagnosis: str
+    clinic_owner: str | None = None
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
@@ -162,7 +165,12 @@ class Advice:
         """The whole advice as plain text, as `posture-guard advice` prints it."""
         lines = [self.heading, "", self.what_to_do]
         if self.clinic is not None:
-            lines += ["", f"Your clinic: {self.clinic.name}"]
+            whose = (
+                "Your clinic"
+                if self.clinic_owner is None
+                else f"The clinic your organisation ({self.clinic_owner}) offers"
+            )
+            lines += ["", f"{whose}: {self.clinic.name}"]
             if self.booking_url is not None:
                 lines.append(f"  Book online: {self.booking_url}")
             if self.clinic.phone is not None:
@@ -600,7 +608,12 @@ def fired_rules(check_in: CheckIn, episodes: Sequence[Episode], now: datetime) -
 
 
 def assess(
-    check_in: CheckIn, episodes: Sequence[Episode], now: datetime, clinic: ClinicProfile | None
+    check_in: CheckIn,
+    episodes: Sequence[Episode],
+    now: datetime,
+    clinic: ClinicProfile | None,
+    *,
+    clinic_owner: str | None = None,
 ) -> Advice:
     """Read the answers and the diary against the warning signs.
 
@@ -609,6 +622,7 @@ def assess(
         episodes: the whole diary (any order); episodes and updates after `now` are ignored.
         now: an aware datetime; durations are measured to it.
         clinic: the user's clinic, or None when none is set.
+        clinic_owner: whose clinic `clinic` is when not the user's (the organisation's name).
 
     Returns:
         The Advice: tier, reasons, what to do, the booking link when it applies.
@@ -643,6 +657,7 @@ def assess(
         booking_url=clinic.booking_url if offers_booking and clinic is not None else None,
         add_clinic=signs.no_clinic if clinic is None and tier is not Tier.EMERGENCY else None,
         not_a_diagnosis=signs.not_a_diagnosis,
+        clinic_owner=clinic_owner if offers_booking else None,
     )
 
 

@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(xvfb xauth x11-utils x11-xserver-utils xdotool xprintidle dbus-daemon dbus-bin
-              dunst libnotify-bin imagemagick openbox)
+              dunst libnotify-bin imagemagick openbox prometheus-node-exporter
+              desktop-file-utils)
 missing=()
-for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox; do
+for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox prometheus-node-exporter \
+            desktop-file-validate; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 apt_packages+=(chromium poppler-utils)  # the report's tests: a real browser, PDF pages to PNG

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "posture_guard"
-CORE = ["timer.py", "config.py", "units.py", "errors.py", "ports.py", "episodes.py", "triage.py"]
+CORE = [
+    "timer.py",
+    "config.py",
+    "units.py",
+    "errors.py",
+    "ports.py",
+    "episodes.py",
+    "triage.py",
+    "policy.py",
+]
 FORBIDDEN = {
     "sqlite3",
     "time",

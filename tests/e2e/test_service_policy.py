@@ -1,0 +1,142 @@
+"""The running service and the policy: locked commands refused at the control socket, a changed
+policy file re-applied on the service's schedule, a bad new policy ignored with one log line."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from posture_guard import config, control
+from posture_guard.control import ControlServer
+from posture_guard.desktop.managed import PolicyWatch, load_effective
+from posture_guard.paths import Paths
+from posture_guard.service import Service
+from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
+
+START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+LOCK_PAUSE = '[controls]\npause = false\n[policy]\nlock = ["controls.pause"]\n'
+
+
+def _paths(tmp_path: Path, policy: Path) -> Paths:
+    return Paths(
+        user_config=tmp_path / "config.toml",
+        policy=policy,
+        state_dir=tmp_path / "state",
+        data_dir=tmp_path / "data",
+        runtime_dir=tmp_path / "run",
+        policy_files=(policy,),
+    )
+
+
+class Running:
+    """The in-process service with the real PolicyWatch job (each second) and control socket."""
+
+    def __init__(self, paths: Paths) -> None:
+        self.clock = FakeClock(START)
+        self.paths = paths
+        service: Service | None = None
+
+        def apply(loaded: config.Loaded) -> bool:
+            assert service is not None
+            return service.apply_settings(loaded.settings)
+
+        self.watch = PolicyWatch(paths, apply)
+        service = Service(
+            load_effective(paths).settings,
+            self.clock,
+            ScriptedIdleSource([0.0]),
+            RecordingNotifier(),
+            flush_every_s=1,
+            minute_jobs=(self.watch.check,),
+        )
+        self.service = service
+        paths.runtime_dir.mkdir(mode=0o700)
+        self.server = ControlServer(paths.socket, service.submit)
+        self.server.start()
+        self.thread = threading.Thread(target=service.run, daemon=True)
+        self.thread.start()
+
+    def request(self, command: str) -> dict[str, object]:
+        return control.request(self.paths.socket, {"command": command})
+
+    def wait_for(self, condition: object, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if callable(condition) and condition():
+                return
+            self.service.submit({"command": "status"})  # wakes the loop: the job runs
+            time.sleep(0.1)
+        raise AssertionError("condition not met in time")
+
+    def stop(self) -> None:
+        self.service.stop()
+        self.thread.join(timeout=10)
+        self.server.close()
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[Running]:
+    policy = tmp_path / "policy.toml"
+    policy.write_text(LOCK_PAUSE)
+    world = Running(_paths(tmp_path, policy))
+    yield world
+    world.stop()
+
+
+def test_service_policy_socket_refuses_a_locked_command_and_allows_the_rest(
+    running: Running,
+) -> None:
+    refused = running.request("pause")
+    assert refused["ok"] is False
+    assert refused["error"] == "Can't pause: set by your organisation."
+    assert running.request("break-now")["ok"] is True
+    assert running.service.snapshot is not None
+    assert running.service.snapshot.status.state.name == "ON_BREAK"  # the allowed one ran
+
+
+def test_service_policy_change_is_applied_without_a_restart(
+    running: Running, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="posture_guard")
+    (tmp_path / "policy.toml").write_text(
+        '[breaks.movement]\nevery = "50m"\n[controls]\nskip = false\n'
+        '[policy]\nlock = ["controls.skip"]\n'
+    )
+    running.wait_for(lambda: running.service.settings.controls.pause)
+    settings = running.service.settings
+    assert next(b for b in settings.timer.breaks if b.kind == "movement").every_s == 3000
+    assert running.request("pause")["ok"] is True  # unlocked now
+    assert running.request("resume")["ok"] is True
+    assert running.request("skip")["error"] == "Can't skip: set by your organisation."
+    assert any("the policy changed; applied it" in r.getMessage() for r in caplog.records)
+
+
+def test_service_policy_bad_change_keeps_the_last_good_one_and_says_so_once(
+    running: Running, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="posture_guard")
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[controls]\npause = "perhaps"\n[breaks.movement]\nevery = "2x"\n')
+    lines: list[str] = []
+
+    def logged() -> bool:
+        lines[:] = [r.getMessage() for r in caplog.records if "has problems" in r.getMessage()]
+        return bool(lines)
+
+    running.wait_for(logged)
+    time.sleep(1.5)  # more checks pass: the same bad file is not reported again
+    running.service.submit({"command": "status"})
+    logged()
+    assert lines == [
+        "the policy changed but has problems; keeping the last good one: "
+        f'{policy}: [controls] pause = "perhaps": expected true or false '
+        "(and 1 more; `posture-guard policy check FILE`)"
+    ]
+    assert running.request("pause")["error"] == "Can't pause: set by your organisation."
