@@ -11,6 +11,7 @@ from types import FrameType
 
 from posture_guard import config
 from posture_guard.control import ControlServer
+from posture_guard.desktop.breaks import BreakPresenter
 from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
@@ -77,7 +78,10 @@ def _serve(paths: Paths, settings: config.Settings, store: Store, *, headless: b
     notifier, notify_reasons = select_notifier()
     for reason in idle_reasons + notify_reasons:
         log.info("not used: %s", reason)
-    service = Service(settings, SystemClock(), idle, notifier, store=store)
+    presenter = BreakPresenter(notifier) if not headless and display_available() else None
+    service = Service(settings, SystemClock(), idle, notifier, store=store, on_events=presenter)
+    if presenter is not None:
+        presenter.attach(service)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: stopping", signum)
@@ -103,6 +107,8 @@ def _serve(paths: Paths, settings: config.Settings, store: Store, *, headless: b
         worker.join()
     finally:
         server.close()
+        if presenter is not None:
+            presenter.close()
     if not service.stopped_cleanly:
         print(
             "posture-guard: the service stopped on an internal error; see the log file.",
