@@ -12,8 +12,9 @@ How it behaves (the decisions are in breakflow.py; this is the shell):
   window managers map without focus. It takes focus and starts the countdown once the user has
   not typed for `--focus-after-idle` seconds (default 3), or when they click Start. When idle
   time cannot be read, the countdown starts after `--notice` seconds without taking focus.
-- Keys: Enter = Start before the countdown, Done once it has finished; Esc = Postpone (when
-  allowed); Tab / Shift+Tab move between the buttons, whose focus ring is drawn thick.
+- Keys: Enter = Start before the countdown, Done once it has finished (whatever button has the
+  focus, like a dialog's default button); Esc = Postpone (when allowed); Tab / Shift+Tab move
+  between the buttons, whose focus ring is drawn thick; Space presses the focused one.
 - Closing a window reports "closed" (breakflow.commands_for_line decides what that means).
 - After the countdown it waits for Done; if nobody answers for `--linger` seconds (default 60)
   it closes as taken.
@@ -41,7 +42,7 @@ from posture_guard.art.exercises import DRAWINGS, draw
 from posture_guard.art.pose import CALM, HIGH_CONTRAST
 from posture_guard.breakflow import DEFAULT_ACCENT, BreakScreen, ScreenError
 from posture_guard.desktop.look import high_contrast_wanted, scale_wanted
-from posture_guard.desktop.monitors import Monitor, monitors
+from posture_guard.desktop.monitors import Monitor, monitors, parse_monitors
 from posture_guard.exercises import load_catalogue
 from posture_guard.ports import IdleSource
 
@@ -311,7 +312,7 @@ class BreakWindow:
             cursor="hand2",
         )
         button.pack(side="left", padx=(self._px(12), 0))
-        button.bind("<Return>", lambda _e: (button.invoke(), "break")[1])
+        # Space presses the focused button; Enter is always the main action (bound on all)
         button.bind("<space>", lambda _e: (button.invoke(), "break")[1])
         return button
 
@@ -441,6 +442,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--notice", type=float, default=10.0, metavar="SECONDS")
     p.add_argument("--linger", type=float, default=60.0, metavar="SECONDS")
     p.add_argument("--single-monitor", action="store_true", help="cover the first monitor only")
+    p.add_argument(
+        "--monitors", metavar="WxH+X+Y,...", help="the monitors to cover (default: ask X)"
+    )
     return p
 
 
@@ -506,7 +510,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     idle, _reasons = select_idle_source()
     fallback = Monitor(0, 0, root.winfo_screenwidth(), root.winfo_screenheight())
-    where = monitors(fallback)
+    try:
+        where = parse_monitors(args.monitors) if args.monitors else monitors(fallback)
+    except ValueError as exc:
+        print(f"break window: {exc}", file=sys.stderr)
+        return 2
     if args.single_monitor:
         where = where[:1]
     window = BreakWindow(

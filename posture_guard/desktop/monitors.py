@@ -8,10 +8,12 @@ the screen size Tk reports. Never raises.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
+_GEOMETRY = re.compile(r"^(\d+)x(\d+)\+(\d+)\+(\d+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +30,46 @@ class Monitor:
 
 
 def monitors(fallback: Monitor, display: str | None = None) -> list[Monitor]:
-    """The monitors of the desktop (at least one: `fallback` when nothing better is known)."""
+    """The monitors to cover (at least one: `fallback` when nothing better is known); a
+    monitor inside another (mirrored, cloned) is left out, so nothing covers the main one."""
     if sys.platform == "win32" or sys.platform == "darwin":
         return [fallback]
     else:
-        found = _x11_monitors(display)
-        return found or [fallback]
+        return distinct(_x11_monitors(display)) or [fallback]
+
+
+def distinct(found: list[Monitor]) -> list[Monitor]:
+    """`found` without the monitors that lie inside an earlier (or larger) one; order kept."""
+    kept: list[Monitor] = []
+    for monitor in sorted(found, key=lambda m: -(m.width * m.height)):
+        if not any(_inside(monitor, other) for other in kept):
+            kept.append(monitor)
+    return [m for m in found if m in kept]
+
+
+def _inside(inner: Monitor, outer: Monitor) -> bool:
+    return (
+        outer.x <= inner.x
+        and outer.y <= inner.y
+        and inner.x + inner.width <= outer.x + outer.width
+        and inner.y + inner.height <= outer.y + outer.height
+    )
+
+
+def parse_monitors(text: str) -> list[Monitor]:
+    """ "1280x800+0+0,1024x768+1280+0" as monitors (the --monitors option).
+
+    Raises:
+        ValueError: a part is not WxH+X+Y.
+    """
+    found = []
+    for part in text.split(","):
+        match = _GEOMETRY.match(part.strip())
+        if match is None:
+            raise ValueError(f"--monitors: expected WxH+X+Y[,WxH+X+Y...], got {part!r}")
+        width, height, x, y = (int(g) for g in match.groups())
+        found.append(Monitor(x, y, width, height))
+    return found
 
 
 def _x11_monitors(display: str | None) -> list[Monitor]:
