@@ -182,6 +182,7 @@ class BreakPresenter:
             log.info("break window: %s", line.event or line.outcome)
             for command in commands_for_line(line, window.screen):
                 self._submit(command)
+        process.stdout.close()
         code = process.wait()
         if code != 0:
             log.warning("break window exited with %d", code)

@@ -44,7 +44,7 @@ def distinct(found: list[Monitor]) -> list[Monitor]:
     for monitor in sorted(found, key=lambda m: -(m.width * m.height)):
         if not any(_inside(monitor, other) for other in kept):
             kept.append(monitor)
-    return [m for m in found if m in kept]
+    return [m for i, m in enumerate(found) if m in kept and m not in found[:i]]
 
 
 def _inside(inner: Monitor, outer: Monitor) -> bool:
