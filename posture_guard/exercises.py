@@ -164,7 +164,7 @@ class Exercise:
     breaks: tuple[str, ...]
     cautions: tuple[str, ...]
     caution_text: str
-    #: Where the picture will live (icons/exercises/<id>.png); it may not be drawn yet.
+    #: The picture's copy in the repository (icons/exercises/<id>.png); posture_guard.art draws it.
     picture: str
     sources: tuple[str, ...]
     #: What part is our own judgement; "" when the entry does not cite "judgement".

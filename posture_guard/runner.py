@@ -11,6 +11,7 @@ from types import FrameType
 
 from posture_guard import config, fleet, policy
 from posture_guard.control import ControlServer
+from posture_guard.desktop.breaks import BreakPresenter
 from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
@@ -125,6 +126,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         fleet_failing = False
 
     watch = PolicyWatch(paths, apply)
+    presenter = BreakPresenter(notifier) if not headless and display_available() else None
     service = Service(
         settings,
         clock,
@@ -132,7 +134,10 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         notifier,
         store=store,
         minute_jobs=(watch.check, write_fleet),
+        on_events=presenter,
     )
+    if presenter is not None:
+        presenter.attach(service)
     write_fleet()  # at once too, before the worker starts (it owns the store from then on)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -159,6 +164,8 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         worker.join()
     finally:
         server.close()
+        if presenter is not None:
+            presenter.close()
     if not service.stopped_cleanly:
         print(
             "posture-guard: the service stopped on an internal error; see the log file.",

@@ -149,6 +149,7 @@ class Service:
         flush_every_s: int = FLUSH_EVERY_S,
         catalogue: Catalogue | None = None,
         minute_jobs: Sequence[Callable[[], object]] = (),
+        on_events: Callable[[Sequence[Event], Snapshot], float | None] | None = None,
     ) -> None:
         """Wire the service to its adapters; nothing runs until `run()`.
 
@@ -161,12 +162,18 @@ class Service:
             minute_jobs: run on the worker thread every `flush_every_s` (after the save), each
                 guarded (Rule 4): the policy check and the fleet figures. A job may call
                 `apply_settings`.
+            on_events: called on the worker thread after each step with its events and the new
+                snapshot (the break window presenter); must not block. It returns the seconds
+                until it wants another step (a pre-break notice), or None.
         """
         self.settings = settings
         self._clock = clock
         self._idle = idle
         self._notifier = notifier
         self._on_snapshot = on_snapshot
+        self._on_events = on_events
+        #: When (monotonic seconds) `on_events` asked to be called again; None: no wish.
+        self._events_wake_at: float | None = None
         self._timer = BreakTimer(settings.timer)
         self._queue: queue.Queue[_Request | None] = queue.Queue()
         self._stopping = threading.Event()
@@ -373,6 +380,8 @@ class Service:
         job = self._scheduler.idle_seconds
         if job is not None:
             candidates.append(job)
+        if self._events_wake_at is not None:
+            candidates.append(self._events_wake_at - self._clock.monotonic())
         # a tiny floor keeps float rounding from making a zero-wait spin
         return max(0.05, min(candidates))
 
@@ -402,6 +411,13 @@ class Service:
                 self._on_snapshot(self._snapshot)
             except Exception:
                 log.exception("snapshot listener failed")
+        if self._on_events is not None:
+            try:
+                wake = self._on_events(events, self._snapshot)
+            except Exception:
+                log.exception("events listener failed")
+                wake = None
+            self._events_wake_at = None if wake is None else self._clock.monotonic() + wake
 
     def _react(self, event: Event) -> None:
         log.info("%s", event)
@@ -423,6 +439,12 @@ class Service:
                 "Daily screen time reached",
                 f"You have been at the screen for {format_duration(event.limit_s)} today.",
             )
+
+    def exercise_for(self, kind: str) -> Exercise | None:
+        """The exercise of this kind's break in progress (picked now if none yet); None when
+        none fits. Worker thread only (an `on_events` listener may call it)."""
+        self._exercise_text(kind)
+        return self._exercise[kind]
 
     def _exercise_text(self, kind: str) -> str:
         """What to do in this break: the picked exercise, or plain words when none fits."""
@@ -557,6 +579,10 @@ class Service:
                 events = self._timer.resume(now)
             elif command == "break-now":
                 events = self._timer.take_now(now, _kind(payload))
+            elif command == "start-break":  # the break window's countdown began
+                events = self._timer.start_break(now)
+            elif command == "finish-break":  # the break window ended the break early
+                events = self._timer.finish_break(now, _finish_outcome(payload))
             elif command == "quit":
                 self.stop()
                 return {"ok": True, "message": "Posture Guard is stopping."}
@@ -598,6 +624,15 @@ def _seconds(payload: Mapping[str, object], verb: str, maximum: int) -> int | No
             f"expected from 1s to {format_duration(maximum)}"
         )
     return value
+
+
+def _finish_outcome(payload: Mapping[str, object]) -> Outcome:
+    outcome = payload.get("outcome")
+    if outcome not in (Outcome.TAKEN.value, Outcome.SKIPPED.value):
+        raise ValueError(
+            f'can\'t finish a break: "outcome" must be "taken" or "skipped", got {outcome!r}'
+        )
+    return Outcome(outcome)
 
 
 def _kind(payload: Mapping[str, object]) -> str | None:

@@ -1,0 +1,146 @@
+"""The break flow end to end: the real service (fake clock and idle) with a real SQLite store,
+the real BreakPresenter and the real window process on an Xvfb + openbox of the test's own."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from posture_guard import config
+from posture_guard.desktop.breaks import BreakPresenter
+from posture_guard.service import Service
+from posture_guard.store import Store
+from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
+from posture_guard.timer import Outcome, State
+from tests.desktop.conftest import save_screenshot, wait_until
+from tests.desktop.wm import desk
+
+__all__ = ["desk"]
+
+pytestmark = pytest.mark.desktop
+START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # a working Monday
+SUFFIX = " - Posture Guard"
+
+
+def settings(*, posture_length_s: int = 3, max_skips_in_row: int | None = None) -> config.Settings:
+    """The defaults, with a posture break short enough to sit through in a test."""
+    base = config.defaults()
+    breaks = tuple(
+        dataclasses.replace(b, length_s=posture_length_s) if b.kind == "posture" else b
+        for b in base.timer.breaks
+    )
+    timer = dataclasses.replace(base.timer, breaks=breaks, max_skips_in_row=max_skips_in_row)
+    return dataclasses.replace(base, timer=timer)
+
+
+class Flow:
+    def __init__(self, store: Store, chosen: config.Settings) -> None:
+        self.clock = FakeClock(START)
+        self.notifier = RecordingNotifier()
+        self.presenter = BreakPresenter(
+            self.notifier, extra_args=("--focus-after-idle", "0.3", "--single-monitor")
+        )
+        self.service = Service(
+            chosen,
+            self.clock,
+            ScriptedIdleSource([0.0]),
+            self.notifier,
+            store=store,
+            on_events=self.presenter,
+        )
+        self.presenter.attach(self.service)
+        self.thread = threading.Thread(target=self.service.run, daemon=True)
+        self.thread.start()
+        self.ask("status")
+
+    def ask(self, command: str, **args: object) -> dict[str, object]:
+        return self.service.submit({"command": command, **args})
+
+    def work(self, seconds: int, step: int = 60) -> None:
+        for _ in range(seconds // step):
+            self.clock.advance(step)
+            self.ask("status")
+
+    def state(self) -> State:
+        snapshot = self.service.snapshot
+        assert snapshot is not None
+        return snapshot.status.state
+
+    def stop(self) -> None:
+        self.service.stop()
+        self.thread.join(10)
+        self.presenter.close()
+
+
+@pytest.fixture
+def flow(desk, tmp_path, monkeypatch):
+    for name, value in desk.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    flows: list[Flow] = []
+
+    def make(**kw: object) -> tuple[Flow, Store]:
+        store = Store.open(tmp_path / f"pg-{len(flows)}.sqlite3")
+        made = Flow(store, settings(**kw))  # type: ignore[arg-type]
+        flows.append(made)
+        stores.append(store)
+        return made, store
+
+    stores: list[Store] = []
+    yield make
+    for made in flows:
+        made.stop()
+    for store in stores:
+        store.close()
+
+
+def test_prompt_opens_the_window_and_enter_after_the_countdown_records_a_taken_break(flow, desk):
+    f, store = flow()
+    f.work(20 * 60)  # the posture break comes due and is prompted
+    wait_until(lambda: desk.windows_named(SUFFIX), "the break window", 10)
+    # nobody types in the test: the window takes focus, starts, and the service is on break
+    wait_until(lambda: f.state() is State.ON_BREAK, "start-break from the window", 10)
+    save_screenshot(desk.display, "break-flow-window-open")
+    time.sleep(3.6)  # the 3-second countdown
+    desk.xdotool("key", "Return")
+    wait_until(lambda: f.state() is State.WORKING, "finish-break from the window", 10)
+    wait_until(lambda: not desk.windows_named(SUFFIX), "the window to close")
+    f.stop()
+    records = store.breaks_between(START, START + timedelta(hours=1))
+    assert [(r.kind, r.outcome) for r in records] == [("posture", Outcome.TAKEN)]
+    assert records[0].started is not None
+    assert records[0].due is not None
+
+
+def test_escape_in_the_window_snoozes_the_break(flow, desk):
+    f, _store = flow()
+    f.work(20 * 60)
+    wait_until(lambda: f.state() is State.ON_BREAK, "start-break from the window", 10)
+    desk.xdotool("key", "Escape")
+    wait_until(lambda: f.state() is State.SNOOZED, "snooze from the window", 10)
+    wait_until(lambda: not desk.windows_named(SUFFIX), "the window to close")
+
+
+def test_a_break_skipped_elsewhere_closes_its_window(flow, desk):
+    f, store = flow(posture_length_s=60)
+    f.work(20 * 60)
+    wait_until(lambda: desk.windows_named(SUFFIX), "the break window", 10)
+    assert f.ask("skip")["ok"]  # e.g. `posture-guard skip` or the tray
+    wait_until(lambda: not desk.windows_named(SUFFIX), "the window to close", 10)
+    f.stop()
+    records = store.breaks_between(START, START + timedelta(hours=1))
+    assert [(r.kind, r.outcome) for r in records] == [("posture", Outcome.SKIPPED)]
+
+
+def test_pre_break_notice_comes_a_few_seconds_before_the_break(flow):
+    f, _store = flow()
+    f.work(19 * 60)
+    assert not any("in " in t for t in f.notifier.titles())
+    f.clock.advance(55)
+    f.ask("status")
+    assert list(f.notifier.titles()) == ["Posture and eyes check in 5 s"]
