@@ -92,6 +92,9 @@ class TimerSettings:
     max_snoozes: int | None  # None = unlimited
     max_skips_in_row: int | None  # None = unlimited
     working_hours: WorkingHours
+    #: Longest real time a due break waits for a busy desktop (full screen, locked, a
+    #: meeting) before it is asked for anyway; None = waits as long as the desktop is busy.
+    busy_max_wait_s: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -338,6 +341,7 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "general.snooze": _duration(10),
     "general.max_snoozes": _count_or_unlimited,
     "general.max_skips_in_row": _count_or_unlimited,
+    "general.busy_max_wait": _off_or_duration,
     **{
         f"breaks.{kind}.{leaf}": check
         for kind in BREAK_KINDS
@@ -717,6 +721,7 @@ def _build(values: Mapping[str, object], locked: frozenset[str]) -> Settings:
         snooze_s=_int(values["general.snooze"]),
         max_snoozes=_opt_int(values["general.max_snoozes"]),
         max_skips_in_row=_opt_int(values["general.max_skips_in_row"]),
+        busy_max_wait_s=_opt_int(values["general.busy_max_wait"]),
         working_hours=WorkingHours(
             days=frozenset(int(d) for d in days),
             start=_time(values["working_hours.start"]),

@@ -20,8 +20,9 @@ Rule 8: a command not allowed in the current state (TRANSITIONS) or beyond a lim
 
 Theory of operation. Each enabled break kind has a counter of active seconds. When one or more
 counters reach their interval, the longest such kind becomes due (it covers the shorter ones):
-`BreakDue`, then `BreakPrompted` (held back with `BreakDeferred` while the desktop is busy). A due
-break ends taken (the user takes it, or lets it run its length), natural (the user steps away for
+`BreakDue`, then `BreakPrompted` (held back with `BreakDeferred` while the desktop is busy, for
+at most `busy_max_wait_s` of real time, then asked for anyway: a desktop that is always "busy"
+must not switch breaks off). A due break ends taken (the user takes it, or lets it run its length), natural (the user steps away for
 its length), skipped, merged into a longer break that came due meanwhile, or cancelled (working
 hours ended, the user paused during it). An unanswered prompt is repeated after another interval
 of active time. Taking a break restarts its counter and those of all shorter kinds.
@@ -334,6 +335,7 @@ class BreakTimer:
     _prompt_pending: bool = False
     _prompts: int = 0  # prompts shown for the current break
     _deferred_for: str | None = None
+    _waited_s: float = 0.0  # real seconds the pending prompt has been held back for `busy`
     _snoozes: int = 0
     _snooze_left_s: float = 0.0
     _break_left_s: float = 0.0
@@ -501,12 +503,17 @@ class BreakTimer:
                 self._counters.skips_in_row[kind] = 0
 
     def _advance_clocks(self, now: datetime, dt: float, events: list[Event]) -> None:
-        """Run down the snooze and the break in progress by real elapsed time."""
-        if self.state is State.SNOOZED:
+        """Run down the snooze and the break in progress, and run up the busy wait, by real
+        elapsed time."""
+        if self.state is State.BREAK_DUE:
+            if self._prompt_pending and self._deferred_for is not None:
+                self._waited_s += dt
+        elif self.state is State.SNOOZED:
             self._snooze_left_s -= dt
             if self._snooze_left_s <= 0:
                 self.state = State.BREAK_DUE
                 self._prompt_pending = True
+                self._waited_s = 0.0
         elif self.state is State.ON_BREAK:
             self._break_left_s -= dt
             if self._break_left_s <= 0:
@@ -571,7 +578,8 @@ class BreakTimer:
             self._prompt_pending = True  # an unanswered prompt, one interval of work later
         if not self._prompt_pending:
             return
-        if busy is not None:
+        cap = self.settings.busy_max_wait_s
+        if busy is not None and (cap is None or self._waited_s < cap):
             if busy != self._deferred_for:
                 self._deferred_for = busy
                 events.append(BreakDeferred(at=now, kind=self.current, reason=busy))
@@ -580,6 +588,7 @@ class BreakTimer:
         self._prompts += 1
         self._prompt_pending = False
         self._deferred_for = None
+        self._waited_s = 0.0
         self._since_prompt_s = 0.0
 
     # --- commands ----------------------------------------------------------------------------
@@ -681,6 +690,7 @@ class BreakTimer:
         elif self.current is not None:
             self.state = State.BREAK_DUE
             self._prompt_pending = True
+            self._waited_s = 0.0
         else:
             self.state = State.WORKING
 
@@ -715,6 +725,7 @@ class BreakTimer:
         self.current = None
         self._prompt_pending = False
         self._deferred_for = None
+        self._waited_s = 0.0
         self._snoozes = self._prompts = 0
         if self.state is not State.PAUSED:
             # a break taken after hours, or one that outlasted them, goes back to OFF_HOURS
@@ -781,6 +792,15 @@ class BreakTimer:
         if self.state is State.BREAK_DUE and self.current is not None and not self._prompt_pending:
             # the reminder; a prompt still pending waits for the desktop to be free, not for time
             candidates.append(max(0.0, self._specs[self.current].every_s - self._since_prompt_s))
+        cap = self.settings.busy_max_wait_s
+        if (
+            self.state is State.BREAK_DUE
+            and self._prompt_pending
+            and self._deferred_for is not None
+            and cap is not None
+            and cap > self._waited_s
+        ):
+            candidates.append(cap - self._waited_s)  # ...or for the busy wait to run out
         if self.state is State.SNOOZED:
             candidates.append(max(0.0, self._snooze_left_s))
         if self.state is State.ON_BREAK:

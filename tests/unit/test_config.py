@@ -78,6 +78,10 @@ MALFORMED = [
         ['F: [general] daily_limit = "never": expected "off" or a duration like "8h"'],
     ),
     (
+        '[general]\nbusy_max_wait = "forever"\n',
+        ['F: [general] busy_max_wait = "forever": expected "off" or a duration like "8h"'],
+    ),
+    (
         '[general]\nday_starts_at = "4am"\n',
         ['F: [general] day_starts_at = "4am": expected a time of day like "04:00" or "17:30"'],
     ),
@@ -152,6 +156,24 @@ def test_config_defaults_follow_the_clinical_plan() -> None:
         300,
         time(4, 0),
     )
+
+
+def test_config_busy_max_wait_defaults_to_30m_and_a_policy_can_set_and_lock_it(
+    tmp_path: Path,
+) -> None:
+    assert config.defaults().timer.busy_max_wait_s == 30 * 60
+    policy = _write(
+        tmp_path,
+        "policy.toml",
+        '[general]\nbusy_max_wait = "off"\n[policy]\nlock = ["general.busy_max_wait"]\n',
+    )
+    user = _write(tmp_path, "config.toml", '[general]\nbusy_max_wait = "10m"\n')
+    loaded = config.load(user, policy)
+    assert loaded.settings.timer.busy_max_wait_s is None  # the policy's "off": no cap
+    assert loaded.origins["general.busy_max_wait"].locked
+    assert [p.is_error for p in loaded.problems] == [False]  # the user's value: a warning
+    unlocked = config.load(user, None)
+    assert unlocked.settings.timer.busy_max_wait_s == 10 * 60
 
 
 def test_config_user_layer_overrides_builtin_and_reports_origin(tmp_path: Path) -> None:

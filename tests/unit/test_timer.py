@@ -10,6 +10,7 @@ threshold 30s, suspend gap 5m, snooze 5m (at most 3), day starts at 04:00.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -895,6 +896,74 @@ def test_timer_busy_defers_the_prompt_and_prompts_when_not_busy() -> None:
         BreakPrompted(at=at("09:27"), kind="posture", reminder=False)
     ]
     assert feed(timer, clock, active(MIN), busy="fullscreen") == []
+
+
+def test_timer_busy_wait_is_capped_by_busy_max_wait() -> None:
+    # A desktop that stays busy (a film, a long call) must not switch breaks off: after
+    # busy_max_wait of real time the break is asked for anyway.
+    timer, clock = start(replace(POSTURE_ONLY, busy_max_wait_s=30 * MIN), at("09:00"))
+    feed(timer, clock, active(19 * MIN))
+    assert feed(timer, clock, active(MIN), busy="fullscreen") == [
+        BreakDue(at=at("09:20"), kind="posture"),
+        BreakDeferred(at=at("09:20"), kind="posture", reason="fullscreen"),
+    ]
+    # 09:20 the wait begins; the service is told to look again when it runs out at the latest.
+    assert timer.seconds_until_next(clock.now()) == 30 * MIN
+    assert feed(timer, clock, active(10 * MIN), busy="fullscreen") == []
+    assert timer.seconds_until_next(clock.now()) == 20 * MIN
+    # Another reason does not restart the wait.
+    assert feed(timer, clock, active(19 * MIN), busy="camera") == [
+        BreakDeferred(at=at("09:31"), kind="posture", reason="camera")
+    ]
+    assert timer.seconds_until_next(clock.now()) == MIN
+    # 09:50, still busy: asked for anyway, as the first prompt.
+    assert feed(timer, clock, active(MIN), busy="camera") == [
+        BreakPrompted(at=at("09:50"), kind="posture", reminder=False)
+    ]
+    assert timer.state is State.BREAK_DUE
+    # The reminder, one interval of work later, waits again, and again at most the cap.
+    assert feed(timer, clock, active(20 * MIN), busy="camera") == [
+        BreakDeferred(at=at("10:10"), kind="posture", reason="camera")
+    ]
+    assert feed(timer, clock, active(29 * MIN), busy="camera") == []
+    assert feed(timer, clock, active(MIN), busy="camera") == [
+        BreakPrompted(at=at("10:40"), kind="posture", reminder=True)
+    ]
+
+
+def test_timer_busy_wait_counts_real_time_not_work() -> None:
+    # A film watched without touching the keyboard is still a wait: the cap is real time.
+    # (Idle long enough for the break itself ends it as natural: a break of 5 min here.)
+    timer, clock = start(replace(LONG_ONLY, busy_max_wait_s=2 * MIN), at("09:00"))
+    feed(timer, clock, active(20 * MIN), busy="fullscreen")
+    assert timer.state is State.BREAK_DUE
+    assert feed(timer, clock, idle(MIN), busy="fullscreen") == []
+    assert feed(timer, clock, idle(MIN, already=MIN), busy="fullscreen") == [
+        BreakPrompted(at=at("09:22"), kind="stretch", reminder=False)
+    ]
+
+
+def test_timer_busy_max_wait_off_waits_as_long_as_busy() -> None:
+    timer, clock = start(replace(POSTURE_ONLY, busy_max_wait_s=None), at("09:00"))
+    feed(timer, clock, active(20 * MIN), busy="locked")
+    assert feed(timer, clock, active(4 * HOUR), busy="locked") == []
+    assert timer.state is State.BREAK_DUE
+    assert feed(timer, clock, active(MIN)) == [
+        BreakPrompted(at=at("13:21"), kind="posture", reminder=False)
+    ]
+
+
+def test_timer_busy_wait_starts_afresh_after_a_snooze() -> None:
+    timer, clock = start(replace(POSTURE_ONLY, busy_max_wait_s=10 * MIN), at("09:00"))
+    feed(timer, clock, active(20 * MIN), busy="fullscreen")
+    feed(timer, clock, active(9 * MIN), busy="fullscreen")
+    timer.snooze(clock.now())
+    # 5 min snooze ends at 09:34; the new wait runs from there, not from 09:20.
+    assert feed(timer, clock, active(5 * MIN), busy="fullscreen") == []
+    assert feed(timer, clock, active(9 * MIN), busy="fullscreen") == []
+    assert feed(timer, clock, active(MIN), busy="fullscreen") == [
+        BreakPrompted(at=at("09:44"), kind="posture", reminder=False)
+    ]
 
 
 def test_timer_snooze_then_prompted_again_after_real_time() -> None:

@@ -20,7 +20,9 @@ properties are checked against that model, never against the timer's internals:
 (i) outside working hours the timer is quiet (OFF_HOURS), inside it is not;
 (j) the break that is current ends with BreakEnded, never with a NaturalBreakRecorded beside it;
 (k) the day's outcome figures are the tally of the day's events;
-(l) no break is due the moment working hours begin (one due when they ended was cancelled).
+(l) no break is due the moment working hours begin (one due when they ended was cancelled);
+(m) a prompt held back for a busy desktop waits less than `busy_max_wait_s` of real time: at the
+    first observation at or past it, it is asked for anyway (or the break ended meanwhile).
 
 Runs are derandomized and use no example database, so CI sees the same timelines every time.
 """
@@ -39,6 +41,7 @@ from hypothesis import strategies as st
 from posture_guard.config import BREAK_KINDS, BREAK_TITLES, BreakSpec, TimerSettings, WorkingHours
 from posture_guard.errors import IllegalCommand
 from posture_guard.timer import (
+    BreakDeferred,
     BreakDue,
     BreakEnded,
     BreakPrompted,
@@ -189,6 +192,7 @@ def timer_settings(draw: st.DrawFn, *, always_on: bool = False) -> TimerSettings
         max_snoozes=draw(st.sampled_from([None, 0, 1, 3])),
         max_skips_in_row=draw(st.sampled_from([None, 0, 1, 2])),
         working_hours=hours,
+        busy_max_wait_s=draw(st.sampled_from([None, MIN, 10 * MIN, 30 * MIN])),
     )
 
 
@@ -248,6 +252,7 @@ class Model:
     away_s: float = 0.0  # seconds since the last input, as an idle source would report it
     paused_until: float | None = None  # UTC seconds; math.inf: until resumed; None: not paused
     busy: str | None = None  # what the last observation said
+    held_s: float | None = None  # real seconds a prompt has waited for the desktop; None: none
     active_since_prompt: dict[str, float] = field(default_factory=dict)
     command_since_prompt: dict[str, bool] = field(default_factory=dict)
     prompts: int = 0
@@ -303,6 +308,7 @@ class Run:
         mono = self.clock.monotonic() if self.use_mono else None
         events = self.timer.observe(now, idle_s, mono=mono, busy=busy)
         self.model.busy = busy
+        self.check_busy_wait(seconds, busy, events)
         self.seen.update(type(e).__name__ for e in events)
         self.log.append(f"{now.isoformat()} +{seconds:g}s idle={idle_s} -> {_brief(events)}")
         for kind in self.model.active_since_prompt:
@@ -334,6 +340,20 @@ class Run:
             )
             if isinstance(event, BreakPrompted):
                 self.check_prompt_spacing(event)
+
+    def check_busy_wait(self, seconds: float, busy: str | None, events: list[Event]) -> None:
+        # (m) a prompt held back for a busy desktop waits less than busy_max_wait_s
+        model = self.model
+        if model.held_s is not None and busy is not None:
+            model.held_s += seconds
+        if any(isinstance(e, BreakPrompted | BreakEnded) for e in events):
+            model.held_s = None
+        if model.held_s is None and any(isinstance(e, BreakDeferred) for e in events):
+            model.held_s = 0.0
+        cap = self.settings.busy_max_wait_s
+        if model.held_s is not None and cap is not None and busy is not None:
+            self.applied("m")
+            assert model.held_s < cap, self.fail(f"a prompt held {model.held_s:g}s (cap {cap}s)")
 
     def check_prompt_spacing(self, event: BreakPrompted) -> None:
         # (a) two prompts of one kind are an interval of work apart, unless a command came between
@@ -541,6 +561,7 @@ class Run:
             return
         for kind in self.model.command_since_prompt:
             self.model.command_since_prompt[kind] = True
+        self.model.held_s = None  # a command (snooze, pause...) starts any wait afresh
         before_day, before_active = status.day, status.active_today_s
         events = call()
         self.accepted += 1
