@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Mapping
 from types import FrameType
 
 from posture_guard import config, fleet, policy
@@ -17,7 +18,9 @@ from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
 from posture_guard.desktop.managed import PolicyWatch, load_effective, policy_sources
+from posture_guard.desktop.launch import Launcher
 from posture_guard.desktop.notify import select_notifier
+from posture_guard.desktop.tray import Tray, open_tray, with_tray_fallback
 from posture_guard.errors import PostureGuardError, StoreError
 from posture_guard.logs import setup_logging
 from posture_guard.paths import Paths, ensure_private_dir
@@ -28,6 +31,25 @@ from posture_guard.units import format_duration
 log = logging.getLogger(__name__)
 
 _STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+
+
+def _open_tray(
+    paths: Paths, settings: config.Settings, services: list[Service], *, headless: bool
+) -> tuple[Tray | None, list[str]]:
+    """The tray for this run, or None (headless, no display, no tray possible) and why."""
+    if headless:
+        return None, ["tray: --headless"]
+    every = [b.every_s for b in settings.timer.breaks]
+    launcher = Launcher(config_file=paths.user_config, log_file=paths.log_file)
+
+    def submit(payload: Mapping[str, object]) -> dict[str, object]:
+        return services[0].submit(payload)  # built after the tray (it takes the tray's notices)
+
+    return open_tray(
+        submit,
+        launcher,
+        rhythm_s=min(every) if every else None,
+    )
 
 
 def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
@@ -98,7 +120,11 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     _first_run_notice(paths, loaded)
     idle, idle_reasons = select_idle_source()
     notifier, notify_reasons = select_notifier()
-    for reason in idle_reasons + notify_reasons:
+    services: list[Service] = []  # the tray's menu reaches the service built below
+    tray, tray_reasons = _open_tray(paths, settings, services, headless=headless)
+    if tray is not None:
+        notifier = with_tray_fallback(notifier, tray)
+    for reason in idle_reasons + notify_reasons + tray_reasons:
         log.info("not used: %s", reason)
     clock = SystemClock()
     service: Service | None = None
@@ -135,7 +161,9 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         store=store,
         minute_jobs=(watch.check, write_fleet),
         on_events=presenter,
+        on_snapshot=tray.on_snapshot if tray is not None else None,
     )
+    services.append(service)
     if presenter is not None:
         presenter.attach(service)
     write_fleet()  # at once too, before the worker starts (it owns the store from then on)
@@ -144,23 +172,40 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         log.info("signal %s: stopping", signum)
         service.stop()
 
-    for name in _STOP_SIGNALS:
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), on_signal)
+    def install_signal_handlers() -> None:
+        for name in _STOP_SIGNALS:
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), on_signal)
+
+    def work() -> None:
+        try:
+            service.run()
+        finally:
+            if tray is not None:
+                tray.stop()
+
+    install_signal_handlers()
     server = ControlServer(paths.socket, service.submit)
-    worker = threading.Thread(target=service.run, name="posture-guard-service")
+    worker = threading.Thread(target=work, name="posture-guard-service")
     server.start()
     try:
-        worker.start()
         plan = ", ".join(
             f"{b.title.lower()} every {format_duration(b.every_s)}" for b in settings.timer.breaks
         )
+        tray_text = f"; tray: {tray.backend}" if tray is not None else ""
         print(
             f"Posture Guard is running (pid {os.getpid()}; idle source: {idle.name}; "
-            f"notifications: {notifier.name}).\nBreaks: {plan or 'all turned off'}.\n"
+            f"notifications: {notifier.name}{tray_text}).\nBreaks: {plan or 'all turned off'}.\n"
             "Control it with `posture-guard status | snooze | skip | pause | resume | break-now | quit`.",
             flush=True,
         )
+        if tray is None:
+            worker.start()
+        else:  # the tray owns the main thread; the service starts once the icon is up
+            tray.run(on_ready=worker.start, on_main_thread=install_signal_handlers)
+            service.stop()
+            if not worker.is_alive() and worker.ident is None:
+                worker.start()  # the tray loop ended before its setup ran: still stop cleanly
         worker.join()
     finally:
         server.close()

@@ -78,6 +78,8 @@ class Snapshot:
     status: TimerStatus
     idle_source: str
     notifier: str
+    #: A spasm episode is open in the diary (read at start and with each minute's save).
+    episode_open: bool = False
 
     def to_json(self) -> dict[str, object]:
         """The snapshot as the control channel sends it (JSON types only)."""
@@ -99,6 +101,7 @@ class Snapshot:
             "skip_allowed": s.skip_allowed,
             "idle_source": self.idle_source,
             "notifier": self.notifier,
+            "episode_open": self.episode_open,
         }
 
 
@@ -205,6 +208,7 @@ class Service:
         self._saved: dict[date, float] = {}
         self._flush_soon = False
         self._store_failing = False
+        self._episode_open = False
         if store is not None:
             self._scheduler.every(flush_every_s).seconds.do(self._flush_job)
         for job in minute_jobs:
@@ -249,6 +253,7 @@ class Service:
             ),
         )
         try:
+            self._guarded(self._read_episode_open)
             self._guarded(self._step)
             self._guarded(lambda: self._maybe_ask_check_in(self._clock.now()))
             while not self._stopping.is_set():
@@ -320,6 +325,17 @@ class Service:
         """The minute job: save today's figure. Never raises (schedule would re-run a job that
         raised on every pass, and stop the other jobs of that pass)."""
         self._guarded(self._flush)
+        self._guarded(self._read_episode_open)
+
+    def _read_episode_open(self) -> None:
+        """Note whether the diary has an open episode (the tray's badge); other processes
+        write the diary, so it is read again with each minute's save."""
+        if self._store is None:
+            return
+        try:
+            self._episode_open = self._store.open_episode() is not None
+        except StoreError as exc:
+            log.debug("cannot read the diary for the open episode: %s", exc)
 
     def _flush_at_exit(self) -> None:
         if not self._flush():
@@ -405,6 +421,7 @@ class Service:
             status=self._timer.status(),
             idle_source=self._idle.name,
             notifier=self._notifier.name,
+            episode_open=self._episode_open,
         )
         if self._on_snapshot is not None:
             try:

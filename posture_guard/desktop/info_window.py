@@ -1,0 +1,172 @@
+"""Small read-only windows the tray opens, each in its own process: advice, settings, about.
+
+`python -m posture_guard.desktop.info_window advice|settings|about [--config FILE]`
+
+- advice: the latest check-in read against the diary now (`diary.current_advice`), with a button
+  that opens the clinic's booking link when the advice offers one.
+- settings: opens the user config file with the desktop's opener (created with a comment line if
+  missing) and shows what `posture-guard config show` prints: every value and where it came from.
+- about: the version, what the app does, and where its files are.
+The texts are built by plain functions (`*_text`) so they are tested without a window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tkinter as tk
+import webbrowser
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from tkinter import scrolledtext
+
+from posture_guard import __version__
+from posture_guard.errors import PostureGuardError
+from posture_guard.paths import Paths, default_paths
+from posture_guard.traymodel import APP_TITLE
+
+#: The Tk class of the window (WM_CLASS), for window managers and tests.
+WINDOW_CLASS = "PostureGuardInfo"
+CONFIG_HEADER = (
+    "# Posture Guard settings: see `posture-guard config show` for every key and its value,\n"
+    "# and the README's Configuration section. Durations: 20s, 45m, 1h30m.\n"
+)
+
+Button = tuple[str, Callable[[], object]]
+
+
+def advice_text(paths: Paths, now: datetime) -> tuple[str, str | None]:
+    """The advice as `posture-guard advice` prints it, and the booking link it offers (or None)."""
+    from posture_guard import diary  # noqa: PLC0415 - only this window needs the diary
+
+    with diary.open_store(paths) as store:
+        found = diary.current_advice(store, now)
+    if found is None:
+        return "No check-in yet: choose Check-in… in the tray menu first.", None
+    stored, advice = found
+    return diary.advice_text(advice, stored), advice.booking_url
+
+
+def settings_text(paths: Paths) -> str:
+    """What `posture-guard config show` prints for this user (its errors included)."""
+    argv = [sys.executable, "-m", "posture_guard", "--config", str(paths.user_config)]
+    done = subprocess.run(
+        [*argv, "config", "show"], capture_output=True, text=True, timeout=30, check=False
+    )
+    return (done.stderr + done.stdout).strip()
+
+
+def about_text(paths: Paths) -> str:
+    """Version, purpose and where the files are."""
+    return "\n".join(
+        [
+            f"{APP_TITLE} {__version__}",
+            "",
+            "Breaks earned by active screen time, with one concrete exercise each,",
+            "a private diary of neck-pain episodes, and advice on warning signs.",
+            "Nothing leaves this computer.",
+            "",
+            f"Settings: {paths.user_config}",
+            f"Diary:    {paths.database}",
+            f"Log:      {paths.log_file}",
+        ]
+    )
+
+
+def ensure_config_file(path: Path) -> Path:
+    """Create the user config file with a comment line when it does not exist; returns it."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(CONFIG_HEADER, encoding="utf-8")
+    return path
+
+
+def open_file(path: Path) -> str | None:
+    """Open `path` with the desktop's default application; None, or why it could not."""
+    try:
+        if sys.platform == "win32":
+            os.startfile(path)  # noqa: S606 - the user's own config file
+        elif sys.platform == "darwin":
+            _spawn(["open", "-t", str(path)])
+        else:
+            _spawn(["xdg-open", str(path)])
+    except OSError as exc:
+        return f"Could not open {path}: {exc.strerror or exc}"
+    return None
+
+
+def _spawn(command: list[str]) -> None:
+    subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def show(title: str, text: str, buttons: Sequence[Button] = (), *, mono: bool = False) -> None:
+    """A window with `text` (read-only, scrollable), the buttons and Close; blocks until closed."""
+    root = tk.Tk(className=WINDOW_CLASS)
+    root.title(title)
+    lines = text.count("\n") + 1
+    box = scrolledtext.ScrolledText(
+        root,
+        wrap="none" if mono else "word",
+        width=96 if mono else 72,
+        height=min(max(lines + 1, 8), 30),
+        font="TkFixedFont" if mono else "TkTextFont",
+        padx=8,
+        pady=8,
+    )
+    box.insert("1.0", text)
+    box.configure(state="disabled")
+    box.pack(fill="both", expand=True)
+    row = tk.Frame(root, padx=8, pady=8)
+    row.pack(fill="x")
+    close = tk.Button(row, text="Close", command=root.destroy)
+    close.pack(side="right")
+    for label, action in reversed(buttons):
+        tk.Button(row, text=label, command=action).pack(side="right", padx=4)
+    root.bind("<Escape>", lambda _e: root.destroy())
+    close.focus_set()
+    root.mainloop()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open one info window; 0 when it closed, 1 when its content could not be read."""
+    parser = argparse.ArgumentParser(prog="posture_guard.desktop.info_window")
+    parser.add_argument("what", choices=("advice", "settings", "about"))
+    parser.add_argument("--config", type=Path)
+    args = parser.parse_args(argv)
+    paths = default_paths(config_file=args.config)
+    buttons: list[Button] = []
+    mono = False
+    try:
+        if args.what == "advice":
+            text, url = advice_text(paths, datetime.now().astimezone().replace(microsecond=0))
+            title = f"{APP_TITLE}: advice"
+            if url is not None:
+                buttons.append(("Book an appointment", lambda: webbrowser.open(url)))
+        elif args.what == "settings":
+            config_file = ensure_config_file(paths.user_config)
+            problem = open_file(config_file)
+            text = (problem + "\n\n" if problem else "") + settings_text(paths)
+            title = f"{APP_TITLE}: settings"
+            buttons.append(("Open the file again", lambda: open_file(config_file)))
+            mono = True
+        else:
+            text, title = about_text(paths), f"About {APP_TITLE}"
+    except (PostureGuardError, OSError) as exc:
+        print(f"posture-guard {args.what}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        show(title, text, buttons, mono=mono)
+    except tk.TclError as exc:
+        print(f"posture-guard {args.what}: cannot open a window: {exc}", file=sys.stderr)
+        print(text)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

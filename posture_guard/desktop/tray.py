@@ -1,0 +1,490 @@
+"""The tray icon and its menu: pystray on the main thread, redrawn from the service's snapshots.
+
+Rules:
+
+1. The backend is ours to choose, never pystray's import-time guess: `open_tray()` tries the
+   candidates for this platform in order (Linux: appindicator, which has a real menu and
+   re-docks, then xorg), sets PYSTRAY_BACKEND before importing pystray, and keeps a reason
+   for each one it did not take. PYSTRAY_BACKEND set by the user (appindicator, gtk or xorg)
+   is tried alone. No candidate left means no tray: the caller runs headless.
+2. Threads: `run()` owns the main thread (pystray's loop). `on_snapshot()` and the notices come
+   from the service's worker thread; menu items run on the main thread and reach the service
+   through `submit` (the same requests as the control socket). On GTK backends every icon
+   change is queued to the loop and never blocks; on xorg pystray runs it on its loop and waits,
+   so the xorg main thread itself never submits (its click starts our menu window process).
+3. The icon image is drawn only when its `IconState` changes, the title only when its text
+   changes, the menu only when its entries change (traymodel's rules). No timer of our own.
+4. xorg: pystray's window gets ButtonPress events (pystray 0.19.5 forgets them; see
+   DESKTOP-TESTING.md), a left click opens `python -m posture_guard.desktop.menu_window`, and
+   the image is opaque RGB (that backend drops alpha onto black).
+5. The tray process never imports tkinter: every window of ours is its own process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from types import ModuleType
+from typing import Final, Protocol
+
+from posture_guard.desktop.display import display_available
+from posture_guard.desktop.icons import draw_icon
+from posture_guard.desktop.launch import Launcher
+from posture_guard.desktop.notify import FallbackNotifier
+from posture_guard.errors import PostureGuardError
+from posture_guard.ports import Notifier
+from posture_guard.traymodel import (
+    APP_TITLE,
+    IconMode,
+    IconState,
+    Launch,
+    MenuEntry,
+    Notice,
+    Submit,
+    TrayStatus,
+    icon_state,
+    notice_shown,
+    tray_menu,
+    tray_title,
+)
+
+log = logging.getLogger(__name__)
+
+#: The backends we know how to drive, per platform, best first.
+_LINUX_CANDIDATES: Final = ("appindicator", "xorg")
+_OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
+_GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
+#: The image size handed to pystray; trays scale it to their own size.
+ICON_SIZE: Final = 64
+HOW_TO_GET_THE_FULL_TRAY: Final = (
+    "for the full tray menu on Linux install PyGObject and the appindicator typelib: "
+    "`apt-get install libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 "
+    "gir1.2-ayatanaappindicator3-0.1` and `pip install 'posture-guard[tray]'` "
+    "(or run ./run.sh, which does both)"
+)
+
+Submitter = Callable[[Mapping[str, object]], dict[str, object]]
+
+
+class SnapshotLike(Protocol):
+    """What the tray reads from the service's snapshot (service.Snapshot)."""
+
+    @property
+    def at(self) -> datetime: ...
+
+    def to_json(self) -> dict[str, object]: ...
+
+
+class TrayUnavailable(PostureGuardError):
+    """No tray can be shown here; the message says why (for the log and `doctor`)."""
+
+
+def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """The pystray backends to try here, in order, and why others are not tried."""
+    env = os.environ if env is None else env
+    if not display_available():
+        return [], ["tray: no display (DISPLAY and WAYLAND_DISPLAY are not set)"]
+    override = env.get("PYSTRAY_BACKEND", "")
+    if sys.platform == "win32":
+        return ["win32"], []
+    elif sys.platform == "darwin":
+        return ["darwin"], []
+    else:
+        if override in _OVERRIDABLE:
+            return [override], [f"tray: PYSTRAY_BACKEND={override} is set: only it is tried"]
+        notes = (
+            [f"tray: PYSTRAY_BACKEND={override!r} is not one we drive; ignored"] if override else []
+        )
+        return list(_LINUX_CANDIDATES), notes
+
+
+def _session_bus_known(env: Mapping[str, str]) -> bool:
+    if env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    runtime_dir = env.get("XDG_RUNTIME_DIR")
+    return runtime_dir is not None and os.path.exists(os.path.join(runtime_dir, "bus"))
+
+
+def _tray_host_problem() -> str | None:
+    """Why an XEmbed icon could not dock on this X display now, or None when a tray is there."""
+    from Xlib import display as xdisplay  # noqa: PLC0415 - only on the xorg path
+    from Xlib.error import DisplayError  # noqa: PLC0415
+
+    try:
+        conn = xdisplay.Display()
+    except DisplayError as exc:
+        return f"cannot open the X display: {exc}"
+    try:
+        atom = conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
+        owner = conn.get_selection_owner(atom)
+        if not owner:
+            return "no system tray on the X display (nothing owns _NET_SYSTEM_TRAY_S0)"
+        return None
+    finally:
+        conn.close()
+
+
+def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
+    """Import pystray pinned to `backend`.
+
+    Raises:
+        TrayUnavailable: naming what is missing for this backend.
+    """
+    if backend in _GTK_BACKENDS:
+        if importlib.util.find_spec("gi") is None:
+            raise TrayUnavailable(f"{backend}: PyGObject is not installed")
+        if not _session_bus_known(env):
+            raise TrayUnavailable(
+                f"{backend}: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+            )
+    if backend == "xorg":
+        problem = _tray_host_problem()
+        if problem is not None:
+            raise TrayUnavailable(f"xorg: {problem}")
+    os.environ["PYSTRAY_BACKEND"] = backend
+    sys.modules.pop("pystray", None)
+    try:
+        return importlib.import_module("pystray")
+    except Exception as exc:  # ImportError, gi's ValueError, Xlib display errors at import
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise TrayUnavailable(f"{backend}: {detail}") from None
+
+
+def open_tray(
+    submit: Submitter,
+    launcher: Launcher,
+    *,
+    rhythm_s: float | None,
+    locked: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[Tray | None, list[str]]:
+    """The first tray that can be built here (not yet running), and why the others were not.
+
+    Called once at service start on the main thread. None means run without a tray.
+    """
+    env = os.environ if env is None else env
+    candidates, reasons = tray_candidates(env)
+    for backend in candidates:
+        try:
+            pystray = _import_pystray(backend, env)
+            tray = Tray(pystray, backend, submit, launcher, rhythm_s=rhythm_s, locked=locked)
+        except TrayUnavailable as exc:
+            reasons.append(f"tray: {exc}")
+            continue
+        except Exception as exc:  # building the icon failed (X or GTK refused)
+            reasons.append(f"tray: {backend}: {type(exc).__name__}: {exc}")
+            continue
+        if backend == "xorg" and sys.platform == "linux":
+            reasons.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
+        return tray, reasons
+    return None, reasons
+
+
+class Tray:
+    """One pystray icon kept in step with the service's snapshots.
+
+    Every pystray call happens on the main thread (rule 2): other threads store what changed
+    and ask the loop to run `_apply` (GTK: `GLib.idle_add`; xorg: a ClientMessage sent on a
+    connection of our own, because pystray's xorg hand-over from another thread shares its X
+    connection between threads and can lose the wake-up, which hung `stop()` in testing).
+    """
+
+    def __init__(
+        self,
+        pystray: ModuleType,
+        backend: str,
+        submit: Submitter,
+        launcher: Launcher,
+        *,
+        rhythm_s: float | None,
+        locked: Mapping[str, str] | None = None,
+    ) -> None:
+        self.backend = backend
+        self._pystray = pystray
+        self._submit = submit
+        self._launcher = launcher
+        self._rhythm_s = rhythm_s
+        self._locked = dict(locked or {})
+        self._opaque = backend == "xorg"
+        self._lock = threading.Lock()
+        self._status = TrayStatus()
+        self._notice: Notice | None = None
+        self._apply_pending = False
+        self._stop_pending = False
+        self._running = False
+        # main thread only:
+        first = IconState(mode=IconMode.ACTIVE)
+        self._icon_state: IconState = first
+        self._menu_entries: tuple[MenuEntry, ...] | None = None
+        #: How often each part was redrawn (tests and the footprint bench read these).
+        self.redraws = {"icon": 0, "title": 0, "menu": 0}
+        self._icon = pystray.Icon(
+            "posture-guard",
+            icon=draw_icon(first, ICON_SIZE, opaque=self._opaque),
+            title=APP_TITLE,
+            menu=self._pystray_menu(()),
+        )
+        self._waker: _XorgWaker | None = None
+        if backend == "xorg":
+            self._waker = _XorgWaker(self._icon, self._on_main_thread)
+
+    # --- main thread -------------------------------------------------------------------------
+
+    def run(self, on_ready: Callable[[], None], on_main_thread: Callable[[], None]) -> None:
+        """Show the icon and run the tray loop until `stop()`; blocks the main thread.
+
+        Args:
+            on_ready: called once (on pystray's setup thread) once the loop runs; starts the
+                service.
+            on_main_thread: called once on the main thread inside the loop (GTK backends reset
+                SIGINT when they start; the runner puts its signal handlers back here).
+        """
+        did_once = False
+
+        def once() -> None:
+            nonlocal did_once
+            if not did_once:
+                did_once = True
+                on_main_thread()
+
+        self._first_on_main = once
+
+        def setup(_icon: object) -> None:
+            self._call_on_main_thread()
+            on_ready()
+
+        self._running = True
+        log.info("tray: %s backend", self.backend)
+        try:
+            self._icon.run(setup=setup)
+        finally:
+            self._running = False
+            if self._waker is not None:
+                self._waker.close()
+
+    def _on_main_thread(self) -> None:
+        """Run on the tray loop's thread: show the icon first, then stop or redraw."""
+        self._first_on_main()
+        with self._lock:
+            stop, self._stop_pending = self._stop_pending, False
+            self._apply_pending = False
+        if stop:
+            self._icon.stop()
+            return
+        try:
+            if not self._icon.visible:
+                self._icon.visible = True
+        except Exception:
+            log.exception("the tray icon could not be shown")
+        self._apply()
+
+    def _apply(self) -> None:
+        with self._lock:
+            status, notice = self._status, self._notice
+        try:
+            state = icon_state(status, self._rhythm_s)
+            if state != self._icon_state:
+                self._icon_state = state
+                self.redraws["icon"] += 1
+                self._icon.icon = draw_icon(state, ICON_SIZE, opaque=self._opaque)
+            title = tray_title(status, notice)
+            if title != self._icon.title:
+                self.redraws["title"] += 1
+                self._icon.title = title
+            if self._icon.HAS_MENU:
+                entries = tray_menu(status, notice=notice, locked=self._locked)
+                if entries != self._menu_entries:
+                    self._menu_entries = entries
+                    self.redraws["menu"] += 1
+                    self._icon.menu = self._pystray_menu(entries)
+            if self._waker is not None:
+                self._waker.flush_icon()
+        except Exception:
+            log.exception("the tray could not be redrawn")
+
+    # --- any thread --------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """End `run()` (from any thread); does nothing when the loop is not running."""
+        with self._lock:
+            self._stop_pending = True
+        self._call_on_main_thread(force=True)
+
+    def on_snapshot(self, snapshot: SnapshotLike) -> None:
+        """Note the new status and have the loop redraw what changed. Worker thread; never
+        blocks on the tray and never raises."""
+        try:
+            self._launcher.reap()
+            status = TrayStatus.from_json(snapshot.to_json())
+            with self._lock:
+                self._status = status
+                self._notice = notice_shown(self._notice, status, snapshot.at)
+            self._call_on_main_thread()
+        except Exception:
+            log.exception("the tray could not take a snapshot")
+
+    def show_notice(self, title: str, message: str) -> None:
+        """Put a notice no notification service showed into the title and menu (any thread)."""
+        now = datetime.now().astimezone()
+        with self._lock:
+            self._notice = Notice(title=title, message=message, at=now)
+        self._call_on_main_thread()
+
+    def _call_on_main_thread(self, *, force: bool = False) -> None:
+        """Have the loop run `_on_main_thread` soon; at most one such call waits at a time."""
+        if not self._running:
+            return
+        with self._lock:
+            if self._apply_pending and not force:
+                return
+            self._apply_pending = True
+        if self._waker is not None:
+            self._waker.wake()
+        else:
+            from gi.repository import GLib  # noqa: PLC0415 - GTK backends only
+
+            def run_once() -> bool:
+                self._on_main_thread()
+                return False
+
+            GLib.idle_add(run_once)
+
+    # --- building pystray's menu ---------------------------------------------------------------
+
+    def _pystray_menu(self, entries: tuple[MenuEntry, ...]) -> object:
+        menu = self._pystray.Menu
+        item = self._pystray.MenuItem
+        if self.backend == "xorg":
+            # no menu on xorg: the (invisible) default item is what a left click runs
+            return menu(item("Open the menu", self._on_xorg_click, default=True, visible=False))
+        return menu(*(self._pystray_item(e) for e in entries))
+
+    def _pystray_item(self, entry: MenuEntry) -> object:
+        if entry.is_separator:
+            return self._pystray.Menu.SEPARATOR
+        if entry.children:
+            submenu = self._pystray.Menu(*(self._pystray_item(c) for c in entry.children))
+            return self._pystray.MenuItem(entry.text, submenu, enabled=entry.enabled)
+        action = entry.action
+
+        def activate(_icon: object, _item: object) -> None:
+            self._activate(entry.id, action)
+
+        return self._pystray.MenuItem(entry.text, activate, enabled=entry.enabled)
+
+    def _activate(self, item_id: str, action: Submit | Launch | None) -> None:
+        """A menu item was clicked (main thread)."""
+        log.info("tray: %s", item_id)
+        problem: str | None = None
+        if isinstance(action, Submit):
+            reply = self._submit(action.payload)
+            if not reply.get("ok"):
+                problem = str(reply.get("error", "the service refused"))
+        elif isinstance(action, Launch):
+            problem = self._launcher.launch(action.target)
+        if problem is not None:
+            log.warning("tray: %s: %s", item_id, problem)
+            self.show_notice(APP_TITLE, problem)
+
+    def _on_xorg_click(self, _icon: object, _item: object) -> None:
+        self._launcher.launch("menu")
+
+
+class _XorgWaker:
+    """Runs a callback on pystray's xorg loop: a ClientMessage to the icon window, sent on an X
+    connection of our own, which the loop hands to our handler on its thread.
+
+    Also asks that window for left clicks (pystray 0.19.5 forgets ButtonPress; pinned).
+    """
+
+    def __init__(self, icon: object, callback: Callable[[], None]) -> None:
+        from Xlib import X  # noqa: PLC0415 - xorg only
+        from Xlib import display as xdisplay  # noqa: PLC0415
+
+        self._icon: object = icon
+        self._callback = callback
+        self._lock = threading.Lock()
+        window = icon._window  # type: ignore[attr-defined]
+        icon_display = icon._display  # type: ignore[attr-defined]
+        window.change_attributes(
+            event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
+        )
+        self._atom = icon_display.intern_atom("_POSTURE_GUARD_WAKE")
+        icon_display.flush()
+        self._window_id: int = window.id
+        self._conn: object | None = xdisplay.Display()
+        handlers = icon._message_handlers  # type: ignore[attr-defined]
+        previous = handlers[X.ClientMessage]
+
+        def on_client_message(event: object) -> None:
+            if getattr(event, "client_type", None) == self._atom:
+                self._callback()
+            else:
+                previous(event)
+
+        handlers[X.ClientMessage] = on_client_message
+
+    def wake(self) -> None:
+        """Ask the loop to run the callback (any thread; returns at once)."""
+        from Xlib.protocol import event  # noqa: PLC0415 - xorg only
+
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                return
+            try:
+                target = conn.create_resource_object("window", self._window_id)  # type: ignore[attr-defined]
+                message = event.ClientMessage(
+                    window=target, client_type=self._atom, data=(32, [0, 0, 0, 0, 0])
+                )
+                conn.send_event(target, message, event_mask=0, propagate=False)  # type: ignore[attr-defined]
+                conn.flush()  # type: ignore[attr-defined]
+            except Exception:
+                log.exception("could not wake the tray loop")
+
+    def flush_icon(self) -> None:
+        """pystray's xorg drawing stays in Xlib's buffer until the next event; send it now."""
+        self._icon._display.flush()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        with self._lock:
+            conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()  # type: ignore[attr-defined]
+
+
+class TitleNotifier:
+    """Shows a notice in the tray's title and menu, and passes it on to `also` (the terminal)."""
+
+    def __init__(self, tray: Tray, also: Notifier) -> None:
+        self._tray = tray
+        self._also = also
+        self.name = f"tray-title+{also.name}"
+
+    def notify(self, title: str, message: str) -> bool:
+        """Always True once the tray took it; never raises (worker thread)."""
+        try:
+            self._tray.show_notice(title, message)
+            shown = True
+        except Exception:
+            log.exception("the tray could not show a notice")
+            shown = False
+        try:
+            printed = self._also.notify(title, message)
+        except Exception:
+            log.exception("notifier %s raised", self._also.name)
+            printed = False
+        return shown or printed
+
+
+def with_tray_fallback(notifier: Notifier, tray: Tray) -> Notifier:
+    """`notifier`, with the tray title added wherever it would fall back to the terminal."""
+    if isinstance(notifier, FallbackNotifier):
+        return FallbackNotifier(notifier.primary, TitleNotifier(tray, notifier.fallback))
+    return TitleNotifier(tray, notifier)

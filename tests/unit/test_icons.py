@@ -1,0 +1,72 @@
+"""The icons: every state draws differently, and icons/ holds exactly what the code draws now."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from posture_guard.desktop import icons
+from posture_guard.traymodel import PROGRESS_STEPS, IconMode, IconState
+
+ICONS = Path(__file__).resolve().parents[2] / "icons"
+
+
+def same_pixels(a: Image.Image, b: Image.Image) -> bool:
+    return a.mode == b.mode and a.size == b.size and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("size", icons.APP_ICON_SIZES)
+def test_committed_app_icon_png_equals_what_the_code_draws(size):
+    with Image.open(ICONS / f"posture-guard-{size}.png") as committed:
+        assert same_pixels(committed.convert("RGBA"), icons.draw_icon(icons.APP_ICON, size)), (
+            "icons/ is stale: run `python -m posture_guard.desktop.icons`"
+        )
+
+
+def test_committed_ico_holds_every_size_as_drawn():
+    with Image.open(ICONS / "posture-guard.ico") as ico:
+        assert ico.info["sizes"] == {(s, s) for s in icons.APP_ICON_SIZES}
+        for size in icons.APP_ICON_SIZES:
+            ico.size = (size, size)
+            ico.load()
+            assert same_pixels(ico.convert("RGBA"), icons.draw_icon(icons.APP_ICON, size)), size
+
+
+def test_icons_folder_has_only_generated_files(tmp_path):
+    written = {p.name for p in icons.write_app_icons(tmp_path)}
+    app_files = {p.name for p in ICONS.glob("posture-guard*")}
+    assert app_files == written
+
+
+STATES = [
+    *(IconState(mode=IconMode.ACTIVE, step=s) for s in (0, 1, 6, PROGRESS_STEPS)),
+    *(IconState(mode=m) for m in IconMode if m is not IconMode.ACTIVE),
+    IconState(mode=IconMode.ACTIVE, step=6, badge=True),
+]
+
+
+def test_every_icon_state_looks_different_at_tray_size():
+    drawn = [icons.draw_icon(s, 24) for s in STATES]
+    for (a, ia), (b, ib) in combinations(zip(STATES, drawn, strict=True), 2):
+        assert not same_pixels(ia, ib), f"{a} and {b} look the same"
+
+
+def test_opaque_icons_are_rgb_with_no_black_corners():
+    image = icons.draw_icon(IconState(mode=IconMode.PAUSED), 24, opaque=True)
+    assert image.mode == "RGB"
+    assert image.getpixel((0, 0)) == icons.OPAQUE_BACKGROUND
+
+
+def test_transparent_icons_have_clear_corners_and_a_solid_middle():
+    image = icons.draw_icon(IconState(mode=IconMode.DUE), 32)
+    assert image.mode == "RGBA"
+    assert image.getpixel((0, 0))[3] == 0
+    assert image.getpixel((16, 4))[3] == 255
+
+
+def test_drawing_is_deterministic():
+    state = IconState(mode=IconMode.ACTIVE, step=7, badge=True)
+    assert same_pixels(icons.draw_icon(state, 64), icons.draw_icon(state, 64))
