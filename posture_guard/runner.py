@@ -17,8 +17,8 @@ from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
-from posture_guard.desktop.managed import PolicyWatch, load_effective, policy_sources
 from posture_guard.desktop.launch import Launcher
+from posture_guard.desktop.managed import PolicyWatch, load_effective, policy_sources
 from posture_guard.desktop.notify import select_notifier
 from posture_guard.desktop.tray import Tray, open_tray, with_tray_fallback
 from posture_guard.errors import PostureGuardError, StoreError
