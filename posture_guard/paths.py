@@ -133,6 +133,8 @@ def _runtime_dir(env: Mapping[str, str]) -> Path:
 def ensure_private_dir(path: Path) -> Path:
     """Create `path` (mode 0700) if needed and check that it is a real directory of ours.
 
+    A folder others can use is tightened to 0700, except a sticky shared one such as /tmp.
+
     Raises:
         PostureGuardError: when it is a symlink or not a directory, belongs to someone else, or
             (after we tighten it) others can still use it.
@@ -150,6 +152,7 @@ def ensure_private_dir(path: Path) -> Path:
             raise PostureGuardError(
                 f"{path}: belongs to user id {info.st_uid}, not to you; refusing to use it"
             )
-        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        # A sticky, shared folder (/tmp) is nobody's to tighten: our files in it are 0600.
+        if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO) and not info.st_mode & stat.S_ISVTX:
             path.chmod(0o700)
     return path

@@ -506,6 +506,17 @@ def test_store_tightens_a_database_and_dir_others_could_read(tmp_path: Path) -> 
     assert mode(path.parent) == 0o700
 
 
+def test_store_in_a_shared_sticky_dir_leaves_the_dir_alone(tmp_path: Path) -> None:
+    """A database opened straight in a /tmp-like folder must not make /tmp private to us."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    with Store.open(shared / "posture-guard.sqlite3") as store:
+        store.add_break(a_break(0))
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert mode(shared / "posture-guard.sqlite3") == 0o600
+
+
 def test_store_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     path = db_path(tmp_path)
     with Store.open(path) as store:
