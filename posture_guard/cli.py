@@ -121,7 +121,10 @@ def _diary_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     for flag in diary.CHECK_IN_FLAGS:
         check_in.add_argument(f"--{flag}", metavar="ANSWER")
     check_in.add_argument(
-        "--yes", action="store_true", help="ask nothing: defaults for every answer not given"
+        "--yes",
+        action="store_true",
+        help="ask nothing: answers not given are taken from your last check-in (age band, risk "
+        'history, days of home care) and the open episode (pain, stiffness), else "same" or "no"',
     )
     advice = commands.add_parser("advice", help="the latest advice, read against the diary now")
     advice.add_argument("--open", action="store_true", help="open the booking link, if any")

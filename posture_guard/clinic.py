@@ -52,7 +52,8 @@ def _one_line(value: str) -> bool:
     return (
         bool(value.strip())
         and len(value) <= _MAX_TEXT_CHARS
-        and not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value)
+        # no control or format characters: a bidi override could make a name read backwards
+        and not any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in value)
     )
 
 
@@ -61,7 +62,7 @@ def _name_problem(value: str) -> str | None:
 
 
 def _url_problem(value: str) -> str | None:
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
         return URL_EXPECTED
     try:
         parts = urlsplit(value)

@@ -50,7 +50,7 @@ from posture_guard.episodes import (
     parse_yes_no,
     when,
 )
-from posture_guard.errors import MISSING, DiaryValueError
+from posture_guard.errors import MISSING, DiaryValueError, terminal_safe
 from posture_guard.paths import Paths
 from posture_guard.store import AdviceSummary, Store, StoredCheckIn
 from posture_guard.triage import Advice, assess
@@ -196,10 +196,11 @@ def _episode_line(episode: Episode) -> str:
 
 
 def show_episode(store: Store, episode_id: int | None) -> str:
-    """One episode in full: the one asked for, else the open one, else the latest.
+    """One episode in full: the one asked for, else the open one, else the latest (with none
+    at all, says so and how to start one).
 
     Raises:
-        DiaryValueError: there is no such episode (or none at all).
+        DiaryValueError: there is no episode with the id asked for.
     """
     if episode_id is not None:
         episode = store.episode(episode_id)
@@ -211,7 +212,7 @@ def show_episode(store: Store, episode_id: int | None) -> str:
         found = store.episodes()
         episode = store.open_episode() or (found[-1] if found else None)
         if episode is None:
-            raise DiaryValueError("id", "expected an episode, but the diary has none yet", MISSING)
+            return list_episodes(store)  # the friendly "no episodes yet"
     return describe_episode(episode)
 
 
@@ -232,7 +233,8 @@ def describe_episode(episode: Episode) -> str:
         if members:
             lines.append(f"  {label}: " + ", ".join(str(m.value) for m in members))
     if episode.notes:
-        lines.append(f"  notes: {episode.notes}")
+        notes = terminal_safe(episode.notes, keep_newlines=True).replace("\n", "\n         ")
+        lines.append(f"  notes: {notes}")
     for update in episode.updates:
         parts = []
         if update.pain is not None:
@@ -246,7 +248,7 @@ def describe_episode(episode: Episode) -> str:
         if update.helped:
             parts.append("helped " + ",".join(m.value for m in in_order(Helped, update.helped)))
         if update.notes:
-            parts.append(f"notes: {update.notes}")
+            parts.append(f"notes: {terminal_safe(update.notes)}")
         lines.append(f"  - {when(update.at)}: " + "; ".join(parts))
     return "\n".join(lines)
 

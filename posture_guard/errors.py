@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from typing import Final
+
 
 class PostureGuardError(Exception):
     """Base of every error this package raises on purpose; anything else is a bug."""
@@ -55,10 +58,37 @@ def format_key(dotted: str) -> str:
     return f"[{section}] {leaf}" if section else leaf
 
 
+def terminal_safe(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` with control and format characters (escape sequences, bidi overrides) spelled
+    out as \\x1b or \\u202e, so printing it cannot move the cursor, recolour or reorder the
+    terminal. Newlines stay when `keep_newlines`."""
+    out = []
+    for ch in text:
+        if (
+            (ch == "\n" and keep_newlines)
+            or ch in _JOINERS
+            or unicodedata.category(ch) not in _UNSAFE_CATEGORIES
+        ):
+            out.append(ch)
+        elif ch in _SHORT_ESCAPES:
+            out.append(_SHORT_ESCAPES[ch])
+        elif ord(ch) <= 0xFF:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
+_UNSAFE_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_SHORT_ESCAPES: Final = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+#: Format characters that only join letters or emoji; harmless, and escaping them mangles text.
+_JOINERS: Final = frozenset({"\u200c", "\u200d"})
+
+
 def format_value(value: object) -> str:
-    """A value as TOML would spell it, for messages."""
+    """A value as TOML would spell it, for messages (terminal-safe)."""
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return '"' + terminal_safe(value.replace("\\", "\\\\").replace('"', '\\"')) + '"'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):

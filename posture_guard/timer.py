@@ -257,13 +257,35 @@ def _utc_seconds(moment: datetime) -> float:
     return moment.astimezone(UTC).timestamp()
 
 
+def _first_instant_at(moment: datetime) -> float:
+    """UTC seconds of the first instant the wall clock reads `moment`'s time or later.
+
+    That is `moment` itself, unless the clocks skip it (02:30 on a spring-forward night): then
+    it is the instant they jump past it (03:00 CEST), not the 03:30 its old offset would give.
+    """
+    wall = moment.replace(tzinfo=None)
+    later = _utc_seconds(moment)
+    if datetime.fromtimestamp(later, moment.tzinfo).replace(tzinfo=None) == wall:
+        return later
+    # In a gap fold=1 reads the wall time with the new offset: an instant before the jump.
+    # Zone changes fall on whole seconds: search them for the first one past the gap.
+    low, high = int(_utc_seconds(moment.replace(fold=1))), int(later)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, moment.tzinfo).replace(tzinfo=None) >= wall:
+            high = middle
+        else:
+            low = middle
+    return float(high)
+
+
 def _seconds_until(moment: datetime, now: datetime) -> float:
     """Real seconds until `moment`, a local time later on the wall clock than `now`.
 
     In the hour a DST change repeats, that wall time may already have passed once: then its
     second occurrence is meant (not 0, which would be a busy loop).
     """
-    seconds = _utc_seconds(moment) - _utc_seconds(now)
+    seconds = _first_instant_at(moment) - _utc_seconds(now)
     if seconds <= 0:
         seconds = _utc_seconds(moment.replace(fold=1)) - _utc_seconds(now)
     return max(0.0, seconds)

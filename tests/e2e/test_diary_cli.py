@@ -322,3 +322,23 @@ def test_issue_4_review_high_risk_injury_is_never_defaulted(app: App) -> None:
     high_risk = app.cli(*base, "--high-risk-injury", "yes")
     assert high_risk.returncode == 0, high_risk.stderr
     assert "Advice: emergency (rules: neck-injury-high-risk, neck-injury)" in high_risk.stdout
+
+
+# --- what the CLI prints of the diary --------------------------------------------------------
+
+
+def test_diary_cli_episode_show_on_an_empty_diary_says_how_to_start_one(app: App) -> None:
+    assert ok(app, "episode", "show") == (
+        "No episodes yet. Start one with `posture-guard episode start --pain N`.\n"
+    )
+
+
+def test_diary_cli_prints_notes_with_escape_sequences_spelled_out(app: App) -> None:
+    """A note holding a terminal escape (pasted, or planted) cannot clear or recolour the screen."""
+    ok(app, "episode", "start", "--pain", "4", "--notes", "woke up stiff\x1b[2J\u202ekcab")
+    ok(app, "episode", "update", "--pain", "3", "--notes", "better\x1b[31m")
+    shown = ok(app, "episode", "show")
+    assert "\x1b" not in shown
+    assert "\u202e" not in shown
+    assert "  notes: woke up stiff\\x1b[2J\\u202ekcab\n" in shown
+    assert "notes: better\\x1b[31m" in shown

@@ -75,7 +75,7 @@ def test_clinic_to_toml_escapes_quotes_and_backslashes() -> None:
 
 
 _line = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=60
+    alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs")), min_size=1, max_size=60
 ).filter(str.strip)
 _host = st.from_regex(r"\A[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?(\.[a-z]{2,6}){1,2}\Z")
 _path = st.from_regex(r"\A(/[A-Za-z0-9._~%?=&-]{0,15}){0,3}\Z")
@@ -117,7 +117,7 @@ BAD_FILES = [
     ),
     pytest.param(
         '[clinic]\nname = "A\\nB"\nphone = "123 456"\n',
-        f'F: [clinic] name = "A\nB": {NAME_EXPECTED}',
+        f'F: [clinic] name = "A\\nB": {NAME_EXPECTED}',
         id="two-line-name",
     ),
     pytest.param(
@@ -297,3 +297,14 @@ def test_clinic_file_must_be_a_small_regular_file(tmp_path: Path) -> None:
     big.write_text("#" * (70 * 1024))
     with pytest.raises(ClinicError, match=rf"^{big}: cannot be read: larger than 64 KiB$"):
         parse_clinic_file(big)
+
+
+@pytest.mark.parametrize("bidi", ["\u202e", "\u2066", "\u200f"])
+def test_clinic_name_with_a_bidi_control_is_refused(bidi: str) -> None:
+    """A right-to-left override could make a clinic's name (or link) read as another one."""
+    with pytest.raises(ClinicError, match="expected the clinic's name"):
+        parse_clinic_text(f'[clinic]\nname = "Clinic {bidi}kcab"\nphone = "999 000"\n', file="F")
+    with pytest.raises(ClinicError, match="expected a web address"):
+        parse_clinic_text(
+            f'[clinic]\nname = "C"\nbooking_url = "https://c.example/{bidi}x"\n', file="F"
+        )

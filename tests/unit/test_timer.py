@@ -1242,6 +1242,20 @@ def test_timer_seconds_until_next_in_the_repeated_dst_hour() -> None:
     assert timer.seconds_until_next(clock.now()) == 30 * MIN
 
 
+def test_timer_working_hours_starting_in_the_skipped_dst_hour_begin_when_clocks_jump() -> None:
+    # Regression (found by the DST property): hours from 02:30 on the night 02:00 CET becomes
+    # 03:00 CEST. 02:30 never shows on the wall; the hours begin at the jump (03:00 CEST), not
+    # at 03:30 as 02:30 with the old offset would say, which left the timer off hours meanwhile.
+    early = timer_settings(working_hours=hours("02:30", "24:00"))
+    timer, clock = start(early, datetime(2026, 3, 29, 1, 59, 59, tzinfo=BERLIN))
+    assert timer.status().state is State.OFF_HOURS
+    assert timer.seconds_until_next(clock.now()) == 1
+    events = feed(timer, clock, active(1))
+    assert clock.now().isoformat() == "2026-03-29T03:00:00+02:00"
+    assert [type(e).__name__ for e in events] == ["WorkingHoursBegan"]
+    assert timer.status().state is State.WORKING
+
+
 def test_next_hours_change() -> None:
     office = hours("09:00", "17:00", days=range(5))
     assert next_hours_change(office, at("08:00")) == at("09:00")
