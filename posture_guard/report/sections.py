@@ -14,6 +14,7 @@ from typing import Final
 from posture_guard.report.model import (
     ASSOCIATION_NOTE,
     CHECK_IN_ROWS,
+    STRETCH_MEASURED_NOTE,
     STRETCH_NOTE,
     ReportModel,
     WorkFigures,
@@ -313,7 +314,7 @@ def _before(model: ReportModel) -> Section:
         title=title,
         tables=(table,),
         paragraphs=tuple(describe_before(b, base) for b in model.before),
-        notes=(ASSOCIATION_NOTE, STRETCH_NOTE),
+        notes=(ASSOCIATION_NOTE, STRETCH_MEASURED_NOTE if model.stretch_measured else STRETCH_NOTE),
     )
 
 

@@ -94,7 +94,7 @@ def test_report_page_of_five_years_still_works(app: App, open_page: Open) -> Non
     app.env["TZ"] = "Asia/Tokyo"
     with Store.open(database(app)) as store:
         days, breaks = synthetic_years(store, today() - timedelta(days=1), 5, h.TOKYO)
-    assert (days, breaks) == (1303, 27431)
+    assert (days, breaks) == (1303, 27514)
     path = report(app, "--since", "all")
     visit = open_page(path, 1100)
     clean(visit, path)
