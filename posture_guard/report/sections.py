@@ -296,15 +296,15 @@ def _before(model: ReportModel) -> Section:
         )
         for b in model.before
     ]
-    rows.append(("baseline", "your other days in the period", *_work_cells(base)))
+    rows.append(("baseline", "the other days", *_work_cells(base)))
     table = Table(
         header=(
             "",
             f"the {model.window_days} days",
-            "days with a record",
-            "active time a day",
-            "longest stretch (average)",
-            "skipped breaks a day",
+            "days recorded",
+            "active a day",
+            "longest stretch",
+            "skipped a day",
         ),
         rows=tuple(rows),
         numeric=frozenset({2, 3, 4, 5}),
