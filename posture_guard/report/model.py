@@ -241,16 +241,19 @@ def build(
     days = period.days
     extended = tuple(period.first - timedelta(days=n) for n in range(window_days, 0, -1)) + days
     all_days = summarise(
-        records.breaks, records.activity, extended, period.day_starts_at, period.zone
+        records.breaks,
+        records.activity,
+        extended,
+        period.day_starts_at,
+        period.zone,
+        stretches=records.stretches,
     )
     in_period = summarise(records.breaks, records.activity, days, period.day_starts_at, period.zone)
     figures = {d.day: d for d in all_days.days}
-    measured = _longest_stretches(records.stretches, period, set(extended))
-    stretch_of = (
-        {day: measured.get(day) for day in extended}
-        if measured
-        else {d.day: d.longest_gap_s for d in all_days.days}
-    )
+    measured = all_days.stretch_measured
+    stretch_of = {
+        d.day: d.longest_stretch_s if measured else d.longest_gap_s for d in all_days.days
+    }
 
     chosen = [
         e
@@ -293,7 +296,7 @@ def build(
         baseline=baseline,
         before=before,
         has_data=bool(in_period.has_data or episodes or check_ins),
-        stretch_measured=bool(measured),
+        stretch_measured=measured,
     )
 
 
@@ -419,18 +422,6 @@ def _window(start_day: date, window_days: int) -> tuple[date, date]:
 
 def _span(first: date, last: date) -> tuple[date, ...]:
     return tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
-
-
-def _longest_stretches(
-    stretches: Sequence[WorkStretch], period: Period, wanted: set[date]
-) -> dict[date, float]:
-    """Each day's longest recorded stretch, by the day its rest began (Rule 3)."""
-    longest: dict[date, float] = {}
-    for w in stretches:
-        day = period.day_of(w.ended)
-        if day in wanted:
-            longest[day] = max(longest.get(day, 0.0), w.active_s)
-    return longest
 
 
 def _work(days: Sequence[DayFigures], stretch_of: dict[date, float | None]) -> WorkFigures:

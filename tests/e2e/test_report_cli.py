@@ -135,7 +135,9 @@ def test_report_stats_agree_with_the_report_on_the_same_history(app: App, histor
         "stretch           20     13        0        7        0       0          0        65%",
         "movement           7      0       13        7        0       0          0        65%",
     ]
-    assert f"{h.day(history, 2)}       6h      1        1        3  3h" in lines
+    assert "day          active  taken  natural  skipped  longest stretch" in lines
+    assert f"{h.day(history, 2)}       6h      1        1        3  2h30m" in lines  # W1
+    assert f"{h.day(history, 1)}       3h      2        1        1  50m" in lines  # baseline
 
 
 def test_report_default_name_never_replaces_a_file_but_out_does(app: App, history: date) -> None:
