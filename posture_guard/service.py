@@ -37,6 +37,7 @@ from posture_guard.exercises import Catalogue, Exercise, instructions, load_cata
 from posture_guard.policy import command_refusal
 from posture_guard.ports import Clock, IdleSource, Notifier
 from posture_guard.store import BreakRecord, DayActivity, Store
+from posture_guard.stretches import StretchTracker, WorkStretch
 from posture_guard.timer import (
     BreakDue,
     BreakEnded,
@@ -200,6 +201,9 @@ class Service:
         self._cycle: _Cycle | None = None
         #: Finished breaks not saved yet; kept across failed saves.
         self._unsaved_breaks: list[BreakRecord] = []
+        #: Active time between rests (for the report), and the stretches not saved yet.
+        self._stretches = StretchTracker(clock.now())
+        self._unsaved_stretches: list[WorkStretch] = []
         #: This run's final active seconds of days that ended and are not saved yet.
         self._unsaved_days: dict[date, float] = {}
         #: What the store held for a day before this run counted it (a restart adds to it).
@@ -369,7 +373,9 @@ class Service:
                 for day, total in totals.items()
                 if self._saved.get(day) != total
             ]
-            store.save(breaks=self._unsaved_breaks, activity=changed)
+            store.save(
+                breaks=self._unsaved_breaks, activity=changed, stretches=self._unsaved_stretches
+            )
         except StoreError as exc:
             if not self._store_failing:
                 log.warning("could not save; keeping the figures and retrying: %s", exc)
@@ -381,6 +387,7 @@ class Service:
             log.info("saving works again: %s", store.path)
             self._store_failing = False
         self._unsaved_breaks.clear()
+        self._unsaved_stretches.clear()
         self._saved.update(totals)
         for day in self._unsaved_days:
             self._stored_before.pop(day, None)
@@ -530,8 +537,12 @@ class Service:
         A cycle runs from BreakDue (due) through its first BreakPrompted (prompted; reminders do
         not move it), each BreakSnoozed (counted) and BreakStarted (the latest start) to
         BreakEnded (ended, outcome). A break started with no BreakDue (taken early) has no due.
-        A break still open at exit has no outcome and is not saved.
+        A break still open at exit has no outcome and is not saved. A rest also ends a work
+        stretch (stretches.py), saved with it.
         """
+        stretch = self._stretches.follow(event, self._timer.status().active_today_s)
+        if stretch is not None:
+            self._unsaved_stretches.append(stretch)
         if isinstance(event, BreakDue):
             self._cycle = _Cycle(event.kind, due=event.at)
         elif isinstance(event, BreakPrompted):

@@ -10,9 +10,10 @@ Rule 2: a break belongs to the working day of its `ended` time in the local zone
 Rule 3: the definitions are written where the figures are (`KindFigures`, `DayFigures`) and
         printed under the table, so nobody has to guess what a percentage means.
 
-What is not here: the longest stretch of active time without a break. The store keeps active
-seconds per day, not when they fell, so that stretch cannot be rebuilt exactly; `longest_gap_s`
-is a wall-clock figure between breaks instead (see `DayFigures`).
+The longest stretch of active time without a break is the store's work stretches (v3, recorded
+by the service: stretches.py). Days from before the service recorded them have none; when no day
+of the period has one, the table shows `longest_gap_s` instead, a wall-clock bound between
+breaks (see `DayFigures`), and says so.
 """
 
 from __future__ import annotations
@@ -31,12 +32,17 @@ from posture_guard.units import format_duration
 
 if TYPE_CHECKING:
     from posture_guard.store import BreakRecord, DayActivity, Store
+    from posture_guard.stretches import WorkStretch
 
 MAX_DAYS: Final = 3650
 DAYS_EXPECTED: Final = f"expected a whole number of days from 1 to {MAX_DAYS}"
 NO_DATA: Final = "no data yet"
 ADHERENCE_DEFINITION: Final = (
     "adherence = (taken + natural) / (taken + natural + skipped); merged and cancelled are left out"
+)
+STRETCH_DEFINITION: Final = (
+    "longest stretch = the most active time between two rests (a break taken, or stepping away"
+    " for a break's length) on that day, as measured"
 )
 GAP_DEFINITION: Final = (
     "longest gap = the longest wall-clock time between the ends of two consecutive taken or"
@@ -60,6 +66,8 @@ class DayFigures:
             bounded by the day's first and last such break (the time before the first and after
             the last is not counted), and it includes any time away or idle in between, so it
             is an upper bound on active time without a break, not that time itself.
+        longest_stretch_s: the longest work stretch (active seconds between two rests) whose
+            rest began on the day, as the service measured it; None when none was recorded.
     """
 
     day: date
@@ -68,6 +76,7 @@ class DayFigures:
     natural: int
     skipped: int
     longest_gap_s: float | None
+    longest_stretch_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,6 +122,11 @@ class Summary:
     day_starts_at: time
     has_data: bool
 
+    @property
+    def stretch_measured(self) -> bool:
+        """True when some day has a measured stretch (else the gap bound stands in)."""
+        return any(d.longest_stretch_s is not None for d in self.days)
+
 
 def summarise(
     breaks: Sequence[BreakRecord],
@@ -120,6 +134,8 @@ def summarise(
     days: Sequence[date],
     day_starts_at: time,
     zone: tzinfo,
+    *,
+    stretches: Sequence[WorkStretch] = (),
 ) -> Summary:
     """The figures of `days` from the store's records; records outside those days are ignored.
 
@@ -128,6 +144,7 @@ def summarise(
             `zone`.
         activity: active seconds per working day.
         days: the working days to report, in the order to show them.
+        stretches: work stretches; each counts for the working day of its `ended`.
         day_starts_at: when a working day begins, local time.
         zone: the local time zone.
 
@@ -144,6 +161,11 @@ def summarise(
         if day in wanted:
             by_day.setdefault(day, []).append(record)
     active = {a.day: a.active_s for a in activity if a.day in wanted}
+    longest: dict[date, float] = {}
+    for stretch in stretches:
+        day = day_of(stretch.ended.astimezone(zone), start_s)
+        if day in wanted:
+            longest[day] = max(longest.get(day, 0.0), stretch.active_s)
 
     day_figures = []
     for day in days:
@@ -156,6 +178,7 @@ def summarise(
                 natural=_count(on_day, Outcome.NATURAL),
                 skipped=_count(on_day, Outcome.SKIPPED),
                 longest_gap_s=_longest_gap(on_day),
+                longest_stretch_s=longest.get(day),
             )
         )
 
@@ -198,11 +221,14 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
     if not summary.has_data:
         lines.append(f"{NO_DATA}: no active time or breaks recorded in this period")
     else:
-        lines += ["", f"{'day':<10}  {'active':>7}  taken  natural  skipped  longest gap"]
+        measured = summary.stretch_measured
+        last_column = "longest stretch" if measured else "longest gap"
+        lines += ["", f"{'day':<10}  {'active':>7}  taken  natural  skipped  {last_column}"]
         for day in summary.days:
+            longest = day.longest_stretch_s if measured else day.longest_gap_s
             lines.append(
                 f"{day.day.isoformat():<10}  {_duration(day.active_s):>7}  {day.taken:>5}"
-                f"  {day.natural:>7}  {day.skipped:>7}  {_duration(day.longest_gap_s)}"
+                f"  {day.natural:>7}  {day.skipped:>7}  {_duration(longest)}"
             )
         total = sum(d.active_s for d in summary.days if d.active_s is not None)
         lines.append(
@@ -221,7 +247,7 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
                 f"{k.kind:<10}  {k.prompted:>8}  {k.taken:>5}  {k.natural:>7}  {k.skipped:>7}"
                 f"  {k.snoozed:>7}  {k.merged:>6}  {k.cancelled:>9}  {_percent(k.adherence):>9}"
             )
-        lines += ["", ADHERENCE_DEFINITION, GAP_DEFINITION]
+        lines += ["", ADHERENCE_DEFINITION, STRETCH_DEFINITION if measured else GAP_DEFINITION]
     lines.append("")
     lines.append(
         "Open episode: none"
@@ -266,6 +292,7 @@ def stats_text(store: Store, now: datetime, day_starts_at: time, count: int) -> 
         days,
         day_starts_at,
         zone,
+        stretches=store.stretches_between(start, end),
     )
     found = diary.current_advice(store, now)
     advice_line = (

@@ -29,7 +29,8 @@ together with the day's figure (`DayActivity`, an upsert of the absolute value) 
 `Store.save`. Reports read them back with `breaks_between` and `activity_between`. The diary (v2)
 keeps episodes, their updates, check-ins (with an `AdviceSummary` of the advice they produced) and
 the clinic profile; each diary value is stored whole as its JSON record, beside the UTC columns
-queries sort on. Episode changes read, let the pure lifecycle of episodes.py decide, and write, in
+queries sort on. Work stretches (v3) are the active seconds between two rests, saved with the
+breaks that end them, for the report's longest unbroken stretch. Episode changes read, let the pure lifecycle of episodes.py decide, and write, in
 one transaction, so a refused change leaves everything as it was.
 """
 
@@ -67,6 +68,7 @@ from posture_guard.errors import (
     StoreError,
 )
 from posture_guard.paths import ensure_private_dir
+from posture_guard.stretches import WorkStretch
 from posture_guard.timer import Outcome
 from posture_guard.triage import Advice, Tier
 
@@ -289,10 +291,27 @@ def _v2_diary(db: sqlite3.Connection) -> None:
     )
 
 
+def _v3_work_stretches(db: sqlite3.Connection) -> None:
+    """Version 3: work stretches, the active seconds between two rests (stretches.py), so the
+    report's "longest unbroken stretch" is measured, not estimated from break times."""
+    db.execute(
+        """
+        CREATE TABLE work_stretches (
+            id             INTEGER PRIMARY KEY,
+            started        TEXT NOT NULL,   -- UTC instants, as break_events
+            ended          TEXT NOT NULL,
+            active_seconds REAL NOT NULL CHECK (active_seconds >= 0)
+        )
+        """
+    )
+    db.execute("CREATE INDEX work_stretches_by_ended ON work_stretches (ended)")
+
+
 #: `MIGRATIONS[n]` takes a database from schema version n to n + 1 (Rule 3).
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_breaks_and_activity,
     _v2_diary,
+    _v3_work_stretches,
 )
 #: The version this code writes; a database above it is refused (Rule 4).
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -388,9 +407,13 @@ class Store:
     # --- writes (Rule 5: each call is one transaction) -----------------------------------------
 
     def save(
-        self, *, breaks: Iterable[BreakRecord] = (), activity: Iterable[DayActivity] = ()
+        self,
+        *,
+        breaks: Iterable[BreakRecord] = (),
+        activity: Iterable[DayActivity] = (),
+        stretches: Iterable[WorkStretch] = (),
     ) -> None:
-        """Add `breaks` and set each day's active seconds, all in one transaction.
+        """Add `breaks` and `stretches` and set each day's active seconds, in one transaction.
 
         Raises:
             StoreError: nothing was written (disk full, database locked...); retrying is safe.
@@ -408,11 +431,16 @@ class Store:
             for r in breaks
         ]
         day_rows = [(a.day.isoformat(), a.active_s) for a in activity]
-        if not break_rows and not day_rows:
+        stretch_rows = [(_instant(w.started), _instant(w.ended), w.active_s) for w in stretches]
+        if not break_rows and not day_rows and not stretch_rows:
             return
         what = ", ".join(
             part
-            for part in (_count(len(break_rows), "break"), _count(len(day_rows), "day"))
+            for part in (
+                _count(len(break_rows), "break"),
+                _count(len(day_rows), "day"),
+                _count(len(stretch_rows), "stretch"),
+            )
             if part
         )
         with self._using(f"save {what}") as db, _transaction(db):
@@ -426,6 +454,11 @@ class Store:
                 " ON CONFLICT (day) DO UPDATE SET active_seconds = excluded.active_seconds",
                 day_rows,
             )
+            if stretch_rows:  # (a store opened with fewer migrations has no such table)
+                db.executemany(
+                    "INSERT INTO work_stretches (started, ended, active_seconds) VALUES (?, ?, ?)",
+                    stretch_rows,
+                )
 
     def add_break(self, record: BreakRecord) -> None:
         """Add one break (one transaction). Raises StoreError as `save` does."""
@@ -467,6 +500,38 @@ class Store:
                 (first.isoformat(), last.isoformat()),
             ).fetchall()
         return [self._activity_from_row(row) for row in rows]
+
+    def stretches_between(self, start: datetime, end: datetime) -> list[WorkStretch]:
+        """The work stretches that ended in [start, end), oldest first.
+
+        Raises:
+            ValueError: `start` or `end` is naive.
+            StoreError: as `breaks_between`.
+        """
+        bounds = (_instant(_in_utc("start", start)), _instant(_in_utc("end", end)))
+        with self._using("read work stretches") as db:
+            rows = db.execute(
+                "SELECT id, started, ended, active_seconds FROM work_stretches"
+                " WHERE ended >= ? AND ended < ? ORDER BY ended, id",
+                bounds,
+            ).fetchall()
+        found = []
+        for row_id, started, ended, seconds in rows:
+            try:
+                if not isinstance(seconds, int | float):
+                    raise TypeError(f"expected a number of seconds, got {seconds!r}")
+                found.append(
+                    WorkStretch(
+                        started=datetime.fromisoformat(_text(started)),
+                        ended=datetime.fromisoformat(_text(ended)),
+                        active_s=seconds,
+                    )
+                )
+            except (TypeError, ValueError) as exc:
+                raise StoreError(
+                    f"{self.path}: work_stretches row {row_id} is unreadable: {exc}"
+                ) from exc
+        return found
 
     def activity_on(self, day: date) -> DayActivity | None:
         """The figure saved for `day`, or None. Raises StoreError as `activity_between` does."""

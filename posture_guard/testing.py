@@ -100,8 +100,9 @@ def synthetic_years(
     store: Store, last_day: date, years: int, zone: tzinfo, seed: int = 5
 ) -> tuple[int, int]:
     """Fill `store` with `years` of plausible working days ending `last_day` (for tests and
-    bench/report.py): weekdays of 3-8 h of activity with 12-30 breaks of every kind and
-    outcome, an episode of neck pain with updates about every 7 weeks, a check-in a week.
+    bench/report.py): weekdays of 3-8 h of activity (in work stretches of 10-90 min) with 12-30
+    breaks of every kind and outcome, an episode of neck pain with updates about every 7 weeks,
+    a check-in a week.
     Seeded, so the same arguments give the same history. Returns (days written, breaks written).
     """
     import random  # noqa: PLC0415 - only the generator needs these
@@ -118,6 +119,7 @@ def synthetic_years(
         Trigger,
     )
     from posture_guard.store import AdviceSummary, BreakRecord, DayActivity  # noqa: PLC0415
+    from posture_guard.stretches import WorkStretch  # noqa: PLC0415
     from posture_guard.timer import Outcome  # noqa: PLC0415
     from posture_guard.triage import Tier  # noqa: PLC0415
 
@@ -129,6 +131,7 @@ def synthetic_years(
     day = first
     all_breaks: list[BreakRecord] = []
     activity: list[DayActivity] = []
+    stretches: list[WorkStretch] = []
     while day <= last_day:
         if day.weekday() < 5:
             breaks = []
@@ -152,6 +155,15 @@ def synthetic_years(
                 )
             all_breaks += breaks
             activity.append(DayActivity(day=day, active_s=minutes * 60.0))
+            left, moment = minutes * 60.0, start
+            while left > 0:  # the day's active time in stretches of 10-90 min between rests
+                active = min(left, rng.uniform(600, 5400))
+                stretches.append(
+                    WorkStretch(
+                        started=moment, ended=moment + timedelta(seconds=active), active_s=active
+                    )
+                )
+                left, moment = left - active, moment + timedelta(seconds=active + 300)
         if (day - first).days % 49 == 20:
             began = datetime.combine(day, clock(9, 0), tzinfo=zone)
             pain = rng.randint(4, 8)
@@ -188,5 +200,5 @@ def synthetic_years(
                 AdviceSummary(tier=Tier.SELF_CARE, rule_ids=()),
             )
         day += timedelta(days=1)
-    store.save(breaks=all_breaks, activity=activity)  # one transaction: quick to set up
+    store.save(breaks=all_breaks, activity=activity, stretches=stretches)  # one transaction
     return len(activity), len(all_breaks)

@@ -12,8 +12,12 @@ Three episodes start on days 9, 19 and 26; each one's 7-day "before" window is:
     baseline: days 0, 1, 9, 10, 11, 26, 27 (in no window); day 0 has no record; pattern B on
               the other 6: 3h, rests at 09:00, 10:00, 11:00 (1h), 1 skipped (snoozed once)
 
-So the comparison is: before 1: 7 days, 6h, 3h, 3.0 skipped; before 2: 7 days, 5h, 2h, 2.0;
-before 3: 6 days, 4h, none, 0.0; baseline: 6 days, 3h, 1h, 1.0.
+Each recorded day also has two work stretches (the service's measure of active time between
+rests): its longest, STRETCH_MINUTES by pattern (B 50, W1 150, W2 100, W3 60), and one half as
+long. So the comparison is: before 1: 7 days, 6h, longest stretch 2h30m, 3.0 skipped; before 2:
+7 days, 5h, 1h40m, 2.0; before 3: 6 days, 4h, 1h, 0.0; baseline: 6 days, 3h, 50m, 1.0.
+Without the stretches (a store from before v3) the stretch comes from break times instead:
+3h, 2h, none (one rest a day), and 1h.
 
 Per kind over the 28 days (B x6, W1 x7, W2 x7, W3 x6):
     posture:  prompted 53, taken 26, natural 0, skipped 27, snoozed 6 -> adherence 49%
@@ -40,6 +44,7 @@ from posture_guard.episodes import (
     Trigger,
 )
 from posture_guard.store import AdviceSummary, BreakRecord, DayActivity, Store
+from posture_guard.stretches import WorkStretch
 from posture_guard.timer import Outcome
 from posture_guard.triage import Tier
 
@@ -54,6 +59,8 @@ W1, W2, W3 = range(2, 9), range(12, 19), range(19, 26)
 BASELINE = (1, 9, 10, 11, 26, 27)  # day 0 is baseline too, but has no record
 HOURS = {**{k: 6 for k in W1}, **{k: 5 for k in W2}, **{k: 4 for k in W3 if k != 21}}
 HOURS.update({k: 3 for k in BASELINE})
+STRETCH_MINUTES = {**{k: 150 for k in W1}, **{k: 100 for k in W2}, **{k: 60 for k in W3}}
+STRETCH_MINUTES.update({k: 50 for k in BASELINE})
 
 
 def day(last: date, k: int) -> date:
@@ -107,6 +114,17 @@ def breaks(last: date) -> list[BreakRecord]:
             ]
         elif k in W3 and k != 21:
             out.append(brk("posture", a(9), T))
+    return out
+
+
+def stretches(last: date) -> list[WorkStretch]:
+    out = []
+    for k in sorted(HOURS):
+        longest = STRETCH_MINUTES[k] * 60.0
+        out.append(WorkStretch(started=at(last, k, 8), ended=at(last, k, 12), active_s=longest))
+        out.append(
+            WorkStretch(started=at(last, k, 13), ended=at(last, k, 15), active_s=longest / 2)
+        )
     return out
 
 
@@ -193,7 +211,7 @@ def check_ins(last: date) -> list[tuple[CheckIn, AdviceSummary]]:
 
 def write(store: Store, last: date) -> None:
     """The whole history into a real store."""
-    store.save(breaks=breaks(last), activity=activity(last))
+    store.save(breaks=breaks(last), activity=activity(last), stretches=stretches(last))
     for episode, updates, ended in episodes(last):
         stored = store.start_episode(episode)
         for update in updates:

@@ -90,6 +90,7 @@ def read_records(store: Store, period: Period, now: datetime) -> Records:
         clinic=store.clinic(),
         advice=None if found is None else found[1],
         advice_check_in=None if found is None else found[0],
+        stretches=tuple(store.stretches_between(start, end)),
     )
 
 

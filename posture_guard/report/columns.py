@@ -25,6 +25,12 @@ COLUMNS: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
         ("day", "working day (YYYY-MM-DD)"),
         ("active_seconds", "active input seconds that day, as the timer counted them"),
     ),
+    "work_stretches": (
+        ("day", "working day the stretch ended on"),
+        ("started", "when the rest before it ended (or Posture Guard started)"),
+        ("ended", "when the rest that ended it began"),
+        ("active_seconds", "active input seconds in between"),
+    ),
     "episodes": (
         ("id", "the diary's episode number"),
         ("started", "when it began"),

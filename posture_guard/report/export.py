@@ -77,9 +77,20 @@ def tables(records: Records, period: Period) -> dict[str, list[dict[str, object]
         for c in records.check_ins
         if period.start <= c.check_in.at < period.end
     ]
+    stretches: list[dict[str, object]] = [
+        {
+            "day": period.day_of(w.ended).isoformat(),
+            "started": _iso(w.started, zone),
+            "ended": _iso(w.ended, zone),
+            "active_seconds": w.active_s,
+        }
+        for w in sorted(records.stretches, key=lambda w: w.ended)
+        if period.start <= w.ended < period.end
+    ]
     return {
         "breaks": breaks,
         "daily_activity": activity,
+        "work_stretches": stretches,
         "episodes": episodes,
         "episode_updates": updates,
         "check_ins": check_ins,
@@ -133,6 +144,7 @@ def figures(model: ReportModel) -> dict[str, object]:
             for k in model.kinds
         ],
         "window_days": model.window_days,
+        "longest_stretch": "measured" if model.stretch_measured else "from break times",
         "baseline": work(model.baseline),
         "before_episodes": [
             {

@@ -55,7 +55,8 @@ table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: .85rem; padding-top: .35rem; }
 th, td { padding: .35rem .5rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 th { font-weight: 600; background: #f4f6f8; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 #before td:nth-child(-n+2) { white-space: nowrap; }
 td.notes { white-space: pre-wrap; overflow-wrap: anywhere; }
 .small { color: var(--muted); font-size: .88rem; }

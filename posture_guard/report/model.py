@@ -6,15 +6,16 @@ Rule 1: no clock, no I/O, no plotting: records, the period, the local zone and `
 Rule 2: a day is a working day (it starts at `day_starts_at`, 04:00 by default), and a break
         belongs to the day of its `ended` time, exactly as `posture-guard stats` counts it: the
         per-day and per-kind figures are `stats.summarise`'s, so the two never disagree.
-Rule 3: "longest unbroken stretch" is derived from break times: the store keeps active seconds
-        per day, not when they fell, so it is the longest wall-clock time between the ends of
-        two consecutive taken or natural breaks on a day (`stats.DayFigures.longest_gap_s`). It
-        includes any idle time in between, so it is an upper bound on work without a break; the
-        report says so beside the figure.
+Rule 3: "longest unbroken stretch" is a day's longest work stretch: the active seconds between
+        two rests, as the service records them (stretches.py, store v3), by the day its rest
+        began. A period with no recorded stretch (a store from before v3) falls back to break
+        times: the longest wall-clock time between the ends of two consecutive taken or natural
+        breaks on a day (`stats.DayFigures.longest_gap_s`), an upper bound since it includes idle
+        time; `stretch_measured` says which, and the report says so beside the figure.
 Rule 4: "work patterns before episodes" compares the `window_days` working days before each
         episode's start day with the person's own baseline: the days of the period that are in
         no such window. Each figure is an average over the days that have it (a day with an
-        active-time figure; for the stretch, a day with two or more rests). The words say it is
+        active-time figure; for the stretch, a day that has one). The words say it is
         an association in the person's own records, never a cause.
 """
 
@@ -35,6 +36,7 @@ from posture_guard.units import format_duration
 if TYPE_CHECKING:
     from posture_guard.clinic import ClinicProfile
     from posture_guard.store import BreakRecord, DayActivity, StoredCheckIn
+    from posture_guard.stretches import WorkStretch
     from posture_guard.triage import Advice
 
 #: How many episodes the summary's pain trend lists one by one (the latest ones).
@@ -47,6 +49,10 @@ WINDOW_DAYS: Final = 7
 ASSOCIATION_NOTE: Final = (
     "These are associations in your own records, not causes: many things change how much we work"
     " and how our neck feels, and a few episodes are too few to tell a pattern from chance."
+)
+STRETCH_MEASURED_NOTE: Final = (
+    "Longest stretch = the most active screen time between two rests (a break taken, or"
+    " stepping away for a break's length) in a day, as Posture Guard measured it."
 )
 STRETCH_NOTE: Final = (
     "Longest stretch = the longest time between the ends of two consecutive breaks taken (or"
@@ -61,6 +67,7 @@ class Records:
 
     Attributes:
         breaks: break records that ended from `window_days` before the period to its end.
+        stretches: work stretches that ended over the same span (none before store v3).
         activity: day figures over the same span.
         episodes: every episode (the model keeps those that overlap the period).
         check_ins: every check-in (the model keeps those in the period).
@@ -76,6 +83,7 @@ class Records:
     clinic: ClinicProfile | None
     advice: Advice | None
     advice_check_in: StoredCheckIn | None
+    stretches: tuple[WorkStretch, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,7 +163,7 @@ class WorkFigures:
     Attributes:
         days: how many of the days have an active-time figure.
         active_s: average active seconds per such day.
-        longest_stretch_s: average of each day's longest stretch (days with two or more rests).
+        longest_stretch_s: average of each day's longest stretch (days that have one, Rule 3).
         skipped: average skipped breaks per such day.
     """
 
@@ -196,6 +204,7 @@ class ReportModel:
     baseline: WorkFigures
     before: tuple[BeforeEpisode, ...]
     has_data: bool
+    stretch_measured: bool = False
 
     @property
     def active_total_s(self) -> float:
@@ -232,10 +241,19 @@ def build(
     days = period.days
     extended = tuple(period.first - timedelta(days=n) for n in range(window_days, 0, -1)) + days
     all_days = summarise(
-        records.breaks, records.activity, extended, period.day_starts_at, period.zone
+        records.breaks,
+        records.activity,
+        extended,
+        period.day_starts_at,
+        period.zone,
+        stretches=records.stretches,
     )
     in_period = summarise(records.breaks, records.activity, days, period.day_starts_at, period.zone)
     figures = {d.day: d for d in all_days.days}
+    measured = all_days.stretch_measured
+    stretch_of = {
+        d.day: d.longest_stretch_s if measured else d.longest_gap_s for d in all_days.days
+    }
 
     chosen = [
         e
@@ -248,14 +266,16 @@ def build(
 
     windows = {s.number: _window(period.day_of(s.started), window_days) for s in episodes}
     in_windows = {day for first, last in windows.values() for day in _span(first, last)}
-    baseline = _work([figures[d] for d in days if d not in in_windows])
+    baseline = _work([figures[d] for d in days if d not in in_windows], stretch_of)
     before = tuple(
         BeforeEpisode(
             number=s.number,
             started=s.started,
             first=windows[s.number][0],
             last=windows[s.number][1],
-            before=_work([figures[d] for d in _span(*windows[s.number]) if d in figures]),
+            before=_work(
+                [figures[d] for d in _span(*windows[s.number]) if d in figures], stretch_of
+            ),
         )
         for s in episodes
         if windows[s.number][0] >= extended[0]
@@ -276,6 +296,7 @@ def build(
         baseline=baseline,
         before=before,
         has_data=bool(in_period.has_data or episodes or check_ins),
+        stretch_measured=measured,
     )
 
 
@@ -330,7 +351,7 @@ def describe_before(item: BeforeEpisode, baseline: WorkFigures) -> str:
             + _against(b.longest_stretch_s, baseline.longest_stretch_s, format_duration)
         )
     if b.longest_stretch_s is None:
-        pieces.append("there were too few breaks to measure your longest stretch")
+        pieces.append("there is no longest stretch to compare (too few breaks recorded)")
     if b.skipped is not None:
         pieces.append(
             f"you skipped {b.skipped:.1f} breaks a day"
@@ -403,9 +424,9 @@ def _span(first: date, last: date) -> tuple[date, ...]:
     return tuple(first + timedelta(days=n) for n in range((last - first).days + 1))
 
 
-def _work(days: Sequence[DayFigures]) -> WorkFigures:
+def _work(days: Sequence[DayFigures], stretch_of: dict[date, float | None]) -> WorkFigures:
     measured = [d for d in days if d.active_s is not None]
-    stretches = [d.longest_gap_s for d in measured if d.longest_gap_s is not None]
+    stretches = [v for v in (stretch_of.get(d.day) for d in measured) if v is not None]
     if not measured:
         return WorkFigures(days=0, active_s=None, longest_stretch_s=None, skipped=None)
     return WorkFigures(

@@ -14,6 +14,7 @@ from typing import Final
 from posture_guard.report.model import (
     ASSOCIATION_NOTE,
     CHECK_IN_ROWS,
+    STRETCH_MEASURED_NOTE,
     STRETCH_NOTE,
     ReportModel,
     WorkFigures,
@@ -295,15 +296,15 @@ def _before(model: ReportModel) -> Section:
         )
         for b in model.before
     ]
-    rows.append(("baseline", "your other days in the period", *_work_cells(base)))
+    rows.append(("baseline", "the other days", *_work_cells(base)))
     table = Table(
         header=(
             "",
             f"the {model.window_days} days",
-            "days with a record",
-            "active time a day",
-            "longest stretch (average)",
-            "skipped breaks a day",
+            "days recorded",
+            "active a day",
+            "longest stretch",
+            "skipped a day",
         ),
         rows=tuple(rows),
         numeric=frozenset({2, 3, 4, 5}),
@@ -313,7 +314,7 @@ def _before(model: ReportModel) -> Section:
         title=title,
         tables=(table,),
         paragraphs=tuple(describe_before(b, base) for b in model.before),
-        notes=(ASSOCIATION_NOTE, STRETCH_NOTE),
+        notes=(ASSOCIATION_NOTE, STRETCH_MEASURED_NOTE if model.stretch_measured else STRETCH_NOTE),
     )
 
 

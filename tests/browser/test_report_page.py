@@ -94,7 +94,7 @@ def test_report_page_of_five_years_still_works(app: App, open_page: Open) -> Non
     app.env["TZ"] = "Asia/Tokyo"
     with Store.open(database(app)) as store:
         days, breaks = synthetic_years(store, today() - timedelta(days=1), 5, h.TOKYO)
-    assert (days, breaks) == (1303, 27431)
+    assert (days, breaks) == (1303, 27514)
     path = report(app, "--since", "all")
     visit = open_page(path, 1100)
     clean(visit, path)
@@ -103,3 +103,25 @@ def test_report_page_of_five_years_still_works(app: App, open_page: Open) -> Non
     assert pain["shapes"] > 37
     assert "per week" in visit.page.inner_text("#daily")
     visit.screenshot("report-5-years")
+
+
+def test_report_page_prints_on_a4_with_the_booking_address(app: App, open_page: Open) -> None:
+    """Chromium's own print (the print CSS): A4 pages with ink, the link's address printed."""
+    import subprocess
+
+    from tests.e2e.test_report_pdf import inked, pages
+
+    write_known_history(app)
+    ok(app, "clinic", "set", "--name", "Riverside Physio", "--booking-url",
+       "https://riverside.example/book")  # fmt: skip
+    path = report(app, "--since", "28d")
+    visit = open_page(path, 1100)
+    clean(visit, path)
+    printed = app.home / "printed.pdf"
+    visit.page.pdf(path=str(printed), format="A4", print_background=True)
+    shots = pages(printed, "report-print")
+    assert 2 <= len(shots) <= 6
+    assert all(inked(shot) > 0.02 for shot in shots)
+    words = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True,
+                           check=True).stdout  # fmt: skip
+    assert "(https://riverside.example/book)" in words  # a[href]::after, for paper

@@ -82,16 +82,17 @@ def test_report_json_carries_every_record_and_the_exact_figures(app: App, histor
         ("stretch", 20, 13, 0, 7, 0),
         ("movement", 7, 0, 13, 7, 0),
     ]  # fmt: skip
+    assert figures["longest_stretch"] == "measured"
     assert figures["baseline"] == {"days_with_a_record": 6, "active_seconds_a_day": 10800.0,
-                                   "longest_stretch_seconds": 3600.0, "skipped_a_day": 1.0}  # fmt: skip
+                                   "longest_stretch_seconds": 3000.0, "skipped_a_day": 1.0}  # fmt: skip
     assert [
         (b["episode"], b["first_day"], b["days_with_a_record"], b["active_seconds_a_day"],
          b["longest_stretch_seconds"], b["skipped_a_day"])
         for b in figures["before_episodes"]
     ] == [
-        (1, h.day(history, 2).isoformat(), 7, 21600.0, 10800.0, 3.0),
-        (2, h.day(history, 12).isoformat(), 7, 18000.0, 7200.0, 2.0),
-        (3, h.day(history, 19).isoformat(), 6, 14400.0, None, 0.0),
+        (1, h.day(history, 2).isoformat(), 7, 21600.0, 9000.0, 3.0),
+        (2, h.day(history, 12).isoformat(), 7, 18000.0, 6000.0, 2.0),
+        (3, h.day(history, 19).isoformat(), 6, 14400.0, 3600.0, 0.0),
     ]  # fmt: skip
     assert document["episodes"][0]["notes"] == h.NASTY_NOTE
 
@@ -111,7 +112,8 @@ def test_report_csv_is_a_zip_of_tables_with_the_exact_rows(app: App, history: da
             if name.endswith(".csv")
         }
     assert {name: len(rows) for name, rows in tables.items()} == {
-        "breaks": 93, "daily_activity": 26, "episodes": 3, "episode_updates": 3, "check_ins": 3,
+        "breaks": 93, "daily_activity": 26, "work_stretches": 52, "episodes": 3,
+        "episode_updates": 3, "check_ins": 3,
     }  # fmt: skip
     outcomes: dict[str, int] = {}
     for row in tables["breaks"]:
@@ -133,7 +135,9 @@ def test_report_stats_agree_with_the_report_on_the_same_history(app: App, histor
         "stretch           20     13        0        7        0       0          0        65%",
         "movement           7      0       13        7        0       0          0        65%",
     ]
-    assert f"{h.day(history, 2)}       6h      1        1        3  3h" in lines
+    assert "day          active  taken  natural  skipped  longest stretch" in lines
+    assert f"{h.day(history, 2)}       6h      1        1        3  2h30m" in lines  # W1
+    assert f"{h.day(history, 1)}       3h      2        1        1  50m" in lines  # baseline
 
 
 def test_report_default_name_never_replaces_a_file_but_out_does(app: App, history: date) -> None:

@@ -277,6 +277,9 @@ class Seed:
     sql: Sequence[str]
     breaks: Sequence[BreakRecord]
     activity: Sequence[DayActivity]
+    episodes: int = 0
+    check_ins: int = 0
+    clinic: str | None = None
 
 
 #: One entry for every schema version before SCHEMA_VERSION (a test fails when one is missing):
@@ -314,6 +317,31 @@ SEEDS: dict[int, Seed] = {
         activity=(DayActivity(day=date(2026, 11, 23), active_s=5400.5),),
     ),
 }
+# a v2 database: v1's breaks and active time, plus an episode, a check-in and the clinic
+SEEDS[2] = Seed(
+    sql=(
+        *SEEDS[1].sql,
+        "INSERT INTO episodes (started, ended, record) VALUES ('2026-11-23T08:00:00.000000+00:00',"
+        ' NULL, \'{"started": "2026-11-23T09:00:00+01:00", "ended": null,'
+        ' "pain_at_start": 5, "pain_peak": 5, "stiffness": "mild",'
+        ' "range_of_motion": null, "areas": [], "triggers": [], "symptoms": [],'
+        ' "helped": [], "notes": ""}\')',
+        "INSERT INTO check_ins (at, answers, tier, rule_ids) VALUES"
+        ' (\'2026-11-23T10:00:00.000000+00:00\', \'{"at": "2026-11-23T11:00:00+01:00",'
+        ' "pain_now": 5, "stiffness": "mild", "symptoms": [], "trend": "same",'
+        ' "pain_disturbs_sleep": false, "pain_stops_work": false,'
+        ' "daily_life_affected": false, "home_care_days": 0, "after_injury": false,'
+        ' "high_risk_mechanism": false, "risk_history": [], "age_band": "20-50"}\','
+        " 'self-care', '[]')",
+        "INSERT INTO clinic (only_row, name, booking_url) VALUES (1, 'Riverside',"
+        " 'https://riverside.example/book')",
+    ),
+    breaks=SEEDS[1].breaks,
+    activity=SEEDS[1].activity,
+    episodes=1,
+    check_ins=1,
+    clinic="Riverside",
+)
 
 
 def build_at(path: Path, version: int) -> None:
@@ -341,10 +369,13 @@ def test_store_migrates_from_every_earlier_version(tmp_path: Path, version: int)
         assert store.version == SCHEMA_VERSION
         assert store.breaks_between(*EVER) == list(seed.breaks)
         assert store.activity_between(date.min, date.max) == list(seed.activity)
-        # the diary tables are there, empty, and usable
-        assert store.episodes() == []
-        assert store.latest_check_in() is None
-        assert store.clinic() is None
+        # the diary tables are there and usable, with what the seed put in them
+        assert len(store.episodes()) == seed.episodes
+        assert len(store.check_ins()) == seed.check_ins
+        clinic = store.clinic()
+        assert (None if clinic is None else clinic.name) == seed.clinic
+        # and the work stretches (v3): none yet
+        assert store.stretches_between(*EVER) == []
     assert integrity(path) == [("ok",)]
 
 

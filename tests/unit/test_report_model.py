@@ -53,7 +53,7 @@ def diary() -> tuple[tuple[Episode, ...], tuple[StoredCheckIn, ...]]:
     return tuple(built), stored
 
 
-def records(*, empty: bool = False) -> Records:
+def records(*, empty: bool = False, stretches: bool = True) -> Records:
     if empty:
         return Records(breaks=(), activity=(), episodes=(), check_ins=(), clinic=None,
                        advice=None, advice_check_in=None)  # fmt: skip
@@ -67,6 +67,7 @@ def records(*, empty: bool = False) -> Records:
         clinic=None,
         advice=assess(latest.check_in, episodes, NOW, None),
         advice_check_in=latest,
+        stretches=tuple(h.stretches(LAST)) if stretches else (),
     )
 
 
@@ -92,14 +93,29 @@ def test_report_model_counts_breaks_per_kind_as_worked_out_by_hand() -> None:
 def test_report_model_compares_the_days_before_each_episode_with_the_baseline() -> None:
     model = build(records(), PERIOD, NOW)
     assert model.window_days == 7
+    assert model.stretch_measured
     assert model.baseline == WorkFigures(
-        days=6, active_s=3 * 3600, longest_stretch_s=3600, skipped=1.0
+        days=6, active_s=3 * 3600, longest_stretch_s=50 * 60, skipped=1.0
     )
     assert [(b.number, b.first, b.last, b.before) for b in model.before] == [
-        (1, h.day(LAST, 2), h.day(LAST, 8), WorkFigures(days=7, active_s=6 * 3600, longest_stretch_s=3 * 3600, skipped=3.0)),
-        (2, h.day(LAST, 12), h.day(LAST, 18), WorkFigures(days=7, active_s=5 * 3600, longest_stretch_s=2 * 3600, skipped=2.0)),
-        (3, h.day(LAST, 19), h.day(LAST, 25), WorkFigures(days=6, active_s=4 * 3600, longest_stretch_s=None, skipped=0.0)),
+        (1, h.day(LAST, 2), h.day(LAST, 8), WorkFigures(days=7, active_s=6 * 3600, longest_stretch_s=150 * 60, skipped=3.0)),
+        (2, h.day(LAST, 12), h.day(LAST, 18), WorkFigures(days=7, active_s=5 * 3600, longest_stretch_s=100 * 60, skipped=2.0)),
+        (3, h.day(LAST, 19), h.day(LAST, 25), WorkFigures(days=6, active_s=4 * 3600, longest_stretch_s=60 * 60, skipped=0.0)),
     ]  # fmt: skip
+
+
+def test_report_model_without_recorded_stretches_bounds_them_from_break_times() -> None:
+    model = build(records(stretches=False), PERIOD, NOW)
+    assert not model.stretch_measured
+    assert model.baseline.longest_stretch_s == 3600
+    assert [b.before.longest_stretch_s for b in model.before] == [3 * 3600, 2 * 3600, None]
+    assert describe_before(model.before[2], model.baseline) == (
+        "In the 7 days before episode 3 (20 Mar to 26 Mar 2026), you were active 4h a day on"
+        " average against 3h on your other days (+33%); there is no longest stretch to compare"
+        " (too few breaks recorded); you skipped 0.0 breaks a day against 1.0 on your other days"
+        " (-100%)."
+    )
+    assert sections(model)[-1].notes[-1].startswith("Longest stretch = the longest time between")
 
 
 def test_report_model_says_the_comparison_plainly_as_an_association() -> None:
@@ -107,16 +123,18 @@ def test_report_model_says_the_comparison_plainly_as_an_association() -> None:
     assert [describe_before(b, model.baseline) for b in model.before] == [
         "In the 7 days before episode 1 (03 Mar to 09 Mar 2026), you were active 6h a day on"
         " average against 3h on your other days (+100%); your longest stretch between breaks"
-        " averaged 3h against 1h on your other days (+200%); you skipped 3.0 breaks a day against"
-        " 1.0 on your other days (+200%).",
+        " averaged 2h30m against 50m on your other days (+200%); you skipped 3.0 breaks a day"
+        " against 1.0 on your other days (+200%).",
         "In the 7 days before episode 2 (13 Mar to 19 Mar 2026), you were active 5h a day on"
         " average against 3h on your other days (+67%); your longest stretch between breaks"
-        " averaged 2h against 1h on your other days (+100%); you skipped 2.0 breaks a day against"
-        " 1.0 on your other days (+100%).",
+        " averaged 1h40m against 50m on your other days (+100%); you skipped 2.0 breaks a day"
+        " against 1.0 on your other days (+100%).",
         "In the 7 days before episode 3 (20 Mar to 26 Mar 2026), you were active 4h a day on"
-        " average against 3h on your other days (+33%); there were too few breaks to measure your"
-        " longest stretch; you skipped 0.0 breaks a day against 1.0 on your other days (-100%).",
+        " average against 3h on your other days (+33%); your longest stretch between breaks"
+        " averaged 1h against 50m on your other days (+20%); you skipped 0.0 breaks a day against"
+        " 1.0 on your other days (-100%).",
     ]
+    assert sections(model)[-1].notes[-1].startswith("Longest stretch = the most active screen")
     assert "not causes" in ASSOCIATION_NOTE
     text = " ".join(describe_before(b, model.baseline) for b in model.before)
     assert "cause" not in text
@@ -183,6 +201,7 @@ def test_export_tables_hold_every_record_of_the_period() -> None:
     assert {name: len(rows) for name, rows in out.items()} == {
         "breaks": 6 * 4 + 7 * 5 + 7 * 4 + 6,
         "daily_activity": 26,
+        "work_stretches": 52,
         "episodes": 3,
         "episode_updates": 3,
         "check_ins": 3,
@@ -230,8 +249,9 @@ def test_export_json_reads_back_into_the_diary_values_and_carries_the_figures() 
     }
     assert CheckIn.from_record(answers) == check_ins[3].check_in
     figures = document["figures"]
+    assert figures["longest_stretch"] == "measured"
     assert figures["baseline"] == {"days_with_a_record": 6, "active_seconds_a_day": 10800.0,
-                                   "longest_stretch_seconds": 3600.0, "skipped_a_day": 1.0}  # fmt: skip
+                                   "longest_stretch_seconds": 3000.0, "skipped_a_day": 1.0}  # fmt: skip
     assert [(b["episode"], b["active_seconds_a_day"], b["skipped_a_day"]) for b in figures["before_episodes"]] == [
         (1, 21600.0, 3.0), (2, 18000.0, 2.0), (3, 14400.0, 0.0)
     ]  # fmt: skip
@@ -242,7 +262,7 @@ def test_export_csv_zip_has_a_file_per_table_and_defuses_formulas() -> None:
     with zipfile.ZipFile(io.BytesIO(to_csv_zip(records(), model.period, NOW))) as archive:
         assert sorted(archive.namelist()) == [
             "README.txt", "breaks.csv", "check_ins.csv", "daily_activity.csv",
-            "episode_updates.csv", "episodes.csv",
+            "episode_updates.csv", "episodes.csv", "work_stretches.csv",
         ]  # fmt: skip
         rows = {
             name: list(csv.DictReader(io.StringIO(archive.read(name).decode())))

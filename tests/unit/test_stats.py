@@ -203,3 +203,27 @@ def test_stats_period_is_the_last_n_working_days_oldest_first() -> None:
             ValueError, match=rf"^expected a whole number of days from 1 to 3650, got {bad}$"
         ):
             period(date(2026, 3, 4), bad)
+
+
+def test_stats_shows_the_measured_longest_stretch_when_the_store_has_stretches() -> None:
+    from posture_guard.stretches import WorkStretch
+
+    stretches = [
+        WorkStretch(started=at(2, 9, 0), ended=at(2, 10, 10), active_s=65 * 60),
+        WorkStretch(started=at(2, 11, 0), ended=at(2, 12, 0), active_s=50 * 60),
+        # ended 03:30 on the 4th: the 3rd's working day
+        WorkStretch(started=at(4, 1, 0), ended=at(4, 3, 30), active_s=2 * 3600),
+    ]
+    got = summarise(HISTORY, ACTIVITY, DAYS, FOUR, TOKYO, stretches=stretches)
+    assert got.stretch_measured
+    assert [d.longest_stretch_s for d in got.days] == [65 * 60, 2 * 3600, None]
+    assert [d.longest_gap_s for d in got.days] == [d.longest_gap_s for d in EXPECTED.days]
+    lines = format_summary(got, None, None).splitlines()
+    assert lines[2] == "day          active  taken  natural  skipped  longest stretch"
+    assert lines[3].endswith("  1h5m")
+    assert lines[5].endswith("  -")
+    assert (
+        "longest stretch = the most active time between two rests (a break taken, or stepping"
+        " away for a break's length) on that day, as measured"
+    ) in lines
+    assert not EXPECTED.stretch_measured  # without stretches: the gap bound, as before
