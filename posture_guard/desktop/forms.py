@@ -523,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
             args.high_contrast == "auto" and high_contrast_wanted()
         )
         form = FORMS[args.form](root, store, Palette(high_contrast=high_contrast))
-        width = min(1040, root.winfo_screenwidth() - 40)
+        width = min(1120, root.winfo_screenwidth() - 40)
         height = min(760, root.winfo_screenheight() - 80)
         root.geometry(f"{width}x{height}")
         root.after(50, lambda: _focus_first(form))
