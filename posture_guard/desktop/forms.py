@@ -124,7 +124,9 @@ class Form:
         style.configure("Muted.TLabel", foreground=p.muted)
         for kind in ("TCheckbutton", "TRadiobutton"):
             style.configure(kind, background=p.bg, foreground=p.text, focuscolor=p.focus,
-                            indicatorbackground=p.field, indicatorforeground=p.text)  # fmt: skip
+                            indicatorbackground=p.field, indicatorforeground=p.text,
+                            indicatorsize=self.f_body.metrics("linespace") - 4,
+                            indicatormargin=(0, 2, 6, 2))  # fmt: skip
             style.map(kind, background=[("active", p.field)])
         style.configure("TEntry", fieldbackground=p.field, foreground=p.text,
                         insertcolor=p.text, bordercolor=p.muted, lightcolor=p.field)  # fmt: skip
@@ -524,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         form = FORMS[args.form](root, store, Palette(high_contrast=high_contrast))
         width = min(1120, root.winfo_screenwidth() - 40)
-        height = min(760, root.winfo_screenheight() - 80)
+        height = min(740, root.winfo_screenheight() - 100)
         root.geometry(f"{width}x{height}")
         root.after(50, lambda: _focus_first(form))
         root.mainloop()

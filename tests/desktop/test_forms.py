@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from posture_guard.episodes import AgeBand, Stiffness
 from posture_guard.paths import APP_NAME, default_paths
@@ -144,3 +145,18 @@ def test_escape_cancels_without_saving(form, diary_env):
     assert f.result() == {"outcome": "cancelled"}
     with Store.open(database(diary_env)) as store:
         assert store.episodes() == []
+
+
+def test_check_in_form_in_high_contrast(desk, diary_env):
+    env = {**diary_env, "POSTURE_GUARD_HIGH_CONTRAST": "1"}
+    f = FormProcess(desk, env, "check-in", "How is your neck today?")
+    try:
+        path = save_screenshot(desk.display, "form-check-in-high-contrast")
+        with Image.open(path) as shot:
+            colours = {c for _n, c in shot.convert("RGB").getcolors(1 << 20)}
+        assert (0, 0, 0) in colours
+        assert (255, 221, 0) in colours  # the yellow Save button
+        f.keys("Escape")
+        assert f.result() == {"outcome": "cancelled"}
+    finally:
+        f.close()
