@@ -162,6 +162,17 @@ def test_enter_before_the_countdown_ends_does_nothing_and_after_it_is_done(windo
     assert [line.get("event") for line in w.lines()] == ["started", None]
 
 
+def test_tab_moves_from_postpone_to_skip_and_space_presses_it(window, desk):
+    w = window(*stretch("--seconds", "60", "--exercise", "neck-turn", "--focus-after-idle", "0.3"))
+    w.shown()
+    w.out.wait_for("started", 5)  # the focus is on Postpone now
+    desk.xdotool("key", "Tab")
+    time.sleep(0.3)
+    save_screenshot(desk.display, "break-window-focus-on-skip")
+    desk.xdotool("key", "space")
+    assert w.outcome() == {"outcome": "skipped", "countdown_done": False}
+
+
 def test_closing_the_window_reports_closed(window, desk):
     w = window(*stretch("--seconds", "60", "--focus-after-idle", "0.3"))
     ((window_id, _geo),) = w.shown()

@@ -43,20 +43,26 @@ class Desk:
             found = []
             root = conn.screen().root
             for frame in root.query_tree().children:
-                for window in [frame, *frame.query_tree().children]:
+                # a window may go away while we walk the tree (BadWindow): skip it
+                try:
+                    candidates = [frame, *frame.query_tree().children]
+                except XError:
+                    continue
+                for window in candidates:
                     try:
                         name = window.get_wm_name()
                         attrs = window.get_attributes()
-                    except XError:
-                        continue
-                    if (
-                        isinstance(name, str)
-                        and name.endswith(suffix)
-                        and attrs.map_state == X.IsViewable
-                    ):
+                        if not (
+                            isinstance(name, str)
+                            and name.endswith(suffix)
+                            and attrs.map_state == X.IsViewable
+                        ):
+                            continue
                         geo = window.get_geometry()
                         pos = window.translate_coords(root, 0, 0)
-                        found.append((window.id, (-pos.x, -pos.y, geo.width, geo.height)))
+                    except XError:
+                        continue
+                    found.append((window.id, (-pos.x, -pos.y, geo.width, geo.height)))
             return found
         finally:
             conn.close()

@@ -1,0 +1,162 @@
+"""The episode and check-in forms on a real X desktop (own Xvfb + openbox), typed into with
+xdotool, saving into a real SQLite diary. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from posture_guard.episodes import AgeBand, Stiffness
+from posture_guard.paths import APP_NAME, default_paths
+from posture_guard.store import Store
+from tests.app import Output, stop_process
+from tests.desktop.conftest import save_screenshot, wait_until
+from tests.desktop.wm import Desk, desk, wait_gone
+
+__all__ = ["desk"]
+
+pytestmark = pytest.mark.desktop
+
+
+@pytest.fixture
+def diary_env(desk, tmp_path):
+    home = tmp_path / "home"
+    env = {
+        **desk.env,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+    }
+    (tmp_path / "run").mkdir(mode=0o700)
+    return env
+
+
+def database(env: dict[str, str]) -> Path:
+    """Where the form process keeps the diary (paths.py via platformdirs reads XDG_DATA_HOME)."""
+    return Path(env["XDG_DATA_HOME"]) / APP_NAME / default_paths().database.name
+
+
+class FormProcess:
+    def __init__(self, desk: Desk, env: dict[str, str], form: str, title: str) -> None:
+        self.desk = Desk(desk.display, env)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "posture_guard.desktop.forms", form],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.out = Output(self.proc)
+        wait_until(
+            lambda: self.desk.windows_named(f"{title} - Posture Guard"), f"the {form} form", 10
+        )
+        time.sleep(0.6)  # the first field takes the focus 50 ms after the window maps
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.desk.xdotool("key", key)
+            time.sleep(0.05)
+        time.sleep(0.4)
+
+    def type(self, text: str) -> None:
+        self.desk.xdotool("type", text)
+        time.sleep(0.2)
+
+    def result(self) -> dict[str, object]:
+        self.out.wait_for("outcome", 10)
+        assert wait_gone(self.proc) == 0
+        return json.loads(self.out.lines[-1])
+
+    def close(self) -> None:
+        stop_process(self.proc)
+        self.out._thread.join(5)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+@pytest.fixture
+def form(desk, diary_env):
+    opened: list[FormProcess] = []
+
+    def make(name: str, title: str) -> FormProcess:
+        made = FormProcess(desk, diary_env, name, title)
+        opened.append(made)
+        return made
+
+    yield make
+    for made in opened:
+        made.close()
+
+
+def test_episode_form_shows_a_bad_pain_next_to_it_then_saves(form, desk, diary_env):
+    f = form("episode", "Log a neck-pain episode")
+    f.type("11")
+    f.keys("Return")
+    save_screenshot(desk.display, "form-episode-error")
+    assert f.proc.poll() is None  # still open, nothing saved
+    with Store.open(database(diary_env)) as store:
+        assert store.episodes() == []
+    f.keys("BackSpace", "BackSpace")
+    f.type("6")
+    f.keys("Tab", "Tab", "space")  # the second stiffness choice: a little stiff
+    f.keys("Return")
+    save_screenshot(desk.display, "form-episode-saved")
+    f.keys("Return")  # Close
+    assert f.result() == {"outcome": "saved", "form": "episode", "action": "start"}
+    with Store.open(database(diary_env)) as store:
+        episode = store.open_episode()
+    assert episode is not None
+    assert (episode.pain_at_start, episode.stiffness) == (6, Stiffness.MILD)
+
+
+def test_check_in_form_asks_for_what_is_missing_saves_and_shows_the_advice(form, desk, diary_env):
+    f = form("check-in", "How is your neck today?")
+    save_screenshot(desk.display, "form-check-in")
+    f.type("4")
+    f.keys("Return")  # stiffness has no answer and no default yet
+    save_screenshot(desk.display, "form-check-in-missing")
+    f.keys("space")  # the focus went to the first stiffness choice: no stiffness
+    f.keys("Return")  # now the age is the one missing; its field has the focus
+    f.type("35")
+    f.keys("Return")
+    save_screenshot(desk.display, "form-check-in-advice")
+    f.keys("Return")
+    outcome = f.result()
+    assert outcome["outcome"] == "saved"
+    assert outcome["form"] == "check-in"
+    with Store.open(database(diary_env)) as store:
+        latest = store.latest_check_in()
+    assert latest is not None
+    assert (latest.check_in.pain_now, latest.check_in.stiffness) == (4, Stiffness.NONE)
+    assert latest.check_in.age_band is AgeBand.FROM_20_TO_50
+    assert outcome["tier"] == latest.advice.tier.value
+
+
+def test_escape_cancels_without_saving(form, diary_env):
+    f = form("episode", "Log a neck-pain episode")
+    f.type("5")
+    f.keys("Escape")
+    assert f.result() == {"outcome": "cancelled"}
+    with Store.open(database(diary_env)) as store:
+        assert store.episodes() == []
+
+
+def test_check_in_form_in_high_contrast(desk, diary_env):
+    env = {**diary_env, "POSTURE_GUARD_HIGH_CONTRAST": "1"}
+    f = FormProcess(desk, env, "check-in", "How is your neck today?")
+    try:
+        path = save_screenshot(desk.display, "form-check-in-high-contrast")
+        with Image.open(path) as shot:
+            colours = {c for _n, c in shot.convert("RGB").getcolors(1 << 20)}
+        assert (0, 0, 0) in colours
+        assert (255, 221, 0) in colours  # the yellow Save button
+        f.keys("Escape")
+        assert f.result() == {"outcome": "cancelled"}
+    finally:
+        f.close()
