@@ -337,6 +337,8 @@ def format_status(status: Mapping[str, object]) -> str:
         f"State:       {status.get('state_text', state)}"
         + (f", {status['current']} break" if status.get("current") else ""),
     ]
+    if status.get("waiting_for"):
+        lines.append(f"Waiting:     until the desktop is free ({status['waiting_for']})")
     if state == "paused":
         until = status.get("paused_until")
         when = (

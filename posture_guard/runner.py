@@ -11,6 +11,7 @@ from types import FrameType
 
 from posture_guard import config
 from posture_guard.control import ControlServer
+from posture_guard.desktop.busy import select_busy_source
 from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
@@ -75,9 +76,11 @@ def _serve(paths: Paths, settings: config.Settings, store: Store, *, headless: b
         print("No display found: running headless. Break prompts appear here in the terminal.")
     idle, idle_reasons = select_idle_source()
     notifier, notify_reasons = select_notifier()
-    for reason in idle_reasons + notify_reasons:
+    busy, busy_reasons = select_busy_source()
+    for reason in idle_reasons + notify_reasons + busy_reasons:
         log.info("not used: %s", reason)
-    service = Service(settings, SystemClock(), idle, notifier, store=store)
+    log.info("busy sources: %s", busy.name)
+    service = Service(settings, SystemClock(), idle, notifier, store=store, busy=busy)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: stopping", signum)

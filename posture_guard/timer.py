@@ -242,6 +242,7 @@ class TimerStatus:
     allowed: frozenset[Command]
     snoozes_left: int | None  # for the current break; None = unlimited
     skip_allowed: bool
+    waiting_for: str | None = None  # why the due break's prompt is held back ("fullscreen")
 
 
 def day_of(moment: datetime, day_starts_at_s: int) -> date:
@@ -738,7 +739,37 @@ class BreakTimer:
             snoozes_left=None if snooze_limit is None else max(0, snooze_limit - self._snoozes),
             skip_allowed=self.current is not None
             and (skip_limit is None or self._counters.skips_in_row[self.current] < skip_limit),
+            waiting_for=self._deferred_for
+            if self.state is State.BREAK_DUE and self._prompt_pending
+            else None,
         )
+
+    def busy_matters(self, elapsed_s: float) -> bool:
+        """Whether the desktop being busy can change what an observation `elapsed_s` real
+        seconds after the last one does: a prompt may be shown in it.
+
+        False lets the caller skip asking its busy sources (a /proc scan, a `pactl` process)
+        for most of the day; an observation then gives the same events with any `busy`.
+        """
+        if self._last_now is None:
+            return False  # the first observation only starts the clocks
+        if self.state is State.WORKING:
+            return self._counters.work + elapsed_s >= self._counters.due_at
+        if self.state is State.BREAK_DUE:
+            assert self.current is not None
+            current = self._specs[self.current]
+            if self._prompt_pending or self._since_prompt_s + elapsed_s >= current.every_s:
+                return True
+            return any(  # a longer break coming due takes over, with a prompt of its own
+                spec.length_s > current.length_s
+                and self._counters.earned(kind) + elapsed_s >= spec.every_s
+                for kind, spec in self._specs.items()
+            )
+        if self.state is State.SNOOZED:
+            return self._snooze_left_s <= elapsed_s
+        if self.state is State.PAUSED:
+            return self.current is not None  # the pause may end in the step: asked again
+        return False
 
     def seconds_until_next(self, now: datetime) -> float | None:
         """Seconds until something can happen without a command, assuming continued work.

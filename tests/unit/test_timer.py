@@ -887,6 +887,7 @@ def test_timer_busy_defers_the_prompt_and_prompts_when_not_busy() -> None:
         BreakDeferred(at=at("09:20"), kind="posture", reason="fullscreen"),
     ]
     assert timer.state is State.BREAK_DUE
+    assert timer.status().waiting_for == "fullscreen"
     assert feed(timer, clock, active(5 * MIN), busy="fullscreen") == []
     assert feed(timer, clock, active(MIN), busy="locked") == [
         BreakDeferred(at=at("09:26"), kind="posture", reason="locked")
@@ -895,6 +896,7 @@ def test_timer_busy_defers_the_prompt_and_prompts_when_not_busy() -> None:
     assert feed(timer, clock, active(MIN)) == [
         BreakPrompted(at=at("09:27"), kind="posture", reminder=False)
     ]
+    assert timer.status().waiting_for is None
     assert feed(timer, clock, active(MIN), busy="fullscreen") == []
 
 
