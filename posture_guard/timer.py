@@ -319,6 +319,7 @@ class BreakTimer:
     _cal: tuple[date, bool] = (date.min, True)
     _cal_from: float = float("inf")
     _cal_until: float = float("-inf")
+    _cal_offset: timedelta | None = None
     _idle_run_s: float = 0.0
     _credited: set[str] = field(default_factory=set)
     _since_prompt_s: float = 0.0
@@ -827,19 +828,22 @@ class BreakTimer:
     def _calendar(self, now: datetime, ts: float | None = None) -> tuple[date, bool]:
         """The working day of `now` and whether it is inside working hours.
 
-        Cached until the next day start or working-hours change, and for at most
-        CALENDAR_RECHECK_S: a clock that reports a fixed UTC offset learns of a DST change
-        only from its next reading.
+        Cached until the next day start or working-hours change, for at most
+        CALENDAR_RECHECK_S (a clock that reports a fixed UTC offset learns of a DST change
+        only from its next reading), and while the UTC offset stays the same: a change that
+        falls in the hour a DST change skips (hours from 02:30) happens at the jump, not at
+        the instant "02:30" would have had.
         """
         ts = now.timestamp() if ts is None else ts
-        if not self._cal_from <= ts < self._cal_until:
+        offset = now.utcoffset()
+        if not self._cal_from <= ts < self._cal_until or offset != self._cal_offset:
             hours = self.settings.working_hours
             until = min(ts + CALENDAR_RECHECK_S, _seconds_until(self.next_day_start(now), now) + ts)
             change = next_hours_change(hours, now)
             if change is not None:
                 until = min(until, _seconds_until(change, now) + ts)
             self._cal = (self._day_of(now), hours.contains(now))
-            self._cal_from, self._cal_until = ts, until
+            self._cal_from, self._cal_until, self._cal_offset = ts, until, offset
         return self._cal
 
     def _day_of(self, now: datetime) -> date:

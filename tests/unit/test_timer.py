@@ -1360,3 +1360,18 @@ def test_timer_observe_in_utc_matches_local() -> None:
         "BreakDue",
         "BreakPrompted",
     ]
+
+
+def test_issue_7_working_hours_that_begin_in_the_skipped_dst_hour_begin_at_the_jump() -> None:
+    # Found by the property tests once they drew one more setting. Sunday 29 March 2026 in
+    # Berlin the clocks jump from 02:00 to 03:00, so 02:30 never happens. Hours from 02:30
+    # begin at the jump: 01:59:59 is off hours, one second later (03:00:00) is working time.
+    # The cached answer ("outside until the instant 02:30 CET would have been, 03:30 CEST")
+    # kept the timer in OFF_HOURS for half an hour.
+    settings = timer_settings(working_hours=hours("02:30", "24:00"))
+    timer, clock = start(settings, datetime(2026, 3, 29, 1, 59, 59, tzinfo=BERLIN))
+    assert timer.state is State.OFF_HOURS
+    assert feed(timer, clock, [(1, 0.0)]) == [
+        WorkingHoursBegan(at=datetime(2026, 3, 29, 3, 0, tzinfo=BERLIN))
+    ]
+    assert timer.state is State.WORKING
