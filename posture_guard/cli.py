@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--days", type=_days, default=7, metavar="N", help="how many working days (default: 7)"
     )
+    login = commands.add_parser("autostart", help="start Posture Guard at login (or not)")
+    login.add_argument("action", choices=("enable", "disable", "status"))
+    commands.add_parser("doctor", help="which desktop backends work here, and why not")
     return parser
 
 
@@ -155,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _diary(args, paths)
         if args.command == "stats":
             return _stats(args, paths)
+        if args.command in ("autostart", "doctor"):
+            from posture_guard.desktop import setup  # noqa: PLC0415 - desktop probing on demand
+
+            return setup.autostart(args.action) if args.command == "autostart" else setup.doctor()
         return _control(args, paths)
     except PostureGuardError as exc:
         print(f"posture-guard: {exc}", file=sys.stderr)

@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(xvfb xauth x11-utils x11-xserver-utils xdotool xprintidle dbus-daemon dbus-bin
-              dunst libnotify-bin imagemagick openbox)
+              dunst libnotify-bin imagemagick openbox trayer desktop-file-utils)
 missing=()
-for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox; do
+for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox \
+            trayer desktop-file-validate; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 python3 -c 'import ensurepip' >/dev/null 2>&1 || { missing+=(ensurepip); apt_packages+=(python3-venv); }
+python3 -c 'import tkinter' >/dev/null 2>&1 || { missing+=(tkinter); apt_packages+=(python3-tk); }
 if [ ${#missing[@]} -gt 0 ]; then
     echo "tests/run.sh: installing Debian packages for: ${missing[*]}"
     sudo_cmd=()

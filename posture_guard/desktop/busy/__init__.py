@@ -23,7 +23,12 @@ from posture_guard.desktop.busy.composite import CompositeBusySource
 from posture_guard.errors import BusySourceUnavailable
 from posture_guard.ports import BusySource
 
-__all__ = ["BusySourceUnavailable", "CompositeBusySource", "select_busy_source"]
+__all__ = [
+    "BusySourceUnavailable",
+    "CompositeBusySource",
+    "probe_busy_sources",
+    "select_busy_source",
+]
 
 
 def _make_fullscreen() -> BusySource:
@@ -76,6 +81,23 @@ def _platform_candidates() -> tuple[list[str], list[str]]:
         return list(FACTORIES), []
     else:  # an explicit else: mypy --platform X then skips the dead branch quietly
         return [], [f"busy: no busy source is implemented yet on {sys.platform}"]
+
+
+def probe_busy_sources() -> list[tuple[str, BusySource | None, str]]:
+    """Build every busy source of this platform, for `doctor`: (name, source or None, why not).
+
+    The caller closes the sources it gets.
+    """
+    names, notes = _platform_candidates()
+    found: list[tuple[str, BusySource | None, str]] = [("busy", None, note) for note in notes]
+    for name in names:
+        try:
+            found.append((name, FACTORIES[name](), ""))
+        except BusySourceUnavailable as exc:
+            found.append((name, None, str(exc)))
+        except ImportError as exc:
+            found.append((name, None, f"a required module is missing ({exc})"))
+    return found
 
 
 def select_busy_source() -> tuple[CompositeBusySource, list[str]]:

@@ -41,15 +41,22 @@ class ScreenSaverLock:
         """
         self._bus = bus
         errors: list[str] = []
+        absent: list[str] = []
         for target in SCREEN_SAVERS:
             try:
-                self._bus.call(*target, "GetActive")
+                if target[0] in absent or not bus.has_owner(target[0]):
+                    absent.append(target[0])
+                    continue
+                bus.call(*target, "GetActive")
             except DBusError as exc:
-                errors.append(str(exc))
+                errors.append(f"{target[1]}: {exc}")
                 continue
             self.target = target
             return
-        raise BusySourceUnavailable(_summary("no screen saver answers GetActive", errors))
+        if errors:
+            raise BusySourceUnavailable(_summary("no screen saver answers GetActive", errors))
+        names = ", ".join(dict.fromkeys(absent))
+        raise BusySourceUnavailable(f"no screen saver on the session bus ({names})")
 
     def locked(self) -> bool:
         """True when the screen saver is active; False when not or it does not answer."""

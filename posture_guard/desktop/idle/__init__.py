@@ -21,7 +21,13 @@ from typing import Final
 from posture_guard.errors import IdleSourceUnavailable
 from posture_guard.ports import IdleSource
 
-__all__ = ["ENV_OVERRIDE", "IdleSourceUnavailable", "select_idle_source"]
+__all__ = [
+    "ENV_OVERRIDE",
+    "IdleSourceUnavailable",
+    "linux_candidates",
+    "probe_idle_sources",
+    "select_idle_source",
+]
 
 #: The environment variable that names the idle source to use ("x11", "gnome", "none"...).
 ENV_OVERRIDE: Final = "POSTURE_GUARD_IDLE"
@@ -96,6 +102,24 @@ def _platform_candidates() -> tuple[list[str], list[str]]:
         return ["macos"], []
     else:  # an explicit else: mypy --platform X then skips the dead branch quietly
         return [], [f"idle: no idle source is implemented yet on {sys.platform}"]
+
+
+def probe_idle_sources() -> list[tuple[str, IdleSource | None, str]]:
+    """Build every idle source of this platform, for `doctor`: (name, source or None, why not).
+
+    The caller closes the sources it gets. Unlike `select_idle_source`, it does not stop at
+    the first that works, and it ignores the override.
+    """
+    names, notes = _platform_candidates()
+    found: list[tuple[str, IdleSource | None, str]] = [("idle", None, note) for note in notes]
+    for name in names:
+        try:
+            found.append((name, _FACTORIES[name](), ""))
+        except IdleSourceUnavailable as exc:
+            found.append((name, None, str(exc)))
+        except ImportError as exc:
+            found.append((name, None, f"a required module is missing ({exc})"))
+    return found
 
 
 def select_idle_source(override: str | None = None) -> tuple[IdleSource, list[str]]:
