@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from posture_guard.desktop.busy import select_busy_source
 from posture_guard.desktop.busy.dnd import DoNotDisturbSource
 from posture_guard.desktop.busy.locked import LogindLock, ScreenLockSource, ScreenSaverLock
 from posture_guard.desktop.dbus import Bus
@@ -306,3 +307,36 @@ def test_dnd_without_a_notification_daemon_is_unavailable_and_activates_nothing(
         ):
             DoNotDisturbSource(client(activating))
         assert not activating.name_has_owner(NOTIFICATIONS)
+
+
+# --- the selector ------------------------------------------------------------------------------
+
+
+def test_select_busy_source_uses_every_source_that_works_here(
+    notification_daemon: SessionBus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Protects: on a desktop with a display and dunst, full screen, do-not-disturb and the
+    # capture check are used together; the screen lock says why it is not.
+    monkeypatch.setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/system_bus_socket")
+    source, reasons = select_busy_source()
+    try:
+        assert source.name == "fullscreen-x11+do-not-disturb+camera-microphone"
+        assert source.busy_reason() is None
+        assert reasons == [
+            "screen-lock: no screen saver on the session bus (org.freedesktop.ScreenSaver, "
+            "org.gnome.ScreenSaver); logind: cannot connect to the system bus at "
+            "unix:path=/nonexistent/system_bus_socket: [Errno 2] No such file or directory"
+        ]
+        notification_daemon.run("dunstctl", "set-paused", "true")
+        assert source.busy_reason() == "do not disturb"
+    finally:
+        source.close()
+
+
+def test_select_busy_source_on_a_platform_without_backend_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "platform", "sunos5")
+    source, reasons = select_busy_source()
+    assert (source.name, source.busy_reason()) == ("none", None)
+    assert reasons == ["busy: no busy source is implemented yet on sunos5"]

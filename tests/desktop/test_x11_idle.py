@@ -17,6 +17,7 @@ from posture_guard.desktop import xconn
 from posture_guard.desktop.idle import IdleSourceUnavailable, select_idle_source
 from posture_guard.desktop.idle.none import NoIdleSource
 from posture_guard.desktop.idle.x11 import X11IdleSource
+from tests.app import stop_process
 
 pytestmark = pytest.mark.desktop
 
@@ -40,17 +41,28 @@ def test_x11_idle_counts_up_while_there_is_no_input(x11_source: X11IdleSource) -
 
 
 def test_x11_idle_resets_on_pointer_motion(
-    x11_source: X11IdleSource, desktop_env: dict[str, str]
+    x11_source: X11IdleSource, desktop_env: dict[str, str], screenshot: Callable[[str], Path]
 ) -> None:
     # Protects: input (here synthetic XTEST motion, as from xdotool) resets the reading.
     time.sleep(1.2)
     before = x11_source.idle_seconds()
     assert before is not None
     assert before >= 1.0
-    subprocess.run(["xdotool", "mousemove", "10", "10"], env=desktop_env, check=True, timeout=10)
+    subprocess.run(["xdotool", "mousemove", "640", "400"], env=desktop_env, check=True, timeout=10)
     after = x11_source.idle_seconds()
     assert after is not None
     assert after < 0.3
+    # The evidence on screen (the pointer itself is not in X screenshots): the two readings.
+    text = f"x11 idle: {before:.2f} s before, {after:.2f} s after xdotool mousemove"
+    shown = subprocess.Popen(["xmessage", "-center", text], env=desktop_env)
+    try:
+        subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--class", "Xmessage"],
+            env=desktop_env, check=True, timeout=10, capture_output=True,
+        )  # fmt: skip
+        screenshot("x11_idle_after_xdotool_input")
+    finally:
+        stop_process(shown)
 
 
 def test_x11_idle_is_none_after_close(x11_source: X11IdleSource) -> None:

@@ -66,6 +66,12 @@ def _make_capture() -> BusySource:
     return CaptureDeviceSource(Path("/proc"), Path("/dev"), shutil.which("pactl"))
 
 
+def _make_windows() -> BusySource:
+    from posture_guard.desktop.busy.windows import WindowsBusySource  # noqa: PLC0415
+
+    return WindowsBusySource()
+
+
 #: Every known busy source by name, in the order asked. Each factory raises
 #: BusySourceUnavailable or ImportError.
 FACTORIES: Final[dict[str, Callable[[], BusySource]]] = {
@@ -73,12 +79,15 @@ FACTORIES: Final[dict[str, Callable[[], BusySource]]] = {
     "screen-lock": _make_screen_lock,
     "do-not-disturb": _make_dnd,
     "camera-microphone": _make_capture,
+    "windows-shell": _make_windows,
 }
 
 
 def _platform_candidates() -> tuple[list[str], list[str]]:
     if sys.platform == "linux":
-        return list(FACTORIES), []
+        return ["fullscreen-x11", "screen-lock", "do-not-disturb", "camera-microphone"], []
+    elif sys.platform == "win32":
+        return ["windows-shell"], []
     else:  # an explicit else: mypy --platform X then skips the dead branch quietly
         return [], [f"busy: no busy source is implemented yet on {sys.platform}"]
 
