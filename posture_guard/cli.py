@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
         "--days", type=_days, default=7, metavar="N", help="how many working days (default: 7)"
     )
     _report_parser(commands)
+    login = commands.add_parser("autostart", help="start Posture Guard at login (or not)")
+    login.add_argument("action", choices=("enable", "disable", "status"))
+    commands.add_parser("doctor", help="which desktop backends work here, and why not")
     return parser
 
 
@@ -172,6 +175,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stats(args, paths)
         if args.command == "report":
             return _report(args, paths)
+        if args.command in ("autostart", "doctor"):
+            from posture_guard.desktop import setup  # noqa: PLC0415 - desktop probing on demand
+
+            return setup.autostart(args.action) if args.command == "autostart" else setup.doctor()
         return _control(args, paths)
     except PostureGuardError as exc:
         print(f"posture-guard: {exc}", file=sys.stderr)
@@ -466,6 +473,8 @@ def format_status(status: Mapping[str, object]) -> str:
         f"State:       {status.get('state_text', state)}"
         + (f", {status['current']} break" if status.get("current") else ""),
     ]
+    if status.get("waiting_for"):
+        lines.append(f"Waiting:     until the desktop is free ({status['waiting_for']})")
     if state == "paused":
         until = status.get("paused_until")
         when = (

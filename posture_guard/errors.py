@@ -48,6 +48,14 @@ class IdleSourceUnavailable(PostureGuardError):
     """An idle source cannot work here; the message says why (e.g. "no DISPLAY set")."""
 
 
+class BusySourceUnavailable(PostureGuardError):
+    """A busy source cannot work here; the message says why (e.g. "no DISPLAY set")."""
+
+
+class AutostartError(PostureGuardError):
+    """The login item cannot be written or removed; the message names the file or key."""
+
+
 class ControlError(PostureGuardError):
     """The control channel to the running service failed (none running, bad reply...)."""
 

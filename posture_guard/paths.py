@@ -156,3 +156,24 @@ def ensure_private_dir(path: Path) -> Path:
         if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO) and not info.st_mode & stat.S_ISVTX:
             path.chmod(0o700)
     return path
+
+
+#: The login item's identifier (macOS LaunchAgent label, Windows Run value name).
+LOGIN_ITEM_ID = "org.posture-guard.PostureGuard"
+
+
+def login_item_file(env: Mapping[str, str] | None = None) -> Path | None:
+    """The file that starts Posture Guard at login, or None where it is a registry value.
+
+    Linux and other XDG desktops: `$XDG_CONFIG_HOME/autostart/posture-guard.desktop`; macOS:
+    `~/Library/LaunchAgents/<LOGIN_ITEM_ID>.plist`; Windows: None (the Run key).
+    """
+    env = os.environ if env is None else env
+    home = Path(env.get("HOME") or Path.home())
+    if sys.platform == "win32":
+        return None
+    elif sys.platform == "darwin":
+        return home / "Library" / "LaunchAgents" / f"{LOGIN_ITEM_ID}.plist"
+    else:
+        config_home = env.get("XDG_CONFIG_HOME") or str(home / ".config")
+        return Path(config_home) / "autostart" / f"{APP_NAME}.desktop"

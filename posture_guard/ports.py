@@ -48,6 +48,23 @@ class IdleSource(Protocol):
         ...
 
 
+class BusySource(Protocol):
+    #: A short name for logs and `doctor` ("fullscreen-x11", "screen-lock", ...).
+    name: str
+
+    def busy_reason(self) -> str | None:
+        """Why a break prompt should wait now ("fullscreen", "screen locked"...), else None.
+
+        Called by the worker thread while a break is due; must return within a fraction of a
+        second and never raise (a failure is None: not busy).
+        """
+        ...
+
+    def close(self) -> None:
+        """Release what the source holds. Called once, by the worker thread; never raises."""
+        ...
+
+
 class Notifier(Protocol):
     #: A short name for logs and `doctor` ("plyer", "terminal", ...).
     name: str

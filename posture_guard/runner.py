@@ -13,6 +13,7 @@ from types import FrameType
 from posture_guard import config, fleet, policy
 from posture_guard.control import ControlServer
 from posture_guard.desktop.breaks import BreakPresenter
+from posture_guard.desktop.busy import select_busy_source
 from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
@@ -124,8 +125,10 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     tray, tray_reasons = _open_tray(paths, settings, services, headless=headless)
     if tray is not None:
         notifier = with_tray_fallback(notifier, tray)
-    for reason in idle_reasons + notify_reasons + tray_reasons:
+    busy, busy_reasons = select_busy_source()
+    for reason in idle_reasons + notify_reasons + busy_reasons + tray_reasons:
         log.info("not used: %s", reason)
+    log.info("busy sources: %s", busy.name)
     clock = SystemClock()
     service: Service | None = None
 
@@ -159,6 +162,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         idle,
         notifier,
         store=store,
+        busy=busy,
         minute_jobs=(watch.check, write_fleet),
         on_events=presenter,
         on_snapshot=tray.on_snapshot if tray is not None else None,

@@ -35,7 +35,7 @@ from posture_guard.episodes import check_in_due
 from posture_guard.errors import IllegalCommand, StoreError
 from posture_guard.exercises import Catalogue, Exercise, instructions, load_catalogue, pick
 from posture_guard.policy import command_refusal
-from posture_guard.ports import Clock, IdleSource, Notifier
+from posture_guard.ports import BusySource, Clock, IdleSource, Notifier
 from posture_guard.store import BreakRecord, DayActivity, Store
 from posture_guard.stretches import StretchTracker, WorkStretch
 from posture_guard.timer import (
@@ -100,6 +100,7 @@ class Snapshot:
             "outcomes_today": {k: dict(v) for k, v in s.outcomes_today.items()},
             "snoozes_left": s.snoozes_left,
             "skip_allowed": s.skip_allowed,
+            "waiting_for": s.waiting_for,
             "idle_source": self.idle_source,
             "notifier": self.notifier,
             "episode_open": self.episode_open,
@@ -154,6 +155,7 @@ class Service:
         catalogue: Catalogue | None = None,
         minute_jobs: Sequence[Callable[[], object]] = (),
         on_events: Callable[[Sequence[Event], Snapshot], float | None] | None = None,
+        busy: BusySource | None = None,
     ) -> None:
         """Wire the service to its adapters; nothing runs until `run()`.
 
@@ -169,10 +171,14 @@ class Service:
             on_events: called on the worker thread after each step with its events and the new
                 snapshot (the break window presenter); must not block. It returns the seconds
                 until it wants another step (a pre-break notice), or None.
+            busy: says why a prompt should wait now (full screen, locked...); asked only in
+                steps where a prompt can come (`BreakTimer.busy_matters`). None: never busy.
         """
         self.settings = settings
         self._clock = clock
         self._idle = idle
+        self._busy = busy
+        self._last_mono: float | None = None
         self._notifier = notifier
         self._on_snapshot = on_snapshot
         self._on_events = on_events
@@ -274,6 +280,8 @@ class Service:
             self._refuse_queued()
             self._guarded(self._flush_at_exit)
             self._guarded(self._idle.close)
+            if self._busy is not None:
+                self._guarded(self._busy.close)
             log.info("service stopped")
 
     def apply_settings(self, settings: Settings) -> bool:
@@ -415,8 +423,20 @@ class Service:
         except Exception:
             log.exception("idle source %s failed; treating the user as active", self._idle.name)
             idle = None
-        events = self._timer.observe(now, idle, mono=self._clock.monotonic())
+        mono = self._clock.monotonic()
+        events = self._timer.observe(now, idle, mono=mono, busy=self._busy_reason(mono))
         self._publish(now, events)
+
+    def _busy_reason(self, mono: float) -> str | None:
+        """Ask the busy source, only when its answer can matter in this step (Rule 5)."""
+        last, self._last_mono = self._last_mono, mono
+        if self._busy is None or last is None or not self._timer.busy_matters(mono - last):
+            return None
+        try:
+            return self._busy.busy_reason()
+        except Exception:
+            log.exception("busy source %s failed; treating the desktop as free", self._busy.name)
+            return None
 
     def _publish(self, now: datetime, events: list[Event]) -> None:
         for event in events:

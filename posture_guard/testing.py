@@ -72,6 +72,22 @@ class ScriptedIdleSource:
         self.values = [value]
 
 
+@dataclass
+class ScriptedBusySource:
+    """Answers `reason` (None: free) and counts how often it was asked."""
+
+    reason: str | None = None
+    name: str = "scripted-busy"
+    asked: int = 0
+
+    def busy_reason(self) -> str | None:
+        self.asked += 1
+        return self.reason
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
 @dataclass(frozen=True, slots=True)
 class Notice:
     title: str

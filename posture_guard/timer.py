@@ -242,6 +242,7 @@ class TimerStatus:
     allowed: frozenset[Command]
     snoozes_left: int | None  # for the current break; None = unlimited
     skip_allowed: bool
+    waiting_for: str | None = None  # why the due break's prompt is held back ("fullscreen")
 
 
 def day_of(moment: datetime, day_starts_at_s: int) -> date:
@@ -351,6 +352,7 @@ class BreakTimer:
     _cal: tuple[date, bool] = (date.min, True)
     _cal_from: float = float("inf")
     _cal_until: float = float("-inf")
+    _cal_offset: timedelta | None = None
     _idle_run_s: float = 0.0
     _credited: set[str] = field(default_factory=set)
     _since_prompt_s: float = 0.0
@@ -793,7 +795,37 @@ class BreakTimer:
             snoozes_left=None if snooze_limit is None else max(0, snooze_limit - self._snoozes),
             skip_allowed=self.current is not None
             and (skip_limit is None or self._counters.skips_in_row[self.current] < skip_limit),
+            waiting_for=self._deferred_for
+            if self.state is State.BREAK_DUE and self._prompt_pending
+            else None,
         )
+
+    def busy_matters(self, elapsed_s: float) -> bool:
+        """Whether the desktop being busy can change what an observation `elapsed_s` real
+        seconds after the last one does: a prompt may be shown in it.
+
+        False lets the caller skip asking its busy sources (a /proc scan, a `pactl` process)
+        for most of the day; an observation then gives the same events with any `busy`.
+        """
+        if self._last_now is None:
+            return False  # the first observation only starts the clocks
+        if self.state is State.WORKING:
+            return self._counters.work + elapsed_s >= self._counters.due_at
+        if self.state is State.BREAK_DUE:
+            assert self.current is not None
+            current = self._specs[self.current]
+            if self._prompt_pending or self._since_prompt_s + elapsed_s >= current.every_s:
+                return True
+            return any(  # a longer break coming due takes over, with a prompt of its own
+                spec.length_s > current.length_s
+                and self._counters.earned(kind) + elapsed_s >= spec.every_s
+                for kind, spec in self._specs.items()
+            )
+        if self.state is State.SNOOZED:
+            return self._snooze_left_s <= elapsed_s
+        if self.state is State.PAUSED:
+            return self.current is not None  # the pause may end in the step: asked again
+        return False
 
     def seconds_until_next(self, now: datetime) -> float | None:
         """Seconds until something can happen without a command, assuming continued work.
@@ -851,19 +883,22 @@ class BreakTimer:
     def _calendar(self, now: datetime, ts: float | None = None) -> tuple[date, bool]:
         """The working day of `now` and whether it is inside working hours.
 
-        Cached until the next day start or working-hours change, and for at most
-        CALENDAR_RECHECK_S: a clock that reports a fixed UTC offset learns of a DST change
-        only from its next reading.
+        Cached until the next day start or working-hours change, for at most
+        CALENDAR_RECHECK_S (a clock that reports a fixed UTC offset learns of a DST change
+        only from its next reading), and while the UTC offset stays the same: a change that
+        falls in the hour a DST change skips (hours from 02:30) happens at the jump, not at
+        the instant "02:30" would have had.
         """
         ts = now.timestamp() if ts is None else ts
-        if not self._cal_from <= ts < self._cal_until:
+        offset = now.utcoffset()
+        if not self._cal_from <= ts < self._cal_until or offset != self._cal_offset:
             hours = self.settings.working_hours
             until = min(ts + CALENDAR_RECHECK_S, _seconds_until(self.next_day_start(now), now) + ts)
             change = next_hours_change(hours, now)
             if change is not None:
                 until = min(until, _seconds_until(change, now) + ts)
             self._cal = (self._day_of(now), hours.contains(now))
-            self._cal_from, self._cal_until = ts, until
+            self._cal_from, self._cal_until, self._cal_offset = ts, until, offset
         return self._cal
 
     def _day_of(self, now: datetime) -> date:

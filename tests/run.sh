@@ -5,11 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(xvfb xauth x11-utils x11-xserver-utils xdotool xprintidle dbus-daemon dbus-bin
-              dunst libnotify-bin imagemagick openbox prometheus-node-exporter
+              dunst libnotify-bin imagemagick openbox trayer prometheus-node-exporter
               desktop-file-utils)
 missing=()
-for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox prometheus-node-exporter \
-            desktop-file-validate; do
+for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox trayer \
+            prometheus-node-exporter desktop-file-validate; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 apt_packages+=(chromium poppler-utils)  # the report's tests: a real browser, PDF pages to PNG
@@ -17,6 +17,7 @@ for tool in chromium pdftoppm pdftotext; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 python3 -c 'import ensurepip' >/dev/null 2>&1 || { missing+=(ensurepip); apt_packages+=(python3-venv); }
+python3 -c 'import tkinter' >/dev/null 2>&1 || { missing+=(tkinter); apt_packages+=(python3-tk); }
 if [ ${#missing[@]} -gt 0 ]; then
     echo "tests/run.sh: installing Debian packages for: ${missing[*]}"
     sudo_cmd=()

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from posture_guard.desktop import xconn
 from posture_guard.desktop.idle import IdleSourceUnavailable, select_idle_source
 from posture_guard.desktop.idle.none import NoIdleSource
 from posture_guard.desktop.idle.x11 import X11IdleSource
+from tests.app import stop_process
 
 pytestmark = pytest.mark.desktop
 
@@ -39,17 +41,28 @@ def test_x11_idle_counts_up_while_there_is_no_input(x11_source: X11IdleSource) -
 
 
 def test_x11_idle_resets_on_pointer_motion(
-    x11_source: X11IdleSource, desktop_env: dict[str, str]
+    x11_source: X11IdleSource, desktop_env: dict[str, str], screenshot: Callable[[str], Path]
 ) -> None:
     # Protects: input (here synthetic XTEST motion, as from xdotool) resets the reading.
     time.sleep(1.2)
     before = x11_source.idle_seconds()
     assert before is not None
     assert before >= 1.0
-    subprocess.run(["xdotool", "mousemove", "10", "10"], env=desktop_env, check=True, timeout=10)
+    subprocess.run(["xdotool", "mousemove", "640", "400"], env=desktop_env, check=True, timeout=10)
     after = x11_source.idle_seconds()
     assert after is not None
     assert after < 0.3
+    # The evidence on screen (the pointer itself is not in X screenshots): the two readings.
+    text = f"x11 idle: {before:.2f} s before, {after:.2f} s after xdotool mousemove"
+    shown = subprocess.Popen(["xmessage", "-center", text], env=desktop_env)
+    try:
+        subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--class", "Xmessage"],
+            env=desktop_env, check=True, timeout=10, capture_output=True,
+        )  # fmt: skip
+        screenshot("x11_idle_after_xdotool_input")
+    finally:
+        stop_process(shown)
 
 
 def test_x11_idle_is_none_after_close(x11_source: X11IdleSource) -> None:
@@ -71,6 +84,28 @@ def test_x11_idle_is_none_once_the_display_is_gone(make_xvfb: MakeXvfb) -> None:
         assert source.idle_seconds() is None
         assert source.idle_seconds() is None
         source.close()
+
+
+def test_x11_idle_comes_back_when_the_x_server_restarts(
+    make_xvfb: MakeXvfb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Protects: after the X server went away and came back on the same display (a restarted
+    # session, Xvfb), the source reopens it by itself instead of staying blind until restart.
+    monkeypatch.setattr(xconn, "REOPEN_AFTER_S", 0.2)
+    with make_xvfb() as (display, proc):
+        source = X11IdleSource(display)
+        proc.terminate()
+        proc.wait(timeout=5)
+        assert source.idle_seconds() is None
+    with make_xvfb(display) as (again, _proc):
+        assert again == display
+        deadline = time.monotonic() + 5
+        while (idle := source.idle_seconds()) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert idle is not None
+        assert 0 <= idle < 30  # a fresh server's counter
+        source.close()
+        assert source.idle_seconds() is None  # closed for good: never reopened
 
 
 def test_x11_source_on_a_display_that_does_not_exist_fails_at_construction(
@@ -128,13 +163,16 @@ def test_select_idle_source_picks_x11_when_display_is_set(desktop_env: dict[str,
 def test_select_idle_source_falls_back_to_none_without_display(
     desktop_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Protects: no display means the none source plus the reason `doctor` shows; no exception.
+    # Protects: no display and no session bus means the none source plus one reason per
+    # backend that `doctor` shows; no exception.
     monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("XDG_SESSION_TYPE", raising=False)
     source, reasons = select_idle_source()
     assert isinstance(source, NoIdleSource)
     assert source.name == "none"
     assert source.idle_seconds() is None
-    assert reasons == ["x11: no DISPLAY set"]
+    no_bus = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+    assert reasons == ["x11: no DISPLAY set", f"gnome: {no_bus}", f"freedesktop: {no_bus}"]
 
 
 def test_select_idle_source_records_why_x11_failed(
@@ -147,8 +185,12 @@ def test_select_idle_source_records_why_x11_failed(
         monkeypatch.setenv("DISPLAY", display)
         source, reasons = select_idle_source("x11")
     assert isinstance(source, NoIdleSource)
-    assert len(reasons) == 1
-    assert reasons[0].startswith(f"x11: cannot open display '{display}': ")
+    assert reasons[:2] == [  # the others are skipped: the override asks for x11
+        "gnome: skipped, override asks for 'x11'",
+        "freedesktop: skipped, override asks for 'x11'",
+    ]
+    assert len(reasons) == 3
+    assert reasons[2].startswith(f"x11: cannot open display '{display}': ")
 
 
 @pytest.mark.parametrize("how", ["argument", "environment"])
@@ -165,30 +207,49 @@ def test_select_idle_source_override_none_wins_over_a_working_display(
         source, reasons = select_idle_source()
         origin = "POSTURE_GUARD_IDLE"
     assert isinstance(source, NoIdleSource)
-    assert reasons == [f"x11: skipped, {origin} asks for 'none'"]
+    assert reasons == [
+        f"{name}: skipped, {origin} asks for 'none'" for name in ("x11", "gnome", "freedesktop")
+    ]
 
 
 def test_select_idle_source_reports_unknown_override_and_uses_platform_choice(
     desktop_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Protects: a typo in POSTURE_GUARD_IDLE does not cost the user idle detection.
-    monkeypatch.setenv("POSTURE_GUARD_IDLE", "gnome")
+    monkeypatch.setenv("POSTURE_GUARD_IDLE", "wayland")
+    monkeypatch.delenv("XDG_SESSION_TYPE", raising=False)
     source, reasons = select_idle_source()
     assert isinstance(source, X11IdleSource)
     source.close()
-    assert reasons == ["POSTURE_GUARD_IDLE: unknown idle source 'gnome' (known: x11, none)"]
+    assert reasons == [
+        "POSTURE_GUARD_IDLE: unknown idle source 'wayland' "
+        "(known: x11, gnome, freedesktop, windows, macos, none)"
+    ]
 
 
 def test_select_idle_source_on_a_platform_without_backend_says_so(
     desktop_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Protects: on macOS/Windows (not implemented yet) the selector returns the none source
-    # with a clear reason instead of trying X11.
+    # Protects: on a platform with no backend the selector returns the none source with a
+    # clear reason instead of trying X11.
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "platform", "sunos5")
+        source, reasons = select_idle_source()
+    assert isinstance(source, NoIdleSource)
+    assert reasons == ["idle: no idle source is implemented yet on sunos5"]
+
+
+def test_select_idle_source_on_macos_tries_coregraphics_only(
+    desktop_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Protects: on macOS the macos source is the one tried (not X11, though DISPLAY is set);
+    # where CoreGraphics cannot be loaded, that is the reason, and nothing raises.
     with monkeypatch.context() as patch:
         patch.setattr(sys, "platform", "darwin")
         source, reasons = select_idle_source()
     assert isinstance(source, NoIdleSource)
-    assert reasons == ["idle: no idle source is implemented yet on darwin"]
+    assert len(reasons) == 1
+    assert reasons[0].startswith("macos: cannot load CoreGraphics: ")
 
 
 def test_x11_screen_can_be_saved_as_an_artefact(

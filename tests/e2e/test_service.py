@@ -12,7 +12,12 @@ import pytest
 
 from posture_guard import config
 from posture_guard.service import Service, Snapshot
-from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
+from posture_guard.testing import (
+    FakeClock,
+    RecordingNotifier,
+    ScriptedBusySource,
+    ScriptedIdleSource,
+)
 from posture_guard.timer import BreakTimer, Event
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -24,6 +29,7 @@ class Running:
     ) -> None:
         self.clock = FakeClock(START)
         self.idle = ScriptedIdleSource([0.0])
+        self.busy = ScriptedBusySource()
         self.notifier = notifier
         self.snapshots: list[Snapshot] = []
         self.service = Service(
@@ -32,6 +38,7 @@ class Running:
             self.idle,
             notifier,
             on_snapshot=self.snapshots.append,
+            busy=self.busy,
         )
         self.thread = threading.Thread(target=self.service.run, daemon=True)
 
@@ -68,6 +75,52 @@ def test_service_prompts_through_the_notifier_with_one_concrete_exercise(running
     message = running.notifier.notices[0].message
     assert message.startswith("Look into the distance: Take your eyes off the screen.")
     assert message.endswith("Step away now, or `posture-guard snooze` / `posture-guard skip`.")
+
+
+def test_service_holds_a_due_break_while_busy_and_prompts_when_free(running: Running) -> None:
+    # Protects: the service passes the busy source's reason to the timer; a due break waits
+    # without a notice, and comes as soon as the desktop is free again.
+    running.busy.reason = "fullscreen"
+    running.work(25)  # due at 09:20, held back for five minutes of a full-screen film
+    assert running.notifier.notices == []
+    assert running.snapshots[-1].status.state.name == "BREAK_DUE"
+    running.busy.reason = None
+    running.work(1)
+    assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"]
+
+
+def test_service_asks_the_busy_source_only_when_a_prompt_can_come(running: Running) -> None:
+    # Protects: busy sources (a /proc scan, a pactl process) are not asked through the
+    # working day, only in the steps where a break can be asked for.
+    running.work(18)  # 09:18: posture due at 09:20
+    assert running.busy.asked == 0
+    running.work(2)
+    assert running.busy.asked >= 1
+    assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"]
+    running.ask("skip")
+    asked = running.busy.asked
+    running.work(10)
+    assert running.busy.asked == asked  # nothing due again until 09:40
+
+
+def test_service_prompts_after_busy_max_wait_even_while_busy() -> None:
+    # Protects: a day of calls does not switch breaks off: after general.busy_max_wait (30m
+    # by default) the due break is asked for anyway.
+    defaults = config.defaults()
+    posture_only = tuple(b for b in defaults.timer.breaks if b.kind == "posture")
+    settings = replace(defaults, timer=replace(defaults.timer, breaks=posture_only))
+    world = Running(RecordingNotifier(), settings)
+    world.busy.reason = "camera in use (zoom)"
+    world.thread.start()
+    try:
+        world.ask("status")
+        world.work(49)  # due at 09:20, held back since
+        assert world.notifier.notices == []
+        world.work(1)  # 09:50
+        assert [n.title for n in world.notifier.notices] == ["Posture and eyes check (20s)"]
+    finally:
+        world.service.stop()
+        world.thread.join(timeout=5)
 
 
 def test_service_commands_change_state_and_publish_a_snapshot(running: Running) -> None:

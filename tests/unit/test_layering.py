@@ -29,6 +29,7 @@ FORBIDDEN = {
     "plyer",
     "schedule",
     "Xlib",
+    "jeepney",
     "posture_guard.desktop",
     "posture_guard.service",
     "posture_guard.store",

@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from posture_guard.testing import FakeClock, Notice, RecordingNotifier, ScriptedIdleSource
+from posture_guard.testing import (
+    FakeClock,
+    Notice,
+    RecordingNotifier,
+    ScriptedBusySource,
+    ScriptedIdleSource,
+)
 
 from .helpers import BERLIN, LocalClock
 
@@ -163,3 +169,12 @@ def test_notice_is_a_frozen_value() -> None:
     assert notice == Notice("t", "m")
     with pytest.raises(AttributeError):
         notice.title = "other"  # type: ignore[misc]
+
+
+def test_scripted_busy_source_answers_its_reason_and_counts_asks() -> None:
+    source = ScriptedBusySource()
+    assert source.busy_reason() is None
+    source.reason = "fullscreen"
+    assert source.busy_reason() == "fullscreen"
+    assert source.asked == 2
+    source.close()

@@ -887,6 +887,7 @@ def test_timer_busy_defers_the_prompt_and_prompts_when_not_busy() -> None:
         BreakDeferred(at=at("09:20"), kind="posture", reason="fullscreen"),
     ]
     assert timer.state is State.BREAK_DUE
+    assert timer.status().waiting_for == "fullscreen"
     assert feed(timer, clock, active(5 * MIN), busy="fullscreen") == []
     assert feed(timer, clock, active(MIN), busy="locked") == [
         BreakDeferred(at=at("09:26"), kind="posture", reason="locked")
@@ -895,6 +896,7 @@ def test_timer_busy_defers_the_prompt_and_prompts_when_not_busy() -> None:
     assert feed(timer, clock, active(MIN)) == [
         BreakPrompted(at=at("09:27"), kind="posture", reminder=False)
     ]
+    assert timer.status().waiting_for is None
     assert feed(timer, clock, active(MIN), busy="fullscreen") == []
 
 
@@ -1372,3 +1374,18 @@ def test_timer_observe_in_utc_matches_local() -> None:
         "BreakDue",
         "BreakPrompted",
     ]
+
+
+def test_issue_7_working_hours_that_begin_in_the_skipped_dst_hour_begin_at_the_jump() -> None:
+    # Found by the property tests once they drew one more setting. Sunday 29 March 2026 in
+    # Berlin the clocks jump from 02:00 to 03:00, so 02:30 never happens. Hours from 02:30
+    # begin at the jump: 01:59:59 is off hours, one second later (03:00:00) is working time.
+    # The cached answer ("outside until the instant 02:30 CET would have been, 03:30 CEST")
+    # kept the timer in OFF_HOURS for half an hour.
+    settings = timer_settings(working_hours=hours("02:30", "24:00"))
+    timer, clock = start(settings, datetime(2026, 3, 29, 1, 59, 59, tzinfo=BERLIN))
+    assert timer.state is State.OFF_HOURS
+    assert feed(timer, clock, [(1, 0.0)]) == [
+        WorkingHoursBegan(at=datetime(2026, 3, 29, 3, 0, tzinfo=BERLIN))
+    ]
+    assert timer.state is State.WORKING

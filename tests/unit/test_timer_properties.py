@@ -22,7 +22,9 @@ properties are checked against that model, never against the timer's internals:
 (k) the day's outcome figures are the tally of the day's events;
 (l) no break is due the moment working hours begin (one due when they ended was cancelled);
 (m) a prompt held back for a busy desktop waits less than `busy_max_wait_s` of real time: at the
-    first observation at or past it, it is asked for anyway (or the break ended meanwhile).
+    first observation at or past it, it is asked for anyway (or the break ended meanwhile);
+(n) when `busy_matters(step)` is False, a busy observation gives exactly the events and state
+    of a free one (so the service may skip asking its busy sources).
 
 Runs are derandomized and use no example database, so CI sees the same timelines every time.
 """
@@ -269,6 +271,7 @@ class Run:
     use_mono: bool
     log: list[str] = field(default_factory=list)
     accepted: int = 0
+    looks: int = 0  # observations so far
     seen: set[str] = field(default_factory=set)  # the event types this timeline produced
     checked: set[str] = field(default_factory=set)  # the properties this timeline exercised
     outcomes: dict[str, dict[str, int]] = field(default_factory=dict)  # tally of today's events
@@ -306,7 +309,20 @@ class Run:
         self.clock.advance(seconds)
         now = self.clock.now()
         mono = self.clock.monotonic() if self.use_mono else None
+        free: BreakTimer | None = None
+        self.looks += 1
+        # (n) is checked on every fourth busy look: a copy per look would double the run time
+        if busy is not None and self.looks % 4 == 0 and not self.timer.busy_matters(seconds):
+            settings = self.timer.settings  # frozen: shared, not copied (keeps this cheap)
+            free = copy.deepcopy(self.timer, {id(settings): settings})
         events = self.timer.observe(now, idle_s, mono=mono, busy=busy)
+        if free is not None:
+            # (n) the busy answer was not needed: a free desktop gives the same
+            self.applied("n")
+            assert free.observe(now, idle_s, mono=mono) == events, self.fail(
+                f"busy={busy!r} changed a step that busy_matters({seconds:g}) called free"
+            )
+            assert free == self.timer, self.fail("busy changed the timer's state")
         self.model.busy = busy
         self.check_busy_wait(seconds, busy, events)
         self.seen.update(type(e).__name__ for e in events)

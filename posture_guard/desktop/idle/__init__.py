@@ -21,9 +21,15 @@ from typing import Final
 from posture_guard.errors import IdleSourceUnavailable
 from posture_guard.ports import IdleSource
 
-__all__ = ["ENV_OVERRIDE", "IdleSourceUnavailable", "select_idle_source"]
+__all__ = [
+    "ENV_OVERRIDE",
+    "IdleSourceUnavailable",
+    "linux_candidates",
+    "probe_idle_sources",
+    "select_idle_source",
+]
 
-#: The environment variable that names the idle source to use ("x11", "none").
+#: The environment variable that names the idle source to use ("x11", "gnome", "none"...).
 ENV_OVERRIDE: Final = "POSTURE_GUARD_IDLE"
 
 
@@ -31,6 +37,30 @@ def _make_x11() -> IdleSource:
     from posture_guard.desktop.idle.x11 import X11IdleSource  # noqa: PLC0415 - only if tried
 
     return X11IdleSource()
+
+
+def _make_gnome() -> IdleSource:
+    from posture_guard.desktop.idle.gnome import GnomeIdleSource  # noqa: PLC0415
+
+    return GnomeIdleSource()
+
+
+def _make_freedesktop() -> IdleSource:
+    from posture_guard.desktop.idle.freedesktop import FreedesktopIdleSource  # noqa: PLC0415
+
+    return FreedesktopIdleSource()
+
+
+def _make_windows() -> IdleSource:
+    from posture_guard.desktop.idle.windows import WindowsIdleSource  # noqa: PLC0415
+
+    return WindowsIdleSource()
+
+
+def _make_macos() -> IdleSource:
+    from posture_guard.desktop.idle.macos import MacIdleSource  # noqa: PLC0415
+
+    return MacIdleSource()
 
 
 def _make_none() -> IdleSource:
@@ -42,18 +72,54 @@ def _make_none() -> IdleSource:
 #: Every known source by name. Each factory raises IdleSourceUnavailable or ImportError.
 _FACTORIES: Final[dict[str, Callable[[], IdleSource]]] = {
     "x11": _make_x11,
+    "gnome": _make_gnome,
+    "freedesktop": _make_freedesktop,
+    "windows": _make_windows,
+    "macos": _make_macos,
     "none": _make_none,
 }
+
+
+def linux_candidates(session_type: str) -> list[str]:
+    """The Linux sources to try, in order, for an $XDG_SESSION_TYPE ("x11", "wayland", "").
+
+    On X11 the server's own counter is the most direct. A Wayland session usually runs
+    XWayland too, whose counter sees only X clients' input, so the compositor's D-Bus sources
+    go first there; x11 stays last as a fallback.
+    """
+    if session_type.strip().lower() == "wayland":
+        return ["gnome", "freedesktop", "x11"]
+    return ["x11", "gnome", "freedesktop"]
 
 
 def _platform_candidates() -> tuple[list[str], list[str]]:
     """The sources to try on this platform, in order, and notes on what is missing."""
     if sys.platform == "linux":
-        # Wayland sessions usually run XWayland, whose idle counter only sees X clients'
-        # input; a compositor backend (ext-idle-notify, GNOME Mutter) would go before x11.
-        return ["x11"], []
+        return linux_candidates(os.environ.get("XDG_SESSION_TYPE", "")), []
+    elif sys.platform == "win32":
+        return ["windows"], []
+    elif sys.platform == "darwin":
+        return ["macos"], []
     else:  # an explicit else: mypy --platform X then skips the dead branch quietly
         return [], [f"idle: no idle source is implemented yet on {sys.platform}"]
+
+
+def probe_idle_sources() -> list[tuple[str, IdleSource | None, str]]:
+    """Build every idle source of this platform, for `doctor`: (name, source or None, why not).
+
+    The caller closes the sources it gets. Unlike `select_idle_source`, it does not stop at
+    the first that works, and it ignores the override.
+    """
+    names, notes = _platform_candidates()
+    found: list[tuple[str, IdleSource | None, str]] = [("idle", None, note) for note in notes]
+    for name in names:
+        try:
+            found.append((name, _FACTORIES[name](), ""))
+        except IdleSourceUnavailable as exc:
+            found.append((name, None, str(exc)))
+        except ImportError as exc:
+            found.append((name, None, f"a required module is missing ({exc})"))
+    return found
 
 
 def select_idle_source(override: str | None = None) -> tuple[IdleSource, list[str]]:

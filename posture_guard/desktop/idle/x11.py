@@ -1,7 +1,8 @@
 """Idle time on X11 from the MIT-SCREEN-SAVER extension, read with python-xlib.
 
 Xlib is imported when a source is built, not when this module is imported, so importing this
-module needs neither python-xlib nor a display.
+module needs neither python-xlib nor a display. When the X server goes away (logout, a crash,
+a restarted Xvfb) the source answers None and reopens the display on a later query.
 
 Threading: one `X11IdleSource` owns one X connection, which python-xlib does not share safely
 between threads. Build it, query it and close it from the service's worker thread.
@@ -10,11 +11,10 @@ between threads. Build it, query it and close it from the service's worker threa
 from __future__ import annotations
 
 import logging
-import os
-import socket
-from typing import Any, Final
+from typing import Final
 
-from posture_guard.desktop.idle import IdleSourceUnavailable
+from posture_guard.desktop.xconn import Display, XUnavailable, close_quietly, open_display
+from posture_guard.errors import IdleSourceUnavailable
 
 _log = logging.getLogger("posture_guard.idle")
 
@@ -45,68 +45,34 @@ class X11IdleSource:
                 opened, or it lacks the MIT-SCREEN-SAVER extension. The message says which.
             ImportError: python-xlib is not installed.
         """
-        name = display if display is not None else os.environ.get("DISPLAY", "")
-        if not name:
-            raise IdleSourceUnavailable("no DISPLAY set")
-        from Xlib import display as xdisplay  # noqa: PLC0415 - lazily: needs python-xlib
-
         try:
-            conn = xdisplay.Display(name)
-        except Exception as exc:  # python-xlib raises DisplayError, OSError, XauthError...
-            _close_sockets_left_in(exc)
-            raise IdleSourceUnavailable(f"cannot open display {name!r}: {exc}") from exc
+            name, conn = open_display(display)
+        except XUnavailable as exc:
+            raise IdleSourceUnavailable(str(exc)) from exc
         if not conn.has_extension(SCREEN_SAVER_EXTENSION):
-            _close_quietly(conn)
+            close_quietly(conn)
             raise IdleSourceUnavailable(
                 f"display {name!r} has no {SCREEN_SAVER_EXTENSION} extension, so it cannot report idle time"
             )
         self.display_name: str = name
-        self._conn: Any = conn
-        self._root: Any = conn.screen().root
+        self._display = Display(name, conn)
 
     def idle_seconds(self) -> float | None:
         """Seconds since the last input on the display, or None when it cannot be read.
 
         One round trip to the X server (well under a millisecond locally). Never raises: a
-        closed source, a lost connection or any X error gives None.
+        closed source, a lost connection or any X error gives None; a lost display is
+        reopened by a later call once it is back.
         """
-        if self._conn is None:
+        conn = self._display.get()
+        if conn is None:
             return None
         try:
-            return float(self._root.screensaver_query_info().idle) / 1000
+            return float(conn.screen().root.screensaver_query_info().idle) / 1000
         except Exception as exc:  # ConnectionClosedError, XError, OSError...: "cannot tell"
-            _log.debug("x11 idle query on %r failed: %s", self.display_name, exc)
+            self._display.drop(exc)
             return None
 
     def close(self) -> None:
         """Close the X connection; later `idle_seconds()` calls return None. Idempotent."""
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            _close_quietly(conn)
-
-
-def _close_quietly(conn: Any) -> None:
-    try:
-        conn.close()
-    except Exception as exc:  # closing a connection the server already dropped raises
-        _log.debug("closing the X connection failed: %s", exc)
-
-
-def _close_sockets_left_in(exc: BaseException) -> None:
-    """Close the sockets a failed python-xlib connect left open.
-
-    python-xlib 0.33 does not close the socket of a failed connect (nor that of its TCP
-    fallback). They stay referenced from the traceback, and later the garbage collector
-    closes them with a ResourceWarning, which is an error under our test settings.
-    """
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        tb = current.__traceback__
-        while tb is not None:
-            for value in tb.tb_frame.f_locals.values():
-                if isinstance(value, socket.socket):
-                    value.close()
-            tb = tb.tb_next
-        current = current.__cause__ or current.__context__
+        self._display.close()
