@@ -190,6 +190,7 @@ def _brand(pdf: FPDF, model: ReportModel, glyphs: _Glyphs) -> None:
     pdf.set_line_width(0.8)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     pdf.set_line_width(0.2)
+    pdf.set_draw_color(*_RULE)
     pdf.ln(4)
 
 
@@ -219,6 +220,7 @@ def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -
     pdf.set_text_color(*_INK)
     pdf.set_draw_color(*_rule(model))
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.set_draw_color(*_RULE)  # the tables' lines stay grey
     pdf.ln(2)
     pdf.set_font(_FONT, size=9.5)
     for fact in section.facts:

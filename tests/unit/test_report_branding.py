@@ -19,12 +19,13 @@ from PIL import Image
 from posture_guard import diary
 from posture_guard.clinic import ClinicProfile
 from posture_guard.config import Branding, Settings, load
-from posture_guard.report import read_records
+from posture_guard.report import pdf, read_records
 from posture_guard.report.branding import (
     DEFAULT_ACCENT,
     MAX_LOGO_BYTES,
     MAX_LOGO_SIDE,
     Accent,
+    Logo,
     ReportBranding,
     accent_roles,
     contrast_ratio,
@@ -264,3 +265,23 @@ def test_report_records_fall_back_to_the_organisations_clinic_as_the_advice_does
         store.set_clinic(OWN_CLINIC)
         own = read_records(store, PERIOD, NOW, fallback=fallback)
         assert (own.clinic, own.clinic_owner) == (OWN_CLINIC, None)
+
+
+# --- the PDF -------------------------------------------------------------------------------------
+
+
+def test_report_pdf_with_a_logo_fpdf_cannot_place_is_made_without_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = Logo(png=png()[:40], width=120, height=40)  # past the checks, as if the file changed
+    with caplog.at_level(logging.WARNING, logger="posture_guard.report.pdf"):
+        data = pdf.render(build(records(), PERIOD, NOW, branding=acme(logo=broken)))
+    assert data.startswith(b"%PDF-")
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["report"]
+    assert caplog.records[0].getMessage().startswith("report: logo left out of the PDF: ")
+
+
+@pytest.mark.parametrize("accent", ["#c8102e", "#ffd700", "#fafafa", None])
+def test_report_pdf_renders_with_any_accent_and_no_logo(accent: str | None) -> None:
+    data = pdf.render(build(records(), PERIOD, NOW, branding=acme(accent=accent, logo=None)))
+    assert data.startswith(b"%PDF-")
