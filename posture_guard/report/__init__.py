@@ -170,7 +170,8 @@ def write_report(
     with diary.open_store(paths) as store:
         period = make_period(store, now, since_days, settings.timer.day_starts_at)
         records = read_records(store, period, now, fallback=diary.org_clinic(settings))
-    model = build(records, period, now, branding=branding.from_settings(settings.branding))
+    shown = branding.from_settings(settings.branding, with_logo=fmt in ("html", "pdf"))
+    model = build(records, period, now, branding=shown)
     data = render(fmt, model, records)
     if out is not None:
         _replace_private(out, data)

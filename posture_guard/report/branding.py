@@ -180,11 +180,12 @@ def load_logo(path: Path) -> Logo | None:
     return logo_from_bytes(data, str(path))
 
 
-def from_settings(branding: config.Branding) -> ReportBranding:
-    """The report's branding from the effective settings' (reads the logo file, if any)."""
+def from_settings(branding: config.Branding, *, with_logo: bool = True) -> ReportBranding:
+    """The report's branding from the effective settings'; reads the logo file, if any, unless
+    `with_logo` is False (the CSV and JSON exports show no logo)."""
     return ReportBranding(
         organisation=branding.organisation,
         accent=branding.accent_colour,
         support_contact=branding.support_contact,
-        logo=None if branding.logo is None else load_logo(branding.logo),
+        logo=None if branding.logo is None or not with_logo else load_logo(branding.logo),
     )

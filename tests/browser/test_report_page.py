@@ -138,9 +138,7 @@ def test_report_page_branded_by_a_policy_embeds_the_logo_and_fetches_nothing(
     write_known_history(app)
     path = report(app, "--since", "28d")
     visit = open_page(path, 1100)
-    assert visit.errors == []
-    assert [m for m in visit.console if m.startswith(("error", "warning"))] == []
-    assert [u for u in visit.requests if not u.startswith("data:")] == [path.as_uri()]
+    clean(visit, path)  # the only request is the file: the logo comes from inside it
     logo = visit.page.evaluate(
         "() => { const i = document.querySelector('header img');"
         " return {loaded: i.complete, w: i.naturalWidth, h: i.naturalHeight,"

@@ -133,3 +133,6 @@ def test_report_with_an_oversized_logo_leaves_it_out_with_one_line(
     assert "<img" not in html
     assert "<span>Provided by Acme Ltd</span>" in html
     assert os.path.getsize(page) > 0
+    # the JSON shows no logo, so it does not look at it (and says nothing about it)
+    records = app.cli("report", "--format", "json", "--out", str(app.home / "r.json"))
+    assert (records.returncode, records.stderr) == (0, "")
