@@ -155,3 +155,7 @@ def test_report_page_branded_by_a_policy_embeds_the_logo_and_fetches_nothing(
         == "rgb({}, {}, {})".format(*(int(ACCENT[i : i + 2], 16) for i in (1, 3, 5)))
     )
     visit.screenshot("report-branded")
+    phone = open_page(path, 390)
+    clean(phone, path)
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot("report-branded-phone")
