@@ -271,10 +271,7 @@ def _diary(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _org_clinic(settings: config.Settings) -> diary.OrgClinic | None:
-    profile = settings.branding.clinic
-    if profile is None:
-        return None
-    return diary.OrgClinic(profile=profile, owner=policy.organisation_name(settings))
+    return diary.org_clinic(settings)
 
 
 def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:

@@ -23,8 +23,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Final, TypeVar
 
-from posture_guard import exercises
+from posture_guard import exercises, policy
 from posture_guard.clinic import ClinicProfile, parse_clinic_file
+from posture_guard.config import Settings
 from posture_guard.desktop.managed import load_effective
 from posture_guard.episodes import (
     CHECK_IN_QUESTIONS,
@@ -417,7 +418,7 @@ def check_in(
         else:
             answers[field] = _ask_one(field, defaults.get(field, MISSING), ask, say)
     record = CheckIn(at=now, **answers)  # type: ignore[arg-type]
-    profile, owner = _clinic_for_advice(store, fallback)
+    profile, owner = clinic_in_use(store, fallback)
     advice = assess(record, store.episodes(), now, profile, clinic_owner=owner)
     store.add_check_in(record, AdviceSummary.of(advice))
     return advice
@@ -475,7 +476,7 @@ def current_advice(
     latest = store.latest_check_in()
     if latest is None:
         return None
-    profile, owner = _clinic_for_advice(store, fallback)
+    profile, owner = clinic_in_use(store, fallback)
     return latest, assess(latest.check_in, store.episodes(), now, profile, clinic_owner=owner)
 
 
@@ -487,10 +488,19 @@ class OrgClinic:
     owner: str  # the organisation's name, or "your organisation"
 
 
-def _clinic_for_advice(
+def org_clinic(settings: Settings) -> OrgClinic | None:
+    """The organisation's clinic from the policy (`branding.clinic`), with its name; or None."""
+    profile = settings.branding.clinic
+    if profile is None:
+        return None
+    return OrgClinic(profile=profile, owner=policy.organisation_name(settings))
+
+
+def clinic_in_use(
     store: Store, fallback: OrgClinic | None
 ) -> tuple[ClinicProfile | None, str | None]:
-    """The user's own clinic; else the organisation's, with whose it is."""
+    """The user's own clinic (owner None); else the organisation's, with whose it is (the advice
+    and the report both ask this)."""
     own = store.clinic()
     if own is not None or fallback is None:
         return own, None

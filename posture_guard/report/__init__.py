@@ -18,13 +18,15 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Final
 
-from posture_guard import config, diary
+from posture_guard import diary
 from posture_guard.desktop.clock import local_zone
+from posture_guard.desktop.managed import load_effective
 from posture_guard.paths import Paths
+from posture_guard.report import branding
 from posture_guard.report.model import Period, Records, ReportModel, build, records_span
 from posture_guard.store import Store
 from posture_guard.triage import Tier
@@ -78,26 +80,30 @@ def parse_since(text: str) -> int | None:
     return days
 
 
-def read_records(store: Store, period: Period, now: datetime) -> Records:
-    """What the model needs from the store for `period` (Rule 1 of model.py: it decides)."""
+def read_records(
+    store: Store, period: Period, now: datetime, *, fallback: diary.OrgClinic | None = None
+) -> Records:
+    """What the model needs from the store for `period` (Rule 1 of model.py: it decides); the
+    clinic and the advice fall back to the organisation's clinic as the advice does."""
     start, end = records_span(period)
-    found = diary.current_advice(store, now)
+    found = diary.current_advice(store, now, fallback=fallback)
+    clinic, owner = diary.clinic_in_use(store, fallback)
     return Records(
         breaks=tuple(store.breaks_between(start, end)),
         activity=tuple(store.activity_between(start.date(), period.last)),
         episodes=tuple(store.episodes()),
         check_ins=tuple(store.check_ins()),
-        clinic=store.clinic(),
+        clinic=clinic,
+        clinic_owner=owner,
         advice=None if found is None else found[1],
         advice_check_in=None if found is None else found[0],
         stretches=tuple(store.stretches_between(start, end)),
     )
 
 
-def make_period(store: Store, now: datetime, since_days: int | None, paths: Paths) -> Period:
+def make_period(store: Store, now: datetime, since_days: int | None, day_starts_at: time) -> Period:
     """The period that ends with today's working day: `since_days` days, or (None) back to the
     first record the store holds."""
-    day_starts_at = config.load(paths.user_config, paths.policy).settings.timer.day_starts_at
     zone = now.tzinfo
     assert zone is not None
     probe = Period(
@@ -142,7 +148,8 @@ def write_report(
     """Build the report from the user's store and write it privately (Rule 2).
 
     Args:
-        paths: the user's files (the store, the config for `day_starts_at`).
+        paths: the user's files (the store; the config and the policy for `day_starts_at`, the
+            organisation's clinic and the branding).
         fmt: html, pdf, csv (a zip of CSV files) or json.
         out: the file to write (replaced if it exists); None: a dated name in `folder`.
         since_days: how many working days back to today; None: everything recorded.
@@ -159,10 +166,12 @@ def write_report(
     if now is None:
         zone = local_zone() or datetime.now().astimezone().tzinfo
         now = datetime.now(zone).replace(microsecond=0)
+    settings = load_effective(paths).settings
     with diary.open_store(paths) as store:
-        period = make_period(store, now, since_days, paths)
-        records = read_records(store, period, now)
-    model = build(records, period, now)
+        period = make_period(store, now, since_days, settings.timer.day_starts_at)
+        records = read_records(store, period, now, fallback=diary.org_clinic(settings))
+    shown = branding.from_settings(settings.branding, with_logo=fmt in ("html", "pdf"))
+    model = build(records, period, now, branding=shown)
     data = render(fmt, model, records)
     if out is not None:
         _replace_private(out, data)

@@ -111,10 +111,27 @@ def to_json(records: Records, model: ReportModel) -> bytes:
             "last_day": period.last.isoformat(),
             "day_starts_at": period.day_starts_at.strftime("%H:%M"),
         },
+        "clinic": clinic(model),
+        "organisation": model.branding.organisation,
         **tables(records, period),
         "figures": figures(model),
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def clinic(model: ReportModel) -> dict[str, object] | None:
+    """The clinic the report names (JSON-able), with whose it is: "offered_by" is the
+    organisation's name for the policy's clinic, None for the person's own; None without one."""
+    c = model.clinic
+    if c is None:
+        return None
+    return {
+        "name": c.name,
+        "booking_url": c.booking_url,
+        "phone": c.phone,
+        "opening_hours": c.opening_hours,
+        "offered_by": model.clinic_owner,
+    }
 
 
 def figures(model: ReportModel) -> dict[str, object]:

@@ -4,7 +4,8 @@ Rule 1: every piece of text from the diary or the clinic goes through `html.esca
         hold anything, markup included); links are only the clinic's booking URL, and only when
         it is http(s).
 Rule 2: nothing is fetched: a Content-Security-Policy of `default-src 'none'` (inline styles
-        only) makes the browser refuse any request the page could make.
+        only) makes the browser refuse any request the page could make. The organisation's logo
+        is inside the file, a data: URI (report/branding.py).
 Rule 3: print-friendly (A4 margins, sections kept whole, the booking link's address printed) and
         readable on a phone (one column, tables scroll sideways inside their box).
 """
@@ -23,21 +24,28 @@ from posture_guard.report.sections import (
     TITLE,
     Section,
     Table,
+    branding_notes,
+    clinic_label,
     clinic_line,
     period_line,
+    provided_by,
     sections,
 )
 
 _CSP: Final = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _CSS: Final = """
-:root { color-scheme: light; --ink: #1d2329; --muted: #56606b; --rule: #d9dde1; --accent: #0b5394; }
+:root { color-scheme: light; --ink: #1d2329; --muted: #56606b; --rule: #d9dde1; --accent: #0b5394;
+        --heading: var(--ink); --accent-rule: var(--rule); }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; color: var(--ink); background: #fff;
        font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
 main { max-width: 56rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
-h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .25rem; }
-h2 { font-size: 1.2rem; margin: 2rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid var(--rule); }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .25rem; color: var(--heading); }
+h2 { font-size: 1.2rem; margin: 2rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid var(--accent-rule); color: var(--heading); }
+header.branded { border-bottom: 3px solid var(--accent-rule); padding-bottom: .75rem; }
+.brand { display: flex; align-items: center; gap: .75rem; margin: 0 0 .75rem; color: var(--muted); }
+.brand img { display: block; max-height: 3rem; max-width: 12rem; width: auto; height: auto; }
 p { margin: .5rem 0; }
 .meta { color: var(--muted); margin: 0; }
 .notice { border-left: 4px solid #b45f06; background: #fff6e5; padding: .6rem .9rem; margin: 1rem 0; }
@@ -60,7 +68,7 @@ td.num { white-space: nowrap; }
 #before td:nth-child(-n+2) { white-space: nowrap; }
 td.notes { white-space: pre-wrap; overflow-wrap: anywhere; }
 .small { color: var(--muted); font-size: .88rem; }
-footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--rule); padding-top: .75rem; }
+footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--accent-rule); padding-top: .75rem; }
 @media (max-width: 40rem) {
   main { padding: 1rem .75rem 2rem; }
   h1 { font-size: 1.35rem; }
@@ -89,11 +97,11 @@ def render(model: ReportModel) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         '<meta name="robots" content="noindex">',
         f"<title>{escape(TITLE)}: {model.period.first} to {model.period.last}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{_CSS}{_accent_css(model)}</style>",
         "</head>",
         "<body>",
         "<main>",
-        "<header>",
+        *_brand(model),
         f"<h1>{escape(TITLE)}</h1>",
         f'<p class="meta">{escape(period_line(model))}</p>',
     ]
@@ -104,7 +112,8 @@ def render(model: ReportModel) -> str:
         if url is not None and _is_web(url):
             link = f' · <a href="{escape(url)}">book an appointment</a>'
 
-        parts.append(f'<p class="clinic">Clinic: {escape(name)}{link}</p>')
+        label = escape(clinic_label(model))
+        parts.append(f'<p class="clinic">{label}: {escape(name)}{link}</p>')
     parts += [
         "</header>",
         f'<p class="notice" role="note"><strong>Contains health information.</strong>'
@@ -117,12 +126,42 @@ def render(model: ReportModel) -> str:
         f"<p>{escape(NOT_A_DIAGNOSIS)}</p>",
         f"<p>Made by Posture Guard {escape(__version__)} on this computer; nothing in it was"
         " sent anywhere.</p>",
+        *(f"<p>{escape(line)}</p>" for line in branding_notes(model)),
         "</footer>",
         "</main>",
         "</body>",
         "</html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _accent_css(model: ReportModel) -> str:
+    """The organisation's accent where it reads (branding.py Rule 1); "" when there is none."""
+    roles = model.branding.roles
+    names = {"--accent": roles.text, "--heading": roles.text, "--accent-rule": roles.rule}
+    chosen = "; ".join(f"{name}: {value}" for name, value in names.items() if value is not None)
+    return f"\n:root {{ {chosen}; }}\n" if chosen else ""
+
+
+def _brand(model: ReportModel) -> list[str]:
+    """The header's opening: the logo and "Provided by ..." when the policy gives them."""
+    b = model.branding
+    line = provided_by(model)
+    if b.logo is None and line is None and b.accent is None:
+        return ["<header>"]
+    out = ['<header class="branded">']
+    if b.logo is not None or line is not None:
+        out.append('<div class="brand">')
+        if b.logo is not None:
+            alt = f"{b.organisation} logo" if b.organisation else "organisation logo"
+            out.append(
+                f'<img src="{b.logo.data_uri()}" alt="{escape(alt)}" width="{b.logo.width}"'
+                f' height="{b.logo.height}">'
+            )
+        if line is not None:
+            out.append(f"<span>{escape(line)}</span>")
+        out.append("</div>")
+    return out
 
 
 def _section(section: Section, model: ReportModel) -> str:

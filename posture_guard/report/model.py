@@ -29,6 +29,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Final
 
 from posture_guard.episodes import LABELS, Area, Episode, Helped, Trigger, in_order
+from posture_guard.report.branding import NO_BRANDING, ReportBranding
 from posture_guard.stats import DayFigures, KindFigures, summarise
 from posture_guard.timer import day_of
 from posture_guard.units import format_duration
@@ -71,7 +72,8 @@ class Records:
         activity: day figures over the same span.
         episodes: every episode (the model keeps those that overlap the period).
         check_ins: every check-in (the model keeps those in the period).
-        clinic: the clinic profile, if set.
+        clinic: the user's clinic; else the organisation's (from the policy), if either is set.
+        clinic_owner: the organisation's name when `clinic` is the organisation's; else None.
         advice: the latest check-in's advice, assessed against the diary now; None without one.
         advice_check_in: the check-in that advice is for.
     """
@@ -84,6 +86,7 @@ class Records:
     advice: Advice | None
     advice_check_in: StoredCheckIn | None
     stretches: tuple[WorkStretch, ...] = ()
+    clinic_owner: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,6 +208,8 @@ class ReportModel:
     before: tuple[BeforeEpisode, ...]
     has_data: bool
     stretch_measured: bool = False
+    clinic_owner: str | None = None
+    branding: ReportBranding = NO_BRANDING
 
     @property
     def active_total_s(self) -> float:
@@ -227,9 +232,14 @@ def records_span(period: Period, window_days: int = WINDOW_DAYS) -> tuple[dateti
 
 
 def build(
-    records: Records, period: Period, now: datetime, window_days: int = WINDOW_DAYS
+    records: Records,
+    period: Period,
+    now: datetime,
+    window_days: int = WINDOW_DAYS,
+    *,
+    branding: ReportBranding = NO_BRANDING,
 ) -> ReportModel:
-    """The report's figures for `period` from `records`.
+    """The report's figures for `period` from `records`, with the organisation's `branding`.
 
     Raises:
         ValueError: `now` is naive, or `window_days` is below 1.
@@ -297,6 +307,8 @@ def build(
         before=before,
         has_data=bool(in_period.has_data or episodes or check_ins),
         stretch_measured=measured,
+        clinic_owner=records.clinic_owner if records.clinic is not None else None,
+        branding=branding,
     )
 
 

@@ -6,21 +6,27 @@ Rule 2: text is set in DejaVu Sans, the TrueType font matplotlib ships (so every
         (an emoji in a note) is shown as "?" rather than dropped silently or failing the report.
 Rule 3: fpdf2 (pure Python, maintained, Unicode TrueType fonts, tables with page breaks) rather
         than reportlab: a smaller dependency for what the report needs.
+Rule 4: the organisation's branding (report/branding.py) colours headings and rules where it
+        reads, and its logo heads the first page; a logo fpdf2 cannot place is left out with a
+        log line, never failing the report.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from pathlib import Path
 from typing import Final
 
 import matplotlib as mpl
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
 from posture_guard import __version__
 from posture_guard.report import charts
+from posture_guard.report.branding import Logo, rgb
 from posture_guard.report.model import ReportModel
 from posture_guard.report.sections import (
     HEALTH_NOTICE,
@@ -28,10 +34,15 @@ from posture_guard.report.sections import (
     TITLE,
     Section,
     Table,
+    branding_notes,
+    clinic_label,
     clinic_line,
     period_line,
+    provided_by,
     sections,
 )
+
+log = logging.getLogger(__name__)
 
 _FONT_DIR: Final = Path(mpl.get_data_path()) / "fonts" / "ttf"
 _FONT: Final = "DejaVu"
@@ -40,10 +51,16 @@ _MUTED: Final = (86, 96, 107)
 _ACCENT: Final = (11, 83, 148)
 _NOTICE_FILL: Final = (255, 246, 229)
 _HEAD_FILL: Final = (244, 246, 248)
+_RULE: Final = (217, 221, 225)
+_LOGO_HEIGHT: Final = 12.0  # mm
+_LOGO_MAX_WIDTH: Final = 50.0  # mm
 
 
 class _Report(FPDF):
-    """A4 pages with a footer that repeats the health notice and the page number."""
+    """A4 pages with a footer that repeats the health notice and the page number (and who
+    provides Posture Guard, when the policy names the organisation)."""
+
+    provided: str = ""
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -52,7 +69,8 @@ class _Report(FPDF):
         self.cell(
             0,
             5,
-            f"Contains health information: keep it private.   Page {self.page_no()} of {{nb}}",
+            f"{self.provided}Contains health information: keep it private."
+            f"   Page {self.page_no()} of {{nb}}",
             align="C",
         )
 
@@ -67,10 +85,14 @@ def render(model: ReportModel) -> bytes:
     pdf.set_title(TITLE)
     pdf.set_creator(f"Posture Guard {__version__}")
     pdf.set_creation_date(model.generated)
-    pdf.add_page()
     glyphs = _Glyphs(pdf)
+    line = provided_by(model)
+    if line is not None:
+        pdf.provided = glyphs(f"{line}   ·   ")
+    pdf.add_page()
+    _brand(pdf, model, glyphs)
 
-    pdf.set_text_color(*_INK)
+    pdf.set_text_color(*_heading(model))
     pdf.set_font(_FONT, "B", 17)
     pdf.multi_cell(0, 8, glyphs(TITLE), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(_FONT, size=9.5)
@@ -83,10 +105,15 @@ def render(model: ReportModel) -> bytes:
         name, url = clinic
         pdf.set_text_color(*_INK)
         pdf.multi_cell(
-            0, 5.5, glyphs(f"Clinic: {name}"), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            0,
+            5.5,
+            glyphs(f"{clinic_label(model)}: {name}"),
+            align="L",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
         )
         if url is not None:
-            pdf.set_text_color(*_ACCENT)
+            pdf.set_text_color(*_link(model))
             pdf.multi_cell(
                 0, 5.5, glyphs(f"Book: {url}"), link=url, new_x=XPos.LMARGIN, new_y=YPos.NEXT
             )
@@ -122,7 +149,62 @@ def render(model: ReportModel) -> bytes:
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
+    for note in branding_notes(model):
+        pdf.ln(1)
+        pdf.multi_cell(0, 4.5, glyphs(note), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def _heading(model: ReportModel) -> tuple[int, int, int]:
+    text = model.branding.roles.text
+    return _INK if text is None else rgb(text)
+
+
+def _link(model: ReportModel) -> tuple[int, int, int]:
+    text = model.branding.roles.text
+    return _ACCENT if text is None else rgb(text)
+
+
+def _rule(model: ReportModel) -> tuple[int, int, int]:
+    rule = model.branding.roles.rule
+    return _RULE if rule is None else rgb(rule)
+
+
+def _brand(pdf: FPDF, model: ReportModel, glyphs: _Glyphs) -> None:
+    """The first page's head: the logo and "Provided by ..." on one line, then a rule in the
+    accent (when the policy gives any of them)."""
+    b = model.branding
+    line = provided_by(model)
+    if b.logo is None and line is None and b.accent is None:
+        return
+    top = pdf.get_y()
+    placed = 0.0 if b.logo is None else _logo(pdf, b.logo, top)
+    height = _LOGO_HEIGHT if placed else 6.0
+    if line is not None:
+        pdf.set_xy(pdf.l_margin + placed + (4 if placed else 0), top)
+        pdf.set_font(_FONT, size=9.5)
+        pdf.set_text_color(*_MUTED)
+        pdf.cell(0, height, glyphs(line), align="L")
+    pdf.set_xy(pdf.l_margin, top + height + 2)
+    pdf.set_draw_color(*_rule(model))
+    pdf.set_line_width(0.8)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(*_RULE)
+    pdf.ln(4)
+
+
+def _logo(pdf: FPDF, logo: Logo, top: float) -> float:
+    """Place the logo at the top left, 12 mm high (narrower if it is very wide); its width in
+    mm, or 0.0 when fpdf2 cannot place it (Rule 4)."""
+    width = min(_LOGO_HEIGHT * logo.width / logo.height, _LOGO_MAX_WIDTH)
+    try:
+        pdf.image(io.BytesIO(logo.png), x=pdf.l_margin, y=top, w=width, keep_aspect_ratio=True,
+                  h=_LOGO_HEIGHT)  # fmt: skip
+    except (FPDFException, OSError, ValueError) as exc:
+        log.warning("report: logo left out of the PDF: %s", exc)
+        return 0.0
+    return width
 
 
 def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -> None:
@@ -133,10 +215,12 @@ def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -
         pdf.add_page()
     pdf.ln(5)
     pdf.set_font(_FONT, "B", 13)
-    pdf.set_text_color(*_INK)
+    pdf.set_text_color(*_heading(model))
     pdf.multi_cell(0, 7, glyphs(section.title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_draw_color(217, 221, 225)
+    pdf.set_text_color(*_INK)
+    pdf.set_draw_color(*_rule(model))
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.set_draw_color(*_RULE)  # the tables' lines stay grey
     pdf.ln(2)
     pdf.set_font(_FONT, size=9.5)
     for fact in section.facts:

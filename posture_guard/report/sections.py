@@ -91,6 +91,37 @@ def clinic_line(model: ReportModel) -> tuple[str, str | None] | None:
     return (c.name + (f" ({extra})" if extra else ""), c.booking_url)
 
 
+def clinic_label(model: ReportModel) -> str:
+    """What goes before the clinic's name: whose clinic it is, as the advice says it."""
+    if model.clinic_owner is None:
+        return "Clinic"
+    return f"Clinic offered by {model.clinic_owner}"
+
+
+def provided_by(model: ReportModel) -> str | None:
+    """The header's "Provided by ..." when the policy names the organisation."""
+    org = model.branding.organisation
+    return None if org is None else f"Provided by {org}"
+
+
+def branding_notes(model: ReportModel) -> tuple[str, ...]:
+    """The footer's lines about the organisation: that it does not see the report, and who to
+    ask about the app. The policy's welcome text is for the person, not their clinician: left out.
+    """
+    b = model.branding
+    lines = []
+    if b.organisation is not None:
+        lines.append(
+            f"{b.organisation} provides Posture Guard and does not see this report or the diary"
+            " it comes from."
+        )
+    if b.support_contact is not None:
+        lines.append(
+            f"Questions about Posture Guard (the app, not your health): {b.support_contact}"
+        )
+    return tuple(lines)
+
+
 def sections(model: ReportModel) -> tuple[Section, ...]:
     """The report's sections, in order. With no data: the summary alone, saying so."""
     if not model.has_data:

@@ -125,3 +125,37 @@ def test_report_page_prints_on_a4_with_the_booking_address(app: App, open_page: 
     words = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True,
                            check=True).stdout  # fmt: skip
     assert "(https://riverside.example/book)" in words  # a[href]::after, for paper
+
+
+def test_report_page_branded_by_a_policy_embeds_the_logo_and_fetches_nothing(
+    app: App, open_page: Open, tmp_path: Path
+) -> None:
+    """Issue 6: the organisation's logo, name, accent and clinic, and still no request but the
+    file itself (the logo is a data: URI, drawn from inside the file)."""
+    from tests.e2e.test_report_branding import ACCENT, brand
+
+    brand(app, tmp_path)
+    write_known_history(app)
+    path = report(app, "--since", "28d")
+    visit = open_page(path, 1100)
+    clean(visit, path)  # the only request is the file: the logo comes from inside it
+    logo = visit.page.evaluate(
+        "() => { const i = document.querySelector('header img');"
+        " return {loaded: i.complete, w: i.naturalWidth, h: i.naturalHeight,"
+        " shown: i.getBoundingClientRect().height, src: i.currentSrc.slice(0, 22)}; }"
+    )
+    assert logo == {"loaded": True, "w": 240, "h": 80, "shown": 48, "src": "data:image/png;base64,"}
+    header = visit.page.inner_text("header")
+    assert "Provided by Acme Ltd" in header
+    assert "Clinic offered by Acme Ltd: Acme Physio" in header
+    colour = visit.page.evaluate("getComputedStyle(document.querySelector('h2')).color")
+    assert (
+        colour
+        == "rgb(200, 16, 46)"
+        == "rgb({}, {}, {})".format(*(int(ACCENT[i : i + 2], 16) for i in (1, 3, 5)))
+    )
+    visit.screenshot("report-branded")
+    phone = open_page(path, 390)
+    clean(phone, path)
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot("report-branded-phone")

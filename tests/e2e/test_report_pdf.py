@@ -71,3 +71,32 @@ def test_report_pdf_of_an_empty_store_is_one_friendly_page(app: App) -> None:
     (shot,) = pages(pdf, "report-pdf-empty")
     assert inked(shot) > 0.005
     assert "No data yet" in text(pdf)
+
+
+def test_report_pdf_branded_by_a_policy_has_the_logo_name_and_clinic(
+    app: App, tmp_path: Path
+) -> None:
+    """Issue 6: the organisation's logo at the top left of page 1, its name in the head and in
+    every page's footer, its clinic said to be theirs, the accent in the headings; no welcome."""
+    from tests.e2e.test_report_branding import ACCENT, brand
+
+    brand(app, tmp_path)
+    write_known_history(app)
+    pdf = app.home / "branded.pdf"
+    ok(app, "report", "--since", "28d", "--format", "pdf", "--out", str(pdf))
+    shots = pages(pdf, "report-pdf-branded")
+    assert len(shots) >= 2
+    accent = tuple(int(ACCENT[i : i + 2], 16) for i in (1, 3, 5))
+    with Image.open(shots[0]) as image:
+        first = image.convert("RGB")
+    # the logo's badge: 12 mm high at the 16 mm margins, i.e. about 50-88 px at 80 dpi
+    badge = [first.getpixel((x, y)) for x in range(52, 86, 2) for y in range(52, 86, 2)]
+    red = [p for p in badge if all(abs(a - b) < 40 for a, b in zip(p, accent, strict=True))]
+    assert len(red) > len(badge) / 2
+    words = " ".join(text(pdf).split())
+    assert "Provided by Acme Ltd" in words
+    assert words.count("Provided by Acme Ltd · Contains health information") == len(shots)
+    assert "Clinic offered by Acme Ltd: Acme Physio (phone +44 20 7946 0000)" in words
+    assert "Book: https://physio.acme.example/book" in words
+    assert "Questions about Posture Guard (the app, not your health): IT desk, ext. 4357" in words
+    assert "Welcome to Acme" not in words
