@@ -228,7 +228,8 @@ class Tray:
             "posture-guard",
             icon=draw_icon(first, ICON_SIZE, opaque=self._opaque),
             title=APP_TITLE,
-            menu=self._pystray_menu(()),
+            # never an empty menu: appindicator's show() fails silently without an item
+            menu=self._pystray_menu(tray_menu(self._status)),
         )
         self._waker: _XorgWaker | None = None
         if backend == "xorg":
@@ -280,9 +281,24 @@ class Tray:
         try:
             if not self._icon.visible:
                 self._icon.visible = True
+                if self.backend in _GTK_BACKENDS:
+                    self._retitle_soon()
+            if self._waker is not None:
+                self._waker.ensure_docked(lambda: self._call_on_main_thread(force=True))
         except Exception:
             log.exception("the tray icon could not be shown")
         self._apply()
+
+    def _retitle_soon(self) -> None:
+        """Set the title once more a second after showing: libayatana's XEmbed fallback icon
+        is made after the first title was set and does not copy it (seen with trayer)."""
+        from gi.repository import GLib  # noqa: PLC0415 - GTK backends only
+
+        def retitle() -> bool:
+            self._icon._update_title()
+            return False
+
+        GLib.timeout_add(1000, retitle)
 
     def _apply(self) -> None:
         with self._lock:
@@ -294,6 +310,8 @@ class Tray:
                 self.redraws["icon"] += 1
                 self._icon.icon = draw_icon(state, ICON_SIZE, opaque=self._opaque)
             title = tray_title(status, notice)
+            if self.backend == "xorg":
+                title = _latin1(title)
             if title != self._icon.title:
                 self.redraws["title"] += 1
                 self._icon.title = title
@@ -396,12 +414,24 @@ class Tray:
         self._launcher.launch("menu")
 
 
+def _latin1(text: str) -> str:
+    """pystray's xorg title is a latin-1 WM_NAME: anything else would raise there."""
+    text = text.replace("\u2026", "...").replace("\u2013", "-").replace("\u2019", "'")
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
 class _XorgWaker:
     """Runs a callback on pystray's xorg loop: a ClientMessage to the icon window, sent on an X
     connection of our own, which the loop hands to our handler on its thread.
 
-    Also asks that window for left clicks (pystray 0.19.5 forgets ButtonPress; pinned).
+    Also fixes two things pystray 0.19.5 (pinned) does not do on xorg: it asks the window for
+    left clicks (ButtonPress), and it docks again when a tray host announces itself (the
+    XEmbed MANAGER message on the root: the panel restarted, or started after us) or when a
+    dock request went unanswered (a tray host that was still starting up).
     """
+
+    #: How often an unanswered dock request is sent again, one second apart, at start.
+    DOCK_TRIES: Final = 10
 
     def __init__(self, icon: object, callback: Callable[[], None]) -> None:
         from Xlib import X  # noqa: PLC0415 - xorg only
@@ -416,6 +446,13 @@ class _XorgWaker:
             event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
         )
         self._atom = icon_display.intern_atom("_POSTURE_GUARD_WAKE")
+        self._manager = icon_display.intern_atom("MANAGER")
+        self._selection = icon_display.intern_atom(
+            f"_NET_SYSTEM_TRAY_S{icon_display.get_default_screen()}"
+        )
+        self._root = icon_display.screen().root
+        self._root.change_attributes(event_mask=X.StructureNotifyMask)  # for MANAGER
+        self._dock_tries = 0
         icon_display.flush()
         self._window_id: int = window.id
         self._conn: object | None = xdisplay.Display()
@@ -423,8 +460,12 @@ class _XorgWaker:
         previous = handlers[X.ClientMessage]
 
         def on_client_message(event: object) -> None:
-            if getattr(event, "client_type", None) == self._atom:
+            kind = getattr(event, "client_type", None)
+            if kind == self._atom:
                 self._callback()
+            elif kind == self._manager and event.data[1][1] == self._selection:  # type: ignore[attr-defined]
+                log.info("tray: a tray host appeared; docking")
+                self._dock()
             else:
                 previous(event)
 
@@ -447,6 +488,33 @@ class _XorgWaker:
                 conn.flush()  # type: ignore[attr-defined]
             except Exception:
                 log.exception("could not wake the tray loop")
+
+    def docked(self) -> bool:
+        """Whether a tray host embedded the icon (its window is no longer a child of the root).
+        Loop thread only."""
+        window = self._icon._window  # type: ignore[attr-defined]
+        return bool(window.query_tree().parent.id != self._root.id)
+
+    def ensure_docked(self, retry: Callable[[], None]) -> None:
+        """At start: if no host embedded the icon yet, ask again, and call `retry` (from a timer
+        thread) a second later, at most DOCK_TRIES times. Loop thread only."""
+        if self._dock_tries >= self.DOCK_TRIES or self.docked():
+            return
+        if self._dock_tries:
+            log.info("tray: the dock request went unanswered; asking again")
+            self._dock()
+        self._dock_tries += 1
+        timer = threading.Timer(1.0, retry)
+        timer.daemon = True
+        timer.start()
+
+    def _dock(self) -> None:
+        icon = self._icon
+        try:
+            icon._dock_window()  # type: ignore[attr-defined]
+            icon._display.flush()  # type: ignore[attr-defined]
+        except Exception:
+            log.exception("tray: docking failed")
 
     def flush_icon(self) -> None:
         """pystray's xorg drawing stays in Xlib's buffer until the next event; send it now."""
