@@ -5,11 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(xvfb xauth x11-utils x11-xserver-utils xdotool xprintidle dbus-daemon dbus-bin
-              dunst libnotify-bin imagemagick openbox)
+              dunst libnotify-bin imagemagick openbox trayer
+              libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1
+              pkg-config gcc)
 missing=()
-for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox; do
+for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox trayer pkg-config gcc; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# the tray tests' appindicator backend: PyGObject's build files and the typelibs it loads
+pkg-config --exists gobject-introspection-1.0 cairo 2>/dev/null || missing+=(gi-build-files)
+for typelib in Gtk-3.0 AyatanaAppIndicator3-0.1; do
+    ls /usr/lib/*/girepository-1.0/"$typelib".typelib >/dev/null 2>&1 || missing+=("$typelib")
+done
+python3 -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    || { missing+=(Python.h); apt_packages+=(python3-dev); }
 python3 -c 'import ensurepip' >/dev/null 2>&1 || { missing+=(ensurepip); apt_packages+=(python3-venv); }
 if [ ${#missing[@]} -gt 0 ]; then
     echo "tests/run.sh: installing Debian packages for: ${missing[*]}"
@@ -20,7 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,tray]'
 
 echo "== ruff"
 .venv/bin/ruff check posture_guard tests bench
