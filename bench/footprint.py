@@ -27,11 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(ROOT)]
 
 from idle import context_switches, cpu_seconds, pss_kib, start_xvfb  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.desktop.traydesk import tray_icons  # noqa: E402
+
 TARGET_PSS_MIB = {"appindicator": 31.0, "xorg": 20.0}
 TARGET_CPU_PER_2MIN = 0.02
 TARGET_SWITCHES_PER_MIN = 60
@@ -85,9 +87,6 @@ def ok(env: dict[str, str], *cmd: str) -> bool:
 
 
 def tray_docked(env: dict[str, str]) -> bool:
-    sys.path.insert(0, str(ROOT))
-    from tests.desktop.traydesk import tray_icons
-
     return bool(tray_icons(env["DISPLAY"]))
 
 

@@ -28,6 +28,7 @@ import logging
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import ModuleType
@@ -116,10 +117,13 @@ def _tray_host_problem() -> str | None:
     from Xlib import display as xdisplay  # noqa: PLC0415 - only on the xorg path
     from Xlib.error import DisplayError  # noqa: PLC0415
 
-    try:
-        conn = xdisplay.Display()
-    except DisplayError as exc:
-        return f"cannot open the X display: {exc}"
+    with warnings.catch_warnings():
+        # python-xlib leaves a failed connection's socket to the garbage collector
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            conn = xdisplay.Display()
+        except DisplayError as exc:
+            return f"cannot open the X display: {exc}"
     try:
         atom = conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
         owner = conn.get_selection_owner(atom)
