@@ -9,7 +9,8 @@ How it is measured (one run, everything private and torn down at the end):
   and it has settled (--settle, default 10 s); and a bare `python3 -c 'time.sleep(...)'` started
   at the same time;
 - over the idle window (--seconds, default 120): CPU seconds (schedstat of every thread, ns),
-  context switches (voluntary + involuntary, summed over threads), PSS at the end
+  context switches (voluntary + involuntary, summed over the threads alive at the end; GLib's
+  pool threads come and go), PSS at the end
   (/proc/PID/smaps_rollup), and the set of child processes, polled every second (any new one
   counts as spawned while idle).
 Prints the figures, the per-2-minute / per-minute rates, and the ratios to the targets: PSS under
@@ -30,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(ROOT)]
 
-from idle import context_switches, cpu_seconds, pss_kib, start_xvfb  # noqa: E402
+from idle import pss_kib, start_xvfb  # noqa: E402
 
 from tests.desktop.traydesk import tray_icons  # noqa: E402
 
@@ -67,6 +68,35 @@ def quiet(cmd: list[str] | tuple[str, ...], env: dict[str, str]) -> subprocess.P
         list(cmd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
+
+
+def per_thread(pid: int) -> dict[int, tuple[float, int]]:
+    """CPU seconds (schedstat, ns) and context switches (voluntary + involuntary) per thread."""
+    found = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            cpu = int((task / "schedstat").read_text().split()[0]) / 1e9
+            switches = sum(
+                int(line.split()[1])
+                for line in (task / "status").read_text().splitlines()
+                if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+            )
+        except OSError:  # the thread ended meanwhile
+            continue
+        found[int(task.name)] = (cpu, switches)
+    return found
+
+
+def growth(
+    before: dict[int, tuple[float, int]], after: dict[int, tuple[float, int]]
+) -> tuple[float, int]:
+    """What the threads alive at the end used in between (a thread that ended is not counted:
+    the kernel keeps no per-thread figures for it; new threads count from zero)."""
+    cpu, switches = 0.0, 0
+    for tid, (c, s) in after.items():
+        c0, s0 = before.get(tid, (0.0, 0))
+        cpu, switches = cpu + c - c0, switches + s - s0
+    return cpu, switches
 
 
 def children(pid: int) -> set[int]:
@@ -113,33 +143,24 @@ def measure(backend: str, args: argparse.Namespace, desk_env: dict[str, str], tm
         if app.poll() is not None:
             raise SystemExit(f"posture-guard ({backend}) exited early")
         known = children(app.pid)
-        a0, b0 = (
-            (cpu_seconds(app.pid), context_switches(app.pid)),
-            (
-                cpu_seconds(bare.pid),
-                context_switches(bare.pid),
-            ),
-        )
+        a0, b0 = per_thread(app.pid), per_thread(bare.pid)
         spawned: set[int] = set()
         deadline = time.monotonic() + args.seconds
         while time.monotonic() < deadline:
             time.sleep(1.0)
             spawned |= children(app.pid) - known
-        a1, b1 = (
-            (cpu_seconds(app.pid), context_switches(app.pid)),
-            (
-                cpu_seconds(bare.pid),
-                context_switches(bare.pid),
-            ),
+        (a_cpu, a_sw), (b_cpu, b_sw) = (
+            growth(a0, per_thread(app.pid)),
+            growth(b0, per_thread(bare.pid)),
         )
         threads = len(list(Path(f"/proc/{app.pid}/task").iterdir()))
         result = {
             "pss": pss_kib(app.pid) / 1024,
             "bare_pss": pss_kib(bare.pid) / 1024,
-            "cpu": a1[0] - a0[0],
-            "bare_cpu": b1[0] - b0[0],
-            "sw": a1[1] - a0[1],
-            "bare_sw": b1[1] - b0[1],
+            "cpu": a_cpu,
+            "bare_cpu": b_cpu,
+            "sw": a_sw,
+            "bare_sw": b_sw,
             "spawned": len(spawned),
             "threads": threads,
         }

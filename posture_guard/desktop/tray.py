@@ -7,16 +7,17 @@ Rules:
    re-docks, then xorg), sets PYSTRAY_BACKEND before importing pystray, and keeps a reason
    for each one it did not take. PYSTRAY_BACKEND set by the user (appindicator, gtk or xorg)
    is tried alone. No candidate left means no tray: the caller runs headless.
-2. Threads: `run()` owns the main thread (pystray's loop). `on_snapshot()` and the notices come
-   from the service's worker thread; menu items run on the main thread and reach the service
-   through `submit` (the same requests as the control socket). On GTK backends every icon
-   change is queued to the loop and never blocks; on xorg pystray runs it on its loop and waits,
-   so the xorg main thread itself never submits (its click starts our menu window process).
-3. The icon image is drawn only when its `IconState` changes, the title only when its text
-   changes, the menu only when its entries change (traymodel's rules). No timer of our own.
+2. Threads: `run()` owns the main thread (pystray's loop), and every pystray call is made on
+   it. `on_snapshot()` and the notices come from the service's worker thread: they store the
+   new status and ask the loop to redraw, never waiting for it. Menu items run on the main
+   thread and reach the service through `submit` (the same requests as the control socket).
+3. The icon image (pre-drawn by icons.py, see tray_images.py) changes only when its
+   `IconState` does, the title only when its text changes, the menu only when its entries
+   change (traymodel's rules). No timer of our own, except one-shot ones while starting.
 4. xorg: pystray's window gets ButtonPress events (pystray 0.19.5 forgets them; see
-   DESKTOP-TESTING.md), a left click opens `python -m posture_guard.desktop.menu_window`, and
-   the image is opaque RGB (that backend drops alpha onto black).
+   DESKTOP-TESTING.md), a left click opens `python -m posture_guard.desktop.menu_window`, the
+   image is opaque RGB (that backend drops alpha onto black), and the icon docks again when a
+   tray host starts (the panel restarted, or started after us).
 5. The tray process never imports tkinter: every window of ours is its own process.
 """
 
@@ -35,9 +36,9 @@ from types import ModuleType
 from typing import Final, Protocol
 
 from posture_guard.desktop.display import display_available
-from posture_guard.desktop.icons import draw_icon
 from posture_guard.desktop.launch import Launcher
 from posture_guard.desktop.notify import FallbackNotifier
+from posture_guard.desktop.tray_images import tray_image
 from posture_guard.errors import PostureGuardError
 from posture_guard.ports import Notifier
 from posture_guard.traymodel import (
@@ -61,13 +62,11 @@ log = logging.getLogger(__name__)
 _LINUX_CANDIDATES: Final = ("appindicator", "xorg")
 _OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
-#: The image size handed to pystray; trays scale it to their own size.
-ICON_SIZE: Final = 64
 HOW_TO_GET_THE_FULL_TRAY: Final = (
     "for the full tray menu on Linux install PyGObject and the appindicator typelib: "
     "`apt-get install libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 "
     "gir1.2-ayatanaappindicator3-0.1` and `pip install 'posture-guard[tray]'` "
-    "(or run ./run.sh, which does both)"
+    "(or run `bash setup-and-run.sh`, which does both)"
 )
 
 Submitter = Callable[[Mapping[str, object]], dict[str, object]]
@@ -149,8 +148,10 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
             )
     if backend == "xorg":
         problem = _tray_host_problem()
-        if problem is not None:
+        if problem is not None and not problem.startswith("no system tray"):
             raise TrayUnavailable(f"xorg: {problem}")
+        if problem is not None:  # at login the app may start before the panel
+            log.info("tray: xorg: %s yet; the icon docks when a tray starts", problem)
     os.environ["PYSTRAY_BACKEND"] = backend
     sys.modules.pop("pystray", None)
     try:
@@ -230,7 +231,7 @@ class Tray:
         self.redraws = {"icon": 0, "title": 0, "menu": 0}
         self._icon = pystray.Icon(
             "posture-guard",
-            icon=draw_icon(first, ICON_SIZE, opaque=self._opaque),
+            icon=tray_image(first, opaque=self._opaque),
             title=APP_TITLE,
             # never an empty menu: appindicator's show() fails silently without an item
             menu=self._pystray_menu(tray_menu(self._status)),
@@ -312,7 +313,7 @@ class Tray:
             if state != self._icon_state:
                 self._icon_state = state
                 self.redraws["icon"] += 1
-                self._icon.icon = draw_icon(state, ICON_SIZE, opaque=self._opaque)
+                self._icon.icon = tray_image(state, opaque=self._opaque)
             title = tray_title(status, notice)
             if self.backend == "xorg":
                 title = _latin1(title)

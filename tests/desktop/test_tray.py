@@ -117,6 +117,22 @@ def test_appindicator_tray_docks_again_when_the_tray_host_restarts(
     assert "State:       working" in status_of(app)  # the service went on meanwhile
 
 
+def test_xorg_tray_docks_when_the_tray_host_starts_after_it_and_again_after_a_restart(
+    app: App, tray_desktop: TrayDesktop
+):
+    tray_desktop.stop_trayer()  # at login the app may start before the panel
+    start_tray_app(app, tray_desktop, "xorg")
+    assert tray_icons(tray_desktop.display) == []
+    tray_desktop.start_trayer()
+    icon = wait_for_icon(tray_desktop.display)
+    assert share_near(grab(tray_desktop.display, icon.box), SLATE) > 0.2
+    tray_desktop.stop_trayer()
+    tray_desktop.start_trayer()
+    icon = wait_for_icon(tray_desktop.display)
+    assert share_near(grab(tray_desktop.display, icon.box), SLATE) > 0.2
+    tray_desktop.screenshot("tray-xorg-redocked")
+
+
 def test_xorg_tray_left_click_opens_our_menu_window_which_acts(app: App, tray_desktop: TrayDesktop):
     proc = start_tray_app(app, tray_desktop, "xorg")
     icon = wait_for_icon(tray_desktop.display)
