@@ -161,6 +161,25 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
         raise TrayUnavailable(f"{backend}: {detail}") from None
 
 
+def probe_tray(env: Mapping[str, str] | None = None) -> tuple[str | None, list[str]]:
+    """For `doctor`: the tray backend `run` would use here (None: headless), and why the
+    others would not be used, e.g. "tray: appindicator: PyGObject is not installed" and, for
+    xorg, how to get the full tray (HOW_TO_GET_THE_FULL_TRAY). Imports pystray; shows nothing.
+    """
+    env = os.environ if env is None else env
+    candidates, reasons = tray_candidates(env)
+    for backend in candidates:
+        try:
+            _import_pystray(backend, env)
+        except TrayUnavailable as exc:
+            reasons.append(f"tray: {exc}")
+            continue
+        if backend == "xorg" and sys.platform == "linux":
+            reasons.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
+        return backend, reasons
+    return None, reasons
+
+
 def open_tray(
     submit: Submitter,
     launcher: Launcher,

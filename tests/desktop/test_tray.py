@@ -251,3 +251,26 @@ def feed():
 
 tray.run(on_ready=lambda: threading.Thread(target=feed).start(), on_main_thread=lambda: None)
 """
+
+
+def probe(env: dict[str, str]) -> tuple[str | None, list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", "from posture_guard.desktop.tray import probe_tray; print(repr(probe_tray()))"],
+        env=env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return eval(done.stdout.strip().splitlines()[-1])
+
+
+def test_doctor_probe_names_the_backend_run_would_use(tray_desktop: TrayDesktop):
+    env = {k: v for k, v in tray_desktop.env.items() if k != "PYSTRAY_BACKEND"}
+    assert probe(env) == ("appindicator", [])
+    # no session bus: appindicator cannot work, xorg does, and the probe says how to do better
+    no_bus = {
+        k: v for k, v in env.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")
+    }
+    backend, reasons = probe(no_bus)
+    assert backend == "xorg"
+    assert reasons[0] == (
+        "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+    )
+    assert reasons[1].startswith("tray: xorg has no menu of its own; for the full tray menu")

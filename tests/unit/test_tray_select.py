@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from posture_guard.desktop.launch import Launcher
-from posture_guard.desktop.tray import open_tray, tray_candidates
+from posture_guard.desktop.tray import open_tray, probe_tray, tray_candidates
 
 
 @pytest.fixture
@@ -49,3 +49,9 @@ def test_without_a_session_bus_or_a_reachable_x_server_there_is_no_tray(display)
         "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
     )
     assert reasons[1].startswith("tray: xorg: cannot open the X display: ")
+
+
+def test_doctor_probe_says_no_tray_and_why_without_a_display(monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert probe_tray({}) == (None, ["tray: no display (DISPLAY and WAYLAND_DISPLAY are not set)"])
