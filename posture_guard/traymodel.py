@@ -194,8 +194,8 @@ def notice_shown(notice: Notice | None, status: TrayStatus, now: datetime) -> No
     changed from the one it was bound to, or NOTICE_TTL_S after it was posted."""
     if notice is None:
         return None
-    age = (now - notice.at).total_seconds()
-    if not 0 <= age < NOTICE_TTL_S:
+    # negative ages are normal: a step's notices are posted after the step read its clock
+    if (now - notice.at).total_seconds() >= NOTICE_TTL_S:
         return None
     if notice.state is None:
         return replace(notice, state=status.state)

@@ -6,16 +6,25 @@ cd "$(dirname "$0")/.."
 
 apt_packages=(xvfb xauth x11-utils x11-xserver-utils xdotool xprintidle dbus-daemon dbus-bin
               dunst libnotify-bin imagemagick openbox trayer prometheus-node-exporter
-              desktop-file-utils)
+              desktop-file-utils
+              libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1
+              pkg-config gcc)
 missing=()
 for tool in Xvfb xauth xdpyinfo xset xdotool xprintidle dbus-daemon dbus-send dunst notify-send import openbox trayer \
-            prometheus-node-exporter desktop-file-validate; do
+            prometheus-node-exporter desktop-file-validate pkg-config gcc; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 apt_packages+=(chromium poppler-utils)  # the report's tests: a real browser, PDF pages to PNG
 for tool in chromium pdftoppm pdftotext; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# the tray tests' appindicator backend: PyGObject's build files and the typelibs it loads
+pkg-config --exists gobject-introspection-1.0 cairo 2>/dev/null || missing+=(gi-build-files)
+for typelib in Gtk-3.0 AyatanaAppIndicator3-0.1; do
+    ls /usr/lib/*/girepository-1.0/"$typelib".typelib >/dev/null 2>&1 || missing+=("$typelib")
+done
+python3 -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+    || { missing+=(Python.h); apt_packages+=(python3-dev); }
 python3 -c 'import ensurepip' >/dev/null 2>&1 || { missing+=(ensurepip); apt_packages+=(python3-venv); }
 python3 -c 'import tkinter' >/dev/null 2>&1 || { missing+=(tkinter); apt_packages+=(python3-tk); }
 if [ ${#missing[@]} -gt 0 ]; then
@@ -27,7 +36,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,tray]'
 
 echo "== ruff"
 .venv/bin/ruff check posture_guard tests bench

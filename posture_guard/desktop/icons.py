@@ -1,8 +1,10 @@
 """Pillow drawing of the tray and app icons from an `IconState`; also writes the files in icons/.
 
 `python -m posture_guard.desktop.icons [DIR]` writes the app icon as PNG (16 to 256 px) and ICO
-into DIR (default: the repository's icons/). A test checks that the committed files equal what
-this module draws now, so the files cannot drift from the code.
+into DIR (default: the repository's icons/), and every tray state, pre-drawn, into the package's
+tray-icons.bin (read by tray_images.py, so the tray process never loads ImageDraw and its fonts:
+1.4 MiB less). Tests check that the committed files equal what this module draws now, so the
+files cannot drift from the code.
 
 The shapes are drawn at 4x and scaled down (Pillow's lines and arcs have no anti-aliasing of
 their own). Everything is in fractions of the size, so any size draws the same picture.
@@ -10,8 +12,10 @@ their own). Everything is in fractions of the size, so any size draws the same p
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -117,12 +121,50 @@ def write_app_icons(folder: Path) -> list[Path]:
     return written
 
 
+def every_tray_state() -> Iterator[IconState]:
+    """Every state the tray can show: each ring step and mode, with and without the badge."""
+    for badge in (False, True):
+        for step in range(PROGRESS_STEPS + 1):
+            yield IconState(mode=IconMode.ACTIVE, step=step, badge=badge)
+        for mode in IconMode:
+            if mode is not IconMode.ACTIVE:
+                yield IconState(mode=mode, badge=badge)
+
+
+def sprite_key(state: IconState, *, opaque: bool) -> str:
+    """The name of a pre-drawn tray image in tray-icons.bin."""
+    return f"{state.mode.value}-{state.step}-{int(state.badge)}-{'rgb' if opaque else 'rgba'}"
+
+
+#: The pre-drawn tray images: a header line, a JSON index line (key -> [offset, length]), then
+#: each image's raw pixels (RGBA or RGB, TRAY_SPRITE_SIZE square), zlib-compressed.
+TRAY_SPRITES: Final = Path(__file__).with_name("tray-icons.bin")
+TRAY_SPRITE_SIZE: Final = 64
+TRAY_SPRITE_HEADER: Final = b"posture-guard tray icons 1\n"
+
+
+def tray_sprites_bytes() -> bytes:
+    """tray-icons.bin as this module draws it now."""
+    index: dict[str, list[int]] = {}
+    blobs = bytearray()
+    for state in every_tray_state():
+        for opaque in (False, True):
+            raw = draw_icon(state, TRAY_SPRITE_SIZE, opaque=opaque).tobytes()
+            blob = zlib.compress(raw, 9)
+            index[sprite_key(state, opaque=opaque)] = [len(blobs), len(blob)]
+            blobs += blob
+    return TRAY_SPRITE_HEADER + json.dumps(index, sort_keys=True).encode() + b"\n" + bytes(blobs)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write the app icons into argv[0] (default: icons/ beside the package)."""
+    """Write the app icons into argv[0] (default: icons/ beside the package) and the package's
+    pre-drawn tray images."""
     args = list(sys.argv[1:] if argv is None else argv)
     folder = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "icons"
     for path in write_app_icons(folder):
         print(path)
+    TRAY_SPRITES.write_bytes(tray_sprites_bytes())
+    print(TRAY_SPRITES)
     return 0
 
 

@@ -156,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             mono = True
         else:
             text, title = about_text(paths), f"About {APP_TITLE}"
+            mono = True  # whole paths, not wrapped
     except (PostureGuardError, OSError) as exc:
         print(f"posture-guard {args.what}: {exc}", file=sys.stderr)
         return 1

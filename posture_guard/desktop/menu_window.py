@@ -24,6 +24,7 @@ from posture_guard.traymodel import APP_TITLE, Launch, MenuEntry, Submit, TraySt
 #: The Tk class of the window (WM_CLASS), for window managers and tests.
 WINDOW_CLASS = "PostureGuardMenu"
 _PAD = 4
+_SELECTED = "#c6dcf0"
 
 
 def flat_entries(entries: Sequence[MenuEntry]) -> list[MenuEntry]:
@@ -52,11 +53,13 @@ class MenuWindow:
         self._socket = socket
         self._launcher = launcher
         self.root = tk.Tk(className=WINDOW_CLASS)
-        self.root.title(f"{APP_TITLE} menu")
+        self.root.title(APP_TITLE)
         self.root.resizable(width=False, height=False)
         self.root.attributes("-topmost", True)
         self._message = tk.StringVar(value="")
         self._buttons: list[tk.Button] = []
+        self._entries: list[MenuEntry] = []  # the enabled ones, as `_buttons`
+        self._selected = -1
         try:
             reply = control.request(socket, {"command": "status"}, timeout=3)
             status = reply.get("status")
@@ -66,6 +69,13 @@ class MenuWindow:
             self._message.set(str(exc))
         self._build(entries)
         self.root.bind("<Escape>", lambda _e: self.close())
+        self.root.bind("<Down>", lambda _e: self._move(1))
+        self.root.bind("<Tab>", lambda _e: self._move(1))
+        self.root.bind("<Up>", lambda _e: self._move(-1))
+        self.root.bind("<Shift-Tab>", lambda _e: self._move(-1))
+        self.root.bind("<Return>", self._activate_selected)
+        self.root.bind("<KP_Enter>", self._activate_selected)
+        self.root.bind("<space>", self._activate_selected)
         self.root.bind("<FocusOut>", self._on_focus_out)
         self.root.protocol("WM_DELETE_WINDOW", self.close)
         self._place()
@@ -73,6 +83,7 @@ class MenuWindow:
     def _build(self, entries: Sequence[MenuEntry]) -> None:
         frame = tk.Frame(self.root, padx=_PAD, pady=_PAD)
         frame.pack(fill="both", expand=True)
+        self._normal_bg = str(frame.cget("bg"))
         for entry in flat_entries(entries):
             if entry.is_separator:
                 tk.Frame(frame, height=1, bg="#b0b0b0").pack(fill="x", pady=_PAD)
@@ -89,36 +100,38 @@ class MenuWindow:
                     command=self._activator(entry),
                 )
                 button.pack(fill="x")
-                button.bind("<Return>", self._activator(entry))
-                button.bind("<Down>", lambda _e: self._move(1))
-                button.bind("<Up>", lambda _e: self._move(-1))
-                self._buttons.append(button)
+                if entry.enabled:
+                    index = len(self._buttons)
+                    button.bind("<Enter>", self._selector(index))
+                    self._buttons.append(button)
+                    self._entries.append(entry)
         tk.Label(frame, textvariable=self._message, fg="#b00020", wraplength=300).pack(fill="x")
         if not entries:
             tk.Button(frame, text="Close", command=self.close).pack(anchor="e")
-        first = next((b for b in self._buttons if str(b["state"]) == "normal"), None)
-        if first is not None:
-            first.focus_set()
+        if self._buttons:
+            self._select(0)
 
-    def _activator(self, entry: MenuEntry) -> Callable[..., None]:
-        """A callback for a click (no argument) or a key (the event) that activates `entry`."""
+    def _selector(self, index: int) -> Callable[[object], None]:
+        return lambda _event: self._select(index)
 
-        def act(*_event: object) -> None:
-            self.activate(entry)
+    def _activator(self, entry: MenuEntry) -> Callable[[], None]:
+        return lambda: self.activate(entry)
 
-        return act
+    def _select(self, index: int) -> None:
+        """Highlight the enabled item at `index` (the keyboard's and the pointer's choice)."""
+        for i, button in enumerate(self._buttons):
+            button.configure(bg=_SELECTED if i == index else self._normal_bg)
+        self._selected = index
 
-    def _move(self, step: int) -> None:
-        enabled = [b for b in self._buttons if str(b["state"]) == "normal"]
-        focused = self.root.focus_get()
-        if not enabled:
-            return
-        index = (
-            enabled.index(focused)
-            if isinstance(focused, tk.Button) and focused in enabled
-            else -step
-        )
-        enabled[(index + step) % len(enabled)].focus_set()
+    def _move(self, step: int) -> str:
+        if self._buttons:
+            self._select((self._selected + step) % len(self._buttons))
+        return "break"  # Tab: no focus traversal of its own
+
+    def _activate_selected(self, _event: object = None) -> str:
+        if 0 <= self._selected < len(self._entries):
+            self.activate(self._entries[self._selected])
+        return "break"
 
     def _place(self) -> None:
         """Open beside the pointer (the tray icon just clicked), kept on the screen."""

@@ -7,16 +7,17 @@ Rules:
    re-docks, then xorg), sets PYSTRAY_BACKEND before importing pystray, and keeps a reason
    for each one it did not take. PYSTRAY_BACKEND set by the user (appindicator, gtk or xorg)
    is tried alone. No candidate left means no tray: the caller runs headless.
-2. Threads: `run()` owns the main thread (pystray's loop). `on_snapshot()` and the notices come
-   from the service's worker thread; menu items run on the main thread and reach the service
-   through `submit` (the same requests as the control socket). On GTK backends every icon
-   change is queued to the loop and never blocks; on xorg pystray runs it on its loop and waits,
-   so the xorg main thread itself never submits (its click starts our menu window process).
-3. The icon image is drawn only when its `IconState` changes, the title only when its text
-   changes, the menu only when its entries change (traymodel's rules). No timer of our own.
+2. Threads: `run()` owns the main thread (pystray's loop), and every pystray call is made on
+   it. `on_snapshot()` and the notices come from the service's worker thread: they store the
+   new status and ask the loop to redraw, never waiting for it. Menu items run on the main
+   thread and reach the service through `submit` (the same requests as the control socket).
+3. The icon image (pre-drawn by icons.py, see tray_images.py) changes only when its
+   `IconState` does, the title only when its text changes, the menu only when its entries
+   change (traymodel's rules). No timer of our own, except one-shot ones while starting.
 4. xorg: pystray's window gets ButtonPress events (pystray 0.19.5 forgets them; see
-   DESKTOP-TESTING.md), a left click opens `python -m posture_guard.desktop.menu_window`, and
-   the image is opaque RGB (that backend drops alpha onto black).
+   DESKTOP-TESTING.md), a left click opens `python -m posture_guard.desktop.menu_window`, the
+   image is opaque RGB (that backend drops alpha onto black), and the icon docks again when a
+   tray host starts (the panel restarted, or started after us).
 5. The tray process never imports tkinter: every window of ours is its own process.
 """
 
@@ -28,15 +29,16 @@ import logging
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import ModuleType
 from typing import Final, Protocol
 
 from posture_guard.desktop.display import display_available
-from posture_guard.desktop.icons import draw_icon
 from posture_guard.desktop.launch import Launcher
 from posture_guard.desktop.notify import FallbackNotifier
+from posture_guard.desktop.tray_images import tray_image
 from posture_guard.errors import PostureGuardError
 from posture_guard.ports import Notifier
 from posture_guard.traymodel import (
@@ -60,13 +62,11 @@ log = logging.getLogger(__name__)
 _LINUX_CANDIDATES: Final = ("appindicator", "xorg")
 _OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
-#: The image size handed to pystray; trays scale it to their own size.
-ICON_SIZE: Final = 64
 HOW_TO_GET_THE_FULL_TRAY: Final = (
     "for the full tray menu on Linux install PyGObject and the appindicator typelib: "
     "`apt-get install libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 "
     "gir1.2-ayatanaappindicator3-0.1` and `pip install 'posture-guard[tray]'` "
-    "(or run ./run.sh, which does both)"
+    "(or run `bash setup-and-run.sh`, which does both)"
 )
 
 Submitter = Callable[[Mapping[str, object]], dict[str, object]]
@@ -116,10 +116,13 @@ def _tray_host_problem() -> str | None:
     from Xlib import display as xdisplay  # noqa: PLC0415 - only on the xorg path
     from Xlib.error import DisplayError  # noqa: PLC0415
 
-    try:
-        conn = xdisplay.Display()
-    except DisplayError as exc:
-        return f"cannot open the X display: {exc}"
+    with warnings.catch_warnings():
+        # python-xlib leaves a failed connection's socket to the garbage collector
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            conn = xdisplay.Display()
+        except DisplayError as exc:
+            return f"cannot open the X display: {exc}"
     try:
         atom = conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
         owner = conn.get_selection_owner(atom)
@@ -145,8 +148,10 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
             )
     if backend == "xorg":
         problem = _tray_host_problem()
-        if problem is not None:
+        if problem is not None and not problem.startswith("no system tray"):
             raise TrayUnavailable(f"xorg: {problem}")
+        if problem is not None:  # at login the app may start before the panel
+            log.info("tray: xorg: %s yet; the icon docks when a tray starts", problem)
     os.environ["PYSTRAY_BACKEND"] = backend
     sys.modules.pop("pystray", None)
     try:
@@ -154,6 +159,25 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
     except Exception as exc:  # ImportError, gi's ValueError, Xlib display errors at import
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise TrayUnavailable(f"{backend}: {detail}") from None
+
+
+def probe_tray(env: Mapping[str, str] | None = None) -> tuple[str | None, list[str]]:
+    """For `doctor`: the tray backend `run` would use here (None: headless), and why the
+    others would not be used, e.g. "tray: appindicator: PyGObject is not installed" and, for
+    xorg, how to get the full tray (HOW_TO_GET_THE_FULL_TRAY). Imports pystray; shows nothing.
+    """
+    env = os.environ if env is None else env
+    candidates, reasons = tray_candidates(env)
+    for backend in candidates:
+        try:
+            _import_pystray(backend, env)
+        except TrayUnavailable as exc:
+            reasons.append(f"tray: {exc}")
+            continue
+        if backend == "xorg" and sys.platform == "linux":
+            reasons.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
+        return backend, reasons
+    return None, reasons
 
 
 def open_tray(
@@ -226,9 +250,10 @@ class Tray:
         self.redraws = {"icon": 0, "title": 0, "menu": 0}
         self._icon = pystray.Icon(
             "posture-guard",
-            icon=draw_icon(first, ICON_SIZE, opaque=self._opaque),
+            icon=tray_image(first, opaque=self._opaque),
             title=APP_TITLE,
-            menu=self._pystray_menu(()),
+            # never an empty menu: appindicator's show() fails silently without an item
+            menu=self._pystray_menu(tray_menu(self._status)),
         )
         self._waker: _XorgWaker | None = None
         if backend == "xorg":
@@ -280,9 +305,24 @@ class Tray:
         try:
             if not self._icon.visible:
                 self._icon.visible = True
+                if self.backend in _GTK_BACKENDS:
+                    self._retitle_soon()
+            if self._waker is not None:
+                self._waker.ensure_docked(lambda: self._call_on_main_thread(force=True))
         except Exception:
             log.exception("the tray icon could not be shown")
         self._apply()
+
+    def _retitle_soon(self) -> None:
+        """Set the title once more a second after showing: libayatana's XEmbed fallback icon
+        is made after the first title was set and does not copy it (seen with trayer)."""
+        from gi.repository import GLib  # noqa: PLC0415 - GTK backends only
+
+        def retitle() -> bool:
+            self._icon._update_title()
+            return False
+
+        GLib.timeout_add(1000, retitle)
 
     def _apply(self) -> None:
         with self._lock:
@@ -292,8 +332,10 @@ class Tray:
             if state != self._icon_state:
                 self._icon_state = state
                 self.redraws["icon"] += 1
-                self._icon.icon = draw_icon(state, ICON_SIZE, opaque=self._opaque)
+                self._icon.icon = tray_image(state, opaque=self._opaque)
             title = tray_title(status, notice)
+            if self.backend == "xorg":
+                title = _latin1(title)
             if title != self._icon.title:
                 self.redraws["title"] += 1
                 self._icon.title = title
@@ -396,12 +438,24 @@ class Tray:
         self._launcher.launch("menu")
 
 
+def _latin1(text: str) -> str:
+    """pystray's xorg title is a latin-1 WM_NAME: anything else would raise there."""
+    text = text.replace("\u2026", "...").replace("\u2013", "-").replace("\u2019", "'")
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
 class _XorgWaker:
     """Runs a callback on pystray's xorg loop: a ClientMessage to the icon window, sent on an X
     connection of our own, which the loop hands to our handler on its thread.
 
-    Also asks that window for left clicks (pystray 0.19.5 forgets ButtonPress; pinned).
+    Also fixes two things pystray 0.19.5 (pinned) does not do on xorg: it asks the window for
+    left clicks (ButtonPress), and it docks again when a tray host announces itself (the
+    XEmbed MANAGER message on the root: the panel restarted, or started after us) or when a
+    dock request went unanswered (a tray host that was still starting up).
     """
+
+    #: How often an unanswered dock request is sent again, one second apart, at start.
+    DOCK_TRIES: Final = 10
 
     def __init__(self, icon: object, callback: Callable[[], None]) -> None:
         from Xlib import X  # noqa: PLC0415 - xorg only
@@ -416,6 +470,13 @@ class _XorgWaker:
             event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
         )
         self._atom = icon_display.intern_atom("_POSTURE_GUARD_WAKE")
+        self._manager = icon_display.intern_atom("MANAGER")
+        self._selection = icon_display.intern_atom(
+            f"_NET_SYSTEM_TRAY_S{icon_display.get_default_screen()}"
+        )
+        self._root = icon_display.screen().root
+        self._root.change_attributes(event_mask=X.StructureNotifyMask)  # for MANAGER
+        self._dock_tries = 0
         icon_display.flush()
         self._window_id: int = window.id
         self._conn: object | None = xdisplay.Display()
@@ -423,8 +484,12 @@ class _XorgWaker:
         previous = handlers[X.ClientMessage]
 
         def on_client_message(event: object) -> None:
-            if getattr(event, "client_type", None) == self._atom:
+            kind = getattr(event, "client_type", None)
+            if kind == self._atom:
                 self._callback()
+            elif kind == self._manager and event.data[1][1] == self._selection:  # type: ignore[attr-defined]
+                log.info("tray: a tray host appeared; docking")
+                self._dock()
             else:
                 previous(event)
 
@@ -447,6 +512,33 @@ class _XorgWaker:
                 conn.flush()  # type: ignore[attr-defined]
             except Exception:
                 log.exception("could not wake the tray loop")
+
+    def docked(self) -> bool:
+        """Whether a tray host embedded the icon (its window is no longer a child of the root).
+        Loop thread only."""
+        window = self._icon._window  # type: ignore[attr-defined]
+        return bool(window.query_tree().parent.id != self._root.id)
+
+    def ensure_docked(self, retry: Callable[[], None]) -> None:
+        """At start: if no host embedded the icon yet, ask again, and call `retry` (from a timer
+        thread) a second later, at most DOCK_TRIES times. Loop thread only."""
+        if self._dock_tries >= self.DOCK_TRIES or self.docked():
+            return
+        if self._dock_tries:
+            log.info("tray: the dock request went unanswered; asking again")
+            self._dock()
+        self._dock_tries += 1
+        timer = threading.Timer(1.0, retry)
+        timer.daemon = True
+        timer.start()
+
+    def _dock(self) -> None:
+        icon = self._icon
+        try:
+            icon._dock_window()  # type: ignore[attr-defined]
+            icon._display.flush()  # type: ignore[attr-defined]
+        except Exception:
+            log.exception("tray: docking failed")
 
     def flush_icon(self) -> None:
         """pystray's xorg drawing stays in Xlib's buffer until the next event; send it now."""

@@ -295,3 +295,7 @@ def make_session_bus(
     """
     counter = iter(range(1000))
     return lambda **kw: start_session_bus(desktop_env, tmp_path / f"dbus-{next(counter)}", **kw)
+
+
+# openbox + trayer for the tray tests (at the end: traydesk imports the helpers above)
+from tests.desktop.traydesk import quiet_tray_desktop, tray_desktop  # noqa: E402, F401

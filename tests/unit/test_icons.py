@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from posture_guard.desktop import icons
+from posture_guard.desktop import icons, tray_images
 from posture_guard.traymodel import PROGRESS_STEPS, IconMode, IconState
 
 ICONS = Path(__file__).resolve().parents[2] / "icons"
@@ -70,3 +70,22 @@ def test_transparent_icons_have_clear_corners_and_a_solid_middle():
 def test_drawing_is_deterministic():
     state = IconState(mode=IconMode.ACTIVE, step=7, badge=True)
     assert same_pixels(icons.draw_icon(state, 64), icons.draw_icon(state, 64))
+
+
+def test_committed_tray_images_equal_what_the_code_draws():
+    assert icons.TRAY_SPRITES == tray_images.SPRITES
+    assert icons.TRAY_SPRITE_SIZE == tray_images.SIZE
+    assert icons.TRAY_SPRITE_HEADER == tray_images._HEADER
+    for state in icons.every_tray_state():
+        for opaque in (False, True):
+            drawn = icons.draw_icon(state, icons.TRAY_SPRITE_SIZE, opaque=opaque)
+            assert same_pixels(tray_images.tray_image(state, opaque=opaque), drawn), (
+                f"tray-icons.bin is stale for {state}: run `python -m posture_guard.desktop.icons`"
+            )
+
+
+def test_every_tray_state_the_model_can_make_has_an_image():
+    states = set(icons.every_tray_state())
+    assert len(states) == 2 * (PROGRESS_STEPS + 1 + len(IconMode) - 1)
+    assert IconState(mode=IconMode.OFF_HOURS, badge=True) in states
+    assert IconState(mode=IconMode.ACTIVE, step=PROGRESS_STEPS, badge=True) in states

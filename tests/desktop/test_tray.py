@@ -1,0 +1,276 @@
+"""The real tray: `posture-guard run` docks its icon in trayer, its menu acts on the service.
+
+Every test starts openbox and trayer (plus dunst or not) on the session's Xvfb and the app with
+PYSTRAY_BACKEND pinned; screenshots land in tests/artifacts/tray-*.png.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from posture_guard.desktop.icons import OPAQUE_BACKGROUND
+from tests.app import App, read_until
+from tests.desktop.conftest import wait_until
+from tests.desktop.traydesk import (
+    TrayDesktop,
+    app_env,
+    grab,
+    share_near,
+    tray_icons,
+    wait_for_icon,
+)
+
+pytestmark = pytest.mark.desktop
+
+#: Breaks all day, every day; one kind only, every EVERY of active time.
+PLAN = """
+[working_hours]
+days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+start = "00:00"
+end = "24:00"
+[breaks.posture]
+every = "{every}"
+length = "5s"
+[breaks.stretch]
+enabled = false
+[breaks.movement]
+enabled = false
+"""
+SLATE = (38, 50, 56)  # the icon's disc while working
+PAUSED_GREY = (120, 144, 156)
+
+
+def start_tray_app(app: App, desk: TrayDesktop, backend: str, every: str = "20m", **env: str):
+    app.env.update(app_env(app.env, desk, backend))
+    app.env.update(env)
+    app.config.write_text(PLAN.format(every=every))
+    proc = app.start()
+    assert f"tray: {backend}" in running_line(proc)
+    app.wait_running()
+    return proc
+
+
+def running_line(proc) -> str:
+    lines = read_until(proc, "Posture Guard is running", timeout=20)
+    return next(line for line in lines if "Posture Guard is running" in line)
+
+
+def status_of(app: App) -> str:
+    return app.cli("status").stdout
+
+
+def wait_status(app: App, needle: str, timeout: float = 10) -> None:
+    wait_until(lambda: needle in status_of(app), f"status to say {needle!r}", timeout)
+
+
+def test_appindicator_tray_docks_opens_its_menu_and_pauses_the_service(
+    app: App, tray_desktop: TrayDesktop
+):
+    start_tray_app(app, tray_desktop, "appindicator", POSTURE_GUARD_IDLE="x11")
+    icon = wait_for_icon(tray_desktop.display)
+    wait_until(
+        lambda: "Next break in" in tray_icons(tray_desktop.display)[0].title, "the status title"
+    )
+    assert share_near(grab(tray_desktop.display, icon.box), SLATE) > 0.2
+    tray_desktop.screenshot("tray-appindicator-docked")
+
+    # a left click opens the GTK menu; keys walk it: Take a break now, (Snooze is disabled),
+    # Pause -> its submenu -> For 30 minutes
+    tray_desktop.xdotool("mousemove", str(icon.center[0]), str(icon.center[1]), "click", "1")
+    wait_until(
+        lambda: tray_desktop.xdotool("search", "--onlyvisible", "--class", "posture-guard"),
+        "the menu to open",
+    )
+    time.sleep(0.3)
+    tray_desktop.screenshot("tray-appindicator-menu")
+    tray_desktop.xdotool("key", "--delay", "150", "Down", "Down", "Right")
+    time.sleep(0.3)
+    tray_desktop.screenshot("tray-appindicator-pause-submenu")
+    tray_desktop.xdotool("key", "Return")
+    wait_status(app, "State:       paused")
+    assert "Paused until:" in status_of(app)
+
+    # the icon shows it: the paused disc, and the title says until when
+    wait_until(
+        lambda: share_near(grab(tray_desktop.display, icon.box), PAUSED_GREY) > 0.2,
+        "the paused icon",
+    )
+    assert "Paused until" in tray_icons(tray_desktop.display)[0].title
+    tray_desktop.screenshot("tray-appindicator-paused")
+
+
+def test_appindicator_tray_docks_again_when_the_tray_host_restarts(
+    app: App, tray_desktop: TrayDesktop
+):
+    start_tray_app(app, tray_desktop, "appindicator")
+    wait_for_icon(tray_desktop.display)
+    tray_desktop.stop_trayer()
+    assert tray_icons(tray_desktop.display) == []
+    tray_desktop.start_trayer()
+    icon = wait_for_icon(tray_desktop.display, timeout=15)
+    assert share_near(grab(tray_desktop.display, icon.box), SLATE) > 0.2
+    tray_desktop.screenshot("tray-appindicator-redocked")
+    assert "State:       working" in status_of(app)  # the service went on meanwhile
+
+
+def test_xorg_tray_docks_when_the_tray_host_starts_after_it_and_again_after_a_restart(
+    app: App, tray_desktop: TrayDesktop
+):
+    tray_desktop.stop_trayer()  # at login the app may start before the panel
+    start_tray_app(app, tray_desktop, "xorg")
+    assert tray_icons(tray_desktop.display) == []
+    tray_desktop.start_trayer()
+    icon = wait_for_icon(tray_desktop.display)
+    assert share_near(grab(tray_desktop.display, icon.box), SLATE) > 0.2
+    tray_desktop.stop_trayer()
+    tray_desktop.start_trayer()
+    icon = wait_for_icon(tray_desktop.display)
+    assert share_near(grab(tray_desktop.display, icon.box), SLATE) > 0.2
+    tray_desktop.screenshot("tray-xorg-redocked")
+
+
+def test_xorg_tray_left_click_opens_our_menu_window_which_acts(app: App, tray_desktop: TrayDesktop):
+    proc = start_tray_app(app, tray_desktop, "xorg")
+    icon = wait_for_icon(tray_desktop.display)
+    image = grab(tray_desktop.display, icon.box)
+    assert image.getpixel((0, 0)) == OPAQUE_BACKGROUND  # opaque: no black corners
+    assert share_near(image, SLATE) > 0.2
+    assert not any("Failed to dock" in line for line in read_until(proc, "running", timeout=1))
+
+    tray_desktop.xdotool("mousemove", str(icon.center[0]), str(icon.center[1]), "click", "1")
+    wait_until(
+        lambda: tray_desktop.xdotool("search", "--onlyvisible", "--class", "PostureGuardMenu"),
+        "our menu window",
+        timeout=10,
+    )
+    time.sleep(0.5)
+    tray_desktop.screenshot("tray-xorg-menu-window")
+    # focus starts on "Take a break now"; Down skips the disabled Snooze to "Pause: for 30
+    # minutes"; Return acts and closes the window
+    window = tray_desktop.xdotool("search", "--onlyvisible", "--class", "PostureGuardMenu")
+    tray_desktop.xdotool("windowactivate", "--sync", window.splitlines()[0])
+    tray_desktop.xdotool("key", "--delay", "100", "Down", "Return")
+    wait_status(app, "State:       paused")
+    wait_until(
+        lambda: not tray_desktop.xdotool("search", "--onlyvisible", "--class", "PostureGuardMenu"),
+        "the menu window to close",
+    )
+    wait_until(
+        lambda: share_near(grab(tray_desktop.display, icon.box), PAUSED_GREY) > 0.2,
+        "the paused icon",
+    )
+    tray_desktop.screenshot("tray-xorg-paused")
+
+
+def test_without_a_notification_daemon_the_notice_goes_to_the_tray_title(
+    app: App, quiet_tray_desktop: TrayDesktop
+):
+    proc = start_tray_app(app, quiet_tray_desktop, "xorg", "10s", POSTURE_GUARD_IDLE="none")
+    assert "notifications: tray-title+terminal" in running_line(proc)
+    # no idle source: all time counts as active, so the 10 s posture break comes due
+    read_until(proc, "Posture and eyes check", timeout=30)  # the terminal line is kept
+    wait_until(
+        lambda: "Posture and eyes check" in tray_icons(quiet_tray_desktop.display)[0].title,
+        "the notice in the tray title",
+    )
+    quiet_tray_desktop.screenshot("tray-xorg-notice-in-title")
+    app.cli("snooze")
+    wait_until(
+        lambda: "snoozed" in tray_icons(quiet_tray_desktop.display)[0].title,
+        "the title to move on once the break is snoozed",
+    )
+
+
+def test_quit_from_the_tray_menu_stops_the_service(app: App, tray_desktop: TrayDesktop):
+    proc = start_tray_app(app, tray_desktop, "appindicator")
+    icon = wait_for_icon(tray_desktop.display)
+    tray_desktop.xdotool("mousemove", str(icon.center[0]), str(icon.center[1]), "click", "1")
+    wait_until(
+        lambda: tray_desktop.xdotool("search", "--onlyvisible", "--class", "posture-guard"),
+        "the menu to open",
+    )
+    time.sleep(0.3)
+    tray_desktop.xdotool("key", "--delay", "100", "Up", "Return")  # Up wraps to Quit
+    assert proc.wait(timeout=15) == 0
+    wait_until(lambda: tray_icons(tray_desktop.display) == [], "the icon to go")
+
+
+@pytest.mark.parametrize("backend", ["appindicator", "xorg"])
+def test_tray_redraws_only_what_changed(backend, tray_desktop: TrayDesktop):
+    """Many snapshots with the same look redraw nothing; one that moves the ring a step redraws
+    the icon once (a tray of its own process, fed by a worker thread as in the app)."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_TRAY_WITH_SNAPSHOTS],
+        env={**tray_desktop.env, "PYSTRAY_BACKEND": backend},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    first, then = (eval(part) for part in done.stdout.strip().splitlines()[-1].split(" | "))
+    assert first["icon"] == 0  # 20 snapshots inside the first twelfth: the start image stays
+    menu_builds = first["menu"]
+    assert then == {"icon": 1, "title": first["title"], "menu": menu_builds}  # one step: icon only
+    assert menu_builds == (1 if backend == "appindicator" else 0)  # xorg has no menu to build
+
+
+# The tray runs on the main thread of its own process (pystray requires it); snapshots come from
+# a worker thread, as in the app.
+RUN_TRAY_WITH_SNAPSHOTS = """
+import threading, time
+from datetime import datetime
+from posture_guard.desktop.launch import Launcher
+from posture_guard.desktop.tray import open_tray
+
+class Snap:
+    def __init__(self, next_in):
+        self.at = datetime.now().astimezone()
+        self._next_in = next_in
+    def to_json(self):
+        return {"state": "working", "allowed": ["pause", "take_now"],
+                "next_kind": "posture", "next_in_s": self._next_in}
+
+tray, reasons = open_tray(lambda p: {"ok": True}, Launcher(), rhythm_s=1200)
+assert tray is not None, reasons
+
+def feed():
+    for i in range(20):
+        tray.on_snapshot(Snap(1200 - i))  # 19 s of progress: still step 0, same label
+        time.sleep(0.02)
+    time.sleep(0.5)
+    first = dict(tray.redraws)
+    tray.on_snapshot(Snap(1080))  # 120 s done: step 1, label still "20 min"
+    time.sleep(0.5)
+    print(f"{first} | {tray.redraws}", flush=True)
+    tray.stop()
+
+tray.run(on_ready=lambda: threading.Thread(target=feed).start(), on_main_thread=lambda: None)
+"""
+
+
+def probe(env: dict[str, str]) -> tuple[str | None, list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", "from posture_guard.desktop.tray import probe_tray; print(repr(probe_tray()))"],
+        env=env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return eval(done.stdout.strip().splitlines()[-1])
+
+
+def test_doctor_probe_names_the_backend_run_would_use(tray_desktop: TrayDesktop):
+    env = {k: v for k, v in tray_desktop.env.items() if k != "PYSTRAY_BACKEND"}
+    assert probe(env) == ("appindicator", [])
+    # no session bus: appindicator cannot work, xorg does, and the probe says how to do better
+    no_bus = {
+        k: v for k, v in env.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")
+    }
+    backend, reasons = probe(no_bus)
+    assert backend == "xorg"
+    assert reasons[0] == (
+        "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+    )
+    assert reasons[1].startswith("tray: xorg has no menu of its own; for the full tray menu")

@@ -1,0 +1,85 @@
+"""The windows the tray menu opens (each its own Tk process): advice and booking, settings, about."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.app import App, stop_process
+from tests.desktop.conftest import wait_until
+from tests.desktop.traydesk import TrayDesktop
+from tests.e2e.test_diary_cli import BOOKING, TINGLING, episode_over_days, ok
+
+pytestmark = pytest.mark.desktop
+
+
+def open_info(app: App, desk: TrayDesktop, what: str) -> subprocess.Popen[bytes]:
+    with (app.home / f"{what}-window.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "posture_guard.desktop.info_window", what,
+             "--config", str(app.config)],
+            env={**app.env, "DISPLAY": desk.display, "NO_AT_BRIDGE": "1"},
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    wait_until(
+        lambda: desk.xdotool("search", "--onlyvisible", "--class", "PostureGuardInfo"),
+        f"the {what} window",
+        timeout=15,
+    )
+    window = desk.xdotool("search", "--onlyvisible", "--class", "PostureGuardInfo").split()[0]
+    desk.xdotool("windowactivate", "--sync", window)
+    time.sleep(0.3)
+    return proc
+
+
+def test_advice_window_shows_the_advice_and_its_button_opens_the_booking_link(
+    app: App, tray_desktop: TrayDesktop, tmp_path: Path
+):
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o700)
+    app.env["BROWSER"] = f"{browser} %s"
+    episode_over_days(app)
+    ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
+    ok(app, "check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING)
+
+    proc = open_info(app, tray_desktop, "advice")
+    try:
+        tray_desktop.screenshot("tray-window-advice")
+        # Tab from Close (focused first) reaches the booking button; Space presses it
+        tray_desktop.xdotool("key", "--delay", "150", "Tab", "space")
+        wait_until(opened.exists, "the browser to be asked for the booking link", timeout=10)
+        assert opened.read_text().strip() == BOOKING
+        tray_desktop.xdotool("key", "Escape")
+        assert proc.wait(timeout=10) == 0
+    finally:
+        stop_process(proc)
+
+
+def test_settings_window_creates_the_config_file_and_shows_every_setting(
+    app: App, tray_desktop: TrayDesktop
+):
+    app.config.unlink()
+    proc = open_info(app, tray_desktop, "settings")
+    try:
+        tray_desktop.screenshot("tray-window-settings")
+        assert app.config.read_text().startswith("# Posture Guard settings")
+        tray_desktop.xdotool("key", "Escape")
+        assert proc.wait(timeout=10) == 0
+    finally:
+        stop_process(proc)
+
+
+def test_about_window_opens_and_closes_with_escape(app: App, tray_desktop: TrayDesktop):
+    proc = open_info(app, tray_desktop, "about")
+    try:
+        tray_desktop.screenshot("tray-window-about")
+        tray_desktop.xdotool("key", "Escape")
+        assert proc.wait(timeout=10) == 0
+    finally:
+        stop_process(proc)

@@ -1,0 +1,57 @@
+"""How the runner picks the tray backend (no display needed: it decides before importing pystray)."""
+
+from __future__ import annotations
+
+import pytest
+
+from posture_guard.desktop.launch import Launcher
+from posture_guard.desktop.tray import open_tray, probe_tray, tray_candidates
+
+
+@pytest.fixture
+def display(monkeypatch):
+    monkeypatch.setenv("DISPLAY", "unix:999")  # unix socket only: no TCP retry
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+
+
+def test_no_display_means_no_tray(monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert tray_candidates({}) == (
+        [],
+        ["tray: no display (DISPLAY and WAYLAND_DISPLAY are not set)"],
+    )
+
+
+def test_linux_tries_appindicator_then_xorg(display):
+    assert tray_candidates({}) == (["appindicator", "xorg"], [])
+
+
+def test_pystray_backend_set_by_the_user_is_tried_alone(display):
+    assert tray_candidates({"PYSTRAY_BACKEND": "xorg"}) == (
+        ["xorg"],
+        ["tray: PYSTRAY_BACKEND=xorg is set: only it is tried"],
+    )
+
+
+def test_an_unknown_pystray_backend_is_ignored_with_a_note(display):
+    assert tray_candidates({"PYSTRAY_BACKEND": "win32"}) == (
+        ["appindicator", "xorg"],
+        ["tray: PYSTRAY_BACKEND='win32' is not one we drive; ignored"],
+    )
+
+
+def test_without_a_session_bus_or_a_reachable_x_server_there_is_no_tray(display):
+    # appindicator needs the session bus; xorg needs the X server (there is none on :999)
+    tray, reasons = open_tray(lambda _p: {"ok": True}, Launcher(), rhythm_s=1200, env={})
+    assert tray is None
+    assert reasons[0] == (
+        "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+    )
+    assert reasons[1].startswith("tray: xorg: cannot open the X display: ")
+
+
+def test_doctor_probe_says_no_tray_and_why_without_a_display(monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert probe_tray({}) == (None, ["tray: no display (DISPLAY and WAYLAND_DISPLAY are not set)"])
