@@ -31,6 +31,14 @@ from posture_guard.units import format_duration
 PROGRESS_STEPS: Final = 12
 #: How long a notice stays in the tray title (and menu) when no notification service showed it.
 NOTICE_TTL_S: Final = 10 * 60
+#: How to get the full tray (appindicator: a real menu) on Linux; `run` logs it, `doctor` prints it.
+HOW_TO_GET_THE_FULL_TRAY: Final = (
+    "for the full tray menu on Linux install PyGObject and the appindicator typelib: "
+    "`apt-get install libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 "
+    "gir1.2-ayatanaappindicator3-0.1` and `pip install 'posture-guard[tray]'` "
+    "(or run `bash setup-and-run.sh`, which does both)"
+)
+
 #: What a locked item says when the lock gives no reason of its own.
 LOCKED_REASON: Final = "set by your organisation"
 APP_TITLE: Final = "Posture Guard"

@@ -21,12 +21,8 @@ from posture_guard.desktop.dbus import DBusError, session_bus
 from posture_guard.desktop.idle import ENV_OVERRIDE, probe_idle_sources, select_idle_source
 from posture_guard.desktop.notify import select_notifier
 from posture_guard.desktop.xconn import XUnavailable, close_quietly, open_display
+from posture_guard.traymodel import HOW_TO_GET_THE_FULL_TRAY
 
-#: How to get the full tray (the appindicator backend: a real menu) on Debian/Ubuntu.
-FULL_TRAY_HINT: Final = (
-    "for the full tray menu (appindicator): sudo apt-get install gir1.2-ayatanaappindicator3-0.1 "
-    "libgirepository1.0-dev libcairo2-dev pkg-config && .venv/bin/pip install 'PyGObject<3.51'"
-)
 SNI_WATCHER: Final = "org.kde.StatusNotifierWatcher"
 
 
@@ -223,7 +219,7 @@ def _linux_tray() -> tuple[list[Finding], list[str]]:
         findings.insert(
             0, Finding(area="tray", name="pystray", works=False, detail="not installed")
         )
-    hints = [] if gi_problem is None else [FULL_TRAY_HINT]
+    hints = [] if gi_problem is None else [HOW_TO_GET_THE_FULL_TRAY]
     return findings, hints
 
 

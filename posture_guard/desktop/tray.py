@@ -43,6 +43,7 @@ from posture_guard.errors import PostureGuardError
 from posture_guard.ports import Notifier
 from posture_guard.traymodel import (
     APP_TITLE,
+    HOW_TO_GET_THE_FULL_TRAY,
     IconMode,
     IconState,
     Launch,
@@ -62,12 +63,6 @@ log = logging.getLogger(__name__)
 _LINUX_CANDIDATES: Final = ("appindicator", "xorg")
 _OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
-HOW_TO_GET_THE_FULL_TRAY: Final = (
-    "for the full tray menu on Linux install PyGObject and the appindicator typelib: "
-    "`apt-get install libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 "
-    "gir1.2-ayatanaappindicator3-0.1` and `pip install 'posture-guard[tray]'` "
-    "(or run `bash setup-and-run.sh`, which does both)"
-)
 
 Submitter = Callable[[Mapping[str, object]], dict[str, object]]
 
