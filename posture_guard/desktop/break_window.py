@@ -8,10 +8,13 @@ A bad argument is one line on stderr and exit 2.
 How it behaves (the decisions are in breakflow.py; this is the shell):
 - It covers every monitor (one window each; the first shows the exercise, the others a calm
   cover with the countdown), above other windows.
-- It does not take the keyboard when it appears: the windows are of the "splash" type, which
-  window managers map without focus. It takes focus and starts the countdown once the user has
-  not typed for `--focus-after-idle` seconds (default 3), or when they click Start. When idle
-  time cannot be read, the countdown starts after `--notice` seconds without taking focus.
+- It never takes the keyboard, nor hides their work, while the user types: it first shows a
+  small corner notice (bottom right of the main monitor; a "splash" window, which window
+  managers map without focus) with Start now and Postpone for the mouse. Once the user has not
+  typed for `--focus-after-idle` seconds (default 3), or clicks Start now, the notice goes and
+  the full windows come, take the focus and start the countdown; when the user is idle already
+  there is no notice. When idle time cannot be read, the full windows come after `--notice`
+  seconds without taking the focus.
 - Keys: Enter = Start before the countdown, Done once it has finished (whatever button has the
   focus, like a dialog's default button); Esc = Postpone (when allowed); Tab / Shift+Tab move
   between the buttons, whose focus ring is drawn thick; Space presses the focused one.
@@ -51,6 +54,12 @@ log = logging.getLogger(__name__)
 #: Tk's scaling at 100 %: 96 pixels per inch over 72 points per inch.
 BASE_SCALING: Final = 96 / 72
 TICK_MS: Final = 250
+#: The corner notice's title ends so; the full windows' titles end with " - Posture Guard".
+NOTICE_SUFFIX: Final = " - Posture Guard notice"
+#: The corner notice's size at 100 % (it grows when its words need more).
+NOTICE_SIZE: Final = (360, 110)
+#: Ticks in which the break window asks again for the focus it wants (until it has it).
+FOCUS_TRIES: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +136,8 @@ class BreakWindow:
         self.clock_labels: list[tk.Label] = []
         self.bars: list[tk.Canvas] = []
         self.picture: tk.PhotoImage | None = None
+        self.notice: tk.Toplevel | None = None
+        self.focus_tries = 0
 
     # --- building ---------------------------------------------------------------------------
 
@@ -149,9 +160,87 @@ class BreakWindow:
         self.root.bind_all("<Return>", lambda _e: self.on_enter())
         self.root.bind_all("<KP_Enter>", lambda _e: self.on_enter())
         self.root.bind_all("<Escape>", lambda _e: self.on_escape())
-        for window in self.windows:
-            window.deiconify()
+        idle = self._idle()
+        if idle is not None and idle >= self.focus_after_idle_s:
+            self.start(take_focus=True)  # nobody is typing: no need for a notice
+        else:
+            self.notice = self._notice(where[0])
         self._refresh()
+
+    def _notice(self, monitor: Monitor) -> tk.Toplevel:
+        """The small corner notice shown while the user types: unfocused (a splash window,
+        which window managers never give the keyboard), clickable, over nothing they type in."""
+        c, pad = self.c, self._px(12)
+        notice = tk.Toplevel(self.root, background=c.card)
+        notice.withdraw()
+        notice.title(f"{self.screen.title}{NOTICE_SUFFIX}")
+        notice.attributes("-type", "splash")
+        notice.attributes("-topmost", True)
+        notice.protocol("WM_DELETE_WINDOW", lambda: self.answer("closed"))
+        frame = tk.Frame(
+            notice,
+            background=c.card,
+            highlightthickness=self._px(2),
+            highlightbackground=c.muted,
+            padx=pad,
+            pady=self._px(8),
+        )
+        frame.pack(fill="both", expand=True)
+        name = self.screen.exercise_name
+        tk.Label(
+            frame,
+            text=f"{self.screen.title}: {name}" if name else self.screen.title,
+            font=self.f_button,
+            fg=c.text,
+            bg=c.card,
+            anchor="w",
+        ).pack(fill="x")
+        tk.Label(
+            frame,
+            text="Starts when you pause typing.",
+            font=self.f_small,
+            fg=c.muted,
+            bg=c.card,
+            anchor="w",
+        ).pack(fill="x")
+        row = tk.Frame(frame, background=c.card)
+        row.pack(anchor="e", pady=(self._px(6), 0))
+        self._notice_button(row, "Start now", lambda: self.start(take_focus=True), primary=True)
+        if self.screen.allow_postpone:
+            self._notice_button(row, "Postpone", lambda: self.answer("postponed"))
+        width, height = self._px(NOTICE_SIZE[0]), self._px(NOTICE_SIZE[1])
+        notice.update_idletasks()
+        width = max(width, notice.winfo_reqwidth())
+        height = max(height, notice.winfo_reqheight())
+        margin = self._px(16)
+        x = monitor.x + monitor.width - width - margin
+        y = monitor.y + monitor.height - height - margin
+        notice.geometry(f"{width}x{height}+{x}+{y}")
+        notice.deiconify()
+        return notice
+
+    def _notice_button(
+        self, parent: tk.Frame, text: str, command: object, *, primary: bool = False
+    ) -> None:
+        c = self.c
+        bg, fg = (c.accent, c.on_accent) if primary else (c.button, c.text)
+        tk.Button(
+            parent,
+            text=text,
+            command=command,  # type: ignore[arg-type]
+            font=self.f_small,
+            bg=bg,
+            fg=fg,
+            activebackground=bg,
+            activeforeground=fg,
+            relief="flat",
+            borderwidth=0,
+            padx=self._px(10),
+            pady=self._px(4),
+            highlightthickness=0,
+            takefocus=False,  # the notice never asks for the keyboard
+            cursor="hand2",
+        ).pack(side="left", padx=(self._px(8), 0))
 
     def _px(self, points: float) -> int:
         return round(points * self.scale)
@@ -330,6 +419,12 @@ class BreakWindow:
             elif idle is None and self.shown_for_s >= self.notice_s:
                 self.start(take_focus=False)
         elif self.phase == "running":
+            if self.focus_tries > 0:
+                self.focus_tries -= 1
+                if self.root.focus_get() is None:
+                    self.take_focus()
+                else:
+                    self.focus_tries = 0
             self.left_s -= step
             if self.left_s <= 0:
                 self.finish()
@@ -348,15 +443,32 @@ class BreakWindow:
             return None
 
     def start(self, *, take_focus: bool) -> None:
+        """The countdown begins: the notice goes, the full windows come (and take the
+        keyboard when the user is idle or accepted)."""
         if self.phase != "notice":
             return
         self.phase = "running"
         emit({"event": "started"})
         self.primary.configure(text="Done  (Enter)", state="disabled")
+        if self.notice is not None:
+            self.notice.destroy()
+            self.notice = None
+        for window in self.windows:
+            window.deiconify()
         if take_focus:
-            self.take_focus()
+            # X gives the focus only to a mapped window: ask once the window manager mapped
+            # it, and again on the next few ticks until Tk has it
+            self.focus_tries = FOCUS_TRIES
+            main = self.windows[0]
+            main.update_idletasks()
+            if main.winfo_viewable():
+                self.take_focus()
+            else:
+                main.bind("<Map>", lambda e: self.take_focus() if e.widget is main else None, "+")
 
     def take_focus(self) -> None:
+        if self.answered:
+            return
         main = self.windows[0]
         main.lift()
         main.focus_force()

@@ -121,6 +121,11 @@ def test_escape_in_the_window_snoozes_the_break(flow, desk):
     f, _store = flow()
     f.work(20 * 60)
     wait_until(lambda: f.state() is State.ON_BREAK, "start-break from the window", 10)
+    # the window takes the focus just after it starts; the key is for it once it has
+    wait_until(
+        lambda: desk.focus_window() in {w for w, _geo in desk.windows_named(SUFFIX)},
+        "the window to take the focus",
+    )
     desk.xdotool("key", "Escape")
     wait_until(lambda: f.state() is State.SNOOZED, "snooze from the window", 10)
     wait_until(lambda: not desk.windows_named(SUFFIX), "the window to close")
