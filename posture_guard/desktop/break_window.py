@@ -41,8 +41,11 @@ from tkinter import font as tkfont
 from types import FrameType
 from typing import Final
 
+from PIL import Image
+
 from posture_guard.art.exercises import DRAWINGS, draw
 from posture_guard.art.pose import CALM, HIGH_CONTRAST
+from posture_guard.brand_colours import accent_use, mix
 from posture_guard.breakflow import DEFAULT_ACCENT, BreakScreen, ScreenError
 from posture_guard.desktop.look import high_contrast_wanted, scale_wanted
 from posture_guard.desktop.monitors import Monitor, monitors, parse_monitors
@@ -74,22 +77,43 @@ class Colours:
     primary_disabled: str
     focus: str
     bar_track: str
+    bar: str
+    attribution: str
 
 
 def colours_for(*, high_contrast: bool, accent: str) -> Colours:
+    """The window's colours; the organisation's `accent` goes where it reads (brand_colours.py)
+    and not at all in high contrast."""
     if high_contrast:
         return Colours(
             page="#000000", card="#000000", text="#FFFFFF", muted="#FFFFFF",
             accent="#FFDD00", on_accent="#000000", button="#000000", primary_disabled="#5C5200",
             focus="#00FFFF",
-            bar_track="#555555",
+            bar_track="#555555", bar="#FFDD00", attribution="#FFFFFF",
         )  # fmt: skip
+    use = accent_use(accent, card="#FFFFFF")
     return Colours(
         page="#DCE6EE", card="#FFFFFF", text="#1C2B39", muted="#4A5B6B",
-        accent=accent, on_accent="#FFFFFF", button="#E6EDF3", primary_disabled="#AFC2D3",
+        accent=use.fill, on_accent=use.on_fill, button="#E6EDF3",
+        primary_disabled=mix(use.fill, use.on_fill, 0.6),
         focus="#D66222",
-        bar_track="#E2E9EF",
+        bar_track="#E2E9EF", bar=use.bar, attribution=use.attribution,
     )  # fmt: skip
+
+
+def logo_image(path: str, height: int, master: tk.Misc) -> tk.PhotoImage | None:
+    """The organisation's logo scaled to `height` pixels (at most 4 times as wide), or None
+    with one log line when it cannot be read: the break goes on without it."""
+    try:
+        with Image.open(path) as opened:
+            image = opened.convert("RGBA")
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        log.warning("break window: logo %s skipped: %s", path, exc)
+        return None
+    image.thumbnail((height * 4, height))
+    data = io.BytesIO()
+    image.save(data, format="PNG")
+    return tk.PhotoImage(master=master, data=base64.b64encode(data.getvalue()))
 
 
 def _clock(seconds: float) -> str:
@@ -136,6 +160,7 @@ class BreakWindow:
         self.clock_labels: list[tk.Label] = []
         self.bars: list[tk.Canvas] = []
         self.picture: tk.PhotoImage | None = None
+        self.logo: tk.PhotoImage | None = None
         self.notice: tk.Toplevel | None = None
         self.focus_tries = 0
 
@@ -273,14 +298,7 @@ class BreakWindow:
             pady=pad,
         )
         card.place(relx=0.5, rely=0.5, anchor="center")
-        who = self.screen.organisation or "Posture Guard"
-        tk.Label(
-            card,
-            text=f"{who}  \u00b7  {self.screen.title}",
-            font=self.f_small,
-            fg=c.accent if not self.hc else c.text,
-            bg=c.card,
-        ).pack(anchor="w")
+        self._header(card)
         tk.Label(
             card,
             text=self.screen.exercise_name or self.screen.title,
@@ -357,6 +375,30 @@ class BreakWindow:
         if self.screen.allow_skip:
             self._button(buttons, "Skip", lambda: self.answer("skipped"))
         self._fit(card, monitor)
+
+    def _header(self, card: tk.Frame) -> None:
+        """[logo] "Posture Guard · <organisation>" on the left, the break's title on the right."""
+        c = self.c
+        header = tk.Frame(card, background=c.card)
+        header.pack(fill="x")
+        if self.screen.logo:
+            self.logo = logo_image(self.screen.logo, self._px(28), header)
+            if self.logo is not None:
+                tk.Label(header, image=self.logo, bg=c.card, name="logo").pack(
+                    side="left", padx=(0, self._px(10))
+                )
+        org = self.screen.organisation
+        tk.Label(
+            header,
+            text=f"Posture Guard  \u00b7  {org}" if org else "Posture Guard",
+            font=self.f_small,
+            fg=c.attribution,
+            bg=c.card,
+            name="attribution",
+        ).pack(side="left")
+        tk.Label(header, text=self.screen.title, font=self.f_small, fg=c.muted, bg=c.card).pack(
+            side="right"
+        )
 
     def _fit(self, card: tk.Frame, monitor: Monitor) -> None:
         """On a screen too small for this scale, drop the picture and then the hold line
@@ -509,7 +551,7 @@ class BreakWindow:
             width = max(1, bar.winfo_width())
             height = max(1, bar.winfo_height())
             bar.create_rectangle(0, 0, width, height, fill=self.c.bar_track, width=0)
-            bar.create_rectangle(0, 0, width * done, height, fill=self.c.accent, width=0)
+            bar.create_rectangle(0, 0, width * done, height, fill=self.c.bar, width=0)
         words = {
             "notice": "The break starts when you pause typing, or press Start now.",
             "running": "Follow the steps at an easy pace. Done unlocks when the time is up.",
@@ -548,6 +590,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-postpone", action="store_true", help="hide Postpone")
     p.add_argument("--accent", default=DEFAULT_ACCENT, help="accent colour, #RRGGBB")
     p.add_argument("--organisation", default="", help="organisation name shown on top")
+    p.add_argument("--logo", default="", metavar="PNG", help="organisation logo shown on top")
     p.add_argument("--scale", type=float, help="2 = 200 %% (default: the desktop's)")
     p.add_argument("--high-contrast", choices=("auto", "on", "off"), default="auto")
     p.add_argument("--focus-after-idle", type=float, default=3.0, metavar="SECONDS")
@@ -597,6 +640,7 @@ def screen_from_args(args: argparse.Namespace, stdin_text: str | None) -> BreakS
         allow_postpone=not args.no_postpone,
         accent=args.accent,
         organisation=args.organisation,
+        logo=args.logo,
     )
     return BreakScreen.from_mapping(given, "arguments")
 

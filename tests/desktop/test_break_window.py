@@ -368,3 +368,63 @@ def test_high_contrast_follows_the_desktop_theme(window, desk):
     assert (0, 0, 0) in colours
     assert (255, 221, 0) in colours  # the yellow accent
     assert (220, 230, 238) not in colours  # no trace of the normal page colour
+
+
+BRAND = (122, 31, 92)  # #7A1F5C, a dark plum: white reads on it
+LOGO = (19, 168, 158)  # #13A89E, the test logo's colour
+
+
+def _logo(path):
+    """A 200x100 PNG logo: a teal block."""
+    Image.new("RGB", (200, 100), LOGO).save(path)
+    return str(path)
+
+
+def test_branded_window_shows_the_organisation_its_logo_and_accent(window, desk, tmp_path):
+    w = window(
+        *stretch("--seconds", "60", "--exercise", "neck-turn", "--focus-after-idle", "0"),
+        "--accent", "#7A1F5C", "--organisation", "Acme Health", "--logo", _logo(tmp_path / "l.png"),
+    )  # fmt: skip
+    w.shown()
+    w.out.wait_for("started", 5)
+    time.sleep(1.5)  # the bar fills a little
+    path = save_screenshot(desk.display, "break-window-branded")
+    with Image.open(path) as shot:
+        rgb = shot.convert("RGB")
+    counts = {c: n for n, c in rgb.getcolors(1 << 20)}
+    # the logo, scaled to the header's 28 pt (29 px at this screen's Tk scaling), 2:1 kept
+    assert counts.get(LOGO, 0) in {2 * h * h for h in (28, 29, 30)}
+    assert counts.get(BRAND, 0) > 2000  # the primary button, step numbers and bar
+    assert find_picture(rgb, "neck-turn")
+
+
+def test_an_unreadable_logo_is_skipped_with_one_line_and_the_break_goes_on(window, desk, tmp_path):
+    bad = tmp_path / "logo.png"
+    bad.write_text("not a picture")
+    w = window(
+        *stretch("--seconds", "60", "--focus-after-idle", "0"),
+        "--organisation", "Acme Health", "--logo", str(bad),
+    )  # fmt: skip
+    w.shown()
+    w.out.wait_for("started", 5)
+    w.desk.xdotool("key", "Escape")
+    assert w.outcome() == {"outcome": "postponed", "countdown_done": False}
+    assert w.proc.stderr is not None
+    lines = w.proc.stderr.read().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"break window: logo {bad} skipped: cannot identify image file")
+
+
+def test_high_contrast_ignores_the_accent(window, desk):
+    env = {**desk.env, "GTK_THEME": "HighContrast"}
+    w = window(
+        *stretch("--seconds", "60", "--exercise", "distance-gaze", "--focus-after-idle", "0"),
+        "--accent", "#7A1F5C", "--organisation", "Acme Health",
+        on=Desk(desk.display, env),
+    )  # fmt: skip
+    w.shown()
+    path = save_screenshot(desk.display, "break-window-branded-high-contrast")
+    with Image.open(path) as shot:
+        colours = {c for _n, c in shot.convert("RGB").getcolors(1 << 20)}
+    assert (255, 221, 0) in colours
+    assert BRAND not in colours
