@@ -428,3 +428,18 @@ def test_high_contrast_ignores_the_accent(window, desk):
         colours = {c for _n, c in shot.convert("RGB").getcolors(1 << 20)}
     assert (255, 221, 0) in colours
     assert BRAND not in colours
+
+
+def test_a_light_accent_fills_the_notices_start_button_with_dark_text(window, desk):
+    w = window(
+        *stretch("--seconds", "60", "--exercise", "neck-turn", "--focus-after-idle", "600"),
+        "--accent", "#FFC83D",
+    )  # fmt: skip
+    wait_until(lambda: desk.windows_named(NOTICE), "the corner notice")
+    time.sleep(0.4)
+    ((_nid, (x, y, width, height)),) = desk.windows_named(NOTICE)
+    save_screenshot(desk.display, "break-window-notice-light-accent")
+    left, top = _notice_button(grab(desk), (x, y, width, height), (255, 200, 61))
+    button = grab(desk).crop((left - 20, top - 8, left + 20, top + 8))
+    assert (28, 43, 57) in {c for _n, c in button.getcolors(1 << 16)}  # our dark text on it
+    w.close()
