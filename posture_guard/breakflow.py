@@ -55,6 +55,8 @@ class BreakScreen:
     allow_postpone: bool = True
     accent: str = DEFAULT_ACCENT
     organisation: str = ""
+    #: The organisation's logo, a PNG file's path ("" = none); the window skips one it cannot read.
+    logo: str = ""
 
     def to_json(self) -> str:
         return json.dumps({**asdict(self), "steps": list(self.steps)})
@@ -113,6 +115,7 @@ class BreakScreen:
             allow_postpone=flag("allow_postpone"),
             accent=accent,
             organisation=text("organisation"),
+            logo=text("logo"),
         )
 
 
@@ -125,6 +128,7 @@ def screen_for(
     status: TimerStatus,
     accent: str = DEFAULT_ACCENT,
     organisation: str = "",
+    logo: str = "",
 ) -> BreakScreen:
     """The screen for the break `status` has due: Skip only when the timer would take it
     (strict mode, `max_skips_in_row = 0`, hides it), Postpone only while snoozes are left."""
@@ -142,6 +146,7 @@ def screen_for(
         allow_postpone=status.snoozes_left != 0,
         accent=accent,
         organisation=organisation,
+        logo=logo,
     )
 
 

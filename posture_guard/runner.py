@@ -41,7 +41,9 @@ def _open_tray(
     if headless:
         return None, ["tray: --headless"]
     every = [b.every_s for b in settings.timer.breaks]
-    launcher = Launcher(config_file=paths.user_config, log_file=paths.log_file)
+    launcher = Launcher(
+        config_file=paths.user_config, log_file=paths.log_file, branding=settings.branding
+    )
 
     def submit(payload: Mapping[str, object]) -> dict[str, object]:
         return services[0].submit(payload)  # built after the tray (it takes the tray's notices)

@@ -8,10 +8,13 @@ A bad argument is one line on stderr and exit 2.
 How it behaves (the decisions are in breakflow.py; this is the shell):
 - It covers every monitor (one window each; the first shows the exercise, the others a calm
   cover with the countdown), above other windows.
-- It does not take the keyboard when it appears: the windows are of the "splash" type, which
-  window managers map without focus. It takes focus and starts the countdown once the user has
-  not typed for `--focus-after-idle` seconds (default 3), or when they click Start. When idle
-  time cannot be read, the countdown starts after `--notice` seconds without taking focus.
+- It never takes the keyboard, nor hides their work, while the user types: it first shows a
+  small corner notice (bottom right of the main monitor; a "splash" window, which window
+  managers map without focus) with Start now and Postpone for the mouse. Once the user has not
+  typed for `--focus-after-idle` seconds (default 3), or clicks Start now, the notice goes and
+  the full windows come, take the focus and start the countdown; when the user is idle already
+  there is no notice. When idle time cannot be read, the full windows come after `--notice`
+  seconds without taking the focus.
 - Keys: Enter = Start before the countdown, Done once it has finished (whatever button has the
   focus, like a dialog's default button); Esc = Postpone (when allowed); Tab / Shift+Tab move
   between the buttons, whose focus ring is drawn thick; Space presses the focused one.
@@ -38,8 +41,11 @@ from tkinter import font as tkfont
 from types import FrameType
 from typing import Final
 
+from PIL import Image
+
 from posture_guard.art.exercises import DRAWINGS, draw
 from posture_guard.art.pose import CALM, HIGH_CONTRAST
+from posture_guard.brand_colours import accent_use, mix
 from posture_guard.breakflow import DEFAULT_ACCENT, BreakScreen, ScreenError
 from posture_guard.desktop.look import high_contrast_wanted, scale_wanted
 from posture_guard.desktop.monitors import Monitor, monitors, parse_monitors
@@ -51,6 +57,12 @@ log = logging.getLogger(__name__)
 #: Tk's scaling at 100 %: 96 pixels per inch over 72 points per inch.
 BASE_SCALING: Final = 96 / 72
 TICK_MS: Final = 250
+#: The corner notice's title ends so; the full windows' titles end with " - Posture Guard".
+NOTICE_SUFFIX: Final = " - Posture Guard notice"
+#: The corner notice's size at 100 % (it grows when its words need more).
+NOTICE_SIZE: Final = (360, 110)
+#: Ticks in which the break window asks again for the focus it wants (until it has it).
+FOCUS_TRIES: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,22 +77,43 @@ class Colours:
     primary_disabled: str
     focus: str
     bar_track: str
+    bar: str
+    attribution: str
 
 
 def colours_for(*, high_contrast: bool, accent: str) -> Colours:
+    """The window's colours; the organisation's `accent` goes where it reads (brand_colours.py)
+    and not at all in high contrast."""
     if high_contrast:
         return Colours(
             page="#000000", card="#000000", text="#FFFFFF", muted="#FFFFFF",
             accent="#FFDD00", on_accent="#000000", button="#000000", primary_disabled="#5C5200",
             focus="#00FFFF",
-            bar_track="#555555",
+            bar_track="#555555", bar="#FFDD00", attribution="#FFFFFF",
         )  # fmt: skip
+    use = accent_use(accent, card="#FFFFFF")
     return Colours(
         page="#DCE6EE", card="#FFFFFF", text="#1C2B39", muted="#4A5B6B",
-        accent=accent, on_accent="#FFFFFF", button="#E6EDF3", primary_disabled="#AFC2D3",
+        accent=use.fill, on_accent=use.on_fill, button="#E6EDF3",
+        primary_disabled=mix(use.fill, use.on_fill, 0.6),
         focus="#D66222",
-        bar_track="#E2E9EF",
+        bar_track="#E2E9EF", bar=use.bar, attribution=use.attribution,
     )  # fmt: skip
+
+
+def logo_image(path: str, height: int, master: tk.Misc) -> tk.PhotoImage | None:
+    """The organisation's logo scaled to `height` pixels (at most 4 times as wide), or None
+    with one log line when it cannot be read: the break goes on without it."""
+    try:
+        with Image.open(path) as opened:
+            image = opened.convert("RGBA")
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        log.warning("break window: logo %s skipped: %s", path, exc)
+        return None
+    image.thumbnail((height * 4, height))
+    data = io.BytesIO()
+    image.save(data, format="PNG")
+    return tk.PhotoImage(master=master, data=base64.b64encode(data.getvalue()))
 
 
 def _clock(seconds: float) -> str:
@@ -127,6 +160,9 @@ class BreakWindow:
         self.clock_labels: list[tk.Label] = []
         self.bars: list[tk.Canvas] = []
         self.picture: tk.PhotoImage | None = None
+        self.logo: tk.PhotoImage | None = None
+        self.notice: tk.Toplevel | None = None
+        self.focus_tries = 0
 
     # --- building ---------------------------------------------------------------------------
 
@@ -149,9 +185,87 @@ class BreakWindow:
         self.root.bind_all("<Return>", lambda _e: self.on_enter())
         self.root.bind_all("<KP_Enter>", lambda _e: self.on_enter())
         self.root.bind_all("<Escape>", lambda _e: self.on_escape())
-        for window in self.windows:
-            window.deiconify()
+        idle = self._idle()
+        if idle is not None and idle >= self.focus_after_idle_s:
+            self.start(take_focus=True)  # nobody is typing: no need for a notice
+        else:
+            self.notice = self._notice(where[0])
         self._refresh()
+
+    def _notice(self, monitor: Monitor) -> tk.Toplevel:
+        """The small corner notice shown while the user types: unfocused (a splash window,
+        which window managers never give the keyboard), clickable, over nothing they type in."""
+        c, pad = self.c, self._px(12)
+        notice = tk.Toplevel(self.root, background=c.card)
+        notice.withdraw()
+        notice.title(f"{self.screen.title}{NOTICE_SUFFIX}")
+        notice.attributes("-type", "splash")
+        notice.attributes("-topmost", True)
+        notice.protocol("WM_DELETE_WINDOW", lambda: self.answer("closed"))
+        frame = tk.Frame(
+            notice,
+            background=c.card,
+            highlightthickness=self._px(2),
+            highlightbackground=c.muted,
+            padx=pad,
+            pady=self._px(8),
+        )
+        frame.pack(fill="both", expand=True)
+        name = self.screen.exercise_name
+        tk.Label(
+            frame,
+            text=f"{self.screen.title}: {name}" if name else self.screen.title,
+            font=self.f_button,
+            fg=c.text,
+            bg=c.card,
+            anchor="w",
+        ).pack(fill="x")
+        tk.Label(
+            frame,
+            text="Starts when you pause typing.",
+            font=self.f_small,
+            fg=c.muted,
+            bg=c.card,
+            anchor="w",
+        ).pack(fill="x")
+        row = tk.Frame(frame, background=c.card)
+        row.pack(anchor="e", pady=(self._px(6), 0))
+        self._notice_button(row, "Start now", lambda: self.start(take_focus=True), primary=True)
+        if self.screen.allow_postpone:
+            self._notice_button(row, "Postpone", lambda: self.answer("postponed"))
+        width, height = self._px(NOTICE_SIZE[0]), self._px(NOTICE_SIZE[1])
+        notice.update_idletasks()
+        width = max(width, notice.winfo_reqwidth())
+        height = max(height, notice.winfo_reqheight())
+        margin = self._px(16)
+        x = monitor.x + monitor.width - width - margin
+        y = monitor.y + monitor.height - height - margin
+        notice.geometry(f"{width}x{height}+{x}+{y}")
+        notice.deiconify()
+        return notice
+
+    def _notice_button(
+        self, parent: tk.Frame, text: str, command: object, *, primary: bool = False
+    ) -> None:
+        c = self.c
+        bg, fg = (c.accent, c.on_accent) if primary else (c.button, c.text)
+        tk.Button(
+            parent,
+            text=text,
+            command=command,  # type: ignore[arg-type]
+            font=self.f_small,
+            bg=bg,
+            fg=fg,
+            activebackground=bg,
+            activeforeground=fg,
+            relief="flat",
+            borderwidth=0,
+            padx=self._px(10),
+            pady=self._px(4),
+            highlightthickness=0,
+            takefocus=False,  # the notice never asks for the keyboard
+            cursor="hand2",
+        ).pack(side="left", padx=(self._px(8), 0))
 
     def _px(self, points: float) -> int:
         return round(points * self.scale)
@@ -184,14 +298,7 @@ class BreakWindow:
             pady=pad,
         )
         card.place(relx=0.5, rely=0.5, anchor="center")
-        who = self.screen.organisation or "Posture Guard"
-        tk.Label(
-            card,
-            text=f"{who}  \u00b7  {self.screen.title}",
-            font=self.f_small,
-            fg=c.accent if not self.hc else c.text,
-            bg=c.card,
-        ).pack(anchor="w")
+        self._header(card)
         tk.Label(
             card,
             text=self.screen.exercise_name or self.screen.title,
@@ -269,6 +376,30 @@ class BreakWindow:
             self._button(buttons, "Skip", lambda: self.answer("skipped"))
         self._fit(card, monitor)
 
+    def _header(self, card: tk.Frame) -> None:
+        """[logo] "Posture Guard · <organisation>" on the left, the break's title on the right."""
+        c = self.c
+        header = tk.Frame(card, background=c.card)
+        header.pack(fill="x")
+        if self.screen.logo:
+            self.logo = logo_image(self.screen.logo, self._px(28), header)
+            if self.logo is not None:
+                tk.Label(header, image=self.logo, bg=c.card, name="logo").pack(
+                    side="left", padx=(0, self._px(10))
+                )
+        org = self.screen.organisation
+        tk.Label(
+            header,
+            text=f"Posture Guard  \u00b7  {org}" if org else "Posture Guard",
+            font=self.f_small,
+            fg=c.attribution,
+            bg=c.card,
+            name="attribution",
+        ).pack(side="left")
+        tk.Label(header, text=self.screen.title, font=self.f_small, fg=c.muted, bg=c.card).pack(
+            side="right"
+        )
+
     def _fit(self, card: tk.Frame, monitor: Monitor) -> None:
         """On a screen too small for this scale, drop the picture and then the hold line
         rather than cut off the buttons."""
@@ -330,6 +461,12 @@ class BreakWindow:
             elif idle is None and self.shown_for_s >= self.notice_s:
                 self.start(take_focus=False)
         elif self.phase == "running":
+            if self.focus_tries > 0:
+                self.focus_tries -= 1
+                if self.root.focus_get() is None:
+                    self.take_focus()
+                else:
+                    self.focus_tries = 0
             self.left_s -= step
             if self.left_s <= 0:
                 self.finish()
@@ -348,15 +485,32 @@ class BreakWindow:
             return None
 
     def start(self, *, take_focus: bool) -> None:
+        """The countdown begins: the notice goes, the full windows come (and take the
+        keyboard when the user is idle or accepted)."""
         if self.phase != "notice":
             return
         self.phase = "running"
         emit({"event": "started"})
         self.primary.configure(text="Done  (Enter)", state="disabled")
+        if self.notice is not None:
+            self.notice.destroy()
+            self.notice = None
+        for window in self.windows:
+            window.deiconify()
         if take_focus:
-            self.take_focus()
+            # X gives the focus only to a mapped window: ask once the window manager mapped
+            # it, and again on the next few ticks until Tk has it
+            self.focus_tries = FOCUS_TRIES
+            main = self.windows[0]
+            main.update_idletasks()
+            if main.winfo_viewable():
+                self.take_focus()
+            else:
+                main.bind("<Map>", lambda e: self.take_focus() if e.widget is main else None, "+")
 
     def take_focus(self) -> None:
+        if self.answered:
+            return
         main = self.windows[0]
         main.lift()
         main.focus_force()
@@ -397,7 +551,7 @@ class BreakWindow:
             width = max(1, bar.winfo_width())
             height = max(1, bar.winfo_height())
             bar.create_rectangle(0, 0, width, height, fill=self.c.bar_track, width=0)
-            bar.create_rectangle(0, 0, width * done, height, fill=self.c.accent, width=0)
+            bar.create_rectangle(0, 0, width * done, height, fill=self.c.bar, width=0)
         words = {
             "notice": "The break starts when you pause typing, or press Start now.",
             "running": "Follow the steps at an easy pace. Done unlocks when the time is up.",
@@ -436,6 +590,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-postpone", action="store_true", help="hide Postpone")
     p.add_argument("--accent", default=DEFAULT_ACCENT, help="accent colour, #RRGGBB")
     p.add_argument("--organisation", default="", help="organisation name shown on top")
+    p.add_argument("--logo", default="", metavar="PNG", help="organisation logo shown on top")
     p.add_argument("--scale", type=float, help="2 = 200 %% (default: the desktop's)")
     p.add_argument("--high-contrast", choices=("auto", "on", "off"), default="auto")
     p.add_argument("--focus-after-idle", type=float, default=3.0, metavar="SECONDS")
@@ -485,6 +640,7 @@ def screen_from_args(args: argparse.Namespace, stdin_text: str | None) -> BreakS
         allow_postpone=not args.no_postpone,
         accent=args.accent,
         organisation=args.organisation,
+        logo=args.logo,
     )
     return BreakScreen.from_mapping(given, "arguments")
 

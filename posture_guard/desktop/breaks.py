@@ -30,7 +30,7 @@ from posture_guard.breakflow import (
     pre_break_notice,
     screen_for,
 )
-from posture_guard.config import Settings
+from posture_guard.config import Branding, Settings
 from posture_guard.exercises import Exercise
 from posture_guard.ports import Notifier
 from posture_guard.service import Snapshot
@@ -45,6 +45,18 @@ WINDOW_COMMAND: tuple[str, ...] = (
     "posture_guard.desktop.break_window",
     "--stdin",
 )
+
+
+def branding_for(
+    branding: Branding, accent: str | None = None, organisation: str | None = None
+) -> tuple[str, str, str]:
+    """The break screen's (accent, organisation, logo): the given values, else the policy's,
+    else ours (no organisation, no logo)."""
+    return (
+        accent or branding.accent_colour or DEFAULT_ACCENT,
+        organisation or branding.organisation or "",
+        str(branding.logo) if branding.logo is not None else "",
+    )
 
 
 class ServiceLike(Protocol):
@@ -73,9 +85,11 @@ class BreakPresenter:
         *,
         command: Sequence[str] = WINDOW_COMMAND,
         extra_args: Sequence[str] = (),
-        accent: str = DEFAULT_ACCENT,
-        organisation: str = "",
+        accent: str | None = None,
+        organisation: str | None = None,
     ) -> None:
+        """`accent` and `organisation` override the policy's branding (which the presenter
+        reads from the service's effective settings each time it opens a window)."""
         self._notifier = notifier
         self._command = [*command, *extra_args]
         self._accent = accent
@@ -123,14 +137,18 @@ class BreakPresenter:
             if self._window is not None and self._window.process.poll() is None:
                 return  # one window at a time; a reminder changes nothing
         spec = next(b for b in service.settings.timer.breaks if b.kind == kind)
+        accent, organisation, logo = branding_for(
+            service.settings.branding, self._accent, self._organisation
+        )
         screen = screen_for(
             kind=kind,
             title=spec.title,
             length_s=spec.length_s,
             exercise=service.exercise_for(kind),
             status=snapshot.status,
-            accent=self._accent,
-            organisation=self._organisation,
+            accent=accent,
+            organisation=organisation,
+            logo=logo,
         )
         try:
             process = subprocess.Popen(

@@ -25,6 +25,7 @@ from tkinter import ttk
 from typing import Final
 
 from posture_guard import diary
+from posture_guard.brand_colours import accent_use, rgb
 from posture_guard.desktop.look import high_contrast_wanted, scale_wanted
 from posture_guard.episodes import (
     CHECK_IN_QUESTIONS,
@@ -52,12 +53,20 @@ def _label(member: Enum) -> str:
 
 
 class Palette:
-    def __init__(self, *, high_contrast: bool) -> None:
+    """The forms' look: colours (the organisation's accent where it reads, never in high
+    contrast; brand_colours.py) and the organisation named in the header ("" = none)."""
+
+    def __init__(
+        self, *, high_contrast: bool, accent: str | None = None, organisation: str = ""
+    ) -> None:
+        use = accent_use(None if high_contrast else accent)
+        self.organisation = organisation
         self.bg = "#000000" if high_contrast else "#FFFFFF"
         self.text = "#FFFFFF" if high_contrast else "#1C2B39"
         self.muted = "#FFFFFF" if high_contrast else "#4A5B6B"
-        self.accent = "#FFDD00" if high_contrast else "#2E5478"
-        self.on_accent = "#000000" if high_contrast else "#FFFFFF"
+        self.accent = "#FFDD00" if high_contrast else use.fill
+        self.on_accent = "#000000" if high_contrast else use.on_fill
+        self.attribution = "#FFFFFF" if high_contrast else use.attribution
         self.error = "#FF8080" if high_contrast else "#B3261E"
         self.field = "#000000" if high_contrast else "#F4F7FA"
         self.focus = "#00FFFF" if high_contrast else "#D66222"
@@ -89,8 +98,12 @@ class Form:
         self.f_bold = tkfont.Font(root, family=family, size=11, weight="bold")
         self.f_title = tkfont.Font(root, family=family, size=18, weight="bold")
         self._style()
+        if palette.organisation:
+            ttk.Label(
+                root, text=f"Posture Guard  \u00b7  {palette.organisation}", style="Brand.TLabel"
+            ).pack(anchor="w", padx=24, pady=(14, 0))
         self.header = ttk.Label(root, text=title, style="Title.TLabel")
-        self.header.pack(anchor="w", padx=24, pady=(18, 4))
+        self.header.pack(anchor="w", padx=24, pady=(4 if palette.organisation else 18, 4))
         self.banner = ttk.Label(root, text="", style="Error.TLabel", wraplength=960)
         self.banner.pack(anchor="w", padx=24)
         outer = ttk.Frame(root)
@@ -122,6 +135,7 @@ class Form:
         style.configure("Question.TLabel", font=self.f_bold, foreground=p.text)
         style.configure("Error.TLabel", foreground=p.error, font=self.f_bold)
         style.configure("Muted.TLabel", foreground=p.muted)
+        style.configure("Brand.TLabel", foreground=p.attribution)
         for kind in ("TCheckbutton", "TRadiobutton"):
             style.configure(kind, background=p.bg, foreground=p.text, focuscolor=p.focus,
                             indicatorbackground=p.field, indicatorforeground=p.text,
@@ -506,7 +520,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("form", choices=sorted(FORMS))
     parser.add_argument("--scale", type=float, help="2 = 200 %% (default: the desktop's)")
     parser.add_argument("--high-contrast", choices=("auto", "on", "off"), default="auto")
+    parser.add_argument("--accent", help="the organisation's accent colour, #RRGGBB")
+    parser.add_argument("--organisation", default="", help="the organisation named on top")
     args = parser.parse_args(argv)
+    if args.accent is not None:
+        try:
+            rgb(args.accent)
+        except ValueError as exc:
+            print(f"posture-guard forms: --accent: {exc}", file=sys.stderr)
+            return 2
     try:
         store = diary.open_store(default_paths())
     except PostureGuardError as exc:
@@ -524,7 +546,10 @@ def main(argv: list[str] | None = None) -> int:
         high_contrast = args.high_contrast == "on" or (
             args.high_contrast == "auto" and high_contrast_wanted()
         )
-        form = FORMS[args.form](root, store, Palette(high_contrast=high_contrast))
+        palette = Palette(
+            high_contrast=high_contrast, accent=args.accent, organisation=args.organisation
+        )
+        form = FORMS[args.form](root, store, palette)
         width = min(1120, root.winfo_screenwidth() - 40)
         height = min(740, root.winfo_screenheight() - 100)
         root.geometry(f"{width}x{height}")

@@ -22,15 +22,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from posture_guard.config import Branding
 from posture_guard.traymodel import LAUNCHES
 
 log = logging.getLogger(__name__)
 
 #: Targets that accept `--config FILE` (our own CLI and windows; the forms do not yet).
 _TAKES_CONFIG: Final = frozenset({"report", "advice", "settings", "about", "menu"})
+#: Targets that take the organisation's branding as `--accent` and `--organisation`.
+_TAKES_BRANDING: Final = frozenset({"episode", "check-in"})
 
 
-def launch_argv(target: str, config_file: Path | None = None) -> list[str]:
+def launch_argv(
+    target: str, config_file: Path | None = None, branding: Branding | None = None
+) -> list[str]:
     """The command line that opens `target` (a key of LAUNCHES).
 
     Raises:
@@ -42,14 +47,26 @@ def launch_argv(target: str, config_file: Path | None = None) -> list[str]:
             tail[2:2] = ["--config", str(config_file)]
         else:
             tail += ["--config", str(config_file)]
+    if branding is not None and target in _TAKES_BRANDING:
+        if branding.accent_colour:
+            tail += ["--accent", branding.accent_colour]
+        if branding.organisation:
+            tail += ["--organisation", branding.organisation]
     return [sys.executable, *tail]
 
 
 class Launcher:
     """Starts targets and reaps them; safe to call from any thread."""
 
-    def __init__(self, *, config_file: Path | None = None, log_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        config_file: Path | None = None,
+        log_file: Path | None = None,
+        branding: Branding | None = None,
+    ) -> None:
         self._config_file = config_file
+        self._branding = branding
         self._log_file = log_file
         self._children: list[subprocess.Popen[bytes]] = []
         self._lock = threading.Lock()
@@ -57,7 +74,7 @@ class Launcher:
     def launch(self, target: str, *extra: str) -> str | None:
         """Start `target`; None when it started, else a sentence saying why not."""
         self.reap()
-        argv = [*launch_argv(target, self._config_file), *extra]
+        argv = [*launch_argv(target, self._config_file, self._branding), *extra]
         try:
             out = self._log_file.open("ab") if self._log_file is not None else None
         except OSError:

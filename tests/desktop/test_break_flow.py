@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from posture_guard import config
 from posture_guard.desktop.breaks import BreakPresenter
@@ -27,7 +28,12 @@ START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # a work
 SUFFIX = " - Posture Guard"
 
 
-def settings(*, posture_length_s: int = 3, max_skips_in_row: int | None = None) -> config.Settings:
+def settings(
+    *,
+    posture_length_s: int = 3,
+    max_skips_in_row: int | None = None,
+    branding: config.Branding | None = None,
+) -> config.Settings:
     """The defaults, with a posture break short enough to sit through in a test."""
     base = config.defaults()
     breaks = tuple(
@@ -35,7 +41,7 @@ def settings(*, posture_length_s: int = 3, max_skips_in_row: int | None = None) 
         for b in base.timer.breaks
     )
     timer = dataclasses.replace(base.timer, breaks=breaks, max_skips_in_row=max_skips_in_row)
-    return dataclasses.replace(base, timer=timer)
+    return dataclasses.replace(base, timer=timer, branding=branding or base.branding)
 
 
 class Flow:
@@ -121,6 +127,11 @@ def test_escape_in_the_window_snoozes_the_break(flow, desk):
     f, _store = flow()
     f.work(20 * 60)
     wait_until(lambda: f.state() is State.ON_BREAK, "start-break from the window", 10)
+    # the window takes the focus just after it starts; the key is for it once it has
+    wait_until(
+        lambda: desk.focus_window() in {w for w, _geo in desk.windows_named(SUFFIX)},
+        "the window to take the focus",
+    )
     desk.xdotool("key", "Escape")
     wait_until(lambda: f.state() is State.SNOOZED, "snooze from the window", 10)
     wait_until(lambda: not desk.windows_named(SUFFIX), "the window to close")
@@ -144,3 +155,22 @@ def test_pre_break_notice_comes_a_few_seconds_before_the_break(flow):
     f.clock.advance(55)
     f.ask("status")
     assert list(f.notifier.titles()) == ["Posture and eyes check in 5 s"]
+
+
+def test_the_policys_branding_reaches_the_break_window(flow, desk, tmp_path):
+    logo = tmp_path / "acme.png"
+    Image.new("RGB", (120, 60), (19, 168, 158)).save(logo)
+    branding = dataclasses.replace(
+        config.defaults().branding, organisation="Acme Health", accent_colour="#7a1f5c", logo=logo
+    )
+    f, _store = flow(posture_length_s=60, branding=branding)
+    f.work(20 * 60)
+    wait_until(lambda: f.state() is State.ON_BREAK, "start-break from the window", 10)
+    time.sleep(0.5)
+    path = save_screenshot(desk.display, "break-flow-branded")
+    with Image.open(path) as shot:
+        colours = {c for _n, c in shot.convert("RGB").getcolors(1 << 20)}
+    assert (122, 31, 92) in colours  # the policy's accent on the button and step numbers
+    assert (19, 168, 158) in colours  # its logo
+    assert f.ask("skip")["ok"]
+    wait_until(lambda: not desk.windows_named(SUFFIX), "the window to close", 10)

@@ -23,6 +23,8 @@ __all__ = ["desk"]  # the module-scoped desktop fixture
 pytestmark = pytest.mark.desktop
 SUFFIX = " - Posture Guard"
 BUTTON = (230, 237, 243)  # the plain buttons' colour (#E6EDF3)
+ACCENT = (46, 84, 120)  # the default accent (#2E5478), the primary buttons' colour
+NOTICE = " - Posture Guard notice"
 
 
 class Window:
@@ -202,10 +204,10 @@ def test_stdin_screen_with_bad_seconds_is_one_line_error(window):
     )
 
 
-def test_window_does_not_take_the_keyboard_while_the_user_types(window, desk):
+def test_while_the_user_types_only_a_corner_notice_shows_then_the_window_takes_focus(window, desk):
     typing = start_typing_window(desk)
     typing_out = Output(typing)
-    target = desk.windows_named("typing-target")[0][0]
+    target, (tx, ty, tw, th) = desk.windows_named("typing-target")[0]
     word = "keepstypingwhilethebreakwindowopens"
     typist = threading.Thread(
         target=lambda: [(desk.xdotool("type", c), time.sleep(0.15)) for c in word], daemon=True
@@ -213,23 +215,92 @@ def test_window_does_not_take_the_keyboard_while_the_user_types(window, desk):
     try:
         typist.start()  # the user is typing before the window opens, and goes on typing
         time.sleep(0.5)
-        w = window(*stretch("--seconds", "60", "--focus-after-idle", "1.5"))
-        w.shown()
+        w = window(
+            *stretch("--seconds", "60", "--exercise", "neck-turn", "--focus-after-idle", "1.5")
+        )
+        wait_until(lambda: desk.windows_named(NOTICE), "the corner notice")
+        time.sleep(0.4)  # let Tk draw the notice
+        ((_nid, (nx, ny, nw, nh)),) = desk.windows_named(NOTICE)
+        # small, in the bottom-right corner of the 1280x800 screen
+        assert 360 <= nw <= 480
+        assert 110 <= nh <= 160
+        assert 12 <= 1280 - (nx + nw) <= 24
+        assert 12 <= 800 - (ny + nh) <= 24
+        assert desk.windows_named(SUFFIX) == [], "the full-screen window is mapped while typing"
+        shot = grab(desk)
         save_screenshot(desk.display, "break-window-notice-while-typing")
+        typed = shot.crop((tx, ty, tx + tw, ty + th))
+        colours = {c for _n, c in typed.getcolors(1 << 16)}
+        assert (220, 230, 238) not in colours, "the break page covers the typing window"
+        assert (0, 0, 0) in colours, "the typed text is not visible"
         while typist.is_alive():
             assert desk.active_window() == target
+            assert desk.windows_named(SUFFIX) == []
             time.sleep(0.1)
         typing_out.wait_for(word, 5)  # every key reached the typing window
         assert not any("started" in line for line in w.out.lines)
-        # the user stopped typing: after 1.5 s idle the window takes focus and starts
+        # the user stopped typing: after 1.5 s idle the window goes full screen and takes focus
         w.out.wait_for("started", 5)
         wait_until(lambda: desk.active_window() != target, "the break window to take focus")
-        assert desk.active_window() in {wid for wid, _geo in desk.windows_named(SUFFIX)}
+        ((main, geometry),) = desk.windows_named(SUFFIX)
+        assert geometry == (0, 0, 1280, 800)
+        assert desk.active_window() == main
+        assert desk.windows_named(NOTICE) == []
+        time.sleep(0.3)
+        save_screenshot(desk.display, "break-window-after-the-pause")
+        assert find_picture(grab(desk), "neck-turn")
     finally:
         stop_process(typing)
         typist.join(10)
         assert typing.stdout is not None
         typing.stdout.close()
+
+
+def test_clicking_start_on_the_notice_opens_the_window_with_the_focus(window, desk):
+    typing = start_typing_window(desk)
+    target = desk.windows_named("typing-target")[0][0]
+    try:
+        # a long idle wait stands for a user who keeps typing
+        w = window(*stretch("--seconds", "60", "--focus-after-idle", "600"))
+        wait_until(lambda: desk.windows_named(NOTICE), "the corner notice")
+        time.sleep(0.4)
+        ((_nid, (nx, ny, nw, nh)),) = desk.windows_named(NOTICE)
+        start = _notice_button(grab(desk), (nx, ny, nw, nh), ACCENT)
+        desk.xdotool("mousemove", str(start[0]), str(start[1]), "click", "1")
+        w.out.wait_for("started", 5)
+        wait_until(lambda: desk.active_window() != target, "the break window to take focus")
+        ((main, _geo),) = desk.windows_named(SUFFIX)
+        assert desk.active_window() == main
+        desk.xdotool("key", "Escape")  # the keyboard is the window's now
+        assert w.outcome() == {"outcome": "postponed", "countdown_done": False}
+    finally:
+        stop_process(typing)
+        assert typing.stdout is not None
+        typing.stdout.close()
+
+
+def test_clicking_postpone_on_the_notice_postpones(window, desk):
+    w = window(*stretch("--seconds", "60", "--focus-after-idle", "600"))
+    wait_until(lambda: desk.windows_named(NOTICE), "the corner notice")
+    time.sleep(0.4)
+    ((_nid, box),) = desk.windows_named(NOTICE)
+    postpone = _notice_button(grab(desk), box, BUTTON)
+    desk.xdotool("mousemove", str(postpone[0]), str(postpone[1]), "click", "1")
+    assert w.outcome() == {"outcome": "postponed", "countdown_done": False}
+    assert not any("started" in line for line in w.out.lines)
+
+
+def _notice_button(
+    shot: Image.Image, box: tuple[int, int, int, int], colour: tuple[int, int, int]
+) -> tuple[int, int]:
+    """The middle of the notice's button drawn in `colour` (found by its pixels)."""
+    x, y, width, height = box
+    mask = Image.new("L", (width, height))
+    area = shot.crop((x, y, x + width, y + height))
+    mask.putdata([255 if p == colour else 0 for p in area.get_flattened_data()])
+    found = mask.getbbox()
+    assert found is not None, f"no button of colour {colour} on the notice"
+    return x + (found[0] + found[2]) // 2, y + (found[1] + found[3]) // 2
 
 
 def test_xinerama_heads_are_found_and_a_cloned_head_is_not_covered_twice(tmp_path, window):
@@ -297,3 +368,78 @@ def test_high_contrast_follows_the_desktop_theme(window, desk):
     assert (0, 0, 0) in colours
     assert (255, 221, 0) in colours  # the yellow accent
     assert (220, 230, 238) not in colours  # no trace of the normal page colour
+
+
+BRAND = (122, 31, 92)  # #7A1F5C, a dark plum: white reads on it
+LOGO = (19, 168, 158)  # #13A89E, the test logo's colour
+
+
+def _logo(path):
+    """A 200x100 PNG logo: a teal block."""
+    Image.new("RGB", (200, 100), LOGO).save(path)
+    return str(path)
+
+
+def test_branded_window_shows_the_organisation_its_logo_and_accent(window, desk, tmp_path):
+    w = window(
+        *stretch("--seconds", "60", "--exercise", "neck-turn", "--focus-after-idle", "0"),
+        "--accent", "#7A1F5C", "--organisation", "Acme Health", "--logo", _logo(tmp_path / "l.png"),
+    )  # fmt: skip
+    w.shown()
+    w.out.wait_for("started", 5)
+    time.sleep(1.5)  # the bar fills a little
+    path = save_screenshot(desk.display, "break-window-branded")
+    with Image.open(path) as shot:
+        rgb = shot.convert("RGB")
+    counts = {c: n for n, c in rgb.getcolors(1 << 20)}
+    # the logo, scaled to the header's 28 pt (29 px at this screen's Tk scaling), 2:1 kept
+    assert counts.get(LOGO, 0) in {2 * h * h for h in (28, 29, 30)}
+    assert counts.get(BRAND, 0) > 2000  # the primary button, step numbers and bar
+    assert find_picture(rgb, "neck-turn")
+
+
+def test_an_unreadable_logo_is_skipped_with_one_line_and_the_break_goes_on(window, desk, tmp_path):
+    bad = tmp_path / "logo.png"
+    bad.write_text("not a picture")
+    w = window(
+        *stretch("--seconds", "60", "--focus-after-idle", "0"),
+        "--organisation", "Acme Health", "--logo", str(bad),
+    )  # fmt: skip
+    w.shown()
+    w.out.wait_for("started", 5)
+    w.desk.xdotool("key", "Escape")
+    assert w.outcome() == {"outcome": "postponed", "countdown_done": False}
+    assert w.proc.stderr is not None
+    lines = w.proc.stderr.read().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"break window: logo {bad} skipped: cannot identify image file")
+
+
+def test_high_contrast_ignores_the_accent(window, desk):
+    env = {**desk.env, "GTK_THEME": "HighContrast"}
+    w = window(
+        *stretch("--seconds", "60", "--exercise", "distance-gaze", "--focus-after-idle", "0"),
+        "--accent", "#7A1F5C", "--organisation", "Acme Health",
+        on=Desk(desk.display, env),
+    )  # fmt: skip
+    w.shown()
+    path = save_screenshot(desk.display, "break-window-branded-high-contrast")
+    with Image.open(path) as shot:
+        colours = {c for _n, c in shot.convert("RGB").getcolors(1 << 20)}
+    assert (255, 221, 0) in colours
+    assert BRAND not in colours
+
+
+def test_a_light_accent_fills_the_notices_start_button_with_dark_text(window, desk):
+    w = window(
+        *stretch("--seconds", "60", "--exercise", "neck-turn", "--focus-after-idle", "600"),
+        "--accent", "#FFC83D",
+    )  # fmt: skip
+    wait_until(lambda: desk.windows_named(NOTICE), "the corner notice")
+    time.sleep(0.4)
+    ((_nid, (x, y, width, height)),) = desk.windows_named(NOTICE)
+    save_screenshot(desk.display, "break-window-notice-light-accent")
+    left, top = _notice_button(grab(desk), (x, y, width, height), (255, 200, 61))
+    button = grab(desk).crop((left - 20, top - 8, left + 20, top + 8))
+    assert (28, 43, 57) in {c for _n, c in button.getcolors(1 << 16)}  # our dark text on it
+    w.close()

@@ -45,10 +45,10 @@ def database(env: dict[str, str]) -> Path:
 
 
 class FormProcess:
-    def __init__(self, desk: Desk, env: dict[str, str], form: str, title: str) -> None:
+    def __init__(self, desk: Desk, env: dict[str, str], form: str, title: str, *args: str) -> None:
         self.desk = Desk(desk.display, env)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "posture_guard.desktop.forms", form],
+            [sys.executable, "-m", "posture_guard.desktop.forms", form, *args],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.out = Output(self.proc)
@@ -160,3 +160,32 @@ def test_check_in_form_in_high_contrast(desk, diary_env):
         assert f.result() == {"outcome": "cancelled"}
     finally:
         f.close()
+
+
+def test_check_in_form_with_the_organisations_branding(desk, diary_env):
+    f = FormProcess(
+        desk, diary_env, "check-in", "How is your neck today?",
+        "--accent", "#7A1F5C", "--organisation", "Acme Health",
+    )  # fmt: skip
+    try:
+        path = save_screenshot(desk.display, "form-check-in-branded")
+        with Image.open(path) as shot:
+            counts = {c: n for n, c in shot.convert("RGB").getcolors(1 << 20)}
+        assert counts.get((122, 31, 92), 0) > 1000  # the Save button and the attribution
+        assert (46, 84, 120) not in counts  # none of our own accent
+        f.keys("Escape")
+        assert f.result() == {"outcome": "cancelled"}
+    finally:
+        f.close()
+
+
+def test_a_malformed_accent_is_one_line_and_exit_2(diary_env):
+    done = subprocess.run(
+        [sys.executable, "-m", "posture_guard.desktop.forms", "check-in", "--accent", "plum"],
+        env=diary_env, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        2,
+        "posture-guard forms: --accent: colour: expected '#' and six hex digits like #2E5478,"
+        " got 'plum'\n",
+    )

@@ -156,6 +156,7 @@ def test_screen_round_trips_through_json():
     screen = BreakScreen(
         kind="posture", title="Posture break", seconds=20, exercise_id="blink-reset",
         steps=("Blink.", "Rest."), allow_skip=False, accent="#123456", organisation="ACME",
+        logo="/etc/posture-guard/acme.png",
     )  # fmt: skip
     assert BreakScreen.from_mapping(json.loads(screen.to_json())) == screen
 

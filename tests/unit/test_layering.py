@@ -17,6 +17,7 @@ CORE = [
     "episodes.py",
     "triage.py",
     "policy.py",
+    "brand_colours.py",
 ]
 FORBIDDEN = {
     "sqlite3",
