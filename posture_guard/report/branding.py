@@ -15,12 +15,12 @@ from __future__ import annotations
 import base64
 import io
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from posture_guard import config
+from posture_guard.brand_colours import contrast_ratio, rgb
 
 log = logging.getLogger(__name__)
 
@@ -33,38 +33,7 @@ TEXT_CONTRAST: Final = 4.5
 RULE_CONTRAST: Final = 1.3
 MAX_LOGO_BYTES: Final = 512 * 1024
 MAX_LOGO_SIDE: Final = 2048  # pixels, each way
-_COLOUR: Final = re.compile(r"^#([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$")
 _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
-
-
-def rgb(colour: str) -> tuple[int, int, int]:
-    """ "#rrggbb" -> (r, g, b), 0-255 each.
-
-    Raises:
-        ValueError: `colour` is not "#" and six hex digits.
-    """
-    match = _COLOUR.match(colour)
-    if match is None:
-        raise ValueError(f'colour: expected "#" and six hex digits like "#1a73e8", got {colour!r}')
-    r, g, b = (int(part, 16) for part in match.groups())
-    return r, g, b
-
-
-def relative_luminance(colour: str) -> float:
-    """WCAG 2 relative luminance of an sRGB colour: 0.0 (black) to 1.0 (white)."""
-
-    def linear(channel: int) -> float:
-        c = channel / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(c) for c in rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(first: str, second: str) -> float:
-    """WCAG 2 contrast ratio of two colours: 1.0 (the same) to 21.0 (black on white); symmetric."""
-    high, low = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
