@@ -27,6 +27,7 @@ from posture_guard.logs import setup_logging
 from posture_guard.paths import Paths, ensure_private_dir
 from posture_guard.service import Service
 from posture_guard.store import Store
+from posture_guard.traymodel import policy_locks
 from posture_guard.units import format_duration
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ def _open_tray(
         submit,
         launcher,
         rhythm_s=min(every) if every else None,
+        locked=policy_locks(settings),
     )
 
 

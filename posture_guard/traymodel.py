@@ -25,6 +25,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Final
 
+from posture_guard.config import Settings
+from posture_guard.policy import menu_locks
 from posture_guard.units import format_duration
 
 #: How many steps the progress ring has; the icon changes at most this often per break rhythm.
@@ -275,6 +277,20 @@ PAUSE_CHOICES: Final[tuple[tuple[str, str, Mapping[str, object]], ...]] = (
     ("pause-1h", "For 1 hour", {"command": "pause", "seconds": 3600}),
     ("pause-tomorrow", "Until tomorrow", {"command": "pause", "until": "tomorrow"}),
 )
+
+
+#: The policy's names for tray actions where the tray's item id differs.
+_POLICY_ACTION_ITEM: Final[Mapping[str, str]] = {"break-now": "take-break"}
+
+
+def policy_locks(settings: Settings) -> dict[str, str]:
+    """Tray item id -> why it is off whatever the state: the organisation locked it ("set by
+    your organisation") or the person's own settings turned it off; `tray_menu`'s `locked`."""
+    return {
+        _POLICY_ACTION_ITEM.get(action, action): lock.reason or LOCKED_REASON
+        for action, lock in menu_locks(settings).items()
+        if not lock.enabled
+    }
 
 
 def tray_menu(

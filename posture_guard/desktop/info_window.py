@@ -41,9 +41,11 @@ Button = tuple[str, Callable[[], object]]
 def advice_text(paths: Paths, now: datetime) -> tuple[str, str | None]:
     """The advice as `posture-guard advice` prints it, and the booking link it offers (or None)."""
     from posture_guard import diary  # noqa: PLC0415 - only this window needs the diary
+    from posture_guard.desktop.managed import load_effective  # noqa: PLC0415 - as above
 
+    fallback = diary.org_clinic(load_effective(paths).settings)  # the organisation's clinic
     with diary.open_store(paths) as store:
-        found = diary.current_advice(store, now)
+        found = diary.current_advice(store, now, fallback=fallback)
     if found is None:
         return "No check-in yet: choose Check-in… in the tray menu first.", None
     stored, advice = found

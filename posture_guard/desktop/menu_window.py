@@ -12,14 +12,23 @@ from __future__ import annotations
 import argparse
 import sys
 import tkinter as tk
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from posture_guard import control
 from posture_guard.desktop.launch import Launcher
+from posture_guard.desktop.managed import load_effective
 from posture_guard.errors import ControlError
 from posture_guard.paths import default_paths
-from posture_guard.traymodel import APP_TITLE, Launch, MenuEntry, Submit, TrayStatus, tray_menu
+from posture_guard.traymodel import (
+    APP_TITLE,
+    Launch,
+    MenuEntry,
+    Submit,
+    TrayStatus,
+    policy_locks,
+    tray_menu,
+)
 
 #: The Tk class of the window (WM_CLASS), for window managers and tests.
 WINDOW_CLASS = "PostureGuardMenu"
@@ -49,7 +58,9 @@ def flat_entries(entries: Sequence[MenuEntry]) -> list[MenuEntry]:
 class MenuWindow:
     """The window; `run()` blocks until it closes."""
 
-    def __init__(self, socket: Path, launcher: Launcher) -> None:
+    def __init__(
+        self, socket: Path, launcher: Launcher, locked: Mapping[str, str] | None = None
+    ) -> None:
         self._socket = socket
         self._launcher = launcher
         self.root = tk.Tk(className=WINDOW_CLASS)
@@ -63,7 +74,9 @@ class MenuWindow:
         try:
             reply = control.request(socket, {"command": "status"}, timeout=3)
             status = reply.get("status")
-            entries = tray_menu(TrayStatus.from_json(status if isinstance(status, dict) else {}))
+            entries = tray_menu(
+                TrayStatus.from_json(status if isinstance(status, dict) else {}), locked=locked
+            )
         except ControlError as exc:
             entries = ()
             self._message.set(str(exc))
@@ -185,9 +198,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, help="the user config file the service runs with")
     args = parser.parse_args(argv)
     paths = default_paths(config_file=args.config)
+    settings = load_effective(paths).settings  # the policy's locks and branding, as the tray's
     try:
         window = MenuWindow(
-            paths.socket, Launcher(config_file=args.config, log_file=paths.log_file)
+            paths.socket,
+            Launcher(config_file=args.config, log_file=paths.log_file, branding=settings.branding),
+            locked=policy_locks(settings),
         )
     except tk.TclError as exc:
         print(f"posture-guard menu: cannot open a window: {exc}", file=sys.stderr)

@@ -286,3 +286,31 @@ def test_menu_lists_an_undelivered_notice_under_the_status():
 def test_menu_is_equal_for_equal_status_so_it_is_not_rebuilt():
     assert tray_menu(working(600)) == tray_menu(working(590))  # same label: "10 min"
     assert tray_menu(working(600)) != tray_menu(working(700))
+
+
+def test_tray_menu_greys_out_what_the_policy_locks_and_says_so() -> None:
+    """Issue 6: items a policy locks are shown disabled with "set by your organisation"; an
+    item the person's own settings turn off says that instead."""
+    from posture_guard import config
+    from posture_guard.config import PolicySource
+    from posture_guard.traymodel import find_entry, policy_locks
+
+    policy_text = '[controls]\npause = false\nsnooze = false\n[policy]\nlock = ["controls.pause"]\n'
+    settings = config.load(
+        None, policies=[PolicySource(name="policy.toml", text=policy_text)]
+    ).settings
+    locks = policy_locks(settings)
+    assert locks == {
+        "pause": "set by your organisation",
+        "snooze": "turned off in your settings",
+    }
+    status = TrayStatus(allowed=frozenset({"pause", "snooze", "take_now", "resume"}))
+    menu = tray_menu(status, locked=locks)
+    pause = find_entry(menu, "pause")
+    assert pause is not None
+    assert (pause.enabled, pause.text) == (False, "Pause (set by your organisation)")
+    assert all(not child.enabled and child.action is None for child in pause.children)
+    take = find_entry(menu, "take-break")
+    assert take is not None
+    assert take.enabled
+    assert policy_locks(config.defaults()) == {}
