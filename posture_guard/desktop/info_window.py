@@ -24,6 +24,8 @@ from pathlib import Path
 from tkinter import scrolledtext
 
 from posture_guard import __version__
+from posture_guard.config import Settings
+from posture_guard.desktop.managed import load_effective
 from posture_guard.errors import PostureGuardError
 from posture_guard.paths import Paths, default_paths
 from posture_guard.traymodel import APP_TITLE
@@ -41,7 +43,6 @@ Button = tuple[str, Callable[[], object]]
 def advice_text(paths: Paths, now: datetime) -> tuple[str, str | None]:
     """The advice as `posture-guard advice` prints it, and the booking link it offers (or None)."""
     from posture_guard import diary  # noqa: PLC0415 - only this window needs the diary
-    from posture_guard.desktop.managed import load_effective  # noqa: PLC0415 - as above
 
     fallback = diary.org_clinic(load_effective(paths).settings)  # the organisation's clinic
     with diary.open_store(paths) as store:
@@ -61,21 +62,35 @@ def settings_text(paths: Paths) -> str:
     return (done.stderr + done.stdout).strip()
 
 
-def about_text(paths: Paths) -> str:
-    """Version, purpose and where the files are."""
-    return "\n".join(
-        [
-            f"{APP_TITLE} {__version__}",
-            "",
-            "Breaks earned by active screen time, with one concrete exercise each,",
-            "a private diary of neck-pain episodes, and advice on warning signs.",
-            "Nothing leaves this computer.",
-            "",
-            f"Settings: {paths.user_config}",
-            f"Diary:    {paths.database}",
-            f"Log:      {paths.log_file}",
-        ]
-    )
+def about_text(paths: Paths, settings: Settings | None = None) -> str:
+    """Version, purpose, who provides it (a policy's organisation and support contact), what
+    leaves this computer, and where the files are."""
+    branding = settings.branding if settings is not None else None
+    fleet_on = settings is not None and settings.fleet.directory is not None
+    who = branding.organisation if branding and branding.organisation else None
+    lines = [
+        f"{APP_TITLE} {__version__}" + (f", provided by {who}" if who else ""),
+        "",
+        "Breaks earned by active screen time, with one concrete exercise each,",
+        "a private diary of neck-pain episodes, and advice on warning signs.",
+        "Your diary, check-ins and advice never leave this computer."
+        if fleet_on
+        else "Nothing leaves this computer.",
+    ]
+    if fleet_on:
+        lines.append(
+            f"{who or 'Your organisation'} receives daily counts only: active minutes (rounded"
+            " to 15) and breaks prompted, taken and skipped."
+        )
+    if branding and branding.support_contact:
+        lines.append(f"Questions about the app: {branding.support_contact}")
+    lines += [
+        "",
+        f"Settings: {paths.user_config}",
+        f"Diary:    {paths.database}",
+        f"Log:      {paths.log_file}",
+    ]
+    return "\n".join(lines)
 
 
 def ensure_config_file(path: Path) -> Path:
@@ -157,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             buttons.append(("Open the file again", lambda: open_file(config_file)))
             mono = True
         else:
-            text, title = about_text(paths), f"About {APP_TITLE}"
+            text, title = about_text(paths, load_effective(paths).settings), f"About {APP_TITLE}"
             mono = True  # whole paths, not wrapped
     except (PostureGuardError, OSError) as exc:
         print(f"posture-guard {args.what}: {exc}", file=sys.stderr)

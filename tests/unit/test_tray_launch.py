@@ -92,3 +92,27 @@ def test_about_names_the_version_and_where_the_files_are(tmp_path):
     assert text.splitlines()[0] == f"Posture Guard {__version__}"
     assert "Settings: /x/config.toml" in text
     assert f"Diary:    {paths.database}" in text
+
+
+def test_about_says_who_provides_it_and_what_the_organisation_receives(tmp_path):
+    """Issue 6: the tray's About names the organisation and its support contact, and says
+    plainly that only daily counts leave the computer when fleet figures are on."""
+    from posture_guard import config
+    from posture_guard.config import PolicySource
+
+    paths = default_paths(
+        {"XDG_RUNTIME_DIR": str(tmp_path), "POSTURE_GUARD_POLICY": ""},
+        config_file=Path("/x/config.toml"),
+    )
+    policy_text = (
+        '[branding]\norganisation = "Acme Ltd"\nsupport_contact = "it@acme.example"\n'
+        f'[fleet]\nenabled = true\ndirectory = "{tmp_path}"\n'
+    )
+    settings = config.load(None, policies=[PolicySource(name="p.toml", text=policy_text)])
+    assert not settings.errors, settings.errors
+    text = about_text(paths, settings.settings)
+    assert text.splitlines()[0] == f"Posture Guard {__version__}, provided by Acme Ltd"
+    assert "Your diary, check-ins and advice never leave this computer." in text
+    assert "Acme Ltd receives daily counts only: active minutes (rounded to 15)" in text
+    assert "Questions about the app: it@acme.example" in text
+    assert "Nothing leaves this computer." in about_text(paths, config.defaults())
