@@ -429,6 +429,8 @@ class BreakTimer:
         if gap:
             events.append(GapTreatedAsIdle(at=now, seconds=dt))
             self._idle_run_s += dt
+            if idle_s is not None:  # the reading may reach back before the gap (as below)
+                self._idle_run_s = max(self._idle_run_s, idle_s)
             active = 0.0
             still_idle = idle_s is not None and idle_s >= self.settings.idle_threshold_s
         elif idle_s is None or idle_s < self.settings.idle_threshold_s:

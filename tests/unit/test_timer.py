@@ -1244,6 +1244,23 @@ def test_timer_seconds_until_next_in_the_repeated_dst_hour() -> None:
     assert timer.seconds_until_next(clock.now()) == 30 * MIN
 
 
+def test_timer_gap_with_a_longer_idle_reading_counts_the_whole_reading_as_away() -> None:
+    # Regression (found by a random property run): 30 s of work whose last 10 s were idle
+    # (below the threshold, so counted as work), then a 289-s gap (suspend) after which the
+    # idle source says 299 s. The person was away 299 s: longer than the 295-s break, so the
+    # counter starts afresh. The gap branch used only the 289 s and kept the 48 s earned.
+    plan = timer_settings(
+        breaks=(spec("posture", 20 * MIN, 295),), idle_threshold_s=30, suspend_gap_s=120
+    )
+    timer, clock = start(plan, at("09:00"))
+    assert feed(timer, clock, [(1.0, 0.0)] * 8 + [(40.0, 10.0)]) == []
+    assert timer.earned_s("posture") == 48
+    events = feed(timer, clock, [(289.0, 299.0)])
+    # (too little work was interrupted to show as a natural break in the figures)
+    assert [type(e).__name__ for e in events] == ["GapTreatedAsIdle"]
+    assert timer.earned_s("posture") == 0
+
+
 def test_timer_working_hours_starting_in_the_skipped_dst_hour_begin_when_clocks_jump() -> None:
     # Regression (found by the DST property): hours from 02:30 on the night 02:00 CET becomes
     # 03:00 CEST. 02:30 never shows on the wall; the hours begin at the jump (03:00 CEST), not
