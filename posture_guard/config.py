@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import Enum
-from importlib import resources
 from pathlib import Path
 from typing import Final
 
@@ -511,7 +510,9 @@ def _read_text(path: Path | None, problems: list[Problem]) -> str | None:
 
 def builtin_text() -> str:
     """The built-in defaults file shipped in the package."""
-    return resources.files("posture_guard").joinpath("defaults.toml").read_text(encoding="utf-8")
+    # a plain path, not importlib.resources: that pulls in tempfile, shutil, bz2 and lzma
+    # (about 1 MiB resident in the running service); the package is always unpacked files
+    return (Path(__file__).parent / "defaults.toml").read_text(encoding="utf-8")
 
 
 # --- combining -----------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Rule 1: the catalogue is data. `content/exercises.toml` holds the exercises, in our own words,
         and every entry cites ids from `content/sources.toml`; CAUTIONS and SYMPTOM_CAUTIONS below
         are the only vocabulary and mapping the picker knows.
-Rule 2: pure. The only I/O is `_package_text`, which reads package data through
-        importlib.resources; everything else takes text or values, so a test can hand over a
+Rule 2: pure. The only I/O is `_package_text`, which reads package data from
+        its package folder; everything else takes text or values, so a test can hand over a
         broken catalogue from memory.
 Rule 3: a catalogue is checked whole when it is parsed: every entry, key, caution id and source
         id. The first problem raises ContentError naming the file, the entry, the key, what was
@@ -38,7 +38,7 @@ import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from importlib import resources
+from pathlib import Path
 from typing import Final, TypeVar
 from urllib.parse import urlsplit
 
@@ -487,8 +487,8 @@ def _steps(table: _Table) -> tuple[str, ...]:
 
 
 def _package_text(name: str) -> str:
-    """The text of a file in posture_guard/content, read through importlib.resources."""
-    return resources.files("posture_guard.content").joinpath(name).read_text(encoding="utf-8")
+    """The text of a file in posture_guard/content (a plain path: see config.DEFAULTS)."""
+    return (Path(__file__).parent / "content" / name).read_text(encoding="utf-8")
 
 
 def content_document(name: str) -> dict[str, object]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -175,7 +174,8 @@ def device_id(path: Path) -> str:
         found = ""
     if len(found) == 2 * DEVICE_ID_BYTES and all(ch in "0123456789abcdef" for ch in found):
         return found
-    new = secrets.token_hex(DEVICE_ID_BYTES)
+    # os.urandom is what `secrets` reads; importing `secrets` loads OpenSSL (+3.5 MiB resident)
+    new = os.urandom(DEVICE_ID_BYTES).hex()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:

@@ -20,7 +20,6 @@ Rule 4: the macOS plist holds the TOML's tables as dictionaries (`breaks` -> `mo
 
 from __future__ import annotations
 
-import plistlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -217,6 +216,8 @@ def parse_managed_plist(data: bytes, *, file: str) -> dict[str, object]:
         PolicyFormatError: not a property list, or its top level is not a dictionary.
     """
     try:
+        import plistlib  # noqa: PLC0415 - macOS and .mobileconfig only
+
         document = plistlib.loads(data)
     except Exception as exc:  # plistlib raises several unrelated types for bad input
         raise PolicyFormatError(file, f"expected a property list ({exc})") from None
@@ -233,6 +234,8 @@ def mobileconfig_payloads(data: bytes, *, file: str) -> list[dict[str, object]]:
         PolicyFormatError: not a property list, or no payload for com.posture-guard.
     """
     parse_managed_plist(data, file=file)  # the same errors for a file that is no plist
+    import plistlib  # noqa: PLC0415 - as above
+
     content = plistlib.loads(data).get("PayloadContent")
     found = [
         _without_payload_keys(p)
