@@ -23,7 +23,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Final
 
+from posture_guard.config import Settings
 from posture_guard.exercises import Exercise
+from posture_guard.policy import command_refusal
 from posture_guard.timer import State, TimerStatus
 
 #: The outcomes the window reports, as written on its outcome line.
@@ -126,12 +128,16 @@ def screen_for(
     length_s: int,
     exercise: Exercise | None,
     status: TimerStatus,
+    settings: Settings | None = None,
     accent: str = DEFAULT_ACCENT,
     organisation: str = "",
     logo: str = "",
 ) -> BreakScreen:
     """The screen for the break `status` has due: Skip only when the timer would take it
-    (strict mode, `max_skips_in_row = 0`, hides it), Postpone only while snoozes are left."""
+    (strict mode, `max_skips_in_row = 0`, hides it), Postpone only while snoozes are left, and
+    neither when `settings` turn it off (a policy's `[controls]`), as the service would refuse it."""
+    skip_ok = settings is None or command_refusal(settings, "skip") is None
+    snooze_ok = settings is None or command_refusal(settings, "snooze") is None
     return BreakScreen(
         kind=kind,
         title=title,
@@ -142,8 +148,8 @@ def screen_for(
         if exercise
         else ("Stand up, look into the distance and move gently.",),
         hold=exercise.hold_reps if exercise else "",
-        allow_skip=status.skip_allowed,
-        allow_postpone=status.snoozes_left != 0,
+        allow_skip=status.skip_allowed and skip_ok,
+        allow_postpone=status.snoozes_left != 0 and snooze_ok,
         accent=accent,
         organisation=organisation,
         logo=logo,

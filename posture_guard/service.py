@@ -345,7 +345,7 @@ class Service:
         if self._store is None:
             return
         try:
-            self._episode_open = self._store.open_episode() is not None
+            self._episode_open = self._store.has_open_episode()
         except StoreError as exc:
             log.debug("cannot read the diary for the open episode: %s", exc)
 
@@ -611,7 +611,13 @@ class Service:
     def _handle(self, payload: Mapping[str, object]) -> dict[str, object]:
         command = payload.get("command")
         now = self._clock.now()
-        refusal = command_refusal(self.settings, command) if isinstance(command, str) else None
+        # a break window's "skipped" is a skip: the same policy answer at every entry point
+        as_command = (
+            "skip" if command == "finish-break" and payload.get("outcome") == "skipped" else command
+        )
+        refusal = (
+            command_refusal(self.settings, as_command) if isinstance(as_command, str) else None
+        )
         if refusal is not None:
             return {"ok": False, "error": refusal, "status": self._json_status()}
         try:

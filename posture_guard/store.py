@@ -623,6 +623,13 @@ class Store:
         """The open episode (the latest started, should there be more), or None."""
         return open_episode(self.episodes())
 
+    def has_open_episode(self) -> bool:
+        """Whether an episode is open: one indexed look, not the whole diary decoded (the
+        service asks each minute for the tray's badge). Raises as `episodes`."""
+        with self._using("read the episodes") as db:
+            found = db.execute("SELECT 1 FROM episodes WHERE ended IS NULL LIMIT 1").fetchone()
+        return found is not None
+
     def add_check_in(self, check_in: CheckIn, advice: AdviceSummary) -> StoredCheckIn:
         """Keep a check-in's answers with the advice they produced (one transaction).
 

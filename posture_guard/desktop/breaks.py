@@ -146,6 +146,7 @@ class BreakPresenter:
             length_s=spec.length_s,
             exercise=service.exercise_for(kind),
             status=snapshot.status,
+            settings=service.settings,
             accent=accent,
             organisation=organisation,
             logo=logo,

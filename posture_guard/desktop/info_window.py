@@ -27,7 +27,7 @@ from posture_guard import __version__
 from posture_guard.config import Settings
 from posture_guard.desktop.managed import load_effective
 from posture_guard.errors import PostureGuardError
-from posture_guard.paths import Paths, default_paths
+from posture_guard.paths import Paths, default_paths, ensure_private_dir
 from posture_guard.traymodel import APP_TITLE
 
 #: The Tk class of the window (WM_CLASS), for window managers and tests.
@@ -96,8 +96,10 @@ def about_text(paths: Paths, settings: Settings | None = None) -> str:
 def ensure_config_file(path: Path) -> Path:
     """Create the user config file with a comment line when it does not exist; returns it."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(CONFIG_HEADER, encoding="utf-8")
+        ensure_private_dir(path.parent)  # 0700, as every folder of ours
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(CONFIG_HEADER)
     return path
 
 

@@ -115,6 +115,12 @@ def test_service_policy_change_is_applied_without_a_restart(
     assert running.request("pause")["ok"] is True  # unlocked now
     assert running.request("resume")["ok"] is True
     assert running.request("skip")["error"] == "Can't skip: set by your organisation."
+    # the break window's "skipped" is the same skip, refused the same way (it was let through)
+    assert running.request("break-now")["ok"] is True
+    window_skip = control.request(
+        running.paths.socket, {"command": "finish-break", "outcome": "skipped"}
+    )
+    assert window_skip["error"] == "Can't skip: set by your organisation."
     assert any("the policy changed; applied it" in r.getMessage() for r in caplog.records)
 
 

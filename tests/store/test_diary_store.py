@@ -302,3 +302,16 @@ def test_diary_store_check_in_keeps_its_advice_summary(tmp_path: Path) -> None:
             id=1, check_in=check_in, advice=summary
         )
         assert store.latest_check_in() == StoredCheckIn(id=1, check_in=check_in, advice=summary)
+
+
+def test_diary_store_has_open_episode_answers_as_open_episode_does(tmp_path: Path) -> None:
+    """The service's minute look for the tray's badge reads one row, and agrees with the
+    whole-diary answer before, during and after an episode."""
+    with Store.open(db_path(tmp_path)) as store:
+        assert store.has_open_episode() is False
+        store.start_episode(an_episode())
+        assert store.has_open_episode() is True
+        assert store.open_episode() is not None
+        store.end_episode(AT + timedelta(days=3))
+        assert store.has_open_episode() is False
+        assert store.open_episode() is None

@@ -152,6 +152,34 @@ def test_strict_mode_hides_skip_and_no_snoozes_left_hides_postpone():
     assert screen.exercise_name == "Step away from the screen"
 
 
+def test_screen_hides_skip_and_postpone_a_policy_turns_off():
+    """The window offers only what the service would accept: a locked skip or snooze is not
+    a button (it used to be shown, and then refused)."""
+    from posture_guard import config
+    from posture_guard.config import PolicySource
+
+    policy_text = '[controls]\nskip = false\nsnooze = false\n[policy]\nlock = ["controls.skip"]\n'
+    settings = config.load(None, policies=[PolicySource(name="p.toml", text=policy_text)])
+    screen = screen_for(
+        kind="stretch",
+        title="Stretch break",
+        length_s=120,
+        exercise=None,
+        status=status(),
+        settings=settings.settings,
+    )
+    assert (screen.allow_skip, screen.allow_postpone) == (False, False)
+    plain = screen_for(
+        kind="stretch",
+        title="Stretch break",
+        length_s=120,
+        exercise=None,
+        status=status(),
+        settings=config.defaults(),
+    )
+    assert (plain.allow_skip, plain.allow_postpone) == (True, True)
+
+
 def test_screen_round_trips_through_json():
     screen = BreakScreen(
         kind="posture", title="Posture break", seconds=20, exercise_id="blink-reset",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import sys
 import time
 from pathlib import Path
@@ -78,6 +79,8 @@ def test_settings_creates_a_missing_config_file_with_a_comment_only(tmp_path):
     path = tmp_path / "cfg" / "config.toml"
     assert ensure_config_file(path) == path
     assert path.read_text() == CONFIG_HEADER
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # private, as every file of ours
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     path.write_text("[general]\nsnooze = '10m'\n")
     ensure_config_file(path)  # an existing file is never touched
     assert path.read_text() == "[general]\nsnooze = '10m'\n"
