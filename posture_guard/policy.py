@@ -275,10 +275,27 @@ def source_from_bytes(data: bytes, *, file: str) -> PolicySource:
 
 
 def _merged(documents: Iterable[Mapping[str, object]]) -> dict[str, object]:
+    """Several payloads as one policy: tables merge key by key (the later payload wins a key
+    both set) and `[policy] lock` lists join, so one payload never wipes another's settings."""
     merged: dict[str, object] = {}
     for document in documents:
-        merged.update(document)
+        _merge_into(merged, document)
     return merged
+
+
+def _merge_into(target: dict[str, object], document: Mapping[str, object]) -> None:
+    for key, value in document.items():
+        old = target.get(key)
+        if isinstance(old, dict) and isinstance(value, Mapping):
+            _merge_into(old, value)
+        elif isinstance(old, list) and isinstance(value, list) and key == "lock":
+            target[key] = [*old, *(v for v in value if v not in old)]
+        elif isinstance(value, Mapping):
+            fresh: dict[str, object] = {}
+            _merge_into(fresh, value)
+            target[key] = fresh
+        else:
+            target[key] = value
 
 
 def check_policy_file(path: Path) -> list[str]:

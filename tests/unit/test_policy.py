@@ -550,6 +550,29 @@ def test_policy_mobileconfig_example_in_the_repo_is_a_valid_policy() -> None:
     assert "fleet.enabled" in loaded.settings.locked
 
 
+def test_policy_mobileconfig_with_two_payloads_keeps_both_settings_and_both_locks(
+    tmp_path: Path,
+) -> None:
+    """A profile may split the policy over payloads; a second one must not wipe the first's
+    [breaks] table or its locks (the merge was a shallow dict.update)."""
+    payload = {"PayloadType": policy.PLIST_DOMAIN, "PayloadIdentifier": "x"}
+    profile = {
+        "PayloadType": "Configuration",
+        "PayloadContent": [
+            {**payload, "breaks": {"posture": {"every": "25m"}}, "policy": {"lock": ["breaks.posture.every"]}},
+            {**payload, "breaks": {"stretch": {"every": "50m"}}, "policy": {"lock": ["breaks.stretch.every"]}},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "two.mobileconfig"
+    path.write_bytes(plistlib.dumps(profile))
+    assert policy.check_policy_file(path) == []
+    source = policy.source_from_bytes(path.read_bytes(), file=str(path))
+    loaded = config.load(None, policies=[source])
+    every = {b.kind: b.every_s for b in loaded.settings.timer.breaks}
+    assert (every["posture"], every["stretch"]) == (25 * 60, 50 * 60)
+    assert {"breaks.posture.every", "breaks.stretch.every"} <= loaded.settings.locked
+
+
 # --- branding and the first run ---------------------------------------------------------------------
 
 
