@@ -14,18 +14,22 @@ Rule 4: off unless the policy turns it on (`[fleet] enabled` and `directory`).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from posture_guard.errors import StoreError
 from posture_guard.timer import Outcome, day_of
 
 if TYPE_CHECKING:
-    from posture_guard.config import Fleet
+    from posture_guard.config import Fleet, Settings
     from posture_guard.store import BreakRecord, DayActivity, Store
+
+log = logging.getLogger(__name__)
 
 #: How many working days each write covers (today and the days before it).
 DAYS_WRITTEN: Final = 7
@@ -209,3 +213,41 @@ def export(
         zone,
     )
     return write_atomically(fleet.directory, device, render(device, fleet.team, counts))
+
+
+class FleetWriter:
+    """The service's minute job: export when the current settings turn fleet figures on. A
+    failure is logged once (and its end once), never raised; the device id is read once."""
+
+    def __init__(
+        self,
+        store: Store,
+        device_id_file: Path,
+        now: Callable[[], datetime],
+        settings: Callable[[], Settings],
+    ) -> None:
+        self._store = store
+        self._device_id_file = device_id_file
+        self._now = now
+        self._settings = settings
+        self._device: str | None = None
+        self._failing = False
+
+    def __call__(self) -> None:
+        current = self._settings()
+        if current.fleet.directory is None:
+            return
+        try:
+            if self._device is None:
+                self._device = device_id(self._device_id_file)
+            export(
+                self._store, current.fleet, self._device, self._now(), current.timer.day_starts_at
+            )
+        except (OSError, StoreError) as exc:
+            if not self._failing:  # once, not every minute
+                log.warning("cannot write the fleet figures (retrying each minute): %s", exc)
+            self._failing = True
+            return
+        if self._failing:
+            log.info("writing the fleet figures works again")
+        self._failing = False

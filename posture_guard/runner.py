@@ -139,24 +139,12 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     def apply(new: config.Loaded) -> bool:
         return service is not None and service.apply_settings(new.settings)
 
-    fleet_failing = False
-
-    def write_fleet() -> None:
-        nonlocal fleet_failing
-        current = service.settings if service is not None else settings
-        if current.fleet.directory is None:
-            return
-        try:
-            device = fleet.device_id(paths.device_id_file)
-            fleet.export(store, current.fleet, device, clock.now(), current.timer.day_starts_at)
-        except (OSError, StoreError) as exc:
-            if not fleet_failing:  # once, not every minute
-                log.warning("cannot write the fleet figures (retrying each minute): %s", exc)
-            fleet_failing = True
-            return
-        if fleet_failing:
-            log.info("writing the fleet figures works again")
-        fleet_failing = False
+    write_fleet = fleet.FleetWriter(
+        store,
+        paths.device_id_file,
+        clock.now,
+        lambda: service.settings if service is not None else settings,
+    )
 
     watch = PolicyWatch(paths, apply)
     presenter = BreakPresenter(notifier) if not headless and display_available() else None
