@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Final
 
 from posture_guard.config import Settings
-from posture_guard.policy import menu_locks
+from posture_guard.policy import SET_BY_ORGANISATION, menu_locks
 from posture_guard.units import format_duration
 
 #: How many steps the progress ring has; the icon changes at most this often per break rhythm.
@@ -42,7 +42,7 @@ HOW_TO_GET_THE_FULL_TRAY: Final = (
 )
 
 #: What a locked item says when the lock gives no reason of its own.
-LOCKED_REASON: Final = "set by your organisation"
+LOCKED_REASON: Final = SET_BY_ORGANISATION
 APP_TITLE: Final = "Posture Guard"
 
 
