@@ -22,6 +22,7 @@ from posture_guard.desktop.launch import Launcher
 from posture_guard.desktop.managed import PolicyWatch, load_effective, policy_sources
 from posture_guard.desktop.notify import select_notifier
 from posture_guard.desktop.tray import Tray, open_tray, with_tray_fallback
+from posture_guard.desktop.xconn import limit_extensions
 from posture_guard.errors import PostureGuardError, StoreError
 from posture_guard.logs import setup_logging
 from posture_guard.paths import Paths, ensure_private_dir
@@ -123,6 +124,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     if not headless and not display_available():
         print("No display found: running headless. Break prompts appear here in the terminal.")
     _first_run_notice(paths, loaded)
+    limit_extensions()  # before any X connection; the break window is another process
     idle, idle_reasons = select_idle_source()
     notifier, notify_reasons = select_notifier()
     services: list[Service] = []  # the tray's menu reaches the service built below
