@@ -55,6 +55,7 @@ def _open_tray(
         launcher,
         rhythm_s=min(every) if every else None,
         locked=policy_locks(settings),
+        settings=lambda: services[0].settings if services else settings,  # a re-applied policy
     )
 
 

@@ -12,6 +12,8 @@ Rules:
    once a minute of active time.
 4. An item is enabled only when the status allows its command now; an item the organisation's
    policy locks is disabled and says so (`locked`: item id -> reason, default none).
+   What the tray takes from the settings (`TraySettings`) follows the service's current
+   settings: a policy the running service re-applied changes the menu without a restart.
 5. Nothing here runs anything: an entry carries an `Action` (a request for the service, or the
    name of a window to launch); `desktop/tray.py` and `desktop/menu_window.py` carry it out.
 """
@@ -25,7 +27,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Final
 
-from posture_guard.config import Settings
+from posture_guard.config import Branding, Settings
 from posture_guard.policy import SET_BY_ORGANISATION, menu_locks
 from posture_guard.units import format_duration
 
@@ -291,6 +293,25 @@ def policy_locks(settings: Settings) -> dict[str, str]:
         for action, lock in menu_locks(settings).items()
         if not lock.enabled
     }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TraySettings:
+    """What the tray and its launcher take from the settings; equal values redraw nothing."""
+
+    locked: Mapping[str, str]
+    #: The shortest enabled break interval (`icon_state`'s `rhythm_s`).
+    rhythm_s: float | None
+    branding: Branding
+
+    @classmethod
+    def of(cls, settings: Settings) -> TraySettings:
+        every = [b.every_s for b in settings.timer.breaks]
+        return cls(
+            locked=policy_locks(settings),
+            rhythm_s=min(every) if every else None,
+            branding=settings.branding,
+        )
 
 
 def tray_menu(

@@ -71,10 +71,17 @@ class Launcher:
         self._children: list[subprocess.Popen[bytes]] = []
         self._lock = threading.Lock()
 
+    def set_branding(self, branding: Branding | None) -> None:
+        """Use this branding for the forms opened from now on (the policy changed)."""
+        with self._lock:
+            self._branding = branding
+
     def launch(self, target: str, *extra: str) -> str | None:
         """Start `target`; None when it started, else a sentence saying why not."""
         self.reap()
-        argv = [*launch_argv(target, self._config_file, self._branding), *extra]
+        with self._lock:
+            branding = self._branding
+        argv = [*launch_argv(target, self._config_file, branding), *extra]
         try:
             out = self._log_file.open("ab") if self._log_file is not None else None
         except OSError:

@@ -14,6 +14,8 @@ Rules:
 3. The icon image (pre-drawn by icons.py, see tray_images.py) changes only when its
    `IconState` does, the title only when its text changes, the menu only when its entries
    change (traymodel's rules). No timer of our own, except one-shot ones while starting.
+   The locks, the ring's rhythm and the forms' branding follow the service's current settings
+   (`settings`, read on each snapshot; recomputed only when the service replaced them).
 4. xorg: pystray's window gets ButtonPress events (pystray 0.19.5 forgets them; see
    DESKTOP-TESTING.md), a left click opens `python -m posture_guard.desktop.menu_window`, the
    image is opaque RGB (that backend drops alpha onto black), and the icon docks again when a
@@ -35,6 +37,7 @@ from datetime import datetime
 from types import ModuleType
 from typing import Final, Protocol
 
+from posture_guard.config import Settings
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.launch import Launcher
 from posture_guard.desktop.notify import FallbackNotifier
@@ -50,6 +53,7 @@ from posture_guard.traymodel import (
     MenuEntry,
     Notice,
     Submit,
+    TraySettings,
     TrayStatus,
     icon_state,
     notice_shown,
@@ -181,18 +185,28 @@ def open_tray(
     *,
     rhythm_s: float | None,
     locked: Mapping[str, str] | None = None,
+    settings: Callable[[], Settings] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> tuple[Tray | None, list[str]]:
     """The first tray that can be built here (not yet running), and why the others were not.
 
     Called once at service start on the main thread. None means run without a tray.
+    `settings` returns the service's current settings (see `Tray`).
     """
     env = os.environ if env is None else env
     candidates, reasons = tray_candidates(env)
     for backend in candidates:
         try:
             pystray = _import_pystray(backend, env)
-            tray = Tray(pystray, backend, submit, launcher, rhythm_s=rhythm_s, locked=locked)
+            tray = Tray(
+                pystray,
+                backend,
+                submit,
+                launcher,
+                rhythm_s=rhythm_s,
+                locked=locked,
+                settings=settings,
+            )
         except TrayUnavailable as exc:
             reasons.append(f"tray: {exc}")
             continue
@@ -223,13 +237,18 @@ class Tray:
         *,
         rhythm_s: float | None,
         locked: Mapping[str, str] | None = None,
+        settings: Callable[[], Settings] | None = None,
     ) -> None:
+        """`settings`: returns the service's current settings (any thread: a reference read);
+        each snapshot checks it, so a re-applied policy reaches the menu and the forms."""
         self.backend = backend
         self._pystray = pystray
         self._submit = submit
         self._launcher = launcher
         self._rhythm_s = rhythm_s
         self._locked = dict(locked or {})
+        self._settings = settings
+        self._settings_seen: Settings | None = None  # worker thread only
         self._opaque = backend == "xorg"
         self._lock = threading.Lock()
         self._status = TrayStatus()
@@ -322,8 +341,9 @@ class Tray:
     def _apply(self) -> None:
         with self._lock:
             status, notice = self._status, self._notice
+            locked, rhythm_s = self._locked, self._rhythm_s
         try:
-            state = icon_state(status, self._rhythm_s)
+            state = icon_state(status, rhythm_s)
             if state != self._icon_state:
                 self._icon_state = state
                 self.redraws["icon"] += 1
@@ -335,7 +355,7 @@ class Tray:
                 self.redraws["title"] += 1
                 self._icon.title = title
             if self._icon.HAS_MENU:
-                entries = tray_menu(status, notice=notice, locked=self._locked)
+                entries = tray_menu(status, notice=notice, locked=locked)
                 if entries != self._menu_entries:
                     self._menu_entries = entries
                     self.redraws["menu"] += 1
@@ -358,6 +378,7 @@ class Tray:
         blocks on the tray and never raises."""
         try:
             self._launcher.reap()
+            self._follow_settings()
             status = TrayStatus.from_json(snapshot.to_json())
             with self._lock:
                 self._status = status
@@ -365,6 +386,23 @@ class Tray:
             self._call_on_main_thread()
         except Exception:
             log.exception("the tray could not take a snapshot")
+
+    def _follow_settings(self) -> None:
+        """Take the locks, rhythm and branding of the service's settings when the service
+        replaced them (worker thread; otherwise one identity check)."""
+        if self._settings is None:
+            return
+        current = self._settings()
+        if current is self._settings_seen:
+            return
+        self._settings_seen = current
+        wanted = TraySettings.of(current)
+        with self._lock:
+            if wanted.locked != self._locked:
+                log.info("tray: locked items now: %s", ", ".join(sorted(wanted.locked)) or "none")
+            self._locked = dict(wanted.locked)
+            self._rhythm_s = wanted.rhythm_s
+        self._launcher.set_branding(wanted.branding)
 
     def show_notice(self, title: str, message: str) -> None:
         """Put a notice no notification service showed into the title and menu (any thread)."""

@@ -54,6 +54,25 @@ def test_launcher_starts_a_child_logs_its_output_and_reaps_it(tmp_path, monkeypa
     assert "probe ran" in log.read_text()
 
 
+def test_launcher_opens_forms_with_the_branding_it_was_last_given(tmp_path, monkeypatch):
+    """The policy changed under the running service: the next form opened carries the new
+    organisation, not the one read at start."""
+    from dataclasses import replace
+
+    from posture_guard import config
+
+    log = tmp_path / "log"
+    monkeypatch.setitem(LAUNCHES, "episode", ("-c", "import sys; print('form', sys.argv[1:])"))
+    start = replace(config.defaults().branding, organisation="Old Org")
+    launcher = Launcher(log_file=log, branding=start)
+    launcher.set_branding(replace(start, organisation="New Org"))
+    assert launcher.launch("episode") is None
+    deadline = time.monotonic() + 10
+    while not launcher.reap() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert "form ['--organisation', 'New Org']" in log.read_text()
+
+
 def test_launcher_says_why_a_window_did_not_open(monkeypatch):
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     problem = Launcher().launch("about")

@@ -314,3 +314,28 @@ def test_tray_menu_greys_out_what_the_policy_locks_and_says_so() -> None:
     assert take is not None
     assert take.enabled
     assert policy_locks(config.defaults()) == {}
+
+
+def test_tray_settings_change_only_when_the_locks_rhythm_or_branding_do() -> None:
+    """A re-applied policy reaches the tray as new `TraySettings`: a policy that locks pause and
+    brands the forms differs from the defaults; the same policy read again is equal (no
+    redraw)."""
+    from posture_guard import config
+    from posture_guard.config import PolicySource
+    from posture_guard.traymodel import TraySettings
+
+    def with_policy(text: str) -> config.Settings:
+        return config.load(None, policies=[PolicySource(name="policy.toml", text=text)]).settings
+
+    locking = (
+        '[controls]\npause = false\n[policy]\nlock = ["controls.pause"]\n'
+        '[branding]\norganisation = "Acme Ltd"\n[breaks.posture]\nevery = "15m"\n'
+    )
+    before = TraySettings.of(config.defaults())
+    after = TraySettings.of(with_policy(locking))
+    assert before.locked == {}
+    assert after.locked == {"pause": "set by your organisation"}
+    assert after.branding.organisation == "Acme Ltd"
+    assert after.rhythm_s == 15 * 60
+    assert after != before
+    assert TraySettings.of(with_policy(locking)) == after
