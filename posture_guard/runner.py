@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Mapping
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from posture_guard import config, fleet, policy
 from posture_guard.control import ControlServer
@@ -18,10 +19,8 @@ from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
-from posture_guard.desktop.launch import Launcher
 from posture_guard.desktop.managed import PolicyWatch, load_effective, policy_sources
 from posture_guard.desktop.notify import select_notifier
-from posture_guard.desktop.tray import Tray, open_tray, with_tray_fallback
 from posture_guard.desktop.xconn import limit_extensions
 from posture_guard.errors import PostureGuardError, StoreError
 from posture_guard.logs import setup_logging
@@ -30,6 +29,9 @@ from posture_guard.service import Service
 from posture_guard.store import Store
 from posture_guard.traymodel import policy_locks
 from posture_guard.units import format_duration
+
+if TYPE_CHECKING:
+    from posture_guard.desktop.tray import Tray
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,10 @@ def _open_tray(
     """The tray for this run, or None (headless, no display, no tray possible) and why."""
     if headless:
         return None, ["tray: --headless"]
+    # only here: the tray's modules bring Pillow (1.7 MiB) into a process that may run without
+    from posture_guard.desktop.launch import Launcher  # noqa: PLC0415
+    from posture_guard.desktop.tray import open_tray  # noqa: PLC0415
+
     every = [b.every_s for b in settings.timer.breaks]
     launcher = Launcher(
         config_file=paths.user_config, log_file=paths.log_file, branding=settings.branding
@@ -131,6 +137,8 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     services: list[Service] = []  # the tray's menu reaches the service built below
     tray, tray_reasons = _open_tray(paths, settings, services, headless=headless)
     if tray is not None:
+        from posture_guard.desktop.tray import with_tray_fallback  # noqa: PLC0415
+
         notifier = with_tray_fallback(notifier, tray)
     busy, busy_reasons = select_busy_source()
     for reason in idle_reasons + notify_reasons + busy_reasons + tray_reasons:
