@@ -30,6 +30,11 @@ GRAPHIC_CONTRAST: Final = 3.0
 _COLOUR: Final = re.compile(r"^#([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$")
 
 
+def is_colour(text: str) -> bool:
+    """Whether `text` is "#" and six hex digits, nothing more (the one spelling we accept)."""
+    return _COLOUR.fullmatch(text) is not None
+
+
 def rgb(colour: str) -> tuple[int, int, int]:
     """ "#rrggbb" -> (r, g, b), 0-255 each.
 
@@ -86,7 +91,7 @@ class AccentUse:
 def accent_use(accent: str | None, card: str = WHITE) -> AccentUse:
     """Where `accent` (None = not set) may go on a window whose card is `card` (Rules 1-3)."""
     own = AccentUse(fill=OWN_ACCENT, on_fill=WHITE, bar=OWN_ACCENT, attribution=OWN_ACCENT)
-    if accent is None or _COLOUR.match(accent) is None:
+    if accent is None or not is_colour(accent):
         return own
     accent = accent.upper()
     on_fill = max((WHITE, DARK_TEXT), key=lambda label: contrast_ratio(accent, label))

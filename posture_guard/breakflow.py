@@ -18,11 +18,11 @@ Rule 4: the pre-break notice is shown once per coming break, when the active tim
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Final
 
+from posture_guard.brand_colours import OWN_ACCENT, is_colour
 from posture_guard.config import Settings
 from posture_guard.exercises import Exercise
 from posture_guard.policy import command_refusal
@@ -31,10 +31,9 @@ from posture_guard.timer import State, TimerStatus
 #: The outcomes the window reports, as written on its outcome line.
 OUTCOMES: Final = ("taken", "postponed", "skipped", "closed")
 #: The default accent (the app's slate blue); a policy may set its own.
-DEFAULT_ACCENT: Final = "#2E5478"
+DEFAULT_ACCENT: Final = OWN_ACCENT
 #: How long before a break the pre-break notice comes (active seconds).
 NOTICE_LEAD_S: Final = 10.0
-_COLOUR_RE: Final = re.compile(r"^#[0-9a-fA-F]{6}$")
 _MAX_SECONDS: Final = 3600
 
 
@@ -103,7 +102,7 @@ class BreakScreen:
         if not isinstance(steps, list | tuple) or not all(isinstance(s, str) for s in steps):
             raise ScreenError(f"{source}: 'steps': expected a list of texts, got {steps!r}")
         accent = text("accent", DEFAULT_ACCENT)
-        if not _COLOUR_RE.match(accent):
+        if not is_colour(accent):
             raise ScreenError(f"{source}: 'accent': expected a colour like #2E5478, got {accent!r}")
         return cls(
             kind=text("kind"),

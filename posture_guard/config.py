@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Final
 
 from posture_guard import clinic
+from posture_guard.brand_colours import is_colour
 from posture_guard.errors import ConfigError, PolicyLockedError, format_key, format_value
 from posture_guard.units import (
     CLOCK_EXPECTED,
@@ -263,13 +264,10 @@ def _text(max_chars: int, what: str) -> Callable[[object], object]:
     return check
 
 
-_COLOUR_RE: Final = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
 def _colour(raw: object) -> object:
     if raw == "":
         return None
-    if not isinstance(raw, str) or not _COLOUR_RE.fullmatch(raw):
+    if not isinstance(raw, str) or not is_colour(raw):
         raise ValueError('expected a colour like "#1a73e8" (# and six hex digits), or "" for none')
     return raw.lower()
 
