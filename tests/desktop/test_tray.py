@@ -173,22 +173,21 @@ def test_without_a_notification_daemon_the_notice_goes_to_the_tray_title(
     assert "notifications: tray-title+terminal" in running_line(proc)
     # no idle source: all time counts as active, so the 10 s posture break comes due
     read_until(proc, "Posture and eyes check", timeout=30)  # the terminal line is kept
+
     # first the pre-break notice ("... in 10 s"), then the prompt itself ("... (20s)")
-    wait_until(
-        lambda: "Posture and eyes check (" in tray_icons(quiet_tray_desktop.display)[0].title,
-        "the prompt in the tray title",
-        timeout=30,
-    )
+    def title() -> str:  # "" for a moment when the tray is being walked as it changes
+        icons = tray_icons(quiet_tray_desktop.display)
+        return icons[0].title if icons else ""
+
+    wait_until(lambda: "Posture and eyes check (" in title(), "the prompt in the tray title", 30)
     quiet_tray_desktop.screenshot("tray-xorg-notice-in-title")
     # The break window opens too and, the screen being idle, starts the break at once; a
     # snooze may come first. Either way the state moves on, and the notice leaves the title.
     app.cli("snooze")
 
     def moved_on() -> bool:
-        title = tray_icons(quiet_tray_desktop.display)[0].title
-        return "Posture and eyes check (" not in title and (
-            "snoozed" in title or "on a break" in title
-        )
+        now = title()
+        return "Posture and eyes check (" not in now and ("snoozed" in now or "on a break" in now)
 
     wait_until(moved_on, "the title to move on once the break is snoozed or taken")
 
