@@ -112,6 +112,31 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def pss_by_mapping(pid: int) -> list[tuple[float, str]]:
+    """PSS (MiB) per mapped file or kind ([heap], [anon], [stack]...), largest first."""
+    totals: dict[str, float] = {}
+    name = "?"
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        head = line.split()
+        if not head:
+            continue
+        if "-" in head[0] and not head[0].endswith(":"):  # a mapping's header line
+            name = head[5] if len(head) > 5 else "[anon]"
+        elif head[0] == "Pss:":
+            totals[name] = totals.get(name, 0.0) + int(head[1]) / 1024
+    return sorted(((v, k) for k, v in totals.items()), reverse=True)
+
+
+def rollup(pid: int) -> dict[str, float]:
+    """smaps_rollup's Pss_* lines in MiB."""
+    found = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss"):
+            key, value = line.split()[:2]
+            found[key.rstrip(":")] = int(value) / 1024
+    return found
+
+
 def ok(env: dict[str, str], *cmd: str) -> bool:
     return subprocess.run(cmd, env=env, capture_output=True, check=False).returncode == 0
 
@@ -163,6 +188,8 @@ def measure(backend: str, args: argparse.Namespace, desk_env: dict[str, str], tm
             "bare_sw": b_sw,
             "spawned": len(spawned),
             "threads": threads,
+            "rollup": rollup(app.pid),
+            "mappings": pss_by_mapping(app.pid)[: args.detail],
         }
     finally:
         for proc in (app, bare):
@@ -177,6 +204,9 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=10.0, help="wait after the icon docked")
     parser.add_argument(
         "--backend", action="append", choices=("appindicator", "xorg"), help="default: both"
+    )
+    parser.add_argument(
+        "--detail", type=int, default=0, metavar="N", help="also print the N largest mappings"
     )
     args = parser.parse_args()
     backends = args.backend or ["appindicator", "xorg"]
@@ -248,6 +278,9 @@ def main() -> None:
             f"CPU {cpu2 / TARGET_CPU_PER_2MIN:.2f}x, switches {swm / TARGET_SWITCHES_PER_MIN:.2f}x; "
             f"PSS {r['pss'] / r['bare_pss']:.1f}x a bare python3"
         )
+        print("  PSS parts (MiB): " + ", ".join(f"{k} {v:.1f}" for k, v in r["rollup"].items()))
+        for mib, name in r["mappings"]:
+            print(f"    {mib:6.2f}  {name}")
 
 
 if __name__ == "__main__":

@@ -7,12 +7,13 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from posture_guard import __version__, config, control, diary, policy, report, stats
+from posture_guard import __version__, config, control, policy, report
 from posture_guard.config import BREAK_KINDS
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.managed import load_effective, policy_sources
+from posture_guard.episodes import CHECK_IN_FLAGS
 from posture_guard.errors import (
     ClinicError,
     DiaryValueError,
@@ -24,6 +25,12 @@ from posture_guard.paths import Paths, default_paths
 from posture_guard.report.columns import columns_text
 from posture_guard.store import Store
 from posture_guard.units import format_duration, parse_duration
+
+if TYPE_CHECKING:
+    from posture_guard import diary
+
+# The diary, stats and report modules are imported by the commands that use them: `run` builds
+# this parser too, and the service lives for days (each module is code it would keep in memory).
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
@@ -95,6 +102,8 @@ def _days(text: str) -> int:
         count = int(text)
     except ValueError:
         count = 0
+    from posture_guard import stats  # noqa: PLC0415 - see the imports
+
     if not 1 <= count <= stats.MAX_DAYS:
         raise argparse.ArgumentTypeError(f"{stats.DAYS_EXPECTED}, got {text!r}")
     return count
@@ -121,7 +130,7 @@ def _diary_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     show.add_argument("id", nargs="?", type=int)
 
     check_in = commands.add_parser("check-in", help="answer the check-in questions and get advice")
-    for flag in diary.CHECK_IN_FLAGS:
+    for flag in CHECK_IN_FLAGS:
         check_in.add_argument(f"--{flag}", metavar="ANSWER")
     check_in.add_argument(
         "--yes",
@@ -149,12 +158,24 @@ def _diary_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit code. User mistakes print a message, never a traceback."""
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The parsed command line, or None once the help is printed (no command given).
+
+    The parser is dropped on return: it holds every subcommand's parser, and `run` keeps the
+    caller's frame alive as long as the service runs.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
+        return None
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code. User mistakes print a message, never a traceback."""
+    args = _parse(argv)
+    if args is None:
         return EXIT_USAGE
     if args.config is not None and not args.config.is_file():
         print(f"posture-guard: {args.config}: no such file (given with --config)", file=sys.stderr)
@@ -253,6 +274,8 @@ def _diary(args: argparse.Namespace, paths: Paths) -> int:
     """The diary commands: bad input exits 2, a refused change 1; neither changes anything."""
     action = getattr(args, "episode_command", None) or getattr(args, "clinic_command", None)
     name = f"posture-guard {args.command}" + (f" {action}" if action else "")
+    from posture_guard import diary  # noqa: PLC0415 - see the imports
+
     try:
         with diary.open_store(paths) as store:
             return _diary_command(args, paths, store)
@@ -271,10 +294,14 @@ def _diary(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _org_clinic(settings: config.Settings) -> diary.OrgClinic | None:
+    from posture_guard import diary  # noqa: PLC0415 - see the imports
+
     return diary.org_clinic(settings)
 
 
 def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
+    from posture_guard import diary  # noqa: PLC0415 - see the imports
+
     now = datetime.now().astimezone().replace(microsecond=0)
     settings = load_effective(paths).settings
     if args.command == "episode":
@@ -298,7 +325,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
         else:
             print(diary.show_episode(store, args.id))
     elif args.command == "check-in":
-        given = {flag: getattr(args, flag.replace("-", "_")) for flag in diary.CHECK_IN_FLAGS}
+        given = {flag: getattr(args, flag.replace("-", "_")) for flag in CHECK_IN_FLAGS}
         advice = diary.check_in(
             store,
             given,
@@ -358,6 +385,8 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
 
 
 def _stats(args: argparse.Namespace, paths: Paths) -> int:
+    from posture_guard import diary, stats  # noqa: PLC0415 - see the imports
+
     day_starts_at = load_effective(paths).settings.timer.day_starts_at
     zone = local_zone() or datetime.now().astimezone().tzinfo
     now = datetime.now(zone).replace(microsecond=0)
@@ -412,14 +441,16 @@ def _since(text: str) -> int | None:
 
 
 def _report(args: argparse.Namespace, paths: Paths) -> int:
+    from posture_guard.report import write  # noqa: PLC0415 - the service never needs it (report Rule 4)
+
     try:
-        written = report.write_report(paths, args.format, args.out, args.since)
+        written = write.write_report(paths, args.format, args.out, args.since)
     except OSError as exc:
         where = args.out or exc.filename or "the report"  # the name given, never a temporary one
         print(f"posture-guard report: {where}: can't write it: {exc.strerror}", file=sys.stderr)
         return EXIT_FAILED
-    print(report.written_text(written))
-    if args.open and not report.open_report(written.path):
+    print(write.written_text(written))
+    if args.open and not write.open_report(written.path):
         print(
             "posture-guard report: can't open it here (no browser or viewer found); open the"
             " file yourself",

@@ -28,6 +28,7 @@ from posture_guard.clinic import ClinicProfile, parse_clinic_file
 from posture_guard.config import Settings
 from posture_guard.desktop.managed import load_effective
 from posture_guard.episodes import (
+    CHECK_IN_FLAGS,
     CHECK_IN_QUESTIONS,
     LABELS,
     PAIN_EXPECTED,
@@ -256,21 +257,6 @@ def describe_episode(episode: Episode) -> str:
 
 # --- check-ins -----------------------------------------------------------------------------------
 
-#: The check-in's answers as the CLI names them (flag without dashes) -> CheckIn field.
-CHECK_IN_FLAGS: Final[Mapping[str, str]] = {
-    "pain": "pain_now",
-    "stiffness": "stiffness",
-    "symptom": "symptoms",
-    "trend": "trend",
-    "sleep-disturbed": "pain_disturbs_sleep",
-    "stops-work": "pain_stops_work",
-    "daily-life-affected": "daily_life_affected",
-    "home-care-days": "home_care_days",
-    "after-injury": "after_injury",
-    "high-risk-injury": "high_risk_mechanism",
-    "risk": "risk_history",
-    "age": "age_band",
-}
 _FLAG_OF: Final = {field: flag for flag, field in CHECK_IN_FLAGS.items()}
 
 
@@ -559,44 +545,6 @@ def describe_clinic(profile: ClinicProfile) -> str:
 # --- exercises -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PickerInputs:
-    """What the picker is told about the diary now."""
-
-    acute: bool
-    symptoms: frozenset[str]
-    why: str
-
-
-def picker_inputs(store: Store) -> PickerInputs:
-    """`acute` = is_acute(open episode, latest pain); symptoms = the current (open, else latest)
-    episode's so far, plus the latest check-in's when it was made during or after that episode."""
-    episodes = store.episodes()
-    current = store.open_episode() or (episodes[-1] if episodes else None)
-    latest = store.latest_check_in()
-    pains: list[tuple[datetime, int]] = []
-    symptoms: set[str] = set()
-    if current is not None:
-        pains.append((current.started, current.pain_at_start))
-        pains += [(u.at, u.pain) for u in current.updates if u.pain is not None]
-        symptoms |= {m.value for m in current.symptoms_so_far}
-    if latest is not None:
-        pains.append((latest.check_in.at, latest.check_in.pain_now))
-        if current is None or latest.check_in.at >= current.started:
-            symptoms |= {m.value for m in latest.check_in.symptoms}
-    latest_pain = max(pains, key=lambda p: p[0])[1] if pains else None
-    episode_open = current is not None and current.is_open
-    acute = exercises.is_acute(episode_open=episode_open, latest_pain=latest_pain)
-    why = (
-        "an episode is open"
-        if episode_open
-        else f"your latest pain is {latest_pain}"
-        if acute
-        else ""
-    )
-    return PickerInputs(acute=acute, symptoms=frozenset(symptoms), why=why)
-
-
 def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
     """The catalogue, or what the picker may offer for a break of `kind` now (its length from
     the settings, the acute state and symptoms from the diary)."""
@@ -607,7 +555,7 @@ def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
     spec = next((b for b in loaded.settings.timer.breaks if b.kind == kind), None)
     if spec is None:
         return f"The {kind} break is switched off in your settings; nothing to offer."
-    inputs = picker_inputs(store)
+    inputs = exercises.picker_inputs(store.current_episode(), store.latest_check_in())
     offered = exercises.eligible(
         catalogue, kind=kind, acute=inputs.acute, symptoms=inputs.symptoms, length_s=spec.length_s
     )

@@ -256,6 +256,22 @@ LABELS: Final[Mapping[Enum, str]] = {
     AgeBand.FROM_65: "65 or over",
 }
 
+#: The check-in's answers as the CLI names them (flag without dashes) -> CheckIn field.
+CHECK_IN_FLAGS: Final[Mapping[str, str]] = {
+    "pain": "pain_now",
+    "stiffness": "stiffness",
+    "symptom": "symptoms",
+    "trend": "trend",
+    "sleep-disturbed": "pain_disturbs_sleep",
+    "stops-work": "pain_stops_work",
+    "daily-life-affected": "daily_life_affected",
+    "home-care-days": "home_care_days",
+    "after-injury": "after_injury",
+    "high-risk-injury": "high_risk_mechanism",
+    "risk": "risk_history",
+    "age": "age_band",
+}
+
 #: What the check-in asks, field by field, in plain words.
 CHECK_IN_QUESTIONS: Final[Mapping[str, str]] = {
     "pain_now": "How bad is the neck pain right now, from 0 (no pain) to 10 (worst imaginable)?",

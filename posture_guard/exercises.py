@@ -39,11 +39,17 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 from urllib.parse import urlsplit
 
 from posture_guard.config import BREAK_KINDS
 from posture_guard.errors import MISSING, ContentError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from posture_guard.episodes import Episode
+    from posture_guard.store import StoredCheckIn
 
 EXERCISES_FILE: Final = "exercises.toml"
 SOURCES_FILE: Final = "sources.toml"
@@ -529,6 +535,46 @@ def is_acute(*, episode_open: bool, latest_pain: int | None) -> bool:
         latest_pain: the most recent 0-10 pain rating, or None when there is none.
     """
     return episode_open or (latest_pain is not None and latest_pain >= ACUTE_PAIN)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PickerInputs:
+    """What the picker is told about the diary now."""
+
+    acute: bool
+    symptoms: frozenset[str]
+    why: str
+
+
+def picker_inputs(current: Episode | None, latest: StoredCheckIn | None) -> PickerInputs:
+    """`acute` = is_acute(open episode, latest pain); symptoms = the current episode's so far,
+    plus the latest check-in's when it was made during or after that episode.
+
+    Args:
+        current: the open episode, else the latest (`Store.current_episode`), or None.
+        latest: the most recent check-in, or None.
+    """
+    pains: list[tuple[datetime, int]] = []
+    symptoms: set[str] = set()
+    if current is not None:
+        pains.append((current.started, current.pain_at_start))
+        pains += [(u.at, u.pain) for u in current.updates if u.pain is not None]
+        symptoms |= {m.value for m in current.symptoms_so_far}
+    if latest is not None:
+        pains.append((latest.check_in.at, latest.check_in.pain_now))
+        if current is None or latest.check_in.at >= current.started:
+            symptoms |= {m.value for m in latest.check_in.symptoms}
+    latest_pain = max(pains, key=lambda p: p[0])[1] if pains else None
+    episode_open = current is not None and current.is_open
+    acute = is_acute(episode_open=episode_open, latest_pain=latest_pain)
+    why = (
+        "an episode is open"
+        if episode_open
+        else f"your latest pain is {latest_pain}"
+        if acute
+        else ""
+    )
+    return PickerInputs(acute=acute, symptoms=frozenset(symptoms), why=why)
 
 
 def active_cautions(symptoms: Collection[str], *, acute: bool) -> frozenset[str]:

@@ -30,10 +30,16 @@ from typing import Final
 import schedule
 
 from posture_guard.config import Settings
-from posture_guard.diary import picker_inputs
 from posture_guard.episodes import check_in_due
 from posture_guard.errors import IllegalCommand, StoreError
-from posture_guard.exercises import Catalogue, Exercise, instructions, load_catalogue, pick
+from posture_guard.exercises import (
+    Catalogue,
+    Exercise,
+    instructions,
+    load_catalogue,
+    pick,
+    picker_inputs,
+)
 from posture_guard.policy import command_refusal
 from posture_guard.ports import BusySource, Clock, IdleSource, Notifier
 from posture_guard.store import BreakRecord, DayActivity, Store
@@ -520,7 +526,7 @@ class Service:
         if self._store is None:
             return False, frozenset()
         try:
-            inputs = picker_inputs(self._store)
+            inputs = picker_inputs(self._store.current_episode(), self._store.latest_check_in())
         except StoreError as exc:
             log.warning("cannot read the diary for the exercise picker: %s", exc)
             return True, frozenset()

@@ -28,6 +28,7 @@ from posture_guard import diary
 from posture_guard.brand_colours import accent_use, rgb
 from posture_guard.desktop.look import high_contrast_wanted, scale_wanted
 from posture_guard.episodes import (
+    CHECK_IN_FLAGS,
     CHECK_IN_QUESTIONS,
     LABELS,
     AgeBand,
@@ -473,7 +474,7 @@ def check_in_form(root: tk.Tk, store: Store, palette: Palette) -> Form:
         labels=lambda m: {"improving": "Getting better", "same": "About the same", "worse": "Worse"}[str(m.value)],
     )  # fmt: skip
     for flag in _YES_NO:
-        field = diary.CHECK_IN_FLAGS[flag]
+        field = CHECK_IN_FLAGS[flag]
         form.yes_no(flag, q[field], default=default_bool(field))
     form.yes_no("high-risk-injury", q["high_risk_mechanism"], default=None)
     form.entry(

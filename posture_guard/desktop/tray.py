@@ -25,6 +25,7 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import logging
@@ -41,7 +42,7 @@ from posture_guard.config import Settings
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.launch import Launcher
 from posture_guard.desktop.notify import FallbackNotifier
-from posture_guard.desktop.tray_images import tray_image
+from posture_guard.desktop.tray_images import Picture, tray_image
 from posture_guard.errors import PostureGuardError
 from posture_guard.ports import Notifier
 from posture_guard.traymodel import (
@@ -271,6 +272,7 @@ class Tray:
         )
         self._waker: _XorgWaker | None = None
         if backend == "xorg":
+            self._icon._draw = functools.partial(_draw_xorg_icon, self._icon)
             self._waker = _XorgWaker(self._icon, self._on_main_thread)
 
     # --- main thread -------------------------------------------------------------------------
@@ -475,6 +477,46 @@ def _latin1(text: str) -> str:
     """pystray's xorg title is a latin-1 WM_NAME: anything else would raise there."""
     text = text.replace("\u2026", "...").replace("\u2013", "-").replace("\u2019", "'")
     return text.encode("latin-1", "replace").decode("latin-1")
+
+
+@functools.lru_cache(maxsize=4)
+def _x_image_rows(picture: Picture, width: int, height: int, byte_order: int) -> list[bytes]:
+    """`picture` scaled to width x height, as ZPixmap rows of 32-bit pixels: BGRX for an
+    LSBFirst server (image_byte_order 0), else RGBX (as python-xlib's put_pil_image sends)."""
+    rows = []
+    for row in picture.scaled(width, height):
+        out = bytearray(width * 4)
+        for x in range(width):
+            r, g, b = row[3 * x : 3 * x + 3]
+            out[4 * x : 4 * x + 3] = bytes((b, g, r) if byte_order == 0 else (r, g, b))
+        rows.append(bytes(out))
+    return rows
+
+
+def _draw_xorg_icon(icon: object) -> None:
+    """pystray's xorg `_draw` without Pillow: our `Picture`, scaled to the icon window's size,
+    sent with PutImage (in as many requests as the server's request size needs). Loop thread."""
+    from Xlib import X  # noqa: PLC0415 - xorg only
+    from Xlib.error import BadDrawable  # noqa: PLC0415
+    from Xlib.protocol import request  # noqa: PLC0415
+
+    window = icon._window  # type: ignore[attr-defined]
+    info = window.display.info  # the connection's setup: byte order, request size
+    picture = icon.icon  # type: ignore[attr-defined]
+    gc = icon._gc  # type: ignore[attr-defined]
+    if not isinstance(picture, Picture):
+        raise TypeError(f"tray icon: expected a tray_images.Picture, got {type(picture).__name__}")
+    try:
+        geometry = window.get_geometry()
+        width, height = geometry.width, geometry.height
+        rows = _x_image_rows(picture, width, height, info.image_byte_order)
+        room = (info.max_request_length << 2) - request.PutImage._request.static_size
+        step = max(1, room // (width * 4))
+        for top in range(0, height, step):
+            chunk = rows[top : top + step]
+            window.put_image(gc, 0, top, width, len(chunk), X.ZPixmap, 24, 0, b"".join(chunk))
+    except BadDrawable:  # the window has been destroyed (as pystray's own _draw ignores)
+        pass
 
 
 class _XorgWaker:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +55,13 @@ def start_tray_app(app: App, desk: TrayDesktop, backend: str, every: str = "20m"
     return proc
 
 
+def loaded_pillow(pid: int) -> list[str]:
+    """Pillow's files the process has mapped: its C core and bundled libraries (none expected:
+    the tray draws pre-drawn pictures without it, tray_images.py)."""
+    maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    return sorted({line.split()[-1] for line in maps if "/PIL/" in line or "pillow.libs" in line})
+
+
 def running_line(proc) -> str:
     lines = read_until(proc, "Posture Guard is running", timeout=20)
     return next(line for line in lines if "Posture Guard is running" in line)
@@ -70,12 +78,13 @@ def wait_status(app: App, needle: str, timeout: float = 10) -> None:
 def test_appindicator_tray_docks_opens_its_menu_and_pauses_the_service(
     app: App, tray_desktop: TrayDesktop
 ):
-    start_tray_app(app, tray_desktop, "appindicator", POSTURE_GUARD_IDLE="x11")
+    proc = start_tray_app(app, tray_desktop, "appindicator", POSTURE_GUARD_IDLE="x11")
     icon = wait_for_icon(tray_desktop.display)
     wait_until(
         lambda: "Next break in" in tray_icons(tray_desktop.display)[0].title, "the status title"
     )
     assert share_near(grab(tray_desktop.display, icon.box), SLATE) > 0.2
+    assert loaded_pillow(proc.pid) == []
     tray_desktop.screenshot("tray-appindicator-docked")
 
     # a left click opens the GTK menu; keys walk it: Take a break now, (Snooze is disabled),
@@ -138,6 +147,8 @@ def test_xorg_tray_left_click_opens_our_menu_window_which_acts(app: App, tray_de
     icon = wait_for_icon(tray_desktop.display)
     image = grab(tray_desktop.display, icon.box)
     assert image.getpixel((0, 0)) == OPAQUE_BACKGROUND  # opaque: no black corners
+    assert share_near(image, SLATE) > 0.2
+    assert loaded_pillow(proc.pid) == []
     assert share_near(image, SLATE) > 0.2
     assert not any("Failed to dock" in line for line in read_until(proc, "running", timeout=1))
 

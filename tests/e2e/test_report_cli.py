@@ -14,6 +14,7 @@ import sys
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import Final
 
 import pytest
 
@@ -243,14 +244,25 @@ def test_report_is_offered_after_a_check_in_that_says_book(app: App) -> None:
     assert "posture-guard report" not in calm
 
 
-def test_report_libraries_stay_out_of_the_service() -> None:
-    """The running service imports cli, runner and service; none of them pulls in the
-    report's renderers, matplotlib or fpdf2 (Rule 1 of report/__init__.py)."""
+#: What the running service never needs: the report's renderers and their libraries (Rule 1 of
+#: report/__init__.py), the diary's and stats' commands, a browser opener, Tk (every window is a
+#: process of its own). Each would be code kept in memory for the days the service runs.
+COMMAND_ONLY: Final = (
+    "matplotlib", "fpdf", "tkinter", "webbrowser", "posture_guard.diary", "posture_guard.stats",
+    "posture_guard.report.write", "posture_guard.report.model", "posture_guard.report.html",
+    "posture_guard.report.pdf", "posture_guard.report.charts", "posture_guard.report.export",
+)  # fmt: skip
+
+
+def test_the_service_process_leaves_command_only_modules_out() -> None:
+    """`posture-guard run` parses its command line with the whole CLI, then imports the runner,
+    the service and the tray's modules; none of them pulls in a module only other commands use."""
     probe = (
-        "import sys, posture_guard.cli, posture_guard.runner, posture_guard.service\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'fpdf')"
-        " or m in ('posture_guard.report.html', 'posture_guard.report.pdf',"
-        " 'posture_guard.report.charts', 'posture_guard.report.export')))"
+        "import sys, posture_guard.cli as cli\n"
+        "assert cli._parse(['run']).command == 'run'\n"
+        "import posture_guard.runner, posture_guard.service, posture_guard.desktop.tray\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {COMMAND_ONLY!r}"
+        f" or m in {COMMAND_ONLY!r}))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())})  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from itertools import combinations
 from pathlib import Path
 
@@ -79,9 +80,12 @@ def test_committed_tray_images_equal_what_the_code_draws():
     for state in icons.every_tray_state():
         for opaque in (False, True):
             drawn = icons.draw_icon(state, icons.TRAY_SPRITE_SIZE, opaque=opaque)
-            assert same_pixels(tray_images.tray_image(state, opaque=opaque), drawn), (
-                f"tray-icons.bin is stale for {state}: run `python -m posture_guard.desktop.icons`"
-            )
+            picture = tray_images.tray_image(state, opaque=opaque)
+            assert (picture.mode, picture.size, picture.raw) == (
+                drawn.mode,
+                drawn.size,
+                drawn.tobytes(),
+            ), f"tray-icons.bin is stale for {state}: run `python -m posture_guard.desktop.icons`"
 
 
 def test_every_tray_state_the_model_can_make_has_an_image():
@@ -89,3 +93,35 @@ def test_every_tray_state_the_model_can_make_has_an_image():
     assert len(states) == 2 * (PROGRESS_STEPS + 1 + len(IconMode) - 1)
     assert IconState(mode=IconMode.OFF_HOURS, badge=True) in states
     assert IconState(mode=IconMode.ACTIVE, step=PROGRESS_STEPS, badge=True) in states
+
+
+@pytest.mark.parametrize("opaque", [False, True])
+def test_a_tray_picture_saves_as_a_png_that_pillow_reads_back_pixel_for_pixel(opaque):
+    """pystray's GTK backends hand the panel a PNG file written by Picture.save (no Pillow in
+    the tray process); Pillow's own decoder must read the very same pixels."""
+    state = IconState(mode=IconMode.ACTIVE, step=5, badge=True)
+    picture = tray_images.tray_image(state, opaque=opaque)
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    buffer.seek(0)
+    with Image.open(buffer) as read:
+        assert read.format == "PNG"
+        assert (read.mode, read.size, read.tobytes()) == (picture.mode, picture.size, picture.raw)
+
+
+def test_a_tray_picture_refuses_a_format_it_cannot_write():
+    picture = tray_images.tray_image(IconState(mode=IconMode.PAUSED))
+    with pytest.raises(ValueError, match="expected format PNG, got 'ICO'"):
+        picture.save(io.BytesIO(), "ICO")
+
+
+@pytest.mark.parametrize("size", [(64, 64), (24, 24), (22, 22), (16, 16), (48, 30), (96, 96)])
+def test_a_scaled_tray_picture_matches_pillows_box_filter(size):
+    """The xorg tray scales the picture to the window the tray host gives it; the result is
+    Pillow's BOX resampling of the same image, give or take rounding."""
+    picture = tray_images.tray_image(IconState(mode=IconMode.DUE), opaque=True)
+    reference = Image.frombytes("RGB", picture.size, picture.raw).resize(size, Image.Resampling.BOX)
+    ours = b"".join(picture.scaled(*size))
+    assert len(ours) == len(reference.tobytes())
+    worst = max(abs(a - b) for a, b in zip(ours, reference.tobytes(), strict=True))
+    assert worst <= 1

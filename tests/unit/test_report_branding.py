@@ -20,7 +20,7 @@ from posture_guard import diary
 from posture_guard.brand_colours import contrast_ratio
 from posture_guard.clinic import ClinicProfile
 from posture_guard.config import Branding, Settings, load
-from posture_guard.report import pdf, read_records
+from posture_guard.report import pdf
 from posture_guard.report.branding import (
     DEFAULT_ACCENT,
     MAX_LOGO_BYTES,
@@ -37,6 +37,7 @@ from posture_guard.report.export import to_json
 from posture_guard.report.html import render
 from posture_guard.report.model import build
 from posture_guard.report.sections import branding_notes, clinic_label, clinic_line, provided_by
+from posture_guard.report.write import read_records
 from posture_guard.store import Store
 from tests.unit.test_report_model import NOW, PERIOD, records
 

@@ -1,0 +1,210 @@
+"""Reading the records, rendering a report and writing it to a private file (see the package's
+rules: mode 0600 from creation, a default name never replaces a file)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Final
+
+from posture_guard import diary
+from posture_guard.desktop.clock import local_zone
+from posture_guard.desktop.managed import load_effective
+from posture_guard.paths import Paths
+from posture_guard.report import DEFAULT_SINCE_DAYS, FORMATS, branding
+from posture_guard.report.model import Period, Records, ReportModel, build, records_span
+from posture_guard.store import Store
+
+#: The file name's ending per format; CSV is a zip of one CSV file per table.
+EXTENSIONS: Final = {"html": "html", "pdf": "pdf", "csv": "zip", "json": "json"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Written:
+    """A report on disk: where, in which format, and whether a default name had to step aside."""
+
+    path: Path
+    format: str
+    renamed_from: Path | None = None
+
+
+def read_records(
+    store: Store, period: Period, now: datetime, *, fallback: diary.OrgClinic | None = None
+) -> Records:
+    """What the model needs from the store for `period` (Rule 1 of model.py: it decides); the
+    clinic and the advice fall back to the organisation's clinic as the advice does."""
+    start, end = records_span(period)
+    found = diary.current_advice(store, now, fallback=fallback)
+    clinic, owner = diary.clinic_in_use(store, fallback)
+    return Records(
+        breaks=tuple(store.breaks_between(start, end)),
+        activity=tuple(store.activity_between(start.date(), period.last)),
+        episodes=tuple(store.episodes()),
+        check_ins=tuple(store.check_ins()),
+        clinic=clinic,
+        clinic_owner=owner,
+        advice=None if found is None else found[1],
+        advice_check_in=None if found is None else found[0],
+        stretches=tuple(store.stretches_between(start, end)),
+    )
+
+
+def make_period(store: Store, now: datetime, since_days: int | None, day_starts_at: time) -> Period:
+    """The period that ends with today's working day: `since_days` days, or (None) back to the
+    first record the store holds."""
+    zone = now.tzinfo
+    assert zone is not None
+    probe = Period(
+        first=date(2000, 1, 1), last=date(2000, 1, 1), day_starts_at=day_starts_at, zone=zone
+    )
+    today = probe.day_of(now)
+    if since_days is None:
+        first = _first_day(store, probe) or today
+        since_days = (today - first).days + 1
+    first = today - timedelta(days=since_days - 1)
+    return Period(first=min(first, today), last=today, day_starts_at=day_starts_at, zone=zone)
+
+
+def render(fmt: str, model: ReportModel, records: Records) -> bytes:
+    """The report's bytes in `fmt` (one of FORMATS)."""
+    if fmt == "html":
+        from posture_guard.report import html  # noqa: PLC0415 - matplotlib only when drawing
+
+        return html.render(model).encode()
+    if fmt == "pdf":
+        from posture_guard.report import pdf  # noqa: PLC0415
+
+        return pdf.render(model)
+    from posture_guard.report import export  # noqa: PLC0415
+
+    if fmt == "json":
+        return export.to_json(records, model)
+    if fmt == "csv":
+        return export.to_csv_zip(records, model.period, model.generated)
+    raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+
+
+def write_report(
+    paths: Paths,
+    fmt: str = "html",
+    out: Path | None = None,
+    since_days: int | None = DEFAULT_SINCE_DAYS,
+    *,
+    now: datetime | None = None,
+    folder: Path | None = None,
+) -> Written:
+    """Build the report from the user's store and write it privately (Rule 2).
+
+    Args:
+        paths: the user's files (the store; the config and the policy for `day_starts_at`, the
+            organisation's clinic and the branding).
+        fmt: html, pdf, csv (a zip of CSV files) or json.
+        out: the file to write (replaced if it exists); None: a dated name in `folder`.
+        since_days: how many working days back to today; None: everything recorded.
+        now: the moment of the report (default: now, local time).
+        folder: where a default name goes (default: the current folder).
+
+    Raises:
+        ValueError: `fmt` is not one of FORMATS.
+        StoreError: the store cannot be read.
+        OSError: the file cannot be written (the caller names it).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if now is None:
+        zone = local_zone() or datetime.now().astimezone().tzinfo
+        now = datetime.now(zone).replace(microsecond=0)
+    settings = load_effective(paths).settings
+    with diary.open_store(paths) as store:
+        period = make_period(store, now, since_days, settings.timer.day_starts_at)
+        records = read_records(store, period, now, fallback=diary.org_clinic(settings))
+    shown = branding.from_settings(settings.branding, with_logo=fmt in ("html", "pdf"))
+    model = build(records, period, now, branding=shown)
+    data = render(fmt, model, records)
+    if out is not None:
+        _replace_private(out, data)
+        return Written(path=out, format=fmt)
+    base = (
+        folder or Path.cwd()
+    ) / f"posture-guard-report-{period.last.isoformat()}.{EXTENSIONS[fmt]}"
+    path = _create_private(base, data)
+    return Written(path=path, format=fmt, renamed_from=None if path == base else base)
+
+
+def written_text(written: Written) -> str:
+    """What the CLI says after writing: where, and that it holds health information."""
+    lines = []
+    if written.renamed_from is not None:
+        lines.append(f"{written.renamed_from.name} already exists; left it as it was.")
+    kind = "records (a zip of CSV files)" if written.format == "csv" else written.format.upper()
+    lines.append(f"Report written to {written.path.resolve()} ({kind}, readable only by you).")
+    lines.append(
+        "It contains health information: keep it private and share it only with your clinician."
+    )
+    return "\n".join(lines)
+
+
+def open_report(path: Path, opener: Callable[[str], bool] | None = None) -> bool:
+    """Open the file with the desktop's browser or viewer; False when none could be found."""
+    if opener is None:
+        import webbrowser  # noqa: PLC0415
+
+        opener = webbrowser.open
+    try:
+        return bool(opener(path.resolve().as_uri()))
+    except Exception:
+        return False
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def _create_private(base: Path, data: bytes) -> Path:
+    """Write `data` to `base`, or to base-2, base-3 ... when taken; created 0600, never replaced."""
+    for n in range(1, 1000):
+        path = base if n == 1 else base.with_name(f"{base.stem}-{n}{base.suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        return path
+    raise FileExistsError(f"{base}: and 998 more names like it already exist")
+
+
+def _replace_private(out: Path, data: bytes) -> None:
+    """Write `data` to a new 0600 file beside `out`, then put it in `out`'s place in one step."""
+    folder = out.parent if str(out.parent) else Path()
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.chmod(temp, 0o600)
+        os.replace(temp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _first_day(store: Store, probe: Period) -> date | None:
+    firsts = []
+    days = store.activity_between(date.min, date.max)
+    if days:
+        firsts.append(days[0].day)
+    episodes = store.episodes()
+    if episodes:
+        firsts.append(probe.day_of(episodes[0].started))
+    check_ins = store.check_ins()
+    if check_ins:
+        firsts.append(probe.day_of(check_ins[0].check_in.at))
+    return min(firsts) if firsts else None
+
+
+_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)
