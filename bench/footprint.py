@@ -7,7 +7,8 @@ How it is measured (one run, everything private and torn down at the end):
 - for each backend (appindicator, xorg): `posture-guard run` with PYSTRAY_BACKEND pinned, the
   X11 idle source and the default break plan (20 min is never reached), until its icon is docked
   and it has settled (--settle, default 10 s); and a bare `python3 -c 'time.sleep(...)'` started
-  at the same time;
+  at the same time; then, on its own, the toolkit alone (FLOOR: the same tray backend with a
+  menu and nothing else, docked and settled the same way);
 - over the idle window (--seconds, default 120): CPU seconds (schedstat of every thread, ns),
   context switches (voluntary + involuntary, summed over the threads alive at the end; GLib's
   pool threads come and go), PSS at the end
@@ -53,6 +54,25 @@ GTK_CLIENT = (
     "w = Gtk.Window(title='a GTK3 app'); w.show_all(); Gtk.main()"
 )
 BARE = "import time; time.sleep(10**6)"
+#: The toolkit alone, per backend, docked in the same tray: what no app on that toolkit can go
+#: under. appindicator: PyGObject's GTK 3 and AyatanaAppIndicator3 with a 14-item menu;
+#: xorg: pystray's xorg backend with a Pillow icon, plyer and schedule imported (as the issue's
+#: "python3 with pystray, pillow, plyer and schedule imported" reference).
+FLOOR = {
+    "appindicator": (
+        "import gi; gi.require_version('Gtk', '3.0');"
+        " gi.require_version('AyatanaAppIndicator3', '0.1');"
+        " from gi.repository import Gtk, AyatanaAppIndicator3 as A;"
+        " i = A.Indicator.new('floor', 'dialog-information', A.IndicatorCategory.APPLICATION_STATUS);"
+        " m = Gtk.Menu(); [m.append(Gtk.MenuItem(label=f'item {n}')) for n in range(14)];"
+        " m.show_all(); i.set_menu(m); i.set_status(A.IndicatorStatus.ACTIVE); Gtk.main()"
+    ),
+    "xorg": (
+        "import os; os.environ['PYSTRAY_BACKEND'] = 'xorg'; import plyer, schedule, pystray;"
+        " from PIL import Image; pystray.Icon('floor', Image.new('RGB', (64, 64), (38, 50, 56)),"
+        " menu=pystray.Menu(pystray.MenuItem('item', None))).run()"
+    ),
+}
 
 
 def wait_for(predicate, what: str, timeout: float = 15.0) -> None:
@@ -141,10 +161,6 @@ def ok(env: dict[str, str], *cmd: str) -> bool:
     return subprocess.run(cmd, env=env, capture_output=True, check=False).returncode == 0
 
 
-def tray_docked(env: dict[str, str]) -> bool:
-    return bool(tray_icons(env["DISPLAY"]))
-
-
 def measure(backend: str, args: argparse.Namespace, desk_env: dict[str, str], tmp: Path) -> dict:
     home = tmp / backend
     (home / "run").mkdir(parents=True, mode=0o700)
@@ -163,7 +179,7 @@ def measure(backend: str, args: argparse.Namespace, desk_env: dict[str, str], tm
     bare = quiet([sys.executable, "-c", BARE], env)
     try:
         wait_for(lambda: ok(env, sys.executable, "-m", "posture_guard", "status"), "status")
-        wait_for(lambda: tray_docked(env), f"the {backend} icon to dock")
+        wait_for(lambda: bool(tray_icons(env["DISPLAY"])), f"the {backend} icon to dock")
         time.sleep(args.settle)
         if app.poll() is not None:
             raise SystemExit(f"posture-guard ({backend}) exited early")
@@ -195,7 +211,21 @@ def measure(backend: str, args: argparse.Namespace, desk_env: dict[str, str], tm
         for proc in (app, bare):
             proc.terminate()
             proc.wait(timeout=15)
+    wait_for(lambda: not tray_icons(env["DISPLAY"]), "the icon to go")
+    result["floor_pss"] = measure_floor(backend, args, env)
     return result
+
+
+def measure_floor(backend: str, args: argparse.Namespace, env: dict[str, str]) -> float:
+    """PSS (MiB) of the toolkit alone (FLOOR), docked and settled as the app was, on its own."""
+    floor = quiet([sys.executable, "-c", FLOOR[backend]], env)
+    try:
+        wait_for(lambda: bool(tray_icons(env["DISPLAY"])), f"the {backend} floor icon to dock")
+        time.sleep(args.settle)
+        return pss_kib(floor.pid) / 1024
+    finally:
+        floor.terminate()
+        floor.wait(timeout=15)
 
 
 def main() -> None:
@@ -277,6 +307,10 @@ def main() -> None:
             f"  ratios to target: PSS {r['pss'] / TARGET_PSS_MIB[backend]:.2f}x, "
             f"CPU {cpu2 / TARGET_CPU_PER_2MIN:.2f}x, switches {swm / TARGET_SWITCHES_PER_MIN:.2f}x; "
             f"PSS {r['pss'] / r['bare_pss']:.1f}x a bare python3"
+        )
+        print(
+            f"  the toolkit alone ({backend}, FLOOR): {r['floor_pss']:.1f} MiB PSS;"
+            f" the app is {r['pss'] - r['floor_pss']:.1f} MiB above it"
         )
         print("  PSS parts (MiB): " + ", ".join(f"{k} {v:.1f}" for k, v in r["rollup"].items()))
         for mib, name in r["mappings"]:

@@ -10,12 +10,18 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import platformdirs
+from typing import Final
 
 from posture_guard.errors import PostureGuardError
 
 APP_NAME = "posture-guard"
+
+#: Linux and other Unix: the XDG base directories we use (variable; default under the home).
+_XDG: Final = {
+    "config": ("XDG_CONFIG_HOME", ".config"),
+    "state": ("XDG_STATE_HOME", ".local/state"),
+    "data": ("XDG_DATA_HOME", ".local/share"),
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,15 +71,15 @@ def default_paths(
 ) -> Paths:
     """Where this user's files live. `POSTURE_GUARD_POLICY` overrides the policy file (admins, tests).
 
-    Honours the XDG variables on Linux (through platformdirs), so tests can redirect everything.
+    Honours the XDG variables on Linux, so tests can redirect everything.
     """
     env = os.environ if env is None else env
     files, plists, registry = policy_locations(env)
     return Paths(
-        user_config=config_file or Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml",
+        user_config=config_file or _user_dir("config", env) / "config.toml",
         policy=files[0] if files else None,
-        state_dir=Path(platformdirs.user_state_dir(APP_NAME)),
-        data_dir=Path(platformdirs.user_data_dir(APP_NAME)),
+        state_dir=_user_dir("state", env),
+        data_dir=_user_dir("data", env),
         runtime_dir=_runtime_dir(env),
         policy_files=files,
         managed_plists=plists,
@@ -118,11 +124,33 @@ def policy_locations(
         return (etc_file, *(d / APP_NAME / POLICY_FILE_NAME for d in xdg)), (), False
 
 
+def _user_dir(kind: str, env: Mapping[str, str]) -> Path:
+    """This user's `kind` ("config", "state" or "data") folder for our files.
+
+    Linux and other Unix: the XDG base directory, `$XDG_<KIND>_HOME` when it is an absolute path
+    (the spec says to ignore a relative one), else its default under the home folder. macOS and
+    Windows: platformdirs. (platformdirs would do Linux too, but it brings tempfile, shutil,
+    bz2 and lzma into the service: 1.1 MiB measured, for three variables.)
+    """
+    if sys.platform == "darwin" or sys.platform == "win32":
+        import platformdirs  # noqa: PLC0415 - see above
+
+        found: str = getattr(platformdirs, f"user_{kind}_dir")(APP_NAME)
+        return Path(found)
+    else:
+        variable, default = _XDG[kind]
+        value = env.get(variable, "")
+        base = Path(value) if os.path.isabs(value) else Path.home() / default
+        return base / APP_NAME
+
+
 def _runtime_dir(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_RUNTIME_DIR")
     if base and Path(base).is_dir():
         return Path(base) / APP_NAME
     if sys.platform == "win32":
+        import platformdirs  # noqa: PLC0415 - see _user_dir
+
         return Path(platformdirs.user_runtime_dir(APP_NAME))
     else:
         # No per-user runtime dir (root shells, containers): a private dir in the temp dir.

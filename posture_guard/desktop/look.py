@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import configparser
 import os
-import shutil
 import subprocess
 from pathlib import Path
+
+from posture_guard.desktop.programs import which
 
 
 def high_contrast_wanted() -> bool:
@@ -23,7 +24,7 @@ def high_contrast_wanted() -> bool:
     theme = os.environ.get("GTK_THEME", "")
     if theme:
         return _is_high_contrast(theme)
-    if shutil.which("gsettings") and os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+    if which("gsettings") and os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         a11y = _gsettings("org.gnome.desktop.a11y.interface", "high-contrast")
         if a11y == "true":
             return True

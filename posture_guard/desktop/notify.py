@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import warnings
@@ -27,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final, TextIO
 
+from posture_guard.desktop.programs import which
 from posture_guard.errors import PostureGuardError
 from posture_guard.ports import Notifier
 
@@ -179,7 +179,7 @@ def _plyer_problem() -> str | None:
     if importlib.util.find_spec("plyer") is None:
         return "plyer is not installed"
     if sys.platform == "linux":
-        if importlib.util.find_spec("dbus") is None and shutil.which("notify-send") is None:
+        if importlib.util.find_spec("dbus") is None and which("notify-send") is None:
             return "neither dbus-python nor notify-send (libnotify-bin) is installed"
         return notification_service_problem()
     elif sys.platform == "darwin":
@@ -242,7 +242,7 @@ def _bus_call(method: str, name: str | None = None, *, timeout: float = _QUERY_T
     Raises:
         _BusQueryError: neither tool is installed, the call failed or timed out.
     """
-    if shutil.which("dbus-send") is not None:
+    if which("dbus-send") is not None:
         cmd = [
             "dbus-send", "--session", "--print-reply", f"--reply-timeout={int(timeout * 1000)}",
             "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", f"org.freedesktop.DBus.{method}",
@@ -251,7 +251,7 @@ def _bus_call(method: str, name: str | None = None, *, timeout: float = _QUERY_T
             cmd.append(f"string:{name}")
             if method == "StartServiceByName":
                 cmd.append("uint32:0")
-    elif shutil.which("gdbus") is not None:
+    elif which("gdbus") is not None:
         cmd = [
             "gdbus", "call", "--session", "--timeout", str(max(1, round(timeout))),
             "--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus",

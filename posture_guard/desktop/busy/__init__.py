@@ -13,13 +13,13 @@ Rules:
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
 from posture_guard.desktop.busy.composite import CompositeBusySource
+from posture_guard.desktop.programs import which
 from posture_guard.errors import BusySourceUnavailable
 from posture_guard.ports import BusySource
 
@@ -63,7 +63,7 @@ def _make_dnd() -> BusySource:
 def _make_capture() -> BusySource:
     from posture_guard.desktop.busy.media import CaptureDeviceSource  # noqa: PLC0415
 
-    return CaptureDeviceSource(Path("/proc"), Path("/dev"), shutil.which("pactl"))
+    return CaptureDeviceSource(Path("/proc"), Path("/dev"), which("pactl"))
 
 
 def _make_windows() -> BusySource:

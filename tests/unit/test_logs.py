@@ -1,0 +1,75 @@
+"""The service's log: a private file that rotates by size and never loses a line doing so."""
+
+from __future__ import annotations
+
+import logging
+import stat
+from pathlib import Path
+
+import pytest
+
+from posture_guard.logs import PrivateRotatingFile, setup_logging
+
+
+@pytest.fixture
+def logger():
+    log = logging.getLogger("posture_guard.test-logs")
+    log.propagate = False
+    yield log
+    for handler in list(log.handlers):
+        log.removeHandler(handler)
+        handler.close()
+
+
+def lines_in(*files: Path) -> list[str]:
+    return [line for f in files if f.exists() for line in f.read_text().splitlines()]
+
+
+def test_the_log_rotates_before_a_line_would_pass_the_limit_and_keeps_every_line(tmp_path, logger):
+    path = tmp_path / "service.log"
+    handler = PrivateRotatingFile(path, max_bytes=200, backups=3)
+    logger.addHandler(handler)
+    for n in range(12):
+        logger.warning("line %02d %s", n, "x" * 20)  # 29 bytes with the newline
+    files = [path, *(tmp_path / f"service.log.{k}" for k in (1, 2, 3))]
+    assert all(f.stat().st_size <= 200 for f in files if f.exists())
+    assert path.exists()
+    assert (tmp_path / "service.log.1").exists()
+    # oldest first: .3, .2, .1, then the current file: nothing lost, nothing doubled
+    kept = lines_in(*reversed(files))
+    assert kept == [f"line {n:02d} {'x' * 20}" for n in range(12)]
+
+
+def test_the_oldest_rotated_file_is_dropped_beyond_the_backups(tmp_path, logger):
+    path = tmp_path / "service.log"
+    logger.addHandler(PrivateRotatingFile(path, max_bytes=30, backups=2))
+    for n in range(6):
+        logger.warning("line %02d %s", n, "y" * 20)  # one line per file
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "service.log", "service.log.1", "service.log.2"
+    ]  # fmt: skip
+    assert lines_in(tmp_path / "service.log.2", tmp_path / "service.log.1", path) == [
+        f"line {n:02d} {'y' * 20}" for n in (3, 4, 5)
+    ]
+
+
+def test_every_log_file_is_private_the_rotated_ones_and_their_successors_too(tmp_path, logger):
+    path = tmp_path / "service.log"
+    logger.addHandler(PrivateRotatingFile(path, max_bytes=30, backups=2))
+    for n in range(4):
+        logger.warning("line %02d %s", n, "z" * 20)
+    for f in tmp_path.iterdir():
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+
+
+def test_setup_logging_writes_the_service_log_with_time_level_and_name(tmp_path):
+    path = tmp_path / "state" / "posture-guard.log"
+    setup_logging(path, verbose=False)
+    try:
+        logging.getLogger("posture_guard.service").info("started")
+        logging.getLogger("posture_guard.service").debug("not at INFO")
+    finally:
+        setup_logging(None, verbose=False)  # closes the file handler
+    (line,) = path.read_text().splitlines()
+    assert line.endswith(" INFO posture_guard.service: started")
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
