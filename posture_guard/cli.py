@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -45,8 +46,32 @@ _CONTROL_HELP: Final[Mapping[str, str]] = {
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the help's width found without shutil (argparse imports it for the
+    terminal size, and with it bz2 and lzma: 0.5 MiB kept for the service's life). Subcommand
+    parsers are made of this class too (add_subparsers uses the parent's class)."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # typeshed declares only prog; every HelpFormatter takes width
+        return self.formatter_class(prog=self.prog, width=_help_width())  # type: ignore[call-arg]
+
+
+def _help_width() -> int:
+    """$COLUMNS, else the terminal's width, else 80; less 2, as argparse does."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return columns - 2
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="posture-guard",
         description="Breaks earned by active screen time, with one concrete exercise each.",
     )

@@ -40,7 +40,7 @@ def diary_env(desk, tmp_path):
 
 
 def database(env: dict[str, str]) -> Path:
-    """Where the form process keeps the diary (paths.py via platformdirs reads XDG_DATA_HOME)."""
+    """Where the form process keeps the diary (paths.py reads XDG_DATA_HOME)."""
     return Path(env["XDG_DATA_HOME"]) / APP_NAME / default_paths().database.name
 
 

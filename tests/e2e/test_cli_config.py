@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,23 @@ def test_cli_bad_duration_is_a_usage_error(app: App) -> None:
     assert result.stderr.strip() == (
         'posture-guard snooze: \'soon\': expected a duration like "45m" or "1h30m"'
     )
+
+
+@pytest.mark.parametrize("columns", ["50", "120"])
+@pytest.mark.parametrize("command", [(), ("report",), ("episode", "start")])
+def test_help_is_what_argparse_itself_prints_at_the_width_columns_asks_for(
+    app: App, command: tuple[str, ...], columns: str
+) -> None:
+    """cli._Parser finds the help's width without shutil; the help is argparse's own, unchanged."""
+    app.env["COLUMNS"] = columns
+    ours = app.cli(*command, "--help")
+    stock = subprocess.run(
+        [sys.executable, "-c", "import argparse, sys, posture_guard.cli as cli;"
+         " cli._Parser = argparse.ArgumentParser; sys.exit(cli.main(sys.argv[1:]))",
+         *command, "--help"],
+        env=app.env, capture_output=True, text=True, timeout=15, check=False,
+    )  # fmt: skip
+    assert ours.returncode == stock.returncode == 0
+    assert ours.stdout == stock.stdout
+    if not command:  # the top-level help has no long unbreakable parts: all of it fits
+        assert max(len(line) for line in ours.stdout.splitlines()) <= int(columns)

@@ -244,25 +244,31 @@ def test_report_is_offered_after_a_check_in_that_says_book(app: App) -> None:
     assert "posture-guard report" not in calm
 
 
-#: What the running service never needs: the report's renderers and their libraries (Rule 1 of
-#: report/__init__.py), the diary's and stats' commands, a browser opener, Tk (every window is a
-#: process of its own). Each would be code kept in memory for the days the service runs.
-COMMAND_ONLY: Final = (
+#: What the running service never imports itself, each being code it would keep for the days
+#: it runs: the report's renderers and libraries (Rule 1 of report/__init__.py), the diary's and
+#: stats' commands, a browser opener, Tk (every window is a process of its own), Pillow (the
+#: tray's pictures are pre-drawn, tray_images.py), and the standard modules we do without:
+#: logging.handlers (logs.py), platformdirs (paths.py), shutil (programs.py, cli._Parser).
+NOT_IN_THE_SERVICE: Final = (
     "matplotlib", "fpdf", "tkinter", "webbrowser", "posture_guard.diary", "posture_guard.stats",
     "posture_guard.report.write", "posture_guard.report.model", "posture_guard.report.html",
     "posture_guard.report.pdf", "posture_guard.report.charts", "posture_guard.report.export",
+    "PIL.Image", "logging.handlers", "pickle", "platformdirs", "shutil", "tempfile",
 )  # fmt: skip
 
 
-def test_the_service_process_leaves_command_only_modules_out() -> None:
+def test_the_service_process_leaves_out_what_it_does_not_run() -> None:
     """`posture-guard run` parses its command line with the whole CLI, then imports the runner,
-    the service and the tray's modules; none of them pulls in a module only other commands use."""
+    the service, the tray's modules and the desktop sources; none of them pulls in a module of
+    NOT_IN_THE_SERVICE."""
     probe = (
         "import sys, posture_guard.cli as cli\n"
         "assert cli._parse(['run']).command == 'run'\n"
         "import posture_guard.runner, posture_guard.service, posture_guard.desktop.tray\n"
-        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {COMMAND_ONLY!r}"
-        f" or m in {COMMAND_ONLY!r}))"
+        "from posture_guard.desktop import busy, idle, notify\n"
+        "idle.select_idle_source(); busy.select_busy_source(); notify.select_notifier()\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {NOT_IN_THE_SERVICE!r}"
+        f" or m in {NOT_IN_THE_SERVICE!r}))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())})  # fmt: skip
