@@ -1,4 +1,9 @@
-"""Logging: a rotating private file in the user's state dir, and the terminal with --verbose."""
+"""Logging: a rotating private file in the user's state dir, and the terminal with --verbose.
+
+pystray's own messages (about our tray icon) go the same way, rather than to the terminal
+through logging's last resort; its "Failed to dock icon" traceback, logged on every try while
+no tray host is there yet, becomes one line (the tray says in words what it does about it).
+"""
 
 from __future__ import annotations
 
@@ -61,20 +66,35 @@ class PrivateRotatingFile(logging.FileHandler):
         self.stream = self._open()
 
 
+#: The loggers set up here: ours, and pystray's (its Icon logs as "pystray._base").
+LOGGERS: Final = ("posture_guard", "pystray")
+
+
+def _without_dock_tracebacks(record: logging.LogRecord) -> bool:
+    if record.name.startswith("pystray") and record.getMessage() == "Failed to dock icon":
+        record.exc_info, record.exc_text = None, None
+    return True
+
+
 def setup_logging(log_file: Path | None, *, verbose: bool) -> None:
-    """Send our logs to `log_file` (1 MB x 3, mode 0600) and, when verbose, to stderr."""
-    root = logging.getLogger("posture_guard")
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    root.propagate = False
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-        handler.close()
+    """Send our logs (and pystray's) to `log_file` (1 MB x 3, mode 0600) and, when verbose,
+    to stderr."""
+    handlers: list[logging.Handler] = []
     if log_file is not None:
         log_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        file_handler = PrivateRotatingFile(log_file)
-        file_handler.setFormatter(logging.Formatter(FORMAT))
-        root.addHandler(file_handler)
+        handlers.append(PrivateRotatingFile(log_file))
     if verbose:
-        stream = logging.StreamHandler(sys.stderr)
-        stream.setFormatter(logging.Formatter(FORMAT))
-        root.addHandler(stream)
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for handler in handlers:
+        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.addFilter(_without_dock_tracebacks)
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+        logger.propagate = False
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+            if handler not in handlers:
+                handler.close()
+        for handler in handlers:
+            logger.addHandler(handler)

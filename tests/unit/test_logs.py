@@ -73,3 +73,23 @@ def test_setup_logging_writes_the_service_log_with_time_level_and_name(tmp_path)
     (line,) = path.read_text().splitlines()
     assert line.endswith(" INFO posture_guard.service: started")
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_pystray_messages_go_to_our_log_and_a_failed_dock_is_one_line(tmp_path, capfd):
+    """pystray logs a traceback on every try to dock while no tray host is there; the log
+    keeps the line and drops the traceback, and nothing reaches the terminal without -v."""
+    path = tmp_path / "posture-guard.log"
+    setup_logging(path, verbose=False)
+    try:
+        try:
+            raise AssertionError  # what pystray's _assert_docked raises
+        except AssertionError:
+            logging.getLogger("pystray._base").error("Failed to dock icon", exc_info=True)
+            logging.getLogger("pystray._base").error("another problem", exc_info=True)
+    finally:
+        setup_logging(None, verbose=False)
+    assert capfd.readouterr().err == ""
+    text = path.read_text()
+    assert " ERROR pystray._base: Failed to dock icon\n" in text
+    assert text.count("Traceback") == 1  # the other error keeps its traceback
+    assert text.index("another problem") < text.index("Traceback")
