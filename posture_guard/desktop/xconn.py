@@ -9,9 +9,11 @@ and reopened once for all shares on a later `get()`, at most every REOPEN_AFTER_
 python-xlib is imported when a connection is opened, so importing this module needs neither
 python-xlib nor a display.
 
-Threading: python-xlib connections are thread-safe only once `Xlib.threaded` was imported
-(pystray's xorg backend does). The shares of a display are used from one thread: the
-service's worker thread (they may be built on the main thread before it starts).
+Threading: we never rely on python-xlib's own threading (`Xlib.threaded`, which pystray's
+xorg backend imports: a wake sent across threads on pystray's connection hung, see
+tray._XorgWaker). The shares of a display are used from one thread, the service's worker
+thread; they may be built on the main thread before it starts. `travel_light()` frees the
+parts of a connection none of our users reads.
 """
 
 from __future__ import annotations
@@ -51,6 +53,23 @@ def limit_extensions(names: tuple[str, ...] = SERVICE_EXTENSIONS) -> None:
     except ImportError:
         return
     Xlib.ext.__extensions__ = [e for e in Xlib.ext.__extensions__ if e[0] in names]
+
+
+def travel_light(conn: Any) -> None:
+    """Free what python-xlib keeps on a connection that none of our X users reads.
+
+    Each screen's list of depths and visuals (about 200 KiB of Python objects on Xvfb, more
+    on a real Xorg with many GLX visuals) and the keyboard map (about 110 KiB; keysym
+    lookups then answer NoSymbol). Our users read atoms, properties, the root window and
+    the root depth, and translate no keys. Never raises.
+    """
+    try:
+        for screen in conn.display.info.roots:
+            screen.allowed_depths = []
+        conn._keymap_codes = [()] * 256
+        conn._keymap_syms = {}
+    except Exception as exc:  # another python-xlib's layout: keep all, lose nothing
+        _log.debug("could not trim the X connection: %s", exc)
 
 
 class XUnavailable(Exception):
@@ -128,6 +147,7 @@ def share_display(name: str | None = None) -> Display:
         shared = _SHARED.get(name)
         if shared is None:
             name, conn = open_display(name)
+            travel_light(conn)
             shared = _SHARED[name] = _Shared(name, conn)
         else:
             shared.reopen_now()
@@ -153,6 +173,7 @@ class _Shared:
                     _log.debug("%s", exc)
                     self._retry_at = time.monotonic() + REOPEN_AFTER_S
                 else:
+                    travel_light(self._conn)
                     _log.info("display %r is back", self.name)
             return self._conn
 
@@ -165,6 +186,7 @@ class _Shared:
             except XUnavailable:
                 self._retry_at = time.monotonic() + REOPEN_AFTER_S
                 raise
+            travel_light(self._conn)
 
     def drop(self, failed: Any, why: object) -> None:
         with _SHARED_LOCK:
