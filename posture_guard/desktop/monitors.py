@@ -12,6 +12,8 @@ import re
 import sys
 from dataclasses import dataclass
 
+from posture_guard.desktop.xconn import XUnavailable, close_quietly, open_display
+
 log = logging.getLogger(__name__)
 _GEOMETRY = re.compile(r"^(\d+)x(\d+)\+(\d+)\+(\d+)$")
 
@@ -73,14 +75,11 @@ def parse_monitors(text: str) -> list[Monitor]:
 
 
 def _x11_monitors(display: str | None) -> list[Monitor]:
+    """Needs the XINERAMA or RANDR module set up on the connection: in a process that called
+    xconn.limit_extensions() without them (the service) this finds nothing, never raises."""
     try:
-        from Xlib import display as xdisplay  # noqa: PLC0415 - X only where asked for
-        from Xlib.ext import randr, xinerama  # noqa: F401, PLC0415 - registers the extensions
-    except ImportError:
-        return []
-    try:
-        conn = xdisplay.Display(display)
-    except Exception as exc:  # Xlib raises several kinds; any of them means "cannot tell"
+        _name, conn = open_display(display)
+    except (XUnavailable, ImportError) as exc:
         log.debug("no X display for monitors: %s", exc)
         return []
     try:
@@ -95,5 +94,5 @@ def _x11_monitors(display: str | None) -> list[Monitor]:
     except Exception as exc:
         log.debug("X could not list monitors: %s", exc)
     finally:
-        conn.close()
+        close_quietly(conn)
     return []

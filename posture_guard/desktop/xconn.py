@@ -1,10 +1,19 @@
-"""One X display connection that survives the X server going away: it is reopened later.
+"""X display connections: opened with clear errors, shared per display, reopened when lost.
 
-Used by the X11 idle source and the full-screen busy source. python-xlib is imported when a
-connection is opened, so importing this module needs neither python-xlib nor a display.
+python-xlib builds about 330 KiB of Python objects per open connection (the server's screens,
+depths and visuals, the keyboard map...), more on a real Xorg with many GLX visuals. So the
+users in one process (the X11 idle source, the full-screen busy source, the tray's dock check)
+share one connection per display name: `share_display()` hands out a `Display` share, and the
+connection closes with the last share. When the X server goes away the connection is dropped
+and reopened once for all shares on a later `get()`, at most every REOPEN_AFTER_S.
+python-xlib is imported when a connection is opened, so importing this module needs neither
+python-xlib nor a display.
 
-Threading: a `Display` is used by one thread (python-xlib connections are not thread-safe);
-the service's worker thread owns them.
+Threading: we never rely on python-xlib's own threading (`Xlib.threaded`, which pystray's
+xorg backend imports: a wake sent across threads on pystray's connection hung, see
+tray._XorgWaker). The shares of a display are used from one thread, the service's worker
+thread; they may be built on the main thread before it starts. `travel_light()` frees the
+parts of a connection none of our users reads.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 from typing import Any, Final
 
@@ -24,7 +34,9 @@ REOPEN_AFTER_S: Final = 5.0
 
 #: The X extensions the service process uses: MIT-SCREEN-SAVER (the X11 idle source). The tray
 #: (pystray's xorg backend, our dock helper) and the full-screen busy source use core requests
-#: only; the break window, which needs RANDR/XINERAMA, runs in a process of its own.
+#: only; the break window, which needs RANDR/XINERAMA (monitors.py), runs in a process of its
+#: own. The limit is per process: a connection shared by several users offers each of them the
+#: extensions set up when it was opened.
 SERVICE_EXTENSIONS: Final = ("MIT-SCREEN-SAVER",)
 
 
@@ -41,6 +53,23 @@ def limit_extensions(names: tuple[str, ...] = SERVICE_EXTENSIONS) -> None:
     except ImportError:
         return
     Xlib.ext.__extensions__ = [e for e in Xlib.ext.__extensions__ if e[0] in names]
+
+
+def travel_light(conn: Any) -> None:
+    """Free what python-xlib keeps on a connection that none of our X users reads.
+
+    Each screen's list of depths and visuals (about 200 KiB of Python objects on Xvfb, more
+    on a real Xorg with many GLX visuals) and the keyboard map (about 110 KiB; keysym
+    lookups then answer NoSymbol). Our users read atoms, properties, the root window and
+    the root depth, and translate no keys. Never raises.
+    """
+    try:
+        for screen in conn.display.info.roots:
+            screen.allowed_depths = []
+        conn._keymap_codes = [()] * 256
+        conn._keymap_syms = {}
+    except Exception as exc:  # another python-xlib's layout: keep all, lose nothing
+        _log.debug("could not trim the X connection: %s", exc)
 
 
 class XUnavailable(Exception):
@@ -67,40 +96,121 @@ def open_display(name: str | None = None) -> tuple[str, Any]:
 
 
 class Display:
-    """A display connection that is dropped on failure and reopened on a later `get()`."""
+    """A share of this process's connection to one display (from `share_display`).
 
-    def __init__(self, name: str, conn: Any) -> None:
-        """Adopt an open connection (from `open_display`)."""
-        self.name = name
-        self._conn: Any = conn
-        self._retry_at = 0.0
+    `get()` gives the connection, or None while it is lost (it is reopened on a later `get()`
+    of any share) and after `close()`. A user that sees the connection fail calls `drop()`.
+    """
+
+    def __init__(self, shared: _Shared) -> None:
+        self.name = shared.name
+        self._shared = shared
+        self._given: Any = None  # the connection this share last handed out
         self._closed = False
 
     def get(self) -> Any:
         """The open connection, reopened if it was lost and it is time to try; else None."""
-        if self._conn is None and not self._closed and time.monotonic() >= self._retry_at:
-            try:
-                _, self._conn = open_display(self.name)
-            except XUnavailable as exc:
-                _log.debug("%s", exc)
-                self._retry_at = time.monotonic() + REOPEN_AFTER_S
-            else:
-                _log.info("display %r is back", self.name)
-        return self._conn
+        if self._closed:
+            return None
+        self._given = self._shared.get()
+        return self._given
 
     def drop(self, why: object) -> None:
-        """The connection failed: close it and try again after REOPEN_AFTER_S."""
-        if self._conn is not None:
-            _log.info("lost display %r (%s); will try to reopen it", self.name, why)
-        close_quietly(self._conn)
-        self._conn = None
-        self._retry_at = time.monotonic() + REOPEN_AFTER_S
+        """The connection failed: close it for every share and try again after REOPEN_AFTER_S.
+
+        A failure seen on a connection that was already replaced (another share dropped it and
+        it was reopened since) leaves the new one alone.
+        """
+        if not self._closed:
+            self._shared.drop(self._given, why)
+        self._given = None
 
     def close(self) -> None:
-        """Close for good; `get()` returns None from now on. Idempotent."""
-        self._closed = True
-        conn, self._conn = self._conn, None
+        """Give the share back; `get()` returns None from now on. The last share to close
+        closes the connection. Idempotent."""
+        if not self._closed:
+            self._closed = True
+            self._given = None
+            self._shared.release()
+
+
+def share_display(name: str | None = None) -> Display:
+    """A share of this process's one connection to `name` (default: $DISPLAY), opened now if
+    no open share holds it (or it was lost).
+
+    Raises:
+        XUnavailable: no name given or set, or the display cannot be opened.
+        ImportError: python-xlib is not installed.
+    """
+    name = name if name is not None else os.environ.get("DISPLAY", "")
+    with _SHARED_LOCK:
+        shared = _SHARED.get(name)
+        if shared is None:
+            name, conn = open_display(name)
+            travel_light(conn)
+            shared = _SHARED[name] = _Shared(name, conn)
+        else:
+            shared.reopen_now()
+        shared.users += 1
+    return Display(shared)
+
+
+class _Shared:
+    """The connection to one display and how many shares hold it (registered in _SHARED)."""
+
+    def __init__(self, name: str, conn: Any) -> None:
+        self.name = name
+        self.users = 0
+        self._conn: Any = conn
+        self._retry_at = 0.0
+
+    def get(self) -> Any:
+        with _SHARED_LOCK:
+            if self._conn is None and self.users and time.monotonic() >= self._retry_at:
+                try:
+                    _, self._conn = open_display(self.name)
+                except XUnavailable as exc:
+                    _log.debug("%s", exc)
+                    self._retry_at = time.monotonic() + REOPEN_AFTER_S
+                else:
+                    travel_light(self._conn)
+                    _log.info("display %r is back", self.name)
+            return self._conn
+
+    def reopen_now(self) -> None:
+        """For a new share: the connection, reopened at once if it was lost (raises
+        XUnavailable if it cannot be)."""
+        if self._conn is None:
+            try:
+                _, self._conn = open_display(self.name)
+            except XUnavailable:
+                self._retry_at = time.monotonic() + REOPEN_AFTER_S
+                raise
+            travel_light(self._conn)
+
+    def drop(self, failed: Any, why: object) -> None:
+        with _SHARED_LOCK:
+            if failed is None or failed is not self._conn:
+                return
+            _log.info("lost display %r (%s); will try to reopen it", self.name, why)
+            self._conn = None
+            self._retry_at = time.monotonic() + REOPEN_AFTER_S
+        close_quietly(failed)
+
+    def release(self) -> None:
+        with _SHARED_LOCK:
+            self.users -= 1
+            if self.users:
+                return
+            if _SHARED.get(self.name) is self:
+                del _SHARED[self.name]
+            conn, self._conn = self._conn, None
         close_quietly(conn)
+
+
+#: The shared connections by display name, and the lock that guards them and their counts.
+_SHARED: Final[dict[str, _Shared]] = {}
+_SHARED_LOCK: Final = threading.Lock()
 
 
 def close_quietly(conn: Any) -> None:

@@ -24,6 +24,7 @@ from tests.desktop.traydesk import (
     tray_icons,
     wait_for_icon,
 )
+from tests.desktop.xclients import x_connections_of
 
 pytestmark = pytest.mark.desktop
 
@@ -110,6 +111,8 @@ def test_appindicator_tray_docks_opens_its_menu_and_pauses_the_service(
     )
     assert "Paused until" in tray_icons(tray_desktop.display)[0].title
     tray_desktop.screenshot("tray-appindicator-paused")
+    # GTK's own connection and the one the X11 idle and full-screen busy sources share
+    assert x_connections_of(tray_desktop.display, proc.pid) == 2
 
 
 def test_appindicator_tray_docks_again_when_the_tray_host_restarts(
@@ -173,8 +176,11 @@ def test_xorg_tray_left_click_opens_our_menu_window_which_acts(app: App, tray_de
     wait_until(
         lambda: share_near(grab(tray_desktop.display, icon.box), PAUSED_GREY) > 0.2,
         "the paused icon",
-    )
+    )  # the service's snapshot woke pystray's loop
     tray_desktop.screenshot("tray-xorg-paused")
+    # pystray's icon connection, the waker's, and the one the X11 idle and full-screen busy
+    # sources share (and the dock check borrowed at start): not one per source
+    assert x_connections_of(tray_desktop.display, proc.pid) == 3
 
 
 def test_without_a_notification_daemon_the_notice_goes_to_the_tray_title(

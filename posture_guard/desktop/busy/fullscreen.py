@@ -5,14 +5,15 @@ manager keeps them. Without a window manager there is no active window, so never
 stale _NET_ACTIVE_WINDOW left by a window manager that exited names a destroyed window, which
 reads as not busy.
 
-Threading: one connection, used only by the service's worker thread.
+Threading: a share of the process's connection to the display (xconn), which the X11 idle
+source may hold too; used only by the service's worker thread.
 """
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-from posture_guard.desktop.xconn import Display, XUnavailable, open_display
+from posture_guard.desktop.xconn import XUnavailable, share_display
 from posture_guard.errors import BusySourceUnavailable
 
 REASON: Final = "fullscreen"
@@ -32,11 +33,11 @@ class FullscreenSource:
             ImportError: python-xlib is not installed.
         """
         try:
-            name, conn = open_display(display)
+            self._display = share_display(display)
         except XUnavailable as exc:
             raise BusySourceUnavailable(str(exc)) from exc
-        self._display = Display(name, conn)
         self._atoms: dict[str, int] = {}
+        self._atoms_of: object = None  # the connection (so the server) the atoms came from
 
     def busy_reason(self) -> str | None:
         """ "fullscreen" when the active window is full screen, else None. Never raises."""
@@ -45,6 +46,9 @@ class FullscreenSource:
             return None
         from Xlib.error import BadWindow  # noqa: PLC0415 - python-xlib is there: conn is
 
+        if conn is not self._atoms_of:  # reopened (by any share): a new server's atoms
+            self._atoms.clear()
+            self._atoms_of = conn
         try:
             return REASON if self._active_is_fullscreen(conn) else None
         except BadWindow:  # the active window went away between the two reads, or is stale
@@ -52,10 +56,11 @@ class FullscreenSource:
         except Exception as exc:  # a lost connection: None now, reopened later
             self._display.drop(exc)
             self._atoms.clear()
+            self._atoms_of = None
             return None
 
     def close(self) -> None:
-        """Close the X connection. Idempotent."""
+        """Give back the share of the X connection. Idempotent."""
         self._display.close()
 
     def _atom(self, conn: Any, name: str) -> int:

@@ -4,8 +4,9 @@ Xlib is imported when a source is built, not when this module is imported, so im
 module needs neither python-xlib nor a display. When the X server goes away (logout, a crash,
 a restarted Xvfb) the source answers None and reopens the display on a later query.
 
-Threading: one `X11IdleSource` owns one X connection, which python-xlib does not share safely
-between threads. Build it, query it and close it from the service's worker thread.
+Threading: the source holds a share of the process's connection to its display (xconn), which
+the full-screen busy source may hold too. Query and close it from the service's worker thread
+(it may be built on the main thread before that starts).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Final
 
-from posture_guard.desktop.xconn import Display, XUnavailable, close_quietly, open_display
+from posture_guard.desktop.xconn import XUnavailable, share_display
 from posture_guard.errors import IdleSourceUnavailable
 
 _log = logging.getLogger("posture_guard.idle")
@@ -46,16 +47,17 @@ class X11IdleSource:
             ImportError: python-xlib is not installed.
         """
         try:
-            name, conn = open_display(display)
+            shared = share_display(display)
         except XUnavailable as exc:
             raise IdleSourceUnavailable(str(exc)) from exc
-        if not conn.has_extension(SCREEN_SAVER_EXTENSION):
-            close_quietly(conn)
+        conn = shared.get()
+        if conn is None or not conn.has_extension(SCREEN_SAVER_EXTENSION):
+            shared.close()
             raise IdleSourceUnavailable(
-                f"display {name!r} has no {SCREEN_SAVER_EXTENSION} extension, so it cannot report idle time"
+                f"display {shared.name!r} has no {SCREEN_SAVER_EXTENSION} extension, so it cannot report idle time"
             )
-        self.display_name: str = name
-        self._display = Display(name, conn)
+        self.display_name: str = shared.name
+        self._display = shared
 
     def idle_seconds(self) -> float | None:
         """Seconds since the last input on the display, or None when it cannot be read.
@@ -74,5 +76,6 @@ class X11IdleSource:
             return None
 
     def close(self) -> None:
-        """Close the X connection; later `idle_seconds()` calls return None. Idempotent."""
+        """Give back the share of the X connection; later `idle_seconds()` calls return None.
+        Idempotent."""
         self._display.close()
