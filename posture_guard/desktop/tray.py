@@ -39,6 +39,7 @@ from types import ModuleType
 from typing import Final, Protocol
 
 from posture_guard.config import Settings
+from posture_guard.desktop.dbus import NO_SESSION_BUS, session_bus_address
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.launch import Launcher
 from posture_guard.desktop.notify import FallbackNotifier
@@ -104,13 +105,6 @@ def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], li
         return list(_LINUX_CANDIDATES), notes
 
 
-def _session_bus_known(env: Mapping[str, str]) -> bool:
-    if env.get("DBUS_SESSION_BUS_ADDRESS"):
-        return True
-    runtime_dir = env.get("XDG_RUNTIME_DIR")
-    return runtime_dir is not None and os.path.exists(os.path.join(runtime_dir, "bus"))
-
-
 def _tray_host_problem() -> str | None:
     """Why an XEmbed icon could not dock on this X display now, or None when a tray is there."""
     from Xlib import display as xdisplay  # noqa: PLC0415 - only on the xorg path
@@ -142,10 +136,8 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
     if backend in _GTK_BACKENDS:
         if importlib.util.find_spec("gi") is None:
             raise TrayUnavailable(f"{backend}: PyGObject is not installed")
-        if not _session_bus_known(env):
-            raise TrayUnavailable(
-                f"{backend}: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
-            )
+        if session_bus_address(env) is None:
+            raise TrayUnavailable(f"{backend}: {NO_SESSION_BUS}")
     if backend == "xorg":
         problem = _tray_host_problem()
         if problem is not None and not problem.startswith("no system tray"):
