@@ -34,6 +34,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 from typing import Final, Protocol
@@ -67,6 +68,8 @@ log = logging.getLogger(__name__)
 
 #: The backends we know how to drive, per platform, best first.
 _LINUX_CANDIDATES: Final = ("appindicator", "xorg")
+#: Every Linux backend we can drive (`doctor` reports on each).
+_LINUX_BACKENDS: Final = ("appindicator", "gtk", "xorg")
 _OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
 
@@ -135,7 +138,7 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
     """
     if backend in _GTK_BACKENDS:
         if importlib.util.find_spec("gi") is None:
-            raise TrayUnavailable(f"{backend}: PyGObject is not installed")
+            raise TrayUnavailable(f"{backend}: PyGObject (gi) is not installed")
         if session_bus_address(env) is None:
             raise TrayUnavailable(f"{backend}: {NO_SESSION_BUS}")
     if backend == "xorg":
@@ -153,23 +156,72 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
         raise TrayUnavailable(f"{backend}: {detail}") from None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrayProbe:
+    """What `run` would do about the tray here, and what each backend lacks (for `doctor`)."""
+
+    #: The backend `run` would use; None: it runs without a tray.
+    used: str | None
+    #: The backend PYSTRAY_BACKEND pins `run` to, if it names one we drive.
+    pinned: str | None
+    #: Every backend we drive on this platform, best first -> why `run` could not use it
+    #: (None: it could).
+    problems: dict[str, str | None]
+    #: `probe_tray`'s reasons: "tray: ..." lines, as `run` logs them.
+    notes: list[str]
+
+
 def probe_tray(env: Mapping[str, str] | None = None) -> tuple[str | None, list[str]]:
-    """For `doctor`: the tray backend `run` would use here (None: headless), and why the
-    others would not be used, e.g. "tray: appindicator: PyGObject is not installed" and, for
-    xorg, how to get the full tray (HOW_TO_GET_THE_FULL_TRAY). Imports pystray; shows nothing.
+    """The tray backend `run` would use here (None: headless), and why the others would not
+    be used, e.g. "tray: appindicator: PyGObject (gi) is not installed" and, for xorg, how to
+    get the full tray (HOW_TO_GET_THE_FULL_TRAY). Imports pystray; shows nothing.
     """
+    probe = _probe(env, every=False)
+    return probe.used, probe.notes
+
+
+def probe_tray_backends(env: Mapping[str, str] | None = None) -> TrayProbe:
+    """`probe_tray`, plus the verdict on each backend we drive here, including those `run`
+    would not reach (gtk, or xorg once appindicator works). Imports pystray once per backend
+    (never without a display); leaves PYSTRAY_BACKEND as it found it; shows nothing."""
+    return _probe(env, every=True)
+
+
+def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
     env = os.environ if env is None else env
-    candidates, reasons = tray_candidates(env)
-    for backend in candidates:
-        try:
-            _import_pystray(backend, env)
-        except TrayUnavailable as exc:
-            reasons.append(f"tray: {exc}")
-            continue
-        if backend == "xorg" and sys.platform == "linux":
-            reasons.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
-        return backend, reasons
-    return None, reasons
+    candidates, notes = tray_candidates(env)
+    backends = _LINUX_BACKENDS if sys.platform == "linux" else (sys.platform,)
+    pinned = candidates[0] if env.get("PYSTRAY_BACKEND") in candidates else None
+    problems: dict[str, str | None] = {}
+    used: str | None = None
+    saved = os.environ.get("PYSTRAY_BACKEND")
+    try:
+        for backend in candidates + [b for b in backends if every and b not in candidates]:
+            if used is not None and not every:
+                break
+            try:
+                _import_pystray(backend, env)
+            except TrayUnavailable as exc:
+                problems[backend] = str(exc).removeprefix(f"{backend}: ")
+                if backend in candidates:
+                    notes.append(f"tray: {exc}")
+                continue
+            problems[backend] = None
+            if used is None and backend in candidates:
+                used = backend
+                if backend == "xorg" and sys.platform == "linux":
+                    notes.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
+    finally:
+        if saved is None:
+            os.environ.pop("PYSTRAY_BACKEND", None)
+        else:
+            os.environ["PYSTRAY_BACKEND"] = saved
+    if not candidates:  # no display: nothing was tried, each backend lacks the same
+        why = notes[0].removeprefix("tray: ") if notes else "no tray here"
+        problems = dict.fromkeys(backends, why)
+    return TrayProbe(
+        used=used, pinned=pinned, problems={b: problems.get(b) for b in backends}, notes=notes
+    )
 
 
 def open_tray(
