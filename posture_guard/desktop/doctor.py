@@ -157,7 +157,8 @@ def _tray() -> tuple[list[Finding], list[str]]:
     if importlib.util.find_spec("pystray") is None:
         findings.append(Finding(area="tray", name="pystray", works=False, detail="not installed"))
     probe = probe_tray_backends()
-    hosts = _tray_hosts() if sys.platform == "linux" and probe.used is not None else {}
+    works = None in probe.problems.values()
+    hosts = _tray_hosts() if sys.platform == "linux" and works else {}
     for name, problem in probe.problems.items():
         detail = problem if problem is not None else hosts.get(name, _NATIVE)
         findings.append(

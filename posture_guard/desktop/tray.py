@@ -201,16 +201,17 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
                 break
             try:
                 _import_pystray(backend, env)
+                problems[backend] = None
             except TrayUnavailable as exc:
                 problems[backend] = str(exc).removeprefix(f"{backend}: ")
-                if backend in candidates:
-                    notes.append(f"tray: {exc}")
+            if used is not None or backend not in candidates:
+                continue  # `run` would not get this far: no note
+            if problems[backend] is not None:
+                notes.append(f"tray: {backend}: {problems[backend]}")
                 continue
-            problems[backend] = None
-            if used is None and backend in candidates:
-                used = backend
-                if backend == "xorg" and sys.platform == "linux":
-                    notes.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
+            used = backend
+            if backend == "xorg" and sys.platform == "linux":
+                notes.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
     finally:
         if saved is None:
             os.environ.pop("PYSTRAY_BACKEND", None)

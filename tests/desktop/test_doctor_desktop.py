@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from collections.abc import Callable
@@ -76,14 +77,20 @@ def test_doctor_on_a_desktop_finds_x11_dunst_and_the_xembed_tray(
 
 
 def _probe_tray(env: dict[str, str]) -> str | None:
-    """The backend `run` would pick (tray.probe_tray), asked in a process of its own."""
+    """The backend `run` would pick (tray.probe_tray), asked in a process of its own; checks
+    that doctor's walk over every backend (probe_tray_backends) says the same."""
+    script = (
+        "from posture_guard.desktop.tray import probe_tray, probe_tray_backends\n"
+        "every = probe_tray_backends()\n"
+        "print(repr((probe_tray(), (every.used, every.notes))))\n"
+    )
     done = subprocess.run(
-        [sys.executable, "-c",
-         "from posture_guard.desktop.tray import probe_tray; print(probe_tray()[0])"],
+        [sys.executable, "-c", script],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
-    found = done.stdout.strip().splitlines()[-1]
-    return None if found == "None" else found
+    run_would, doctor_says = ast.literal_eval(done.stdout.strip().splitlines()[-1])
+    assert run_would == doctor_says
+    return run_would[0]
 
 
 @pytest.mark.parametrize(
