@@ -180,8 +180,7 @@ def _tray() -> tuple[list[Finding], list[str]]:
                 used=True,
             )
         )
-    full_tray = any(note.endswith(HOW_TO_GET_THE_FULL_TRAY) for note in probe.notes)
-    return findings, [HOW_TO_GET_THE_FULL_TRAY] if full_tray else []
+    return findings, [HOW_TO_GET_THE_FULL_TRAY] if probe.full_tray_needs_install else []
 
 
 _NATIVE: Final = "pystray's native backend (menu included)"

@@ -89,6 +89,10 @@ class TrayUnavailable(PostureGuardError):
     """No tray can be shown here; the message says why (for the log and `doctor`)."""
 
 
+class _LibraryMissing(TrayUnavailable):
+    """A GTK backend cannot load: PyGObject or a typelib it needs is not installed."""
+
+
 def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], list[str]]:
     """The pystray backends to try here, in order, and why others are not tried."""
     env = os.environ if env is None else env
@@ -138,7 +142,7 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
     """
     if backend in _GTK_BACKENDS:
         if importlib.util.find_spec("gi") is None:
-            raise TrayUnavailable(f"{backend}: PyGObject (gi) is not installed")
+            raise _LibraryMissing(f"{backend}: PyGObject (gi) is not installed")
         if session_bus_address(env) is None:
             raise TrayUnavailable(f"{backend}: {NO_SESSION_BUS}")
     if backend == "xorg":
@@ -153,7 +157,8 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
         return importlib.import_module("pystray")
     except Exception as exc:  # ImportError, gi's ValueError, Xlib display errors at import
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise TrayUnavailable(f"{backend}: {detail}") from None
+        software = backend in _GTK_BACKENDS and isinstance(exc, ImportError | ValueError)
+        raise (_LibraryMissing if software else TrayUnavailable)(f"{backend}: {detail}") from None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -169,6 +174,9 @@ class TrayProbe:
     problems: dict[str, str | None]
     #: `probe_tray`'s reasons: "tray: ..." lines, as `run` logs them.
     notes: list[str]
+    #: The full tray (appindicator's menu) fails for a missing library: installing it helps
+    #: (HOW_TO_GET_THE_FULL_TRAY), unlike a missing bus or display.
+    full_tray_needs_install: bool
 
 
 def probe_tray(env: Mapping[str, str] | None = None) -> tuple[str | None, list[str]]:
@@ -193,6 +201,7 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
     backends = _LINUX_BACKENDS if sys.platform == "linux" else (sys.platform,)
     pinned = candidates[0] if env.get("PYSTRAY_BACKEND") in candidates else None
     problems: dict[str, str | None] = {}
+    needs_install = False
     used: str | None = None
     saved = os.environ.get("PYSTRAY_BACKEND")
     try:
@@ -204,6 +213,8 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
                 problems[backend] = None
             except TrayUnavailable as exc:
                 problems[backend] = str(exc).removeprefix(f"{backend}: ")
+                if backend == "appindicator" and isinstance(exc, _LibraryMissing):
+                    needs_install = True
             if used is not None or backend not in candidates:
                 continue  # `run` would not get this far: no note
             if problems[backend] is not None:
@@ -221,7 +232,11 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
         why = notes[0].removeprefix("tray: ") if notes else "no tray here"
         problems = dict.fromkeys(backends, why)
     return TrayProbe(
-        used=used, pinned=pinned, problems={b: problems.get(b) for b in backends}, notes=notes
+        used=used,
+        pinned=pinned,
+        problems={b: problems.get(b) for b in backends},
+        notes=notes,
+        full_tray_needs_install=needs_install,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from posture_guard.desktop.dbus import NO_SESSION_BUS
+from posture_guard.traymodel import HOW_TO_GET_THE_FULL_TRAY
 from tests.app import ROOT, App, stop_process
 from tests.desktop.conftest import start_session_bus, wait_until
 from tests.desktop.test_fullscreen_busy import openbox
@@ -142,3 +143,33 @@ def test_doctor_marks_used_the_tray_backend_run_would_use(
         )
     if not bus_on:
         assert lines[("tray", "appindicator")] == f"no  {NO_SESSION_BUS}"
+    # installing anything would not help here (PyGObject is there): no hint
+    assert not [line for line in done.stdout.splitlines() if line.startswith("hint: ")]
+
+
+def test_doctor_hints_how_to_get_the_full_tray_when_pygobject_is_missing(
+    app: App, make_xvfb: MakeXvfb, tmp_path: Path
+) -> None:
+    # sys.modules["gi"] = None is how Python says "no such module": PyGObject is missing.
+    script = (
+        "import sys\n"
+        "sys.modules['gi'] = None\n"
+        "from posture_guard.desktop.doctor import diagnose, format_report\n"
+        "print(format_report(*diagnose()))\n"
+    )
+    with (
+        make_xvfb() as (display, _x),
+        start_session_bus({**app.env, "DISPLAY": display}, tmp_path / "bus") as bus,
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            env={**bus.env, "NO_AT_BRIDGE": "1"},
+            cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+    print(done.stdout)
+    lines = backends(done.stdout)
+    assert lines[("tray", "appindicator")] == "no  PyGObject (gi) is not installed"
+    assert lines[("tray", "gtk")] == "no  PyGObject (gi) is not installed"
+    assert lines[("tray", "xorg")].endswith("[used]")
+    hints = [line for line in done.stdout.splitlines() if line.startswith("hint: ")]
+    assert hints == [f"hint: {HOW_TO_GET_THE_FULL_TRAY}"]
