@@ -13,7 +13,6 @@ Rule 4: off unless the policy turns it on (`[fleet] enabled` and `directory`).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from posture_guard.errors import StoreError
+from posture_guard.files import write_file
 from posture_guard.timer import Outcome, day_of
 
 if TYPE_CHECKING:
@@ -150,19 +150,7 @@ def write_atomically(directory: Path, device: str, text: str) -> Path:
         OSError: the directory is missing or not writable (the caller logs it).
     """
     target = directory / file_name(device)
-    temporary = directory / f".{target.name}.{os.getpid()}.tmp"  # not *.prom: never collected
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, FILE_MODE)  # the umask may have taken bits away
-        os.replace(temporary, target)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    write_file(target, text.encode("utf-8"), mode=FILE_MODE)  # its temporary is not *.prom
     return target
 
 
@@ -181,9 +169,7 @@ def device_id(path: Path) -> str:
     # os.urandom is what `secrets` reads; importing `secrets` loads OpenSSL (+3.5 MiB resident)
     new = os.urandom(DEVICE_ID_BYTES).hex()
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(new + "\n")
+    write_file(path, f"{new}\n".encode("ascii"))
     return new
 
 

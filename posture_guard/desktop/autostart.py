@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from posture_guard.errors import AutostartError
+from posture_guard.files import write_file
 from posture_guard.paths import LOGIN_ITEM_ID, login_item_file
 
 #: Marks a file as written by us (a line of the .desktop entry).
@@ -151,10 +152,7 @@ class FileLoginItem:
             )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_name(self.path.name + ".tmp")
-            temporary.write_bytes(self._content)
-            temporary.chmod(0o644)
-            temporary.replace(self.path)
+            write_file(self.path, self._content, mode=0o644)
         except OSError as exc:
             raise AutostartError(f"{self.path}: cannot be written: {exc.strerror or exc}") from None
         return True

@@ -3,8 +3,12 @@
 Every adapter that asks the desktop something over D-Bus (GNOME and freedesktop idle time, the
 screen lock, logind, do-not-disturb) goes through `Bus`, so each has the same rules:
 
-1. Nothing is autolaunched: the session bus is `$DBUS_SESSION_BUS_ADDRESS` or nothing (G4 in
-   DESKTOP-TESTING.md), the system bus `$DBUS_SYSTEM_BUS_ADDRESS` or the standard socket.
+1. Nothing is autolaunched. The session bus is found as libdbus and GDBus find it, short of
+   their autolaunch (G4 in DESKTOP-TESTING.md): `$DBUS_SESSION_BUS_ADDRESS`, else the
+   systemd user bus `$XDG_RUNTIME_DIR/bus` when that is a socket of ours, else there is none.
+   `session_bus_address()` is that rule, for every adapter (tray, notices, idle, busy, look,
+   doctor); a child process that talks to the bus gets the same address (`session_bus_env()`).
+   The system bus is `$DBUS_SYSTEM_BUS_ADDRESS` or the standard socket.
 2. Every failure (no bus, a refused connection, an error reply, a timeout, a lost connection)
    is one `DBusError` whose message says what failed; a lost connection is reopened by the
    next call, so a restarted bus or service is picked up again.
@@ -17,6 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import sys
+from collections.abc import Mapping
 from typing import Any, Final
 
 #: The longest a call waits for its reply. The worker thread calls the desktop every few
@@ -24,15 +31,49 @@ from typing import Any, Final
 CALL_TIMEOUT_S: Final = 0.5
 DBUS_NAME: Final = "org.freedesktop.DBus"
 PROPERTIES: Final = "org.freedesktop.DBus.Properties"
+#: Why there is no session bus: what every adapter says then (`doctor` shows it).
+NO_SESSION_BUS: Final = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
 
 
 class DBusError(Exception):
     """A D-Bus call failed; the message says which call and why."""
 
 
-def session_bus_address() -> str | None:
-    """The session bus address from the environment, or None when none is set."""
-    return os.environ.get("DBUS_SESSION_BUS_ADDRESS") or None
+def session_bus_address(env: Mapping[str, str] | None = None) -> str | None:
+    """The session bus address (rule 1), or None when there is no session bus to use.
+
+    `$DBUS_SESSION_BUS_ADDRESS` when set; else `unix:path=$XDG_RUNTIME_DIR/bus` when that is
+    a socket owned by this user (libdbus checks the same, GDBus the path); else None.
+    """
+    env = os.environ if env is None else env
+    address = env.get("DBUS_SESSION_BUS_ADDRESS")
+    if address:
+        return address
+    runtime_dir = env.get("XDG_RUNTIME_DIR")
+    if not runtime_dir:
+        return None
+    path = os.path.join(runtime_dir, "bus")
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISSOCK(info.st_mode):
+        return None
+    if sys.platform != "win32":
+        if info.st_uid != os.getuid():  # someone else's bus is not our session's
+            return None
+    return f"unix:path={path}"
+
+
+def session_bus_env(env: Mapping[str, str] | None = None) -> dict[str, str] | None:
+    """`env` (default: this process's) for a child that talks to the session bus, with
+    `$DBUS_SESSION_BUS_ADDRESS` set to `session_bus_address(env)`; None when there is no bus
+    (then the child must not be run: it could autolaunch one)."""
+    env = os.environ if env is None else env
+    address = session_bus_address(env)
+    if address is None:
+        return None
+    return {**env, "DBUS_SESSION_BUS_ADDRESS": address}
 
 
 def system_bus_address() -> str:
@@ -129,14 +170,14 @@ class Bus:
         return self._conn
 
 
-def session_bus() -> Bus:
-    """The session bus from the environment.
+def session_bus(env: Mapping[str, str] | None = None) -> Bus:
+    """The session bus (rule 1); nothing connects yet.
 
     Raises:
-        DBusError: DBUS_SESSION_BUS_ADDRESS is not set (nothing is autolaunched).
+        DBusError: there is no session bus (nothing is autolaunched).
         ImportError: jeepney is not installed.
     """
-    address = session_bus_address()
+    address = session_bus_address(env)
     if address is None:
-        raise DBusError("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+        raise DBusError(NO_SESSION_BUS)
     return Bus(address)

@@ -1,9 +1,10 @@
 """`posture-guard doctor`: which idle, busy, notification and tray backends work here, and why
 the others do not. One line per backend; never fails (a probe that raises is a line too).
 
-Probing builds each backend, asks it once and closes it. pystray is never imported (with no
-display it raises at import, G9 in DESKTOP-TESTING.md); its backends' needs are checked one by
-one instead.
+Probing builds each backend, asks it once and closes it. The tray is probed the way `run`
+chooses it (tray.probe_tray_backends: one truth for which backend `run` would use and why not
+the others); that imports pystray once per backend, and never without a display (G9 in
+DESKTOP-TESTING.md).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import importlib.util
 import os
 import platform
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -149,63 +149,28 @@ def _notify() -> tuple[list[Finding], list[str]]:
 
 
 def _tray() -> tuple[list[Finding], list[str]]:
-    if sys.platform == "linux":
-        return _linux_tray()
-    else:
-        native = Finding(
-            area="tray",
-            name=sys.platform,
-            works=importlib.util.find_spec("pystray") is not None,
-            detail="pystray's native backend (menu included)",
-            used=True,
+    """One line per backend, as `run` would find them (tray.probe_tray_backends), with where
+    a working one would show; headless when `run` would use none."""
+    from posture_guard.desktop.tray import probe_tray_backends  # noqa: PLC0415 - doctor only
+
+    findings = []
+    if importlib.util.find_spec("pystray") is None:
+        findings.append(Finding(area="tray", name="pystray", works=False, detail="not installed"))
+    probe = probe_tray_backends()
+    works = None in probe.problems.values()
+    hosts = _tray_hosts() if sys.platform == "linux" and works else {}
+    for name, problem in probe.problems.items():
+        detail = problem if problem is not None else hosts.get(name, _NATIVE)
+        findings.append(
+            Finding(
+                area="tray",
+                name=name,
+                works=problem is None,
+                detail=detail + (" (PYSTRAY_BACKEND)" if probe.pinned == name else ""),
+                used=name == probe.used,
+            )
         )
-        return [native], []
-
-
-def _linux_tray() -> tuple[list[Finding], list[str]]:
-    display, tray_owner = _x_tray()
-    bus_problem, watcher = _sni_watcher()
-    gi_problem = _gi_problem("AyatanaAppIndicator3", "0.1")
-    gtk_problem = _gi_problem("Gtk", "3.0")
-    checks: list[tuple[str, list[str], str]] = []
-
-    appindicator = [p for p in (gi_problem, bus_problem, display) if p]
-    if not appindicator and not watcher and tray_owner:
-        appindicator.append(tray_owner)
-    checks.append(
-        (
-            "appindicator",
-            appindicator,
-            "menu on click; "
-            + (
-                "a StatusNotifierItem host"
-                if watcher
-                else "an XEmbed tray (no StatusNotifierWatcher)"
-            ),
-        )
-    )
-    gtk = [p for p in (gtk_problem, bus_problem, display, tray_owner) if p]
-    checks.append(("gtk", gtk, "menu on right click, in the XEmbed tray"))
-    xorg = [p for p in (display, tray_owner) if p]
-    if importlib.util.find_spec("Xlib") is None:
-        xorg.insert(0, "python-xlib is not installed")
-    checks.append(("xorg", xorg, "icon only: no menu; a left click opens Posture Guard's own menu"))
-
-    pinned = os.environ.get("PYSTRAY_BACKEND", "")
-    first_working = next((name for name, problems, _ in checks if not problems), None)
-    used = pinned or first_working
-    findings = [
-        Finding(
-            area="tray",
-            name=name,
-            works=not problems,
-            detail=("; ".join(problems) if problems else works_text)
-            + (" (PYSTRAY_BACKEND)" if pinned == name else ""),
-            used=name == used,
-        )
-        for name, problems, works_text in checks
-    ]
-    if used is None:
+    if probe.used is None:
         findings.append(
             Finding(
                 area="tray",
@@ -215,59 +180,55 @@ def _linux_tray() -> tuple[list[Finding], list[str]]:
                 used=True,
             )
         )
-    if importlib.util.find_spec("pystray") is None:
-        findings.insert(
-            0, Finding(area="tray", name="pystray", works=False, detail="not installed")
-        )
-    hints = [] if gi_problem is None else [HOW_TO_GET_THE_FULL_TRAY]
-    return findings, hints
+    return findings, [HOW_TO_GET_THE_FULL_TRAY] if probe.full_tray_needs_install else []
 
 
-def _x_tray() -> tuple[str | None, str | None]:
-    """(why there is no display, why there is no XEmbed tray); None where all is well."""
-    try:
-        name, conn = open_display()
-    except XUnavailable as exc:
-        return str(exc), None
-    except ImportError:
-        return "python-xlib is not installed", None
-    try:
-        screen = conn.get_default_screen()
-        selection = conn.intern_atom(f"_NET_SYSTEM_TRAY_S{screen}")
-        owner = conn.get_selection_owner(selection)
-        owned = bool(owner) and getattr(owner, "id", owner) not in (0, None)
-        return (
-            None,
-            None
-            if owned
-            else f"no system tray on {name} (nothing owns _NET_SYSTEM_TRAY_S{screen})",
+_NATIVE: Final = "pystray's native backend (menu included)"
+
+
+def _tray_hosts() -> dict[str, str]:
+    """What each Linux backend would show in, for the line of one that works."""
+    docked = _xembed_tray()
+    xembed = "" if docked else "; no tray host yet: the icon shows when one starts"
+    if _sni_watcher():
+        where = "a StatusNotifierItem host"
+    elif docked:
+        where = "an XEmbed tray (no StatusNotifierWatcher)"
+    else:
+        where = (
+            "no tray host yet (no StatusNotifierWatcher, no XEmbed tray): it shows when one starts"
         )
+    return {
+        "appindicator": f"menu on click; {where}",
+        "gtk": f"menu on right click, in the XEmbed tray{xembed}",
+        "xorg": f"icon only: no menu; a left click opens Posture Guard's own menu{xembed}",
+    }
+
+
+def _xembed_tray() -> bool:
+    """Whether something owns the X display's system tray selection now."""
+    try:
+        _name, conn = open_display()
+    except (XUnavailable, ImportError):
+        return False
+    try:
+        owner = conn.get_selection_owner(
+            conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
+        )
+        return bool(owner) and getattr(owner, "id", owner) not in (0, None)
     finally:
         close_quietly(conn)
 
 
-def _sni_watcher() -> tuple[str | None, bool]:
-    """(why there is no usable session bus, whether a StatusNotifierWatcher runs)."""
+def _sni_watcher() -> bool:
+    """Whether a StatusNotifierWatcher runs on the session bus (False when there is none)."""
     try:
         bus = session_bus()
-    except (DBusError, ImportError) as exc:
-        return str(exc), False
+    except (DBusError, ImportError):
+        return False
     try:
-        return None, bus.has_owner(SNI_WATCHER)
-    except DBusError as exc:
-        return str(exc), False
+        return bus.has_owner(SNI_WATCHER)
+    except DBusError:
+        return False
     finally:
         bus.close()
-
-
-def _gi_problem(namespace: str, version: str) -> str | None:
-    """Why PyGObject cannot load `namespace` `version` (the typelib is checked, not loaded)."""
-    if importlib.util.find_spec("gi") is None:
-        return "PyGObject (gi) is not installed"
-    gi = importlib.import_module("gi")  # optional, untyped: looked up by name
-    require: Callable[[str, str], None] = gi.require_version
-    try:
-        require(namespace, version)
-    except ValueError as exc:
-        return f"{namespace} {version} typelib missing ({exc})"
-    return None

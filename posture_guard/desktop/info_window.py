@@ -13,6 +13,7 @@ The texts are built by plain functions (`*_text`) so they are tested without a w
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from posture_guard import __version__
 from posture_guard.config import Settings
 from posture_guard.desktop.managed import load_effective
 from posture_guard.errors import PostureGuardError
+from posture_guard.files import write_file
 from posture_guard.paths import Paths, default_paths, ensure_private_dir
 from posture_guard.traymodel import APP_TITLE
 
@@ -97,9 +99,8 @@ def ensure_config_file(path: Path) -> Path:
     """Create the user config file with a comment line when it does not exist; returns it."""
     if not path.exists():
         ensure_private_dir(path.parent)  # 0700, as every folder of ours
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(CONFIG_HEADER)
+        with contextlib.suppress(FileExistsError):  # made meanwhile: it is kept
+            write_file(path, CONFIG_HEADER.encode("utf-8"), exclusive=True)
     return path
 
 

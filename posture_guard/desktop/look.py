@@ -13,6 +13,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from posture_guard.desktop.dbus import session_bus_env
 from posture_guard.desktop.programs import which
 
 
@@ -24,11 +25,12 @@ def high_contrast_wanted() -> bool:
     theme = os.environ.get("GTK_THEME", "")
     if theme:
         return _is_high_contrast(theme)
-    if which("gsettings") and os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        a11y = _gsettings("org.gnome.desktop.a11y.interface", "high-contrast")
+    bus_env = session_bus_env()
+    if which("gsettings") and bus_env is not None:
+        a11y = _gsettings(bus_env, "org.gnome.desktop.a11y.interface", "high-contrast")
         if a11y == "true":
             return True
-        gnome_theme = _gsettings("org.gnome.desktop.interface", "gtk-theme")
+        gnome_theme = _gsettings(bus_env, "org.gnome.desktop.interface", "gtk-theme")
         if gnome_theme and _is_high_contrast(gnome_theme):
             return True
     config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
@@ -56,11 +58,11 @@ def _is_high_contrast(theme: str) -> bool:
     return "highcontrast" in theme.replace("-", "").replace(" ", "").lower()
 
 
-def _gsettings(schema: str, key: str) -> str | None:
+def _gsettings(env: dict[str, str], schema: str, key: str) -> str | None:
     try:
         done = subprocess.run(
             ["gsettings", "get", schema, key],
-            capture_output=True, text=True, timeout=2, check=False,
+            env=env, capture_output=True, text=True, timeout=2, check=False,
         )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return None

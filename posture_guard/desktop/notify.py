@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 import subprocess
 import sys
 import warnings
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Final, TextIO
 
+from posture_guard.desktop.dbus import NO_SESSION_BUS, session_bus_env
 from posture_guard.desktop.programs import which
 from posture_guard.errors import PostureGuardError
 from posture_guard.ports import Notifier
@@ -201,12 +200,13 @@ def notification_service_problem() -> str | None:
     the bus when no session bus address is known: with DISPLAY set, libdbus would otherwise
     autolaunch a private bus that nobody watches.
     """
-    if not _session_bus_known():
-        return "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+    env = session_bus_env()
+    if env is None:
+        return NO_SESSION_BUS
     try:
-        if _bus_call("NameHasOwner", NOTIFICATIONS_BUS_NAME).endswith("true"):
+        if _bus_call(env, "NameHasOwner", NOTIFICATIONS_BUS_NAME).endswith("true"):
             return None
-        activatable = _bus_call("ListActivatableNames")
+        activatable = _bus_call(env, "ListActivatableNames")
         if f'"{NOTIFICATIONS_BUS_NAME}"' not in activatable and (
             f"'{NOTIFICATIONS_BUS_NAME}'" not in activatable
         ):
@@ -214,27 +214,23 @@ def notification_service_problem() -> str | None:
                 f"no notification service on the session bus ({NOTIFICATIONS_BUS_NAME} has "
                 "no owner and no D-Bus service file)"
             )
-        _bus_call("StartServiceByName", NOTIFICATIONS_BUS_NAME, timeout=_ACTIVATION_TIMEOUT_S)
-        if _bus_call("NameHasOwner", NOTIFICATIONS_BUS_NAME).endswith("true"):
+        _bus_call(env, "StartServiceByName", NOTIFICATIONS_BUS_NAME, timeout=_ACTIVATION_TIMEOUT_S)
+        if _bus_call(env, "NameHasOwner", NOTIFICATIONS_BUS_NAME).endswith("true"):
             return None
         return f"the notification service ({NOTIFICATIONS_BUS_NAME}) started and went away"
     except _BusQueryError as exc:
         return str(exc)
 
 
-def _session_bus_known() -> bool:
-    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        return True
-    runtime_dir = os.environ.get("XDG_RUNTIME_DIR")  # where libdbus and GDBus look next
-    return runtime_dir is not None and Path(runtime_dir, "bus").is_socket()
-
-
 class _BusQueryError(PostureGuardError):
     """A query to the bus daemon failed; the message is a reason for `doctor`."""
 
 
-def _bus_call(method: str, name: str | None = None, *, timeout: float = _QUERY_TIMEOUT_S) -> str:
-    """Call `org.freedesktop.DBus.<method>([name])` on the session bus; the reply, stripped.
+def _bus_call(
+    env: dict[str, str], method: str, name: str | None = None, *, timeout: float = _QUERY_TIMEOUT_S
+) -> str:
+    """Call `org.freedesktop.DBus.<method>([name])` on the session bus named in `env` (from
+    `session_bus_env()`); the reply, stripped.
 
     Uses `dbus-send` (dbus-bin), else `gdbus` (libglib2.0-bin). Booleans come back ending
     in "true"/"false" ("boolean true" or "(true,)"); strings are quoted.
@@ -267,7 +263,9 @@ def _bus_call(method: str, name: str | None = None, *, timeout: float = _QUERY_T
         )
     limit = timeout + 1  # the tool's own timeout does not cover connecting to the bus
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, check=False)
+        done = subprocess.run(
+            cmd, env=env, capture_output=True, text=True, timeout=limit, check=False
+        )
     except subprocess.TimeoutExpired as exc:
         raise _BusQueryError(
             f"session bus query {method} failed ({cmd[0]}): no answer within {limit:g} s"

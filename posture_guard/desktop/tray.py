@@ -33,11 +33,13 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 from typing import Any, Final, Protocol
 
 from posture_guard.config import Settings
+from posture_guard.desktop.dbus import NO_SESSION_BUS, session_bus_address
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.launch import Launcher
 from posture_guard.desktop.notify import FallbackNotifier
@@ -72,6 +74,8 @@ log = logging.getLogger(__name__)
 
 #: The backends we know how to drive, per platform, best first.
 _LINUX_CANDIDATES: Final = ("appindicator", "xorg")
+#: Every Linux backend we can drive (`doctor` reports on each).
+_LINUX_BACKENDS: Final = ("appindicator", "gtk", "xorg")
 _OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
 
@@ -91,6 +95,10 @@ class TrayUnavailable(PostureGuardError):
     """No tray can be shown here; the message says why (for the log and `doctor`)."""
 
 
+class _LibraryMissing(TrayUnavailable):
+    """A GTK backend cannot load: PyGObject or a typelib it needs is not installed."""
+
+
 def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], list[str]]:
     """The pystray backends to try here, in order, and why others are not tried."""
     env = os.environ if env is None else env
@@ -108,13 +116,6 @@ def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], li
             [f"tray: PYSTRAY_BACKEND={override!r} is not one we drive; ignored"] if override else []
         )
         return list(_LINUX_CANDIDATES), notes
-
-
-def _session_bus_known(env: Mapping[str, str]) -> bool:
-    if env.get("DBUS_SESSION_BUS_ADDRESS"):
-        return True
-    runtime_dir = env.get("XDG_RUNTIME_DIR")
-    return runtime_dir is not None and os.path.exists(os.path.join(runtime_dir, "bus"))
 
 
 def _tray_host_problem() -> str | None:
@@ -147,11 +148,9 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
     """
     if backend in _GTK_BACKENDS:
         if importlib.util.find_spec("gi") is None:
-            raise TrayUnavailable(f"{backend}: PyGObject is not installed")
-        if not _session_bus_known(env):
-            raise TrayUnavailable(
-                f"{backend}: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
-            )
+            raise _LibraryMissing(f"{backend}: PyGObject (gi) is not installed")
+        if session_bus_address(env) is None:
+            raise TrayUnavailable(f"{backend}: {NO_SESSION_BUS}")
     if backend == "xorg":
         problem = _tray_host_problem()
         if problem is not None and not problem.startswith("no system tray"):
@@ -164,26 +163,87 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
         return importlib.import_module("pystray")
     except Exception as exc:  # ImportError, gi's ValueError, Xlib display errors at import
         detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise TrayUnavailable(f"{backend}: {detail}") from None
+        software = backend in _GTK_BACKENDS and isinstance(exc, ImportError | ValueError)
+        raise (_LibraryMissing if software else TrayUnavailable)(f"{backend}: {detail}") from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrayProbe:
+    """What `run` would do about the tray here, and what each backend lacks (for `doctor`)."""
+
+    #: The backend `run` would use; None: it runs without a tray.
+    used: str | None
+    #: The backend PYSTRAY_BACKEND pins `run` to, if it names one we drive.
+    pinned: str | None
+    #: Every backend we drive on this platform, best first -> why `run` could not use it
+    #: (None: it could).
+    problems: dict[str, str | None]
+    #: `probe_tray`'s reasons: "tray: ..." lines, as `run` logs them.
+    notes: list[str]
+    #: The full tray (appindicator's menu) fails for a missing library: installing it helps
+    #: (HOW_TO_GET_THE_FULL_TRAY), unlike a missing bus or display.
+    full_tray_needs_install: bool
 
 
 def probe_tray(env: Mapping[str, str] | None = None) -> tuple[str | None, list[str]]:
-    """For `doctor`: the tray backend `run` would use here (None: headless), and why the
-    others would not be used, e.g. "tray: appindicator: PyGObject is not installed" and, for
-    xorg, how to get the full tray (HOW_TO_GET_THE_FULL_TRAY). Imports pystray; shows nothing.
+    """The tray backend `run` would use here (None: headless), and why the others would not
+    be used, e.g. "tray: appindicator: PyGObject (gi) is not installed" and, for xorg, how to
+    get the full tray (HOW_TO_GET_THE_FULL_TRAY). Imports pystray; shows nothing.
     """
+    probe = _probe(env, every=False)
+    return probe.used, probe.notes
+
+
+def probe_tray_backends(env: Mapping[str, str] | None = None) -> TrayProbe:
+    """`probe_tray`, plus the verdict on each backend we drive here, including those `run`
+    would not reach (gtk, or xorg once appindicator works). Imports pystray once per backend
+    (never without a display); leaves PYSTRAY_BACKEND as it found it; shows nothing."""
+    return _probe(env, every=True)
+
+
+def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
     env = os.environ if env is None else env
-    candidates, reasons = tray_candidates(env)
-    for backend in candidates:
-        try:
-            _import_pystray(backend, env)
-        except TrayUnavailable as exc:
-            reasons.append(f"tray: {exc}")
-            continue
-        if backend == "xorg" and sys.platform == "linux":
-            reasons.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
-        return backend, reasons
-    return None, reasons
+    candidates, notes = tray_candidates(env)
+    backends = _LINUX_BACKENDS if sys.platform == "linux" else (sys.platform,)
+    pinned = candidates[0] if env.get("PYSTRAY_BACKEND") in candidates else None
+    problems: dict[str, str | None] = {}
+    needs_install = False
+    used: str | None = None
+    saved = os.environ.get("PYSTRAY_BACKEND")
+    try:
+        for backend in candidates + [b for b in backends if every and b not in candidates]:
+            if used is not None and not every:
+                break
+            try:
+                _import_pystray(backend, env)
+                problems[backend] = None
+            except TrayUnavailable as exc:
+                problems[backend] = str(exc).removeprefix(f"{backend}: ")
+                if backend == "appindicator" and isinstance(exc, _LibraryMissing):
+                    needs_install = True
+            if used is not None or backend not in candidates:
+                continue  # `run` would not get this far: no note
+            if problems[backend] is not None:
+                notes.append(f"tray: {backend}: {problems[backend]}")
+                continue
+            used = backend
+            if backend == "xorg" and sys.platform == "linux":
+                notes.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
+    finally:
+        if saved is None:
+            os.environ.pop("PYSTRAY_BACKEND", None)
+        else:
+            os.environ["PYSTRAY_BACKEND"] = saved
+    if not candidates:  # no display: nothing was tried, each backend lacks the same
+        why = notes[0].removeprefix("tray: ") if notes else "no tray here"
+        problems = dict.fromkeys(backends, why)
+    return TrayProbe(
+        used=used,
+        pinned=pinned,
+        problems={b: problems.get(b) for b in backends},
+        notes=notes,
+        full_tray_needs_install=needs_install,
+    )
 
 
 def open_tray(

@@ -3,9 +3,6 @@ rules: mode 0600 from creation, a default name never replaces a file)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -15,6 +12,7 @@ from typing import Final
 from posture_guard import diary
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.managed import load_effective
+from posture_guard.files import write_file
 from posture_guard.paths import Paths
 from posture_guard.report import DEFAULT_SINCE_DAYS, FORMATS, branding
 from posture_guard.report.model import Period, Records, ReportModel, build, records_span
@@ -127,7 +125,7 @@ def write_report(
     model = build(records, period, now, branding=shown)
     data = render(fmt, model, records)
     if out is not None:
-        _replace_private(out, data)
+        write_file(out, data)  # replaces it, in one step
         return Written(path=out, format=fmt)
     base = (
         folder or Path.cwd()
@@ -165,32 +163,15 @@ def open_report(path: Path, opener: Callable[[str], bool] | None = None) -> bool
 
 
 def _create_private(base: Path, data: bytes) -> Path:
-    """Write `data` to `base`, or to base-2, base-3 ... when taken; created 0600, never replaced."""
+    """Write `data` to `base`, or to base-2, base-3 ... when taken; 0600, never replacing."""
     for n in range(1, 1000):
         path = base if n == 1 else base.with_name(f"{base.stem}-{n}{base.suffix}")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+            write_file(path, data, exclusive=True)
         except FileExistsError:
             continue
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
         return path
     raise FileExistsError(f"{base}: and 998 more names like it already exist")
-
-
-def _replace_private(out: Path, data: bytes) -> None:
-    """Write `data` to a new 0600 file beside `out`, then put it in `out`'s place in one step."""
-    folder = out.parent if str(out.parent) else Path()
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-        os.chmod(temp, 0o600)
-        os.replace(temp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
 
 
 def _first_day(store: Store, probe: Period) -> date | None:
@@ -205,6 +186,3 @@ def _first_day(store: Store, probe: Period) -> date | None:
     if check_ins:
         firsts.append(probe.day_of(check_ins[0].check_in.at))
     return min(firsts) if firsts else None
-
-
-_NOFOLLOW: Final = getattr(os, "O_NOFOLLOW", 0)

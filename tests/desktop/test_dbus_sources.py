@@ -21,8 +21,7 @@ from posture_guard.desktop.busy.dnd import DoNotDisturbSource
 from posture_guard.desktop.busy.locked import LogindLock, ScreenLockSource, ScreenSaverLock
 from posture_guard.desktop.dbus import Bus
 from posture_guard.desktop.idle import select_idle_source
-from posture_guard.desktop.idle.freedesktop import FreedesktopIdleSource
-from posture_guard.desktop.idle.gnome import GnomeIdleSource
+from posture_guard.desktop.idle.dbus_idle import FREEDESKTOP, GNOME, DBusIdleSource
 from posture_guard.errors import BusySourceUnavailable, IdleSourceUnavailable
 from tests.app import ROOT, stop_process
 from tests.desktop.conftest import SessionBus, wait_until
@@ -92,7 +91,7 @@ def client(bus: SessionBus, label: str = "session bus") -> Bus:
 def test_gnome_idle_reads_mutter_idletime_in_seconds(bus: SessionBus) -> None:
     # Protects: GetIdletime's milliseconds become seconds, and each call asks again.
     with fake_desktop(bus, [MUTTER], {"mutter_idle_ms": 61500}) as desktop:
-        source = GnomeIdleSource(client(bus))
+        source = DBusIdleSource(GNOME, client(bus))
         assert source.idle_seconds() == 61.5
         desktop.set(mutter_idle_ms=40)  # input just now
         assert source.idle_seconds() == 0.04
@@ -103,7 +102,7 @@ def test_gnome_idle_reads_mutter_idletime_in_seconds(bus: SessionBus) -> None:
 def test_gnome_idle_is_none_while_mutter_is_gone_and_back_after(bus: SessionBus) -> None:
     # Protects: GNOME Shell restarting never raises into the service; it answers again after.
     with fake_desktop(bus, [MUTTER], {"mutter_idle_ms": 1000}):
-        source = GnomeIdleSource(client(bus))
+        source = DBusIdleSource(GNOME, client(bus))
         assert source.idle_seconds() == 1.0
     assert source.idle_seconds() is None
     with fake_desktop(bus, [MUTTER], {"mutter_idle_ms": 2000}):
@@ -116,13 +115,13 @@ def test_gnome_idle_without_mutter_is_unavailable_with_a_reason(bus: SessionBus)
         IdleSourceUnavailable,
         match=r"^org\.gnome\.Mutter\.IdleMonitor is not on the session bus \(not a GNOME session\)$",
     ):
-        GnomeIdleSource(client(bus))
+        DBusIdleSource(GNOME, client(bus))
 
 
 def test_gnome_idle_on_a_bus_that_is_not_there_is_unavailable(tmp_path: Path) -> None:
     gone = f"unix:path={tmp_path / 'no-bus'}"
     with pytest.raises(IdleSourceUnavailable, match=r"^cannot connect to the session bus at "):
-        GnomeIdleSource(Bus(gone))
+        DBusIdleSource(GNOME, Bus(gone))
 
 
 @pytest.mark.parametrize("paths", [["/org/freedesktop/ScreenSaver"], ["/ScreenSaver"]])
@@ -132,7 +131,7 @@ def test_freedesktop_idle_reads_session_idle_time_on_either_path(
     # Protects: KDE's newer and older object paths both work.
     state = {"session_idle_ms": 2500, "screensaver_paths": paths}
     with fake_desktop(bus, [SCREENSAVER], state) as desktop:
-        source = FreedesktopIdleSource(client(bus))
+        source = DBusIdleSource(FREEDESKTOP, client(bus))
         assert source.idle_seconds() == 2.5
         desktop.set(session_idle_ms=0)
         assert source.idle_seconds() == 0.0
@@ -151,7 +150,7 @@ def test_freedesktop_idle_refused_where_the_service_cannot_tell(bus: SessionBus)
             r"org\.freedesktop\.ScreenSaver GetSessionIdleTime: org\.freedesktop\.DBus\.Error\.NotSupported; ",
         ),
     ):
-        FreedesktopIdleSource(client(bus))
+        DBusIdleSource(FREEDESKTOP, client(bus))
 
 
 def test_select_idle_source_prefers_the_compositor_on_wayland(

@@ -37,6 +37,7 @@ def test_doctor_without_display_says_what_is_missing_and_exits_0(app: App) -> No
     assert lines[("busy", "camera-microphone")].startswith("ok  not busy now (via /proc/*/fd")
     assert lines[("notify", "plyer")] == f"no  {no_bus}"
     assert lines[("notify", "terminal")].endswith("[used]")
-    assert lines[("tray", "xorg")] == "no  no DISPLAY set"
+    no_display = "no  no display (DISPLAY and WAYLAND_DISPLAY are not set)"
+    assert lines[("tray", "appindicator")] == lines[("tray", "xorg")] == no_display
     assert lines[("tray", "headless")].endswith("[used]")
     assert done.stdout.splitlines()[0].startswith("Posture Guard doctor: linux, Python 3.")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from posture_guard.desktop.dbus import DBusError
 from posture_guard.desktop.idle import linux_candidates
-from posture_guard.desktop.idle.gnome import parse_idle_ms
+from posture_guard.desktop.idle.dbus_idle import parse_idle_ms
 from posture_guard.desktop.idle.macos import idle_from_cg
 from posture_guard.desktop.idle.windows import TICK_MODULUS, idle_from_ticks
 

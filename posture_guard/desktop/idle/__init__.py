@@ -40,15 +40,15 @@ def _make_x11() -> IdleSource:
 
 
 def _make_gnome() -> IdleSource:
-    from posture_guard.desktop.idle.gnome import GnomeIdleSource  # noqa: PLC0415
+    from posture_guard.desktop.idle.dbus_idle import GNOME, DBusIdleSource  # noqa: PLC0415
 
-    return GnomeIdleSource()
+    return DBusIdleSource(GNOME)
 
 
 def _make_freedesktop() -> IdleSource:
-    from posture_guard.desktop.idle.freedesktop import FreedesktopIdleSource  # noqa: PLC0415
+    from posture_guard.desktop.idle.dbus_idle import FREEDESKTOP, DBusIdleSource  # noqa: PLC0415
 
-    return FreedesktopIdleSource()
+    return DBusIdleSource(FREEDESKTOP)
 
 
 def _make_windows() -> IdleSource:
