@@ -12,7 +12,7 @@ Rule 5: adapters (idle source, notifier) never raise into the loop; if one does 
         is logged and the loop goes on.
 Rule 6: with a store, every break outcome and the day's active seconds are saved: a finished break
         (and a day that ended) at once, today's figure at least each minute (a scheduled job) and
-        at exit. A failed save is logged and retried at the next flush; the figures stay in
+        at exit, with the work stretch still open then (up to the last active moment). A failed save is logged and retried at the next flush; the figures stay in
         memory until one succeeds, and the loop never stops for it.
 """
 
@@ -356,12 +356,20 @@ class Service:
             log.debug("cannot read the diary for the open episode: %s", exc)
 
     def _flush_at_exit(self) -> None:
+        """Save what is left, the work stretch still open included (once: this runs once)."""
+        last_active = self._timer.last_active_at()
+        if self._store is not None and last_active is not None:
+            stretch = self._stretches.close(last_active, self._timer.status().active_today_s)
+            if stretch is not None:
+                self._unsaved_stretches.append(stretch)
         if not self._flush():
             day = self._timer.status().day
             days = sorted({*self._unsaved_days, *([day] if day else [])})
             log.error(
-                "stopping with figures not saved: %d finished breaks, active time of %s",
+                "stopping with figures not saved: %d finished breaks, %d work stretches, "
+                "active time of %s",
                 len(self._unsaved_breaks),
+                len(self._unsaved_stretches),
                 ", ".join(d.isoformat() for d in days) or "no day yet",
             )
 

@@ -802,6 +802,14 @@ class BreakTimer:
             else None,
         )
 
+    def last_active_at(self) -> datetime | None:
+        """The end of the work counted so far: the last observation, less the idle spell (of at
+        least the idle threshold) still running at it. None before the first observation."""
+        if self._last_now is None:
+            return None
+        last = self._last_now.astimezone(UTC) - timedelta(seconds=self._idle_run_s)
+        return last.astimezone(self._last_now.tzinfo)
+
     def busy_matters(self, elapsed_s: float) -> bool:
         """Whether the desktop being busy can change what an observation `elapsed_s` real
         seconds after the last one does: a prompt may be shown in it.
