@@ -75,6 +75,11 @@ MAX_SNOOZE_S: Final = 4 * 3600
 MAX_PAUSE_S: Final = 7 * 24 * 3600
 #: How often today's active seconds are saved while running (Rule 6).
 FLUSH_EVERY_S: Final = 60
+#: How long a "busy" answer is trusted before the busy sources are asked again. A meeting then
+#: costs a few /proc scans (or `pactl` runs) a minute, not one per loop step or status request,
+#: and a break waits at most this long after the desktop is free again (plus the poll step).
+#: A "not busy" answer is never kept: the next step that can prompt asks again.
+BUSY_CACHE_S: Final = 12.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,13 +183,16 @@ class Service:
                 snapshot (the break window presenter); must not block. It returns the seconds
                 until it wants another step (a pre-break notice), or None.
             busy: says why a prompt should wait now (full screen, locked...); asked only in
-                steps where a prompt can come (`BreakTimer.busy_matters`). None: never busy.
+                steps where a prompt can come (`BreakTimer.busy_matters`) and on `resume`; a
+                "busy" answer is reused for BUSY_CACHE_S. None: never busy.
         """
         self.settings = settings
         self._clock = clock
         self._idle = idle
         self._busy = busy
         self._last_mono: float | None = None
+        #: The last "busy" answer and when (monotonic) it was given; None: ask again.
+        self._busy_seen: tuple[float, str] | None = None
         self._notifier = notifier
         self._on_snapshot = on_snapshot
         self._on_events = on_events
@@ -444,13 +452,24 @@ class Service:
     def _busy_reason(self, mono: float) -> str | None:
         """Ask the busy source, only when its answer can matter in this step (Rule 5)."""
         last, self._last_mono = self._last_mono, mono
-        if self._busy is None or last is None or not self._timer.busy_matters(mono - last):
+        if last is None or not self._timer.busy_matters(mono - last):
             return None
+        return self._ask_busy(mono)
+
+    def _ask_busy(self, mono: float) -> str | None:
+        """The busy source's answer; a "busy" one is reused for BUSY_CACHE_S."""
+        if self._busy is None:
+            return None
+        seen = self._busy_seen
+        if seen is not None and 0 <= mono - seen[0] < BUSY_CACHE_S:
+            return seen[1]
         try:
-            return self._busy.busy_reason()
+            reason = self._busy.busy_reason()
         except Exception:
             log.exception("busy source %s failed; treating the desktop as free", self._busy.name)
-            return None
+            reason = None
+        self._busy_seen = None if reason is None else (mono, reason)
+        return reason
 
     def _publish(self, now: datetime, events: list[Event]) -> None:
         for event in events:
@@ -643,8 +662,11 @@ class Service:
                 events = self._timer.skip(now)
             elif command == "pause":
                 events = self._timer.pause(now, self._pause_until(now, payload))
-            elif command == "resume":
-                events = self._timer.resume(now)
+            elif command == "resume":  # a break due from before the pause waits if busy
+                busy = (
+                    self._ask_busy(self._clock.monotonic()) if self._timer.busy_matters(0) else None
+                )
+                events = self._timer.resume(now, busy=busy)
             elif command == "break-now":
                 events = self._timer.take_now(now, _kind(payload))
             elif command == "start-break":  # the break window's countdown began

@@ -699,12 +699,13 @@ class BreakTimer:
         events.append(Paused(at=now, until=until))
         return events
 
-    def resume(self, now: datetime) -> list[Event]:
-        """End a pause; a break that was due before it is asked for again."""
+    def resume(self, now: datetime, *, busy: str | None = None) -> list[Event]:
+        """End a pause; a break that was due before it is asked for again, unless the desktop
+        is `busy` now (as in `observe`: the prompt then waits, for at most busy_max_wait)."""
         self._check(Command.RESUME)
         events: list[Event] = []
         self._resume(now, events)
-        self._check_due(now, None, events)
+        self._check_due(now, busy, events)
         return events
 
     def _resume(self, now: datetime, events: list[Event]) -> None:
