@@ -12,7 +12,9 @@ Rule 5: adapters (idle source, notifier) never raise into the loop; if one does 
         is logged and the loop goes on.
 Rule 6: with a store, every break outcome and the day's active seconds are saved: a finished break
         (and a day that ended) at once, today's figure at least each minute (a scheduled job) and
-        at exit, with the work stretch still open then (up to the last active moment). A failed save is logged and retried at the next flush; the figures stay in
+        at exit, with the work stretch still open then (up to the last active moment). The
+        stretch in progress is saved with each flush too, replacing its previous row, so a
+        process killed without an exit loses at most the time since the last flush. A failed save is logged and retried at the next flush; the figures stay in
         memory until one succeeds, and the loop never stops for it.
 """
 
@@ -224,6 +226,8 @@ class Service:
         #: Active time between rests (for the report), and the stretches not saved yet.
         self._stretches = StretchTracker(clock.now())
         self._unsaved_stretches: list[WorkStretch] = []
+        #: The stretch in progress as last saved, and its row (the next save replaces it).
+        self._progress: tuple[int, WorkStretch] | None = None
         #: This run's final active seconds of days that ended and are not saved yet.
         self._unsaved_days: dict[date, float] = {}
         #: What the store held for a day before this run counted it (a restart adds to it).
@@ -382,8 +386,9 @@ class Service:
             )
 
     def _flush(self) -> bool:
-        """Save what the store lacks, in one transaction: finished breaks, the final figure of
-        each day that ended, and today's figure. Returns False when that failed; everything then
+        """Save what the store lacks, in one transaction: finished breaks and work stretches,
+        the stretch in progress (replacing its last save), the final figure of each day that
+        ended, and today's figure. Returns False when that failed; everything then
         stays in memory for the next flush (Rule 6). True without a store or anything to save."""
         store = self._store
         self._flush_soon = False
@@ -393,6 +398,14 @@ class Service:
         figures = dict(self._unsaved_days)
         if status.day is not None:
             figures[status.day] = status.active_today_s
+        last_active = self._timer.last_active_at()
+        so_far = (
+            None
+            if last_active is None
+            else self._stretches.so_far(last_active, status.active_today_s)
+        )
+        saved_so_far = self._progress
+        progress_changed = (None if saved_so_far is None else saved_so_far[1]) != so_far
         try:
             for day in figures.keys() - self._stored_before.keys():
                 found = store.activity_on(day)
@@ -403,8 +416,12 @@ class Service:
                 for day, total in totals.items()
                 if self._saved.get(day) != total
             ]
-            store.save(
-                breaks=self._unsaved_breaks, activity=changed, stretches=self._unsaved_stretches
+            row = store.save(
+                breaks=self._unsaved_breaks,
+                activity=changed,
+                stretches=self._unsaved_stretches,
+                in_progress=so_far if progress_changed else None,
+                replacing=saved_so_far[0] if saved_so_far and progress_changed else None,
             )
         except StoreError as exc:
             if not self._store_failing:
@@ -418,6 +435,8 @@ class Service:
             self._store_failing = False
         self._unsaved_breaks.clear()
         self._unsaved_stretches.clear()
+        if progress_changed:
+            self._progress = None if row is None or so_far is None else (row, so_far)
         self._saved.update(totals)
         for day in self._unsaved_days:
             self._stored_before.pop(day, None)

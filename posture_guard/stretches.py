@@ -10,7 +10,7 @@ Rule 3: a stretch under MIN_STRETCH_S is not a stretch (two kinds of natural bre
         the same step end the same stretch once).
 Rule 4: the stretch still open when the service stops ends at the last active moment (or when
         the break on screen began) and is handed out once, by `close()`; the tracker follows
-        nothing after that.
+        nothing after that. `so_far()` gives the same without closing (saved as it goes).
 """
 
 from __future__ import annotations
@@ -95,7 +95,12 @@ class StretchTracker:
             if isinstance(event, BreakEnded):  # skipped, merged or cancelled: no rest
                 self._on_break = None
             return None
-        return self._end(rest, active_then, restart=(event.at, active_today_s))
+        active = self._carry + active_then - self._base
+        started = self._from
+        self._from, self._base, self._carry, self._on_break = event.at, active_today_s, 0.0, None
+        if active < MIN_STRETCH_S or rest < started:
+            return None
+        return WorkStretch(started=started, ended=rest, active_s=active)
 
     def close(self, last_active: datetime, active_today_s: float) -> WorkStretch | None:
         """The stretch still open as following stops (the service quits), Rule 4.
@@ -108,21 +113,17 @@ class StretchTracker:
             The open stretch, ended at `last_active` (or when the break on screen began);
             None when it is shorter than MIN_STRETCH_S or the tracker was closed already.
         """
+        stretch = self.so_far(last_active, active_today_s)
+        self._closed = True
+        return stretch
+
+    def so_far(self, last_active: datetime, active_today_s: float) -> WorkStretch | None:
+        """The stretch in progress as it would end now (as `close`, changing nothing): the
+        service saves it as it goes, so a process killed before it ends loses little."""
         if self._closed:
             return None
-        self._closed = True
         rest, active_then = self._on_break or (last_active, active_today_s)
-        return self._end(rest, active_then, restart=None)
-
-    def _end(
-        self, rest: datetime, active_then: float, *, restart: tuple[datetime, float] | None
-    ) -> WorkStretch | None:
-        """The stretch from the last rest to `rest`; the next one starts at `restart`."""
         active = self._carry + active_then - self._base
-        started = self._from
-        if restart is not None:
-            self._from, self._base = restart
-        self._carry, self._on_break = 0.0, None
-        if active < MIN_STRETCH_S or rest < started:
+        if active < MIN_STRETCH_S or rest < self._from:
             return None
-        return WorkStretch(started=started, ended=rest, active_s=active)
+        return WorkStretch(started=self._from, ended=rest, active_s=active)

@@ -159,6 +159,38 @@ def test_service_stopped_while_away_ends_the_open_stretch_when_input_stopped(
         ]
 
 
+@pytest.mark.e2e
+def test_service_saves_the_stretch_in_progress_as_it_goes_and_lists_it_once(
+    tmp_path: Path,
+) -> None:
+    # Protects: what a killed service leaves behind (every save is committed) holds the stretch
+    # in progress up to the last minute's save, one row, replaced as the stretch grows.
+    with Store.open(tmp_path / "data" / "posture-guard.sqlite3") as store:
+        running = Running(store, flush_every_s=1)  # the minute job, a minute made short
+
+        def saved_after(expected: list[WorkStretch]) -> list[WorkStretch]:
+            deadline = time.monotonic() + 5
+            while store.stretches_between(*EVER) != expected and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return store.stretches_between(*EVER)
+
+        try:
+            running.work(10)
+            so_far = WorkStretch(started=START, ended=at("09:10"), active_s=10 * M)
+            assert saved_after([so_far]) == [so_far]
+            running.work(5)
+            so_far = WorkStretch(started=START, ended=at("09:15"), active_s=15 * M)
+            assert saved_after([so_far]) == [so_far]
+            running.away(150)  # a rest: the stretch ends at 09:15, saved at once
+            running.work(3)
+        finally:
+            running.stop()
+        assert store.stretches_between(*EVER) == [
+            so_far,
+            WorkStretch(started=at("09:17:30"), ended=at("09:20:30"), active_s=3 * M),
+        ]
+
+
 SERVICE_PLAN = """
 [working_hours]
 days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -204,3 +236,35 @@ def test_real_service_saves_the_open_stretch_once_on_a_clean_stop(app: App, how:
         latest = stretches[-1]
         assert 2.0 <= latest.active_s <= 15.0
         assert latest.ended - latest.started >= timedelta(seconds=latest.active_s - 1)
+
+
+KILL_PLAN = """
+[working_hours]
+days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+start = "00:00"
+end = "24:00"
+[breaks.posture]
+every = "10s"
+length = "5s"
+[breaks.stretch]
+enabled = false
+[breaks.movement]
+enabled = false
+"""
+
+
+@pytest.mark.e2e
+def test_real_service_killed_keeps_the_stretch_up_to_its_last_save(app: App) -> None:
+    # Protects: a crash loses at most the time since the last save. A skipped break (no rest)
+    # makes the service save at once, the stretch in progress with it; then SIGKILL.
+    app.config.write_text(KILL_PLAN)
+    proc = app.start("--headless")
+    read_until(proc, "Posture and eyes check", timeout=30)  # 10 s of work: due and asked for
+    skipped = app.cli("skip")
+    assert skipped.stdout.strip() == "Skipped the posture break.", skipped.stderr
+    saved = _saved_stretches(app)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=10) == -signal.SIGKILL
+    assert len(saved) == 1
+    assert 10.0 <= saved[0].active_s <= 25.0
+    assert _saved_stretches(app) == saved  # what the killed process left: committed
