@@ -14,8 +14,9 @@ Rule 6: with a store, every break outcome and the day's active seconds are saved
         (and a day that ended) at once, today's figure at least each minute (a scheduled job) and
         at exit, with the work stretch still open then (up to the last active moment). The
         stretch in progress is saved with each flush too, replacing its previous row, so a
-        process killed without an exit loses at most the time since the last flush. A failed save is logged and retried at the next flush; the figures stay in
-        memory until one succeeds, and the loop never stops for it.
+        process killed without an exit loses at most the time since the last flush. A failed
+        save is logged and retried at the next flush; the figures stay in memory until one
+        succeeds, and the loop never stops for it.
 """
 
 from __future__ import annotations
@@ -388,8 +389,8 @@ class Service:
     def _flush(self) -> bool:
         """Save what the store lacks, in one transaction: finished breaks and work stretches,
         the stretch in progress (replacing its last save), the final figure of each day that
-        ended, and today's figure. Returns False when that failed; everything then
-        stays in memory for the next flush (Rule 6). True without a store or anything to save."""
+        ended, and today's figure. Returns False when that failed; everything then stays in
+        memory for the next flush (Rule 6). True without a store or anything to save."""
         store = self._store
         self._flush_soon = False
         if store is None:

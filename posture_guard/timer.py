@@ -14,7 +14,8 @@ Rule 6: durations come from successive observations (the `mono` difference when 
         counter nor a break; the working day and working hours follow the wall clock.
 Rule 7: no break is asked for while paused or outside working hours; a break that was due when
         working hours end is cancelled, one that was due when the user paused is asked again on
-        resume (or cancelled, when the pause ends outside working hours).
+        resume (held back while the desktop is busy, as any prompt; or cancelled, when the
+        pause ends outside working hours).
 Rule 8: a command not allowed in the current state (TRANSITIONS) or beyond a limit (snoozes, skips
         in a row) raises IllegalCommand and changes nothing.
 
