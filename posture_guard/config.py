@@ -164,6 +164,9 @@ class Problem:
 
     message: str
     is_error: bool
+    #: Whose file it is in (POLICY: the organisation's; USER: the person's own, which they can
+    #: fix), so callers tell them apart from one load.
+    layer: Layer
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -422,7 +425,9 @@ def _read_layer(
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problems.append(Problem(message=f"{file}: not valid TOML: {exc}", is_error=True))
+        problems.append(
+            Problem(message=f"{file}: not valid TOML: {exc}", is_error=True, layer=layer)
+        )
         return empty
     return _check_document(layer, file, document, problems)
 
@@ -441,7 +446,9 @@ def _check_document(
         if check is not None and layer is Layer.USER and key.split(".")[0] in POLICY_ONLY:
             expected = "only the organisation's policy can set this"
             problems.append(
-                Problem(message=str(ConfigError(file, key, expected, value)), is_error=True)
+                Problem(
+                    message=str(ConfigError(file, key, expected, value)), is_error=True, layer=layer
+                )
             )
             continue
         if check is None:
@@ -451,14 +458,18 @@ def _check_document(
                 else "unknown setting (see `posture-guard config show` for the known ones)"
             )
             problems.append(
-                Problem(message=str(ConfigError(file, key, expected, value)), is_error=True)
+                Problem(
+                    message=str(ConfigError(file, key, expected, value)), is_error=True, layer=layer
+                )
             )
             continue
         try:
             parsed[key] = check(value)
         except ValueError as exc:
             problems.append(
-                Problem(message=str(ConfigError(file, key, str(exc), value)), is_error=True)
+                Problem(
+                    message=str(ConfigError(file, key, str(exc), value)), is_error=True, layer=layer
+                )
             )
             continue
         raw[key] = value
@@ -472,7 +483,9 @@ def _read_locks(file: str, value: object, problems: list[Problem]) -> set[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         problems.append(
             Problem(
-                message=str(ConfigError(file, _POLICY_LOCK_KEY, expected, value)), is_error=True
+                message=str(ConfigError(file, _POLICY_LOCK_KEY, expected, value)),
+                is_error=True,
+                layer=Layer.POLICY,
             )
         )
         return set()
@@ -488,13 +501,14 @@ def _read_locks(file: str, value: object, problems: list[Problem]) -> set[str]:
                         )
                     ),
                     is_error=True,
+                    layer=Layer.POLICY,
                 )
             )
         locked |= matches
     return locked
 
 
-def _read_text(path: Path | None, problems: list[Problem]) -> str | None:
+def _read_text(path: Path | None, layer: Layer, problems: list[Problem]) -> str | None:
     if path is None:
         return None
     try:
@@ -502,7 +516,9 @@ def _read_text(path: Path | None, problems: list[Problem]) -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(message=f"{path}: cannot be read: {exc}", is_error=True))
+        problems.append(
+            Problem(message=f"{path}: cannot be read: {exc}", is_error=True, layer=layer)
+        )
         return None
 
 
@@ -556,7 +572,7 @@ def load(
     if policies is None:
         policies = [file_source(policy_file)] if policy_file is not None else []
     policy, locked_by, present = _read_policies(policies, problems)
-    user = _read_layer(Layer.USER, user_file, _read_text(user_file, problems), problems)
+    user = _read_layer(Layer.USER, user_file, _read_text(user_file, Layer.USER, problems), problems)
 
     values: dict[str, object] = {}
     raw_values: dict[str, object] = {}
@@ -571,7 +587,7 @@ def load(
                     f"{user.file}: {format_key(key)}: ignored, because it is set by your organisation "
                     f"({locked_by[key]}) and is locked"
                 )
-                problems.append(Problem(message=message, is_error=False))
+                problems.append(Problem(message=message, is_error=False, layer=Layer.USER))
                 continue
             values[key] = data.parsed[key]
             raw_values[key] = data.raw[key]
@@ -623,13 +639,17 @@ def _read_policies(
     present: list[str] = []
     for source in policies:
         if source.error is not None:
-            problems.append(Problem(message=source.error, is_error=True))
+            problems.append(Problem(message=source.error, is_error=True, layer=Layer.POLICY))
             present.append(source.name)
             continue
         if source.document is not None:
             data = _check_document(Layer.POLICY, source.name, source.document, problems)
         else:
-            text = source.text if source.text is not None else _read_text(source.path, problems)
+            text = (
+                source.text
+                if source.text is not None
+                else _read_text(source.path, Layer.POLICY, problems)
+            )
             if text is None:
                 continue
             data = _read_layer(Layer.POLICY, source.name, text, problems)
@@ -645,6 +665,11 @@ def _read_policies(
     return layer, locked_by, present
 
 
+def _blame(error: ConfigError, origin: Origin) -> Problem:
+    """A rule between keys broken: an error of the layer that set the key it names."""
+    return Problem(message=str(error), is_error=True, layer=origin.layer)
+
+
 def _cross_check(
     values: Mapping[str, object], raw: Mapping[str, object], origins: Mapping[str, Origin]
 ) -> list[tuple[tuple[str, ...], Problem]]:
@@ -658,7 +683,7 @@ def _cross_check(
         index = 1 if rank[origins[pair[1]].layer] > rank[origins[pair[0]].layer] else 0
         key = pair[index]
         error = ConfigError(origins[key].file, key, expected[index], raw[key])
-        found.append((pair, Problem(message=str(error), is_error=True)))
+        found.append((pair, _blame(error, origins[key])))
 
     for kind in BREAK_KINDS:
         every, length = f"breaks.{kind}.every", f"breaks.{kind}.length"
@@ -675,17 +700,17 @@ def _cross_check(
     if name is None and (url is not None or phone is not None):
         key = clinic_keys[1] if url is not None else clinic_keys[2]
         error = ConfigError(origins[key].file, key, "expected [branding.clinic] name too", raw[key])
-        found.append((clinic_keys, Problem(message=str(error), is_error=True)))
+        found.append((clinic_keys, _blame(error, origins[key])))
     elif name is not None and url is None and phone is None:
         key = clinic_keys[0]
         expected = "expected [branding.clinic] booking_url or phone with the name"
         error = ConfigError(origins[key].file, key, expected, raw[key])
-        found.append((clinic_keys, Problem(message=str(error), is_error=True)))
+        found.append((clinic_keys, _blame(error, origins[key])))
     if values["fleet.enabled"] and values["fleet.directory"] is None:
         key = "fleet.enabled"
         expected = "expected [fleet] directory to be set too (fleet figures stay off)"
         error = ConfigError(origins[key].file, key, expected, raw[key])
-        found.append(((key,), Problem(message=str(error), is_error=True)))
+        found.append(((key,), _blame(error, origins[key])))
     if values["working_hours.start"] == values["working_hours.end"]:
         report(
             ("working_hours.end", "working_hours.start"),

@@ -19,7 +19,7 @@ from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
-from posture_guard.desktop.managed import PolicyWatch, load_effective, policy_sources
+from posture_guard.desktop.managed import PolicyWatch, load_effective
 from posture_guard.desktop.notify import select_notifier
 from posture_guard.desktop.xconn import limit_extensions
 from posture_guard.errors import PostureGuardError, StoreError
@@ -74,10 +74,10 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
     loaded = load_effective(paths)
     # The organisation's mistakes never stop the service: their values fall back to the
     # defaults. The user's own mistakes do, as they always did (they can fix them).
-    policy_errors = {p.message for p in config.load(None, policies=policy_sources(paths)).errors}
+    policy_errors = {p.message for p in loaded.errors if p.layer is config.Layer.POLICY}
     for problem in loaded.problems:
         print(problem.message, file=sys.stderr)
-    if any(p.message not in policy_errors for p in loaded.errors):
+    if any(p.layer is not config.Layer.POLICY for p in loaded.errors):
         print(
             "posture-guard: not started; fix the settings above (`posture-guard config check`).",
             file=sys.stderr,

@@ -12,8 +12,11 @@ Rule 5: adapters (idle source, notifier) never raise into the loop; if one does 
         is logged and the loop goes on.
 Rule 6: with a store, every break outcome and the day's active seconds are saved: a finished break
         (and a day that ended) at once, today's figure at least each minute (a scheduled job) and
-        at exit. A failed save is logged and retried at the next flush; the figures stay in
-        memory until one succeeds, and the loop never stops for it.
+        at exit, with the work stretch still open then (up to the last active moment). The
+        stretch in progress is saved with each flush too, replacing its previous row, so a
+        process killed without an exit loses at most the time since the last flush. A failed
+        save is logged and retried at the next flush; the figures stay in memory until one
+        succeeds, and the loop never stops for it.
 """
 
 from __future__ import annotations
@@ -75,6 +78,11 @@ MAX_SNOOZE_S: Final = 4 * 3600
 MAX_PAUSE_S: Final = 7 * 24 * 3600
 #: How often today's active seconds are saved while running (Rule 6).
 FLUSH_EVERY_S: Final = 60
+#: How long a "busy" answer is trusted before the busy sources are asked again. A meeting then
+#: costs a few /proc scans (or `pactl` runs) a minute, not one per loop step or status request,
+#: and a break waits at most this long after the desktop is free again (plus the poll step).
+#: A "not busy" answer is never kept: the next step that can prompt asks again.
+BUSY_CACHE_S: Final = 12.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,13 +186,16 @@ class Service:
                 snapshot (the break window presenter); must not block. It returns the seconds
                 until it wants another step (a pre-break notice), or None.
             busy: says why a prompt should wait now (full screen, locked...); asked only in
-                steps where a prompt can come (`BreakTimer.busy_matters`). None: never busy.
+                steps where a prompt can come (`BreakTimer.busy_matters`) and on `resume`; a
+                "busy" answer is reused for BUSY_CACHE_S. None: never busy.
         """
         self.settings = settings
         self._clock = clock
         self._idle = idle
         self._busy = busy
         self._last_mono: float | None = None
+        #: The last "busy" answer and when (monotonic) it was given; None: ask again.
+        self._busy_seen: tuple[float, str] | None = None
         self._notifier = notifier
         self._on_snapshot = on_snapshot
         self._on_events = on_events
@@ -216,6 +227,8 @@ class Service:
         #: Active time between rests (for the report), and the stretches not saved yet.
         self._stretches = StretchTracker(clock.now())
         self._unsaved_stretches: list[WorkStretch] = []
+        #: The stretch in progress as last saved, and its row (the next save replaces it).
+        self._progress: tuple[int, WorkStretch] | None = None
         #: This run's final active seconds of days that ended and are not saved yet.
         self._unsaved_days: dict[date, float] = {}
         #: What the store held for a day before this run counted it (a restart adds to it).
@@ -356,19 +369,28 @@ class Service:
             log.debug("cannot read the diary for the open episode: %s", exc)
 
     def _flush_at_exit(self) -> None:
+        """Save what is left, the work stretch still open included (once: this runs once)."""
+        last_active = self._timer.last_active_at()
+        if self._store is not None and last_active is not None:
+            stretch = self._stretches.close(last_active, self._timer.status().active_today_s)
+            if stretch is not None:
+                self._unsaved_stretches.append(stretch)
         if not self._flush():
             day = self._timer.status().day
             days = sorted({*self._unsaved_days, *([day] if day else [])})
             log.error(
-                "stopping with figures not saved: %d finished breaks, active time of %s",
+                "stopping with figures not saved: %d finished breaks, %d work stretches, "
+                "active time of %s",
                 len(self._unsaved_breaks),
+                len(self._unsaved_stretches),
                 ", ".join(d.isoformat() for d in days) or "no day yet",
             )
 
     def _flush(self) -> bool:
-        """Save what the store lacks, in one transaction: finished breaks, the final figure of
-        each day that ended, and today's figure. Returns False when that failed; everything then
-        stays in memory for the next flush (Rule 6). True without a store or anything to save."""
+        """Save what the store lacks, in one transaction: finished breaks and work stretches,
+        the stretch in progress (replacing its last save), the final figure of each day that
+        ended, and today's figure. Returns False when that failed; everything then stays in
+        memory for the next flush (Rule 6). True without a store or anything to save."""
         store = self._store
         self._flush_soon = False
         if store is None:
@@ -377,6 +399,14 @@ class Service:
         figures = dict(self._unsaved_days)
         if status.day is not None:
             figures[status.day] = status.active_today_s
+        last_active = self._timer.last_active_at()
+        so_far = (
+            None
+            if last_active is None
+            else self._stretches.so_far(last_active, status.active_today_s)
+        )
+        saved_so_far = self._progress
+        progress_changed = (None if saved_so_far is None else saved_so_far[1]) != so_far
         try:
             for day in figures.keys() - self._stored_before.keys():
                 found = store.activity_on(day)
@@ -387,8 +417,12 @@ class Service:
                 for day, total in totals.items()
                 if self._saved.get(day) != total
             ]
-            store.save(
-                breaks=self._unsaved_breaks, activity=changed, stretches=self._unsaved_stretches
+            row = store.save(
+                breaks=self._unsaved_breaks,
+                activity=changed,
+                stretches=self._unsaved_stretches,
+                in_progress=so_far if progress_changed else None,
+                replacing=saved_so_far[0] if saved_so_far and progress_changed else None,
             )
         except StoreError as exc:
             if not self._store_failing:
@@ -402,6 +436,8 @@ class Service:
             self._store_failing = False
         self._unsaved_breaks.clear()
         self._unsaved_stretches.clear()
+        if progress_changed:
+            self._progress = None if row is None or so_far is None else (row, so_far)
         self._saved.update(totals)
         for day in self._unsaved_days:
             self._stored_before.pop(day, None)
@@ -436,13 +472,24 @@ class Service:
     def _busy_reason(self, mono: float) -> str | None:
         """Ask the busy source, only when its answer can matter in this step (Rule 5)."""
         last, self._last_mono = self._last_mono, mono
-        if self._busy is None or last is None or not self._timer.busy_matters(mono - last):
+        if last is None or not self._timer.busy_matters(mono - last):
             return None
+        return self._ask_busy(mono)
+
+    def _ask_busy(self, mono: float) -> str | None:
+        """The busy source's answer; a "busy" one is reused for BUSY_CACHE_S."""
+        if self._busy is None:
+            return None
+        seen = self._busy_seen
+        if seen is not None and 0 <= mono - seen[0] < BUSY_CACHE_S:
+            return seen[1]
         try:
-            return self._busy.busy_reason()
+            reason = self._busy.busy_reason()
         except Exception:
             log.exception("busy source %s failed; treating the desktop as free", self._busy.name)
-            return None
+            reason = None
+        self._busy_seen = None if reason is None else (mono, reason)
+        return reason
 
     def _publish(self, now: datetime, events: list[Event]) -> None:
         for event in events:
@@ -635,8 +682,11 @@ class Service:
                 events = self._timer.skip(now)
             elif command == "pause":
                 events = self._timer.pause(now, self._pause_until(now, payload))
-            elif command == "resume":
-                events = self._timer.resume(now)
+            elif command == "resume":  # a break due from before the pause waits if busy
+                busy = (
+                    self._ask_busy(self._clock.monotonic()) if self._timer.busy_matters(0) else None
+                )
+                events = self._timer.resume(now, busy=busy)
             elif command == "break-now":
                 events = self._timer.take_now(now, _kind(payload))
             elif command == "start-break":  # the break window's countdown began

@@ -30,7 +30,9 @@ together with the day's figure (`DayActivity`, an upsert of the absolute value) 
 keeps episodes, their updates, check-ins (with an `AdviceSummary` of the advice they produced) and
 the clinic profile; each diary value is stored whole as its JSON record, beside the UTC columns
 queries sort on. Work stretches (v3) are the active seconds between two rests, saved with the
-breaks that end them, for the report's longest unbroken stretch. Episode changes read, let the pure lifecycle of episodes.py decide, and write, in
+breaks that end them, for the report's longest unbroken stretch; the one in progress is saved
+too and replaced by each later save (`save(in_progress=, replacing=)`), so a killed process
+loses only the time since. Episode changes read, let the pure lifecycle of episodes.py decide, and write, in
 one transaction, so a refused change leaves everything as it was.
 """
 
@@ -412,8 +414,20 @@ class Store:
         breaks: Iterable[BreakRecord] = (),
         activity: Iterable[DayActivity] = (),
         stretches: Iterable[WorkStretch] = (),
-    ) -> None:
+        in_progress: WorkStretch | None = None,
+        replacing: int | None = None,
+    ) -> int | None:
         """Add `breaks` and `stretches` and set each day's active seconds, in one transaction.
+
+        Args:
+            in_progress: the work stretch still going on, so far: saved like a finished one,
+                so that a process killed before it ends loses only the time since.
+            replacing: the row an earlier save returned for the stretch in progress; it is
+                deleted in the same transaction (its stretch is in `stretches` or
+                `in_progress` now, or no longer counts).
+
+        Returns:
+            The row of `in_progress` (for the next save's `replacing`); None without one.
 
         Raises:
             StoreError: nothing was written (disk full, database locked...); retrying is safe.
@@ -432,17 +446,19 @@ class Store:
         ]
         day_rows = [(a.day.isoformat(), a.active_s) for a in activity]
         stretch_rows = [(_instant(w.started), _instant(w.ended), w.active_s) for w in stretches]
-        if not break_rows and not day_rows and not stretch_rows:
-            return
+        if not (break_rows or day_rows or stretch_rows or in_progress or replacing is not None):
+            return None
         what = ", ".join(
             part
             for part in (
                 _count(len(break_rows), "break"),
                 _count(len(day_rows), "day"),
                 _count(len(stretch_rows), "stretch"),
+                "the stretch in progress" if in_progress or replacing is not None else "",
             )
             if part
         )
+        row: int | None = None
         with self._using(f"save {what}") as db, _transaction(db):
             db.executemany(
                 "INSERT INTO break_events (kind, due, prompted, started, ended, outcome, snoozes)"
@@ -454,11 +470,23 @@ class Store:
                 " ON CONFLICT (day) DO UPDATE SET active_seconds = excluded.active_seconds",
                 day_rows,
             )
+            if replacing is not None:
+                db.execute("DELETE FROM work_stretches WHERE id = ?", (replacing,))
             if stretch_rows:  # (a store opened with fewer migrations has no such table)
                 db.executemany(
                     "INSERT INTO work_stretches (started, ended, active_seconds) VALUES (?, ?, ?)",
                     stretch_rows,
                 )
+            if in_progress is not None:
+                row = db.execute(
+                    "INSERT INTO work_stretches (started, ended, active_seconds) VALUES (?, ?, ?)",
+                    (
+                        _instant(in_progress.started),
+                        _instant(in_progress.ended),
+                        in_progress.active_s,
+                    ),
+                ).lastrowid
+        return row
 
     def add_break(self, record: BreakRecord) -> None:
         """Add one break (one transaction). Raises StoreError as `save` does."""

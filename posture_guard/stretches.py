@@ -8,6 +8,9 @@ Rule 2: no clock and no I/O: the service hands in each event with the timer's re
         today's active seconds, and gets back a WorkStretch when a rest ended one.
 Rule 3: a stretch under MIN_STRETCH_S is not a stretch (two kinds of natural break recorded in
         the same step end the same stretch once).
+Rule 4: the stretch still open when the service stops ends at the last active moment (or when
+        the break on screen began) and is handed out once, by `close()`; the tracker follows
+        nothing after that. `so_far()` gives the same without closing (saved as it goes).
 """
 
 from __future__ import annotations
@@ -68,10 +71,13 @@ class StretchTracker:
         self._base = active_today_s
         self._carry = 0.0
         self._on_break: tuple[datetime, float] | None = None
+        self._closed = False
 
     def follow(self, event: Event, active_today_s: float) -> WorkStretch | None:
         """The stretch `event` ended, if it is a rest; `active_today_s` is the timer's reading
         after the step that produced it."""
+        if self._closed:
+            return None
         if isinstance(event, DayRolledOver):
             self._carry += max(0.0, event.active_s - self._base)
             self._base = 0.0
@@ -95,3 +101,29 @@ class StretchTracker:
         if active < MIN_STRETCH_S or rest < started:
             return None
         return WorkStretch(started=started, ended=rest, active_s=active)
+
+    def close(self, last_active: datetime, active_today_s: float) -> WorkStretch | None:
+        """The stretch still open as following stops (the service quits), Rule 4.
+
+        Args:
+            last_active: the last moment counted as work (`BreakTimer.last_active_at`).
+            active_today_s: the timer's reading of today's active seconds then.
+
+        Returns:
+            The open stretch, ended at `last_active` (or when the break on screen began);
+            None when it is shorter than MIN_STRETCH_S or the tracker was closed already.
+        """
+        stretch = self.so_far(last_active, active_today_s)
+        self._closed = True
+        return stretch
+
+    def so_far(self, last_active: datetime, active_today_s: float) -> WorkStretch | None:
+        """The stretch in progress as it would end now (as `close`, changing nothing): the
+        service saves it as it goes, so a process killed before it ends loses little."""
+        if self._closed:
+            return None
+        rest, active_then = self._on_break or (last_active, active_today_s)
+        active = self._carry + active_then - self._base
+        if active < MIN_STRETCH_S or rest < self._from:
+            return None
+        return WorkStretch(started=self._from, ended=rest, active_s=active)

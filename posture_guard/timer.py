@@ -14,7 +14,8 @@ Rule 6: durations come from successive observations (the `mono` difference when 
         counter nor a break; the working day and working hours follow the wall clock.
 Rule 7: no break is asked for while paused or outside working hours; a break that was due when
         working hours end is cancelled, one that was due when the user paused is asked again on
-        resume (or cancelled, when the pause ends outside working hours).
+        resume (held back while the desktop is busy, as any prompt; or cancelled, when the
+        pause ends outside working hours).
 Rule 8: a command not allowed in the current state (TRANSITIONS) or beyond a limit (snoozes, skips
         in a row) raises IllegalCommand and changes nothing.
 
@@ -699,12 +700,13 @@ class BreakTimer:
         events.append(Paused(at=now, until=until))
         return events
 
-    def resume(self, now: datetime) -> list[Event]:
-        """End a pause; a break that was due before it is asked for again."""
+    def resume(self, now: datetime, *, busy: str | None = None) -> list[Event]:
+        """End a pause; a break that was due before it is asked for again, unless the desktop
+        is `busy` now (as in `observe`: the prompt then waits, for at most busy_max_wait)."""
         self._check(Command.RESUME)
         events: list[Event] = []
         self._resume(now, events)
-        self._check_due(now, None, events)
+        self._check_due(now, busy, events)
         return events
 
     def _resume(self, now: datetime, events: list[Event]) -> None:
@@ -801,6 +803,14 @@ class BreakTimer:
             if self.state is State.BREAK_DUE and self._prompt_pending
             else None,
         )
+
+    def last_active_at(self) -> datetime | None:
+        """The end of the work counted so far: the last observation, less the idle spell (of at
+        least the idle threshold) still running at it. None before the first observation."""
+        if self._last_now is None:
+            return None
+        last = self._last_now.astimezone(UTC) - timedelta(seconds=self._idle_run_s)
+        return last.astimezone(self._last_now.tzinfo)
 
     def busy_matters(self, elapsed_s: float) -> bool:
         """Whether the desktop being busy can change what an observation `elapsed_s` real

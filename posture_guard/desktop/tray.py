@@ -9,7 +9,8 @@ Rules:
    is tried alone. No candidate left means no tray: the caller runs headless.
 2. Threads: `run()` owns the main thread (pystray's loop), and every pystray call is made on
    it. `on_snapshot()` and the notices come from the service's worker thread: they store the
-   new status and ask the loop to redraw, never waiting for it. Menu items run on the main
+   new status, decide what the tray shows, and wake the loop only when that changed (most
+   snapshots move nothing the tray shows), never waiting for it. Menu items run on the main
    thread and reach the service through `submit` (the same requests as the control socket).
 3. The icon image (pre-drawn by icons.py, see tray_images.py) changes only when its
    `IconState` does, the title only when its text changes, the menu only when its entries
@@ -89,6 +90,16 @@ class SnapshotLike(Protocol):
     def at(self) -> datetime: ...
 
     def to_json(self) -> dict[str, object]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """Everything the tray shows: decided on the worker thread, drawn on the main thread."""
+
+    icon: IconState
+    title: str
+    #: None on a backend without a menu of its own (xorg).
+    menu: tuple[MenuEntry, ...] | None
 
 
 class TrayUnavailable(PostureGuardError):
@@ -329,6 +340,8 @@ class Tray:
         self._menu_entries: tuple[MenuEntry, ...] | None = None
         #: How often each part was redrawn (tests and the footprint bench read these).
         self.redraws = {"icon": 0, "title": 0, "menu": 0}
+        #: How often a snapshot or notice asked the loop to redraw (tests read this).
+        self.wakes = 0
         self._icon = pystray.Icon(
             "posture-guard",
             icon=tray_image(first, opaque=self._opaque),
@@ -336,6 +349,8 @@ class Tray:
             # never an empty menu: appindicator's show() fails silently without an item
             menu=self._pystray_menu(tray_menu(self._status)),
         )
+        #: What the tray should show; `on_snapshot` wakes the loop only when it changes.
+        self._view = self._view_of(self._status, None)
         self._waker: _XorgWaker | None = None
         if backend == "xorg":
             self._icon._draw = functools.partial(_draw_xorg_icon, self._icon)
@@ -408,26 +423,19 @@ class Tray:
 
     def _apply(self) -> None:
         with self._lock:
-            status, notice = self._status, self._notice
-            locked, rhythm_s = self._locked, self._rhythm_s
+            view = self._view
         try:
-            state = icon_state(status, rhythm_s)
-            if state != self._icon_state:
-                self._icon_state = state
+            if view.icon != self._icon_state:
+                self._icon_state = view.icon
                 self.redraws["icon"] += 1
-                self._icon.icon = tray_image(state, opaque=self._opaque)
-            title = tray_title(status, notice)
-            if self.backend == "xorg":
-                title = _latin1(title)
-            if title != self._icon.title:
+                self._icon.icon = tray_image(view.icon, opaque=self._opaque)
+            if view.title != self._icon.title:
                 self.redraws["title"] += 1
-                self._icon.title = title
-            if self._icon.HAS_MENU:
-                entries = tray_menu(status, notice=notice, locked=locked)
-                if entries != self._menu_entries:
-                    self._menu_entries = entries
-                    self.redraws["menu"] += 1
-                    self._icon.menu = self._pystray_menu(entries)
+                self._icon.title = view.title
+            if view.menu is not None and view.menu != self._menu_entries:
+                self._menu_entries = view.menu
+                self.redraws["menu"] += 1
+                self._icon.menu = self._pystray_menu(view.menu)
             if self._waker is not None:
                 self._waker.flush_icon()
         except Exception:
@@ -442,8 +450,9 @@ class Tray:
         self._call_on_main_thread(force=True)
 
     def on_snapshot(self, snapshot: SnapshotLike) -> None:
-        """Note the new status and have the loop redraw what changed. Worker thread; never
-        blocks on the tray and never raises."""
+        """Note the new status and wake the loop only when what the tray shows (icon, title,
+        menu) changed: most snapshots only move the next break by a few seconds. Worker
+        thread; never blocks on the tray and never raises."""
         try:
             self._launcher.reap()
             self._follow_settings()
@@ -451,9 +460,29 @@ class Tray:
             with self._lock:
                 self._status = status
                 self._notice = notice_shown(self._notice, status, snapshot.at)
-            self._call_on_main_thread()
+                changed = self._new_view()
+            if changed:
+                self.wakes += 1
+                self._call_on_main_thread()
         except Exception:
             log.exception("the tray could not take a snapshot")
+
+    def _view_of(self, status: TrayStatus, notice: Notice | None) -> _View:
+        """What the tray shows for this status and notice (traymodel decides; any thread)."""
+        title = tray_title(status, notice)
+        return _View(
+            icon=icon_state(status, self._rhythm_s),
+            title=_latin1(title) if self.backend == "xorg" else title,
+            menu=tray_menu(status, notice=notice, locked=self._locked)
+            if self._icon.HAS_MENU
+            else None,
+        )
+
+    def _new_view(self) -> bool:
+        """Decide the view from the current status; True when it changed. Holding `_lock`."""
+        view = self._view_of(self._status, self._notice)
+        changed, self._view = view != self._view, view
+        return changed
 
     def _follow_settings(self) -> None:
         """Take the locks, rhythm and branding of the service's settings when the service
@@ -477,7 +506,10 @@ class Tray:
         now = datetime.now().astimezone()
         with self._lock:
             self._notice = Notice(title=title, message=message, at=now)
-        self._call_on_main_thread()
+            changed = self._new_view()
+        if changed:
+            self.wakes += 1
+            self._call_on_main_thread()
 
     def _call_on_main_thread(self, *, force: bool = False) -> None:
         """Have the loop run `_on_main_thread` soon; at most one such call waits at a time."""

@@ -236,11 +236,15 @@ def test_tray_redraws_only_what_changed(backend, tray_desktop: TrayDesktop):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    first, then = (eval(part) for part in done.stdout.strip().splitlines()[-1].split(" | "))
+    parts = done.stdout.strip().splitlines()[-1].split(" | ")
+    first, then, wakes = (eval(part) for part in parts)
     assert first["icon"] == 0  # 20 snapshots inside the first twelfth: the start image stays
     menu_builds = first["menu"]
     assert then == {"icon": 1, "title": first["title"], "menu": menu_builds}  # one step: icon only
     assert menu_builds == (1 if backend == "appindicator" else 0)  # xorg has no menu to build
+    # the first snapshot (title "Starting…" to "Next break in 20 min") and the ring's step wake
+    # the tray loop; the 19 snapshots between them show nothing new and wake nothing
+    assert wakes == {"first": 1, "same look": 0, "ring step": 1}
 
 
 # The tray runs on the main thread of its own process (pystray requires it); snapshots come from
@@ -263,14 +267,21 @@ tray, reasons = open_tray(lambda p: {"ok": True}, Launcher(), rhythm_s=1200)
 assert tray is not None, reasons
 
 def feed():
-    for i in range(20):
+    wakes = {"first": tray.wakes}
+    tray.on_snapshot(Snap(1200))
+    wakes["first"] = tray.wakes - wakes["first"]
+    before = tray.wakes
+    for i in range(1, 20):
         tray.on_snapshot(Snap(1200 - i))  # 19 s of progress: still step 0, same label
         time.sleep(0.02)
+    wakes["same look"] = tray.wakes - before
     time.sleep(0.5)
     first = dict(tray.redraws)
+    before = tray.wakes
     tray.on_snapshot(Snap(1080))  # 120 s done: step 1, label still "20 min"
+    wakes["ring step"] = tray.wakes - before
     time.sleep(0.5)
-    print(f"{first} | {tray.redraws}", flush=True)
+    print(f"{first} | {tray.redraws} | {wakes}", flush=True)
     tray.stop()
 
 tray.run(on_ready=lambda: threading.Thread(target=feed).start(), on_main_thread=lambda: None)

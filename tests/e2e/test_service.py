@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from posture_guard import config
-from posture_guard.service import Service, Snapshot
+from posture_guard.service import BUSY_CACHE_S, Service, Snapshot
 from posture_guard.testing import (
     FakeClock,
     RecordingNotifier,
@@ -101,6 +101,50 @@ def test_service_asks_the_busy_source_only_when_a_prompt_can_come(running: Runni
     asked = running.busy.asked
     running.work(10)
     assert running.busy.asked == asked  # nothing due again until 09:40
+
+
+def test_service_resume_while_busy_holds_the_due_break_until_free(running: Running) -> None:
+    # Protects (issue 7 review): ending a pause asks for a due break only when the desktop is
+    # free, as a due break does; the pause's own steps asked "free" a second before.
+    running.work(20)  # 09:20 the posture check is asked for
+    assert running.ask("pause")["ok"] is True
+    running.work(5)
+    running.clock.advance(1)
+    running.ask("status")  # free at 09:25:01
+    running.busy.reason = "fullscreen"  # 09:25:02 a film goes full screen
+    running.clock.advance(1)
+    reply = running.ask("resume")
+    assert reply["message"] == "Resumed."
+    status = reply["status"]
+    assert isinstance(status, dict)
+    assert (status["state"], status["waiting_for"]) == ("break_due", "fullscreen")
+    assert len(running.notifier.notices) == 1  # only the 09:20 prompt
+    running.busy.reason = None
+    running.work(1)
+    assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"] * 2
+
+
+def test_service_asks_a_busy_source_a_few_times_a_minute_in_a_meeting(running: Running) -> None:
+    # Protects (issue 7 review): a "busy" answer is reused for BUSY_CACHE_S, so a status bar
+    # asking every second through a meeting costs a few /proc scans a minute, not 60; and the
+    # break still comes within BUSY_CACHE_S once the meeting ends.
+    running.busy.reason = "camera in use (zoom)"
+    running.work(20)  # 09:20 due, held back
+    assert running.snapshots[-1].status.waiting_for == "camera in use (zoom)"
+    asked = running.busy.asked
+    for _ in range(60):
+        running.clock.advance(1)
+        running.ask("status")
+    assert 60 / BUSY_CACHE_S - 1 <= running.busy.asked - asked <= 60 / BUSY_CACHE_S + 1
+    assert running.notifier.notices == []
+    running.busy.reason = None  # the call ends
+    waited = 0
+    while not running.notifier.notices and waited < 60:
+        running.clock.advance(1)
+        running.ask("status")
+        waited += 1
+    assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"]
+    assert waited <= BUSY_CACHE_S
 
 
 def test_service_prompts_after_busy_max_wait_even_while_busy() -> None:

@@ -19,6 +19,7 @@ from posture_guard.desktop.managed import PolicyWatch, load_effective
 from posture_guard.paths import Paths
 from posture_guard.service import Service
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
+from tests.app import App, read_until
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 LOCK_PAUSE = '[controls]\npause = false\n[policy]\nlock = ["controls.pause"]\n'
@@ -146,3 +147,41 @@ def test_service_policy_bad_change_keeps_the_last_good_one_and_says_so_once(
         "(and 1 more; `posture-guard policy check FILE`)"
     ]
     assert running.request("pause")["error"] == "Can't pause: set by your organisation."
+
+
+BAD_POLICY = '[breaks.movement]\nevery = "50x"\n'
+BAD_POLICY_MESSAGE = 'policy.toml: [breaks.movement] every = "50x": expected a duration like'
+
+
+@pytest.mark.e2e
+def test_run_starts_despite_the_organisations_mistake_and_logs_it(app: App, tmp_path: Path) -> None:
+    # Protects: a policy mistake never stops the service (the value falls back), told on
+    # stderr and in the log; the runner tells it from the user's from one load.
+    (tmp_path / "policy.toml").write_text(BAD_POLICY)
+    app.env["POSTURE_GUARD_POLICY"] = str(tmp_path / "policy.toml")
+    proc = app.start("--headless")
+    lines = read_until(proc, "Posture Guard is running", timeout=15)
+    assert BAD_POLICY_MESSAGE in lines[0]
+    log = (app.home / ".state" / "posture-guard" / "posture-guard.log").read_text()
+    assert "policy problem (that value falls back to the default): " in log
+    assert app.cli("quit").returncode == 0
+    assert proc.wait(timeout=10) == 0
+
+
+@pytest.mark.e2e
+def test_run_refuses_to_start_on_the_users_mistake_even_beside_a_policy_one(
+    app: App, tmp_path: Path
+) -> None:
+    (tmp_path / "policy.toml").write_text(BAD_POLICY)
+    app.env["POSTURE_GUARD_POLICY"] = str(tmp_path / "policy.toml")
+    app.config.write_text('[breaks.stretch]\nevery = "90x"\n')
+    result = app.cli("run", "--headless")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3
+    assert BAD_POLICY_MESSAGE in lines[0]
+    assert lines[1:] == [
+        f'{app.config}: [breaks.stretch] every = "90x": expected a duration like "45m" or "1h30m"',
+        "posture-guard: not started; fix the settings above (`posture-guard config check`).",
+    ]

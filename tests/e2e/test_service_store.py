@@ -19,6 +19,7 @@ import pytest
 from posture_guard import config
 from posture_guard.service import Service
 from posture_guard.store import SCHEMA_VERSION, BreakRecord, DayActivity, Store
+from posture_guard.stretches import WorkStretch
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
 from posture_guard.timer import Outcome
 from tests.app import App
@@ -220,7 +221,7 @@ def test_service_store_a_locked_database_is_retried_and_loses_nothing(
             assert len(warnings) == 1
             assert re.fullmatch(
                 rf"could not save; keeping the figures and retrying: {re.escape(str(path))}: "
-                r"can't save 1 break, 1 day: database is locked",
+                r"can't save 1 break, 1 day, the stretch in progress: database is locked",
                 warnings[0],
             )
             assert running.breaks() == []
@@ -237,6 +238,9 @@ def test_service_store_a_locked_database_is_retried_and_loses_nothing(
             )
         ]
         assert running.figure() == DayActivity(day=DAY, active_s=21 * 60)
+        assert store.stretches_between(*EVER) == [  # a skip is no rest: one stretch, once
+            WorkStretch(started=START, ended=at("09:21"), active_s=21 * 60)
+        ]
         assert "saving works again" in caplog.text
 
 

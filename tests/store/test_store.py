@@ -30,6 +30,7 @@ from posture_guard.store import (
     DayActivity,
     Store,
 )
+from posture_guard.stretches import WorkStretch
 from posture_guard.timer import Outcome
 from tests.store import crash_writer
 
@@ -240,6 +241,41 @@ def test_store_a_failed_write_writes_nothing(tmp_path: Path) -> None:
         assert store.activity_between(date.min, date.max) == []
         store.save(breaks=[a_break(1)])
         assert store.breaks_between(*EVER) == [a_break(0), a_break(1)]
+
+
+def test_store_stretch_in_progress_is_replaced_by_each_later_save(tmp_path: Path) -> None:
+    # Protects: the service saves the work stretch in progress as it goes (a killed process
+    # keeps it up to the last save) without ever listing it twice.
+    def stretch(minutes: int, started: datetime = AT) -> WorkStretch:
+        return WorkStretch(
+            started=started, ended=started + timedelta(minutes=minutes), active_s=minutes * 60
+        )
+
+    path = db_path(tmp_path)
+    with Store.open(path) as store:
+        row = store.save(in_progress=stretch(10))
+        assert row is not None
+        assert store.stretches_between(*EVER) == [stretch(10)]
+        row = store.save(in_progress=stretch(11), replacing=row)
+        assert store.stretches_between(*EVER) == [stretch(11)]
+        # a failed save leaves the last one in place, and the retry replaces it
+        with raw(path) as db:
+            db.execute("BEGIN IMMEDIATE")
+            with (
+                Store.open(path, timeout_s=0.05) as hurried,
+                pytest.raises(StoreError, match=r": can't save the stretch in progress: "),
+            ):
+                hurried.save(in_progress=stretch(12), replacing=row)
+            db.execute("ROLLBACK")
+        assert store.stretches_between(*EVER) == [stretch(11)]
+        # the stretch ends: its final value replaces the one in progress; a new one begins
+        later = AT + timedelta(minutes=20)
+        assert row is not None
+        assert store.save(stretches=[stretch(13)], replacing=row) is None
+        assert store.stretches_between(*EVER) == [stretch(13)]
+        row = store.save(in_progress=stretch(2, later))
+        assert store.save(replacing=row) is None  # it did not count after all
+        assert store.stretches_between(*EVER) == [stretch(13)]
 
 
 def test_store_closed_store_says_so(tmp_path: Path) -> None:

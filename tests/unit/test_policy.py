@@ -335,6 +335,71 @@ def test_policy_unreadable_source_is_one_problem_and_the_rest_applies() -> None:
     assert loaded.values["breaks.movement.every"] == "50m"
 
 
+# Each case: policy text, user text -> [(layer, part of the message)] of the load's problems
+PROBLEM_LAYERS = [
+    pytest.param(
+        '[breaks.movement]\nevery = "50x"\n',
+        '[breaks.stretch]\nevery = "9q"\n',
+        [
+            (Layer.POLICY, "policy.toml: [breaks.movement] every"),
+            (Layer.USER, "config.toml: [breaks.stretch] every"),
+        ],
+        id="a-bad-value-in-each",
+    ),
+    pytest.param(
+        "[breaks\n",
+        "[general\n",
+        [
+            (Layer.POLICY, "policy.toml: not valid TOML"),
+            (Layer.USER, "config.toml: not valid TOML"),
+        ],
+        id="not-toml-in-each",
+    ),
+    pytest.param(
+        '[policy]\nlock = ["nonsense"]\n',
+        "",
+        [(Layer.POLICY, "policy.toml: [policy] lock")],
+        id="a-bad-lock",
+    ),
+    pytest.param(
+        '[breaks.posture]\nevery = "10m"\nlength = "15m"\n',
+        "",
+        [(Layer.POLICY, "policy.toml: [breaks.posture] length")],
+        id="the-policy-breaks-a-rule-between-its-own-keys",
+    ),
+    pytest.param(
+        '[breaks.posture]\nlength = "5m"\n',
+        '[breaks.posture]\nevery = "4m"\n',
+        [(Layer.USER, "config.toml: [breaks.posture] every")],
+        id="the-users-value-breaks-a-rule-with-the-policys",
+    ),
+    pytest.param(
+        '[general]\nsnooze = "5m"\n[policy]\nlock = ["general.snooze"]\n',
+        '[general]\nsnooze = "10m"\n',
+        [(Layer.USER, "config.toml: [general] snooze: ignored")],
+        id="a-warning-for-a-locked-key-is-the-users",
+    ),
+]
+
+
+@pytest.mark.parametrize(("policy_text", "user_text", "expected"), PROBLEM_LAYERS)
+def test_policy_each_problem_knows_whose_file_it_is_in(
+    policy_text: str, user_text: str, expected: list[tuple[Layer, str]], tmp_path: Path
+) -> None:
+    # Protects: the service tells the organisation's mistakes (fall back, keep running) from
+    # the person's (not started) from one load (issue 7 review: it loaded the policy twice).
+    problems = _load(policy_text, user_text, tmp_path).problems
+    assert len(problems) == len(expected), problems
+    for problem, (layer, start) in zip(problems, expected, strict=True):
+        assert problem.layer is layer, problem
+        assert start in problem.message, problem
+
+
+def test_policy_an_unreadable_source_is_the_policys_problem() -> None:
+    broken = PolicySource(name="plist", error="plist: expected a property list (bad)")
+    assert [p.layer for p in config.load(None, policies=[broken]).problems] == [Layer.POLICY]
+
+
 # --- locks at the entry points: the control commands, the tray menu, the clinic ---------------------
 
 _POLICY_LOCKS = {

@@ -547,6 +547,34 @@ def test_timer_resume_reprompts_a_due_break() -> None:
     assert (timer.state, timer.current) == (State.BREAK_DUE, "posture")
 
 
+def test_timer_resume_while_busy_holds_the_due_break_like_a_due_break() -> None:
+    # Issue 7 review: resume asked for the break in the middle of a full-screen film.
+    timer, clock = due_posture()
+    timer.pause(clock.now(), None)
+    feed(timer, clock, active(10 * MIN))
+    assert timer.resume(clock.now(), busy="fullscreen") == [
+        Resumed(at=at("09:30")),
+        BreakDeferred(at=at("09:30"), kind="posture", reason="fullscreen"),
+    ]
+    assert timer.status().waiting_for == "fullscreen"
+    assert feed(timer, clock, active(5 * MIN), busy="fullscreen") == []
+    # 09:36 the film ends: asked for at the next observation
+    assert feed(timer, clock, active(MIN)) == [
+        BreakPrompted(at=at("09:36"), kind="posture", reminder=True)
+    ]
+
+
+def test_timer_resume_while_busy_waits_at_most_busy_max_wait() -> None:
+    timer, clock = due_posture(replace(POSTURE_ONLY, busy_max_wait_s=10 * MIN))
+    timer.pause(clock.now(), None)
+    timer.resume(clock.now(), busy="camera")
+    assert timer.seconds_until_next(clock.now()) == 10 * MIN
+    assert feed(timer, clock, active(9 * MIN), busy="camera") == []
+    assert feed(timer, clock, active(MIN), busy="camera") == [
+        BreakPrompted(at=at("09:30"), kind="posture", reminder=True)
+    ]
+
+
 def test_timer_pause_expiry_reprompts_a_due_break() -> None:
     timer, clock = due_posture()
     timer.pause(clock.now(), at("09:30"))
