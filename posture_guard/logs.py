@@ -7,6 +7,7 @@ no tray host is there yet, becomes one line (the tray says in words what it does
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -33,6 +34,7 @@ class PrivateRotatingFile(logging.FileHandler):
     def __init__(self, path: Path, *, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> None:
         self._max_bytes = max_bytes
         self._backups = backups
+        self._rotation_failed = False
         super().__init__(path, mode="a", encoding="utf-8")
 
     def _open(self) -> io.TextIOWrapper:
@@ -40,30 +42,43 @@ class PrivateRotatingFile(logging.FileHandler):
         return open(fd, "a", encoding=self.encoding, errors=self.errors)
 
     def emit(self, record: logging.LogRecord) -> None:
-        """Write `record`, rotating first when it would not fit (called under the handler lock)."""
+        """Write `record`, rotating first when it would not fit (called under the handler lock).
+        A log moved or deleted meanwhile is started afresh; a rotation that fails otherwise is
+        reported once, and the lines go on into the current file."""
         try:
-            line = self.format(record) + self.terminator
+            data = (self.format(record) + self.terminator).encode()
             if self.stream is None:
                 self.stream = self._open()
-            if self.stream.tell() and self.stream.tell() + len(line.encode()) > self._max_bytes:
-                self._rotate()
+            size = self.stream.tell()
+            if size and size + len(data) > self._max_bytes:
+                try:
+                    self._rotate()
+                except OSError:  # keep writing to the log as it is; say so once per run
+                    if not self._rotation_failed:
+                        self._rotation_failed = True
+                        self.handleError(record)
+            self.stream.write(data.decode())
+            self.stream.flush()
         except Exception:  # as logging's own handlers: report it, never raise into the caller
             self.handleError(record)
-            return
-        super().emit(record)
 
     def _rotate(self) -> None:
+        """.N-1 -> .N ... the log -> .1 (the oldest dropped), then a new log, opened even when a
+        rename failed (the next record still has a file)."""
         if self.stream is not None:
             self.stream.close()
         base = self.baseFilename
-        for number in range(self._backups - 1, 0, -1):
-            if os.path.exists(f"{base}.{number}"):
-                os.replace(f"{base}.{number}", f"{base}.{number + 1}")
-        if self._backups:
-            os.replace(base, f"{base}.1")
-        else:
-            os.unlink(base)
-        self.stream = self._open()
+        try:
+            for number in range(self._backups - 1, 0, -1):
+                if os.path.exists(f"{base}.{number}"):
+                    os.replace(f"{base}.{number}", f"{base}.{number + 1}")
+            with contextlib.suppress(FileNotFoundError):  # moved or deleted meanwhile: none to keep
+                if self._backups:
+                    os.replace(base, f"{base}.1")
+                else:
+                    os.unlink(base)
+        finally:
+            self.stream = self._open()
 
 
 #: The loggers set up here: ours, and pystray's (its Icon logs as "pystray._base").

@@ -93,3 +93,32 @@ def test_pystray_messages_go_to_our_log_and_a_failed_dock_is_one_line(tmp_path, 
     assert " ERROR pystray._base: Failed to dock icon\n" in text
     assert text.count("Traceback") == 1  # the other error keeps its traceback
     assert text.index("another problem") < text.index("Traceback")
+
+
+def test_a_log_deleted_or_moved_meanwhile_does_not_end_logging(tmp_path, logger, capfd):
+    """logrotate or the user may move or delete the log; the next rotation finds nothing to
+    rename, and every later line still lands in a (new) log file."""
+    path = tmp_path / "service.log"
+    logger.addHandler(PrivateRotatingFile(path, max_bytes=60, backups=2))
+    logger.warning("first %s", "a" * 20)
+    path.unlink()
+    for n in range(5):
+        logger.warning("line %02d %s", n, "b" * 20)
+    assert capfd.readouterr().err == ""  # no "--- Logging error ---"
+    kept = lines_in(tmp_path / "service.log.2", tmp_path / "service.log.1", path)
+    assert kept[-3:] == [f"line {n:02d} {'b' * 20}" for n in (2, 3, 4)]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_rotation_that_fails_is_reported_once_and_loses_no_line(tmp_path, logger, capfd):
+    path = tmp_path / "service.log"
+    logger.addHandler(PrivateRotatingFile(path, max_bytes=30, backups=2))
+    logger.warning("line 00 %s", "c" * 20)
+    (tmp_path / "service.log.1").mkdir()  # moving .1 onto a non-empty .2 fails
+    (tmp_path / "service.log.2").mkdir()
+    (tmp_path / "service.log.2" / "keep").write_text("x")
+    logger.warning("line 01 %s", "c" * 20)  # its rotation fails: reported, not raised
+    assert "Logging error" in capfd.readouterr().err
+    logger.warning("line 02 %s", "c" * 20)
+    assert capfd.readouterr().err == ""
+    assert lines_in(path) == [f"line {n:02d} {'c' * 20}" for n in range(3)]
