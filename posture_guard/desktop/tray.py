@@ -344,7 +344,7 @@ class Tray:
         self.wakes = 0
         self._icon = pystray.Icon(
             "posture-guard",
-            icon=tray_image(first, opaque=self._opaque),
+            icon=self._image(first),
             title=APP_TITLE,
             # never an empty menu: appindicator's show() fails silently without an item
             menu=self._pystray_menu(tray_menu(self._status)),
@@ -357,6 +357,9 @@ class Tray:
             self._waker = _XorgWaker(self._icon, self._on_main_thread)
 
     # --- main thread -------------------------------------------------------------------------
+
+    def _image(self, state: IconState) -> object:
+        return backend_image(self.backend, state, opaque=self._opaque)
 
     def run(self, on_ready: Callable[[], None], on_main_thread: Callable[[], None]) -> None:
         """Show the icon and run the tray loop until `stop()`; blocks the main thread.
@@ -428,7 +431,7 @@ class Tray:
             if view.icon != self._icon_state:
                 self._icon_state = view.icon
                 self.redraws["icon"] += 1
-                self._icon.icon = tray_image(view.icon, opaque=self._opaque)
+                self._icon.icon = self._image(view.icon)
             if view.title != self._icon.title:
                 self.redraws["title"] += 1
                 self._icon.title = view.title
@@ -577,18 +580,12 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-@functools.lru_cache(maxsize=4)
-def _x_image_rows(picture: Picture, width: int, height: int, byte_order: int) -> list[bytes]:
-    """`picture` scaled to width x height, as ZPixmap rows of 32-bit pixels: BGRX for an
-    LSBFirst server (image_byte_order 0), else RGBX (as python-xlib's put_pil_image sends)."""
-    rows = []
-    for row in picture.scaled(width, height):
-        out = bytearray(width * 4)
-        for x in range(width):
-            r, g, b = row[3 * x : 3 * x + 3]
-            out[4 * x : 4 * x + 3] = bytes((b, g, r) if byte_order == 0 else (r, g, b))
-        rows.append(bytes(out))
-    return rows
+def backend_image(backend: str, state: IconState, *, opaque: bool = False) -> object:
+    """The icon for `state` as `backend` wants it: our Picture for the Linux backends (no
+    Pillow in the process); a Pillow image for pystray's win32 (it saves an ICO) and darwin (it
+    resizes the image)."""
+    picture = tray_image(state, opaque=opaque)
+    return picture if backend in _LINUX_BACKENDS else picture.to_pil()
 
 
 def _draw_xorg_icon(icon: object) -> None:
@@ -607,7 +604,7 @@ def _draw_xorg_icon(icon: object) -> None:
     try:
         geometry = window.get_geometry()
         width, height = geometry.width, geometry.height
-        rows = _x_image_rows(picture, width, height, info.image_byte_order)
+        rows = picture.zpixmap_rows(width, height, info.image_byte_order)
         room = (info.max_request_length << 2) - request.PutImage._request.static_size
         step = max(1, room // (width * 4))
         for top in range(0, height, step):

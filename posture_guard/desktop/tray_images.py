@@ -15,7 +15,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 from posture_guard.traymodel import IconState
 
@@ -65,6 +65,26 @@ class Picture:
         for kind, data in ((b"IHDR", header), (b"IDAT", zlib.compress(rows, 9)), (b"IEND", b"")):
             file.write(struct.pack(">I", len(data)) + kind + data)
             file.write(struct.pack(">I", zlib.crc32(kind + data)))
+
+    def to_pil(self) -> Any:
+        """The picture as a Pillow image, for pystray's win32 and darwin backends (they save an
+        ICO file or resize the image); imports Pillow."""
+        from PIL import Image  # noqa: PLC0415 - never on Linux (see the module docstring)
+
+        return Image.frombytes(self.mode, self.size, self.raw)
+
+    @functools.lru_cache(maxsize=4)  # noqa: B019 - a few pictures, kept for their redraws
+    def zpixmap_rows(self, width: int, height: int, byte_order: int) -> list[bytes]:
+        """The picture scaled to width x height as X ZPixmap rows of 32-bit pixels: BGRX for an
+        LSBFirst server (image_byte_order 0), else RGBX (as python-xlib's put_pil_image)."""
+        rows = []
+        for row in self.scaled(width, height):
+            out = bytearray(width * 4)
+            for x in range(width):
+                r, g, b = row[3 * x : 3 * x + 3]
+                out[4 * x : 4 * x + 3] = bytes((b, g, r) if byte_order == 0 else (r, g, b))
+            rows.append(bytes(out))
+        return rows
 
     def scaled(self, width: int, height: int) -> list[bytes]:
         """The picture as `height` rows of `width` RGB pixels, resampled with a box filter as

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from posture_guard.desktop import icons, tray_images
+from posture_guard.desktop.tray import backend_image
 from posture_guard.traymodel import PROGRESS_STEPS, IconMode, IconState
 
 ICONS = Path(__file__).resolve().parents[2] / "icons"
@@ -125,3 +126,35 @@ def test_a_scaled_tray_picture_matches_pillows_box_filter(size):
     assert len(ours) == len(reference.tobytes())
     worst = max(abs(a - b) for a, b in zip(ours, reference.tobytes(), strict=True))
     assert worst <= 1
+
+
+@pytest.mark.parametrize("backend", ["appindicator", "gtk", "xorg"])
+def test_the_linux_tray_backends_get_our_picture(backend):
+    image = backend_image(backend, IconState(mode=IconMode.ACTIVE), opaque=backend == "xorg")
+    assert isinstance(image, tray_images.Picture)
+
+
+@pytest.mark.parametrize("backend", ["win32", "darwin"])
+def test_the_windows_and_macos_tray_backends_get_a_pillow_image_they_can_save_and_resize(backend):
+    """pystray's win32 backend saves the icon as an ICO file; darwin resizes it to the menu bar."""
+    state = IconState(mode=IconMode.PAUSED)
+    image = backend_image(backend, state)
+    assert isinstance(image, Image.Image)
+    assert image.tobytes() == tray_images.tray_image(state).raw
+    buffer = io.BytesIO()
+    image.save(buffer, format="ICO")
+    assert buffer.getvalue()[:4] == b"\0\0\1\0"  # an icon resource
+    assert image.resize((22, 22)).size == (22, 22)
+
+
+def test_zpixmap_rows_are_the_scaled_pixels_in_the_servers_byte_order():
+    picture = tray_images.tray_image(IconState(mode=IconMode.DUE), opaque=True)
+    rgb = picture.scaled(24, 24)
+    lsb = picture.zpixmap_rows(24, 24, 0)
+    msb = picture.zpixmap_rows(24, 24, 1)
+    assert len(lsb) == len(msb) == 24
+    for row, low, high in zip(rgb, lsb, msb, strict=True):
+        for x in range(24):
+            r, g, b = row[3 * x : 3 * x + 3]
+            assert low[4 * x : 4 * x + 3] == bytes((b, g, r))
+            assert high[4 * x : 4 * x + 3] == bytes((r, g, b))
