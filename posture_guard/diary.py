@@ -43,6 +43,7 @@ from posture_guard.episodes import (
     Symptom,
     Trend,
     Trigger,
+    current_episode,
     in_order,
     parse_age,
     parse_choice,
@@ -555,7 +556,10 @@ def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
     spec = next((b for b in loaded.settings.timer.breaks if b.kind == kind), None)
     if spec is None:
         return f"The {kind} break is switched off in your settings; nothing to offer."
-    inputs = exercises.picker_inputs(store.current_episode(), store.latest_check_in())
+    latest = store.latest_check_in()
+    inputs = exercises.picker_inputs(
+        current_episode(store.episodes()), None if latest is None else latest.check_in
+    )
     offered = exercises.eligible(
         catalogue, kind=kind, acute=inputs.acute, symptoms=inputs.symptoms, length_s=spec.length_s
     )

@@ -28,7 +28,7 @@ imaginable), as CLINICAL.md section 5 recommends for the daily diary.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime, timedelta, timezone
 from enum import Enum
@@ -993,6 +993,12 @@ def _name(episode: Episode) -> str:
 def open_episode(history: Iterable[Episode]) -> Episode | None:
     """The open episode of a diary (the latest started, should there be more), or None."""
     return max((e for e in history if e.is_open), key=lambda e: e.started, default=None)
+
+
+def current_episode(history: Sequence[Episode]) -> Episode | None:
+    """The episode the diary is about now: the open one, else the latest started, else None
+    (`history` oldest first, as Store.episodes gives it)."""
+    return open_episode(history) or (history[-1] if history else None)
 
 
 def start_episode(history: Iterable[Episode], episode: Episode) -> Episode:

@@ -48,8 +48,7 @@ from posture_guard.errors import MISSING, ContentError
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from posture_guard.episodes import Episode
-    from posture_guard.store import StoredCheckIn
+    from posture_guard.episodes import CheckIn, Episode
 
 EXERCISES_FILE: Final = "exercises.toml"
 SOURCES_FILE: Final = "sources.toml"
@@ -546,12 +545,12 @@ class PickerInputs:
     why: str
 
 
-def picker_inputs(current: Episode | None, latest: StoredCheckIn | None) -> PickerInputs:
+def picker_inputs(current: Episode | None, latest: CheckIn | None) -> PickerInputs:
     """`acute` = is_acute(open episode, latest pain); symptoms = the current episode's so far,
     plus the latest check-in's when it was made during or after that episode.
 
     Args:
-        current: the open episode, else the latest (`Store.current_episode`), or None.
+        current: the open episode, else the latest (`episodes.current_episode`), or None.
         latest: the most recent check-in, or None.
     """
     pains: list[tuple[datetime, int]] = []
@@ -561,9 +560,9 @@ def picker_inputs(current: Episode | None, latest: StoredCheckIn | None) -> Pick
         pains += [(u.at, u.pain) for u in current.updates if u.pain is not None]
         symptoms |= {m.value for m in current.symptoms_so_far}
     if latest is not None:
-        pains.append((latest.check_in.at, latest.check_in.pain_now))
-        if current is None or latest.check_in.at >= current.started:
-            symptoms |= {m.value for m in latest.check_in.symptoms}
+        pains.append((latest.at, latest.pain_now))
+        if current is None or latest.at >= current.started:
+            symptoms |= {m.value for m in latest.symptoms}
     latest_pain = max(pains, key=lambda p: p[0])[1] if pains else None
     episode_open = current is not None and current.is_open
     acute = is_acute(episode_open=episode_open, latest_pain=latest_pain)

@@ -33,7 +33,7 @@ from typing import Final
 import schedule
 
 from posture_guard.config import Settings
-from posture_guard.episodes import check_in_due
+from posture_guard.episodes import check_in_due, current_episode
 from posture_guard.errors import IllegalCommand, StoreError
 from posture_guard.exercises import (
     Catalogue,
@@ -573,7 +573,11 @@ class Service:
         if self._store is None:
             return False, frozenset()
         try:
-            inputs = picker_inputs(self._store.current_episode(), self._store.latest_check_in())
+            latest = self._store.latest_check_in()
+            inputs = picker_inputs(
+                current_episode(self._store.episodes()),
+                None if latest is None else latest.check_in,
+            )
         except StoreError as exc:
             log.warning("cannot read the diary for the exercise picker: %s", exc)
             return True, frozenset()

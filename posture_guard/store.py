@@ -651,11 +651,6 @@ class Store:
         """The open episode (the latest started, should there be more), or None."""
         return open_episode(self.episodes())
 
-    def current_episode(self) -> Episode | None:
-        """The open episode, else the latest started, else None. Raises as `episodes`."""
-        episodes = self.episodes()
-        return open_episode(episodes) or (episodes[-1] if episodes else None)
-
     def has_open_episode(self) -> bool:
         """Whether an episode is open: one indexed look, not the whole diary decoded (the
         service asks each minute for the tray's badge). Raises as `episodes`."""

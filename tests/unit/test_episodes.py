@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from posture_guard import exercises
 from posture_guard.episodes import (
     CHECK_IN_QUESTIONS,
     LABELS,
@@ -34,6 +35,7 @@ from posture_guard.episodes import (
     Trend,
     Trigger,
     age_band_for,
+    current_episode,
     end_episode,
     open_episode,
     parse_age,
@@ -908,3 +910,32 @@ def test_episodes_check_in_due_after_a_day_and_at_most_daily() -> None:
         started=start, ended=start + day, pain_at_start=4, pain_peak=4, stiffness=Stiffness.MILD
     )
     assert not check_in_due(ended, None, None, start + 3 * day)
+
+
+# --- what the exercise picker is told -----------------------------------------------------------
+
+
+def test_current_episode_is_the_open_one_else_the_latest_else_none() -> None:
+    old = episode(id=1, started=T0 - timedelta(days=9), ended=T0 - timedelta(days=8))
+    later = episode(id=2, started=T0 - timedelta(days=2), ended=T0 - timedelta(days=1))
+    open_ = episode(id=3, started=T0 - timedelta(days=5))
+    assert current_episode([]) is None
+    assert current_episode([old, later]) == later
+    assert current_episode([old, open_, later]) == open_
+
+
+def test_picker_inputs_an_open_episode_is_acute_and_gives_its_symptoms() -> None:
+    found = exercises.picker_inputs(episode(symptoms=frozenset({Symptom.HEADACHE})), None)
+    assert (found.acute, found.symptoms, found.why) == (True, {"headache"}, "an episode is open")
+
+
+def test_picker_inputs_a_high_latest_pain_is_acute_and_an_older_check_in_adds_no_symptoms() -> None:
+    ended = episode(ended=T0 + timedelta(hours=2))
+    later = check_in(at=T0 + timedelta(days=1), pain_now=exercises.ACUTE_PAIN)
+    found = exercises.picker_inputs(ended, later)
+    assert (found.acute, found.why) == (True, f"your latest pain is {exercises.ACUTE_PAIN}")
+    calm = exercises.picker_inputs(ended, check_in(at=T0 + timedelta(days=1), pain_now=2))
+    assert (calm.acute, calm.why) == (False, "")
+    before = check_in(at=T0 - timedelta(days=1), symptoms=frozenset({Symptom.HEADACHE}))
+    assert exercises.picker_inputs(ended, before).symptoms == frozenset()
+    assert exercises.picker_inputs(None, before).symptoms == {"headache"}

@@ -18,6 +18,7 @@ CORE = [
     "triage.py",
     "policy.py",
     "brand_colours.py",
+    "exercises.py",
 ]
 FORBIDDEN = {
     "sqlite3",
