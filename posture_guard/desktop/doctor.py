@@ -20,7 +20,6 @@ from posture_guard.desktop.busy import probe_busy_sources
 from posture_guard.desktop.dbus import DBusError, session_bus
 from posture_guard.desktop.idle import ENV_OVERRIDE, probe_idle_sources, select_idle_source
 from posture_guard.desktop.notify import select_notifier
-from posture_guard.desktop.xconn import XUnavailable, close_quietly, open_display
 from posture_guard.traymodel import HOW_TO_GET_THE_FULL_TRAY
 
 SNI_WATCHER: Final = "org.kde.StatusNotifierWatcher"
@@ -188,7 +187,9 @@ _NATIVE: Final = "pystray's native backend (menu included)"
 
 def _tray_hosts() -> dict[str, str]:
     """What each Linux backend would show in, for the line of one that works."""
-    docked = _xembed_tray()
+    from posture_guard.desktop.tray import tray_host_problem  # noqa: PLC0415 - doctor only
+
+    docked = tray_host_problem() is None  # the very check `run` makes before docking
     xembed = "" if docked else "; no tray host yet: the icon shows when one starts"
     if _sni_watcher():
         where = "a StatusNotifierItem host"
@@ -203,21 +204,6 @@ def _tray_hosts() -> dict[str, str]:
         "gtk": f"menu on right click, in the XEmbed tray{xembed}",
         "xorg": f"icon only: no menu; a left click opens Posture Guard's own menu{xembed}",
     }
-
-
-def _xembed_tray() -> bool:
-    """Whether something owns the X display's system tray selection now."""
-    try:
-        _name, conn = open_display()
-    except (XUnavailable, ImportError):
-        return False
-    try:
-        owner = conn.get_selection_owner(
-            conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
-        )
-        return bool(owner) and getattr(owner, "id", owner) not in (0, None)
-    finally:
-        close_quietly(conn)
 
 
 def _sni_watcher() -> bool:

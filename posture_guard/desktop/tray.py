@@ -129,7 +129,7 @@ def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], li
         return list(_LINUX_CANDIDATES), notes
 
 
-def _tray_host_problem() -> str | None:
+def tray_host_problem() -> str | None:
     """Why an XEmbed icon could not dock on this X display now, or None when a tray is there.
 
     Asks on the process's shared connection (xconn): in the service the X11 idle source holds
@@ -142,10 +142,10 @@ def _tray_host_problem() -> str | None:
         conn = shared.get()
         if conn is None:
             return "cannot open the X display: the connection was lost"
-        atom = conn.intern_atom(f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}")
-        owner = conn.get_selection_owner(atom)
+        selection = f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}"
+        owner = conn.get_selection_owner(conn.intern_atom(selection))
         if not owner:
-            return "no system tray on the X display (nothing owns _NET_SYSTEM_TRAY_S0)"
+            return f"no system tray on the X display (nothing owns {selection})"
         return None
     finally:
         shared.close()
@@ -163,7 +163,7 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
         if session_bus_address(env) is None:
             raise TrayUnavailable(f"{backend}: {NO_SESSION_BUS}")
     if backend == "xorg":
-        problem = _tray_host_problem()
+        problem = tray_host_problem()
         if problem is not None and not problem.startswith("no system tray"):
             raise TrayUnavailable(f"xorg: {problem}")
         if problem is not None:  # at login the app may start before the panel
