@@ -3,7 +3,7 @@
 `write_file` writes a temporary file in the target's folder, created exclusively (O_EXCL, a
 name no one else uses) with the final mode from the start (0600 by default, so health data is
 never readable by others even half-written), fsyncs it, and then puts it in place by a rename
-(`os.replace`). With `exclusive=True` an existing file is never replaced: the name is first
+(`os.replace`), and fsyncs the folder so the rename survives a power cut. With `exclusive=True` an existing file is never replaced: the name is first
 claimed by creating it empty (O_EXCL; FileExistsError when taken), so until the rename a reader
 may see an empty new file, never a part. When anything fails (the data raises half way, the
 disk is full, the folder is read-only) the temporary file is removed, a claimed name too, and
@@ -58,15 +58,31 @@ def write_file(
                 for chunk in data:
                     file.write(chunk)
             file.flush()
+            if hasattr(os, "fchmod"):  # POSIX: on the open file, not by name
+                os.fchmod(file.fileno(), mode)  # the umask may have taken bits away
             os.fsync(file.fileno())
-        os.chmod(temp, mode)  # the umask may have taken bits away
+        if not hasattr(os, "fchmod"):  # Windows: only the read-only bit means anything
+            os.chmod(temp, mode)
         os.replace(temp, path)
+        temp, claimed = None, False  # in place: from here on nothing is undone
+        _sync_folder(path.parent)  # the rename itself survives a power cut
     except BaseException:
         for leftover in (temp, path if claimed else None):
             if leftover is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(leftover)
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """fsync a folder so a rename in it is on disk (POSIX; Windows cannot open a folder)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _open_temporary(path: Path, mode: int) -> tuple[Path, int]:
