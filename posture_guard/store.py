@@ -472,7 +472,7 @@ class Store:
             )
             if replacing is not None:
                 db.execute("DELETE FROM work_stretches WHERE id = ?", (replacing,))
-            if stretch_rows:  # (a store opened with fewer migrations has no such table)
+            if stretch_rows:
                 db.executemany(
                     "INSERT INTO work_stretches (started, ended, active_seconds) VALUES (?, ?, ?)",
                     stretch_rows,

@@ -32,7 +32,10 @@ CALL_TIMEOUT_S: Final = 0.5
 DBUS_NAME: Final = "org.freedesktop.DBus"
 PROPERTIES: Final = "org.freedesktop.DBus.Properties"
 #: Why there is no session bus: what every adapter says then (`doctor` shows it).
-NO_SESSION_BUS: Final = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+NO_SESSION_BUS: Final = (
+    "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not"
+    " a socket of ours)"
+)
 
 
 class DBusError(Exception):

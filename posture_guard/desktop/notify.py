@@ -164,7 +164,7 @@ def select_notifier() -> tuple[Notifier, list[str]]:
     Returns:
         `FallbackNotifier(PlyerNotifier(), TerminalNotifier())` when desktop notifications
         can be delivered, else a `TerminalNotifier`; plus human-readable reasons, e.g.
-        ["plyer: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"]. The reasons
+        ["plyer: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"]. The reasons
         are empty when plyer was chosen.
     """
     problem = _plyer_problem()

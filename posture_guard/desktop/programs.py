@@ -1,4 +1,5 @@
-"""Finding a program on the PATH, as `shutil.which` does for a plain name.
+"""Finding a program on the PATH, as `shutil.which` does on POSIX (no PATHEXT: our callers
+are the Linux adapters).
 
 Ours because shutil brings bz2, lzma and fnmatch into the service (0.5 MiB measured), which
 only ever asks whether a helper program such as `pactl` or `notify-send` is installed.

@@ -464,8 +464,9 @@ class Tray:
                 self._status = status
                 self._notice = notice_shown(self._notice, status, snapshot.at)
                 changed = self._new_view()
+                if changed:  # counted under the lock: the worker and the main thread ask
+                    self.wakes += 1
             if changed:
-                self.wakes += 1
                 self._call_on_main_thread()
         except Exception:
             log.exception("the tray could not take a snapshot")
@@ -510,8 +511,9 @@ class Tray:
         with self._lock:
             self._notice = Notice(title=title, message=message, at=now)
             changed = self._new_view()
+            if changed:
+                self.wakes += 1
         if changed:
-            self.wakes += 1
             self._call_on_main_thread()
 
     def _call_on_main_thread(self, *, force: bool = False) -> None:

@@ -12,7 +12,8 @@ python-xlib nor a display.
 Threading: we never rely on python-xlib's own threading (`Xlib.threaded`, which pystray's
 xorg backend imports: a wake sent across threads on pystray's connection hung, see
 tray._XorgWaker). The shares of a display are used from one thread, the service's worker
-thread; they may be built on the main thread before it starts. `travel_light()` frees the
+thread; they may be built, and asked once (the tray's host check), on the main thread before
+the worker starts. `travel_light()` frees the
 parts of a connection none of our users reads.
 """
 
@@ -105,15 +106,17 @@ class Display:
     def __init__(self, shared: _Shared) -> None:
         self.name = shared.name
         self._shared = shared
-        self._given: Any = None  # the connection this share last handed out
+        #: Which opening of the connection this share last handed out (None: none). Users
+        #: that keep per-connection data (atoms) compare it, rather than keep the connection.
+        self.generation: int | None = None
         self._closed = False
 
     def get(self) -> Any:
         """The open connection, reopened if it was lost and it is time to try; else None."""
         if self._closed:
             return None
-        self._given = self._shared.get()
-        return self._given
+        conn, self.generation = self._shared.get()
+        return conn
 
     def drop(self, why: object) -> None:
         """The connection failed: close it for every share and try again after REOPEN_AFTER_S.
@@ -122,15 +125,15 @@ class Display:
         it was reopened since) leaves the new one alone.
         """
         if not self._closed:
-            self._shared.drop(self._given, why)
-        self._given = None
+            self._shared.drop(self.generation, why)
+        self.generation = None
 
     def close(self) -> None:
         """Give the share back; `get()` returns None from now on. The last share to close
         closes the connection. Idempotent."""
         if not self._closed:
             self._closed = True
-            self._given = None
+            self.generation = None
             self._shared.release()
 
 
@@ -162,9 +165,11 @@ class _Shared:
         self.name = name
         self.users = 0
         self._conn: Any = conn
+        self._generation = 1  # counts the openings; a share's failure names the one it saw
         self._retry_at = 0.0
 
-    def get(self) -> Any:
+    def get(self) -> tuple[Any, int | None]:
+        """The connection (None while lost) and which opening it is."""
         with _SHARED_LOCK:
             if self._conn is None and self.users and time.monotonic() >= self._retry_at:
                 try:
@@ -173,9 +178,10 @@ class _Shared:
                     _log.debug("%s", exc)
                     self._retry_at = time.monotonic() + REOPEN_AFTER_S
                 else:
+                    self._generation += 1
                     travel_light(self._conn)
                     _log.info("display %r is back", self.name)
-            return self._conn
+            return self._conn, None if self._conn is None else self._generation
 
     def reopen_now(self) -> None:
         """For a new share: the connection, reopened at once if it was lost (raises
@@ -186,16 +192,18 @@ class _Shared:
             except XUnavailable:
                 self._retry_at = time.monotonic() + REOPEN_AFTER_S
                 raise
+            self._generation += 1
             travel_light(self._conn)
 
-    def drop(self, failed: Any, why: object) -> None:
+    def drop(self, failed: int | None, why: object) -> None:
+        """Opening `failed` of the connection failed: close it, unless it was replaced since."""
         with _SHARED_LOCK:
-            if failed is None or failed is not self._conn:
+            if failed is None or failed != self._generation or self._conn is None:
                 return
             _log.info("lost display %r (%s); will try to reopen it", self.name, why)
-            self._conn = None
+            conn, self._conn = self._conn, None
             self._retry_at = time.monotonic() + REOPEN_AFTER_S
-        close_quietly(failed)
+        close_quietly(conn)
 
     def release(self) -> None:
         with _SHARED_LOCK:

@@ -306,6 +306,6 @@ def test_doctor_probe_names_the_backend_run_would_use(tray_desktop: TrayDesktop)
     backend, reasons = probe(no_bus)
     assert backend == "xorg"
     assert reasons[0] == (
-        "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+        "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
     )
     assert reasons[1].startswith("tray: xorg has no menu of its own; for the full tray menu")

@@ -171,7 +171,7 @@ def test_select_idle_source_falls_back_to_none_without_display(
     assert isinstance(source, NoIdleSource)
     assert source.name == "none"
     assert source.idle_seconds() is None
-    no_bus = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+    no_bus = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
     assert reasons == ["x11: no DISPLAY set", f"gnome: {no_bus}", f"freedesktop: {no_bus}"]
 
 

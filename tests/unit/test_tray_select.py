@@ -46,7 +46,7 @@ def test_without_a_session_bus_or_a_reachable_x_server_there_is_no_tray(display)
     tray, reasons = open_tray(lambda _p: {"ok": True}, Launcher(), rhythm_s=1200, env={})
     assert tray is None
     assert reasons[0] == (
-        "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
+        "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
     )
     assert reasons[1].startswith("tray: xorg: cannot open the X display: ")
 

@@ -37,7 +37,7 @@ class FullscreenSource:
         except XUnavailable as exc:
             raise BusySourceUnavailable(str(exc)) from exc
         self._atoms: dict[str, int] = {}
-        self._atoms_of: object = None  # the connection (so the server) the atoms came from
+        self._atoms_of: int | None = None  # the opening of the connection they came from
 
     def busy_reason(self) -> str | None:
         """ "fullscreen" when the active window is full screen, else None. Never raises."""
@@ -46,9 +46,9 @@ class FullscreenSource:
             return None
         from Xlib.error import BadWindow  # noqa: PLC0415 - python-xlib is there: conn is
 
-        if conn is not self._atoms_of:  # reopened (by any share): a new server's atoms
+        if self._display.generation != self._atoms_of:  # reopened (by any share): new atoms
             self._atoms.clear()
-            self._atoms_of = conn
+            self._atoms_of = self._display.generation
         try:
             return REASON if self._active_is_fullscreen(conn) else None
         except BadWindow:  # the active window went away between the two reads, or is stale
