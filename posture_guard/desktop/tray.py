@@ -239,7 +239,7 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
                 continue
             used = backend
             if backend == "xorg" and sys.platform == "linux":
-                notes.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
+                notes.append(_xorg_note(full_tray_needs_install=needs_install))
     finally:
         if saved is None:
             os.environ.pop("PYSTRAY_BACKEND", None)
@@ -273,6 +273,7 @@ def open_tray(
     """
     env = os.environ if env is None else env
     candidates, reasons = tray_candidates(env)
+    needs_install = False
     for backend in candidates:
         try:
             pystray = _import_pystray(backend, env)
@@ -287,14 +288,22 @@ def open_tray(
             )
         except TrayUnavailable as exc:
             reasons.append(f"tray: {exc}")
+            needs_install |= backend == "appindicator" and isinstance(exc, _LibraryMissing)
             continue
         except Exception as exc:  # building the icon failed (X or GTK refused)
             reasons.append(f"tray: {backend}: {type(exc).__name__}: {exc}")
             continue
         if backend == "xorg" and sys.platform == "linux":
-            reasons.append(f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}")
+            reasons.append(_xorg_note(full_tray_needs_install=needs_install))
         return tray, reasons
     return None, reasons
+
+
+def _xorg_note(*, full_tray_needs_install: bool) -> str:
+    """What `run` logs when it settles for xorg: with how to get the full tray only when
+    installing something would give it (not when the session bus or a tray host is missing)."""
+    note = "tray: xorg has no menu of its own"
+    return f"{note}; {HOW_TO_GET_THE_FULL_TRAY}" if full_tray_needs_install else note
 
 
 class Tray:

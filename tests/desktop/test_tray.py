@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from posture_guard.desktop.icons import OPAQUE_BACKGROUND
+from posture_guard.traymodel import HOW_TO_GET_THE_FULL_TRAY
 from tests.app import App, read_until
 from tests.desktop.conftest import wait_until
 from tests.desktop.traydesk import (
@@ -288,9 +289,10 @@ tray.run(on_ready=lambda: threading.Thread(target=feed).start(), on_main_thread=
 """
 
 
-def probe(env: dict[str, str]) -> tuple[str | None, list[str]]:
+def probe(env: dict[str, str], *, without_gi: bool = False) -> tuple[str | None, list[str]]:
+    block = "import sys; sys.modules['gi'] = None; " if without_gi else ""  # gi unimportable
     done = subprocess.run(
-        [sys.executable, "-c", "from posture_guard.desktop.tray import probe_tray; print(repr(probe_tray()))"],
+        [sys.executable, "-c", f"{block}from posture_guard.desktop.tray import probe_tray; print(repr(probe_tray()))"],
         env=env, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     return eval(done.stdout.strip().splitlines()[-1])
@@ -299,7 +301,7 @@ def probe(env: dict[str, str]) -> tuple[str | None, list[str]]:
 def test_doctor_probe_names_the_backend_run_would_use(tray_desktop: TrayDesktop):
     env = {k: v for k, v in tray_desktop.env.items() if k != "PYSTRAY_BACKEND"}
     assert probe(env) == ("appindicator", [])
-    # no session bus: appindicator cannot work, xorg does, and the probe says how to do better
+    # no session bus: appindicator cannot work, xorg does; installing would not help
     no_bus = {
         k: v for k, v in env.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR")
     }
@@ -308,4 +310,11 @@ def test_doctor_probe_names_the_backend_run_would_use(tray_desktop: TrayDesktop)
     assert reasons[0] == (
         "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
     )
-    assert reasons[1].startswith("tray: xorg has no menu of its own; for the full tray menu")
+    assert reasons[1:] == ["tray: xorg has no menu of its own"]
+    # PyGObject missing: then the probe (and run's log) says how to get the full tray
+    backend, reasons = probe(env, without_gi=True)
+    assert backend == "xorg"
+    assert reasons == [
+        "tray: appindicator: PyGObject (gi) is not installed",
+        f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}",
+    ]
