@@ -20,7 +20,7 @@ from typing import Final
 
 import matplotlib as mpl
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
@@ -212,7 +212,11 @@ def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -
     chart = _chart(section.chart, model)
     width = pdf.w - pdf.l_margin - pdf.r_margin
     room = 60.0 if chart is None else 25 + width * chart[1]  # the heading with what follows it
-    if pdf.get_y() + room > pdf.h - 20:
+    lead = [glyphs(paragraph) for paragraph in section.paragraphs] if section.tables else []
+    if lead and chart is None and not section.facts:  # the heading, its sentences, the table
+        pdf.set_font(_FONT, size=9.5)
+        room = max(room, _HEADING_MM + _start_of_table_mm(pdf, lead))
+    if pdf.get_y() + room > pdf.h - 20 and room < pdf.page_break_trigger - pdf.t_margin:
         pdf.add_page()
     pdf.ln(5)
     pdf.set_font(_FONT, "B", 13)
@@ -240,6 +244,8 @@ def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -
             row.cell(glyphs(text))
     if chart is not None:
         pdf.image(io.BytesIO(chart[0]), w=width)
+    if lead and pdf.get_y() + _start_of_table_mm(pdf, lead) > pdf.page_break_trigger:
+        pdf.add_page()  # after a chart or facts: the sentences go over with their table
     for paragraph in section.paragraphs:
         pdf.ln(1)
         pdf.multi_cell(0, 5, glyphs(paragraph), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -251,6 +257,24 @@ def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -
         pdf.ln(1)
         pdf.multi_cell(0, 4.2, glyphs(note), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_text_color(*_INK)
+
+
+#: A section's heading: the space above it, its line and the space under its rule.
+_HEADING_MM: Final = 5 + 7 + 2
+#: Room a table needs to start under the sentences about it: a two-line header and two rows.
+_TABLE_START_MM: Final = 2 + (2 * 4.6 + 2) + 2 * (4.6 + 2)
+
+
+def _start_of_table_mm(pdf: FPDF, paragraphs: list[str]) -> float:
+    """The height of `paragraphs` as _section writes them (1 mm, then 5 mm lines, in the
+    current font) and the start of the table after them: what must share a page so the
+    sentences are not stranded at a page's foot with their table overleaf."""
+    needed = _TABLE_START_MM
+    for text in paragraphs:
+        height = pdf.multi_cell(0, 5, text, dry_run=True, output=MethodReturnValue.HEIGHT)
+        assert isinstance(height, (int, float))  # what output=HEIGHT returns
+        needed += 1 + height
+    return needed
 
 
 def _table(pdf: FPDF, table: Table, glyphs: _Glyphs) -> None:

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from posture_guard.report import pdf
+from posture_guard.report.model import build
 from tests.app import App
 from tests.browser.conftest import ARTIFACTS
 from tests.e2e.test_diary_cli import ok
 from tests.e2e.test_report_cli import write_known_history
+from tests.unit.test_report_model import NOW, PERIOD, records
 
 pytestmark = pytest.mark.e2e
 
@@ -100,3 +103,19 @@ def test_report_pdf_branded_by_a_policy_has_the_logo_name_and_clinic(
     assert "Book: https://physio.acme.example/book" in words
     assert "Questions about Posture Guard (the app, not your health): IT desk, ext. 4357" in words
     assert "Welcome to Acme" not in words
+
+
+def test_report_pdf_keeps_a_heading_and_its_sentences_on_the_page_of_their_table(
+    tmp_path: Path,
+) -> None:
+    """The known history once left "Work patterns before episodes" and its sentences at the
+    foot of page 3 with their table overleaf; a section now moves over whole instead."""
+    out = tmp_path / "report.pdf"
+    out.write_bytes(pdf.render(build(records(), PERIOD, NOW)))
+    pages = text(out).split("\f")
+    for heading, *parts in (
+        ("Work patterns before episodes", "In the 7 days before episode 1", "baseline"),
+        ("Triggers and what helped", "How many of the 3 episodes named each.", "stretching"),
+    ):
+        (page,) = [page for page in pages if heading in page]
+        assert all(part in page for part in parts), (heading, page)
