@@ -19,9 +19,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from posture_guard.core.errors import BusySourceUnavailable
 from posture_guard.desktop.busy.fullscreen import FullscreenSource
 from posture_guard.desktop.busy.media import CaptureDeviceSource
-from posture_guard.errors import BusySourceUnavailable
 
 
 def timed(label: str, ask: Callable[[], object], repeat: int) -> None:

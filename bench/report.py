@@ -24,9 +24,9 @@ from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from posture_guard.app.store import Store
 from posture_guard.report.model import Period, build
 from posture_guard.report.write import read_records, render
-from posture_guard.store import Store
 from posture_guard.testing import synthetic_years
 
 RUNS = 5

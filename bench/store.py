@@ -25,9 +25,10 @@ from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from posture_guard.paths import default_paths
-from posture_guard.store import BreakRecord, DayActivity, Store, Synchronous
-from posture_guard.timer import Outcome
+from posture_guard.app.store import Store, Synchronous
+from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.timer import Outcome
+from posture_guard.desktop.paths import default_paths
 
 KINDS = (("posture", 20), ("stretch", 120), ("movement", 300))
 #: Outcome mix of a working day's breaks (judgement): most taken or natural, some skipped.

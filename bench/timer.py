@@ -13,8 +13,8 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from posture_guard import config
-from posture_guard.timer import BreakPrompted, BreakTimer
+from posture_guard.core import config
+from posture_guard.core.timer import BreakPrompted, BreakTimer
 
 
 def simulate_year(seed: int = 7) -> tuple[int, int, float]:

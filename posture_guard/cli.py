@@ -10,25 +10,27 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from posture_guard import __version__, config, control, policy, report
-from posture_guard.config import BREAK_KINDS
-from posture_guard.desktop.clock import local_zone
-from posture_guard.desktop.managed import load_effective, policy_sources
-from posture_guard.episodes import CHECK_IN_FLAGS
-from posture_guard.errors import (
+from posture_guard import __version__, report
+from posture_guard.app import control
+from posture_guard.app.managed import load_effective, policy_sources
+from posture_guard.app.store import Store
+from posture_guard.core import config, policy
+from posture_guard.core.episodes import CHECK_IN_FLAGS
+from posture_guard.core.errors import (
     ClinicError,
     DiaryValueError,
     PostureGuardError,
     format_key,
     format_value,
 )
-from posture_guard.paths import Paths, default_paths
+from posture_guard.core.settings import BREAK_KINDS, Settings
+from posture_guard.core.units import format_duration, parse_duration
+from posture_guard.desktop.clock import local_zone
+from posture_guard.desktop.paths import Paths, default_paths
 from posture_guard.report.columns import columns_text
-from posture_guard.store import Store
-from posture_guard.units import format_duration, parse_duration
 
 if TYPE_CHECKING:
-    from posture_guard import diary
+    from posture_guard.app import diary
 
 # The diary, stats and report modules are imported by the commands that use them: `run` builds
 # this parser too, and the service lives for days (each module is code it would keep in memory).
@@ -127,10 +129,10 @@ def _days(text: str) -> int:
         count = int(text)
     except ValueError:
         count = 0
-    from posture_guard import stats  # noqa: PLC0415 - see the imports
+    from posture_guard.core import summary  # noqa: PLC0415 - see the imports
 
-    if not 1 <= count <= stats.MAX_DAYS:
-        raise argparse.ArgumentTypeError(f"{stats.DAYS_EXPECTED}, got {text!r}")
+    if not 1 <= count <= summary.MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{summary.DAYS_EXPECTED}, got {text!r}")
     return count
 
 
@@ -222,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             return _report(args, paths)
         if args.command in ("autostart", "doctor"):
-            from posture_guard.desktop import setup  # noqa: PLC0415 - desktop probing on demand
+            from posture_guard.ui import setup  # noqa: PLC0415 - desktop probing on demand
 
             return setup.autostart(args.action) if args.command == "autostart" else setup.doctor()
         return _control(args, paths)
@@ -299,7 +301,7 @@ def _diary(args: argparse.Namespace, paths: Paths) -> int:
     """The diary commands: bad input exits 2, a refused change 1; neither changes anything."""
     action = getattr(args, "episode_command", None) or getattr(args, "clinic_command", None)
     name = f"posture-guard {args.command}" + (f" {action}" if action else "")
-    from posture_guard import diary  # noqa: PLC0415 - see the imports
+    from posture_guard.app import diary  # noqa: PLC0415 - see the imports
 
     try:
         with diary.open_store(paths) as store:
@@ -318,14 +320,14 @@ def _diary(args: argparse.Namespace, paths: Paths) -> int:
         return EXIT_FAILED
 
 
-def _org_clinic(settings: config.Settings) -> diary.OrgClinic | None:
-    from posture_guard import diary  # noqa: PLC0415 - see the imports
+def _org_clinic(settings: Settings) -> diary.OrgClinic | None:
+    from posture_guard.app import diary  # noqa: PLC0415 - see the imports
 
     return diary.org_clinic(settings)
 
 
 def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
-    from posture_guard import diary  # noqa: PLC0415 - see the imports
+    from posture_guard.app import diary  # noqa: PLC0415 - see the imports
 
     now = datetime.now().astimezone().replace(microsecond=0)
     settings = load_effective(paths).settings
@@ -410,7 +412,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
 
 
 def _stats(args: argparse.Namespace, paths: Paths) -> int:
-    from posture_guard import diary, stats  # noqa: PLC0415 - see the imports
+    from posture_guard.app import diary, stats  # noqa: PLC0415 - see the imports
 
     day_starts_at = load_effective(paths).settings.timer.day_starts_at
     zone = local_zone() or datetime.now().astimezone().tzinfo

@@ -11,27 +11,29 @@ from collections.abc import Mapping
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from posture_guard import config, fleet, policy
-from posture_guard.control import ControlServer
-from posture_guard.desktop.breaks import BreakPresenter
+from posture_guard.app import fleet
+from posture_guard.app.control import ControlServer
+from posture_guard.app.logs import setup_logging
+from posture_guard.app.managed import PolicyWatch, load_effective
+from posture_guard.app.service import Service
+from posture_guard.app.store import Store
+from posture_guard.core import config, policy
+from posture_guard.core.errors import PostureGuardError, StoreError
+from posture_guard.core.settings import Settings
+from posture_guard.core.traymodel import policy_locks
+from posture_guard.core.units import format_duration
 from posture_guard.desktop.busy import select_busy_source
 from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
-from posture_guard.desktop.managed import PolicyWatch, load_effective
 from posture_guard.desktop.notify import select_notifier
+from posture_guard.desktop.paths import Paths, ensure_private_dir
 from posture_guard.desktop.xconn import limit_extensions
-from posture_guard.errors import PostureGuardError, StoreError
-from posture_guard.logs import setup_logging
-from posture_guard.paths import Paths, ensure_private_dir
-from posture_guard.service import Service
-from posture_guard.store import Store
-from posture_guard.traymodel import policy_locks
-from posture_guard.units import format_duration
+from posture_guard.ui.presenter import BreakPresenter
 
 if TYPE_CHECKING:
-    from posture_guard.desktop.tray import Tray
+    from posture_guard.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +41,14 @@ _STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
 
 
 def _open_tray(
-    paths: Paths, settings: config.Settings, services: list[Service], *, headless: bool
+    paths: Paths, settings: Settings, services: list[Service], *, headless: bool
 ) -> tuple[Tray | None, list[str]]:
     """The tray for this run, or None (headless, no display, no tray possible) and why."""
     if headless:
         return None, ["tray: --headless"]
     # only here: the tray's modules bring Pillow (1.7 MiB) into a process that may run without
-    from posture_guard.desktop.launch import Launcher  # noqa: PLC0415
-    from posture_guard.desktop.tray import open_tray  # noqa: PLC0415
+    from posture_guard.ui.launch import Launcher  # noqa: PLC0415
+    from posture_guard.ui.tray import open_tray  # noqa: PLC0415
 
     every = [b.every_s for b in settings.timer.breaks]
     launcher = Launcher(
@@ -137,7 +139,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     services: list[Service] = []  # the tray's menu reaches the service built below
     tray, tray_reasons = _open_tray(paths, settings, services, headless=headless)
     if tray is not None:
-        from posture_guard.desktop.tray import with_tray_fallback  # noqa: PLC0415
+        from posture_guard.ui.tray import with_tray_fallback  # noqa: PLC0415
 
         notifier = with_tray_fallback(notifier, tray)
     busy, busy_reasons = select_busy_source()

@@ -1,6 +1,6 @@
 """Typed fakes for tests and benchmarks (after trio.testing): a clock, an idle source, a notifier.
 
-They implement the same Protocols (`posture_guard.ports`) as the real adapters in
+They implement the same Protocols (`posture_guard.core.ports`) as the real adapters in
 `posture_guard.desktop`, so the service runs unchanged on them.
 """
 
@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from posture_guard.store import Store
+    from posture_guard.app.store import Store
 
 
 class FakeClock:
@@ -124,7 +124,7 @@ def synthetic_years(
     import random  # noqa: PLC0415 - only the generator needs these
     from datetime import time as clock  # noqa: PLC0415
 
-    from posture_guard.episodes import (  # noqa: PLC0415
+    from posture_guard.core.episodes import (  # noqa: PLC0415
         AgeBand,
         CheckIn,
         Episode,
@@ -134,10 +134,10 @@ def synthetic_years(
         Trend,
         Trigger,
     )
-    from posture_guard.store import AdviceSummary, BreakRecord, DayActivity  # noqa: PLC0415
-    from posture_guard.stretches import WorkStretch  # noqa: PLC0415
-    from posture_guard.timer import Outcome  # noqa: PLC0415
-    from posture_guard.triage import Tier  # noqa: PLC0415
+    from posture_guard.core.records import AdviceSummary, BreakRecord, DayActivity  # noqa: PLC0415
+    from posture_guard.core.stretches import WorkStretch  # noqa: PLC0415
+    from posture_guard.core.timer import Outcome  # noqa: PLC0415
+    from posture_guard.core.triage import Tier  # noqa: PLC0415
 
     rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
     kinds = (("posture", 20), ("stretch", 120), ("movement", 300))

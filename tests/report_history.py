@@ -31,7 +31,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from posture_guard.episodes import (
+from posture_guard.app.store import Store
+from posture_guard.core.episodes import (
     AgeBand,
     Area,
     CheckIn,
@@ -43,10 +44,10 @@ from posture_guard.episodes import (
     Trend,
     Trigger,
 )
-from posture_guard.store import AdviceSummary, BreakRecord, DayActivity, Store
-from posture_guard.stretches import WorkStretch
-from posture_guard.timer import Outcome
-from posture_guard.triage import Tier
+from posture_guard.core.records import AdviceSummary, BreakRecord, DayActivity
+from posture_guard.core.stretches import WorkStretch
+from posture_guard.core.timer import Outcome
+from posture_guard.core.triage import Tier
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DAYS = 28

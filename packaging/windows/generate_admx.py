@@ -2,7 +2,7 @@
 
 Run after adding a setting: `python packaging/windows/generate_admx.py`. Every setting becomes
 one Group Policy (Computer Configuration > Administrative Templates > Posture Guard > section)
-with the value and a "Lock" checkbox; the registry layout is the one `posture_guard/policy.py`
+with the value and a "Lock" checkbox; the registry layout is the one `posture_guard/core/policy.py`
 reads (Rule 3 there). tests/unit/test_admx.py checks the files cover every setting.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from posture_guard import config
-from posture_guard.errors import format_value
+from posture_guard.core import config
+from posture_guard.core.errors import format_value
 
 HERE = Path(__file__).resolve().parent
 BASE_KEY = r"Software\Policies\PostureGuard"

@@ -1,1 +1,0 @@
-"""The OS and GUI shell: every adapter that touches the desktop. Platform branches live here."""

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Protocol
 
-from posture_guard.errors import AutostartError
-from posture_guard.files import write_file
-from posture_guard.paths import LOGIN_ITEM_ID, login_item_file
+from posture_guard.core.errors import AutostartError
+from posture_guard.desktop.files import write_file
+from posture_guard.desktop.paths import LOGIN_ITEM_ID, login_item_file
 
 #: Marks a file as written by us (a line of the .desktop entry).
 MARKER: Final = "X-Posture-Guard-Autostart=true"

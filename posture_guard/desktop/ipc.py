@@ -7,7 +7,7 @@ import socket
 import struct
 import sys
 
-from posture_guard.errors import ControlError
+from posture_guard.core.errors import ControlError
 
 
 def local_stream_socket() -> socket.socket:

@@ -24,10 +24,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Final, TextIO
 
+from posture_guard.core.errors import PostureGuardError
+from posture_guard.core.ports import Notifier
 from posture_guard.desktop.dbus import NO_SESSION_BUS, session_bus_env
 from posture_guard.desktop.programs import which
-from posture_guard.errors import PostureGuardError
-from posture_guard.ports import Notifier
 
 __all__ = [
     "APP_NAME",

@@ -1,14 +1,14 @@
 """The live Windows registry reader: HKLM\\SOFTWARE\\Policies\\PostureGuard into a policy source.
 
-Imported only on Windows (by `desktop/managed.py`); the layout and its parsing are `policy.py`'s.
+Imported only on Windows (by `desktop/policy_stores.py`); the layout and its parsing are `policy.py`'s.
 """
 
 from __future__ import annotations
 
 import sys
 
-from posture_guard import policy
-from posture_guard.config import PolicySource
+from posture_guard.core import policy
+from posture_guard.core.config import PolicySource
 
 assert sys.platform == "win32"  # mypy narrows the platform with it
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from posture_guard.triage import Tier
+from posture_guard.core.triage import Tier
 
 FORMATS: Final = ("html", "pdf", "csv", "json")
 DEFAULT_SINCE_DAYS: Final = 90

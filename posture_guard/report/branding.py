@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from posture_guard import config
-from posture_guard.brand_colours import contrast_ratio, rgb
+from posture_guard.core import settings as settings_values
+from posture_guard.core.brand_colours import contrast_ratio, rgb
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def load_logo(path: Path) -> Logo | None:
     return logo_from_bytes(data, str(path))
 
 
-def from_settings(branding: config.Branding, *, with_logo: bool = True) -> ReportBranding:
+def from_settings(branding: settings_values.Branding, *, with_logo: bool = True) -> ReportBranding:
     """The report's branding from the effective settings'; reads the logo file, if any, unless
     `with_logo` is False (the CSV and JSON exports show no logo)."""
     return ReportBranding(

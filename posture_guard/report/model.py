@@ -28,17 +28,17 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
-from posture_guard.episodes import LABELS, Area, Episode, Helped, Trigger, in_order
+from posture_guard.core.episodes import LABELS, Area, Episode, Helped, Trigger, in_order
+from posture_guard.core.summary import DayFigures, KindFigures, summarise
+from posture_guard.core.timer import day_of
+from posture_guard.core.units import format_duration
 from posture_guard.report.branding import NO_BRANDING, ReportBranding
-from posture_guard.stats import DayFigures, KindFigures, summarise
-from posture_guard.timer import day_of
-from posture_guard.units import format_duration
 
 if TYPE_CHECKING:
-    from posture_guard.clinic import ClinicProfile
-    from posture_guard.store import BreakRecord, DayActivity, StoredCheckIn
-    from posture_guard.stretches import WorkStretch
-    from posture_guard.triage import Advice
+    from posture_guard.core.clinic import ClinicProfile
+    from posture_guard.core.records import BreakRecord, DayActivity, StoredCheckIn
+    from posture_guard.core.stretches import WorkStretch
+    from posture_guard.core.triage import Advice
 
 #: How many episodes the summary's pain trend lists one by one (the latest ones).
 TREND_EPISODES: Final = 5

@@ -25,7 +25,7 @@ from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
 from posture_guard import __version__
-from posture_guard.brand_colours import rgb
+from posture_guard.core.brand_colours import rgb
 from posture_guard.report import charts
 from posture_guard.report.branding import Logo
 from posture_guard.report.model import ReportModel

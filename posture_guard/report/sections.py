@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
+from posture_guard.core.triage import Tier
+from posture_guard.core.units import format_duration
 from posture_guard.report.model import (
     ASSOCIATION_NOTE,
     CHECK_IN_ROWS,
@@ -21,8 +23,6 @@ from posture_guard.report.model import (
     describe_before,
     pain_trend,
 )
-from posture_guard.triage import Tier
-from posture_guard.units import format_duration
 
 TITLE: Final = "Neck pain and screen work: a report for your clinician"
 HEALTH_NOTICE: Final = (

@@ -9,14 +9,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Final
 
-from posture_guard import diary
+from posture_guard.app import diary
+from posture_guard.app.managed import load_effective
+from posture_guard.app.store import Store
 from posture_guard.desktop.clock import local_zone
-from posture_guard.desktop.managed import load_effective
-from posture_guard.files import write_file
-from posture_guard.paths import Paths
+from posture_guard.desktop.files import write_file
+from posture_guard.desktop.paths import Paths
 from posture_guard.report import DEFAULT_SINCE_DAYS, FORMATS, branding
 from posture_guard.report.model import Period, Records, ReportModel, build, records_span
-from posture_guard.store import Store
 
 #: The file name's ending per format; CSV is a zip of one CSV file per table.
 EXTENSIONS: Final = {"html": "html", "pdf": "pdf", "csv": "zip", "json": "json"}

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from posture_guard import config
-from posture_guard.desktop.breaks import BreakPresenter
-from posture_guard.service import Service
-from posture_guard.store import Store
+from posture_guard.app.service import Service
+from posture_guard.app.store import Store
+from posture_guard.core import config
+from posture_guard.core.timer import Outcome, State
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
-from posture_guard.timer import Outcome, State
+from posture_guard.ui.presenter import BreakPresenter
 from tests.desktop.conftest import save_screenshot, wait_until
 from tests.desktop.wm import desk
 

@@ -32,7 +32,7 @@ class Window:
 
     def __init__(self, desk: Desk, *args: str, stdin: str | None = None) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "posture_guard.desktop.break_window", *args],
+            [sys.executable, "-m", "posture_guard.ui.break_window", *args],
             env=desk.env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from posture_guard.core.errors import BusySourceUnavailable
 from posture_guard.desktop.busy.media import CaptureDeviceSource, capture_kind, recording_streams
-from posture_guard.errors import BusySourceUnavailable
 from tests.app import stop_process
 
 HOLDER = (

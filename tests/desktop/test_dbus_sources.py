@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from posture_guard.core.errors import BusySourceUnavailable, IdleSourceUnavailable
 from posture_guard.desktop.busy import select_busy_source
 from posture_guard.desktop.busy.dnd import DoNotDisturbSource
 from posture_guard.desktop.busy.locked import LogindLock, ScreenLockSource, ScreenSaverLock
 from posture_guard.desktop.dbus import Bus
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.idle.dbus_idle import FREEDESKTOP, GNOME, DBusIdleSource
-from posture_guard.errors import BusySourceUnavailable, IdleSourceUnavailable
 from tests.app import ROOT, stop_process
 from tests.desktop.conftest import SessionBus, wait_until
 

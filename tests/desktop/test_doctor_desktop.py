@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from posture_guard.core.traymodel import HOW_TO_GET_THE_FULL_TRAY
 from posture_guard.desktop.dbus import NO_SESSION_BUS
-from posture_guard.traymodel import HOW_TO_GET_THE_FULL_TRAY
 from tests.app import ROOT, App, stop_process
 from tests.desktop.conftest import start_session_bus, wait_until
 from tests.desktop.test_fullscreen_busy import openbox
@@ -81,7 +81,7 @@ def _probe_tray(env: dict[str, str]) -> str | None:
     """The backend `run` would pick (tray.probe_tray), asked in a process of its own; checks
     that doctor's walk over every backend (probe_tray_backends) says the same."""
     script = (
-        "from posture_guard.desktop.tray import probe_tray, probe_tray_backends\n"
+        "from posture_guard.ui.tray import probe_tray, probe_tray_backends\n"
         "every = probe_tray_backends()\n"
         "print(repr((probe_tray(), (every.used, every.notes))))\n"
     )
@@ -154,7 +154,7 @@ def test_doctor_hints_how_to_get_the_full_tray_when_pygobject_is_missing(
     script = (
         "import sys\n"
         "sys.modules['gi'] = None\n"
-        "from posture_guard.desktop.doctor import diagnose, format_report\n"
+        "from posture_guard.ui.doctor import diagnose, format_report\n"
         "print(format_report(*diagnose()))\n"
     )
     with (

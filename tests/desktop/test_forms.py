@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from posture_guard.episodes import AgeBand, Stiffness
-from posture_guard.paths import APP_NAME, default_paths
-from posture_guard.store import Store
+from posture_guard.app.store import Store
+from posture_guard.core.episodes import AgeBand, Stiffness
+from posture_guard.desktop.paths import APP_NAME, default_paths
 from tests.app import Output, stop_process
 from tests.desktop.conftest import save_screenshot, wait_until
 from tests.desktop.wm import Desk, desk, wait_gone
@@ -48,7 +48,7 @@ class FormProcess:
     def __init__(self, desk: Desk, env: dict[str, str], form: str, title: str, *args: str) -> None:
         self.desk = Desk(desk.display, env)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "posture_guard.desktop.forms", form, *args],
+            [sys.executable, "-m", "posture_guard.ui.forms", form, *args],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.out = Output(self.proc)
@@ -181,7 +181,7 @@ def test_check_in_form_with_the_organisations_branding(desk, diary_env):
 
 def test_a_malformed_accent_is_one_line_and_exit_2(diary_env):
     done = subprocess.run(
-        [sys.executable, "-m", "posture_guard.desktop.forms", "check-in", "--accent", "plum"],
+        [sys.executable, "-m", "posture_guard.ui.forms", "check-in", "--accent", "plum"],
         env=diary_env, capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (

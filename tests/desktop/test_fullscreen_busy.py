@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from posture_guard.core.errors import BusySourceUnavailable
 from posture_guard.desktop import xconn
 from posture_guard.desktop.busy.fullscreen import FullscreenSource
-from posture_guard.errors import BusySourceUnavailable
 from tests.app import ROOT, stop_process
 from tests.desktop.conftest import save_screenshot, wait_until
 

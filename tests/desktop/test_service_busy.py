@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from posture_guard.service import BUSY_CACHE_S
+from posture_guard.app.service import BUSY_CACHE_S
 from tests.app import App, read_until, stop_process
 from tests.desktop.conftest import (
     NOTIFICATIONS,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from posture_guard.desktop.icons import OPAQUE_BACKGROUND
-from posture_guard.traymodel import HOW_TO_GET_THE_FULL_TRAY
+from posture_guard.core.traymodel import HOW_TO_GET_THE_FULL_TRAY
+from posture_guard.ui.icons import OPAQUE_BACKGROUND
 from tests.app import App, read_until
 from tests.desktop.conftest import wait_until
 from tests.desktop.traydesk import (
@@ -253,8 +253,8 @@ def test_tray_redraws_only_what_changed(backend, tray_desktop: TrayDesktop):
 RUN_TRAY_WITH_SNAPSHOTS = """
 import threading, time
 from datetime import datetime
-from posture_guard.desktop.launch import Launcher
-from posture_guard.desktop.tray import open_tray
+from posture_guard.ui.launch import Launcher
+from posture_guard.ui.tray import open_tray
 
 class Snap:
     def __init__(self, next_in):
@@ -292,7 +292,7 @@ tray.run(on_ready=lambda: threading.Thread(target=feed).start(), on_main_thread=
 def probe(env: dict[str, str], *, without_gi: bool = False) -> tuple[str | None, list[str]]:
     block = "import sys; sys.modules['gi'] = None; " if without_gi else ""  # gi unimportable
     done = subprocess.run(
-        [sys.executable, "-c", f"{block}from posture_guard.desktop.tray import probe_tray; print(repr(probe_tray()))"],
+        [sys.executable, "-c", f"{block}from posture_guard.ui.tray import probe_tray; print(repr(probe_tray()))"],
         env=env, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     return eval(done.stdout.strip().splitlines()[-1])

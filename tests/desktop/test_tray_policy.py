@@ -24,13 +24,13 @@ import sys, threading, time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
-from posture_guard.desktop.launch import Launcher
-from posture_guard.desktop.managed import PolicyWatch, load_effective
-from posture_guard.desktop.tray import open_tray
-from posture_guard.paths import Paths
-from posture_guard.service import Service
+from posture_guard.ui.launch import Launcher
+from posture_guard.app.managed import PolicyWatch, load_effective
+from posture_guard.ui.tray import open_tray
+from posture_guard.desktop.paths import Paths
+from posture_guard.app.service import Service
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
-from posture_guard.traymodel import policy_locks
+from posture_guard.core.traymodel import policy_locks
 
 tmp = Path(sys.argv[1])
 policy = tmp / "policy.toml"

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.desktop
 def open_info(app: App, desk: TrayDesktop, what: str) -> subprocess.Popen[bytes]:
     with (app.home / f"{what}-window.log").open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "posture_guard.desktop.info_window", what,
+            [sys.executable, "-m", "posture_guard.ui.info_window", what,
              "--config", str(app.config)],
             env={**app.env, "DISPLAY": desk.display, "NO_AT_BRIDGE": "1"},
             stdout=log, stderr=subprocess.STDOUT,

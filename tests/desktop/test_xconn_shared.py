@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from posture_guard.core.errors import BusySourceUnavailable
 from posture_guard.desktop import xconn
 from posture_guard.desktop.busy.fullscreen import FullscreenSource
 from posture_guard.desktop.idle.x11 import X11IdleSource
-from posture_guard.errors import BusySourceUnavailable
 from tests.app import stop_process
 from tests.desktop.conftest import wait_until
 from tests.desktop.test_fullscreen_busy import openbox, window

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from posture_guard import control
-from posture_guard.errors import ControlError
+from posture_guard.app import control
+from posture_guard.core.errors import ControlError
 from tests.app import App, read_until
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from posture_guard.store import SCHEMA_VERSION
+from posture_guard.app.store import SCHEMA_VERSION
 from tests.app import App
 
 pytestmark = pytest.mark.e2e

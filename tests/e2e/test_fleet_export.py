@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from posture_guard import fleet
-from posture_guard.clinic import ClinicProfile
-from posture_guard.config import Fleet
-from posture_guard.episodes import (
+from posture_guard.app import fleet
+from posture_guard.app.store import Store
+from posture_guard.core.clinic import ClinicProfile
+from posture_guard.core.episodes import (
     AgeBand,
     Area,
     CheckIn,
@@ -35,9 +35,10 @@ from posture_guard.episodes import (
     Trend,
     Trigger,
 )
-from posture_guard.store import AdviceSummary, BreakRecord, DayActivity, Store
-from posture_guard.timer import Outcome
-from posture_guard.triage import Tier
+from posture_guard.core.records import AdviceSummary, BreakRecord, DayActivity
+from posture_guard.core.settings import Fleet
+from posture_guard.core.timer import Outcome
+from posture_guard.core.triage import Tier
 from tests.app import stop_process
 
 pytestmark = pytest.mark.e2e

@@ -40,7 +40,7 @@ def test_packaging_wheel_installs_in_a_fresh_venv_and_starts_headless_under_a_po
     sdist = next(Path(p) for p in built if p.endswith(".tar.gz"))
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    assert "posture_guard/defaults.toml" in names
+    assert "posture_guard/content/defaults.toml" in names
     assert "posture_guard/content/exercises.toml" in names
     assert any(n.endswith("entry_points.txt") for n in names)
     with tarfile.open(sdist) as archive:

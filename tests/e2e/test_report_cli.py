@@ -18,8 +18,8 @@ from typing import Final
 
 import pytest
 
-from posture_guard.store import Store
-from posture_guard.timer import day_of
+from posture_guard.app.store import Store
+from posture_guard.core.timer import day_of
 from tests import report_history as h
 from tests.app import App
 from tests.e2e.test_diary_cli import database, ok
@@ -250,7 +250,7 @@ def test_report_is_offered_after_a_check_in_that_says_book(app: App) -> None:
 #: tray's pictures are pre-drawn, tray_images.py), and the standard modules we do without:
 #: logging.handlers (logs.py), platformdirs (paths.py), shutil (programs.py, cli._Parser).
 NOT_IN_THE_SERVICE: Final = (
-    "matplotlib", "fpdf", "tkinter", "webbrowser", "posture_guard.diary", "posture_guard.stats",
+    "matplotlib", "fpdf", "tkinter", "webbrowser", "posture_guard.app.diary", "posture_guard.app.stats",
     "posture_guard.report.write", "posture_guard.report.model", "posture_guard.report.html",
     "posture_guard.report.pdf", "posture_guard.report.charts", "posture_guard.report.export",
     "PIL.Image", "logging.handlers", "pickle", "platformdirs", "shutil", "tempfile",
@@ -264,7 +264,7 @@ def test_the_service_process_leaves_out_what_it_does_not_run() -> None:
     probe = (
         "import sys, posture_guard.cli as cli\n"
         "assert cli._parse(['run']).command == 'run'\n"
-        "import posture_guard.runner, posture_guard.service, posture_guard.desktop.tray\n"
+        "import posture_guard.runner, posture_guard.app.service, posture_guard.ui.tray\n"
         "from posture_guard.desktop import busy, idle, notify\n"
         "idle.select_idle_source(); busy.select_busy_source(); notify.select_notifier()\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0] in {NOT_IN_THE_SERVICE!r}"

@@ -10,15 +10,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from posture_guard import config
-from posture_guard.service import BUSY_CACHE_S, Service, Snapshot
+from posture_guard.app.service import BUSY_CACHE_S, Service, Snapshot
+from posture_guard.core import config
+from posture_guard.core.timer import BreakTimer, Event
 from posture_guard.testing import (
     FakeClock,
     RecordingNotifier,
     ScriptedBusySource,
     ScriptedIdleSource,
 )
-from posture_guard.timer import BreakTimer, Event
 
 START = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 

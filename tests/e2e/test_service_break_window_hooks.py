@@ -8,11 +8,11 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from posture_guard import config
-from posture_guard.service import Service, Snapshot
-from posture_guard.store import Store
+from posture_guard.app.service import Service, Snapshot
+from posture_guard.app.store import Store
+from posture_guard.core import config
+from posture_guard.core.timer import BreakPrompted, Event, Outcome
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
-from posture_guard.timer import BreakPrompted, Event, Outcome
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 11, 23, 9, 0, tzinfo=BERLIN)  # a Monday, inside working hours

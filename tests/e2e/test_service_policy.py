@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from posture_guard import config, control
-from posture_guard.control import ControlServer
-from posture_guard.desktop.managed import PolicyWatch, load_effective
-from posture_guard.paths import Paths
-from posture_guard.service import Service
+from posture_guard.app import control
+from posture_guard.app.control import ControlServer
+from posture_guard.app.managed import PolicyWatch, load_effective
+from posture_guard.app.service import Service
+from posture_guard.core import config
+from posture_guard.desktop.paths import Paths
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
 from tests.app import App, read_until
 

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from posture_guard import config
-from posture_guard.service import Service
-from posture_guard.store import SCHEMA_VERSION, BreakRecord, DayActivity, Store
-from posture_guard.stretches import WorkStretch
+from posture_guard.app.service import Service
+from posture_guard.app.store import SCHEMA_VERSION, Store
+from posture_guard.core import config
+from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.stretches import WorkStretch
+from posture_guard.core.timer import Outcome
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
-from posture_guard.timer import Outcome
 from tests.app import App
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -205,7 +206,7 @@ def test_service_store_a_restart_adds_to_the_days_figure(store: Store) -> None:
 def test_service_store_a_locked_database_is_retried_and_loses_nothing(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="posture_guard.service")
+    caplog.set_level(logging.INFO, logger="posture_guard.app.service")
     path = tmp_path / "data" / "posture-guard.sqlite3"
     with Store.open(path, timeout_s=0.05) as store:
         running = Running(store)
@@ -285,7 +286,7 @@ def test_run_with_a_database_from_a_newer_version_says_so_and_changes_nothing(ap
 
 
 def _open_episode(store: Store, days_ago: float, **fields: object) -> None:
-    from posture_guard.episodes import Episode, Stiffness
+    from posture_guard.core.episodes import Episode, Stiffness
 
     store.start_episode(
         Episode(
@@ -326,8 +327,8 @@ def test_service_does_not_ask_for_a_check_in_for_a_fresh_episode(store: Store) -
 
 
 def test_service_offers_only_gentle_exercises_while_an_episode_is_open(store: Store) -> None:
-    from posture_guard.episodes import Symptom
-    from posture_guard.exercises import Phase, load_catalogue
+    from posture_guard.core.episodes import Symptom
+    from posture_guard.core.exercises import Phase, load_catalogue
 
     _open_episode(store, days_ago=0.5, symptoms=frozenset({Symptom.TINGLING_NUMBNESS}))
     catalogue = load_catalogue()

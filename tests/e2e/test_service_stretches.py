@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from posture_guard.store import Store
-from posture_guard.stretches import StretchTracker, WorkStretch
-from posture_guard.timer import (
+from posture_guard.app.store import Store
+from posture_guard.core.stretches import StretchTracker, WorkStretch
+from posture_guard.core.timer import (
     BreakEnded,
     BreakPrompted,
     BreakStarted,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from posture_guard.errors import PostureGuardError
-from posture_guard.paths import ensure_private_dir
+from posture_guard.core.errors import PostureGuardError
+from posture_guard.desktop.paths import ensure_private_dir
 from tests.app import App
 
 pytestmark = pytest.mark.e2e

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from posture_guard.store import BreakRecord, DayActivity, Store
-from posture_guard.timer import Outcome, day_of
+from posture_guard.app.store import Store
+from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.timer import Outcome, day_of
 from tests.app import App
 from tests.e2e.test_diary_cli import database, ok
 

@@ -12,8 +12,9 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from posture_guard.store import BreakRecord, DayActivity, Store
-from posture_guard.timer import Outcome
+from posture_guard.app.store import Store
+from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.timer import Outcome
 
 #: Record numbers of one run start at RUN * STRIDE, so every run writes its own records.
 STRIDE = 1_000_000

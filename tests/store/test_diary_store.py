@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.clinic import ClinicProfile
-from posture_guard.episodes import (
+from posture_guard.app.store import Store
+from posture_guard.core.clinic import ClinicProfile
+from posture_guard.core.episodes import (
     AgeBand,
     Area,
     CheckIn,
@@ -26,9 +27,9 @@ from posture_guard.episodes import (
     Trend,
     Trigger,
 )
-from posture_guard.errors import IllegalEpisodeChange, StoreError
-from posture_guard.store import AdviceSummary, Store, StoredCheckIn
-from posture_guard.triage import Tier
+from posture_guard.core.errors import IllegalEpisodeChange, StoreError
+from posture_guard.core.records import AdviceSummary, StoredCheckIn
+from posture_guard.core.triage import Tier
 from tests.store.test_store import db_path, fresh_store, raw
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -22,16 +22,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.errors import StoreError
-from posture_guard.store import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    BreakRecord,
-    DayActivity,
-    Store,
-)
-from posture_guard.stretches import WorkStretch
-from posture_guard.timer import Outcome
+from posture_guard.app.store import MIGRATIONS, SCHEMA_VERSION, Store
+from posture_guard.core.errors import StoreError
+from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.stretches import WorkStretch
+from posture_guard.core.timer import Outcome
 from tests.store import crash_writer
 
 REPO = Path(__file__).resolve().parents[2]

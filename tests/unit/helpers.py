@@ -24,9 +24,10 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings
 
-from posture_guard.config import BreakSpec, TimerSettings, WorkingHours, defaults
+from posture_guard.core.config import defaults
+from posture_guard.core.settings import BreakSpec, TimerSettings, WorkingHours
+from posture_guard.core.timer import BreakTimer, Event
 from posture_guard.testing import FakeClock
-from posture_guard.timer import BreakTimer, Event
 
 MIN = 60
 HOUR = 3600

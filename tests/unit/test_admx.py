@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from posture_guard import config, policy
+from posture_guard.core import config, policy
 
 WINDOWS = Path(__file__).resolve().parents[2] / "packaging" / "windows"
 NS = {"p": "http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions"}

@@ -14,7 +14,7 @@ from posture_guard.desktop.autostart import (
     login_command,
     run_key_value,
 )
-from posture_guard.paths import LOGIN_ITEM_ID, login_item_file
+from posture_guard.desktop.paths import LOGIN_ITEM_ID, login_item_file
 
 
 def test_login_command_runs_the_service_with_this_interpreter() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.brand_colours import (
+from posture_guard.core.brand_colours import (
     DARK_TEXT,
     MUTED_TEXT,
     OWN_ACCENT,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.breakflow import (
+from posture_guard.core.breakflow import (
     OUTCOMES,
     BreakScreen,
     ScreenError,
@@ -21,8 +21,8 @@ from posture_guard.breakflow import (
     pre_break_notice,
     screen_for,
 )
-from posture_guard.exercises import load_catalogue
-from posture_guard.timer import State, TimerStatus
+from posture_guard.core.exercises import load_catalogue
+from posture_guard.core.timer import State, TimerStatus
 
 SCREEN = BreakScreen(kind="stretch", title="Stretch break", seconds=120)
 
@@ -155,8 +155,8 @@ def test_strict_mode_hides_skip_and_no_snoozes_left_hides_postpone():
 def test_screen_hides_skip_and_postpone_a_policy_turns_off():
     """The window offers only what the service would accept: a locked skip or snooze is not
     a button (it used to be shown, and then refused)."""
-    from posture_guard import config
-    from posture_guard.config import PolicySource
+    from posture_guard.core import config
+    from posture_guard.core.config import PolicySource
 
     policy_text = '[controls]\nskip = false\nsnooze = false\n[policy]\nlock = ["controls.skip"]\n'
     settings = config.load(None, policies=[PolicySource(name="p.toml", text=policy_text)])

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.clinic import ClinicProfile, parse_clinic_file, parse_clinic_text, to_toml
-from posture_guard.errors import ClinicError
+from posture_guard.core.clinic import ClinicProfile, parse_clinic_file, parse_clinic_text, to_toml
+from posture_guard.core.errors import ClinicError
 
 GOOD = """\
 [clinic]

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from posture_guard import config
-from posture_guard.config import Layer, WorkingHours
-from posture_guard.errors import PolicyLockedError
+from posture_guard.core import config
+from posture_guard.core.config import Layer
+from posture_guard.core.errors import PolicyLockedError
+from posture_guard.core.settings import WorkingHours
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from posture_guard import exercises
-from posture_guard.errors import ContentError
-from posture_guard.exercises import JUDGEMENT, Source, parse_catalogue, parse_sources
+from posture_guard.core import exercises
+from posture_guard.core.errors import ContentError
+from posture_guard.core.exercises import JUDGEMENT, Source, parse_catalogue, parse_sources
 
 SOURCES_TEXT = """
 [judgement]

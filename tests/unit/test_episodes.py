@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard import exercises
-from posture_guard.episodes import (
+from posture_guard.core import exercises
+from posture_guard.core.episodes import (
     CHECK_IN_QUESTIONS,
     LABELS,
     AgeBand,
@@ -47,7 +47,7 @@ from posture_guard.episodes import (
     start_episode,
     update_episode,
 )
-from posture_guard.errors import DiaryError, DiaryValueError, IllegalEpisodeChange
+from posture_guard.core.errors import DiaryError, DiaryValueError, IllegalEpisodeChange
 from tests.unit.helpers import profile
 
 CET = timezone(timedelta(hours=1))
@@ -895,7 +895,7 @@ def test_lifecycle_update_then_end_keeps_a_valid_episode(
 def test_episodes_check_in_due_after_a_day_and_at_most_daily() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from posture_guard.episodes import Episode, Stiffness, check_in_due
+    from posture_guard.core.episodes import Episode, Stiffness, check_in_due
 
     start = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     episode = Episode(started=start, pain_at_start=4, pain_peak=4, stiffness=Stiffness.MILD)

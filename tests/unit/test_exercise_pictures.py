@@ -9,7 +9,7 @@ from PIL import Image, ImageChops
 
 from posture_guard.art.exercises import DRAWINGS, PICTURE_WIDTH, draw
 from posture_guard.art.pose import CALM, HIGH_CONTRAST
-from posture_guard.exercises import load_catalogue
+from posture_guard.core.exercises import load_catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 CATALOGUE = load_catalogue()

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard import config, exercises
-from posture_guard.exercises import (
+from posture_guard.core import config, exercises
+from posture_guard.core.exercises import (
     ACUTE_CAUTION,
     CAUTIONS,
     SYMPTOM_CAUTIONS,
@@ -298,7 +298,7 @@ def test_picker_with_a_warning_sign_offers_only_caution_free_exercises(symptom: 
 
 
 def test_picker_knows_every_symptom_the_diary_records() -> None:
-    from posture_guard.episodes import Symptom
+    from posture_guard.core.episodes import Symptom
 
     assert {symptom.value for symptom in Symptom} <= set(SYMPTOM_CAUTIONS)
 

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from posture_guard.app.fleet import device_id
 from posture_guard.desktop.autostart import FileLoginItem
-from posture_guard.files import write_file
-from posture_guard.fleet import device_id
+from posture_guard.desktop.files import write_file
 from tests.app import ROOT
 
 
@@ -89,7 +89,7 @@ def test_a_disk_that_refuses_half_way_leaves_the_old_file_and_no_temporary(
     script = (
         "import resource, signal, sys\n"
         "from pathlib import Path\n"
-        "from posture_guard.files import write_file\n"
+        "from posture_guard.desktop.files import write_file\n"
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))\n"
         "try:\n"

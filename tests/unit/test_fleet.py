@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard import fleet
-from posture_guard.store import BreakRecord, DayActivity
-from posture_guard.timer import Outcome
+from posture_guard.app import fleet
+from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.timer import Outcome
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DAY = date(2026, 11, 24)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from posture_guard.desktop import icons, tray_images
-from posture_guard.desktop.tray import backend_image
-from posture_guard.traymodel import PROGRESS_STEPS, IconMode, IconState
+from posture_guard.core.traymodel import PROGRESS_STEPS, IconMode, IconState
+from posture_guard.ui import icons, tray_images
+from posture_guard.ui.tray import backend_image
 
 ICONS = Path(__file__).resolve().parents[2] / "icons"
 
@@ -24,7 +24,7 @@ def same_pixels(a: Image.Image, b: Image.Image) -> bool:
 def test_committed_app_icon_png_equals_what_the_code_draws(size):
     with Image.open(ICONS / f"posture-guard-{size}.png") as committed:
         assert same_pixels(committed.convert("RGBA"), icons.draw_icon(icons.APP_ICON, size)), (
-            "icons/ is stale: run `python -m posture_guard.desktop.icons`"
+            "icons/ is stale: run `python -m posture_guard.ui.icons`"
         )
 
 
@@ -86,7 +86,7 @@ def test_committed_tray_images_equal_what_the_code_draws():
                 drawn.mode,
                 drawn.size,
                 drawn.tobytes(),
-            ), f"tray-icons.bin is stale for {state}: run `python -m posture_guard.desktop.icons`"
+            ), f"tray-icons.bin is stale for {state}: run `python -m posture_guard.ui.icons`"
 
 
 def test_every_tray_state_the_model_can_make_has_an_image():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from posture_guard.logs import PrivateRotatingFile, setup_logging
+from posture_guard.app.logs import PrivateRotatingFile, setup_logging
 
 
 @pytest.fixture
@@ -66,12 +66,12 @@ def test_setup_logging_writes_the_service_log_with_time_level_and_name(tmp_path)
     path = tmp_path / "state" / "posture-guard.log"
     setup_logging(path, verbose=False)
     try:
-        logging.getLogger("posture_guard.service").info("started")
-        logging.getLogger("posture_guard.service").debug("not at INFO")
+        logging.getLogger("posture_guard.app.service").info("started")
+        logging.getLogger("posture_guard.app.service").debug("not at INFO")
     finally:
         setup_logging(None, verbose=False)  # closes the file handler
     (line,) = path.read_text().splitlines()
-    assert line.endswith(" INFO posture_guard.service: started")
+    assert line.endswith(" INFO posture_guard.app.service: started")
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
 
 

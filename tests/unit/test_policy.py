@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from posture_guard import config, policy
-from posture_guard.config import Layer, PolicySource
-from posture_guard.errors import format_value
-from posture_guard.paths import policy_locations
+from posture_guard.core import config, policy
+from posture_guard.core.config import Layer, PolicySource
+from posture_guard.core.errors import format_value
+from posture_guard.desktop.paths import policy_locations
 
 DATA = Path(__file__).resolve().parent / "data"
 REPO = Path(__file__).resolve().parents[2]
@@ -674,7 +674,7 @@ def test_policy_first_run_notice_says_what_the_employer_can_and_cannot_see(tmp_p
 
 
 def test_policy_menu_locks_take_the_timers_own_allowed_commands() -> None:
-    from posture_guard.timer import Command
+    from posture_guard.core.timer import Command
 
     locks = policy.menu_locks(config.defaults(), allowed=frozenset({Command.RESUME}))
     assert locks["resume"] == policy.MenuLock(enabled=True, reason=None)
@@ -682,8 +682,8 @@ def test_policy_menu_locks_take_the_timers_own_allowed_commands() -> None:
 
 
 def test_policy_sources_read_managed_plists_before_files(tmp_path: Path) -> None:
-    from posture_guard.desktop.managed import load_effective
-    from posture_guard.paths import Paths
+    from posture_guard.app.managed import load_effective
+    from posture_guard.desktop.paths import Paths
 
     user_plist = tmp_path / "user.plist"
     user_plist.write_bytes(plistlib.dumps({"general": {"snooze": "3m"}}))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from posture_guard import config
-from posture_guard.breakflow import DEFAULT_ACCENT
-from posture_guard.desktop.breaks import branding_for
+from posture_guard.core import config
+from posture_guard.core.breakflow import DEFAULT_ACCENT
+from posture_guard.ui.presenter import branding_for
 
 NONE = config.defaults().branding
 ACME = dataclasses.replace(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from posture_guard import config, policy
+from posture_guard.core import config, policy
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

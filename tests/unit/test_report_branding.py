@@ -16,10 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from posture_guard import diary
-from posture_guard.brand_colours import contrast_ratio
-from posture_guard.clinic import ClinicProfile
-from posture_guard.config import Branding, Settings, load
+from posture_guard.app import diary
+from posture_guard.app.store import Store
+from posture_guard.core.brand_colours import contrast_ratio
+from posture_guard.core.clinic import ClinicProfile
+from posture_guard.core.config import load
+from posture_guard.core.settings import Branding, Settings
 from posture_guard.report import pdf
 from posture_guard.report.branding import (
     DEFAULT_ACCENT,
@@ -38,7 +40,6 @@ from posture_guard.report.html import render
 from posture_guard.report.model import build
 from posture_guard.report.sections import branding_notes, clinic_label, clinic_line, provided_by
 from posture_guard.report.write import read_records
-from posture_guard.store import Store
 from tests.unit.test_report_model import NOW, PERIOD, records
 
 ACME_CLINIC = ClinicProfile(

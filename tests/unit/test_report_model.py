@@ -12,8 +12,10 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from posture_guard import episodes as lifecycle
-from posture_guard.episodes import CheckIn, Episode
+from posture_guard.core import episodes as lifecycle
+from posture_guard.core.episodes import CheckIn, Episode
+from posture_guard.core.records import StoredCheckIn
+from posture_guard.core.triage import Tier, assess
 from posture_guard.report import parse_since
 from posture_guard.report.export import tables, to_csv_zip, to_json
 from posture_guard.report.model import (
@@ -26,8 +28,6 @@ from posture_guard.report.model import (
     pain_trend,
 )
 from posture_guard.report.sections import NO_DATA, sections
-from posture_guard.store import StoredCheckIn
-from posture_guard.triage import Tier, assess
 from tests import report_history as h
 
 LAST = date(2026, 3, 28)

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.clinic import ClinicProfile
+from posture_guard.core.clinic import ClinicProfile
+from posture_guard.core.records import BreakRecord
+from posture_guard.core.timer import Outcome
 from posture_guard.report.export import tables
 from posture_guard.report.html import render
 from posture_guard.report.model import build
-from posture_guard.store import BreakRecord
-from posture_guard.timer import Outcome
 from tests.unit.test_report_model import NOW, PERIOD, records
 
 CLINIC = ClinicProfile(

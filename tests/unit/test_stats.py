@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from posture_guard.episodes import Episode, Stiffness
-from posture_guard.stats import (
+from posture_guard.core.episodes import Episode, Stiffness
+from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.summary import (
     DayFigures,
     KindFigures,
     Summary,
@@ -20,8 +21,7 @@ from posture_guard.stats import (
     period,
     summarise,
 )
-from posture_guard.store import BreakRecord, DayActivity
-from posture_guard.timer import Outcome
+from posture_guard.core.timer import Outcome
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 FOUR = time(4, 0)
@@ -206,7 +206,7 @@ def test_stats_period_is_the_last_n_working_days_oldest_first() -> None:
 
 
 def test_stats_shows_the_measured_longest_stretch_when_the_store_has_stretches() -> None:
-    from posture_guard.stretches import WorkStretch
+    from posture_guard.core.stretches import WorkStretch
 
     stretches = [
         WorkStretch(started=at(2, 9, 0), ended=at(2, 10, 10), active_s=65 * 60),

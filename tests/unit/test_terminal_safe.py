@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.errors import format_value, terminal_safe
+from posture_guard.core.errors import format_value, terminal_safe
 
 
 def test_terminal_safe_spells_out_escape_sequences_and_bidi_overrides() -> None:

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from posture_guard.config import TimerSettings
-from posture_guard.errors import IllegalCommand
-from posture_guard.timer import (
+from posture_guard.core.errors import IllegalCommand
+from posture_guard.core.settings import TimerSettings
+from posture_guard.core.timer import (
     TRANSITIONS,
     BreakDeferred,
     BreakDue,

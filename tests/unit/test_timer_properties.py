@@ -40,9 +40,15 @@ from hypothesis import HealthCheck, given
 from hypothesis import event as note_event
 from hypothesis import strategies as st
 
-from posture_guard.config import BREAK_KINDS, BREAK_TITLES, BreakSpec, TimerSettings, WorkingHours
-from posture_guard.errors import IllegalCommand
-from posture_guard.timer import (
+from posture_guard.core.errors import IllegalCommand
+from posture_guard.core.settings import (
+    BREAK_KINDS,
+    BREAK_TITLES,
+    BreakSpec,
+    TimerSettings,
+    WorkingHours,
+)
+from posture_guard.core.timer import (
     BreakDeferred,
     BreakDue,
     BreakEnded,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from posture_guard.errors import IllegalCommand
-from posture_guard.timer import BreakDue, State
+from posture_guard.core.errors import IllegalCommand
+from posture_guard.core.timer import BreakDue, State
 from tests.unit.helpers import MIN, at, feed, spec, start, timer_settings
 
 PLAN = (spec("posture", 20 * MIN, 20), spec("movement", 60 * MIN, 5 * MIN))

@@ -8,11 +8,11 @@ import time
 from pathlib import Path
 
 from posture_guard import __version__
-from posture_guard.desktop.info_window import CONFIG_HEADER, about_text, ensure_config_file
-from posture_guard.desktop.launch import Launcher, launch_argv
-from posture_guard.desktop.menu_window import flat_entries
-from posture_guard.paths import default_paths
-from posture_guard.traymodel import LAUNCHES, Submit, TrayStatus, find_entry, tray_menu
+from posture_guard.core.traymodel import LAUNCHES, Submit, TrayStatus, find_entry, tray_menu
+from posture_guard.desktop.paths import default_paths
+from posture_guard.ui.info_window import CONFIG_HEADER, about_text, ensure_config_file
+from posture_guard.ui.launch import Launcher, launch_argv
+from posture_guard.ui.menu_window import flat_entries
 
 
 def test_launch_argv_runs_our_python_with_the_same_config(tmp_path):
@@ -21,14 +21,14 @@ def test_launch_argv_runs_our_python_with_the_same_config(tmp_path):
         sys.executable, "-m", "posture_guard", "--config", str(config), "report", "--open",
     ]  # fmt: skip
     assert launch_argv("menu", config) == [
-        sys.executable, "-m", "posture_guard.desktop.menu_window", "--config", str(config),
+        sys.executable, "-m", "posture_guard.ui.menu_window", "--config", str(config),
     ]  # fmt: skip
     assert launch_argv("advice", None) == [
-        sys.executable, "-m", "posture_guard.desktop.info_window", "advice",
+        sys.executable, "-m", "posture_guard.ui.info_window", "advice",
     ]  # fmt: skip
     # the forms (break window's branch) take no --config yet
     assert launch_argv("episode", config) == [
-        sys.executable, "-m", "posture_guard.desktop.forms", "episode",
+        sys.executable, "-m", "posture_guard.ui.forms", "episode",
     ]  # fmt: skip
 
 
@@ -59,7 +59,7 @@ def test_launcher_opens_forms_with_the_branding_it_was_last_given(tmp_path, monk
     organisation, not the one read at start."""
     from dataclasses import replace
 
-    from posture_guard import config
+    from posture_guard.core import config
 
     log = tmp_path / "log"
     monkeypatch.setitem(LAUNCHES, "episode", ("-c", "import sys; print('form', sys.argv[1:])"))
@@ -119,8 +119,8 @@ def test_about_names_the_version_and_where_the_files_are(tmp_path):
 def test_about_says_who_provides_it_and_what_the_organisation_receives(tmp_path):
     """Issue 6: the tray's About names the organisation and its support contact, and says
     plainly that only daily counts leave the computer when fleet figures are on."""
-    from posture_guard import config
-    from posture_guard.config import PolicySource
+    from posture_guard.core import config
+    from posture_guard.core.config import PolicySource
 
     paths = default_paths(
         {"XDG_RUNTIME_DIR": str(tmp_path), "POSTURE_GUARD_POLICY": ""},

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from posture_guard.desktop.launch import Launcher
-from posture_guard.desktop.tray import open_tray, probe_tray, tray_candidates
+from posture_guard.ui.launch import Launcher
+from posture_guard.ui.tray import open_tray, probe_tray, tray_candidates
 
 
 @pytest.fixture

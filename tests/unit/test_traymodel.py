@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.traymodel import (
+from posture_guard.core.traymodel import (
     LAUNCHES,
     LOCKED_REASON,
     NOTICE_TTL_S,
@@ -291,9 +291,9 @@ def test_menu_is_equal_for_equal_status_so_it_is_not_rebuilt():
 def test_tray_menu_greys_out_what_the_policy_locks_and_says_so() -> None:
     """Issue 6: items a policy locks are shown disabled with "set by your organisation"; an
     item the person's own settings turn off says that instead."""
-    from posture_guard import config
-    from posture_guard.config import PolicySource
-    from posture_guard.traymodel import find_entry, policy_locks
+    from posture_guard.core import config
+    from posture_guard.core.config import PolicySource
+    from posture_guard.core.traymodel import find_entry, policy_locks
 
     policy_text = '[controls]\npause = false\nsnooze = false\n[policy]\nlock = ["controls.pause"]\n'
     settings = config.load(
@@ -320,9 +320,9 @@ def test_tray_settings_change_only_when_the_locks_rhythm_or_branding_do() -> Non
     """A re-applied policy reaches the tray as new `TraySettings`: a policy that locks pause and
     brands the forms differs from the defaults; the same policy read again is equal (no
     redraw)."""
-    from posture_guard import config
-    from posture_guard.config import PolicySource
-    from posture_guard.traymodel import TraySettings
+    from posture_guard.core import config
+    from posture_guard.core.config import PolicySource
+    from posture_guard.core.traymodel import TraySettings
 
     def with_policy(text: str) -> config.Settings:
         return config.load(None, policies=[PolicySource(name="policy.toml", text=text)]).settings

@@ -23,9 +23,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard import exercises, triage
-from posture_guard.clinic import ClinicProfile
-from posture_guard.episodes import (
+from posture_guard.core import exercises, triage
+from posture_guard.core.clinic import ClinicProfile
+from posture_guard.core.episodes import (
     AgeBand,
     CheckIn,
     Episode,
@@ -38,8 +38,8 @@ from posture_guard.episodes import (
     parse_choice,
     parse_choices,
 )
-from posture_guard.errors import ContentError, DiaryValueError
-from posture_guard.triage import RULES, Tier, assess, fired_rules
+from posture_guard.core.errors import ContentError, DiaryValueError
+from posture_guard.core.triage import RULES, Tier, assess, fired_rules
 from tests.unit.helpers import profile
 
 BERLIN = ZoneInfo("Europe/Berlin")

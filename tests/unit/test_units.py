@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 
-from posture_guard.units import format_clock, format_duration, parse_clock, parse_duration
+from posture_guard.core.units import format_clock, format_duration, parse_clock, parse_duration
 
 
 @pytest.mark.parametrize(

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
+from posture_guard.core.errors import BusySourceUnavailable
+from posture_guard.core.ports import BusySource
 from posture_guard.desktop.busy.composite import CompositeBusySource
 from posture_guard.desktop.programs import which
-from posture_guard.errors import BusySourceUnavailable
-from posture_guard.ports import BusySource
 
 __all__ = [
     "BusySourceUnavailable",

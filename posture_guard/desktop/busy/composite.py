@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from posture_guard.ports import BusySource
+from posture_guard.core.ports import BusySource
 
 _log = logging.getLogger("posture_guard.busy")
 

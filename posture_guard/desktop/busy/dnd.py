@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from posture_guard.core.errors import BusySourceUnavailable
 from posture_guard.desktop.dbus import Bus, DBusError
-from posture_guard.errors import BusySourceUnavailable
 
 REASON: Final = "do not disturb"
 NOTIFICATIONS: Final = "org.freedesktop.Notifications"

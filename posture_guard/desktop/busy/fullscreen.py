@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from posture_guard.core.errors import BusySourceUnavailable
 from posture_guard.desktop.xconn import XUnavailable, share_display
-from posture_guard.errors import BusySourceUnavailable
 
 REASON: Final = "fullscreen"
 

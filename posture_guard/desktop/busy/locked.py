@@ -15,8 +15,8 @@ import os
 import sys
 from typing import Final
 
+from posture_guard.core.errors import BusySourceUnavailable
 from posture_guard.desktop.dbus import Bus, DBusError
-from posture_guard.errors import BusySourceUnavailable
 
 REASON: Final = "screen locked"
 #: (bus name, object path, interface) of the screen savers asked for GetActive.

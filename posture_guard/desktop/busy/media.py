@@ -23,7 +23,7 @@ import subprocess
 from pathlib import Path
 from typing import Final
 
-from posture_guard.errors import BusySourceUnavailable
+from posture_guard.core.errors import BusySourceUnavailable
 
 #: How long `pactl` may take before the answer counts as "cannot tell".
 PACTL_TIMEOUT_S: Final = 1.0

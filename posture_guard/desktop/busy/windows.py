@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from typing import Final
 
-from posture_guard.errors import BusySourceUnavailable
+from posture_guard.core.errors import BusySourceUnavailable
 
 #: QUERY_USER_NOTIFICATION_STATE values (shellapi.h) that mean "do not interrupt", and why.
 BUSY_STATES: Final[Mapping[int, str]] = {

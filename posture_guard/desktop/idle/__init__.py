@@ -18,8 +18,8 @@ import sys
 from collections.abc import Callable
 from typing import Final
 
-from posture_guard.errors import IdleSourceUnavailable
-from posture_guard.ports import IdleSource
+from posture_guard.core.errors import IdleSourceUnavailable
+from posture_guard.core.ports import IdleSource
 
 __all__ = [
     "ENV_OVERRIDE",

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from posture_guard.core.errors import IdleSourceUnavailable
 from posture_guard.desktop.dbus import Bus, DBusError, session_bus
-from posture_guard.errors import IdleSourceUnavailable
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,7 +12,7 @@ import math
 import sys
 from typing import Any, Final
 
-from posture_guard.errors import IdleSourceUnavailable
+from posture_guard.core.errors import IdleSourceUnavailable
 
 #: kCGEventSourceStateCombinedSessionState: input from every source in the login session.
 COMBINED_SESSION_STATE: Final = 0

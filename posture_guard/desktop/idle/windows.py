@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Final
 
-from posture_guard.errors import IdleSourceUnavailable
+from posture_guard.core.errors import IdleSourceUnavailable
 
 #: GetTickCount and LASTINPUTINFO.dwTime are 32-bit millisecond counters that wrap every
 #: 2**32 ms (about 49.7 days of uptime).

@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Final
 
+from posture_guard.core.errors import IdleSourceUnavailable
 from posture_guard.desktop.xconn import XUnavailable, share_display
-from posture_guard.errors import IdleSourceUnavailable
 
 _log = logging.getLogger("posture_guard.idle")
 

@@ -1,0 +1,582 @@
+"""The diary commands: what `posture-guard episode|check-in|advice|clinic|exercises` do.
+
+Rule 1: this module orchestrates and decides nothing itself. Words are parsed by episodes.py's
+        parse helpers, episode changes are decided by its lifecycle functions (inside the store's
+        transaction), advice comes from triage.assess, clinic profiles from clinic.py, exercises
+        from exercises.py. cli.py parses arguments, calls one function here and prints.
+Rule 2: time arrives as an argument (`now`, aware); `--at` text without an offset is local time.
+Rule 3: bad input raises DiaryValueError (or ClinicError) before anything is written; a refused
+        change raises IllegalEpisodeChange and the store rolls it back. The messages are the
+        core's: field, what was expected, what was got.
+Rule 4: the interactive check-in reads answers through the `ask` function it is given (input()
+        in the CLI). An answer that does not parse is explained and asked again; EOFError
+        (Ctrl-D, end of piped input) propagates before anything is saved.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import Final, TypeVar
+
+from posture_guard.app.managed import load_effective
+from posture_guard.app.store import Store
+from posture_guard.core import exercises, policy
+from posture_guard.core.clinic import ClinicProfile, parse_clinic_file
+from posture_guard.core.episodes import (
+    CHECK_IN_FLAGS,
+    CHECK_IN_QUESTIONS,
+    LABELS,
+    PAIN_EXPECTED,
+    AgeBand,
+    Area,
+    CheckIn,
+    Episode,
+    EpisodeUpdate,
+    Helped,
+    RiskFactor,
+    Stiffness,
+    Symptom,
+    Trend,
+    Trigger,
+    current_episode,
+    in_order,
+    parse_age,
+    parse_choice,
+    parse_choices,
+    parse_days,
+    parse_pain,
+    parse_yes_no,
+    when,
+)
+from posture_guard.core.errors import MISSING, DiaryValueError, terminal_safe
+from posture_guard.core.records import AdviceSummary, StoredCheckIn
+from posture_guard.core.settings import Settings
+from posture_guard.core.triage import Advice, assess
+from posture_guard.desktop.paths import Paths
+
+_E = TypeVar("_E", bound=Enum)
+
+AT_EXPECTED: Final = (
+    "expected a date and time like 2026-03-02T09:00 (local time) or 2026-03-02T09:00+01:00"
+)
+Ask = Callable[[str], str]
+Say = Callable[[str], None]
+
+
+def open_store(paths: Paths) -> Store:
+    """The user's database. Raises StoreError as `Store.open` does."""
+    return Store.open(paths.database)
+
+
+#: How far past `now` an `--at` may lie (clock differences between machines, typing time).
+FUTURE_ALLOWANCE: Final = timedelta(minutes=5)
+
+
+def parse_at(text: str | None, now: datetime, field: str = "at") -> datetime:
+    """`--at` as typed: ISO 8601, local time when it has no offset; `now` when not given.
+
+    Raises:
+        DiaryValueError: not such a time, or a time in the future (the diary records what was).
+    """
+    if text is None:
+        return now
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise DiaryValueError(field, AT_EXPECTED, text) from None
+    moment = moment if moment.utcoffset() is not None else moment.astimezone()
+    if moment.timestamp() > (now + FUTURE_ALLOWANCE).timestamp():
+        raise DiaryValueError(field, "expected a time that is not in the future", text)
+    return moment
+
+
+def _words(kind: type[_E], text: str | None, field: str) -> frozenset[_E]:
+    return frozenset() if text is None else parse_choices(kind, text, field)
+
+
+# --- episodes ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EpisodeAnswers:
+    """What `episode start` / `episode update` were given, as typed (None = not given)."""
+
+    at: str | None = None
+    pain: str | None = None
+    stiffness: str | None = None
+    where: str | None = None
+    trigger: str | None = None
+    symptom: str | None = None
+    helped: str | None = None
+    notes: str | None = None
+
+
+def start_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
+    """Start an episode (only when none is open); returns what to print.
+
+    Raises:
+        DiaryValueError: a value does not parse (nothing written).
+        IllegalEpisodeChange: one is open, or it would start inside an earlier one.
+    """
+    if answers.pain is None:
+        raise DiaryValueError("pain", PAIN_EXPECTED + " (--pain is needed to start)", MISSING)
+    pain = parse_pain(answers.pain)
+    episode = store.start_episode(
+        Episode(
+            started=parse_at(answers.at, now),
+            pain_at_start=pain,
+            pain_peak=pain,
+            stiffness=(
+                Stiffness.NONE
+                if answers.stiffness is None
+                else parse_choice(Stiffness, answers.stiffness, "stiffness")
+            ),
+            areas=_words(Area, answers.where, "where"),
+            triggers=_words(Trigger, answers.trigger, "trigger"),
+            symptoms=_words(Symptom, answers.symptom, "symptom"),
+            helped=_words(Helped, answers.helped, "helped"),
+            notes=answers.notes or "",
+        )
+    )
+    return f"Started episode {episode.id} at {when(episode.started)}.\n" + describe_episode(episode)
+
+
+def update_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
+    """Add an update to the open episode; returns what to print.
+
+    Raises:
+        DiaryValueError: a value does not parse, or the update records nothing.
+        IllegalEpisodeChange: no episode is open, or the update is before its start.
+    """
+    update = EpisodeUpdate(
+        at=parse_at(answers.at, now),
+        pain=None if answers.pain is None else parse_pain(answers.pain),
+        stiffness=(
+            None
+            if answers.stiffness is None
+            else parse_choice(Stiffness, answers.stiffness, "stiffness")
+        ),
+        symptoms=_words(Symptom, answers.symptom, "symptom"),
+        helped=_words(Helped, answers.helped, "helped"),
+        notes=answers.notes or "",
+    )
+    episode = store.update_episode(update)
+    return f"Updated episode {episode.id} ({when(update.at)}).\n" + describe_episode(episode)
+
+
+def end_episode(store: Store, at: str | None, now: datetime) -> str:
+    """End the open episode; returns what to print.
+
+    Raises:
+        DiaryValueError: `at` does not parse.
+        IllegalEpisodeChange: no episode is open, or `at` is before its start or last update.
+    """
+    episode = store.end_episode(parse_at(at, now))
+    assert episode.ended is not None
+    return f"Ended episode {episode.id} at {when(episode.ended)}.\n" + describe_episode(episode)
+
+
+def list_episodes(store: Store) -> str:
+    """One line per episode, oldest first."""
+    found = store.episodes()
+    if not found:
+        return "No episodes yet. Start one with `posture-guard episode start --pain N`."
+    return "\n".join(_episode_line(e) for e in found)
+
+
+def _episode_line(episode: Episode) -> str:
+    end = "open" if episode.ended is None else f"ended {when(episode.ended)}"
+    updates = len(episode.updates)
+    return (
+        f"{episode.id:>3}  {when(episode.started)}  {end:<28}  pain {episode.pain_now}"
+        f" (peak {episode.pain_peak})  stiffness {episode.stiffness_now.value}"
+        f"  {updates} update{'' if updates == 1 else 's'}"
+    )
+
+
+def show_episode(store: Store, episode_id: int | None) -> str:
+    """One episode in full: the one asked for, else the open one, else the latest (with none
+    at all, says so and how to start one).
+
+    Raises:
+        DiaryValueError: there is no episode with the id asked for.
+    """
+    if episode_id is not None:
+        episode = store.episode(episode_id)
+        if episode is None:
+            raise DiaryValueError(
+                "id", "expected the id of an episode (see `episode list`)", episode_id
+            )
+    else:
+        found = store.episodes()
+        episode = store.open_episode() or (found[-1] if found else None)
+        if episode is None:
+            return list_episodes(store)  # the friendly "no episodes yet"
+    return describe_episode(episode)
+
+
+def describe_episode(episode: Episode) -> str:
+    """An episode in plain words, with its updates."""
+    end = "still open" if episode.ended is None else f"ended {when(episode.ended)}"
+    lines = [
+        f"Episode {episode.id}: started {when(episode.started)}, {end}",
+        f"  pain at start {episode.pain_at_start}, now {episode.pain_now}, peak {episode.pain_peak}",
+        f"  stiffness: {LABELS[episode.stiffness_now]}",
+    ]
+    for label, members in (
+        ("where", in_order(Area, episode.areas)),
+        ("triggers", in_order(Trigger, episode.triggers)),
+        ("symptoms", in_order(Symptom, episode.symptoms_so_far)),
+        ("helped", in_order(Helped, episode.helped_so_far)),
+    ):
+        if members:
+            lines.append(f"  {label}: " + ", ".join(str(m.value) for m in members))
+    if episode.notes:
+        notes = terminal_safe(episode.notes, keep_newlines=True).replace("\n", "\n         ")
+        lines.append(f"  notes: {notes}")
+    for update in episode.updates:
+        parts = []
+        if update.pain is not None:
+            parts.append(f"pain {update.pain}")
+        if update.stiffness is not None:
+            parts.append(f"stiffness {update.stiffness.value}")
+        if update.symptoms:
+            parts.append(
+                "symptoms " + ",".join(m.value for m in in_order(Symptom, update.symptoms))
+            )
+        if update.helped:
+            parts.append("helped " + ",".join(m.value for m in in_order(Helped, update.helped)))
+        if update.notes:
+            parts.append(f"notes: {terminal_safe(update.notes)}")
+        lines.append(f"  - {when(update.at)}: " + "; ".join(parts))
+    return "\n".join(lines)
+
+
+# --- check-ins -----------------------------------------------------------------------------------
+
+_FLAG_OF: Final = {field: flag for flag, field in CHECK_IN_FLAGS.items()}
+
+
+def _parser(field: str, flag: str) -> Callable[[str], object]:
+    """How the answer to `field` is read from text (a flag's value or a typed answer)."""
+    readers: dict[str, Callable[[str], object]] = {
+        "pain_now": lambda t: parse_pain(t, flag),
+        "stiffness": lambda t: _choice(Stiffness, t, flag),
+        "symptoms": lambda t: _choices(Symptom, t, flag),
+        "trend": lambda t: _choice(Trend, t, flag),
+        "home_care_days": lambda t: parse_days(t, flag),
+        "risk_history": lambda t: _choices(RiskFactor, t, flag),
+        "age_band": lambda t: _age(t, flag),
+    }
+    return readers.get(field, lambda t: parse_yes_no(t, flag))
+
+
+def _choice(kind: type[_E], text: str, field: str) -> _E:
+    """A word, or its number in the list the interactive check-in shows (1 = first)."""
+    members = list(kind)
+    word = text.strip()
+    if word.isascii() and word.isdigit() and 1 <= int(word) <= len(members):
+        return members[int(word) - 1]
+    return parse_choice(kind, word, field)
+
+
+def _choices(kind: type[_E], text: str, field: str) -> frozenset[_E]:
+    """Comma-separated words or list numbers (``"arm-pain, 7"``); ``none`` or nothing = none."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    words = [p for p in parts if not (p.isascii() and p.isdigit())]
+    numbered = frozenset(_choice(kind, p, field) for p in parts if p not in words)
+    return numbered | parse_choices(kind, ",".join(words), field)
+
+
+def _age(text: str, field: str) -> AgeBand:
+    return parse_age(text, field)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, frozenset):
+        return ",".join(str(m.value) for m in sorted(value, key=lambda m: str(m.value))) or "none"
+    return str(value)
+
+
+def check_in_defaults(store: Store) -> dict[str, object]:
+    """What Enter keeps: the open episode's pain and stiffness, the last check-in's age, risks and
+    days of home care, "same" and "no" for the rest. Pain, stiffness and age have no default
+    until the diary holds one."""
+    defaults: dict[str, object] = {
+        "symptoms": frozenset(),
+        "trend": Trend.SAME,
+        "pain_disturbs_sleep": False,
+        "pain_stops_work": False,
+        "daily_life_affected": False,
+        "home_care_days": 0,
+        "after_injury": False,
+        "high_risk_mechanism": False,
+        "risk_history": frozenset(),
+    }
+    latest = store.latest_check_in()
+    if latest is not None:
+        defaults.update(
+            age_band=latest.check_in.age_band,
+            risk_history=latest.check_in.risk_history,
+            home_care_days=latest.check_in.home_care_days,
+            stiffness=latest.check_in.stiffness,
+        )
+    episode = store.open_episode()
+    if episode is not None:
+        defaults.update(pain_now=episode.pain_now, stiffness=episode.stiffness_now)
+    return defaults
+
+
+def check_in(
+    store: Store,
+    given: Mapping[str, str | None],
+    now: datetime,
+    *,
+    ask: Ask | None,
+    say: Say,
+    fallback: OrgClinic | None = None,
+) -> Advice:
+    """Take a check-in, assess it against the diary, keep both; returns the advice.
+
+    Args:
+        store: the diary.
+        given: answers given as flags, by CHECK_IN_FLAGS name (None = not given).
+        now: when the check-in is made.
+        ask: reads one answer (shown the prompt); None = ask nothing: defaults fill the rest.
+            Nothing is asked either when every answer without a default was given.
+        say: prints a line (choices, a re-ask reason).
+        fallback: the organisation's clinic, offered when the user has set none.
+
+    Raises:
+        DiaryValueError: a flag's value does not parse, or (without asking) an answer with no
+            default is missing; nothing is saved.
+        EOFError: the input ended while asking; nothing is saved.
+    """
+    answers: dict[str, object] = {}
+    for flag, text in given.items():
+        if text is not None:
+            field = CHECK_IN_FLAGS[flag]
+            answers[field] = _parser(field, flag)(text)
+    if answers.get("high_risk_mechanism") is True:
+        answers.setdefault("after_injury", True)  # a dangerous fall or crash is an injury
+    defaults = check_in_defaults(store)
+    required = ("pain_now", "stiffness", "trend", "age_band")
+    interactive = ask
+    if ask is not None and all(f in answers for f in required):
+        ask = None
+    for field in CHECK_IN_QUESTIONS:
+        if field in answers:
+            continue
+        if field == "high_risk_mechanism":
+            if not answers.get("after_injury", False):
+                answers[field] = False
+                continue
+            # After an injury this answer decides between an emergency and a booking: it is
+            # asked (or must be given), never filled in by a default.
+            if interactive is None:
+                raise DiaryValueError(
+                    _FLAG_OF[field],
+                    "expected yes or no after an injury (a fall from height or down stairs, "
+                    "a diving accident, a fast or rollover crash, a bike collision)",
+                    MISSING,
+                )
+            answers[field] = _ask_one(field, MISSING, interactive, say)
+            continue
+        if ask is None:
+            if field not in defaults:
+                missing = [
+                    "--" + _FLAG_OF[f] for f in required if f not in answers and f not in defaults
+                ]
+                raise DiaryValueError(
+                    _FLAG_OF[field],
+                    f"expected an answer (missing: {', '.join(missing)}); give them, or leave "
+                    "out --yes to be asked",
+                    MISSING,
+                )
+            answers[field] = defaults[field]
+        else:
+            answers[field] = _ask_one(field, defaults.get(field, MISSING), ask, say)
+    record = CheckIn(at=now, **answers)  # type: ignore[arg-type]
+    profile, owner = clinic_in_use(store, fallback)
+    advice = assess(record, store.episodes(), now, profile, clinic_owner=owner)
+    store.add_check_in(record, AdviceSummary.of(advice))
+    return advice
+
+
+_CHOICES: Final[Mapping[str, type[Enum]]] = {
+    "stiffness": Stiffness,
+    "symptoms": Symptom,
+    "trend": Trend,
+    "risk_history": RiskFactor,
+    "age_band": AgeBand,
+}
+_MULTI: Final = frozenset({"symptoms", "risk_history"})
+
+
+def _ask_one(field: str, default: object, ask: Ask, say: Say) -> object:
+    """Ask one question until the answer parses; Enter keeps the default (when there is one)."""
+    flag = _FLAG_OF[field]
+    say("")
+    say(CHECK_IN_QUESTIONS[field])
+    kind = _CHOICES.get(field)
+    if kind is not None:
+        for number, member in enumerate(kind, start=1):
+            say(f"  {number:>2}. {member.value}: {LABELS[member]}")
+        if field in _MULTI:
+            say("  (numbers or words, separated by commas; none for none)")
+    elif field not in ("pain_now", "home_care_days"):
+        say("  (yes or no)")
+    prompt = "> " if default is MISSING else f"[{_shown(default)}] > "
+    while True:
+        text = ask(prompt)
+        if not text.strip():
+            if default is not MISSING:
+                return default
+            say("  Please answer: this one has no default yet.")
+            continue
+        try:
+            return _parser(field, flag)(text)
+        except DiaryValueError as exc:
+            say(f"  {exc}")
+
+
+def advice_text(advice: Advice, stored: StoredCheckIn | None = None) -> str:
+    """The advice as printed after a check-in and by `posture-guard advice`."""
+    head = f"Advice: {advice.tier.value} (rules: {', '.join(advice.rule_ids)})"
+    if stored is not None:
+        head = f"Your check-in of {when(stored.check_in.at)}, read against the diary now.\n{head}"
+    return head + "\n\n" + advice.text()
+
+
+def current_advice(
+    store: Store, now: datetime, *, fallback: OrgClinic | None = None
+) -> tuple[StoredCheckIn, Advice] | None:
+    """The latest check-in, assessed again against the diary and the clinic as they are now."""
+    latest = store.latest_check_in()
+    if latest is None:
+        return None
+    profile, owner = clinic_in_use(store, fallback)
+    return latest, assess(latest.check_in, store.episodes(), now, profile, clinic_owner=owner)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrgClinic:
+    """The organisation's clinic (from the policy), offered when the user has set none."""
+
+    profile: ClinicProfile
+    owner: str  # the organisation's name, or "your organisation"
+
+
+def org_clinic(settings: Settings) -> OrgClinic | None:
+    """The organisation's clinic from the policy (`branding.clinic`), with its name; or None."""
+    profile = settings.branding.clinic
+    if profile is None:
+        return None
+    return OrgClinic(profile=profile, owner=policy.organisation_name(settings))
+
+
+def clinic_in_use(
+    store: Store, fallback: OrgClinic | None
+) -> tuple[ClinicProfile | None, str | None]:
+    """The user's own clinic (owner None); else the organisation's, with whose it is (the advice
+    and the report both ask this)."""
+    own = store.clinic()
+    if own is not None or fallback is None:
+        return own, None
+    return fallback.profile, fallback.owner
+
+
+def open_booking(advice: Advice, opener: Callable[[str], bool] = webbrowser.open) -> str | None:
+    """Open the booking link in the default browser; returns it, or None when there is none."""
+    if advice.booking_url is None:
+        return None
+    opener(advice.booking_url)
+    return advice.booking_url
+
+
+# --- clinic --------------------------------------------------------------------------------------
+
+
+def set_clinic(
+    store: Store, *, name: str, booking_url: str | None, phone: str | None, hours: str | None
+) -> str:
+    """Make this the clinic. Raises ClinicError (naming the key) before anything is saved."""
+    profile = ClinicProfile(name=name, booking_url=booking_url, phone=phone, opening_hours=hours)
+    store.set_clinic(profile)
+    return "Clinic saved.\n" + describe_clinic(profile)
+
+
+def import_clinic(store: Store, file: Path) -> str:
+    """Make the clinic file's profile the clinic. Raises ClinicError (file, key, expected, got)."""
+    profile = parse_clinic_file(file)
+    store.set_clinic(profile)
+    return f"Clinic imported from {file}.\n" + describe_clinic(profile)
+
+
+def show_clinic(store: Store) -> str:
+    profile = store.clinic()
+    if profile is None:
+        return (
+            "No clinic is set. Add one with `posture-guard clinic set --name NAME --booking-url URL"
+            " [--phone P --hours H]` or `posture-guard clinic import FILE`."
+        )
+    return describe_clinic(profile)
+
+
+def describe_clinic(profile: ClinicProfile) -> str:
+    lines = [f"Clinic: {profile.name}"]
+    for label, value in (
+        ("Booking", profile.booking_url),
+        ("Phone", profile.phone),
+        ("Hours", profile.opening_hours),
+    ):
+        if value is not None:
+            lines.append(f"  {label}: {value}")
+    return "\n".join(lines)
+
+
+# --- exercises -----------------------------------------------------------------------------------
+
+
+def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
+    """The catalogue, or what the picker may offer for a break of `kind` now (its length from
+    the settings, the acute state and symptoms from the diary)."""
+    catalogue = exercises.load_catalogue()
+    if kind is None:
+        return "\n".join(_exercise_line(e) for e in catalogue.exercises)
+    loaded = load_effective(paths)
+    spec = next((b for b in loaded.settings.timer.breaks if b.kind == kind), None)
+    if spec is None:
+        return f"The {kind} break is switched off in your settings; nothing to offer."
+    latest = store.latest_check_in()
+    inputs = exercises.picker_inputs(
+        current_episode(store.episodes()), None if latest is None else latest.check_in
+    )
+    offered = exercises.eligible(
+        catalogue, kind=kind, acute=inputs.acute, symptoms=inputs.symptoms, length_s=spec.length_s
+    )
+    lines = [f"For a {kind} break ({spec.length_s} s):"]
+    if inputs.acute:
+        lines.append(f"Only gentle exercises, because {inputs.why}.")
+    if inputs.symptoms:
+        lines.append("Leaving out what your recorded symptoms advise against.")
+    if not offered:
+        lines.append("Nothing fits now: take the break without an exercise.")
+    lines += [_exercise_line(e) for e in offered]
+    return "\n".join(lines)
+
+
+def _exercise_line(exercise: exercises.Exercise) -> str:
+    return (
+        f"{exercise.id:<24} {exercise.name}  ({exercise.phase.value}, {exercise.duration_s} s;"
+        f" breaks: {', '.join(exercise.breaks)})"
+    )

@@ -1,0 +1,720 @@
+"""Settings: built-in defaults < system policy < user file, with keys the policy can lock.
+
+Rule 1: loading is pure. `load()` reads and validates; it never writes, repairs or migrates.
+Rule 2: every problem names the file, the key, what was expected and what was got.
+Rule 3: a bad value is reported and that value alone is dropped; the layers below still apply.
+Rule 4: a key the policy locks cannot be changed by the user layer; trying is reported.
+Rule 5: the policy layer may come from several sources (files, the Windows registry, macOS
+        managed preferences), highest precedence first; for each key the first source that sets
+        it wins, and the locks of every source add up. `branding.*` and `fleet.*` can only be set
+        by the policy: they are the organisation's, never the user's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import time
+from enum import Enum
+from pathlib import Path
+from typing import Final
+
+from posture_guard.core import clinic
+from posture_guard.core.brand_colours import is_colour
+from posture_guard.core.errors import ConfigError, PolicyLockedError, format_key, format_value
+from posture_guard.core.settings import (
+    BREAK_KINDS,
+    BREAK_TITLES,
+    DAY_NAMES,
+    Branding,
+    BreakSpec,
+    Controls,
+    Fleet,
+    Settings,
+    TimerSettings,
+    WorkingHours,
+)
+from posture_guard.core.units import (
+    CLOCK_EXPECTED,
+    DURATION_EXPECTED,
+    format_duration,
+    parse_clock,
+    parse_duration,
+)
+
+
+class Layer(Enum):
+    """Where a value came from, lowest first."""
+
+    BUILT_IN = "built-in"
+    POLICY = "policy"
+    USER = "user"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Origin:
+    """Which layer set a key's effective value, from which file, and whether it is locked."""
+
+    layer: Layer
+    file: str
+    locked: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Problem:
+    """A problem found while loading; errors drop the value, warnings only report."""
+
+    message: str
+    is_error: bool
+    #: Whose file it is in (POLICY: the organisation's; USER: the person's own, which they can
+    #: fix), so callers tell them apart from one load.
+    layer: Layer
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Loaded:
+    """The result of `load`: settings, each key's raw effective value and origin, and problems."""
+
+    settings: Settings
+    values: Mapping[str, object]
+    origins: Mapping[str, Origin]
+    problems: tuple[Problem, ...]
+    policy_file: str
+    #: For each locked key, the policy source that locked it (a file, registry key or plist).
+    locked_by: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+    def locked(self, key: str) -> bool:
+        """True when the policy locks `key` (a full dotted key)."""
+        return self.origins[key].locked
+
+    def require_unlocked(self, key: str) -> None:
+        """Raise PolicyLockedError when the policy locks `key`."""
+        if self.locked(key):
+            raise PolicyLockedError(key, self.locked_by.get(key, self.policy_file))
+
+
+# --- value types ---------------------------------------------------------------------------
+
+
+def _duration(minimum: int) -> Callable[[object], object]:
+    def check(raw: object) -> object:
+        if not isinstance(raw, str):
+            raise ValueError(DURATION_EXPECTED)
+        seconds = parse_duration(raw)
+        if seconds < minimum:
+            raise ValueError(f"expected a duration of at least {format_duration(minimum)}")
+        return seconds
+
+    return check
+
+
+def _off_or_duration(raw: object) -> object:
+    if raw == "off":
+        return None
+    if not isinstance(raw, str):
+        raise ValueError('expected "off" or a duration like "8h"')
+    try:
+        return _duration(60)(raw)
+    except ValueError:
+        raise ValueError('expected "off" or a duration like "8h"') from None
+
+
+def _count_or_unlimited(raw: object) -> object:
+    if raw == "unlimited":
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+        raise ValueError('expected a whole number of 0 or more, or "unlimited"')
+    return raw
+
+
+def _boolean(raw: object) -> object:
+    if not isinstance(raw, bool):
+        raise ValueError("expected true or false")
+    return raw
+
+
+def _clock(allow_24: bool) -> Callable[[object], object]:
+    def check(raw: object) -> object:
+        if not isinstance(raw, str):
+            raise ValueError(CLOCK_EXPECTED)
+        return parse_clock(raw, allow_24=allow_24)
+
+    return check
+
+
+def _days(raw: object) -> object:
+    expected = 'expected a list of days like ["mon", "tue", "wed", "thu", "fri"]'
+    if not isinstance(raw, list) or not all(isinstance(d, str) for d in raw):
+        raise ValueError(expected)
+    names = [d.lower() for d in raw]
+    if not names or any(d not in DAY_NAMES for d in names):
+        raise ValueError(expected)
+    return frozenset(DAY_NAMES.index(d) for d in names)
+
+
+def _text(max_chars: int, what: str) -> Callable[[object], object]:
+    expected = f'expected {what}: text of at most {max_chars} characters, or "" for none'
+
+    def check(raw: object) -> object:
+        if not isinstance(raw, str) or len(raw) > max_chars:
+            raise ValueError(expected)
+        if any(ord(ch) < 32 and ch != "\n" for ch in raw):
+            raise ValueError(expected)
+        return raw.strip() or None
+
+    return check
+
+
+def _colour(raw: object) -> object:
+    if raw == "":
+        return None
+    if not isinstance(raw, str) or not is_colour(raw):
+        raise ValueError('expected a colour like "#1a73e8" (# and six hex digits), or "" for none')
+    return raw.lower()
+
+
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_file(raw: object) -> object:
+    expected = 'expected the absolute path of a PNG file, or "" for none'
+    if raw == "":
+        return None
+    if not isinstance(raw, str) or not Path(raw).is_absolute():
+        raise ValueError(expected)
+    try:
+        with Path(raw).open("rb") as handle:
+            head = handle.read(len(_PNG_SIGNATURE))
+    except OSError as exc:
+        raise ValueError(f"{expected}; it cannot be read: {exc.strerror or exc}") from None
+    if head != _PNG_SIGNATURE:
+        raise ValueError(f"{expected}; this file is not a PNG image")
+    return Path(raw)
+
+
+def _directory(raw: object) -> object:
+    if raw == "":
+        return None
+    if not isinstance(raw, str) or not Path(raw).is_absolute():
+        raise ValueError('expected the absolute path of a directory, or "" for none')
+    return Path(raw)
+
+
+_LABEL_RE: Final = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
+def _label(raw: object) -> object:
+    if raw == "":
+        return None
+    if not isinstance(raw, str) or not _LABEL_RE.fullmatch(raw):
+        raise ValueError(
+            'expected a group name of 1-64 letters, digits, "_", "-" or ".", or "" for none'
+        )
+    return raw
+
+
+def _clinic_field(key: str, *, https_only: bool = False) -> Callable[[object], object]:
+    def check(raw: object) -> object:
+        if raw == "":
+            return None
+        if not isinstance(raw, str):
+            raise ValueError(clinic.EXPECTED[key])
+        problem = clinic.value_problem(key, raw)
+        if problem is None and https_only and not raw.startswith("https://"):
+            problem = (
+                'expected a web address starting with https://, like "https://clinic.example/book"'
+            )
+        if problem is not None:
+            raise ValueError(problem)
+        return raw
+
+    return check
+
+
+_SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
+    "general.idle_threshold": _duration(1),
+    "general.suspend_gap": _duration(60),
+    "general.day_starts_at": _clock(False),
+    "general.daily_limit": _off_or_duration,
+    "general.snooze": _duration(10),
+    "general.max_snoozes": _count_or_unlimited,
+    "general.max_skips_in_row": _count_or_unlimited,
+    "general.busy_max_wait": _off_or_duration,
+    **{
+        f"breaks.{kind}.{leaf}": check
+        for kind in BREAK_KINDS
+        for leaf, check in (
+            ("enabled", _boolean),
+            ("every", _duration(10)),
+            ("length", _duration(5)),
+        )
+    },
+    "working_hours.days": _days,
+    "working_hours.start": _clock(False),
+    "working_hours.end": _clock(True),
+    "controls.snooze": _boolean,
+    "controls.skip": _boolean,
+    "controls.pause": _boolean,
+    "controls.quit": _boolean,
+    "branding.organisation": _text(100, "the organisation's name"),
+    "branding.accent_colour": _colour,
+    "branding.logo": _png_file,
+    "branding.support_contact": _text(200, "who to ask for help (an address, a phone, a page)"),
+    "branding.welcome": _text(500, "a short welcome"),
+    "branding.clinic.name": _clinic_field("name"),
+    "branding.clinic.booking_url": _clinic_field("booking_url", https_only=True),
+    "branding.clinic.phone": _clinic_field("phone"),
+    "branding.clinic.opening_hours": _clinic_field("opening_hours"),
+    "fleet.enabled": _boolean,
+    "fleet.directory": _directory,
+    "fleet.team": _label,
+}
+
+#: Sections only the organisation's policy can set (Rule 5).
+POLICY_ONLY: Final = ("branding", "fleet")
+
+KEYS: Final = tuple(_SCHEMA)
+
+
+def value_problem(key: str, raw: object) -> str | None:
+    """None when `raw` is a good value for the dotted `key` on its own, else what was expected.
+
+    Raises:
+        KeyError: `key` is not a setting.
+    """
+    try:
+        _SCHEMA[key](raw)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+_POLICY_LOCK_KEY: Final = "policy.lock"
+
+
+# --- reading one layer ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _LayerData:
+    layer: Layer
+    file: str
+    raw: dict[str, object]  # dotted key -> value as written
+    parsed: dict[str, object]  # dotted key -> checked value
+    locks: frozenset[str]
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> Iterable[tuple[str, object]]:
+    """Yield (dotted key, value) for every leaf, so unknown tables are reported by their keys."""
+    for name, value in table.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", value
+
+
+def _read_layer(
+    layer: Layer, path: Path | str | None, text: str | None, problems: list[Problem]
+) -> _LayerData:
+    file = str(path) if path is not None else "defaults.toml"
+    empty = _LayerData(layer, file, {}, {}, frozenset())
+    if text is None:
+        return empty
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(
+            Problem(message=f"{file}: not valid TOML: {exc}", is_error=True, layer=layer)
+        )
+        return empty
+    return _check_document(layer, file, document, problems)
+
+
+def _check_document(
+    layer: Layer, file: str, document: Mapping[str, object], problems: list[Problem]
+) -> _LayerData:
+    raw: dict[str, object] = {}
+    parsed: dict[str, object] = {}
+    locks: set[str] = set()
+    for key, value in _flatten(document):
+        if key == _POLICY_LOCK_KEY and layer is Layer.POLICY:
+            locks.update(_read_locks(file, value, problems))
+            continue
+        check = _SCHEMA.get(key)
+        if check is not None and layer is Layer.USER and key.split(".")[0] in POLICY_ONLY:
+            expected = "only the organisation's policy can set this"
+            problems.append(
+                Problem(
+                    message=str(ConfigError(file, key, expected, value)), is_error=True, layer=layer
+                )
+            )
+            continue
+        if check is None:
+            expected = (
+                "only the organisation's policy file can lock settings"
+                if key.startswith("policy.")
+                else "unknown setting (see `posture-guard config show` for the known ones)"
+            )
+            problems.append(
+                Problem(
+                    message=str(ConfigError(file, key, expected, value)), is_error=True, layer=layer
+                )
+            )
+            continue
+        try:
+            parsed[key] = check(value)
+        except ValueError as exc:
+            problems.append(
+                Problem(
+                    message=str(ConfigError(file, key, str(exc), value)), is_error=True, layer=layer
+                )
+            )
+            continue
+        raw[key] = value
+    return _LayerData(layer, file, raw, parsed, frozenset(locks))
+
+
+def _read_locks(file: str, value: object, problems: list[Problem]) -> set[str]:
+    expected = (
+        'expected a list of setting names like ["breaks.movement", "general.max_skips_in_row"]'
+    )
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(
+            Problem(
+                message=str(ConfigError(file, _POLICY_LOCK_KEY, expected, value)),
+                is_error=True,
+                layer=Layer.POLICY,
+            )
+        )
+        return set()
+    locked: set[str] = set()
+    for name in value:
+        matches = {k for k in _SCHEMA if k == name or k.startswith(f"{name}.")}
+        if not matches:
+            problems.append(
+                Problem(
+                    message=str(
+                        ConfigError(
+                            file, _POLICY_LOCK_KEY, f"{name!r} is not a setting or section", value
+                        )
+                    ),
+                    is_error=True,
+                    layer=Layer.POLICY,
+                )
+            )
+        locked |= matches
+    return locked
+
+
+def _read_text(path: Path | None, layer: Layer, problems: list[Problem]) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(
+            Problem(message=f"{path}: cannot be read: {exc}", is_error=True, layer=layer)
+        )
+        return None
+
+
+def builtin_text() -> str:
+    """The built-in defaults file shipped in the package."""
+    # a plain path, not importlib.resources: that pulls in tempfile, shutil, bz2 and lzma
+    # (about 1 MiB resident in the running service); the package is always unpacked files
+    return (Path(__file__).parents[1] / "content" / "defaults.toml").read_text(encoding="utf-8")
+
+
+# --- combining -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicySource:
+    """One source of managed policy: a TOML file (`path`), or a document already read from the
+    Windows registry or a macOS plist (`document`, shaped like the TOML). `name` is what
+    messages and `config show` call it."""
+
+    name: str
+    path: Path | None = None
+    text: str | None = None  # TOML already read
+    document: Mapping[str, object] | None = None
+    error: str | None = None  # the source exists but could not be read as its format
+
+
+def file_source(path: Path) -> PolicySource:
+    """A policy TOML file as a source."""
+    return PolicySource(name=str(path), path=path)
+
+
+def load(
+    user_file: Path | None,
+    policy_file: Path | None = None,
+    *,
+    policies: Sequence[PolicySource] | None = None,
+) -> Loaded:
+    """Read and validate defaults < policy < user file. Missing files are simply absent layers.
+
+    Args:
+        policies: the policy sources, highest precedence first (Rule 5); default: just
+            `policy_file`, when given.
+
+    Never raises for bad content: every problem is in `Loaded.problems`, and a dropped value
+    falls back to the layer below. Writes nothing.
+    """
+    problems: list[Problem] = []
+    builtin = _read_layer(Layer.BUILT_IN, None, builtin_text(), problems)
+    if problems:  # a broken package, not a user mistake
+        raise AssertionError(f"built-in defaults are invalid: {problems}")
+    if policies is None:
+        policies = [file_source(policy_file)] if policy_file is not None else []
+    policy, locked_by, present = _read_policies(policies, problems)
+    user = _read_layer(Layer.USER, user_file, _read_text(user_file, Layer.USER, problems), problems)
+
+    values: dict[str, object] = {}
+    raw_values: dict[str, object] = {}
+    origins: dict[str, Origin] = {}
+    for key in KEYS:
+        locked = key in policy.locks
+        for data in (user, policy, builtin):
+            if key not in data.parsed:
+                continue
+            if data is user and locked:
+                message = (
+                    f"{user.file}: {format_key(key)}: ignored, because it is set by your organisation "
+                    f"({locked_by[key]}) and is locked"
+                )
+                problems.append(Problem(message=message, is_error=False, layer=Layer.USER))
+                continue
+            values[key] = data.parsed[key]
+            raw_values[key] = data.raw[key]
+            file = policy.sources.get(key, data.file) if data is policy else data.file
+            origins[key] = Origin(layer=data.layer, file=file, locked=locked)
+            break
+
+    cross = _cross_check(values, raw_values, origins)
+    for keys, problem in cross:
+        problems.append(problem)
+        for key in keys:  # an inconsistent pair falls back to the built-in values, but a
+            if origins[key].locked:  # locked value stays: the organisation's word is final
+                continue
+            values[key], raw_values[key] = builtin.parsed[key], builtin.raw[key]
+            origins[key] = Origin(
+                layer=Layer.BUILT_IN, file=builtin.file, locked=origins[key].locked
+            )
+    return Loaded(
+        settings=_build(values, frozenset(policy.locks)),
+        values=raw_values,
+        origins=origins,
+        problems=tuple(problems),
+        policy_file=present[0] if present else "",
+        locked_by=locked_by,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _PolicyLayer:
+    """The policy sources merged: `_LayerData` plus the source of each key's value."""
+
+    file: str
+    layer: Layer
+    raw: dict[str, object]
+    parsed: dict[str, object]
+    locks: frozenset[str]
+    sources: dict[str, str]
+
+
+def _read_policies(
+    policies: Sequence[PolicySource], problems: list[Problem]
+) -> tuple[_PolicyLayer, dict[str, str], list[str]]:
+    """Merge the policy sources (Rule 5): returns the layer, key -> locking source, and the
+    names of the sources that exist."""
+    raw: dict[str, object] = {}
+    parsed: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    locked_by: dict[str, str] = {}
+    present: list[str] = []
+    for source in policies:
+        if source.error is not None:
+            problems.append(Problem(message=source.error, is_error=True, layer=Layer.POLICY))
+            present.append(source.name)
+            continue
+        if source.document is not None:
+            data = _check_document(Layer.POLICY, source.name, source.document, problems)
+        else:
+            text = (
+                source.text
+                if source.text is not None
+                else _read_text(source.path, Layer.POLICY, problems)
+            )
+            if text is None:
+                continue
+            data = _read_layer(Layer.POLICY, source.name, text, problems)
+        present.append(source.name)
+        for key, value in data.parsed.items():
+            if key not in parsed:
+                parsed[key], raw[key], sources[key] = value, data.raw[key], source.name
+        for key in data.locks:
+            locked_by.setdefault(key, source.name)
+    layer = _PolicyLayer(
+        present[0] if present else "", Layer.POLICY, raw, parsed, frozenset(locked_by), sources
+    )
+    return layer, locked_by, present
+
+
+def _blame(error: ConfigError, origin: Origin) -> Problem:
+    """A rule between keys broken: an error of the layer that set the key it names."""
+    return Problem(message=str(error), is_error=True, layer=origin.layer)
+
+
+def _cross_check(
+    values: Mapping[str, object], raw: Mapping[str, object], origins: Mapping[str, Origin]
+) -> list[tuple[tuple[str, ...], Problem]]:
+    """Rules between keys: a break shorter than its interval; working hours not empty."""
+    found: list[tuple[tuple[str, ...], Problem]] = []
+
+    rank = {Layer.BUILT_IN: 0, Layer.POLICY: 1, Layer.USER: 2}
+
+    def report(pair: tuple[str, str], expected: tuple[str, str]) -> None:
+        # blame the key set in the highest layer: that is the file to change
+        index = 1 if rank[origins[pair[1]].layer] > rank[origins[pair[0]].layer] else 0
+        key = pair[index]
+        error = ConfigError(origins[key].file, key, expected[index], raw[key])
+        found.append((pair, _blame(error, origins[key])))
+
+    for kind in BREAK_KINDS:
+        every, length = f"breaks.{kind}.every", f"breaks.{kind}.length"
+        if _int(values[length]) >= _int(values[every]):
+            report(
+                (length, every),
+                (
+                    f"expected shorter than {format_key(every)} ({format_value(raw[every])})",
+                    f"expected longer than {format_key(length)} ({format_value(raw[length])})",
+                ),
+            )
+    clinic_keys = tuple(f"branding.clinic.{k}" for k in ("name", "booking_url", "phone"))
+    name, url, phone = (values[k] for k in clinic_keys)
+    if name is None and (url is not None or phone is not None):
+        key = clinic_keys[1] if url is not None else clinic_keys[2]
+        error = ConfigError(origins[key].file, key, "expected [branding.clinic] name too", raw[key])
+        found.append((clinic_keys, _blame(error, origins[key])))
+    elif name is not None and url is None and phone is None:
+        key = clinic_keys[0]
+        expected = "expected [branding.clinic] booking_url or phone with the name"
+        error = ConfigError(origins[key].file, key, expected, raw[key])
+        found.append((clinic_keys, _blame(error, origins[key])))
+    if values["fleet.enabled"] and values["fleet.directory"] is None:
+        key = "fleet.enabled"
+        expected = "expected [fleet] directory to be set too (fleet figures stay off)"
+        error = ConfigError(origins[key].file, key, expected, raw[key])
+        found.append(((key,), _blame(error, origins[key])))
+    if values["working_hours.start"] == values["working_hours.end"]:
+        report(
+            ("working_hours.end", "working_hours.start"),
+            (
+                "expected a different time from [working_hours] start",
+                "expected a different time from [working_hours] end",
+            ),
+        )
+    return found
+
+
+def _build(values: Mapping[str, object], locked: frozenset[str]) -> Settings:
+    breaks = [
+        BreakSpec(
+            kind=kind,
+            title=BREAK_TITLES[kind],
+            every_s=_int(values[f"breaks.{kind}.every"]),
+            length_s=_int(values[f"breaks.{kind}.length"]),
+        )
+        for kind in BREAK_KINDS
+        if values[f"breaks.{kind}.enabled"]
+    ]
+    breaks.sort(key=lambda b: (b.length_s, b.every_s))
+    days = values["working_hours.days"]
+    assert isinstance(days, frozenset)
+    timer = TimerSettings(
+        breaks=tuple(breaks),
+        idle_threshold_s=_int(values["general.idle_threshold"]),
+        suspend_gap_s=_int(values["general.suspend_gap"]),
+        day_starts_at=_time(values["general.day_starts_at"]),
+        daily_limit_s=_opt_int(values["general.daily_limit"]),
+        snooze_s=_int(values["general.snooze"]),
+        max_snoozes=_opt_int(values["general.max_snoozes"]),
+        max_skips_in_row=_opt_int(values["general.max_skips_in_row"]),
+        busy_max_wait_s=_opt_int(values["general.busy_max_wait"]),
+        working_hours=WorkingHours(
+            days=frozenset(int(d) for d in days),
+            start=_time(values["working_hours.start"]),
+            end=_time(values["working_hours.end"]),
+        ),
+    )
+    org_clinic = None
+    if values["branding.clinic.name"] is not None:
+        org_clinic = clinic.ClinicProfile(
+            name=_str(values["branding.clinic.name"]),
+            booking_url=_opt_str(values["branding.clinic.booking_url"]),
+            phone=_opt_str(values["branding.clinic.phone"]),
+            opening_hours=_opt_str(values["branding.clinic.opening_hours"]),
+        )
+    logo, directory = values["branding.logo"], values["fleet.directory"]
+    assert logo is None or isinstance(logo, Path)
+    assert directory is None or isinstance(directory, Path)
+    return Settings(
+        timer=timer,
+        controls=Controls(
+            snooze=bool(values["controls.snooze"]),
+            skip=bool(values["controls.skip"]),
+            pause=bool(values["controls.pause"]),
+            quit=bool(values["controls.quit"]),
+        ),
+        branding=Branding(
+            organisation=_opt_str(values["branding.organisation"]),
+            accent_colour=_opt_str(values["branding.accent_colour"]),
+            logo=logo,
+            support_contact=_opt_str(values["branding.support_contact"]),
+            welcome=_opt_str(values["branding.welcome"]),
+            clinic=org_clinic,
+        ),
+        fleet=Fleet(
+            directory=directory if values["fleet.enabled"] else None,
+            team=_opt_str(values["fleet.team"]),
+        ),
+        locked=locked,
+    )
+
+
+def _str(value: object) -> str:
+    assert isinstance(value, str)
+    return value
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else _str(value)
+
+
+def _int(value: object) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+def _opt_int(value: object) -> int | None:
+    return None if value is None else _int(value)
+
+
+def _time(value: object) -> time:
+    assert isinstance(value, time)
+    return value
+
+
+def defaults() -> Settings:
+    """The built-in settings alone."""
+    return load(None, None).settings

@@ -1,0 +1,1096 @@
+"""The diary's values: episodes of neck pain, their timed updates, and check-ins. Pure.
+
+Rule 1: a value that exists is valid. Episode, EpisodeUpdate and CheckIn check themselves when
+        they are built (as h11's events do), so no invalid diary value travels anywhere.
+Rule 2: every problem names the field, what was expected and what was got, e.g.
+        `pain = 11: expected a whole number from 0 (no pain) to 10 (worst imaginable)`.
+        DiaryValueError carries the three parts; a record error also says which record.
+Rule 3: every vocabulary (stiffness, areas, triggers, symptoms, what helped, trend, risk history,
+        age band) is an Enum whose values are the words the CLI takes and the store keeps
+        ("tingling-numbness"). Symptoms cover the seed page and every warning sign in
+        CLINICAL.md section 1, so triage can read them; `LABELS` says each in plain words.
+Rule 4: `to_record()` / `from_record()` turn every value into a JSON-able dict and back, exactly:
+        sets become lists in vocabulary order, times ISO 8601 with their UTC offset. So that
+        this holds even in the hour a DST change repeats, a value keeps its times with a fixed
+        offset: a named zone (ZoneInfo) becomes its offset at that moment when the value is
+        built. An unknown key, a missing key, a wrong type or an unknown word in a record is an
+        error that names it.
+Rule 5: the episode lifecycle is pure functions over values: `start_episode` only when no episode
+        is open (and not inside an earlier one), `update_episode` only an open episode and not
+        before its start, `end_episode` only an open episode and not before its start or its last
+        update. A refused change raises IllegalEpisodeChange and changes nothing.
+Rule 6: no clock and no I/O; times arrive as aware datetimes.
+
+Pain is the Numeric Pain Rating Scale (NPRS): one whole number, 0 (no pain) to 10 (worst
+imaginable), as CLINICAL.md section 5 recommends for the daily diary.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime, timedelta, timezone
+from enum import Enum
+from typing import Final, Self, TypeVar
+
+from posture_guard.core.errors import MISSING, DiaryError, DiaryValueError, IllegalEpisodeChange
+
+# --- vocabularies ------------------------------------------------------------------------------
+
+
+class Stiffness(Enum):
+    """How stiff the neck is, in order; `SEVERE` means the head can hardly be turned."""
+
+    NONE = "none"
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+    @property
+    def level(self) -> int:
+        """0 (none) to 3 (severe), for comparing."""
+        return list(Stiffness).index(self)
+
+
+class Area(Enum):
+    """Where it hurts."""
+
+    NECK_LEFT = "neck-left"
+    NECK_RIGHT = "neck-right"
+    NECK_BOTH = "neck-both"
+    SHOULDER = "shoulder"
+    UPPER_BACK = "upper-back"
+    HEAD = "head"
+
+
+class Trigger(Enum):
+    """What seemed to set the episode off (the seed page's causes, plus sleep position)."""
+
+    POSTURE = "posture"
+    LONG_SCREEN_SESSION = "long-screen-session"
+    STRESS = "stress"
+    SUDDEN_MOVEMENT = "sudden-movement"
+    SLEEP_POSITION = "sleep-position"
+    OTHER = "other"
+
+
+class Symptom(Enum):
+    """Everything the diary and the check-in can record besides pain and stiffness.
+
+    The first group is the seed page's common symptoms; the rest are the warning signs of
+    CLINICAL.md section 1 (the row is given), which triage.py reads.
+    """
+
+    # common with neck-muscle spasm (seed page)
+    HEADACHE = "headache"
+    PAIN_ON_MOVEMENT = "pain-on-movement"
+    TWITCHING = "twitching"
+    SHOULDER_DISCOMFORT = "shoulder-discomfort"
+    POSTURE_DISCOMFORT = "posture-discomfort"
+    # nerve root (row 6)
+    ARM_PAIN = "arm-pain"
+    TINGLING_NUMBNESS = "tingling-numbness"
+    COLD_ARM = "cold-arm"
+    WEAKNESS = "weakness"
+    # meningitis (row 7)
+    FEVER = "fever"
+    VOMITING = "vomiting"
+    LIGHT_SENSITIVITY = "light-sensitivity"
+    DROWSINESS = "drowsiness"
+    NON_FADING_RASH = "non-fading-rash"
+    # bleeding around the brain (row 8)
+    THUNDERCLAP_HEADACHE = "thunderclap-headache"
+    SEIZURE = "seizure"
+    # sudden nerve, cord or brain signs (row 10)
+    SUDDEN_WEAKNESS = "sudden-weakness"
+    FACE_NUMBNESS = "face-numbness"
+    DOUBLE_VISION = "double-vision"
+    TROUBLE_SPEAKING_SWALLOWING = "trouble-speaking-swallowing"
+    FAINTING = "fainting"
+    ELECTRIC_SHOCK_FEELING = "electric-shock-feeling"
+    # spinal cord, gradual (row 11)
+    CLUMSY_HANDS = "clumsy-hands"
+    BALANCE_PROBLEMS = "balance-problems"
+    BLADDER_BOWEL_CHANGES = "bladder-bowel-changes"
+    # neck artery (row 12)
+    SEVERE_HEADACHE = "severe-headache"
+    DIZZINESS = "dizziness"
+    VISION_CHANGES = "vision-changes"
+    HEARING_CHANGES = "hearing-changes"
+    DROP_ATTACKS = "drop-attacks"
+    # the whole body (row 13)
+    FEELING_UNWELL = "feeling-unwell"
+    NIGHT_SWEATS_WEIGHT_LOSS = "night-sweats-weight-loss"
+    SWOLLEN_GLANDS = "swollen-glands"
+    # heart (row 17)
+    CHEST_PAIN = "chest-pain"
+
+
+class Helped(Enum):
+    """What eased it."""
+
+    HEAT = "heat"
+    COLD = "cold"
+    REST = "rest"
+    STRETCHING = "stretching"
+    MOVEMENT = "movement"
+    MEDICATION = "medication"
+    PHYSIOTHERAPY = "physiotherapy"
+    MASSAGE = "massage"
+    OTHER = "other"
+
+
+class Trend(Enum):
+    """How things are since the last check-in (or since the episode began), in order."""
+
+    IMPROVING = "improving"
+    SAME = "same"
+    WORSE = "worse"
+
+    @property
+    def level(self) -> int:
+        """0 (improving) to 2 (worse), for comparing."""
+        return list(Trend).index(self)
+
+
+class RiskFactor(Enum):
+    """Past or present conditions that make a serious cause of neck pain more likely."""
+
+    CANCER = "cancer"
+    TUBERCULOSIS = "tuberculosis"
+    IMMUNOSUPPRESSION = "immunosuppression"
+    IV_DRUG_USE = "iv-drug-use"
+    INFLAMMATORY_ARTHRITIS = "inflammatory-arthritis"
+    OSTEOPOROSIS = "osteoporosis"
+    NECK_SURGERY = "neck-surgery"
+    VASCULAR_DISEASE = "vascular-disease"
+
+
+class AgeBand(Enum):
+    """Age in the bands the warning signs use (CLINICAL.md rows 9 and 15)."""
+
+    UNDER_20 = "under-20"
+    FROM_20_TO_50 = "20-50"
+    FROM_51_TO_55 = "51-55"
+    FROM_56_TO_64 = "56-64"
+    FROM_65 = "65-plus"
+
+
+#: Each vocabulary word in plain words, for the check-in questions, forms and reports.
+LABELS: Final[Mapping[Enum, str]] = {
+    Stiffness.NONE: "no stiffness",
+    Stiffness.MILD: "a little stiff",
+    Stiffness.MODERATE: "stiff: turning the head is limited",
+    Stiffness.SEVERE: "very stiff: I can hardly turn my head",
+    Area.NECK_LEFT: "left side of the neck",
+    Area.NECK_RIGHT: "right side of the neck",
+    Area.NECK_BOTH: "both sides of the neck",
+    Area.SHOULDER: "shoulder",
+    Area.UPPER_BACK: "upper back",
+    Area.HEAD: "head",
+    Trigger.POSTURE: "awkward or slumped posture",
+    Trigger.LONG_SCREEN_SESSION: "a long spell at the screen",
+    Trigger.STRESS: "stress",
+    Trigger.SUDDEN_MOVEMENT: "a sudden movement",
+    Trigger.SLEEP_POSITION: "the way I slept",
+    Trigger.OTHER: "something else",
+    Symptom.HEADACHE: "headache, like my usual tension headache",
+    Symptom.PAIN_ON_MOVEMENT: "pain that gets worse when I move",
+    Symptom.TWITCHING: "twitching, cramping or tight neck muscles",
+    Symptom.SHOULDER_DISCOMFORT: "shoulder discomfort",
+    Symptom.POSTURE_DISCOMFORT: "hard to find a comfortable position",
+    Symptom.ARM_PAIN: "pain spreading down an arm",
+    Symptom.TINGLING_NUMBNESS: "pins and needles or numbness in an arm or hand",
+    Symptom.COLD_ARM: "an arm that feels cold",
+    Symptom.WEAKNESS: "weakness in an arm or hand",
+    Symptom.FEVER: "fever (high temperature, hot or shivery)",
+    Symptom.VOMITING: "being sick (vomiting)",
+    Symptom.LIGHT_SENSITIVITY: "bright light hurts my eyes",
+    Symptom.DROWSINESS: "unusually drowsy, confused or hard to wake",
+    Symptom.NON_FADING_RASH: "a rash that does not fade when a glass is pressed on it",
+    Symptom.THUNDERCLAP_HEADACHE: "a sudden, very severe headache, the worst ever, peaking in moments",
+    Symptom.SEIZURE: "a seizure (fit)",
+    Symptom.SUDDEN_WEAKNESS: "sudden weakness or loss of coordination in an arm or leg",
+    Symptom.FACE_NUMBNESS: "new numbness or tingling in the face",
+    Symptom.DOUBLE_VISION: "double vision",
+    Symptom.TROUBLE_SPEAKING_SWALLOWING: "trouble speaking or swallowing",
+    Symptom.FAINTING: "fainting or blacking out",
+    Symptom.ELECTRIC_SHOCK_FEELING: "an electric-shock feeling down the spine or limbs",
+    Symptom.CLUMSY_HANDS: "clumsy hands (buttons, writing, picking things up)",
+    Symptom.BALANCE_PROBLEMS: "unsteady walking or poor balance",
+    Symptom.BLADDER_BOWEL_CHANGES: "changes in bladder or bowel control",
+    Symptom.SEVERE_HEADACHE: "a new, severe headache, unlike my usual ones",
+    Symptom.DIZZINESS: "dizziness",
+    Symptom.VISION_CHANGES: "blurred or lost vision",
+    Symptom.HEARING_CHANGES: "changes in hearing",
+    Symptom.DROP_ATTACKS: "sudden falls without blacking out",
+    Symptom.FEELING_UNWELL: "feeling generally unwell",
+    Symptom.NIGHT_SWEATS_WEIGHT_LOSS: "night sweats or weight loss I cannot explain",
+    Symptom.SWOLLEN_GLANDS: "swollen glands",
+    Symptom.CHEST_PAIN: "chest pain, tightness or pressure",
+    Helped.HEAT: "heat",
+    Helped.COLD: "cold",
+    Helped.REST: "rest",
+    Helped.STRETCHING: "stretching",
+    Helped.MOVEMENT: "moving about",
+    Helped.MEDICATION: "pain relief or other medicine",
+    Helped.PHYSIOTHERAPY: "physiotherapy",
+    Helped.MASSAGE: "massage",
+    Helped.OTHER: "something else",
+    Trend.IMPROVING: "getting better",
+    Trend.SAME: "about the same",
+    Trend.WORSE: "getting worse",
+    RiskFactor.CANCER: "cancer, now or in the past",
+    RiskFactor.TUBERCULOSIS: "tuberculosis (TB)",
+    RiskFactor.IMMUNOSUPPRESSION: "a weakened immune system (e.g. HIV, chemotherapy, long-term steroids)",
+    RiskFactor.IV_DRUG_USE: "injecting drugs",
+    RiskFactor.INFLAMMATORY_ARTHRITIS: "inflammatory arthritis (e.g. rheumatoid arthritis)",
+    RiskFactor.OSTEOPOROSIS: "osteoporosis (thin bones)",
+    RiskFactor.NECK_SURGERY: "an operation on the neck",
+    RiskFactor.VASCULAR_DISEASE: "heart or blood-vessel disease, or a stroke",
+    AgeBand.UNDER_20: "under 20",
+    AgeBand.FROM_20_TO_50: "20 to 50",
+    AgeBand.FROM_51_TO_55: "51 to 55",
+    AgeBand.FROM_56_TO_64: "56 to 64",
+    AgeBand.FROM_65: "65 or over",
+}
+
+#: The check-in's answers as the CLI names them (flag without dashes) -> CheckIn field.
+CHECK_IN_FLAGS: Final[Mapping[str, str]] = {
+    "pain": "pain_now",
+    "stiffness": "stiffness",
+    "symptom": "symptoms",
+    "trend": "trend",
+    "sleep-disturbed": "pain_disturbs_sleep",
+    "stops-work": "pain_stops_work",
+    "daily-life-affected": "daily_life_affected",
+    "home-care-days": "home_care_days",
+    "after-injury": "after_injury",
+    "high-risk-injury": "high_risk_mechanism",
+    "risk": "risk_history",
+    "age": "age_band",
+}
+
+#: What the check-in asks, field by field, in plain words.
+CHECK_IN_QUESTIONS: Final[Mapping[str, str]] = {
+    "pain_now": "How bad is the neck pain right now, from 0 (no pain) to 10 (worst imaginable)?",
+    "stiffness": "How stiff is your neck: none, mild, moderate, or severe (you can hardly turn your head)?",
+    "symptoms": "Do you have any of these now? Pick all that apply.",
+    "trend": "Since your last check-in (or since it began), is it getting better, about the same, or worse?",
+    "pain_disturbs_sleep": "Does the pain keep you awake or wake you up?",
+    "pain_stops_work": "Does the pain stop you from working?",
+    "daily_life_affected": "Does it get in the way of everyday things (dressing, driving, housework)?",
+    "home_care_days": "For how many days have you been looking after it yourself (heat, movement, pain relief)? 0 if you have not.",
+    "after_injury": "Did the pain start after an injury, a fall or a knock?",
+    "high_risk_mechanism": (
+        "Was it a fall from more than a metre or five stairs, a diving accident, a fast or "
+        "rollover car crash, or a bicycle collision?"
+    ),
+    "risk_history": "Do you have, or have you had, any of these? Pick all that apply.",
+    "age_band": "How old are you?",
+}
+
+PAIN_EXPECTED: Final = "expected a whole number from 0 (no pain) to 10 (worst imaginable)"
+DAYS_MAX: Final = 3650
+DAYS_EXPECTED: Final = f"expected a whole number of days from 0 to {DAYS_MAX}"
+AGE_MAX: Final = 120
+AGE_EXPECTED: Final = f"expected a whole number of years from 0 to {AGE_MAX}, or an age band"
+MOMENT_EXPECTED: Final = (
+    "expected a date and time with its UTC offset, like 2026-03-02T09:00:00+01:00"
+)
+BOOL_EXPECTED: Final = "expected true or false"
+ID_EXPECTED: Final = "expected a whole number of 1 or more, or none"
+NOTES_MAX: Final = 4000
+RANGE_NOTE_MAX: Final = 200
+
+_E = TypeVar("_E", bound=Enum)
+_T = TypeVar("_T")
+
+
+# --- checks: shared by the constructors, the record readers and the CLI -----------------------
+
+
+def when(moment: datetime) -> str:
+    """A moment as messages show it: ``2026-03-02 09:00+01:00`` (seconds only when not 0)."""
+    exact = moment.second or moment.microsecond
+    return moment.isoformat(sep=" ", timespec="auto" if exact else "minutes")
+
+
+def check_pain(value: object, field: str = "pain") -> int:
+    """A pain score: a whole number 0-10 (NPRS).
+
+    Raises:
+        DiaryValueError: ``pain = 11: expected a whole number from 0 (no pain) to 10 (...)``.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise DiaryValueError(field, PAIN_EXPECTED, value)
+    return value
+
+
+def check_days(value: object, field: str) -> int:
+    """A number of days from 0 to DAYS_MAX."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= DAYS_MAX:
+        raise DiaryValueError(field, DAYS_EXPECTED, value)
+    return value
+
+
+def check_bool(value: object, field: str) -> bool:
+    """True or false, nothing else (not 0 or 1)."""
+    if not isinstance(value, bool):
+        raise DiaryValueError(field, BOOL_EXPECTED, value)
+    return value
+
+
+def check_id(value: object, field: str = "id") -> int | None:
+    """A store id: a whole number >= 1, or None for a value not stored yet."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise DiaryValueError(field, ID_EXPECTED, value)
+    return value
+
+
+def check_moment(value: object, field: str) -> datetime:
+    """An aware datetime (one that knows its UTC offset)."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        shown = value.isoformat() if isinstance(value, datetime) else None
+        raise DiaryValueError(field, MOMENT_EXPECTED, value, shown=shown)
+    return value
+
+
+def fixed_offset(moment: datetime) -> datetime:
+    """The same instant and wall time with a fixed-offset tzinfo (a named zone's offset at that
+    moment; `fold` dropped), as a record gives it back (Rule 4)."""
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("fixed_offset needs an aware datetime")
+    zone = UTC if offset == timedelta(0) else timezone(offset)
+    return moment.replace(tzinfo=zone, fold=0)
+
+
+def _keep_fixed(value: object, *names: str) -> None:
+    """Store the datetimes `names` of a frozen value in fixed-offset form."""
+    for name in names:
+        moment = getattr(value, name)
+        if moment is not None:
+            object.__setattr__(value, name, fixed_offset(moment))
+
+
+def check_member(kind: type[_E], value: object, field: str) -> _E:
+    """One member of the vocabulary `kind`."""
+    if not isinstance(value, kind):
+        raise DiaryValueError(field, expected_one_of(kind), value)
+    return value
+
+
+def check_members(kind: type[_E], value: object, field: str) -> frozenset[_E]:
+    """A frozenset of members of the vocabulary `kind` (possibly empty)."""
+    if not isinstance(value, frozenset):
+        raise DiaryValueError(
+            field, f"expected a frozenset of {kind.__name__}", value, shown=repr(value)
+        )
+    for member in value:
+        check_member(kind, member, field)
+    return value
+
+
+def check_text(value: object, field: str, max_chars: int) -> str:
+    """Free text of at most `max_chars` characters (may be empty)."""
+    if not isinstance(value, str):
+        raise DiaryValueError(field, "expected text", value)
+    if len(value) > max_chars:
+        raise DiaryValueError(
+            field,
+            f"expected at most {max_chars} characters",
+            value,
+            shown=f"({len(value)} characters)",
+        )
+    return value
+
+
+def check_range_note(value: object, field: str = "range_of_motion") -> str | None:
+    """The optional range-of-motion note: None, or a short non-blank line."""
+    if value is None:
+        return None
+    expected = (
+        f'expected a short note (at most {RANGE_NOTE_MAX} characters) like "can turn left only '
+        'halfway", or none'
+    )
+    if not isinstance(value, str) or not value.strip() or len(value) > RANGE_NOTE_MAX:
+        raise DiaryValueError(field, expected, value)
+    return value
+
+
+def vocabulary(kind: type[Enum]) -> tuple[str, ...]:
+    """The words of a vocabulary, in order: ``("none", "mild", "moderate", "severe")``."""
+    return tuple(str(member.value) for member in kind)
+
+
+def expected_one_of(kind: type[Enum]) -> str:
+    """``expected one of none, mild, moderate, severe``."""
+    return "expected one of " + ", ".join(vocabulary(kind))
+
+
+def in_order(kind: type[_E], members: frozenset[_E]) -> list[_E]:
+    """The members of a set in vocabulary order (records, reports and messages use this)."""
+    return [member for member in kind if member in members]
+
+
+# --- parsing words, as the CLI and records spell them ------------------------------------------
+
+
+def _word(text: str) -> str:
+    return text.strip().lower().replace("_", "-")
+
+
+def parse_choice(kind: type[_E], text: str, field: str) -> _E:
+    """One word of a vocabulary, case-insensitive, ``_`` taken as ``-``.
+
+    Raises:
+        DiaryValueError: ``stiffness = "stiff": expected one of none, mild, moderate, severe``.
+    """
+    word = _word(text)
+    for member in kind:
+        if member.value == word:
+            return member
+    raise DiaryValueError(field, expected_one_of(kind), text.strip())
+
+
+def parse_choices(kind: type[_E], text: str, field: str) -> frozenset[_E]:
+    """A comma-separated list of words (``"arm-pain, tingling-numbness"``); ``""`` or ``none`` is
+    the empty set, and a word may repeat.
+
+    Raises:
+        DiaryValueError: naming the first word that is not in the vocabulary.
+    """
+    words = [w for w in (part.strip() for part in text.split(",")) if w]
+    if len(words) == 1 and _word(words[0]) == "none" and "none" not in vocabulary(kind):
+        return frozenset()
+    return frozenset(parse_choice(kind, word, field) for word in words)
+
+
+def parse_whole_number(text: str, field: str, expected: str) -> int:
+    """A whole number written in digits; anything else raises with `expected`."""
+    stripped = text.strip()
+    if not stripped.isascii() or not stripped.isdigit():
+        raise DiaryValueError(field, expected, stripped)
+    return int(stripped)
+
+
+def parse_pain(text: str, field: str = "pain") -> int:
+    """A pain score as typed: ``"7"``.
+
+    Raises:
+        DiaryValueError: ``pain = 11: expected a whole number from 0 (no pain) to 10 (...)`` or
+            ``pain = "seven": ...``.
+    """
+    return check_pain(parse_whole_number(text, field, PAIN_EXPECTED), field)
+
+
+def parse_days(text: str, field: str = "home_care_days") -> int:
+    """A number of days as typed: ``"5"``."""
+    return check_days(parse_whole_number(text, field, DAYS_EXPECTED), field)
+
+
+_YES: Final = frozenset({"yes", "y", "true"})
+_NO: Final = frozenset({"no", "n", "false"})
+
+
+def parse_yes_no(text: str, field: str) -> bool:
+    """``yes``/``no`` (also ``y``/``n``, ``true``/``false``), case-insensitive."""
+    word = text.strip().lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise DiaryValueError(field, "expected yes or no", text.strip())
+
+
+def age_band_for(years: int, field: str = "age") -> AgeBand:
+    """The band of an age in whole years: 64 -> 56-64, 65 -> 65-plus."""
+    if isinstance(years, bool) or not isinstance(years, int) or not 0 <= years <= AGE_MAX:
+        raise DiaryValueError(field, AGE_EXPECTED, years)
+    if years < 20:
+        return AgeBand.UNDER_20
+    if years <= 50:
+        return AgeBand.FROM_20_TO_50
+    if years <= 55:
+        return AgeBand.FROM_51_TO_55
+    if years <= 64:
+        return AgeBand.FROM_56_TO_64
+    return AgeBand.FROM_65
+
+
+def parse_age(text: str, field: str = "age") -> AgeBand:
+    """An age as typed: whole years (``"64"``) or a band (``"56-64"``, ``"65-plus"``)."""
+    word = _word(text)
+    for band in AgeBand:
+        if band.value == word:
+            return band
+    return age_band_for(parse_whole_number(text, field, AGE_EXPECTED), field)
+
+
+# --- values --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EpisodeUpdate:
+    """A timed note on an open episode: what changed. Every part but `at` may be left out, but
+    not all of them.
+
+    Attributes:
+        at: when (aware).
+        pain: pain at that time (0-10), or None when not recorded.
+        stiffness: stiffness at that time, or None when not recorded.
+        symptoms: symptoms noticed since the last update (new ones only).
+        helped: what helped since the last update.
+        notes: free text.
+    """
+
+    at: datetime
+    pain: int | None = None
+    stiffness: Stiffness | None = None
+    symptoms: frozenset[Symptom] = frozenset()
+    helped: frozenset[Helped] = frozenset()
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        check_moment(self.at, "at")
+        _keep_fixed(self, "at")
+        if self.pain is not None:
+            check_pain(self.pain, "pain")
+        if self.stiffness is not None:
+            check_member(Stiffness, self.stiffness, "stiffness")
+        check_members(Symptom, self.symptoms, "symptoms")
+        check_members(Helped, self.helped, "helped")
+        check_text(self.notes, "notes", NOTES_MAX)
+        if (
+            self.pain is None
+            and self.stiffness is None
+            and not (self.symptoms or self.helped or self.notes.strip())
+        ):
+            raise DiaryValueError(
+                "notes",
+                "expected a note when an update records nothing else (pain, stiffness, symptoms "
+                "or helped)",
+                self.notes,
+            )
+
+    def to_record(self) -> dict[str, object]:
+        """A JSON-able dict; `from_record` turns it back into an equal update."""
+        return {
+            "at": self.at.isoformat(),
+            "pain": self.pain,
+            "stiffness": None if self.stiffness is None else self.stiffness.value,
+            "symptoms": [m.value for m in in_order(Symptom, self.symptoms)],
+            "helped": [m.value for m in in_order(Helped, self.helped)],
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_record(cls, record: object) -> Self:
+        """The update a record describes.
+
+        Raises:
+            DiaryValueError: ``episode update record: pain = 11: expected ...``; also for an
+                unknown or missing key.
+            DiaryError: when the record is not a mapping, or records nothing.
+        """
+        where = "episode update record"
+        with _Reader(record, where, _field_names(cls)) as r:
+            return cls(
+                at=r.moment("at"),
+                pain=r.optional(r.pain, "pain"),
+                stiffness=r.optional_word(Stiffness, "stiffness"),
+                symptoms=r.words(Symptom, "symptoms"),
+                helped=r.words(Helped, "helped"),
+                notes=r.text("notes", NOTES_MAX),
+            )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Episode:
+    """One spell of neck pain or spasm, from its start to its end (None while open).
+
+    The pain and stiffness at the start are kept; later values are in `updates` (in time order),
+    and `pain_now` / `stiffness_now` are the latest recorded. `pain_peak` is the worst pain in
+    the episode, at least every pain recorded (the person may report a worse one than any
+    recorded, e.g. "8 last night").
+
+    Attributes:
+        id: the store's id, or None before it is stored.
+        started, ended: aware times; ended is None while the episode is open.
+        pain_at_start, pain_peak: 0-10 (NPRS).
+        stiffness: stiffness at the start; range_of_motion an optional note ("turns left halfway").
+        areas, triggers, symptoms, helped: sets of vocabulary words, as recorded at the start.
+        notes: free text.
+        updates: timed updates, in time order, none before `started` or after `ended`.
+    """
+
+    id: int | None = None
+    started: datetime
+    ended: datetime | None = None
+    pain_at_start: int
+    pain_peak: int
+    stiffness: Stiffness
+    range_of_motion: str | None = None
+    areas: frozenset[Area] = frozenset()
+    triggers: frozenset[Trigger] = frozenset()
+    symptoms: frozenset[Symptom] = frozenset()
+    helped: frozenset[Helped] = frozenset()
+    notes: str = ""
+    updates: tuple[EpisodeUpdate, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_id(self.id)
+        check_moment(self.started, "started")
+        if self.ended is not None:
+            check_moment(self.ended, "ended")
+        _keep_fixed(self, "started", "ended")
+        if self.ended is not None and self.ended < self.started:
+            raise DiaryValueError(
+                "ended",
+                f"expected at or after started ({when(self.started)})",
+                self.ended,
+                shown=when(self.ended),
+            )
+        check_pain(self.pain_at_start, "pain_at_start")
+        check_pain(self.pain_peak, "pain_peak")
+        check_member(Stiffness, self.stiffness, "stiffness")
+        check_range_note(self.range_of_motion)
+        check_members(Area, self.areas, "areas")
+        check_members(Trigger, self.triggers, "triggers")
+        check_members(Symptom, self.symptoms, "symptoms")
+        check_members(Helped, self.helped, "helped")
+        check_text(self.notes, "notes", NOTES_MAX)
+        if not isinstance(self.updates, tuple) or not all(
+            isinstance(u, EpisodeUpdate) for u in self.updates
+        ):
+            raise DiaryValueError(
+                "updates",
+                "expected a tuple of EpisodeUpdate",
+                self.updates,
+                shown=repr(self.updates),
+            )
+        previous = self.started
+        for index, update in enumerate(self.updates):
+            field = f"updates[{index}].at"
+            if update.at < previous:
+                after = "started" if index == 0 else f"updates[{index - 1}].at"
+                raise DiaryValueError(
+                    field,
+                    f"expected at or after {after} ({when(previous)})",
+                    update.at,
+                    shown=when(update.at),
+                )
+            if self.ended is not None and update.at > self.ended:
+                raise DiaryValueError(
+                    field,
+                    f"expected at or before ended ({when(self.ended)})",
+                    update.at,
+                    shown=when(update.at),
+                )
+            previous = update.at
+        highest = max(self.pains())
+        if self.pain_peak < highest:
+            raise DiaryValueError(
+                "pain_peak",
+                f"expected at least the highest pain recorded in this episode ({highest})",
+                self.pain_peak,
+            )
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended is None
+
+    @property
+    def pain_now(self) -> int:
+        """The latest recorded pain (the start's, when no update recorded one)."""
+        return next(
+            (u.pain for u in reversed(self.updates) if u.pain is not None), self.pain_at_start
+        )
+
+    @property
+    def stiffness_now(self) -> Stiffness:
+        """The latest recorded stiffness."""
+        return next(
+            (u.stiffness for u in reversed(self.updates) if u.stiffness is not None), self.stiffness
+        )
+
+    @property
+    def symptoms_so_far(self) -> frozenset[Symptom]:
+        """Symptoms at the start and in every update."""
+        return self.symptoms.union(*(u.symptoms for u in self.updates))
+
+    @property
+    def helped_so_far(self) -> frozenset[Helped]:
+        """What helped, at the start and in every update."""
+        return self.helped.union(*(u.helped for u in self.updates))
+
+    def pains(self, until: datetime | None = None) -> list[int]:
+        """Every recorded pain in time order (the start's first), up to `until` when given."""
+        return [self.pain_at_start] + [
+            u.pain for u in self.updates if u.pain is not None and (until is None or u.at <= until)
+        ]
+
+    def to_record(self) -> dict[str, object]:
+        """A JSON-able dict; `from_record` turns it back into an equal episode."""
+        return {
+            "id": self.id,
+            "started": self.started.isoformat(),
+            "ended": None if self.ended is None else self.ended.isoformat(),
+            "pain_at_start": self.pain_at_start,
+            "pain_peak": self.pain_peak,
+            "stiffness": self.stiffness.value,
+            "range_of_motion": self.range_of_motion,
+            "areas": [m.value for m in in_order(Area, self.areas)],
+            "triggers": [m.value for m in in_order(Trigger, self.triggers)],
+            "symptoms": [m.value for m in in_order(Symptom, self.symptoms)],
+            "helped": [m.value for m in in_order(Helped, self.helped)],
+            "notes": self.notes,
+            "updates": [u.to_record() for u in self.updates],
+        }
+
+    @classmethod
+    def from_record(cls, record: object) -> Self:
+        """The episode a record describes (with its updates).
+
+        Raises:
+            DiaryValueError: ``episode record: updates[2].pain = 11: expected ...``; also for an
+                unknown or missing key.
+            DiaryError: when the record is not a mapping.
+        """
+        where = "episode record"
+        with _Reader(record, where, _field_names(cls)) as r:
+            return cls(
+                id=r.id("id"),
+                started=r.moment("started"),
+                ended=r.optional(r.moment, "ended"),
+                pain_at_start=r.pain("pain_at_start"),
+                pain_peak=r.pain("pain_peak"),
+                stiffness=r.word(Stiffness, "stiffness"),
+                range_of_motion=check_range_note(r.get("range_of_motion")),
+                areas=r.words(Area, "areas"),
+                triggers=r.words(Trigger, "triggers"),
+                symptoms=r.words(Symptom, "symptoms"),
+                helped=r.words(Helped, "helped"),
+                notes=r.text("notes", NOTES_MAX),
+                updates=r.updates("updates"),
+            )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckIn:
+    """The answers to one check-in (CHECK_IN_QUESTIONS asks them in plain words).
+
+    Attributes:
+        at: when the answers were given (aware).
+        pain_now: 0-10 (NPRS).
+        stiffness: how stiff the neck is now.
+        symptoms: symptoms present now.
+        trend: better, the same or worse since the last check-in (or since it began).
+        pain_disturbs_sleep, pain_stops_work, daily_life_affected: yes or no.
+        home_care_days: days of looking after it yourself so far (0 = not tried).
+        after_injury: the pain began after an injury, fall or knock.
+        high_risk_mechanism: that injury was a dangerous one (a fall from more than 1 m or five
+            stairs, diving, a fast or rollover crash, a bicycle collision); only with after_injury.
+        risk_history: conditions, past or present, that raise the risk of a serious cause.
+        age_band: the person's age band.
+    """
+
+    at: datetime
+    pain_now: int
+    stiffness: Stiffness
+    symptoms: frozenset[Symptom] = frozenset()
+    trend: Trend
+    pain_disturbs_sleep: bool = False
+    pain_stops_work: bool = False
+    daily_life_affected: bool = False
+    home_care_days: int = 0
+    after_injury: bool = False
+    high_risk_mechanism: bool = False
+    risk_history: frozenset[RiskFactor] = frozenset()
+    age_band: AgeBand
+
+    def __post_init__(self) -> None:
+        check_moment(self.at, "at")
+        _keep_fixed(self, "at")
+        check_pain(self.pain_now, "pain_now")
+        check_member(Stiffness, self.stiffness, "stiffness")
+        check_members(Symptom, self.symptoms, "symptoms")
+        check_member(Trend, self.trend, "trend")
+        for name in ("pain_disturbs_sleep", "pain_stops_work", "daily_life_affected"):
+            check_bool(getattr(self, name), name)
+        check_days(self.home_care_days, "home_care_days")
+        check_bool(self.after_injury, "after_injury")
+        check_bool(self.high_risk_mechanism, "high_risk_mechanism")
+        if self.high_risk_mechanism and not self.after_injury:
+            raise DiaryValueError(
+                "high_risk_mechanism",
+                "expected only with after_injury = true (it describes the injury)",
+                True,
+            )
+        check_members(RiskFactor, self.risk_history, "risk_history")
+        check_member(AgeBand, self.age_band, "age_band")
+
+    def to_record(self) -> dict[str, object]:
+        """A JSON-able dict; `from_record` turns it back into an equal check-in."""
+        return {
+            "at": self.at.isoformat(),
+            "pain_now": self.pain_now,
+            "stiffness": self.stiffness.value,
+            "symptoms": [m.value for m in in_order(Symptom, self.symptoms)],
+            "trend": self.trend.value,
+            "pain_disturbs_sleep": self.pain_disturbs_sleep,
+            "pain_stops_work": self.pain_stops_work,
+            "daily_life_affected": self.daily_life_affected,
+            "home_care_days": self.home_care_days,
+            "after_injury": self.after_injury,
+            "high_risk_mechanism": self.high_risk_mechanism,
+            "risk_history": [m.value for m in in_order(RiskFactor, self.risk_history)],
+            "age_band": self.age_band.value,
+        }
+
+    @classmethod
+    def from_record(cls, record: object) -> Self:
+        """The check-in a record describes.
+
+        Raises:
+            DiaryValueError: ``check-in record: trend = "meh": expected one of improving, ...``;
+                also for an unknown or missing key.
+            DiaryError: when the record is not a mapping.
+        """
+        where = "check-in record"
+        with _Reader(record, where, _field_names(cls)) as r:
+            return cls(
+                at=r.moment("at"),
+                pain_now=r.pain("pain_now"),
+                stiffness=r.word(Stiffness, "stiffness"),
+                symptoms=r.words(Symptom, "symptoms"),
+                trend=r.word(Trend, "trend"),
+                pain_disturbs_sleep=r.boolean("pain_disturbs_sleep"),
+                pain_stops_work=r.boolean("pain_stops_work"),
+                daily_life_affected=r.boolean("daily_life_affected"),
+                home_care_days=check_days(r.get("home_care_days"), "home_care_days"),
+                after_injury=r.boolean("after_injury"),
+                high_risk_mechanism=r.boolean("high_risk_mechanism"),
+                risk_history=r.words(RiskFactor, "risk_history"),
+                age_band=r.word(AgeBand, "age_band"),
+            )
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+class _Reader:
+    """Reads one record strictly. Used as a context manager, it gives every DiaryValueError
+    raised inside (by a getter or by the value's own checks) the record's name as a prefix."""
+
+    def __init__(self, record: object, where: str, keys: tuple[str, ...]) -> None:
+        if not isinstance(record, Mapping):
+            raise DiaryError(
+                f"{where}: expected a mapping of field names to values, got {type(record).__name__}"
+            )
+        for key, value in record.items():
+            if key not in keys:
+                raise DiaryValueError(
+                    str(key), f"unknown key (the keys are {', '.join(keys)})", value, where=where
+                )
+        for key in keys:
+            if key not in record:
+                raise DiaryValueError(key, "expected in every " + where, MISSING, where=where)
+        self._record = record
+        self._where = where
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, DiaryValueError) and exc.where is None:
+            raise exc.within(self._where) from None
+
+    def get(self, key: str) -> object:
+        return self._record[key]
+
+    def optional(self, read: Callable[[str], _T], key: str) -> _T | None:
+        """None when the record holds null; else `read(key)`."""
+        return None if self._record[key] is None else read(key)
+
+    def id(self, key: str) -> int | None:
+        return check_id(self._record[key], key)
+
+    def pain(self, key: str) -> int:
+        return check_pain(self._record[key], key)
+
+    def boolean(self, key: str) -> bool:
+        return check_bool(self._record[key], key)
+
+    def text(self, key: str, max_chars: int) -> str:
+        return check_text(self._record[key], key, max_chars)
+
+    def moment(self, key: str) -> datetime:
+        raw = self._record[key]
+        if isinstance(raw, str):
+            try:
+                parsed = datetime.fromisoformat(raw)
+            except ValueError:
+                parsed = None
+            if parsed is not None and parsed.utcoffset() is not None:
+                return parsed
+        raise DiaryValueError(key, MOMENT_EXPECTED, raw)
+
+    def word(self, kind: type[_E], key: str) -> _E:
+        return _member_of(kind, self._record[key], key)
+
+    def optional_word(self, kind: type[_E], key: str) -> _E | None:
+        raw = self._record[key]
+        return None if raw is None else _member_of(kind, raw, key)
+
+    def words(self, kind: type[_E], key: str) -> frozenset[_E]:
+        raw = self._record[key]
+        if not isinstance(raw, list):
+            raise DiaryValueError(
+                key, "expected a list of words (" + expected_one_of(kind) + ")", raw
+            )
+        members = [_member_of(kind, item, key) for item in raw]
+        if len(set(members)) != len(members):
+            raise DiaryValueError(key, "expected each word at most once", raw)
+        return frozenset(members)
+
+    def updates(self, key: str) -> tuple[EpisodeUpdate, ...]:
+        raw = self._record[key]
+        if not isinstance(raw, list):
+            raise DiaryValueError(key, "expected a list of episode update records", raw)
+        result = []
+        for index, item in enumerate(raw):
+            if not isinstance(item, Mapping):
+                raise DiaryValueError(f"{key}[{index}]", "expected an episode update record", item)
+            try:
+                result.append(EpisodeUpdate.from_record(item))
+            except DiaryValueError as exc:
+                raise exc.within(self._where, prefix=f"{key}[{index}].") from None
+        return tuple(result)
+
+
+def _member_of(kind: type[_E], raw: object, field: str) -> _E:
+    for member in kind:
+        if member.value == raw:
+            return member
+    raise DiaryValueError(field, expected_one_of(kind), raw)
+
+
+# --- the episode lifecycle -----------------------------------------------------------------------
+
+
+def _name(episode: Episode) -> str:
+    if episode.id is not None:
+        return f"episode {episode.id} (started {when(episode.started)})"
+    return f"the episode started {when(episode.started)}"
+
+
+def open_episode(history: Iterable[Episode]) -> Episode | None:
+    """The open episode of a diary (the latest started, should there be more), or None."""
+    return max((e for e in history if e.is_open), key=lambda e: e.started, default=None)
+
+
+def current_episode(history: Sequence[Episode]) -> Episode | None:
+    """The episode the diary is about now: the open one, else the latest started, else None
+    (`history` oldest first, as Store.episodes gives it)."""
+    return open_episode(history) or (history[-1] if history else None)
+
+
+def start_episode(history: Iterable[Episode], episode: Episode) -> Episode:
+    """Check that `episode` may start in a diary holding `history`, and return it.
+
+    Raises:
+        IllegalEpisodeChange: when `episode` is already ended, another episode is still open,
+            or it would start inside an earlier episode.
+    """
+    if episode.ended is not None:
+        raise IllegalEpisodeChange(
+            f"can't start an episode that has already ended ({when(episode.ended)}); "
+            "start it, then end it"
+        )
+    for other in history:
+        if other.ended is None:
+            raise IllegalEpisodeChange(
+                f"can't start a new episode while {_name(other)} is still open; end it first"
+            )
+        if other.started <= episode.started <= other.ended:
+            raise IllegalEpisodeChange(
+                f"can't start an episode at {when(episode.started)}: that is inside "
+                f"{_name(other)}, which ended {when(other.ended)}"
+            )
+        if episode.started < other.started:
+            # a new episode is open: starting before a later, ended one would overlap it
+            raise IllegalEpisodeChange(
+                f"can't start an episode at {when(episode.started)}: it would overlap "
+                f"{_name(other)}; start it after {when(other.ended)}"
+            )
+    return episode
+
+
+def update_episode(episode: Episode, update: EpisodeUpdate) -> Episode:
+    """The episode with `update` added in time order; a pain above the peak raises the peak.
+
+    Raises:
+        IllegalEpisodeChange: when the episode has ended, or the update is before its start.
+    """
+    if episode.ended is not None:
+        raise IllegalEpisodeChange(f"can't update {_name(episode)}: it ended {when(episode.ended)}")
+    if update.at < episode.started:
+        raise IllegalEpisodeChange(
+            f"can't add an update at {when(update.at)} to {_name(episode)}: that is before it started"
+        )
+    position = bisect.bisect_right([u.at for u in episode.updates], update.at)
+    updates = (*episode.updates[:position], update, *episode.updates[position:])
+    peak = max(episode.pain_peak, update.pain if update.pain is not None else 0)
+    return replace(episode, updates=updates, pain_peak=peak)
+
+
+def end_episode(episode: Episode, at: datetime) -> Episode:
+    """The episode, ended at `at`.
+
+    Raises:
+        IllegalEpisodeChange: when it has already ended, or `at` is before its start or its last
+            update.
+        DiaryValueError: when `at` is not an aware datetime.
+    """
+    check_moment(at, "ended")
+    if episode.ended is not None:
+        raise IllegalEpisodeChange(
+            f"can't end {_name(episode)}: it already ended {when(episode.ended)}"
+        )
+    if at < episode.started:
+        raise IllegalEpisodeChange(
+            f"can't end {_name(episode)} at {when(at)}: that is before it started"
+        )
+    if episode.updates and at < episode.updates[-1].at:
+        raise IllegalEpisodeChange(
+            f"can't end {_name(episode)} at {when(at)}: that is before its last update "
+            f"({when(episode.updates[-1].at)})"
+        )
+    return replace(episode, ended=at)
+
+
+#: An open episode asks for a check-in once it is this old, and again a day after the last one.
+CHECK_IN_EVERY: Final = timedelta(days=1)
+
+
+def check_in_due(
+    episode: Episode | None,
+    last_check_in: datetime | None,
+    last_reminder: datetime | None,
+    now: datetime,
+) -> bool:
+    """Whether to ask for a short check-in now: an episode is open and a day old, and neither a
+    check-in nor a reminder came in the last day (the episode's start counts as a check-in)."""
+    if episode is None or not episode.is_open:
+        return False
+    latest = max(
+        (t for t in (episode.started, last_check_in, last_reminder) if t is not None),
+        key=lambda t: t.timestamp(),
+    )
+    return now.timestamp() - latest.timestamp() >= CHECK_IN_EVERY.total_seconds()

@@ -1,0 +1,127 @@
+"""What the diary and the break log keep, as values: breaks, days, advice summaries, check-ins.
+
+Frozen, validated on construction; the store turns them into rows and back, the report and the
+statistics read them. No SQL here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from posture_guard.core.episodes import CheckIn
+from posture_guard.core.timer import Outcome
+from posture_guard.core.triage import Advice, Tier
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakRecord:
+    """One break, from the moment it came due to its outcome; or a natural break (no `due`).
+
+    Times are aware datetimes; the record keeps them in UTC (converted on construction), so two
+    records are equal exactly when they describe the same instants. They need not be in order:
+    a wall-clock change between two of them is kept as it was seen.
+
+    Attributes:
+        kind: the break kind ("posture", "stretch", "movement").
+        ended: when the outcome happened.
+        outcome: taken, natural, skipped, merged (into a longer break) or cancelled.
+        due: when it came due; None for a break nobody asked for (natural, or taken early).
+        prompted: the first prompt shown (reminders do not move it); None if never shown.
+        started: when the break began: the break window opening, or for a natural break the
+            moment input stopped; the latest start if it was started again after a snooze.
+        snoozes: how many times it was snoozed.
+    """
+
+    kind: str
+    ended: datetime
+    outcome: Outcome
+    due: datetime | None = None
+    prompted: datetime | None = None
+    started: datetime | None = None
+    snoozes: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, str) or not self.kind:
+            raise ValueError(f"BreakRecord.kind: expected a break kind, got {self.kind!r}")
+        if not isinstance(self.outcome, Outcome):
+            raise ValueError(f"BreakRecord.outcome: expected an Outcome, got {self.outcome!r}")
+        if isinstance(self.snoozes, bool) or not isinstance(self.snoozes, int) or self.snoozes < 0:
+            raise ValueError(
+                f"BreakRecord.snoozes: expected a whole number >= 0, got {self.snoozes!r}"
+            )
+        object.__setattr__(self, "ended", in_utc("ended", self.ended))
+        for name, value in (
+            ("due", self.due),
+            ("prompted", self.prompted),
+            ("started", self.started),
+        ):
+            if value is not None:
+                object.__setattr__(self, name, in_utc(name, value))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayActivity:
+    """Active (input) seconds on one working day, as the timer counts them.
+
+    A working day starts at `day_starts_at` (04:00), so 02:00 belongs to the day before.
+    """
+
+    day: date
+    active_s: float
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.day, date) or isinstance(self.day, datetime):
+            raise ValueError(f"DayActivity.day: expected a date, got {self.day!r}")
+        value = self.active_s
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ValueError(f"DayActivity.active_s: expected seconds >= 0, got {value!r}")
+        object.__setattr__(self, "active_s", float(value))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdviceSummary:
+    """What a check-in's advice said, as the diary keeps it: the tier and the rules that fired.
+
+    The words are not kept: they come from the package's content and are rebuilt by assessing
+    again (`posture-guard advice`).
+    """
+
+    tier: Tier
+    rule_ids: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tier, Tier):
+            raise ValueError(f"AdviceSummary.tier: expected a Tier, got {self.tier!r}")
+        if not isinstance(self.rule_ids, tuple) or not all(
+            isinstance(r, str) and r for r in self.rule_ids
+        ):
+            raise ValueError(
+                f"AdviceSummary.rule_ids: expected a tuple of rule ids, got {self.rule_ids!r}"
+            )
+
+    @classmethod
+    def of(cls, advice: Advice) -> AdviceSummary:
+        """The summary of an Advice."""
+        return cls(tier=advice.tier, rule_ids=advice.rule_ids)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredCheckIn:
+    """A check-in as stored: its id, the answers, and the advice they produced then."""
+
+    id: int
+    check_in: CheckIn
+    advice: AdviceSummary
+
+
+def in_utc(name: str, moment: object) -> datetime:
+    if not isinstance(moment, datetime) or moment.utcoffset() is None:
+        raise ValueError(f"BreakRecord.{name}: expected an aware datetime, got {moment!r}")
+    return moment.astimezone(UTC)

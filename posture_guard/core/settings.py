@@ -1,0 +1,122 @@
+"""The settings as values: the break plan, working hours, controls, branding and fleet.
+
+Pure frozen values, built by the loader (config.py) and read by the timer, the tray and the
+windows. Nothing here reads a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from typing import Final
+
+from posture_guard.core import clinic
+
+BREAK_KINDS: Final = ("posture", "stretch", "movement")
+BREAK_TITLES: Final[Mapping[str, str]] = {
+    "posture": "Posture and eyes check",
+    "stretch": "Stretch break",
+    "movement": "Movement break",
+}
+DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BreakSpec:
+    """One kind of break: earned by `every_s` of active time, lasting `length_s`."""
+
+    kind: str
+    title: str
+    every_s: int
+    length_s: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkingHours:
+    """Days (0 = Monday) and local times in which breaks are asked for."""
+
+    days: frozenset[int]
+    start: time
+    end: time  # time.max means the end of the day
+
+    def contains(self, moment: datetime) -> bool:
+        """True when `moment` (aware, local) is inside working hours; a start after end spans midnight."""
+        t = moment.timetz().replace(tzinfo=None)
+        if self.start <= self.end:
+            return moment.weekday() in self.days and self.start <= t < self.end
+        if t >= self.start:
+            return moment.weekday() in self.days
+        # after midnight: the span began on the previous day
+        return (moment.weekday() - 1) % 7 in self.days and t < self.end
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimerSettings:
+    """Everything the break timer needs, in seconds."""
+
+    breaks: tuple[BreakSpec, ...]  # enabled kinds only, shortest length first
+    idle_threshold_s: int
+    suspend_gap_s: int
+    day_starts_at: time
+    daily_limit_s: int | None
+    snooze_s: int
+    max_snoozes: int | None  # None = unlimited
+    max_skips_in_row: int | None  # None = unlimited
+    working_hours: WorkingHours
+    #: Longest real time a due break waits for a busy desktop (full screen, locked, a
+    #: meeting) before it is asked for anyway; None = waits as long as the desktop is busy.
+    busy_max_wait_s: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Controls:
+    """Which control commands the person may use (`[controls]`); False = refused."""
+
+    snooze: bool
+    skip: bool
+    pause: bool
+    quit: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Branding:
+    """The organisation's branding from the policy (`[branding]`); None = not set.
+
+    The tray, break window, advice and report read these; nothing here is health data.
+    """
+
+    organisation: str | None
+    accent_colour: str | None  # "#rrggbb", lower case
+    logo: Path | None  # an existing PNG file
+    support_contact: str | None
+    welcome: str | None
+    clinic: clinic.ClinicProfile | None  # the organisation's clinic, used when the user has none
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fleet:
+    """Fleet figures (`[fleet]`): off unless the policy turns them on and names a directory."""
+
+    directory: Path | None  # None = off
+    team: str | None  # a group label for the employer's aggregation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """The effective settings after all layers."""
+
+    timer: TimerSettings
+    controls: Controls = Controls(snooze=True, skip=True, pause=True, quit=True)
+    branding: Branding = Branding(
+        organisation=None,
+        accent_colour=None,
+        logo=None,
+        support_contact=None,
+        welcome=None,
+        clinic=None,
+    )
+    fleet: Fleet = Fleet(directory=None, team=None)
+    #: Full dotted keys the policy locks.
+    locked: frozenset[str] = frozenset()

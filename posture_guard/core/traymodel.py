@@ -1,0 +1,407 @@
+"""What the tray shows, decided from the service's status: icon state, title and menu. Pure.
+
+Rules:
+
+1. Everything here reads the status as the control channel sends it (`Snapshot.to_json()`), so
+   the tray (in the service's process) and the xorg fallback's menu window (another process,
+   over the socket) decide from the same values with the same functions.
+2. The icon is redrawn only when its `IconState` changes: progress is quantised to
+   `PROGRESS_STEPS` steps and nothing else about the icon depends on time.
+3. The menu is rebuilt only when the tuple of `MenuEntry` values changes: the "next break"
+   label is rounded (to the minute under 10 minutes, to 5 minutes above), so it changes at most
+   once a minute of active time.
+4. An item is enabled only when the status allows its command now; an item the organisation's
+   policy locks is disabled and says so (`locked`: item id -> reason, default none).
+   What the tray takes from the settings (`TraySettings`) follows the service's current
+   settings: a policy the running service re-applied changes the menu without a restart.
+5. Nothing here runs anything: an entry carries an `Action` (a request for the service, or the
+   name of a window to launch); `desktop/tray.py` and `desktop/menu_window.py` carry it out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import Enum
+from typing import Final
+
+from posture_guard.core.policy import SET_BY_ORGANISATION, menu_locks
+from posture_guard.core.settings import Branding, Settings
+from posture_guard.core.units import format_duration
+
+#: How many steps the progress ring has; the icon changes at most this often per break rhythm.
+PROGRESS_STEPS: Final = 12
+#: How long a notice stays in the tray title (and menu) when no notification service showed it.
+NOTICE_TTL_S: Final = 10 * 60
+#: How to get the full tray (appindicator: a real menu) on Linux; `run` logs it, `doctor` prints it.
+HOW_TO_GET_THE_FULL_TRAY: Final = (
+    "for the full tray menu on Linux install PyGObject and the appindicator typelib: "
+    "`apt-get install libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 "
+    "gir1.2-ayatanaappindicator3-0.1` and `pip install 'posture-guard[tray]'` "
+    "(or run `bash setup-and-run.sh`, which does both)"
+)
+
+#: What a locked item says when the lock gives no reason of its own.
+LOCKED_REASON: Final = SET_BY_ORGANISATION
+APP_TITLE: Final = "Posture Guard"
+
+
+class IconMode(Enum):
+    """What the icon shows at a glance (one colour and glyph each)."""
+
+    ACTIVE = "active"  # working: a ring fills toward the next break
+    SNOOZED = "snoozed"  # a break was put off
+    DUE = "due"  # a break is due now
+    ON_BREAK = "on-break"
+    PAUSED = "paused"
+    OFF_HOURS = "off-hours"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IconState:
+    """Everything the icon's pixels depend on; equal states draw equal images."""
+
+    mode: IconMode
+    #: 0..PROGRESS_STEPS filled steps of the ring (ACTIVE only; 0 otherwise).
+    step: int = 0
+    #: A spasm episode is open: a small badge.
+    badge: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.step <= PROGRESS_STEPS:
+            raise ValueError(f"step must be 0..{PROGRESS_STEPS}, got {self.step}")
+
+
+_MODES: Final[Mapping[str, IconMode]] = {
+    "working": IconMode.ACTIVE,
+    "snoozed": IconMode.SNOOZED,
+    "break_due": IconMode.DUE,
+    "on_break": IconMode.ON_BREAK,
+    "paused": IconMode.PAUSED,
+    "off_hours": IconMode.OFF_HOURS,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrayStatus:
+    """The parts of the service's JSON status the tray reads; missing or odd values are None."""
+
+    state: str | None = None
+    state_text: str | None = None
+    allowed: frozenset[str] = frozenset()
+    current: str | None = None
+    next_kind: str | None = None
+    next_in_s: float | None = None
+    paused_until: datetime | None = None
+    snoozes_left: int | None = None
+    episode_open: bool = False
+
+    @classmethod
+    def from_json(cls, status: Mapping[str, object]) -> TrayStatus:
+        """Read a `Snapshot.to_json()` mapping; never raises (a bad value reads as unknown)."""
+        allowed = status.get("allowed")
+        next_in = status.get("next_in_s")
+        snoozes = status.get("snoozes_left")
+        until = status.get("paused_until")
+        paused_until = None
+        if isinstance(until, str):
+            try:
+                paused_until = datetime.fromisoformat(until)
+            except ValueError:
+                paused_until = None
+        return cls(
+            state=_text(status.get("state")),
+            state_text=_text(status.get("state_text")),
+            allowed=frozenset(a for a in allowed if isinstance(a, str))
+            if isinstance(allowed, list | tuple | frozenset | set)
+            else frozenset(),
+            current=_text(status.get("current")),
+            next_kind=_text(status.get("next_kind")),
+            next_in_s=float(next_in)
+            if isinstance(next_in, int | float) and not isinstance(next_in, bool)
+            else None,
+            paused_until=paused_until,
+            snoozes_left=snoozes
+            if isinstance(snoozes, int) and not isinstance(snoozes, bool)
+            else None,
+            episode_open=status.get("episode_open") is True,
+        )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+# --- icon ----------------------------------------------------------------------------------------
+
+
+def icon_state(status: TrayStatus, rhythm_s: float | None) -> IconState:
+    """The icon for this status.
+
+    Args:
+        rhythm_s: the shortest enabled break interval; the ring fills over the last `rhythm_s`
+            active seconds before the next break (None: no breaks, the ring stays empty).
+    """
+    mode = _MODES.get(status.state or "", IconMode.ACTIVE)
+    step = 0
+    if mode is IconMode.ACTIVE and rhythm_s and status.next_in_s is not None:
+        done = 1.0 - min(max(status.next_in_s / rhythm_s, 0.0), 1.0)
+        step = math.floor(done * PROGRESS_STEPS + 1e-9)
+    return IconState(mode=mode, step=step, badge=status.episode_open)
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+
+def in_words(seconds: float) -> str:
+    """A rounded-up time to go: "under a minute", "7 min", "25 min", "1h15m" (5-minute steps
+    from 10 minutes on), so a label changes at most once a minute."""
+    if seconds < 60:
+        return "under a minute"
+    if seconds <= 600:
+        return f"{math.ceil(seconds / 60)} min"
+    rounded = math.ceil(seconds / 300) * 300
+    return f"{rounded // 60} min" if rounded < 3600 else format_duration(rounded)
+
+
+def status_line(status: TrayStatus) -> str:
+    """One line saying where things stand: the first (disabled) menu item and the title."""
+    kind = status.current or status.next_kind or "next"
+    state = status.state
+    if state == "working":
+        if status.next_kind is None or status.next_in_s is None:
+            return "No breaks planned"
+        return f"Next break in {in_words(status.next_in_s)} ({status.next_kind})"
+    if state == "break_due":
+        return f"A {kind} break is due now"
+    if state == "snoozed":
+        return f"The {kind} break is snoozed"
+    if state == "on_break":
+        return f"On a {kind} break"
+    if state == "paused":
+        if status.paused_until is None:
+            return "Paused until you resume"
+        return f"Paused until {status.paused_until:%a %H:%M}"
+    if state == "off_hours":
+        return "Outside working hours"
+    return "Starting…"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notice:
+    """A notice no notification service showed, kept for the tray title and menu."""
+
+    title: str
+    message: str
+    at: datetime
+    #: The service state it belongs to: it goes when the state changes. None until the first
+    #: status after posting (a break's notice is posted in the step that makes it due).
+    state: str | None = None
+
+
+def notice_shown(notice: Notice | None, status: TrayStatus, now: datetime) -> Notice | None:
+    """The notice still worth showing with this status, bound to its state; None once the state
+    changed from the one it was bound to, or NOTICE_TTL_S after it was posted."""
+    if notice is None:
+        return None
+    # negative ages are normal: a step's notices are posted after the step read its clock
+    if (now - notice.at).total_seconds() >= NOTICE_TTL_S:
+        return None
+    if notice.state is None:
+        return replace(notice, state=status.state)
+    return notice if notice.state == status.state else None
+
+
+def tray_title(status: TrayStatus, notice: Notice | None = None) -> str:
+    """The icon's title (tooltip): the notice when there is one, else the status line."""
+    if notice is not None:
+        return f"{APP_TITLE}: {notice.title}: {notice.message}"
+    return f"{APP_TITLE}: {status_line(status)}"
+
+
+# --- menu ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Submit:
+    """Send this request to the service (the control channel's payload)."""
+
+    payload: Mapping[str, object]
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted((k, repr(v)) for k, v in self.payload.items())))
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """Open a window of ours in its own process; `target` is a key of `LAUNCHES`."""
+
+    target: str
+
+
+Action = Submit | Launch
+
+#: What each launchable window runs, after `sys.executable` (the one place these live).
+#: The forms come from the break window's branch and the report from the report's; until they
+#: exist the launch fails with their own error message in the log, and nothing else breaks.
+LAUNCHES: Final[Mapping[str, tuple[str, ...]]] = {
+    "episode": ("-m", "posture_guard.ui.forms", "episode"),
+    "check-in": ("-m", "posture_guard.ui.forms", "check-in"),
+    "report": ("-m", "posture_guard", "report", "--open"),
+    "advice": ("-m", "posture_guard.ui.info_window", "advice"),
+    "settings": ("-m", "posture_guard.ui.info_window", "settings"),
+    "about": ("-m", "posture_guard.ui.info_window", "about"),
+    "menu": ("-m", "posture_guard.ui.menu_window"),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MenuEntry:
+    """One menu line; `action` None is a label (or a submenu holder with `children`)."""
+
+    id: str
+    text: str
+    enabled: bool = True
+    action: Action | None = None
+    children: tuple[MenuEntry, ...] = field(default=())
+
+    @property
+    def is_separator(self) -> bool:
+        return self.id == SEPARATOR.id
+
+
+SEPARATOR: Final = MenuEntry(id="-", text="", enabled=False)
+
+PAUSE_CHOICES: Final[tuple[tuple[str, str, Mapping[str, object]], ...]] = (
+    ("pause-30m", "For 30 minutes", {"command": "pause", "seconds": 1800}),
+    ("pause-1h", "For 1 hour", {"command": "pause", "seconds": 3600}),
+    ("pause-tomorrow", "Until tomorrow", {"command": "pause", "until": "tomorrow"}),
+)
+
+
+#: The policy's names for tray actions where the tray's item id differs.
+_POLICY_ACTION_ITEM: Final[Mapping[str, str]] = {"break-now": "take-break"}
+
+
+def policy_locks(settings: Settings) -> dict[str, str]:
+    """Tray item id -> why it is off whatever the state: the organisation locked it ("set by
+    your organisation") or the person's own settings turned it off; `tray_menu`'s `locked`."""
+    return {
+        _POLICY_ACTION_ITEM.get(action, action): lock.reason or LOCKED_REASON
+        for action, lock in menu_locks(settings).items()
+        if not lock.enabled
+    }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TraySettings:
+    """What the tray and its launcher take from the settings; equal values redraw nothing."""
+
+    locked: Mapping[str, str]
+    #: The shortest enabled break interval (`icon_state`'s `rhythm_s`).
+    rhythm_s: float | None
+    branding: Branding
+
+    @classmethod
+    def of(cls, settings: Settings) -> TraySettings:
+        every = [b.every_s for b in settings.timer.breaks]
+        return cls(
+            locked=policy_locks(settings),
+            rhythm_s=min(every) if every else None,
+            branding=settings.branding,
+        )
+
+
+def tray_menu(
+    status: TrayStatus,
+    *,
+    notice: Notice | None = None,
+    locked: Mapping[str, str] | None = None,
+) -> tuple[MenuEntry, ...]:
+    """The tray menu for this status.
+
+    Args:
+        notice: a notice no notification service showed; it is listed under the status line.
+        locked: item id -> why the user cannot use it (empty reason: LOCKED_REASON). A locked
+            "pause" locks its choices too.
+    """
+    locks = locked or {}
+    allowed = status.allowed
+
+    def item(id_: str, text: str, action: Action | None, *, allowed_now: bool = True) -> MenuEntry:
+        reason = locks.get(id_)
+        if reason is not None:
+            return MenuEntry(id=id_, text=f"{text} ({reason or LOCKED_REASON})", enabled=False)
+        return MenuEntry(id=id_, text=text, enabled=allowed_now, action=action)
+
+    entries: list[MenuEntry] = [MenuEntry(id="status", text=status_line(status), enabled=False)]
+    if notice is not None:
+        entries.append(
+            MenuEntry(
+                id="notice", text=_shorten(f"{notice.title}: {notice.message}"), enabled=False
+            )
+        )
+    entries += [
+        SEPARATOR,
+        item(
+            "take-break",
+            "Take a break now",
+            Submit({"command": "break-now"}),
+            allowed_now="take_now" in allowed,
+        ),
+        item(
+            "snooze",
+            "Snooze",
+            Submit({"command": "snooze"}),
+            allowed_now="snooze" in allowed and status.snoozes_left != 0,
+        ),
+    ]
+    pause_locked = "pause" in locks
+    pause = item("pause", "Pause", None, allowed_now="pause" in allowed)
+    entries.append(
+        MenuEntry(
+            id=pause.id,
+            text=pause.text,
+            enabled=pause.enabled,
+            children=tuple(
+                MenuEntry(
+                    id=id_,
+                    text=text,
+                    enabled=pause.enabled and not pause_locked,
+                    action=None if pause_locked else Submit(payload),
+                )
+                for id_, text, payload in PAUSE_CHOICES
+            ),
+        )
+    )
+    episode_text = "Update the open episode…" if status.episode_open else "Log an episode…"
+    entries += [
+        item("resume", "Resume", Submit({"command": "resume"}), allowed_now="resume" in allowed),
+        SEPARATOR,
+        item("episode", episode_text, Launch("episode")),
+        item("check-in", "Check-in…", Launch("check-in")),
+        item("advice", "Advice and booking…", Launch("advice")),
+        item("report", "Open report", Launch("report")),
+        SEPARATOR,
+        item("settings", "Settings…", Launch("settings")),
+        item("about", "About Posture Guard", Launch("about")),
+        item("quit", "Quit", Submit({"command": "quit"})),
+    ]
+    return tuple(entries)
+
+
+def _shorten(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def find_entry(entries: tuple[MenuEntry, ...], id_: str) -> MenuEntry | None:
+    """The entry with this id, looking into submenus too."""
+    for entry in entries:
+        if entry.id == id_:
+            return entry
+        found = find_entry(entry.children, id_)
+        if found is not None:
+            return found
+    return None

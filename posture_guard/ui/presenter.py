@@ -1,0 +1,229 @@
+"""The break flow on the desktop: pre-break notice, the break window process, its answer.
+
+`BreakPresenter` is the service's `on_events` listener. Threads:
+- `__call__` runs on the service's worker thread after each step and never blocks: it shows the
+  pre-break notice (the notifier returns within a fraction of a second), starts the window
+  process (Popen returns at once) and terminates a window whose break ended elsewhere.
+- One reader thread per window reads its JSON lines and turns each into service commands with
+  `service.submit` (breakflow.commands_for_line decides which). A refused command (the break
+  already ended, e.g. the timer ran the break out first) is logged and dropped.
+At most one window is open at a time; a reminder while it is open changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from posture_guard.app.service import Snapshot
+from posture_guard.core.breakflow import (
+    DEFAULT_ACCENT,
+    BreakScreen,
+    commands_for_line,
+    keep_notice,
+    notice_text,
+    parse_line,
+    pre_break_notice,
+    screen_for,
+)
+from posture_guard.core.exercises import Exercise
+from posture_guard.core.ports import Notifier
+from posture_guard.core.settings import Branding, Settings
+from posture_guard.core.timer import BreakEnded, BreakPrompted, BreakSnoozed, BreakStarted, Event
+
+log = logging.getLogger(__name__)
+
+#: The window process: this Python, the break window module, the screen as JSON on stdin.
+WINDOW_COMMAND: tuple[str, ...] = (
+    sys.executable,
+    "-m",
+    "posture_guard.ui.break_window",
+    "--stdin",
+)
+
+
+def branding_for(
+    branding: Branding, accent: str | None = None, organisation: str | None = None
+) -> tuple[str, str, str]:
+    """The break screen's (accent, organisation, logo): the given values, else the policy's,
+    else ours (no organisation, no logo)."""
+    return (
+        accent or branding.accent_colour or DEFAULT_ACCENT,
+        organisation or branding.organisation or "",
+        str(branding.logo) if branding.logo is not None else "",
+    )
+
+
+class ServiceLike(Protocol):
+    settings: Settings
+
+    def submit(self, payload: Mapping[str, object], timeout: float = 5.0) -> dict[str, object]: ...
+
+    def exercise_for(self, kind: str) -> Exercise | None: ...
+
+
+@dataclass
+class _Window:
+    kind: str
+    screen: BreakScreen
+    process: subprocess.Popen[str]
+    #: Set by the reader once the window gave its outcome (what follows is its own doing).
+    answered: threading.Event = field(default_factory=threading.Event)
+
+
+class BreakPresenter:
+    """Shows breaks in the break window and reports their outcome to the service."""
+
+    def __init__(
+        self,
+        notifier: Notifier,
+        *,
+        command: Sequence[str] = WINDOW_COMMAND,
+        extra_args: Sequence[str] = (),
+        accent: str | None = None,
+        organisation: str | None = None,
+    ) -> None:
+        """`accent` and `organisation` override the policy's branding (which the presenter
+        reads from the service's effective settings each time it opens a window)."""
+        self._notifier = notifier
+        self._command = [*command, *extra_args]
+        self._accent = accent
+        self._organisation = organisation
+        self._service: ServiceLike | None = None
+        self._window: _Window | None = None
+        self._lock = threading.Lock()
+        self._noticed: str | None = None
+        #: Reader threads, so tests and `close` can wait for them.
+        self.readers: list[threading.Thread] = []
+
+    def attach(self, service: ServiceLike) -> None:
+        """Give the presenter the service it reports to (before the service runs)."""
+        self._service = service
+
+    # --- the worker thread ------------------------------------------------------------------
+
+    def __call__(self, events: Sequence[Event], snapshot: Snapshot) -> float | None:
+        for event in events:
+            if isinstance(event, BreakPrompted | BreakStarted):
+                self._open(event.kind, snapshot)
+            elif isinstance(event, BreakEnded | BreakSnoozed):
+                self._close_if_elsewhere(event.kind)
+        return self._pre_break_notice(snapshot)
+
+    def _pre_break_notice(self, snapshot: Snapshot) -> float | None:
+        status = snapshot.status
+        self._noticed = keep_notice(status, self._noticed)
+        kind, wake = pre_break_notice(status, self._noticed)
+        if kind is not None and self._service is not None and status.next_in_s is not None:
+            self._noticed = kind
+            spec = next(b for b in self._service.settings.timer.breaks if b.kind == kind)
+            title, message = notice_text(spec.title, status.next_in_s)
+            try:
+                self._notifier.notify(title, message)
+            except Exception:
+                log.exception("pre-break notice failed")
+        return wake
+
+    def _open(self, kind: str, snapshot: Snapshot) -> None:
+        service = self._service
+        if service is None:
+            return
+        with self._lock:
+            if self._window is not None and self._window.process.poll() is None:
+                return  # one window at a time; a reminder changes nothing
+        spec = next(b for b in service.settings.timer.breaks if b.kind == kind)
+        accent, organisation, logo = branding_for(
+            service.settings.branding, self._accent, self._organisation
+        )
+        screen = screen_for(
+            kind=kind,
+            title=spec.title,
+            length_s=spec.length_s,
+            exercise=service.exercise_for(kind),
+            status=snapshot.status,
+            settings=service.settings,
+            accent=accent,
+            organisation=organisation,
+            logo=logo,
+        )
+        try:
+            process = subprocess.Popen(
+                self._command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        except OSError as exc:
+            log.warning("cannot open the break window (%s): the notice has to do", exc)
+            return
+        window = _Window(kind=kind, screen=screen, process=process)
+        with self._lock:
+            self._window = window
+        reader = threading.Thread(
+            target=self._read, args=(window,), name="posture-guard-break-window", daemon=True
+        )
+        self.readers.append(reader)
+        reader.start()
+        log.info("break window opened for the %s break (pid %d)", kind, process.pid)
+
+    def _close_if_elsewhere(self, kind: str) -> None:
+        with self._lock:
+            window = self._window
+        if window is None or window.kind != kind or window.answered.is_set():
+            return
+        if window.process.poll() is None:
+            log.info("the %s break ended elsewhere: closing its window", kind)
+            window.process.terminate()
+
+    # --- the reader thread ------------------------------------------------------------------
+
+    def _read(self, window: _Window) -> None:
+        process = window.process
+        assert process.stdin is not None
+        assert process.stdout is not None
+        try:
+            process.stdin.write(window.screen.to_json())
+            process.stdin.close()
+        except OSError as exc:
+            log.warning("break window did not take its screen: %s", exc)
+        for raw in process.stdout:
+            line = parse_line(raw)
+            if line is None:
+                log.warning("break window said something unexpected: %r", raw.strip())
+                continue
+            if line.outcome is not None:
+                window.answered.set()
+            log.info("break window: %s", line.event or line.outcome)
+            for command in commands_for_line(line, window.screen):
+                self._submit(command)
+        process.stdout.close()
+        code = process.wait()
+        if code != 0:
+            log.warning("break window exited with %d", code)
+        with self._lock:
+            if self._window is window:
+                self._window = None
+
+    def _submit(self, command: Mapping[str, object]) -> None:
+        service = self._service
+        if service is None:
+            return
+        reply = service.submit(command)
+        if not reply.get("ok"):
+            log.info("break window's %s not applied: %s", command["command"], reply.get("error"))
+
+    # --- any thread -------------------------------------------------------------------------
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Close an open window and wait for its reader (when the service stops)."""
+        with self._lock:
+            window = self._window
+        if window is not None and window.process.poll() is None:
+            window.process.terminate()
+        for reader in self.readers:
+            reader.join(timeout)

@@ -1,0 +1,772 @@
+"""The tray icon and its menu: pystray on the main thread, redrawn from the service's snapshots.
+
+Rules:
+
+1. The backend is ours to choose, never pystray's import-time guess: `open_tray()` tries the
+   candidates for this platform in order (Linux: appindicator, which has a real menu and
+   re-docks, then xorg), sets PYSTRAY_BACKEND before importing pystray, and keeps a reason
+   for each one it did not take. PYSTRAY_BACKEND set by the user (appindicator, gtk or xorg)
+   is tried alone. No candidate left means no tray: the caller runs headless.
+2. Threads: `run()` owns the main thread (pystray's loop), and every pystray call is made on
+   it. `on_snapshot()` and the notices come from the service's worker thread: they store the
+   new status, decide what the tray shows, and wake the loop only when that changed (most
+   snapshots move nothing the tray shows), never waiting for it. Menu items run on the main
+   thread and reach the service through `submit` (the same requests as the control socket).
+3. The icon image (pre-drawn by icons.py, see tray_images.py) changes only when its
+   `IconState` does, the title only when its text changes, the menu only when its entries
+   change (traymodel's rules). No timer of our own, except one-shot ones while starting.
+   The locks, the ring's rhythm and the forms' branding follow the service's current settings
+   (`settings`, read on each snapshot; recomputed only when the service replaced them).
+4. xorg: pystray's window gets ButtonPress events (pystray 0.19.5 forgets them; see
+   DESKTOP-TESTING.md), a left click opens `python -m posture_guard.ui.menu_window`, the
+   image is opaque RGB (that backend drops alpha onto black), and the icon docks again when a
+   tray host starts (the panel restarted, or started after us).
+5. The tray process never imports tkinter: every window of ours is its own process.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.util
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import ModuleType
+from typing import Any, Final, Protocol
+
+from posture_guard.core.errors import PostureGuardError
+from posture_guard.core.ports import Notifier
+from posture_guard.core.settings import Settings
+from posture_guard.core.traymodel import (
+    APP_TITLE,
+    HOW_TO_GET_THE_FULL_TRAY,
+    IconMode,
+    IconState,
+    Launch,
+    MenuEntry,
+    Notice,
+    Submit,
+    TraySettings,
+    TrayStatus,
+    icon_state,
+    notice_shown,
+    tray_menu,
+    tray_title,
+)
+from posture_guard.desktop.dbus import NO_SESSION_BUS, session_bus_address
+from posture_guard.desktop.display import display_available
+from posture_guard.desktop.notify import FallbackNotifier
+from posture_guard.desktop.xconn import (
+    XUnavailable,
+    close_quietly,
+    open_display,
+    share_display,
+    travel_light,
+)
+from posture_guard.ui.launch import Launcher
+from posture_guard.ui.tray_images import Picture, tray_image
+
+log = logging.getLogger(__name__)
+
+#: The backends we know how to drive, per platform, best first.
+_LINUX_CANDIDATES: Final = ("appindicator", "xorg")
+#: Every Linux backend we can drive (`doctor` reports on each).
+_LINUX_BACKENDS: Final = ("appindicator", "gtk", "xorg")
+_OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
+_GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
+
+Submitter = Callable[[Mapping[str, object]], dict[str, object]]
+
+
+class SnapshotLike(Protocol):
+    """What the tray reads from the service's snapshot (service.Snapshot)."""
+
+    @property
+    def at(self) -> datetime: ...
+
+    def to_json(self) -> dict[str, object]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """Everything the tray shows: decided on the worker thread, drawn on the main thread."""
+
+    icon: IconState
+    title: str
+    #: None on a backend without a menu of its own (xorg).
+    menu: tuple[MenuEntry, ...] | None
+
+
+class TrayUnavailable(PostureGuardError):
+    """No tray can be shown here; the message says why (for the log and `doctor`)."""
+
+
+class _LibraryMissing(TrayUnavailable):
+    """A GTK backend cannot load: PyGObject or a typelib it needs is not installed."""
+
+
+def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """The pystray backends to try here, in order, and why others are not tried."""
+    env = os.environ if env is None else env
+    if not display_available():
+        return [], ["tray: no display (DISPLAY and WAYLAND_DISPLAY are not set)"]
+    override = env.get("PYSTRAY_BACKEND", "")
+    if sys.platform == "win32":
+        return ["win32"], []
+    elif sys.platform == "darwin":
+        return ["darwin"], []
+    else:
+        if override in _OVERRIDABLE:
+            return [override], [f"tray: PYSTRAY_BACKEND={override} is set: only it is tried"]
+        notes = (
+            [f"tray: PYSTRAY_BACKEND={override!r} is not one we drive; ignored"] if override else []
+        )
+        return list(_LINUX_CANDIDATES), notes
+
+
+def tray_host_problem() -> str | None:
+    """Why an XEmbed icon could not dock on this X display now, or None when a tray is there.
+
+    Asks on the process's shared connection (xconn): in the service the X11 idle source holds
+    it already, so the check costs no connection of its own."""
+    try:
+        shared = share_display()
+    except XUnavailable as exc:  # say what python-xlib said, as before ("Can't connect...")
+        return f"cannot open the X display: {exc.__cause__ or exc}"
+    try:
+        conn = shared.get()
+        if conn is None:
+            return "cannot open the X display: the connection was lost"
+        selection = f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}"
+        owner = conn.get_selection_owner(conn.intern_atom(selection))
+        if not owner:
+            return f"no system tray on the X display (nothing owns {selection})"
+        return None
+    finally:
+        shared.close()
+
+
+def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
+    """Import pystray pinned to `backend`.
+
+    Raises:
+        TrayUnavailable: naming what is missing for this backend.
+    """
+    if backend in _GTK_BACKENDS:
+        if importlib.util.find_spec("gi") is None:
+            raise _LibraryMissing(f"{backend}: PyGObject (gi) is not installed")
+        if session_bus_address(env) is None:
+            raise TrayUnavailable(f"{backend}: {NO_SESSION_BUS}")
+    if backend == "xorg":
+        problem = tray_host_problem()
+        if problem is not None and not problem.startswith("no system tray"):
+            raise TrayUnavailable(f"xorg: {problem}")
+        if problem is not None:  # at login the app may start before the panel
+            log.info("tray: xorg: %s yet; the icon docks when a tray starts", problem)
+    os.environ["PYSTRAY_BACKEND"] = backend
+    sys.modules.pop("pystray", None)
+    try:
+        return importlib.import_module("pystray")
+    except Exception as exc:  # ImportError, gi's ValueError, Xlib display errors at import
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        software = backend in _GTK_BACKENDS and isinstance(exc, ImportError | ValueError)
+        raise (_LibraryMissing if software else TrayUnavailable)(f"{backend}: {detail}") from None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrayProbe:
+    """What `run` would do about the tray here, and what each backend lacks (for `doctor`)."""
+
+    #: The backend `run` would use; None: it runs without a tray.
+    used: str | None
+    #: The backend PYSTRAY_BACKEND pins `run` to, if it names one we drive.
+    pinned: str | None
+    #: Every backend we drive on this platform, best first -> why `run` could not use it
+    #: (None: it could).
+    problems: dict[str, str | None]
+    #: `probe_tray`'s reasons: "tray: ..." lines, as `run` logs them.
+    notes: list[str]
+    #: The full tray (appindicator's menu) fails for a missing library: installing it helps
+    #: (HOW_TO_GET_THE_FULL_TRAY), unlike a missing bus or display.
+    full_tray_needs_install: bool
+
+
+def probe_tray(env: Mapping[str, str] | None = None) -> tuple[str | None, list[str]]:
+    """The tray backend `run` would use here (None: headless), and why the others would not
+    be used, e.g. "tray: appindicator: PyGObject (gi) is not installed" and, for xorg, how to
+    get the full tray (HOW_TO_GET_THE_FULL_TRAY). Imports pystray; shows nothing.
+    """
+    probe = _probe(env, every=False)
+    return probe.used, probe.notes
+
+
+def probe_tray_backends(env: Mapping[str, str] | None = None) -> TrayProbe:
+    """`probe_tray`, plus the verdict on each backend we drive here, including those `run`
+    would not reach (gtk, or xorg once appindicator works). Imports pystray once per backend
+    (never without a display); leaves PYSTRAY_BACKEND as it found it; shows nothing."""
+    return _probe(env, every=True)
+
+
+def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
+    env = os.environ if env is None else env
+    candidates, notes = tray_candidates(env)
+    backends = _LINUX_BACKENDS if sys.platform == "linux" else (sys.platform,)
+    pinned = candidates[0] if env.get("PYSTRAY_BACKEND") in candidates else None
+    problems: dict[str, str | None] = {}
+    needs_install = False
+    used: str | None = None
+    saved = os.environ.get("PYSTRAY_BACKEND")
+    try:
+        for backend in candidates + [b for b in backends if every and b not in candidates]:
+            if used is not None and not every:
+                break
+            try:
+                _import_pystray(backend, env)
+                problems[backend] = None
+            except TrayUnavailable as exc:
+                problems[backend] = str(exc).removeprefix(f"{backend}: ")
+                if backend == "appindicator" and isinstance(exc, _LibraryMissing):
+                    needs_install = True
+            if used is not None or backend not in candidates:
+                continue  # `run` would not get this far: no note
+            if problems[backend] is not None:
+                notes.append(f"tray: {backend}: {problems[backend]}")
+                continue
+            used = backend
+            if backend == "xorg" and sys.platform == "linux":
+                notes.append(_xorg_note(full_tray_needs_install=needs_install))
+    finally:
+        if saved is None:
+            os.environ.pop("PYSTRAY_BACKEND", None)
+        else:
+            os.environ["PYSTRAY_BACKEND"] = saved
+    if not candidates:  # no display: nothing was tried, each backend lacks the same
+        why = notes[0].removeprefix("tray: ") if notes else "no tray here"
+        problems = dict.fromkeys(backends, why)
+    return TrayProbe(
+        used=used,
+        pinned=pinned,
+        problems={b: problems.get(b) for b in backends},
+        notes=notes,
+        full_tray_needs_install=needs_install,
+    )
+
+
+def open_tray(
+    submit: Submitter,
+    launcher: Launcher,
+    *,
+    rhythm_s: float | None,
+    locked: Mapping[str, str] | None = None,
+    settings: Callable[[], Settings] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> tuple[Tray | None, list[str]]:
+    """The first tray that can be built here (not yet running), and why the others were not.
+
+    Called once at service start on the main thread. None means run without a tray.
+    `settings` returns the service's current settings (see `Tray`).
+    """
+    env = os.environ if env is None else env
+    candidates, reasons = tray_candidates(env)
+    needs_install = False
+    for backend in candidates:
+        try:
+            pystray = _import_pystray(backend, env)
+            tray = Tray(
+                pystray,
+                backend,
+                submit,
+                launcher,
+                rhythm_s=rhythm_s,
+                locked=locked,
+                settings=settings,
+            )
+        except TrayUnavailable as exc:
+            reasons.append(f"tray: {exc}")
+            needs_install |= backend == "appindicator" and isinstance(exc, _LibraryMissing)
+            continue
+        except Exception as exc:  # building the icon failed (X or GTK refused)
+            reasons.append(f"tray: {backend}: {type(exc).__name__}: {exc}")
+            continue
+        if backend == "xorg" and sys.platform == "linux":
+            reasons.append(_xorg_note(full_tray_needs_install=needs_install))
+        return tray, reasons
+    return None, reasons
+
+
+def _xorg_note(*, full_tray_needs_install: bool) -> str:
+    """What `run` logs when it settles for xorg: with how to get the full tray only when
+    installing something would give it (not when the session bus or a tray host is missing)."""
+    note = "tray: xorg has no menu of its own"
+    return f"{note}; {HOW_TO_GET_THE_FULL_TRAY}" if full_tray_needs_install else note
+
+
+class Tray:
+    """One pystray icon kept in step with the service's snapshots.
+
+    Every pystray call happens on the main thread (rule 2): other threads store what changed
+    and ask the loop to run `_apply` (GTK: `GLib.idle_add`; xorg: a ClientMessage sent on a
+    connection of our own, because pystray's xorg hand-over from another thread shares its X
+    connection between threads and can lose the wake-up, which hung `stop()` in testing).
+    """
+
+    def __init__(
+        self,
+        pystray: ModuleType,
+        backend: str,
+        submit: Submitter,
+        launcher: Launcher,
+        *,
+        rhythm_s: float | None,
+        locked: Mapping[str, str] | None = None,
+        settings: Callable[[], Settings] | None = None,
+    ) -> None:
+        """`settings`: returns the service's current settings (any thread: a reference read);
+        each snapshot checks it, so a re-applied policy reaches the menu and the forms."""
+        self.backend = backend
+        self._pystray = pystray
+        self._submit = submit
+        self._launcher = launcher
+        self._rhythm_s = rhythm_s
+        self._locked = dict(locked or {})
+        self._settings = settings
+        self._settings_seen: Settings | None = None  # worker thread only
+        self._opaque = backend == "xorg"
+        self._lock = threading.Lock()
+        self._status = TrayStatus()
+        self._notice: Notice | None = None
+        self._apply_pending = False
+        self._stop_pending = False
+        self._running = False
+        # main thread only:
+        first = IconState(mode=IconMode.ACTIVE)
+        self._icon_state: IconState = first
+        self._menu_entries: tuple[MenuEntry, ...] | None = None
+        #: How often each part was redrawn (tests and the footprint bench read these).
+        self.redraws = {"icon": 0, "title": 0, "menu": 0}
+        #: How often a snapshot or notice asked the loop to redraw (tests read this).
+        self.wakes = 0
+        self._icon = pystray.Icon(
+            "posture-guard",
+            icon=self._image(first),
+            title=APP_TITLE,
+            # never an empty menu: appindicator's show() fails silently without an item
+            menu=self._pystray_menu(tray_menu(self._status)),
+        )
+        #: What the tray should show; `on_snapshot` wakes the loop only when it changes.
+        self._view = self._view_of(self._status, None)
+        self._waker: _XorgWaker | None = None
+        if backend == "xorg":
+            self._icon._draw = functools.partial(_draw_xorg_icon, self._icon)
+            self._waker = _XorgWaker(self._icon, self._on_main_thread)
+
+    # --- main thread -------------------------------------------------------------------------
+
+    def _image(self, state: IconState) -> object:
+        return backend_image(self.backend, state, opaque=self._opaque)
+
+    def run(self, on_ready: Callable[[], None], on_main_thread: Callable[[], None]) -> None:
+        """Show the icon and run the tray loop until `stop()`; blocks the main thread.
+
+        Args:
+            on_ready: called once (on pystray's setup thread) once the loop runs; starts the
+                service.
+            on_main_thread: called once on the main thread inside the loop (GTK backends reset
+                SIGINT when they start; the runner puts its signal handlers back here).
+        """
+        did_once = False
+
+        def once() -> None:
+            nonlocal did_once
+            if not did_once:
+                did_once = True
+                on_main_thread()
+
+        self._first_on_main = once
+
+        def setup(_icon: object) -> None:
+            self._call_on_main_thread()
+            on_ready()
+
+        self._running = True
+        log.info("tray: %s backend", self.backend)
+        try:
+            self._icon.run(setup=setup)
+        finally:
+            self._running = False
+            if self._waker is not None:
+                self._waker.close()
+
+    def _on_main_thread(self) -> None:
+        """Run on the tray loop's thread: show the icon first, then stop or redraw."""
+        self._first_on_main()
+        with self._lock:
+            stop, self._stop_pending = self._stop_pending, False
+            self._apply_pending = False
+        if stop:
+            self._icon.stop()
+            return
+        try:
+            if not self._icon.visible:
+                self._icon.visible = True
+                if self.backend in _GTK_BACKENDS:
+                    self._retitle_soon()
+            if self._waker is not None:
+                self._waker.ensure_docked(lambda: self._call_on_main_thread(force=True))
+        except Exception:
+            log.exception("the tray icon could not be shown")
+        self._apply()
+
+    def _retitle_soon(self) -> None:
+        """Set the title once more a second after showing: libayatana's XEmbed fallback icon
+        is made after the first title was set and does not copy it (seen with trayer)."""
+        from gi.repository import GLib  # noqa: PLC0415 - GTK backends only
+
+        def retitle() -> bool:
+            self._icon._update_title()
+            return False
+
+        GLib.timeout_add(1000, retitle)
+
+    def _apply(self) -> None:
+        with self._lock:
+            view = self._view
+        try:
+            if view.icon != self._icon_state:
+                self._icon_state = view.icon
+                self.redraws["icon"] += 1
+                self._icon.icon = self._image(view.icon)
+            if view.title != self._icon.title:
+                self.redraws["title"] += 1
+                self._icon.title = view.title
+            if view.menu is not None and view.menu != self._menu_entries:
+                self._menu_entries = view.menu
+                self.redraws["menu"] += 1
+                self._icon.menu = self._pystray_menu(view.menu)
+            if self._waker is not None:
+                self._waker.flush_icon()
+        except Exception:
+            log.exception("the tray could not be redrawn")
+
+    # --- any thread --------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """End `run()` (from any thread); does nothing when the loop is not running."""
+        with self._lock:
+            self._stop_pending = True
+        self._call_on_main_thread(force=True)
+
+    def on_snapshot(self, snapshot: SnapshotLike) -> None:
+        """Note the new status and wake the loop only when what the tray shows (icon, title,
+        menu) changed: most snapshots only move the next break by a few seconds. Worker
+        thread; never blocks on the tray and never raises."""
+        try:
+            self._launcher.reap()
+            self._follow_settings()
+            status = TrayStatus.from_json(snapshot.to_json())
+            with self._lock:
+                self._status = status
+                self._notice = notice_shown(self._notice, status, snapshot.at)
+                changed = self._new_view()
+                if changed:  # counted under the lock: the worker and the main thread ask
+                    self.wakes += 1
+            if changed:
+                self._call_on_main_thread()
+        except Exception:
+            log.exception("the tray could not take a snapshot")
+
+    def _view_of(self, status: TrayStatus, notice: Notice | None) -> _View:
+        """What the tray shows for this status and notice (traymodel decides; any thread)."""
+        title = tray_title(status, notice)
+        return _View(
+            icon=icon_state(status, self._rhythm_s),
+            title=_latin1(title) if self.backend == "xorg" else title,
+            menu=tray_menu(status, notice=notice, locked=self._locked)
+            if self._icon.HAS_MENU
+            else None,
+        )
+
+    def _new_view(self) -> bool:
+        """Decide the view from the current status; True when it changed. Holding `_lock`."""
+        view = self._view_of(self._status, self._notice)
+        changed, self._view = view != self._view, view
+        return changed
+
+    def _follow_settings(self) -> None:
+        """Take the locks, rhythm and branding of the service's settings when the service
+        replaced them (worker thread; otherwise one identity check)."""
+        if self._settings is None:
+            return
+        current = self._settings()
+        if current is self._settings_seen:
+            return
+        self._settings_seen = current
+        wanted = TraySettings.of(current)
+        with self._lock:
+            if wanted.locked != self._locked:
+                log.info("tray: locked items now: %s", ", ".join(sorted(wanted.locked)) or "none")
+            self._locked = dict(wanted.locked)
+            self._rhythm_s = wanted.rhythm_s
+        self._launcher.set_branding(wanted.branding)
+
+    def show_notice(self, title: str, message: str) -> None:
+        """Put a notice no notification service showed into the title and menu (any thread)."""
+        now = datetime.now().astimezone()
+        with self._lock:
+            self._notice = Notice(title=title, message=message, at=now)
+            changed = self._new_view()
+            if changed:
+                self.wakes += 1
+        if changed:
+            self._call_on_main_thread()
+
+    def _call_on_main_thread(self, *, force: bool = False) -> None:
+        """Have the loop run `_on_main_thread` soon; at most one such call waits at a time."""
+        if not self._running:
+            return
+        with self._lock:
+            if self._apply_pending and not force:
+                return
+            self._apply_pending = True
+        if self._waker is not None:
+            self._waker.wake()
+        else:
+            from gi.repository import GLib  # noqa: PLC0415 - GTK backends only
+
+            def run_once() -> bool:
+                self._on_main_thread()
+                return False
+
+            GLib.idle_add(run_once)
+
+    # --- building pystray's menu ---------------------------------------------------------------
+
+    def _pystray_menu(self, entries: tuple[MenuEntry, ...]) -> object:
+        menu = self._pystray.Menu
+        item = self._pystray.MenuItem
+        if self.backend == "xorg":
+            # no menu on xorg: the (invisible) default item is what a left click runs
+            return menu(item("Open the menu", self._on_xorg_click, default=True, visible=False))
+        return menu(*(self._pystray_item(e) for e in entries))
+
+    def _pystray_item(self, entry: MenuEntry) -> object:
+        if entry.is_separator:
+            return self._pystray.Menu.SEPARATOR
+        if entry.children:
+            submenu = self._pystray.Menu(*(self._pystray_item(c) for c in entry.children))
+            return self._pystray.MenuItem(entry.text, submenu, enabled=entry.enabled)
+        action = entry.action
+
+        def activate(_icon: object, _item: object) -> None:
+            self._activate(entry.id, action)
+
+        return self._pystray.MenuItem(entry.text, activate, enabled=entry.enabled)
+
+    def _activate(self, item_id: str, action: Submit | Launch | None) -> None:
+        """A menu item was clicked (main thread)."""
+        log.info("tray: %s", item_id)
+        problem: str | None = None
+        if isinstance(action, Submit):
+            reply = self._submit(action.payload)
+            if not reply.get("ok"):
+                problem = str(reply.get("error", "the service refused"))
+        elif isinstance(action, Launch):
+            problem = self._launcher.launch(action.target)
+        if problem is not None:
+            log.warning("tray: %s: %s", item_id, problem)
+            self.show_notice(APP_TITLE, problem)
+
+    def _on_xorg_click(self, _icon: object, _item: object) -> None:
+        self._launcher.launch("menu")
+
+
+def _latin1(text: str) -> str:
+    """pystray's xorg title is a latin-1 WM_NAME: anything else would raise there."""
+    text = text.replace("\u2026", "...").replace("\u2013", "-").replace("\u2019", "'")
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def backend_image(backend: str, state: IconState, *, opaque: bool = False) -> object:
+    """The icon for `state` as `backend` wants it: our Picture for the Linux backends (no
+    Pillow in the process); a Pillow image for pystray's win32 (it saves an ICO) and darwin (it
+    resizes the image)."""
+    picture = tray_image(state, opaque=opaque)
+    return picture if backend in _LINUX_BACKENDS else picture.to_pil()
+
+
+def _draw_xorg_icon(icon: object) -> None:
+    """pystray's xorg `_draw` without Pillow: our `Picture`, scaled to the icon window's size,
+    sent with PutImage (in as many requests as the server's request size needs). Loop thread."""
+    from Xlib import X  # noqa: PLC0415 - xorg only
+    from Xlib.error import BadDrawable  # noqa: PLC0415
+    from Xlib.protocol import request  # noqa: PLC0415
+
+    window = icon._window  # type: ignore[attr-defined]
+    info = window.display.info  # the connection's setup: byte order, request size
+    picture = icon.icon  # type: ignore[attr-defined]
+    gc = icon._gc  # type: ignore[attr-defined]
+    if not isinstance(picture, Picture):
+        raise TypeError(f"tray icon: expected a tray_images.Picture, got {type(picture).__name__}")
+    try:
+        geometry = window.get_geometry()
+        width, height = geometry.width, geometry.height
+        rows = picture.zpixmap_rows(width, height, info.image_byte_order)
+        room = (info.max_request_length << 2) - request.PutImage._request.static_size
+        step = max(1, room // (width * 4))
+        for top in range(0, height, step):
+            chunk = rows[top : top + step]
+            window.put_image(gc, 0, top, width, len(chunk), X.ZPixmap, 24, 0, b"".join(chunk))
+    except BadDrawable:  # the window has been destroyed (as pystray's own _draw ignores)
+        pass
+
+
+class _XorgWaker:
+    """Runs a callback on pystray's xorg loop: a ClientMessage to the icon window, sent on an X
+    connection of our own, which the loop hands to our handler on its thread.
+
+    Not on the icon's own connection, although pystray imports `Xlib.threaded`: sending and
+    flushing there from other threads while the loop waits in `next_event()` hung the app
+    now and then (at start, or on SIGTERM: the loop never saw the message; 2 runs in 10,
+    against none in 12 with a connection of our own). Our connection is only ever written,
+    under `_lock`, so python-xlib's threading is never relied on. Both connections are
+    trimmed (xconn.travel_light): what they cost is the socket, not the visuals and keymap.
+
+    Also fixes two things pystray 0.19.5 (pinned) does not do on xorg: it asks the window for
+    left clicks (ButtonPress), and it docks again when a tray host announces itself (the
+    XEmbed MANAGER message on the root: the panel restarted, or started after us) or when a
+    dock request went unanswered (a tray host that was still starting up).
+    """
+
+    #: How often an unanswered dock request is sent again, one second apart, at start.
+    DOCK_TRIES: Final = 10
+
+    def __init__(self, icon: object, callback: Callable[[], None]) -> None:
+        from Xlib import X  # noqa: PLC0415 - xorg only
+
+        self._icon: object = icon
+        self._callback = callback
+        self._lock = threading.Lock()
+        window = icon._window  # type: ignore[attr-defined]
+        icon_display = icon._display  # type: ignore[attr-defined]
+        window.change_attributes(
+            event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
+        )
+        self._atom = icon_display.intern_atom("_POSTURE_GUARD_WAKE")
+        self._manager = icon_display.intern_atom("MANAGER")
+        self._selection = icon_display.intern_atom(
+            f"_NET_SYSTEM_TRAY_S{icon_display.get_default_screen()}"
+        )
+        self._root = icon_display.screen().root
+        self._root.change_attributes(event_mask=X.StructureNotifyMask)  # for MANAGER
+        travel_light(icon_display)  # pystray's window exists: it needs no visuals nor keys
+        self._dock_tries = 0
+        icon_display.flush()
+        self._window_id: int = window.id
+        _name, conn = open_display(icon_display.get_display_name())  # XUnavailable: no tray
+        travel_light(conn)
+        self._conn: Any = conn
+        handlers = icon._message_handlers  # type: ignore[attr-defined]
+        previous = handlers[X.ClientMessage]
+
+        def on_client_message(event: object) -> None:
+            kind = getattr(event, "client_type", None)
+            if kind == self._atom:
+                self._callback()
+            elif kind == self._manager and event.data[1][1] == self._selection:  # type: ignore[attr-defined]
+                log.info("tray: a tray host appeared; docking")
+                self._dock()
+            else:
+                previous(event)
+
+        handlers[X.ClientMessage] = on_client_message
+
+    def wake(self) -> None:
+        """Ask the loop to run the callback (any thread; returns at once)."""
+        from Xlib.protocol import event  # noqa: PLC0415 - xorg only
+
+        with self._lock:
+            conn = self._conn
+            if conn is None:  # the loop ended
+                return
+            try:
+                target = conn.create_resource_object("window", self._window_id)
+                message = event.ClientMessage(
+                    window=target, client_type=self._atom, data=(32, [0, 0, 0, 0, 0])
+                )
+                conn.send_event(target, message, event_mask=0, propagate=False)
+                conn.flush()
+            except Exception:
+                log.exception("could not wake the tray loop")
+
+    def docked(self) -> bool:
+        """Whether a tray host embedded the icon (its window is no longer a child of the root).
+        Loop thread only."""
+        window = self._icon._window  # type: ignore[attr-defined]
+        return bool(window.query_tree().parent.id != self._root.id)
+
+    def ensure_docked(self, retry: Callable[[], None]) -> None:
+        """At start: if no host embedded the icon yet, ask again, and call `retry` (from a timer
+        thread) a second later, at most DOCK_TRIES times. Loop thread only."""
+        if self._dock_tries >= self.DOCK_TRIES or self.docked():
+            return
+        if self._dock_tries:
+            log.info("tray: the dock request went unanswered; asking again")
+            self._dock()
+        self._dock_tries += 1
+        timer = threading.Timer(1.0, retry)
+        timer.daemon = True
+        timer.start()
+
+    def _dock(self) -> None:
+        icon = self._icon
+        try:
+            icon._dock_window()  # type: ignore[attr-defined]
+            icon._display.flush()  # type: ignore[attr-defined]
+        except Exception:
+            log.exception("tray: docking failed")
+
+    def flush_icon(self) -> None:
+        """pystray's xorg drawing stays in Xlib's buffer until the next event; send it now."""
+        self._icon._display.flush()  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        """The loop ended: close our connection; later wakes do nothing."""
+        with self._lock:
+            conn, self._conn = self._conn, None
+        close_quietly(conn)
+
+
+class TitleNotifier:
+    """Shows a notice in the tray's title and menu, and passes it on to `also` (the terminal)."""
+
+    def __init__(self, tray: Tray, also: Notifier) -> None:
+        self._tray = tray
+        self._also = also
+        self.name = f"tray-title+{also.name}"
+
+    def notify(self, title: str, message: str) -> bool:
+        """Always True once the tray took it; never raises (worker thread)."""
+        try:
+            self._tray.show_notice(title, message)
+            shown = True
+        except Exception:
+            log.exception("the tray could not show a notice")
+            shown = False
+        try:
+            printed = self._also.notify(title, message)
+        except Exception:
+            log.exception("notifier %s raised", self._also.name)
+            printed = False
+        return shown or printed
+
+
+def with_tray_fallback(notifier: Notifier, tray: Tray) -> Notifier:
+    """`notifier`, with the tray title added wherever it would fall back to the terminal."""
+    if isinstance(notifier, FallbackNotifier):
+        return FallbackNotifier(notifier.primary, TitleNotifier(tray, notifier.fallback))
+    return TitleNotifier(tray, notifier)
