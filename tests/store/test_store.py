@@ -74,7 +74,7 @@ def test_store_is_the_only_module_that_imports_sqlite3() -> None:
         for path in package.rglob("*.py")
         if re.search(r"^\s*(import|from) sqlite3\b", path.read_text(), re.MULTILINE)
     )
-    assert importers == ["store.py"]
+    assert importers == ["app/store.py"]
 
 
 # --- values: exact round trips (hypothesis) ----------------------------------------------------
