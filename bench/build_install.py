@@ -5,6 +5,10 @@ fetches setuptools and wheel for the build environment from the configured index
 then `python -m venv` and `pip install WHEEL` (dependencies from the configured index or the
 local pip cache), then `posture-guard --version`. Prints wall-clock seconds per step, the best
 of --repeat runs, and the artefacts' sizes. tests/e2e/test_packaging.py runs the same steps.
+
+Run: `.venv/bin/python bench/build_install.py [--repeat N]`. (Not bench/packaging.py: a script's
+folder comes first on sys.path, so that name hid the `packaging` distribution from every other
+bench that imports matplotlib or pip.)
 """
 
 from __future__ import annotations
