@@ -14,6 +14,7 @@ bench that imports matplotlib or pip.)
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,12 +22,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: No PYTHONPATH: with the checkout on it, pip finds posture_guard.egg-info there, calls the
+#: wheel "already satisfied" and installs nothing into the fresh venv.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 def timed(*args: str | Path) -> tuple[float, str]:
     start = time.perf_counter()
     result = subprocess.run(
-        [str(a) for a in args], capture_output=True, text=True, check=True, cwd=ROOT
+        [str(a) for a in args], capture_output=True, text=True, check=True, cwd=ROOT, env=ENV
     )
     return time.perf_counter() - start, result.stdout
 
