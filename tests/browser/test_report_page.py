@@ -17,7 +17,7 @@ from tests import report_history as h
 from tests.app import App
 from tests.browser.conftest import Visit
 from tests.e2e.test_diary_cli import database, ok
-from tests.e2e.test_report_cli import today, write_known_history
+from tests.e2e.test_report_cli import write_known_history
 
 pytestmark = pytest.mark.browser
 
