@@ -17,6 +17,9 @@ How it is measured (one run, everything private and torn down at the end):
 Prints the figures, the per-2-minute / per-minute rates, and the ratios to the targets: PSS under
 31 MiB with appindicator and under 20 MiB on xorg, under 0.02 s CPU per idle 2 minutes, under 60
 context switches a minute, no child processes while idle.
+
+Run: `.venv/bin/python bench/footprint.py [--seconds S] [--settle S] [--backend NAME]
+[--detail N]` (needs Xvfb, dbus-daemon, openbox, trayer, dunst and xprop on the PATH).
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ nothing falls due) and a bare sleeping `python3`, lets both settle, then for the
 (voluntary + involuntary, summed over threads; each is a wakeup or a preemption) and PSS
 (smaps_rollup). Prints the figures for both, the per-minute rates and the ratios to the targets:
 under 0.005 s CPU per idle minute, at most one wakeup a second, PSS within 2x the bare interpreter.
+
+Run: `.venv/bin/python bench/idle.py [--x11] [--seconds S] [--settle S]` (--x11 starts Xvfb
+and gives the service the X11 idle source).
 """
 
 from __future__ import annotations
@@ -121,6 +124,7 @@ def run(args: argparse.Namespace, display: str | None) -> None:
             XDG_RUNTIME_DIR=str(home / "run"),
             XDG_STATE_HOME=str(home / "state"),
             XDG_CONFIG_HOME=str(home / "cfg"),
+            XDG_DATA_HOME=str(home / "data"),
             POSTURE_GUARD_POLICY="",
             PYTHONPATH=str(ROOT),
         )

@@ -1,4 +1,4 @@
-"""How fast and how big is the store? Write latency under WAL, and five years of data on disk.
+"""How fast and how big is the store? Write latency under WAL, and years of data on disk.
 
 Latency: WRITES single-transaction `Store.save` calls, each one break row plus that day's figure
 (what the service writes when a break ends; its minute flush is the figure alone), timed one by
@@ -6,11 +6,12 @@ one with time.perf_counter on a fresh database, first with synchronous=NORMAL, t
 database lives in a temporary folder beside the real data dir (same disk and file system, which
 is what decides the cost of an fsync), or in --dir.
 
-Size: 5 years x 250 working days, each with 25 break rows (a mix of kinds and outcomes, with the
+Size: --years (default 5) x 250 working days, each with 25 break rows (a mix of kinds and outcomes, with the
 times each outcome has) and one day figure, saved one day per transaction; the size is that of
 the database file after `close` (WAL folded in, no -wal left), with its page counts.
 
-Prints figures and never asserts. Run: `.venv/bin/python bench/store.py [--dir DIR] [--writes N]`.
+Prints figures and never asserts. Run:
+`.venv/bin/python bench/store.py [--dir DIR] [--writes N] [--years N]`.
 """
 
 from __future__ import annotations
@@ -75,13 +76,13 @@ def latencies_ms(folder: Path, synchronous: Synchronous, writes: int) -> list[fl
     return out
 
 
-def five_years(folder: Path) -> tuple[int, int, int, str]:
+def history(folder: Path, years: int) -> tuple[int, int, int, str]:
     rng = random.Random(5)
-    path = folder / "five-years.sqlite3"
+    path = folder / "history.sqlite3"
     day = date(2021, 1, 4)
     days = rows = 0
     with Store.open(path) as store:
-        while days < 5 * 250:
+        while days < years * 250:
             if day.weekday() < 5:
                 begin = datetime(day.year, day.month, day.day, 7, 30, tzinfo=UTC)
                 moments = sorted(rng.uniform(0, 9 * 3600) for _ in range(25))
@@ -128,6 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, help="where to put the temporary databases")
     parser.add_argument("--writes", type=int, default=2000)
+    parser.add_argument("--years", type=int, default=5, help="years of data for the size")
     args = parser.parse_args()
     base = args.dir or default_paths().data_dir.parent
     if not base.is_dir():
@@ -148,10 +150,10 @@ def main() -> None:
                 f"    synchronous={mode:<6}  {describe(latencies_ms(folder, mode, args.writes))}{used}"
             )
         began = time.perf_counter()
-        days, rows, size, pages = five_years(folder)
+        days, rows, size, pages = history(folder, args.years)
         seconds = time.perf_counter() - began
         print(
-            f"  5 years:      {days} working days, {rows:,} break rows + {days} day rows, "
+            f"  {f'{args.years} years:':<14}{days} working days, {rows:,} break rows + {days} day rows, "
             f"one transaction a day (synchronous=FULL), written in {seconds:.1f} s"
         )
         print(
@@ -159,7 +161,7 @@ def main() -> None:
             f"{size / (rows + days):.0f} bytes a row, indexes included)"
         )
         print("                measured with os.stat after Store.close (WAL folded into the file)")
-        left = sorted(p.name for p in folder.iterdir() if p.name.startswith("five-years"))
+        left = sorted(p.name for p in folder.iterdir() if p.name.startswith("history"))
         print(f"                files left after close: {', '.join(left)}")
 
 

@@ -3,8 +3,8 @@
 Rule 1: pure. Every reader takes the bytes someone else read (a `reg export` file, a plist, a
         .mobileconfig) and returns a document shaped like the TOML policy, which `config.load`
         validates like any other layer. The only reading of the world is `check_policy_file`
-        (one file, for `posture-guard policy check`) and the live registry reader in
-        `desktop/managed.py`.
+        (one file, for `posture-guard policy check`); the live registry is read by
+        `desktop/registry.py`.
 Rule 2: a lock is the organisation's word. `command_refusal` and `menu_locks` are the one place
         that says whether a control command may run: the CLI, the control socket and the tray
         all ask them, so the entry points cannot disagree.

@@ -15,7 +15,7 @@ Rules:
    What the tray takes from the settings (`TraySettings`) follows the service's current
    settings: a policy the running service re-applied changes the menu without a restart.
 5. Nothing here runs anything: an entry carries an `Action` (a request for the service, or the
-   name of a window to launch); `desktop/tray.py` and `desktop/menu_window.py` carry it out.
+   name of a window to launch); `ui/tray.py` and `ui/menu_window.py` carry it out.
 """
 
 from __future__ import annotations

@@ -5,11 +5,16 @@ fetches setuptools and wheel for the build environment from the configured index
 then `python -m venv` and `pip install WHEEL` (dependencies from the configured index or the
 local pip cache), then `posture-guard --version`. Prints wall-clock seconds per step, the best
 of --repeat runs, and the artefacts' sizes. tests/e2e/test_packaging.py runs the same steps.
+
+Run: `.venv/bin/python bench/build_install.py [--repeat N]`. (Not bench/packaging.py: a script's
+folder comes first on sys.path, so that name hid the `packaging` distribution from every other
+bench that imports matplotlib or pip.)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,12 +22,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: No PYTHONPATH: with the checkout on it, pip finds posture_guard.egg-info there, calls the
+#: wheel "already satisfied" and installs nothing into the fresh venv.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
 
 def timed(*args: str | Path) -> tuple[float, str]:
     start = time.perf_counter()
     result = subprocess.run(
-        [str(a) for a in args], capture_output=True, text=True, check=True, cwd=ROOT
+        [str(a) for a in args], capture_output=True, text=True, check=True, cwd=ROOT, env=ENV
     )
     return time.perf_counter() - start, result.stdout
 
