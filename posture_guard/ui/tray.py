@@ -3,10 +3,11 @@
 Rules:
 
 1. The backend is ours to choose, never pystray's import-time guess: `open_tray()` tries the
-   candidates for this platform in order (Linux: appindicator, which has a real menu and
-   re-docks, then xorg), sets PYSTRAY_BACKEND before importing pystray, and keeps a reason
-   for each one it did not take. PYSTRAY_BACKEND set by the user (appindicator, gtk or xorg)
-   is tried alone. No candidate left means no tray: the caller runs headless.
+   candidates for this platform in order (desktop/tray_backends.py; Linux: appindicator,
+   which has a real menu and re-docks, then xorg), sets PYSTRAY_BACKEND before importing
+   pystray, and keeps a reason for each one it did not take. PYSTRAY_BACKEND set by the user
+   (on Linux: appindicator, gtk or xorg) is tried alone. No candidate left means no tray: the
+   caller runs headless.
 2. Threads: `run()` owns the main thread (pystray's loop), and every pystray call is made on
    it. `on_snapshot()` and the notices come from the service's worker thread: they store the
    new status, decide what the tray shows, and wake the loop only when that changed (most
@@ -61,6 +62,7 @@ from posture_guard.core.traymodel import (
 from posture_guard.desktop.dbus import NO_SESSION_BUS, session_bus_address
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.notify import FallbackNotifier
+from posture_guard.desktop.tray_backends import tray_backends
 from posture_guard.desktop.xconn import (
     XUnavailable,
     close_quietly,
@@ -73,12 +75,9 @@ from posture_guard.ui.tray_images import Picture, tray_image
 
 log = logging.getLogger(__name__)
 
-#: The backends we know how to drive, per platform, best first.
-_LINUX_CANDIDATES: Final = ("appindicator", "xorg")
-#: Every Linux backend we can drive (`doctor` reports on each).
-_LINUX_BACKENDS: Final = ("appindicator", "gtk", "xorg")
-_OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
+#: The backends that take our Picture as it is (pystray's win32 and darwin want Pillow's).
+_PICTURE_BACKENDS: Final = frozenset({"appindicator", "gtk", "xorg"})
 
 Submitter = Callable[[Mapping[str, object]], dict[str, object]]
 
@@ -115,18 +114,14 @@ def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], li
     env = os.environ if env is None else env
     if not display_available():
         return [], ["tray: no display (DISPLAY and WAYLAND_DISPLAY are not set)"]
+    here = tray_backends()
+    if not here.pinnable:  # one backend here: PYSTRAY_BACKEND is not read
+        return list(here.candidates), []
     override = env.get("PYSTRAY_BACKEND", "")
-    if sys.platform == "win32":
-        return ["win32"], []
-    elif sys.platform == "darwin":
-        return ["darwin"], []
-    else:
-        if override in _OVERRIDABLE:
-            return [override], [f"tray: PYSTRAY_BACKEND={override} is set: only it is tried"]
-        notes = (
-            [f"tray: PYSTRAY_BACKEND={override!r} is not one we drive; ignored"] if override else []
-        )
-        return list(_LINUX_CANDIDATES), notes
+    if override in here.pinnable:
+        return [override], [f"tray: PYSTRAY_BACKEND={override} is set: only it is tried"]
+    notes = [f"tray: PYSTRAY_BACKEND={override!r} is not one we drive; ignored"] if override else []
+    return list(here.candidates), notes
 
 
 def tray_host_problem() -> str | None:
@@ -215,7 +210,7 @@ def probe_tray_backends(env: Mapping[str, str] | None = None) -> TrayProbe:
 def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
     env = os.environ if env is None else env
     candidates, notes = tray_candidates(env)
-    backends = _LINUX_BACKENDS if sys.platform == "linux" else (sys.platform,)
+    backends = tray_backends().known
     pinned = candidates[0] if env.get("PYSTRAY_BACKEND") in candidates else None
     problems: dict[str, str | None] = {}
     needs_install = False
@@ -238,7 +233,7 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
                 notes.append(f"tray: {backend}: {problems[backend]}")
                 continue
             used = backend
-            if backend == "xorg" and sys.platform == "linux":
+            if backend == "xorg":
                 notes.append(_xorg_note(full_tray_needs_install=needs_install))
     finally:
         if saved is None:
@@ -293,7 +288,7 @@ def open_tray(
         except Exception as exc:  # building the icon failed (X or GTK refused)
             reasons.append(f"tray: {backend}: {type(exc).__name__}: {exc}")
             continue
-        if backend == "xorg" and sys.platform == "linux":
+        if backend == "xorg":
             reasons.append(_xorg_note(full_tray_needs_install=needs_install))
         return tray, reasons
     return None, reasons
@@ -596,7 +591,7 @@ def backend_image(backend: str, state: IconState, *, opaque: bool = False) -> ob
     Pillow in the process); a Pillow image for pystray's win32 (it saves an ICO) and darwin (it
     resizes the image)."""
     picture = tray_image(state, opaque=opaque)
-    return picture if backend in _LINUX_BACKENDS else picture.to_pil()
+    return picture if backend in _PICTURE_BACKENDS else picture.to_pil()
 
 
 def _draw_xorg_icon(icon: object) -> None:
