@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from posture_guard import __version__, report
 from posture_guard.app import control
@@ -49,13 +50,21 @@ _CONTROL_HELP: Final[Mapping[str, str]] = {
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, with the help's width found without shutil (argparse imports it for the
-    terminal size, and with it bz2 and lzma: 0.5 MiB kept for the service's life). Subcommand
-    parsers are made of this class too (add_subparsers uses the parent's class)."""
+    """argparse, told the help's width when each parser is made, so that it never asks shutil
+    (a formatter made without a width imports it for the terminal size, and with it bz2 and
+    lzma: 0.5 MiB kept for the service's life; every add_argument makes one). Only the
+    constructor is extended, through its formatter_class parameter: the formatter gets
+    `width`, as HelpFormatter's own constructor takes it. Subcommand parsers are made of this
+    class too (add_subparsers' parser_class defaults to the parent's class)."""
 
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        # typeshed declares only prog; every HelpFormatter takes width
-        return self.formatter_class(prog=self.prog, width=_help_width())  # type: ignore[call-arg]
+    def __init__(
+        self,
+        *,
+        formatter_class: type[argparse.HelpFormatter] = argparse.HelpFormatter,
+        **kwargs: Any,
+    ) -> None:
+        sized = functools.partial(formatter_class, width=_help_width())
+        super().__init__(formatter_class=sized, **kwargs)
 
 
 def _help_width() -> int:

@@ -147,8 +147,10 @@ def icon_state(status: TrayStatus, rhythm_s: float | None) -> IconState:
     mode = _MODES.get(status.state or "", IconMode.ACTIVE)
     step = 0
     if mode is IconMode.ACTIVE and rhythm_s and status.next_in_s is not None:
-        done = 1.0 - min(max(status.next_in_s / rhythm_s, 0.0), 1.0)
-        step = math.floor(done * PROGRESS_STEPS + 1e-9)
+        # the twelfth of the rhythm that has passed, counted as a person reads a clock face:
+        # step n from n twelfths done until the next; 12 only when the break is due
+        elapsed = rhythm_s - min(max(status.next_in_s, 0.0), rhythm_s)
+        step = min(math.floor(elapsed / (rhythm_s / PROGRESS_STEPS)), PROGRESS_STEPS)
     return IconState(mode=mode, step=step, badge=status.episode_open)
 
 

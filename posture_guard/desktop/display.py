@@ -1,4 +1,4 @@
-"""Is there a desktop to show things on? (The answer differs per OS.)"""
+"""Is there a desktop to show things on, and which OS is it? (The answers differ per OS.)"""
 
 from __future__ import annotations
 
@@ -12,3 +12,8 @@ def display_available() -> bool:
         return True
     else:
         return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def platform_name() -> str:
+    """The platform as Python names it ("linux", "darwin", "win32"), for `doctor`'s header."""
+    return sys.platform

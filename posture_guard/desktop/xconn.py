@@ -11,10 +11,10 @@ python-xlib nor a display.
 
 Threading: we never rely on python-xlib's own threading (`Xlib.threaded`, which pystray's
 xorg backend imports: a wake sent across threads on pystray's connection hung, see
-tray._XorgWaker). The shares of a display are used from one thread, the service's worker
-thread; they may be built, and asked once (the tray's host check), on the main thread before
-the worker starts. `travel_light()` frees the
-parts of a connection none of our users reads.
+ui/pystray_private.XorgWaker). The shares of a display are used from one thread, the
+service's worker thread; they may be built, and asked once (the tray's host check), on the
+main thread before the worker starts. `travel_light()` frees the parts of a connection none
+of our users reads.
 """
 
 from __future__ import annotations

@@ -12,15 +12,16 @@ from __future__ import annotations
 import importlib.util
 import os
 import platform
-import sys
 from dataclasses import dataclass
 from typing import Final
 
 from posture_guard.core.traymodel import HOW_TO_GET_THE_FULL_TRAY
 from posture_guard.desktop.busy import probe_busy_sources
 from posture_guard.desktop.dbus import DBusError, session_bus
+from posture_guard.desktop.display import platform_name
 from posture_guard.desktop.idle import ENV_OVERRIDE, probe_idle_sources, select_idle_source
 from posture_guard.desktop.notify import select_notifier
+from posture_guard.desktop.tray_backends import tray_backends
 
 SNI_WATCHER: Final = "org.kde.StatusNotifierWatcher"
 
@@ -39,7 +40,7 @@ class Finding:
 def format_report(findings: list[Finding], hints: list[str]) -> str:
     """The report: a header, one aligned line per backend, then hints."""
     width = max((len(f.name) for f in findings), default=0)
-    lines = [f"Posture Guard doctor: {sys.platform}, Python {platform.python_version()}"]
+    lines = [f"Posture Guard doctor: {platform_name()}, Python {platform.python_version()}"]
     for f in findings:
         verdict = "ok  " if f.works else "no  "
         used = "  [used]" if f.used else ""
@@ -157,7 +158,7 @@ def _tray() -> tuple[list[Finding], list[str]]:
         findings.append(Finding(area="tray", name="pystray", works=False, detail="not installed"))
     probe = probe_tray_backends()
     works = None in probe.problems.values()
-    hosts = _tray_hosts() if sys.platform == "linux" and works else {}
+    hosts = _tray_hosts() if tray_backends().needs_tray_host and works else {}
     for name, problem in probe.problems.items():
         detail = problem if problem is not None else hosts.get(name, _NATIVE)
         findings.append(
@@ -186,7 +187,7 @@ _NATIVE: Final = "pystray's native backend (menu included)"
 
 
 def _tray_hosts() -> dict[str, str]:
-    """What each Linux backend would show in, for the line of one that works."""
+    """What each backend that needs a tray host would show in, for the line of one that works."""
     from posture_guard.ui.tray import tray_host_problem  # noqa: PLC0415 - doctor only
 
     docked = tray_host_problem() is None  # the very check `run` makes before docking

@@ -3,10 +3,11 @@
 Rules:
 
 1. The backend is ours to choose, never pystray's import-time guess: `open_tray()` tries the
-   candidates for this platform in order (Linux: appindicator, which has a real menu and
-   re-docks, then xorg), sets PYSTRAY_BACKEND before importing pystray, and keeps a reason
-   for each one it did not take. PYSTRAY_BACKEND set by the user (appindicator, gtk or xorg)
-   is tried alone. No candidate left means no tray: the caller runs headless.
+   candidates for this platform in order (desktop/tray_backends.py; Linux: appindicator,
+   which has a real menu and re-docks, then xorg), sets PYSTRAY_BACKEND before importing
+   pystray, and keeps a reason for each one it did not take. PYSTRAY_BACKEND set by the user
+   (on Linux: appindicator, gtk or xorg) is tried alone. No candidate left means no tray: the
+   caller runs headless.
 2. Threads: `run()` owns the main thread (pystray's loop), and every pystray call is made on
    it. `on_snapshot()` and the notices come from the service's worker thread: they store the
    new status, decide what the tray shows, and wake the loop only when that changed (most
@@ -21,12 +22,13 @@ Rules:
    DESKTOP-TESTING.md), a left click opens `python -m posture_guard.ui.menu_window`, the
    image is opaque RGB (that backend drops alpha onto black), and the icon docks again when a
    tray host starts (the panel restarted, or started after us).
+   This module uses pystray's public API only; what needs its private attributes (xorg's
+   drawing, waking and docking, the GTK backends' title refresh) is in pystray_private.py.
 5. The tray process never imports tkinter: every window of ours is its own process.
 """
 
 from __future__ import annotations
 
-import functools
 import importlib
 import importlib.util
 import logging
@@ -37,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.ports import Notifier
@@ -61,24 +63,17 @@ from posture_guard.core.traymodel import (
 from posture_guard.desktop.dbus import NO_SESSION_BUS, session_bus_address
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.notify import FallbackNotifier
-from posture_guard.desktop.xconn import (
-    XUnavailable,
-    close_quietly,
-    open_display,
-    share_display,
-    travel_light,
-)
+from posture_guard.desktop.tray_backends import tray_backends
+from posture_guard.desktop.xconn import XUnavailable, share_display
 from posture_guard.ui.launch import Launcher
-from posture_guard.ui.tray_images import Picture, tray_image
+from posture_guard.ui.pystray_private import XorgWaker, refresh_title, use_picture_drawing
+from posture_guard.ui.tray_images import tray_image
 
 log = logging.getLogger(__name__)
 
-#: The backends we know how to drive, per platform, best first.
-_LINUX_CANDIDATES: Final = ("appindicator", "xorg")
-#: Every Linux backend we can drive (`doctor` reports on each).
-_LINUX_BACKENDS: Final = ("appindicator", "gtk", "xorg")
-_OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
+#: The backends that take our Picture as it is (pystray's win32 and darwin want Pillow's).
+_PICTURE_BACKENDS: Final = frozenset({"appindicator", "gtk", "xorg"})
 
 Submitter = Callable[[Mapping[str, object]], dict[str, object]]
 
@@ -115,18 +110,14 @@ def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], li
     env = os.environ if env is None else env
     if not display_available():
         return [], ["tray: no display (DISPLAY and WAYLAND_DISPLAY are not set)"]
+    here = tray_backends()
+    if not here.pinnable:  # one backend here: PYSTRAY_BACKEND is not read
+        return list(here.candidates), []
     override = env.get("PYSTRAY_BACKEND", "")
-    if sys.platform == "win32":
-        return ["win32"], []
-    elif sys.platform == "darwin":
-        return ["darwin"], []
-    else:
-        if override in _OVERRIDABLE:
-            return [override], [f"tray: PYSTRAY_BACKEND={override} is set: only it is tried"]
-        notes = (
-            [f"tray: PYSTRAY_BACKEND={override!r} is not one we drive; ignored"] if override else []
-        )
-        return list(_LINUX_CANDIDATES), notes
+    if override in here.pinnable:
+        return [override], [f"tray: PYSTRAY_BACKEND={override} is set: only it is tried"]
+    notes = [f"tray: PYSTRAY_BACKEND={override!r} is not one we drive; ignored"] if override else []
+    return list(here.candidates), notes
 
 
 def tray_host_problem() -> str | None:
@@ -215,7 +206,7 @@ def probe_tray_backends(env: Mapping[str, str] | None = None) -> TrayProbe:
 def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
     env = os.environ if env is None else env
     candidates, notes = tray_candidates(env)
-    backends = _LINUX_BACKENDS if sys.platform == "linux" else (sys.platform,)
+    backends = tray_backends().known
     pinned = candidates[0] if env.get("PYSTRAY_BACKEND") in candidates else None
     problems: dict[str, str | None] = {}
     needs_install = False
@@ -238,7 +229,7 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
                 notes.append(f"tray: {backend}: {problems[backend]}")
                 continue
             used = backend
-            if backend == "xorg" and sys.platform == "linux":
+            if backend == "xorg":
                 notes.append(_xorg_note(full_tray_needs_install=needs_install))
     finally:
         if saved is None:
@@ -293,7 +284,7 @@ def open_tray(
         except Exception as exc:  # building the icon failed (X or GTK refused)
             reasons.append(f"tray: {backend}: {type(exc).__name__}: {exc}")
             continue
-        if backend == "xorg" and sys.platform == "linux":
+        if backend == "xorg":
             reasons.append(_xorg_note(full_tray_needs_install=needs_install))
         return tray, reasons
     return None, reasons
@@ -360,10 +351,10 @@ class Tray:
         )
         #: What the tray should show; `on_snapshot` wakes the loop only when it changes.
         self._view = self._view_of(self._status, None)
-        self._waker: _XorgWaker | None = None
+        self._waker: XorgWaker | None = None
         if backend == "xorg":
-            self._icon._draw = functools.partial(_draw_xorg_icon, self._icon)
-            self._waker = _XorgWaker(self._icon, self._on_main_thread)
+            use_picture_drawing(self._icon)
+            self._waker = XorgWaker(self._icon, self._on_main_thread)
 
     # --- main thread -------------------------------------------------------------------------
 
@@ -428,7 +419,7 @@ class Tray:
         from gi.repository import GLib  # noqa: PLC0415 - GTK backends only
 
         def retitle() -> bool:
-            self._icon._update_title()
+            refresh_title(self._icon)
             return False
 
         GLib.timeout_add(1000, retitle)
@@ -596,149 +587,7 @@ def backend_image(backend: str, state: IconState, *, opaque: bool = False) -> ob
     Pillow in the process); a Pillow image for pystray's win32 (it saves an ICO) and darwin (it
     resizes the image)."""
     picture = tray_image(state, opaque=opaque)
-    return picture if backend in _LINUX_BACKENDS else picture.to_pil()
-
-
-def _draw_xorg_icon(icon: object) -> None:
-    """pystray's xorg `_draw` without Pillow: our `Picture`, scaled to the icon window's size,
-    sent with PutImage (in as many requests as the server's request size needs). Loop thread."""
-    from Xlib import X  # noqa: PLC0415 - xorg only
-    from Xlib.error import BadDrawable  # noqa: PLC0415
-    from Xlib.protocol import request  # noqa: PLC0415
-
-    window = icon._window  # type: ignore[attr-defined]
-    info = window.display.info  # the connection's setup: byte order, request size
-    picture = icon.icon  # type: ignore[attr-defined]
-    gc = icon._gc  # type: ignore[attr-defined]
-    if not isinstance(picture, Picture):
-        raise TypeError(f"tray icon: expected a tray_images.Picture, got {type(picture).__name__}")
-    try:
-        geometry = window.get_geometry()
-        width, height = geometry.width, geometry.height
-        rows = picture.zpixmap_rows(width, height, info.image_byte_order)
-        room = (info.max_request_length << 2) - request.PutImage._request.static_size
-        step = max(1, room // (width * 4))
-        for top in range(0, height, step):
-            chunk = rows[top : top + step]
-            window.put_image(gc, 0, top, width, len(chunk), X.ZPixmap, 24, 0, b"".join(chunk))
-    except BadDrawable:  # the window has been destroyed (as pystray's own _draw ignores)
-        pass
-
-
-class _XorgWaker:
-    """Runs a callback on pystray's xorg loop: a ClientMessage to the icon window, sent on an X
-    connection of our own, which the loop hands to our handler on its thread.
-
-    Not on the icon's own connection, although pystray imports `Xlib.threaded`: sending and
-    flushing there from other threads while the loop waits in `next_event()` hung the app
-    now and then (at start, or on SIGTERM: the loop never saw the message; 2 runs in 10,
-    against none in 12 with a connection of our own). Our connection is only ever written,
-    under `_lock`, so python-xlib's threading is never relied on. Both connections are
-    trimmed (xconn.travel_light): what they cost is the socket, not the visuals and keymap.
-
-    Also fixes two things pystray 0.19.5 (pinned) does not do on xorg: it asks the window for
-    left clicks (ButtonPress), and it docks again when a tray host announces itself (the
-    XEmbed MANAGER message on the root: the panel restarted, or started after us) or when a
-    dock request went unanswered (a tray host that was still starting up).
-    """
-
-    #: How often an unanswered dock request is sent again, one second apart, at start.
-    DOCK_TRIES: Final = 10
-
-    def __init__(self, icon: object, callback: Callable[[], None]) -> None:
-        from Xlib import X  # noqa: PLC0415 - xorg only
-
-        self._icon: object = icon
-        self._callback = callback
-        self._lock = threading.Lock()
-        window = icon._window  # type: ignore[attr-defined]
-        icon_display = icon._display  # type: ignore[attr-defined]
-        window.change_attributes(
-            event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask
-        )
-        self._atom = icon_display.intern_atom("_POSTURE_GUARD_WAKE")
-        self._manager = icon_display.intern_atom("MANAGER")
-        self._selection = icon_display.intern_atom(
-            f"_NET_SYSTEM_TRAY_S{icon_display.get_default_screen()}"
-        )
-        self._root = icon_display.screen().root
-        self._root.change_attributes(event_mask=X.StructureNotifyMask)  # for MANAGER
-        travel_light(icon_display)  # pystray's window exists: it needs no visuals nor keys
-        self._dock_tries = 0
-        icon_display.flush()
-        self._window_id: int = window.id
-        _name, conn = open_display(icon_display.get_display_name())  # XUnavailable: no tray
-        travel_light(conn)
-        self._conn: Any = conn
-        handlers = icon._message_handlers  # type: ignore[attr-defined]
-        previous = handlers[X.ClientMessage]
-
-        def on_client_message(event: object) -> None:
-            kind = getattr(event, "client_type", None)
-            if kind == self._atom:
-                self._callback()
-            elif kind == self._manager and event.data[1][1] == self._selection:  # type: ignore[attr-defined]
-                log.info("tray: a tray host appeared; docking")
-                self._dock()
-            else:
-                previous(event)
-
-        handlers[X.ClientMessage] = on_client_message
-
-    def wake(self) -> None:
-        """Ask the loop to run the callback (any thread; returns at once)."""
-        from Xlib.protocol import event  # noqa: PLC0415 - xorg only
-
-        with self._lock:
-            conn = self._conn
-            if conn is None:  # the loop ended
-                return
-            try:
-                target = conn.create_resource_object("window", self._window_id)
-                message = event.ClientMessage(
-                    window=target, client_type=self._atom, data=(32, [0, 0, 0, 0, 0])
-                )
-                conn.send_event(target, message, event_mask=0, propagate=False)
-                conn.flush()
-            except Exception:
-                log.exception("could not wake the tray loop")
-
-    def docked(self) -> bool:
-        """Whether a tray host embedded the icon (its window is no longer a child of the root).
-        Loop thread only."""
-        window = self._icon._window  # type: ignore[attr-defined]
-        return bool(window.query_tree().parent.id != self._root.id)
-
-    def ensure_docked(self, retry: Callable[[], None]) -> None:
-        """At start: if no host embedded the icon yet, ask again, and call `retry` (from a timer
-        thread) a second later, at most DOCK_TRIES times. Loop thread only."""
-        if self._dock_tries >= self.DOCK_TRIES or self.docked():
-            return
-        if self._dock_tries:
-            log.info("tray: the dock request went unanswered; asking again")
-            self._dock()
-        self._dock_tries += 1
-        timer = threading.Timer(1.0, retry)
-        timer.daemon = True
-        timer.start()
-
-    def _dock(self) -> None:
-        icon = self._icon
-        try:
-            icon._dock_window()  # type: ignore[attr-defined]
-            icon._display.flush()  # type: ignore[attr-defined]
-        except Exception:
-            log.exception("tray: docking failed")
-
-    def flush_icon(self) -> None:
-        """pystray's xorg drawing stays in Xlib's buffer until the next event; send it now."""
-        self._icon._display.flush()  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        """The loop ended: close our connection; later wakes do nothing."""
-        with self._lock:
-            conn, self._conn = self._conn, None
-        close_quietly(conn)
+    return picture if backend in _PICTURE_BACKENDS else picture.to_pil()
 
 
 class TitleNotifier:

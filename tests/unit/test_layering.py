@@ -157,17 +157,12 @@ def upward_imports(package: Path) -> list[str]:
     return bad
 
 
-#: Being moved: the tray's backend choice and doctor's host check still branch on the platform.
-_NOT_YET = frozenset({"ui/tray.py", "ui/doctor.py"})
-
-
 def platform_branches_outside_desktop(package: Path) -> list[str]:
     return sorted(
         str(path.relative_to(package))
         for path in package.rglob("*.py")
         if "sys.platform" in path.read_text(encoding="utf-8")
         and path.relative_to(package).parts[0] != "desktop"
-        and str(path.relative_to(package)) not in _NOT_YET
     )
 
 

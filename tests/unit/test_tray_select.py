@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
+from posture_guard.desktop.tray_backends import tray_backends
 from posture_guard.ui.launch import Launcher
 from posture_guard.ui.tray import open_tray, probe_tray, tray_candidates
 
@@ -55,3 +58,28 @@ def test_doctor_probe_says_no_tray_and_why_without_a_display(monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     assert probe_tray({}) == (None, ["tray: no display (DISPLAY and WAYLAND_DISPLAY are not set)"])
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_windows_and_macos_use_their_one_backend_and_do_not_read_pystray_backend(
+    monkeypatch, platform
+):
+    monkeypatch.setattr(sys, "platform", platform)  # a display is always there on both
+    assert tray_candidates({"PYSTRAY_BACKEND": "xorg"}) == ([platform], [])
+
+
+@pytest.mark.parametrize(
+    ("platform", "known", "needs_tray_host"),
+    [
+        ("linux", ("appindicator", "gtk", "xorg"), True),
+        ("win32", ("win32",), False),
+        ("darwin", ("darwin",), False),
+    ],
+)
+def test_tray_backends_name_what_doctor_reports_on_and_whether_it_looks_for_a_host(
+    monkeypatch, platform, known, needs_tray_host
+):
+    monkeypatch.setattr(sys, "platform", platform)
+    here = tray_backends()
+    assert (here.known, here.needs_tray_host) == (known, needs_tray_host)
+    assert set(here.candidates) <= set(here.known)
