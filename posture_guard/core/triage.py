@@ -42,6 +42,8 @@ from enum import Enum
 from typing import Final
 
 from posture_guard.core.clinic import ClinicProfile
+from posture_guard.core.content import Source, content_document
+from posture_guard.core.content import load_sources as load_source_list
 from posture_guard.core.episodes import (
     AgeBand,
     CheckIn,
@@ -53,8 +55,6 @@ from posture_guard.core.episodes import (
     check_moment,
 )
 from posture_guard.core.errors import ContentError
-from posture_guard.core.exercises import Source, content_document
-from posture_guard.core.exercises import load_sources as load_source_list
 
 #: "Several days without improvement" (seed page): 7 days is CLINICAL.md's default (judgement).
 SEVERAL_DAYS: Final = timedelta(days=7)
@@ -762,7 +762,7 @@ class _Table:
 
 @functools.cache
 def load_sources() -> Mapping[str, Source]:
-    """Every citable source by id (content/sources.toml, read by the exercises module).
+    """Every citable source by id (content/sources.toml).
 
     Raises:
         ContentError: when the file is broken (a bug in the package).

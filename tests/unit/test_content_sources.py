@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from posture_guard.core import exercises
+from posture_guard.core import content, exercises
+from posture_guard.core.content import Source, parse_sources
 from posture_guard.core.errors import ContentError
-from posture_guard.core.exercises import JUDGEMENT, Source, parse_catalogue, parse_sources
+from posture_guard.core.exercises import JUDGEMENT, parse_catalogue
 
 SOURCES_TEXT = """
 [judgement]
@@ -90,7 +91,7 @@ def _bad(old: str, new: str) -> str:
 
 
 def test_sources_shipped_file_loads_with_unique_ids_and_the_judgement_entry() -> None:
-    sources = exercises.load_sources()
+    sources = content.load_sources()
     ids = [source.id for source in sources]
     assert len(ids) == len(set(ids)) >= 40
     assert JUDGEMENT in ids
@@ -98,7 +99,7 @@ def test_sources_shipped_file_loads_with_unique_ids_and_the_judgement_entry() ->
 
 
 def test_sources_shipped_urls_are_web_addresses_except_judgement_and_seed() -> None:
-    for source in exercises.load_sources():
+    for source in content.load_sources():
         if source.id in (JUDGEMENT, "seed-nivaan"):
             assert source.url == ""
         else:

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.core import exercises, triage
+from posture_guard.core import content, triage
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.episodes import (
     AgeBand,
@@ -1063,7 +1063,7 @@ def test_content_broken_files_fail_loudly(
     monkeypatch: pytest.MonkeyPatch, change: Callable[[str, str], str], message: str
 ) -> None:
     monkeypatch.setattr(triage, "_read_toml", _doctored(change))
-    original = exercises._package_text  # sources.toml is read through the exercises module
-    monkeypatch.setattr(exercises, "_package_text", lambda name: change(name, original(name)))
+    original = content.package_text  # sources.toml is read through the content module
+    monkeypatch.setattr(content, "package_text", lambda name: change(name, original(name)))
     with pytest.raises(ContentError, match=f"^{re.escape(message)}$"):
         triage.load_warning_signs()
