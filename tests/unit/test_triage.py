@@ -862,14 +862,6 @@ def fresh_content() -> Any:
     triage.load_warning_signs.cache_clear()
 
 
-def _doctored(change: Callable[[str, str], str]) -> Callable[[str], dict[str, object]]:
-    def read(name: str) -> dict[str, object]:
-        text = resources.files("posture_guard.content").joinpath(name).read_text(encoding="utf-8")
-        return tomllib.loads(change(name, text))
-
-    return read
-
-
 BROKEN_CONTENT: list[tuple[str, Callable[[str, str], str], str]] = [
     (
         "a source missing from sources.toml",
@@ -1062,7 +1054,6 @@ BROKEN_CONTENT += [
 def test_content_broken_files_fail_loudly(
     monkeypatch: pytest.MonkeyPatch, change: Callable[[str, str], str], message: str
 ) -> None:
-    monkeypatch.setattr(triage, "_read_toml", _doctored(change))
     original = content.package_text  # sources.toml is read through the content module
     monkeypatch.setattr(content, "package_text", lambda name: change(name, original(name)))
     with pytest.raises(ContentError, match=f"^{re.escape(message)}$"):
