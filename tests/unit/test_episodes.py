@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.core import exercises
+from posture_guard.core import episodes, exercises
+from posture_guard.core.content import Schema
 from posture_guard.core.episodes import (
     CHECK_IN_QUESTIONS,
     LABELS,
@@ -832,6 +833,19 @@ def test_record_round_trip_in_the_repeated_hour_of_a_dst_change(fold: int) -> No
     assert CheckIn.from_record(value.to_record()) == value
     ep = end_episode(episode(started=at - HOUR), at)
     assert Episode.from_record(ep.to_record()) == ep
+
+
+@pytest.mark.parametrize(
+    ("schema", "value_type"),
+    [
+        (episodes._EPISODE_RECORD, Episode),
+        (episodes._UPDATE_RECORD, EpisodeUpdate),
+        (episodes._CHECK_IN_RECORD, CheckIn),
+    ],
+)
+def test_record_keys_are_the_fields_in_field_order(schema: Schema, value_type: type) -> None:
+    """The unknown-key message lists them, and missing keys are named, in this order."""
+    assert schema.names == tuple(f.name for f in fields(value_type))
 
 
 def test_record_that_is_not_a_mapping() -> None:
