@@ -43,7 +43,6 @@ from posture_guard.core.content import (
     SOURCES_FILE,
     Invalid,
     Key,
-    Refusal,
     Refuse,
     Schema,
     Source,
@@ -313,8 +312,7 @@ def parse_catalogue(
             cited, no "acute-spasm" caution on an acute-gentle exercise, the picture path, and at
             least one exercise for every kind of break.
     """
-    whole_file = in_content(file)
-    entries = _CATALOGUE.read(content_toml(text, file), whole_file)[_ENTRIES]
+    entries = _CATALOGUE.read(content_toml(text, file), in_content(file))[_ENTRIES]
     sources_key = Key(
         "sources", ids([source.id for source in sources], SOURCES_FILE, at_least_one=True)
     )
@@ -324,7 +322,7 @@ def parse_catalogue(
     for number, values in enumerate(entries, start=1):
         numbered = in_content(file, f"exercise #{number}")
         if not isinstance(values, dict):
-            raise numbered(Refusal(key="", expected="expected a table"))
+            raise ContentError(file, f"exercise #{number}", "", "expected a table")
         exercise_id = values.get("id")
         if (
             isinstance(exercise_id, str) and exercise_id in seen
@@ -341,8 +339,8 @@ def parse_catalogue(
         exercises.append(exercise)
     for kind in BREAK_KINDS:
         if not any(kind in exercise.breaks for exercise in exercises):
-            raise whole_file(
-                Refusal(key="", expected=f'expected at least one exercise for the "{kind}" break')
+            raise ContentError(
+                file, "", "", f'expected at least one exercise for the "{kind}" break'
             )
     return Catalogue(exercises=tuple(exercises), sources=tuple(sources))
 
