@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
@@ -24,7 +23,14 @@ from typing import Final
 
 from posture_guard.core import clinic
 from posture_guard.core.brand_colours import is_colour
-from posture_guard.core.errors import ConfigError, PolicyLockedError, format_key, format_value
+from posture_guard.core.content import Invalid, Key, Refusal, Refuse, Schema, parse_toml
+from posture_guard.core.errors import (
+    ConfigError,
+    PolicyLockedError,
+    PostureGuardError,
+    format_key,
+    format_value,
+)
 from posture_guard.core.settings import (
     BREAK_KINDS,
     BREAK_TITLES,
@@ -282,6 +288,12 @@ POLICY_ONLY: Final = ("branding", "fleet")
 
 KEYS: Final = tuple(_SCHEMA)
 
+#: A settings file as the shared table reader sees it: flat dotted keys, every one optional.
+_SETTINGS: Final = Schema(
+    keys=tuple(Key(key, check, required=False) for key, check in _SCHEMA.items()),
+    unknown="unknown setting (see `posture-guard config show` for the known ones)",
+)
+
 
 def value_problem(key: str, raw: object) -> str | None:
     """None when `raw` is a good value for the dotted `key` on its own, else what was expected.
@@ -328,54 +340,44 @@ def _read_layer(
     if text is None:
         return empty
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(
-            Problem(message=f"{file}: not valid TOML: {exc}", is_error=True, layer=layer)
-        )
+        document = parse_toml(text)
+    except Invalid as exc:
+        problems.append(Problem(message=f"{file}: {exc}", is_error=True, layer=layer))
         return empty
     return _check_document(layer, file, document, problems)
+
+
+def _in_settings(file: str) -> Refuse:
+    """Refusals as ConfigError of `file`: ``config.toml: [breaks.stretch] every = ...``."""
+
+    def refuse(refusal: Refusal) -> PostureGuardError:
+        return ConfigError(file, refusal.key, refusal.expected, refusal.got)
+
+    return refuse
 
 
 def _check_document(
     layer: Layer, file: str, document: Mapping[str, object], problems: list[Problem]
 ) -> _LayerData:
+    """Every value of one layer on its own (Rule 3): each problem is reported, and only that
+    value is dropped."""
     raw: dict[str, object] = {}
     parsed: dict[str, object] = {}
     locks: set[str] = set()
+    refuse = _in_settings(file)
     for key, value in _flatten(document):
         if key == _POLICY_LOCK_KEY and layer is Layer.POLICY:
             locks.update(_read_locks(file, value, problems))
             continue
-        check = _SCHEMA.get(key)
-        if check is not None and layer is Layer.USER and key.split(".")[0] in POLICY_ONLY:
-            expected = "only the organisation's policy can set this"
-            problems.append(
-                Problem(
-                    message=str(ConfigError(file, key, expected, value)), is_error=True, layer=layer
-                )
-            )
-            continue
-        if check is None:
-            expected = (
-                "only the organisation's policy file can lock settings"
-                if key.startswith("policy.")
-                else "unknown setting (see `posture-guard config show` for the known ones)"
-            )
-            problems.append(
-                Problem(
-                    message=str(ConfigError(file, key, expected, value)), is_error=True, layer=layer
-                )
-            )
-            continue
         try:
-            parsed[key] = check(value)
-        except ValueError as exc:
-            problems.append(
-                Problem(
-                    message=str(ConfigError(file, key, str(exc), value)), is_error=True, layer=layer
-                )
-            )
+            if key.startswith("policy."):
+                expected = "only the organisation's policy file can lock settings"
+                raise ConfigError(file, key, expected, value)
+            if layer is Layer.USER and key in _SCHEMA and key.split(".")[0] in POLICY_ONLY:
+                raise ConfigError(file, key, "only the organisation's policy can set this", value)
+            parsed[key] = _SETTINGS.value(key, value, refuse)
+        except ConfigError as exc:
+            problems.append(Problem(message=str(exc), is_error=True, layer=layer))
             continue
         raw[key] = value
     return _LayerData(layer, file, raw, parsed, frozenset(locks))

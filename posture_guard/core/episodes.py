@@ -29,12 +29,18 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from enum import Enum
 from typing import Final, Self, TypeVar
 
-from posture_guard.core.errors import MISSING, DiaryError, DiaryValueError, IllegalEpisodeChange
+from posture_guard.core.content import Invalid, Key, Refusal, Refuse, Schema, one_of
+from posture_guard.core.errors import (
+    DiaryError,
+    DiaryValueError,
+    IllegalEpisodeChange,
+    PostureGuardError,
+)
 
 # --- vocabularies ------------------------------------------------------------------------------
 
@@ -598,14 +604,15 @@ class EpisodeUpdate:
             DiaryError: when the record is not a mapping, or records nothing.
         """
         where = "episode update record"
-        with _Reader(record, where, _field_names(cls)) as r:
+        r = _UPDATE_RECORD.read(record, _in_record(where))
+        with _Naming(where):
             return cls(
-                at=r.moment("at"),
-                pain=r.optional(r.pain, "pain"),
-                stiffness=r.optional_word(Stiffness, "stiffness"),
-                symptoms=r.words(Symptom, "symptoms"),
-                helped=r.words(Helped, "helped"),
-                notes=r.text("notes", NOTES_MAX),
+                at=r[_AT],
+                pain=r[_UPDATE_PAIN],
+                stiffness=r[_UPDATE_STIFFNESS],
+                symptoms=r[_SYMPTOMS],
+                helped=r[_HELPED],
+                notes=r[_NOTES],
             )
 
 
@@ -762,21 +769,22 @@ class Episode:
             DiaryError: when the record is not a mapping.
         """
         where = "episode record"
-        with _Reader(record, where, _field_names(cls)) as r:
+        r = _EPISODE_RECORD.read(record, _in_record(where))
+        with _Naming(where):
             return cls(
-                id=r.id("id"),
-                started=r.moment("started"),
-                ended=r.optional(r.moment, "ended"),
-                pain_at_start=r.pain("pain_at_start"),
-                pain_peak=r.pain("pain_peak"),
-                stiffness=r.word(Stiffness, "stiffness"),
-                range_of_motion=check_range_note(r.get("range_of_motion")),
-                areas=r.words(Area, "areas"),
-                triggers=r.words(Trigger, "triggers"),
-                symptoms=r.words(Symptom, "symptoms"),
-                helped=r.words(Helped, "helped"),
-                notes=r.text("notes", NOTES_MAX),
-                updates=r.updates("updates"),
+                id=r[_ID],
+                started=r[_STARTED],
+                ended=r[_ENDED],
+                pain_at_start=r[_PAIN_AT_START],
+                pain_peak=r[_PAIN_PEAK],
+                stiffness=r[_STIFFNESS],
+                range_of_motion=r[_RANGE_OF_MOTION],
+                areas=r[_AREAS],
+                triggers=r[_TRIGGERS],
+                symptoms=r[_SYMPTOMS],
+                helped=r[_HELPED],
+                notes=r[_NOTES],
+                updates=r[_UPDATES],
             )
 
 
@@ -862,123 +870,198 @@ class CheckIn:
             DiaryError: when the record is not a mapping.
         """
         where = "check-in record"
-        with _Reader(record, where, _field_names(cls)) as r:
+        r = _CHECK_IN_RECORD.read(record, _in_record(where))
+        with _Naming(where):
             return cls(
-                at=r.moment("at"),
-                pain_now=r.pain("pain_now"),
-                stiffness=r.word(Stiffness, "stiffness"),
-                symptoms=r.words(Symptom, "symptoms"),
-                trend=r.word(Trend, "trend"),
-                pain_disturbs_sleep=r.boolean("pain_disturbs_sleep"),
-                pain_stops_work=r.boolean("pain_stops_work"),
-                daily_life_affected=r.boolean("daily_life_affected"),
-                home_care_days=check_days(r.get("home_care_days"), "home_care_days"),
-                after_injury=r.boolean("after_injury"),
-                high_risk_mechanism=r.boolean("high_risk_mechanism"),
-                risk_history=r.words(RiskFactor, "risk_history"),
-                age_band=r.word(AgeBand, "age_band"),
+                at=r[_AT],
+                pain_now=r[_PAIN_NOW],
+                stiffness=r[_STIFFNESS],
+                symptoms=r[_SYMPTOMS],
+                trend=r[_TREND],
+                pain_disturbs_sleep=r[_PAIN_DISTURBS_SLEEP],
+                pain_stops_work=r[_PAIN_STOPS_WORK],
+                daily_life_affected=r[_DAILY_LIFE_AFFECTED],
+                home_care_days=r[_HOME_CARE_DAYS],
+                after_injury=r[_AFTER_INJURY],
+                high_risk_mechanism=r[_HIGH_RISK_MECHANISM],
+                risk_history=r[_RISK_HISTORY],
+                age_band=r[_AGE_BAND],
             )
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+# --- reading records: the shared table reader, with this module's checks as converters --------
 
 
-class _Reader:
-    """Reads one record strictly. Used as a context manager, it gives every DiaryValueError
-    raised inside (by a getter or by the value's own checks) the record's name as a prefix."""
+def _in_record(where: str) -> Refuse:
+    """Refusals said of the record `where`: ``episode record: pain = 11: expected ...``; the
+    whole record (not a mapping) as a DiaryError naming its type."""
 
-    def __init__(self, record: object, where: str, keys: tuple[str, ...]) -> None:
-        if not isinstance(record, Mapping):
-            raise DiaryError(
-                f"{where}: expected a mapping of field names to values, got {type(record).__name__}"
-            )
-        for key, value in record.items():
-            if key not in keys:
-                raise DiaryValueError(
-                    str(key), f"unknown key (the keys are {', '.join(keys)})", value, where=where
-                )
-        for key in keys:
-            if key not in record:
-                raise DiaryValueError(key, "expected in every " + where, MISSING, where=where)
-        self._record = record
+    def refuse(refusal: Refusal) -> PostureGuardError:
+        if not refusal.key:
+            return DiaryError(f"{where}: {refusal.expected}, got {type(refusal.got).__name__}")
+        return DiaryValueError(
+            refusal.key, refusal.expected, refusal.got, shown=refusal.shown, where=where
+        )
+
+    return refuse
+
+
+class _Naming:
+    """Gives a DiaryValueError raised inside (by a value's own checks) the record's name."""
+
+    def __init__(self, where: str) -> None:
         self._where = where
 
-    def __enter__(self) -> _Reader:
-        return self
+    def __enter__(self) -> None:
+        return None
 
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         if isinstance(exc, DiaryValueError) and exc.where is None:
             raise exc.within(self._where) from None
 
-    def get(self, key: str) -> object:
-        return self._record[key]
 
-    def optional(self, read: Callable[[str], _T], key: str) -> _T | None:
-        """None when the record holds null; else `read(key)`."""
-        return None if self._record[key] is None else read(key)
+def _checked(check: Callable[[object, str], _T]) -> Callable[[object], _T]:
+    """One of this module's checks as a converter: the reader names the field and record."""
 
-    def id(self, key: str) -> int | None:
-        return check_id(self._record[key], key)
+    def convert(raw: object) -> _T:
+        try:
+            return check(raw, "")
+        except DiaryValueError as exc:
+            raise Invalid(exc.expected, got=exc.got, shown=exc.shown) from None
 
-    def pain(self, key: str) -> int:
-        return check_pain(self._record[key], key)
+    return convert
 
-    def boolean(self, key: str) -> bool:
-        return check_bool(self._record[key], key)
 
-    def text(self, key: str, max_chars: int) -> str:
-        return check_text(self._record[key], key, max_chars)
+def _or_none(convert: Callable[[object], _T]) -> Callable[[object], _T | None]:
+    """`convert` for a field a record may hold as null."""
 
-    def moment(self, key: str) -> datetime:
-        raw = self._record[key]
-        if isinstance(raw, str):
-            try:
-                parsed = datetime.fromisoformat(raw)
-            except ValueError:
-                parsed = None
-            if parsed is not None and parsed.utcoffset() is not None:
-                return parsed
-        raise DiaryValueError(key, MOMENT_EXPECTED, raw)
+    def read(raw: object) -> _T | None:
+        return None if raw is None else convert(raw)
 
-    def word(self, kind: type[_E], key: str) -> _E:
-        return _member_of(kind, self._record[key], key)
+    return read
 
-    def optional_word(self, kind: type[_E], key: str) -> _E | None:
-        raw = self._record[key]
-        return None if raw is None else _member_of(kind, raw, key)
 
-    def words(self, kind: type[_E], key: str) -> frozenset[_E]:
-        raw = self._record[key]
+def _moment(raw: object) -> datetime:
+    """A time as a record holds it: ISO 8601 with its UTC offset."""
+    if isinstance(raw, str):
+        try:
+            parsed = datetime.fromisoformat(raw)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.utcoffset() is not None:
+            return parsed
+    raise ValueError(MOMENT_EXPECTED)
+
+
+def _words(kind: type[_E]) -> Callable[[object], frozenset[_E]]:
+    """A list of words of the vocabulary `kind`, each at most once; an unknown word is named."""
+    word = one_of(kind)
+
+    def read(raw: object) -> frozenset[_E]:
         if not isinstance(raw, list):
-            raise DiaryValueError(
-                key, "expected a list of words (" + expected_one_of(kind) + ")", raw
-            )
-        members = [_member_of(kind, item, key) for item in raw]
+            raise ValueError("expected a list of words (" + expected_one_of(kind) + ")")
+        members = []
+        for item in raw:
+            try:
+                members.append(word(item))
+            except ValueError as exc:
+                raise Invalid(str(exc), got=item) from None
         if len(set(members)) != len(members):
-            raise DiaryValueError(key, "expected each word at most once", raw)
+            raise ValueError("expected each word at most once")
         return frozenset(members)
 
-    def updates(self, key: str) -> tuple[EpisodeUpdate, ...]:
-        raw = self._record[key]
-        if not isinstance(raw, list):
-            raise DiaryValueError(key, "expected a list of episode update records", raw)
-        result = []
-        for index, item in enumerate(raw):
-            if not isinstance(item, Mapping):
-                raise DiaryValueError(f"{key}[{index}]", "expected an episode update record", item)
-            try:
-                result.append(EpisodeUpdate.from_record(item))
-            except DiaryValueError as exc:
-                raise exc.within(self._where, prefix=f"{key}[{index}].") from None
-        return tuple(result)
+    return read
 
 
-def _member_of(kind: type[_E], raw: object, field: str) -> _E:
-    for member in kind:
-        if member.value == raw:
-            return member
-    raise DiaryValueError(field, expected_one_of(kind), raw)
+def _updates(raw: object) -> tuple[EpisodeUpdate, ...]:
+    """An episode's updates: a list of update records, each named by its index."""
+    if not isinstance(raw, list):
+        raise ValueError("expected a list of episode update records")
+    result = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            raise Invalid("expected an episode update record", got=item, part=f"[{index}]")
+        try:
+            result.append(EpisodeUpdate.from_record(item))
+        except DiaryValueError as exc:
+            part = f"[{index}].{exc.field}"
+            raise Invalid(exc.expected, got=exc.got, part=part, shown=exc.shown) from None
+    return tuple(result)
+
+
+_ID: Final = Key("id", _checked(check_id))
+_STARTED: Final = Key("started", _moment)
+_ENDED: Final = Key("ended", _or_none(_moment))
+_PAIN_AT_START: Final = Key("pain_at_start", _checked(check_pain))
+_PAIN_PEAK: Final = Key("pain_peak", _checked(check_pain))
+_STIFFNESS: Final = Key("stiffness", one_of(Stiffness))
+_RANGE_OF_MOTION: Final = Key("range_of_motion", _checked(check_range_note))
+_AREAS: Final = Key("areas", _words(Area))
+_TRIGGERS: Final = Key("triggers", _words(Trigger))
+_SYMPTOMS: Final = Key("symptoms", _words(Symptom))
+_HELPED: Final = Key("helped", _words(Helped))
+_NOTES: Final = Key("notes", _checked(lambda raw, field: check_text(raw, field, NOTES_MAX)))
+_UPDATES: Final = Key("updates", _updates)
+_AT: Final = Key("at", _moment)
+_UPDATE_PAIN: Final = Key("pain", _or_none(_checked(check_pain)))
+_UPDATE_STIFFNESS: Final = Key("stiffness", _or_none(one_of(Stiffness)))
+_PAIN_NOW: Final = Key("pain_now", _checked(check_pain))
+_TREND: Final = Key("trend", one_of(Trend))
+_PAIN_DISTURBS_SLEEP: Final = Key("pain_disturbs_sleep", _checked(check_bool))
+_PAIN_STOPS_WORK: Final = Key("pain_stops_work", _checked(check_bool))
+_DAILY_LIFE_AFFECTED: Final = Key("daily_life_affected", _checked(check_bool))
+_HOME_CARE_DAYS: Final = Key("home_care_days", _checked(check_days))
+_AFTER_INJURY: Final = Key("after_injury", _checked(check_bool))
+_HIGH_RISK_MECHANISM: Final = Key("high_risk_mechanism", _checked(check_bool))
+_RISK_HISTORY: Final = Key("risk_history", _words(RiskFactor))
+_AGE_BAND: Final = Key("age_band", one_of(AgeBand))
+
+
+def _record(where: str, *keys: Key[object]) -> Schema:
+    """A record's schema: every key required, listed in the value's field order."""
+    return Schema(
+        keys=keys,
+        unknown="unknown key (the keys are {keys})",
+        missing="expected in every " + where,
+        not_a_table="expected a mapping of field names to values",
+    )
+
+
+_EPISODE_RECORD: Final = _record(
+    "episode record",
+    _ID,
+    _STARTED,
+    _ENDED,
+    _PAIN_AT_START,
+    _PAIN_PEAK,
+    _STIFFNESS,
+    _RANGE_OF_MOTION,
+    _AREAS,
+    _TRIGGERS,
+    _SYMPTOMS,
+    _HELPED,
+    _NOTES,
+    _UPDATES,
+)
+_UPDATE_RECORD: Final = _record(
+    "episode update record", _AT, _UPDATE_PAIN, _UPDATE_STIFFNESS, _SYMPTOMS, _HELPED, _NOTES
+)
+_CHECK_IN_RECORD: Final = _record(
+    "check-in record",
+    _AT,
+    _PAIN_NOW,
+    _STIFFNESS,
+    _SYMPTOMS,
+    _TREND,
+    _PAIN_DISTURBS_SLEEP,
+    _PAIN_STOPS_WORK,
+    _DAILY_LIFE_AFFECTED,
+    _HOME_CARE_DAYS,
+    _AFTER_INJURY,
+    _HIGH_RISK_MECHANISM,
+    _RISK_HISTORY,
+    _AGE_BAND,
+)
 
 
 # --- the episode lifecycle -----------------------------------------------------------------------

@@ -3,9 +3,8 @@
 Rule 1: the catalogue is data. `content/exercises.toml` holds the exercises, in our own words,
         and every entry cites ids from `content/sources.toml`; CAUTIONS and SYMPTOM_CAUTIONS below
         are the only vocabulary and mapping the picker knows.
-Rule 2: pure. The only I/O is `_package_text`, which reads package data from
-        its package folder; everything else takes text or values, so a test can hand over a
-        broken catalogue from memory.
+Rule 2: pure. The only I/O is reading the package's own files, through `content`; everything
+        else takes text or values, so a test can hand over a broken catalogue from memory.
 Rule 3: a catalogue is checked whole when it is parsed: every entry, key, caution id and source
         id. The first problem raises ContentError naming the file, the entry, the key, what was
         expected and what was got. A broken catalogue is a bug in the package, never the user's.
@@ -33,16 +32,31 @@ symptom since recorded, an exercise since removed) simply never match.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
-from typing import TYPE_CHECKING, Final, TypeVar
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Final
 
-from posture_guard.core.errors import MISSING, ContentError
+from posture_guard.core import content
+from posture_guard.core.content import (
+    ID_RE,
+    SOURCES_FILE,
+    Invalid,
+    Key,
+    Refuse,
+    Schema,
+    Source,
+    content_toml,
+    ids,
+    in_content,
+    non_empty_text,
+    one_of,
+    optional,
+    text,
+    texts,
+    whole_number,
+)
+from posture_guard.core.errors import ContentError
 from posture_guard.core.settings import BREAK_KINDS
 
 if TYPE_CHECKING:
@@ -51,7 +65,6 @@ if TYPE_CHECKING:
     from posture_guard.core.episodes import CheckIn, Episode
 
 EXERCISES_FILE: Final = "exercises.toml"
-SOURCES_FILE: Final = "sources.toml"
 #: The source id that marks our own reasoning; never cited alone (sources.toml says why).
 JUDGEMENT: Final = "judgement"
 #: A latest pain rating (0-10) at or above this counts as acute (issue 4; CLINICAL.md section 5:
@@ -146,16 +159,6 @@ class Area(Enum):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
-    """One citable source from sources.toml; `url` is empty for the seed page and judgement."""
-
-    id: str
-    title: str
-    url: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Exercise:
     """One exercise of the catalogue, as checked by `parse_catalogue`."""
 
@@ -210,160 +213,82 @@ class Catalogue:
         return tuple(self.source(source_id) for source_id in exercise.sources)
 
 
-# --- checking one table of TOML --------------------------------------------------------------
+# --- the catalogue -----------------------------------------------------------------------------
 
-_E = TypeVar("_E", bound=Enum)
-_ID_RE: Final = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _MAX_STEP_CHARS: Final = 120
 _MIN_DURATION_S: Final = 5
 _MAX_DURATION_S: Final = 600
-
-
-@dataclass(frozen=True, slots=True)
-class _Table:
-    """One entry of a content file, with what is needed to name it in an error."""
-
-    file: str
-    entry: str
-    values: Mapping[str, object]
-
-    def error(self, key: str, expected: str) -> ContentError:
-        return ContentError(self.file, self.entry, key, expected, self.values.get(key, MISSING))
-
-    def reject_unknown(self, known: Sequence[str]) -> None:
-        for key in self.values:
-            if key not in known:
-                raise self.error(key, f"unknown key (expected one of: {', '.join(known)})")
-
-    def text(self, key: str, *, allow_empty: bool = False, optional: bool = False) -> str:
-        """A string; a missing key is an error unless `optional` (then it reads as "")."""
-        value = self.values.get(key, "" if optional else MISSING)
-        if not isinstance(value, str) or (not allow_empty and not value.strip()):
-            raise self.error(
-                key, "expected a string" if allow_empty else "expected a non-empty string"
-            )
-        return value
-
-    def texts(self, key: str, *, allow_empty: bool = False) -> tuple[str, ...]:
-        value = self.values.get(key)
-        expected = "expected a list of non-empty strings" + (
-            "" if allow_empty else ", at least one"
-        )
-        if not isinstance(value, list):
-            raise self.error(key, expected)
-        items = tuple(item for item in value if isinstance(item, str) and item.strip())
-        if len(items) != len(value) or (not allow_empty and not items):
-            raise self.error(key, expected)
-        return items
-
-    def ids(
-        self, key: str, known: Collection[str], what: str, *, allow_empty: bool
-    ) -> tuple[str, ...]:
-        items = self.texts(key, allow_empty=allow_empty)
-        unknown = [item for item in items if item not in known]
-        if unknown:
-            listed = ", ".join(f'"{item}"' for item in unknown)
-            raise self.error(key, f"expected ids from {what}; unknown: {listed}")
-        if len(set(items)) != len(items):
-            raise self.error(key, "expected each id once")
-        return items
-
-    def whole_number(self, key: str, low: int, high: int) -> int:
-        value = self.values.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.error(key, f"expected a whole number from {low} to {high}")
-        return value
-
-    def choice(self, key: str, choices: type[_E]) -> _E:
-        value = self.values.get(key)
-        for member in choices:
-            if member.value == value:
-                return member
-        names = ", ".join(f'"{member.value}"' for member in choices)
-        raise self.error(key, f"expected one of {names}")
-
-
-def _document(text: str, file: str) -> dict[str, object]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(file, "", "", f"not valid TOML: {exc}") from None
-
-
-def _is_web_address(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # e.g. an unclosed "[" of an IPv6 host
-        return False
-    return (
-        parts.scheme in ("https", "http")
-        and bool(parts.hostname)
-        and not any(ch.isspace() for ch in url)
-    )
-
-
-# --- sources -----------------------------------------------------------------------------------
-
-
-def parse_sources(text: str, *, file: str = SOURCES_FILE) -> tuple[Source, ...]:
-    """Check and read a sources file: one table per source id with title, url and an optional note.
-
-    Args:
-        text: the file's text.
-        file: the name used in error messages.
-
-    Returns:
-        The sources in file order.
-
-    Raises:
-        ContentError: the text is not TOML, or an entry is wrong (names the id and the key).
-    """
-    document = _document(text, file)
-    sources: list[Source] = []
-    for source_id, values in document.items():
-        entry = f"[{source_id}]"
-        if not _ID_RE.fullmatch(source_id):
-            raise ContentError(file, entry, "", "expected an id of lower-case words joined by -")
-        if not isinstance(values, dict):
-            raise ContentError(file, "", source_id, "expected a table with title and url", values)
-        table = _Table(file, entry, values)
-        table.reject_unknown(("title", "url", "note"))
-        url = table.text("url", allow_empty=True)
-        if url and not _is_web_address(url):
-            raise table.error(
-                "url", 'expected "" or a web address starting with https:// or http://'
-            )
-        sources.append(
-            Source(
-                id=source_id,
-                title=table.text("title"),
-                url=url,
-                note=table.text("note", allow_empty=True, optional=True),
-            )
-        )
-    return tuple(sources)
-
-
-# --- the catalogue -----------------------------------------------------------------------------
-
-#: Every key of an [[exercise]] table, in the order they are checked; "judgement" is optional.
-_KEYS: Final = (
-    "id",
-    "name",
-    "area",
-    "steps",
-    "hold_reps",
-    "duration_s",
-    "phase",
-    "breaks",
-    "cautions",
-    "caution_text",
-    "picture",
-    "sources",
-    "judgement",
+_STEPS_EXPECTED: Final = (
+    f"expected short sentences ending with a full stop, at most {_MAX_STEP_CHARS} characters each"
 )
-_BREAK_KINDS_TEXT: Final = f"the break kinds ({', '.join(BREAK_KINDS)})"
-_CAUTIONS_TEXT: Final = f"the cautions ({', '.join(CAUTIONS)})"
+
+
+def _exercise_id(raw: object) -> str:
+    if not isinstance(raw, str) or not ID_RE.fullmatch(raw):
+        raise ValueError("expected an id of lower-case words joined by -")
+    return raw
+
+
+def _steps(raw: object) -> tuple[str, ...]:
+    steps = texts(at_least_one=True)(raw)
+    for step in steps:
+        if len(step) > _MAX_STEP_CHARS or not step.endswith("."):
+            raise Invalid(_STEPS_EXPECTED, got=step)
+    return steps
+
+
+def _entries(raw: object) -> list[object]:
+    if not isinstance(raw, list) or not raw:
+        raise ValueError("expected one or more [[exercise]] tables")
+    return raw
+
+
+_ENTRIES: Final = Key("exercise", _entries)
+_CATALOGUE: Final = Schema(
+    keys=(_ENTRIES,),
+    unknown="unknown key (expected [[exercise]] tables only)",
+)
+
+# The keys of an [[exercise]] table; "judgement" is optional.
+_ID: Final = Key("id", _exercise_id)
+_NAME: Final = Key("name", non_empty_text)
+_AREA: Final = Key("area", one_of(Area, quoted=True))
+_STEPS: Final = Key("steps", _steps)
+_HOLD_REPS: Final = Key("hold_reps", non_empty_text)
+_DURATION_S: Final = Key("duration_s", whole_number(_MIN_DURATION_S, _MAX_DURATION_S))
+_PHASE: Final = Key("phase", one_of(Phase, quoted=True))
+_BREAKS: Final = Key(
+    "breaks",
+    ids(BREAK_KINDS, f"the break kinds ({', '.join(BREAK_KINDS)})", at_least_one=True),
+)
+_CAUTIONS: Final = Key(
+    "cautions", ids(CAUTIONS, f"the cautions ({', '.join(CAUTIONS)})", at_least_one=False)
+)
+_CAUTION_TEXT: Final = Key("caution_text", non_empty_text)
+_PICTURE: Final = Key("picture", non_empty_text)
+_JUDGEMENT: Final = Key("judgement", optional(text, ""))
+
+
+def _exercise_schema(sources: Key[tuple[str, ...]]) -> Schema:
+    """The [[exercise]] keys in the order they are listed and checked; `sources` is the key
+    that knows which sources the catalogue has."""
+    return Schema(
+        keys=(
+            _ID,
+            _NAME,
+            _AREA,
+            _STEPS,
+            _HOLD_REPS,
+            _DURATION_S,
+            _PHASE,
+            _BREAKS,
+            _CAUTIONS,
+            _CAUTION_TEXT,
+            _PICTURE,
+            sources,
+            _JUDGEMENT,
+        )
+    )
 
 
 def parse_catalogue(
@@ -373,7 +298,7 @@ def parse_catalogue(
 
     Args:
         text: the catalogue's TOML: an array of `[[exercise]]` tables (keys: see exercises.toml).
-        sources: every source an exercise may cite (from `parse_sources`).
+        sources: every source an exercise may cite (from `content.parse_sources`).
         file: the name used in error messages.
 
     Returns:
@@ -387,25 +312,15 @@ def parse_catalogue(
             cited, no "acute-spasm" caution on an acute-gentle exercise, the picture path, and at
             least one exercise for every kind of break.
     """
-    document = _document(text, file)
-    for key in document:
-        if key != "exercise":
-            raise ContentError(
-                file, "", key, "unknown key (expected [[exercise]] tables only)", document[key]
-            )
-    entries = document.get("exercise")
-    if not isinstance(entries, list) or not entries:
-        raise ContentError(
-            file,
-            "",
-            "exercise",
-            "expected one or more [[exercise]] tables",
-            entries if entries is not None else MISSING,
-        )
-    source_ids = [source.id for source in sources]
+    entries = _CATALOGUE.read(content_toml(text, file), in_content(file))[_ENTRIES]
+    sources_key = Key(
+        "sources", ids([source.id for source in sources], SOURCES_FILE, at_least_one=True)
+    )
+    schema = _exercise_schema(sources_key)
     exercises: list[Exercise] = []
     seen: dict[str, int] = {}
     for number, values in enumerate(entries, start=1):
+        numbered = in_content(file, f"exercise #{number}")
         if not isinstance(values, dict):
             raise ContentError(file, f"exercise #{number}", "", "expected a table")
         exercise_id = values.get("id")
@@ -419,7 +334,7 @@ def parse_catalogue(
                 f"expected a unique id; exercise #{seen[exercise_id]} already has it",
                 exercise_id,
             )
-        exercise = _parse_exercise(_Table(file, f"exercise #{number}", values), source_ids)
+        exercise = _parse_exercise(file, values, numbered, schema, sources_key)
         seen[exercise.id] = number
         exercises.append(exercise)
     for kind in BREAK_KINDS:
@@ -430,27 +345,31 @@ def parse_catalogue(
     return Catalogue(exercises=tuple(exercises), sources=tuple(sources))
 
 
-def _parse_exercise(numbered: _Table, source_ids: Collection[str]) -> Exercise:
-    """One [[exercise]] table: each key's form in _KEYS order, then the rules between keys."""
-    exercise_id = numbered.values.get("id", MISSING)
-    if not isinstance(exercise_id, str) or not _ID_RE.fullmatch(exercise_id):
-        raise numbered.error("id", "expected an id of lower-case words joined by -")
-    table = _Table(numbered.file, f'exercise "{exercise_id}"', numbered.values)
-    table.reject_unknown(_KEYS)
+def _parse_exercise(
+    file: str,
+    values: Mapping[str, object],
+    numbered: Refuse,
+    schema: Schema,
+    sources_key: Key[tuple[str, ...]],
+) -> Exercise:
+    """One [[exercise]] table: the id (it names the entry), the keys, each value in the
+    schema's order, then the rules between keys."""
+    exercise_id = _ID.read(values, numbered)
+    table = schema.read(values, in_content(file, f'exercise "{exercise_id}"'))
     exercise = Exercise(
         id=exercise_id,
-        name=table.text("name"),
-        area=table.choice("area", Area),
-        steps=_steps(table),
-        hold_reps=table.text("hold_reps"),
-        duration_s=table.whole_number("duration_s", _MIN_DURATION_S, _MAX_DURATION_S),
-        phase=table.choice("phase", Phase),
-        breaks=table.ids("breaks", BREAK_KINDS, _BREAK_KINDS_TEXT, allow_empty=False),
-        cautions=table.ids("cautions", CAUTIONS, _CAUTIONS_TEXT, allow_empty=True),
-        caution_text=table.text("caution_text"),
-        picture=table.text("picture"),
-        sources=table.ids("sources", source_ids, SOURCES_FILE, allow_empty=False),
-        judgement=table.text("judgement", allow_empty=True, optional=True),
+        name=table[_NAME],
+        area=table[_AREA],
+        steps=table[_STEPS],
+        hold_reps=table[_HOLD_REPS],
+        duration_s=table[_DURATION_S],
+        phase=table[_PHASE],
+        breaks=table[_BREAKS],
+        cautions=table[_CAUTIONS],
+        caution_text=table[_CAUTION_TEXT],
+        picture=table[_PICTURE],
+        sources=table[sources_key],
+        judgement=table[_JUDGEMENT],
     )
     if exercise.phase is Phase.ACUTE_GENTLE and ACUTE_CAUTION in exercise.cautions:
         raise table.error(
@@ -467,51 +386,14 @@ def _parse_exercise(numbered: _Table, source_ids: Collection[str]) -> Exercise:
             "judgement",
             f'expected a note saying what is our judgement, because sources include "{JUDGEMENT}"',
         )
-    if JUDGEMENT not in exercise.sources and "judgement" in table.values:
+    if JUDGEMENT not in exercise.sources and "judgement" in table:
         raise table.error(
             "judgement", f'expected no judgement note unless sources include "{JUDGEMENT}"'
         )
     return exercise
 
 
-def _steps(table: _Table) -> tuple[str, ...]:
-    steps = table.texts("steps")
-    for step in steps:
-        if len(step) > _MAX_STEP_CHARS or not step.endswith("."):
-            raise ContentError(
-                table.file,
-                table.entry,
-                "steps",
-                f"expected short sentences ending with a full stop, at most {_MAX_STEP_CHARS} characters each",
-                step,
-            )
-    return steps
-
-
-# --- loading the package data: the only I/O in this module -------------------------------------
-
-
-def _package_text(name: str) -> str:
-    """The text of a file in posture_guard/content (a plain path: see config.DEFAULTS)."""
-    return (Path(__file__).parents[1] / "content" / name).read_text(encoding="utf-8")
-
-
-def content_document(name: str) -> dict[str, object]:
-    """A file of posture_guard/content parsed as TOML (for the other content loaders).
-
-    Raises:
-        ContentError: the file is not valid TOML (a bug in the package).
-    """
-    return _document(_package_text(name), name)
-
-
-def load_sources() -> tuple[Source, ...]:
-    """Every source the package's content may cite (content/sources.toml).
-
-    Raises:
-        ContentError: the shipped file is broken (a bug in the package).
-    """
-    return parse_sources(_package_text(SOURCES_FILE))
+# --- loading the package data ---------------------------------------------------------------------
 
 
 def load_catalogue() -> Catalogue:
@@ -520,7 +402,7 @@ def load_catalogue() -> Catalogue:
     Raises:
         ContentError: a shipped file is broken (a bug in the package).
     """
-    return parse_catalogue(_package_text(EXERCISES_FILE), load_sources())
+    return parse_catalogue(content.package_text(EXERCISES_FILE), content.load_sources())
 
 
 # --- the picker ----------------------------------------------------------------------------------

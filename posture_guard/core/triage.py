@@ -42,6 +42,17 @@ from enum import Enum
 from typing import Final
 
 from posture_guard.core.clinic import ClinicProfile
+from posture_guard.core.content import (
+    Key,
+    Schema,
+    Source,
+    Table,
+    content_document,
+    in_content,
+    one_of,
+    optional,
+)
+from posture_guard.core.content import load_sources as load_source_list
 from posture_guard.core.episodes import (
     AgeBand,
     CheckIn,
@@ -52,9 +63,7 @@ from posture_guard.core.episodes import (
     Trend,
     check_moment,
 )
-from posture_guard.core.errors import ContentError
-from posture_guard.core.exercises import Source, content_document
-from posture_guard.core.exercises import load_sources as load_source_list
+from posture_guard.core.errors import MISSING
 
 #: "Several days without improvement" (seed page): 7 days is CLINICAL.md's default (judgement).
 SEVERAL_DAYS: Final = timedelta(days=7)
@@ -701,68 +710,73 @@ class WarningSigns:
     emergency_numbers: str
 
 
-#: Reads a content file; a module name of its own so tests can hand in doctored files.
-_read_toml = content_document
+def _text(raw: object) -> str:
+    if not isinstance(raw, str):
+        raise ValueError("expected text")
+    return raw
 
 
-class _Table:
-    """Reads one TOML table strictly for the content loaders: known keys only, typed values."""
+def _anything(raw: object) -> object:
+    """A value read as a table of its own, or checked by the loader."""
+    return raw
 
-    def __init__(
-        self, file: str, entry: str, raw: object, required: set[str], optional: set[str]
-    ) -> None:
-        if not isinstance(raw, dict):
-            raise ContentError(file, entry, "", "expected a table", raw)
-        for key in raw:
-            if key not in required | optional:
-                raise ContentError(file, entry, key, "unknown key", raw[key])
-        for key in sorted(required - raw.keys()):
-            raise ContentError(file, entry, key, "expected in every entry")
-        self._file, self._entry, self._raw = file, entry, raw
 
-    def get(self, key: str) -> object:
-        return self._raw[key]
+def _rule_list(raw: object) -> list[object]:
+    if not isinstance(raw, list):
+        raise ValueError("expected [[rule]] entries")
+    return raw
 
-    def text(self, key: str) -> str:
-        value = self._raw.get(key, "")
-        if not isinstance(value, str):
-            raise ContentError(self._file, self._entry, key, "expected text", value)
-        return value
 
-    def optional_text(self, key: str) -> str | None:
-        return self.text(key) if key in self._raw else None
+def _source_ids(known: Mapping[str, Source]) -> Key[tuple[str, ...]]:
+    """The "sources" key of a tier or rule: a list of ids from sources.toml."""
 
-    def ids(self, key: str, known: Mapping[str, Source]) -> tuple[str, ...]:
-        value = self._raw[key]
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise ContentError(self._file, self._entry, key, "expected a list of source ids", value)
-        unknown = [v for v in value if v not in known]
+    def read(raw: object) -> tuple[str, ...]:
+        if not isinstance(raw, list) or not raw or not all(isinstance(v, str) for v in raw):
+            raise ValueError("expected a list of source ids")
+        unknown = [v for v in raw if v not in known]
         if unknown:
-            raise ContentError(
-                self._file,
-                self._entry,
-                key,
-                f"expected ids from {SOURCES_FILE}; unknown: {', '.join(unknown)}",
-                value,
-            )
-        if "judgement" in value and "judgement" not in self._raw:
-            raise ContentError(
-                self._file, self._entry, "judgement", 'expected when "judgement" is cited'
-            )
-        return tuple(value)
+            raise ValueError(f"expected ids from {SOURCES_FILE}; unknown: {', '.join(unknown)}")
+        return tuple(raw)
 
-    def tier(self, key: str) -> Tier:
-        value = self._raw[key]
-        for tier in Tier:
-            if tier.value == value:
-                return tier
-        words = ", ".join(t.value for t in Tier)
-        raise ContentError(self._file, self._entry, key, f"expected one of {words}", value)
+    return Key("sources", read)
+
+
+def _judgement(table: Table, sources: tuple[str, ...]) -> str | None:
+    """A tier's or rule's judgement note; one that cites "judgement" must have it (Rule 4)."""
+    if "judgement" in sources and "judgement" not in table:
+        raise table.error("judgement", 'expected when "judgement" is cited')
+    return table[_JUDGEMENT]
+
+
+# Every table of warning_signs.toml: known keys only; a missing one is named in the order its
+# schema lists the keys (alphabetical), before any value is read. A tier's and a rule's schema
+# are made by the loader, with the "sources" key that knows sources.toml.
+_ADVICE: Final = Key("advice", _anything)
+_TIERS: Final = Key("tiers", _anything)
+_RULES: Final = Key("rule", _rule_list)
+_TITLE: Final = Key("title", _text)
+_WHAT_TO_DO: Final = Key("what_to_do", _text)
+_DO_NOW: Final = Key("do_now", _text)
+_ID: Final = Key("id", _text)
+_TIER: Final = Key("tier", one_of(Tier))
+_JUDGEMENT: Final = Key("judgement", optional(_text, None), required=False)
+_EMERGENCY_NUMBERS: Final = Key("emergency_numbers", _text)
+_NO_CLINIC: Final = Key("no_clinic", _text)
+_NOT_A_DIAGNOSIS: Final = Key("not_a_diagnosis", _text)
+
+
+def _schema(*keys: Key[object]) -> Schema:
+    return Schema(keys=keys, unknown="unknown key", missing="expected in every entry")
+
+
+_DOCUMENT: Final = _schema(_ADVICE, _RULES, _TIERS)
+_ADVICE_TABLE: Final = _schema(_EMERGENCY_NUMBERS, _NO_CLINIC, _NOT_A_DIAGNOSIS)
+_TIERS_TABLE: Final = _schema(*(Key(word, _anything) for word in sorted(t.value for t in Tier)))
 
 
 @functools.cache
 def load_sources() -> Mapping[str, Source]:
-    """Every citable source by id (content/sources.toml, read by the exercises module).
+    """Every citable source by id (content/sources.toml).
 
     Raises:
         ContentError: when the file is broken (a bug in the package).
@@ -780,91 +794,61 @@ def load_warning_signs() -> WarningSigns:
             anything is mistyped (a bug in the package).
     """
     file = WARNING_SIGNS_FILE
-    sources = load_sources()
-    document = _read_toml(file)
-    _Table(file, "", document, {"advice", "tiers", "rule"}, set())
-    advice = _Table(
-        file,
-        "[advice]",
-        document["advice"],
-        {"not_a_diagnosis", "no_clinic", "emergency_numbers"},
-        set(),
-    )
-    numbers = advice.text("emergency_numbers")
+    sources = _source_ids(load_sources())
+    tier_schema = _schema(_JUDGEMENT, sources, _TITLE, _WHAT_TO_DO)
+    rule_schema = _schema(_DO_NOW, _ID, _JUDGEMENT, sources, _TIER, _TITLE)
+    document = _DOCUMENT.read(content_document(file), in_content(file))
+    advice = _ADVICE_TABLE.read(document[_ADVICE], in_content(file, "[advice]"))
+    numbers = advice[_EMERGENCY_NUMBERS]
 
-    tiers_table = _Table(file, "[tiers]", document["tiers"], {t.value for t in Tier}, set())
+    tiers_table = _TIERS_TABLE.read(document[_TIERS], in_content(file, "[tiers]"))
     tiers: dict[Tier, TierText] = {}
     for tier in Tier:
-        table = _Table(
-            file,
-            f"[tiers.{tier.value}]",
-            tiers_table.get(tier.value),
-            {"title", "what_to_do", "sources"},
-            {"judgement"},
-        )
+        entry = f"[tiers.{tier.value}]"
+        table = tier_schema.read(tiers_table.values[tier.value], in_content(file, entry))
         tiers[tier] = TierText(
             tier=tier,
-            title=table.text("title"),
-            what_to_do=table.text("what_to_do").replace("{emergency_numbers}", numbers),
-            sources=table.ids("sources", sources),
-            judgement=table.optional_text("judgement"),
+            title=table[_TITLE],
+            what_to_do=table[_WHAT_TO_DO].replace("{emergency_numbers}", numbers),
+            sources=(cited := table[sources]),
+            judgement=_judgement(table, cited),
         )
 
-    rules_raw = document["rule"]
-    if not isinstance(rules_raw, list):
-        raise ContentError(file, "", "rule", "expected [[rule]] entries", rules_raw)
     by_id = {rule.id: rule for rule in RULES}
     rules: dict[str, RuleText] = {}
-    for index, raw in enumerate(rules_raw):
+    for index, raw in enumerate(document[_RULES]):
         rule_id = raw.get("id") if isinstance(raw, dict) else None
         entry = f'rule "{rule_id}"' if isinstance(rule_id, str) else f"[[rule]] number {index + 1}"
-        table = _Table(
-            file, entry, raw, {"id", "tier", "title", "do_now", "sources"}, {"judgement"}
-        )
+        table = rule_schema.read(raw, in_content(file, entry))
         text = RuleText(
-            id=table.text("id"),
-            tier=table.tier("tier"),
-            title=table.text("title"),
-            do_now=table.text("do_now"),
-            sources=table.ids("sources", sources),
-            judgement=table.optional_text("judgement"),
+            id=table[_ID],
+            tier=table[_TIER],
+            title=table[_TITLE],
+            do_now=table[_DO_NOW],
+            sources=(cited := table[sources]),
+            judgement=_judgement(table, cited),
         )
         code = by_id.get(text.id)
         if code is None:
-            raise ContentError(
-                file, entry, "id", "expected the id of a rule in triage.RULES", text.id
-            )
+            raise table.error("id", "expected the id of a rule in triage.RULES")
         if text.id in rules:
-            raise ContentError(file, entry, "id", "expected each rule once", text.id)
+            raise table.error("id", "expected each rule once")
         if text.tier is not code.tier:
-            raise ContentError(
-                file,
-                entry,
-                "tier",
-                f"expected {code.tier.value!r}, as in triage.RULES",
-                text.tier.value,
-            )
+            raise table.error("tier", f"expected {code.tier.value!r}, as in triage.RULES")
         if text.sources != code.sources:
-            raise ContentError(
-                file,
-                entry,
-                "sources",
-                f"expected {list(code.sources)}, as in triage.RULES",
-                list(text.sources),
-            )
+            raise table.error("sources", f"expected {list(code.sources)}, as in triage.RULES")
         rules[text.id] = text
     missing = [rule.id for rule in RULES if rule.id not in rules]
     if missing:
-        raise ContentError(
-            file,
-            "",
+        raise document.error(
             "rule",
             f"expected words for every rule in triage.RULES; missing: {', '.join(missing)}",
+            MISSING,
         )
     return WarningSigns(
         rules=rules,
         tiers=tiers,
-        not_a_diagnosis=advice.text("not_a_diagnosis"),
-        no_clinic=advice.text("no_clinic"),
+        not_a_diagnosis=advice[_NOT_A_DIAGNOSIS],
+        no_clinic=advice[_NO_CLINIC],
         emergency_numbers=numbers,
     )

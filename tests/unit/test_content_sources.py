@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from posture_guard.core import exercises
+from posture_guard.core import content, exercises
+from posture_guard.core.content import Source, parse_sources
 from posture_guard.core.errors import ContentError
-from posture_guard.core.exercises import JUDGEMENT, Source, parse_catalogue, parse_sources
+from posture_guard.core.exercises import JUDGEMENT, parse_catalogue
 
 SOURCES_TEXT = """
 [judgement]
@@ -90,7 +91,7 @@ def _bad(old: str, new: str) -> str:
 
 
 def test_sources_shipped_file_loads_with_unique_ids_and_the_judgement_entry() -> None:
-    sources = exercises.load_sources()
+    sources = content.load_sources()
     ids = [source.id for source in sources]
     assert len(ids) == len(set(ids)) >= 40
     assert JUDGEMENT in ids
@@ -98,7 +99,7 @@ def test_sources_shipped_file_loads_with_unique_ids_and_the_judgement_entry() ->
 
 
 def test_sources_shipped_urls_are_web_addresses_except_judgement_and_seed() -> None:
-    for source in exercises.load_sources():
+    for source in content.load_sources():
         if source.id in (JUDGEMENT, "seed-nivaan"):
             assert source.url == ""
         else:
@@ -291,6 +292,36 @@ BAD_CATALOGUES = [
         id="a-break-kind-without-exercises",
     ),
     pytest.param(
+        "cautions = []",
+        'cautions = "dizziness"',
+        f'{GAZE}: cautions = "dizziness": expected a list of non-empty strings',
+        id="cautions-not-a-list",
+    ),
+    pytest.param(
+        'sources = ["src-a"]',
+        'sources = ["src-a", "judgement"]\njudgement = 3',
+        f"{GAZE}: judgement = 3: expected a string",
+        id="judgement-not-text",
+    ),
+    pytest.param(
+        'id = "gaze"',
+        'id = "Gaze"\ncolour = "blue"',
+        'E: exercise #1: id = "Gaze": expected an id of lower-case words joined by -',
+        id="the-id-is-checked-before-unknown-keys",
+    ),
+    pytest.param(
+        'name = "Look away"',
+        'name = ""\ncolour = "blue"',
+        f'{GAZE}: colour = "blue": unknown key (expected one of: id, name, area, steps, hold_reps, duration_s, phase, breaks, cautions, caution_text, picture, sources, judgement)',
+        id="unknown-keys-are-checked-before-values",
+    ),
+    pytest.param(
+        'name = "Look away"\narea = "eyes"',
+        'area = "knee"\nname = ""',
+        f'{GAZE}: name = "": expected a non-empty string',
+        id="values-are-checked-in-key-order-not-file-order",
+    ),
+    pytest.param(
         "[[exercise]]",
         'title = "Catalogue"\n[[exercise]]',
         'E: title = "Catalogue": unknown key (expected [[exercise]] tables only)',
@@ -318,6 +349,19 @@ def test_validator_rejects_an_empty_catalogue() -> None:
         match=r"^E: exercise is missing: expected one or more \[\[exercise\]\] tables$",
     ):
         parse_catalogue("", _sources(), file="E")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("exercise = 3", "E: exercise = 3: expected one or more [[exercise]] tables"),
+        ("exercise = []", "E: exercise = []: expected one or more [[exercise]] tables"),
+        ("exercise = [1]", "E: exercise #1: expected a table"),
+    ],
+)
+def test_validator_rejects_exercise_that_is_not_a_list_of_tables(text: str, message: str) -> None:
+    with pytest.raises(ContentError, match=f"^{re.escape(message)}$"):
+        parse_catalogue(text, _sources(), file="E")
 
 
 def test_validator_names_file_entry_key_and_got_on_the_error() -> None:
@@ -371,6 +415,30 @@ BAD_SOURCES = [
         "S: stray = 1: expected a table with title and url",
         id="not-a-table",
     ),
+    pytest.param(
+        'note = "A mirror."',
+        "note = 3",
+        "S: [src-a]: note = 3: expected a string",
+        id="note-not-text",
+    ),
+    pytest.param(
+        'title = "Source B"',
+        "title = 3",
+        "S: [src-b]: title = 3: expected a non-empty string",
+        id="title-not-text",
+    ),
+    pytest.param(
+        'title = "Source B"\n',
+        "year = 2001\n",
+        "S: [src-b]: year = 2001: unknown key (expected one of: title, url, note)",
+        id="unknown-keys-are-checked-before-missing-ones",
+    ),
+    pytest.param(
+        'title = "Source B"\nurl = "http://b.example"',
+        'url = "ftp://b.example"\ntitle = ""',
+        'S: [src-b]: url = "ftp://b.example": expected "" or a web address starting with https:// or http://',
+        id="url-is-checked-before-title",
+    ),
 ]
 
 
@@ -381,6 +449,11 @@ def test_sources_validator_rejects_a_bad_entry_with_an_exact_message(
     assert old in SOURCES_TEXT
     with pytest.raises(ContentError, match=f"^{re.escape(message)}$"):
         parse_sources(SOURCES_TEXT.replace(old, new, 1), file="S")
+
+
+def test_sources_validator_rejects_a_file_that_is_not_toml() -> None:
+    with pytest.raises(ContentError, match=r"^S: not valid TOML: .+ \(at line 1, column \d+\)$"):
+        parse_sources("[src-a\n", file="S")
 
 
 def test_sources_validator_reads_title_url_and_optional_note() -> None:

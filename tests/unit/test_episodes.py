@@ -19,7 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.core import exercises
+from posture_guard.core import episodes, exercises
+from posture_guard.core.content import Schema
 from posture_guard.core.episodes import (
     CHECK_IN_QUESTIONS,
     LABELS,
@@ -723,6 +724,90 @@ RECORD_ERRORS: list[tuple[str, Callable[[], object], str]] = [
         lambda: EpisodeUpdate.from_record({"at": "2026-03-02T09:00:00+01:00", "pain": 3}),
         "episode update record: stiffness is missing: expected in every episode update record",
     ),
+    # pinned before the records moved onto the shared table reader
+    (
+        "unknown keys in record order",
+        lambda: Episode.from_record({**GOOD_EPISODE, "zebra": 1, "apple": 2}),
+        f"episode record: zebra = 1: unknown key (the keys are {EPISODE_KEYS})",
+    ),
+    (
+        "an unknown key before a missing one",
+        lambda: Episode.from_record({**_without(GOOD_EPISODE, "started"), "colour": 1}),
+        f"episode record: colour = 1: unknown key (the keys are {EPISODE_KEYS})",
+    ),
+    (
+        "missing keys in field order",
+        lambda: Episode.from_record(_without(_without(GOOD_EPISODE, "ended"), "started")),
+        "episode record: started is missing: expected in every episode record",
+    ),
+    (
+        "values in field order",
+        lambda: Episode.from_record({**GOOD_EPISODE, "notes": 5, "pain_at_start": 11}),
+        f"episode record: pain_at_start = 11: {PAIN}",
+    ),
+    (
+        "time that is not text",
+        lambda: Episode.from_record({**GOOD_EPISODE, "started": 5}),
+        "episode record: started = 5: expected a date and time with its UTC offset, like "
+        "2026-03-02T09:00:00+01:00",
+    ),
+    (
+        "id as a bool",
+        lambda: Episode.from_record({**GOOD_EPISODE, "id": True}),
+        "episode record: id = true: expected a whole number of 1 or more, or none",
+    ),
+    (
+        "a word that is not text",
+        lambda: Episode.from_record({**GOOD_EPISODE, "symptoms": ["headache", 3]}),
+        f"episode record: symptoms = 3: expected one of {SYMPTOM_WORDS}",
+    ),
+    (
+        "notes that are not text",
+        lambda: Episode.from_record({**GOOD_EPISODE, "notes": 5}),
+        "episode record: notes = 5: expected text",
+    ),
+    (
+        "notes too long",
+        lambda: Episode.from_record({**GOOD_EPISODE, "notes": "x" * 4001}),
+        "episode record: notes = (4001 characters): expected at most 4000 characters",
+    ),
+    (
+        "a blank range-of-motion note",
+        lambda: Episode.from_record({**GOOD_EPISODE, "range_of_motion": " "}),
+        'episode record: range_of_motion = " ": expected a short note (at most 200 characters) '
+        'like "can turn left only halfway", or none',
+    ),
+    (
+        "nested update with an unknown key",
+        lambda: Episode.from_record({**GOOD_EPISODE, "updates": [{**GOOD_UPDATE, "colour": 1}]}),
+        "episode record: updates[0].colour = 1: unknown key (the keys are at, pain, stiffness, "
+        "symptoms, helped, notes)",
+    ),
+    (
+        "nested update that records nothing",
+        lambda: Episode.from_record(
+            {**GOOD_EPISODE, "updates": [{**GOOD_UPDATE, "pain": None, "notes": ""}]}
+        ),
+        'episode record: updates[0].notes = "": expected a note when an update records nothing '
+        "else (pain, stiffness, symptoms or helped)",
+    ),
+    (
+        "update stiffness word",
+        lambda: EpisodeUpdate.from_record({**GOOD_UPDATE, "stiffness": "rigid"}),
+        'episode update record: stiffness = "rigid": expected one of none, mild, moderate, severe',
+    ),
+    (
+        "check-in days out of range",
+        lambda: CheckIn.from_record({**GOOD_CHECK_IN, "home_care_days": -1}),
+        "check-in record: home_care_days = -1: expected a whole number of days from 0 to 3650",
+    ),
+    (
+        "check-in risk words not a list",
+        lambda: CheckIn.from_record({**GOOD_CHECK_IN, "risk_history": None}),
+        "check-in record: risk_history = None: expected a list of words (expected one of cancer, "
+        "tuberculosis, immunosuppression, iv-drug-use, inflammatory-arthritis, osteoporosis, "
+        "neck-surgery, vascular-disease)",
+    ),
 ]
 
 
@@ -750,12 +835,30 @@ def test_record_round_trip_in_the_repeated_hour_of_a_dst_change(fold: int) -> No
     assert Episode.from_record(ep.to_record()) == ep
 
 
+@pytest.mark.parametrize(
+    ("schema", "value_type"),
+    [
+        (episodes._EPISODE_RECORD, Episode),
+        (episodes._UPDATE_RECORD, EpisodeUpdate),
+        (episodes._CHECK_IN_RECORD, CheckIn),
+    ],
+)
+def test_record_keys_are_the_fields_in_field_order(schema: Schema, value_type: type) -> None:
+    """The unknown-key message lists them, and missing keys are named, in this order."""
+    assert schema.names == tuple(f.name for f in fields(value_type))
+
+
 def test_record_that_is_not_a_mapping() -> None:
     with pytest.raises(
         DiaryError,
         match=exactly("check-in record: expected a mapping of field names to values, got list"),
     ):
         CheckIn.from_record([])
+    with pytest.raises(
+        DiaryError,
+        match=exactly("episode record: expected a mapping of field names to values, got str"),
+    ):
+        Episode.from_record("x")
 
 
 # --- record round trips (Hypothesis) ----------------------------------------------------------------

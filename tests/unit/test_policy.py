@@ -276,6 +276,14 @@ MALFORMED = [
         '[policy]\nlock = ["breaks.nap"]\n',
         ["F: [policy] lock = [\"breaks.nap\"]: 'breaks.nap' is not a setting or section"],
     ),
+    (
+        '[policy]\nlock = "breaks"\nunlock = 1\n[general]\ncolour = 1\n',
+        [
+            'F: [policy] lock = "breaks": expected a list of setting names like ["breaks.movement", "general.max_skips_in_row"]',
+            "F: [policy] unlock = 1: only the organisation's policy file can lock settings",
+            "F: [general] colour = 1: unknown setting (see `posture-guard config show` for the known ones)",
+        ],
+    ),
 ]
 
 

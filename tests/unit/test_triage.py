@@ -23,7 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from posture_guard.core import exercises, triage
+from posture_guard.core import content, triage
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.episodes import (
     AgeBand,
@@ -862,14 +862,6 @@ def fresh_content() -> Any:
     triage.load_warning_signs.cache_clear()
 
 
-def _doctored(change: Callable[[str, str], str]) -> Callable[[str], dict[str, object]]:
-    def read(name: str) -> dict[str, object]:
-        text = resources.files("posture_guard.content").joinpath(name).read_text(encoding="utf-8")
-        return tomllib.loads(change(name, text))
-
-    return read
-
-
 BROKEN_CONTENT: list[tuple[str, Callable[[str, str], str], str]] = [
     (
         "a source missing from sources.toml",
@@ -908,6 +900,152 @@ BROKEN_CONTENT: list[tuple[str, Callable[[str, str], str], str]] = [
     ),
 ]
 
+_THUNDERCLAP = 'id = "thunderclap-headache"\ntier = "emergency"\n'
+_SEVERE_PAIN_RULE = re.compile(r'\[\[rule\]\]\nid = "severe-pain"\n.*?(?=\[\[rule\]\])', re.S)
+
+
+def _warning_signs(change: Callable[[str], str]) -> Callable[[str, str], str]:
+    """A doctored warning_signs.toml (and the other files as shipped)."""
+    return lambda name, text: change(text) if name == "warning_signs.toml" else text
+
+
+def _before_rules(text: str) -> str:
+    return text[: text.index("\n[[rule]]\n")]
+
+
+# Every other message of the loader, pinned before it moved onto the shared table reader.
+BROKEN_CONTENT += [
+    (
+        "an unknown top-level key",
+        _warning_signs(lambda text: "extra = 1\n" + text),
+        "warning_signs.toml: extra = 1: unknown key",
+    ),
+    (
+        "a missing top-level table",
+        _warning_signs(lambda text: text.replace("[advice]\n", "[tiers.advice]\n")),
+        "warning_signs.toml: advice is missing: expected in every entry",
+    ),
+    (
+        "two missing keys: the first in alphabetical order",
+        _warning_signs(
+            lambda text: text.replace("\nnot_a_diagnosis =", "\n# ").replace(
+                "\nemergency_numbers =", "\n# "
+            )
+        ),
+        "warning_signs.toml: [advice]: emergency_numbers is missing: expected in every entry",
+    ),
+    (
+        "advice that is not text",
+        _warning_signs(
+            lambda text: re.sub(r"\nemergency_numbers = [^\n]*", "\nemergency_numbers = 112", text)
+        ),
+        "warning_signs.toml: [advice]: emergency_numbers = 112: expected text",
+    ),
+    (
+        "an unknown tier",
+        _warning_signs(lambda text: text.replace("[tiers.book]", "[tiers.booking]")),
+        "warning_signs.toml: [tiers]: booking = {...}: unknown key",
+    ),
+    (
+        "a tier without words",
+        _warning_signs(lambda text: text.replace("[tiers.book]", "[tiers.prompt.book]")),
+        "warning_signs.toml: [tiers]: book is missing: expected in every entry",
+    ),
+    (
+        "an unknown key in a tier",
+        _warning_signs(
+            lambda text: text.replace("[tiers.emergency]\n", '[tiers.emergency]\ncolour = "red"\n')
+        ),
+        'warning_signs.toml: [tiers.emergency]: colour = "red": unknown key',
+    ),
+    (
+        "sources that are not a list",
+        _warning_signs(
+            lambda text: text.replace('sources = ["nice-ng228-sah"]', 'sources = "nice-ng228-sah"')
+        ),
+        'warning_signs.toml: rule "thunderclap-headache": sources = "nice-ng228-sah": expected a '
+        "list of source ids",
+    ),
+    (
+        "an empty source list",
+        _warning_signs(lambda text: text.replace('sources = ["nice-ng228-sah"]', "sources = []")),
+        'warning_signs.toml: rule "thunderclap-headache": sources = []: expected a list of source ids',
+    ),
+    (
+        "sources that differ from the code",
+        _warning_signs(
+            lambda text: text.replace(
+                'sources = ["nice-ng228-sah"]', 'sources = ["nhs-meningitis"]'
+            )
+        ),
+        'warning_signs.toml: rule "thunderclap-headache": sources = ["nhs-meningitis"]: expected '
+        "['nice-ng228-sah'], as in triage.RULES",
+    ),
+    (
+        "an unknown tier word",
+        _warning_signs(
+            lambda text: text.replace(_THUNDERCLAP, 'id = "thunderclap-headache"\ntier = "soon"\n')
+        ),
+        'warning_signs.toml: rule "thunderclap-headache": tier = "soon": expected one of '
+        "self-care, book, prompt, emergency",
+    ),
+    (
+        "a rule twice",
+        _warning_signs(
+            lambda text: (
+                text
+                + '\n[[rule]]\nid = "thunderclap-headache"\ntier = "emergency"\ntitle = "T"\n'
+                + 'do_now = "D"\nsources = ["nice-ng228-sah"]\n'
+            )
+        ),
+        'warning_signs.toml: rule "thunderclap-headache": id = "thunderclap-headache": expected '
+        "each rule once",
+    ),
+    (
+        "a rule missing two keys",
+        _warning_signs(
+            lambda text: text.replace(_THUNDERCLAP + "title =", _THUNDERCLAP + "# ").replace(
+                'do_now = "A headache like this', "# "
+            )
+        ),
+        'warning_signs.toml: rule "thunderclap-headache": do_now is missing: expected in every entry',
+    ),
+    (
+        "a rule without an id",
+        _warning_signs(lambda text: text.replace('id = "thunderclap-headache"\n', "")),
+        "warning_signs.toml: [[rule]] number 2: id is missing: expected in every entry",
+    ),
+    (
+        "a rule with an id that is not text",
+        _warning_signs(lambda text: text.replace('id = "thunderclap-headache"', "id = 2")),
+        "warning_signs.toml: [[rule]] number 2: id = 2: expected text",
+    ),
+    (
+        "an unknown key in a rule, reported before a missing one",
+        _warning_signs(
+            lambda text: text.replace(_THUNDERCLAP + "title =", _THUNDERCLAP + "colour =")
+        ),
+        'warning_signs.toml: rule "thunderclap-headache": colour = "A sudden, very severe headache '
+        'that reaches its worst within moments": unknown key',
+    ),
+    (
+        "rules that are not a list",
+        _warning_signs(lambda text: "rule = 3\n" + _before_rules(text)),
+        "warning_signs.toml: rule = 3: expected [[rule]] entries",
+    ),
+    (
+        "a rule that is not a table",
+        _warning_signs(lambda text: "rule = [1]\n" + _before_rules(text)),
+        "warning_signs.toml: [[rule]] number 1: expected a table",
+    ),
+    (
+        "a rule of the code without words",
+        _warning_signs(lambda text: _SEVERE_PAIN_RULE.sub("", text)),
+        "warning_signs.toml: rule is missing: expected words for every rule in triage.RULES; "
+        "missing: severe-pain",
+    ),
+]
+
 
 @pytest.mark.usefixtures("fresh_content")
 @pytest.mark.parametrize(
@@ -916,8 +1054,7 @@ BROKEN_CONTENT: list[tuple[str, Callable[[str, str], str], str]] = [
 def test_content_broken_files_fail_loudly(
     monkeypatch: pytest.MonkeyPatch, change: Callable[[str, str], str], message: str
 ) -> None:
-    monkeypatch.setattr(triage, "_read_toml", _doctored(change))
-    original = exercises._package_text  # sources.toml is read through the exercises module
-    monkeypatch.setattr(exercises, "_package_text", lambda name: change(name, original(name)))
+    original = content.package_text  # sources.toml is read through the content module
+    monkeypatch.setattr(content, "package_text", lambda name: change(name, original(name)))
     with pytest.raises(ContentError, match=f"^{re.escape(message)}$"):
         triage.load_warning_signs()
