@@ -7,7 +7,6 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from posture_guard.app.managed import PolicyWatch, load_effective
 from posture_guard.app.service import Service
 from posture_guard.app.store import Store
 from posture_guard.core import config, policy
+from posture_guard.core.commands import Command, Result
 from posture_guard.core.errors import PostureGuardError, StoreError
 from posture_guard.core.settings import Settings
 from posture_guard.core.traymodel import policy_locks
@@ -55,8 +55,8 @@ def _open_tray(
         config_file=paths.user_config, log_file=paths.log_file, branding=settings.branding
     )
 
-    def submit(payload: Mapping[str, object]) -> dict[str, object]:
-        return services[0].submit(payload)  # built after the tray (it takes the tray's notices)
+    def submit(command: Command) -> Result:
+        return services[0].submit(command)  # built after the tray (it takes the tray's notices)
 
     return open_tray(
         submit,

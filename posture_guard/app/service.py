@@ -1,7 +1,8 @@
 """The run loop around the break timer: one worker thread owns all state.
 
-Rule 1: only the worker thread touches the timer. Other threads (control socket, tray) call
-        `submit()`, which queues a request and waits for the worker's reply.
+Rule 1: only the worker thread touches the timer. Other threads (control socket, tray, break
+        window) call `submit()` with a command value (core/commands.py), which queues it and
+        waits for the worker's Result. The service never sees JSON.
 Rule 2: after every step the worker publishes an immutable Snapshot; readers never lock.
 Rule 3: the worker sleeps on its queue until the next thing can happen: the smaller of the
         timer's `seconds_until_next`, the scheduler's next job and the idle-sampling cap. No
@@ -22,10 +23,9 @@ Rule 6: with a store, every break outcome and the day's active seconds are saved
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Final
@@ -33,8 +33,28 @@ from typing import Final
 import schedule
 
 from posture_guard.app.store import Store
+from posture_guard.core import refusals
+from posture_guard.core.commands import (
+    BreakNow,
+    Command,
+    Done,
+    FinishBreak,
+    Malformed,
+    Pause,
+    Quit,
+    Refused,
+    Result,
+    Resume,
+    Skip,
+    Snapshot,
+    Snooze,
+    StartBreak,
+    Status,
+    policy_verb,
+    validate,
+)
 from posture_guard.core.episodes import check_in_due, current_episode
-from posture_guard.core.errors import IllegalCommand, StoreError
+from posture_guard.core.errors import IllegalCommand, InvalidCommand, StoreError
 from posture_guard.core.exercises import (
     Catalogue,
     Exercise,
@@ -60,12 +80,9 @@ from posture_guard.core.timer import (
     Event,
     NaturalBreakRecorded,
     Outcome,
-    Paused,
-    Resumed,
-    State,
-    TimerStatus,
 )
 from posture_guard.core.units import format_duration
+from posture_guard.core.wording import STOPPING, describe
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +92,6 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S: Final = 15.0
 #: Longest sleep when it cannot ("none"): nothing but the timer's own deadlines matters then.
 BLIND_POLL_S: Final = 60.0
-MAX_SNOOZE_S: Final = 4 * 3600
-MAX_PAUSE_S: Final = 7 * 24 * 3600
 #: How often today's active seconds are saved while running (Rule 6).
 FLUSH_EVERY_S: Final = 60
 #: How long a "busy" answer is trusted before the busy sources are asked again. A meeting then
@@ -84,42 +99,6 @@ FLUSH_EVERY_S: Final = 60
 #: and a break waits at most this long after the desktop is free again (plus the poll step).
 #: A "not busy" answer is never kept: the next step that can prompt asks again.
 BUSY_CACHE_S: Final = 12.0
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Snapshot:
-    """What the service shows the world after a step; immutable, shared between threads."""
-
-    at: datetime
-    status: TimerStatus
-    idle_source: str
-    notifier: str
-    #: A spasm episode is open in the diary (read at start and with each minute's save).
-    episode_open: bool = False
-
-    def to_json(self) -> dict[str, object]:
-        """The snapshot as the control channel sends it (JSON types only)."""
-        s = self.status
-        return {
-            "at": self.at.isoformat(),
-            "pid": os.getpid(),
-            "state": s.state.name.lower(),
-            "state_text": STATE_WORDS[s.state],
-            "allowed": sorted(c.value for c in s.allowed),
-            "current": s.current,
-            "next_kind": s.next_kind,
-            "next_in_s": s.next_in_s,
-            "active_today_s": round(s.active_today_s, 1),
-            "day": s.day.isoformat() if s.day else None,
-            "paused_until": s.paused_until.isoformat() if s.paused_until else None,
-            "outcomes_today": {k: dict(v) for k, v in s.outcomes_today.items()},
-            "snoozes_left": s.snoozes_left,
-            "skip_allowed": s.skip_allowed,
-            "waiting_for": s.waiting_for,
-            "idle_source": self.idle_source,
-            "notifier": self.notifier,
-            "episode_open": self.episode_open,
-        }
 
 
 @dataclass(slots=True)
@@ -146,8 +125,8 @@ class _Cycle:
 
 @dataclass
 class _Request:
-    payload: Mapping[str, object]
-    reply: queue.Queue[dict[str, object]] = field(default_factory=lambda: queue.Queue(maxsize=1))
+    command: Command | Malformed
+    reply: queue.Queue[Result] = field(default_factory=lambda: queue.Queue(maxsize=1))
     #: Set by `submit` when it stopped waiting: the worker then drops the request unrun, so a
     #: command the user was told to retry never runs twice.
     abandoned: threading.Event = field(default_factory=threading.Event)
@@ -253,17 +232,21 @@ class Service:
         """The latest published snapshot (None before the first step). Any thread."""
         return self._snapshot
 
-    def submit(self, payload: Mapping[str, object], timeout: float = 5.0) -> dict[str, object]:
-        """Queue a control request for the worker and wait for its reply. Thread-safe."""
+    def submit(self, command: Command | Malformed, timeout: float = 5.0) -> Result:
+        """Queue a command for the worker and wait for its result. Thread-safe.
+
+        Refused (and never run later) when the service is stopping or the worker did not
+        answer within `timeout` seconds.
+        """
         if self._stopping.is_set():
-            return {"ok": False, "error": "Posture Guard is shutting down"}
-        request = _Request(payload)
+            return Refused(reason=refusals.SHUTTING_DOWN)
+        request = _Request(command)
         self._queue.put(request)
         try:
             return request.reply.get(timeout=timeout)
         except queue.Empty:
             request.abandoned.set()
-            return {"ok": False, "error": "Posture Guard is busy; nothing was done, try again"}
+            return Refused(reason=refusals.BUSY)
 
     def stop(self) -> None:
         """Ask the worker to finish its step and return from `run()`. Thread-safe."""
@@ -294,7 +277,7 @@ class Service:
                     request = None
                 self._guarded(self._step)
                 if request is not None and not request.abandoned.is_set():
-                    request.reply.put(self._answer(request.payload))
+                    request.reply.put(self._answer(request.command))
             self.stopped_cleanly = True
         finally:
             self._refuse_queued()
@@ -330,12 +313,12 @@ class Service:
                 "internal error in %s; the service goes on", getattr(action, "__name__", action)
             )
 
-    def _answer(self, payload: Mapping[str, object]) -> dict[str, object]:
+    def _answer(self, command: Command | Malformed) -> Result:
         try:
-            return self._handle(payload)
+            return self._handle(command)
         except Exception:
-            log.exception("internal error answering %r", payload.get("command"))
-            return {"ok": False, "error": "internal error; see the log file for details"}
+            log.exception("internal error answering %r", policy_verb(command))
+            return Refused(reason=refusals.INTERNAL_ERROR)
 
     def _refuse_queued(self) -> None:
         while True:
@@ -344,7 +327,7 @@ class Service:
             except queue.Empty:
                 return
             if request is not None:
-                request.reply.put({"ok": False, "error": "Posture Guard is shutting down"})
+                request.reply.put(Refused(reason=refusals.SHUTTING_DOWN))
 
     def _log_summary(self) -> None:
         """The hourly job: one line in the log (scheduled jobs never decide anything)."""
@@ -666,128 +649,56 @@ class Service:
 
     # --- requests --------------------------------------------------------------------------------
 
-    def _handle(self, payload: Mapping[str, object]) -> dict[str, object]:
-        command = payload.get("command")
+    def _handle(self, command: Command | Malformed) -> Result:
+        """Run one command: the policy's refusal first, then its arguments, then the timer."""
         now = self._clock.now()
-        # a break window's "skipped" is a skip: the same policy answer at every entry point
-        as_command = (
-            "skip" if command == "finish-break" and payload.get("outcome") == "skipped" else command
-        )
-        refusal = (
-            command_refusal(self.settings, as_command) if isinstance(as_command, str) else None
-        )
+        refusal = command_refusal(self.settings, policy_verb(command))
         if refusal is not None:
-            return {"ok": False, "error": refusal, "status": self._json_status()}
+            return Refused(reason=refusal, snapshot=self._snapshot)
         try:
-            if command == "status":
-                events: list[Event] = []
-            elif command == "snooze":
-                events = self._timer.snooze(now, _seconds(payload, "snooze", MAX_SNOOZE_S))
-            elif command == "skip":
-                events = self._timer.skip(now)
-            elif command == "pause":
-                events = self._timer.pause(now, self._pause_until(now, payload))
-            elif command == "resume":  # a break due from before the pause waits if busy
+            validate(command)
+        except InvalidCommand as exc:
+            return Refused(reason=str(exc), snapshot=self._snapshot)
+        assert not isinstance(command, Malformed)  # validate refused it
+        if isinstance(command, Quit):
+            self.stop()
+            return Done(message=STOPPING)
+        try:
+            events = self._run(now, command)
+        except IllegalCommand as exc:
+            return Refused(reason=refusals.illegal(exc), snapshot=self._snapshot)
+        self._publish(now, events)
+        return Done(message=describe(events, self._exercise_text), snapshot=self._snapshot)
+
+    def _run(self, now: datetime, command: Command) -> list[Event]:
+        """The timer's part of a valid command (not Quit).
+
+        Raises:
+            IllegalCommand: the timer refused it; nothing changed.
+        """
+        match command:
+            case Status():
+                return []
+            case Snooze(seconds=seconds):
+                return self._timer.snooze(now, seconds)
+            case Skip():
+                return self._timer.skip(now)
+            case Pause(seconds=seconds, tomorrow=tomorrow):
+                if tomorrow:
+                    until: datetime | None = self._timer.next_day_start(now)
+                else:
+                    until = None if seconds is None else now + timedelta(seconds=seconds)
+                return self._timer.pause(now, until)
+            case Resume():  # a break due from before the pause waits if busy
                 busy = (
                     self._ask_busy(self._clock.monotonic()) if self._timer.busy_matters(0) else None
                 )
-                events = self._timer.resume(now, busy=busy)
-            elif command == "break-now":
-                events = self._timer.take_now(now, _kind(payload))
-            elif command == "start-break":  # the break window's countdown began
-                events = self._timer.start_break(now)
-            elif command == "finish-break":  # the break window ended the break early
-                events = self._timer.finish_break(now, _finish_outcome(payload))
-            elif command == "quit":
-                self.stop()
-                return {"ok": True, "message": "Posture Guard is stopping."}
-            else:
-                return {"ok": False, "error": f"unknown command {command!r}"}
-        except (IllegalCommand, ValueError) as exc:
-            return {"ok": False, "error": _explain(str(exc)), "status": self._json_status()}
-        self._publish(now, events)
-        return {
-            "ok": True,
-            "message": _describe(events, self._exercise_text),
-            "status": self._json_status(),
-        }
-
-    def _json_status(self) -> dict[str, object]:
-        snapshot = self._snapshot
-        return snapshot.to_json() if snapshot is not None else {}
-
-    def _pause_until(self, now: datetime, payload: Mapping[str, object]) -> datetime | None:
-        until = payload.get("until")
-        if until == "tomorrow":
-            return self._timer.next_day_start(now)
-        if until is not None:
-            raise ValueError(f'can\'t pause until {until!r}: expected "tomorrow" or a duration')
-        seconds = _seconds(payload, "pause", MAX_PAUSE_S)
-        return None if seconds is None else now + timedelta(seconds=seconds)
-
-
-def _seconds(payload: Mapping[str, object], verb: str, maximum: int) -> int | None:
-    """The request's "seconds", checked: a whole number from 1 to `maximum`."""
-    value = payload.get("seconds")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f'can\'t {verb}: "seconds" must be a whole number, got {value!r}')
-    if not 0 < value <= maximum:
-        raise ValueError(
-            f"can't {verb} for {format_duration(value) if value > 0 else f'{value}s'}: "
-            f"expected from 1s to {format_duration(maximum)}"
-        )
-    return value
-
-
-def _finish_outcome(payload: Mapping[str, object]) -> Outcome:
-    outcome = payload.get("outcome")
-    if outcome not in (Outcome.TAKEN.value, Outcome.SKIPPED.value):
-        raise ValueError(
-            f'can\'t finish a break: "outcome" must be "taken" or "skipped", got {outcome!r}'
-        )
-    return Outcome(outcome)
-
-
-def _kind(payload: Mapping[str, object]) -> str | None:
-    kind = payload.get("kind")
-    if kind is not None and not isinstance(kind, str):
-        raise ValueError(f'"kind" must be a break kind, got {kind!r}')
-    return kind
-
-
-#: How each state is said to people (status lines, errors, later the tray).
-STATE_WORDS: Final[Mapping[State, str]] = {
-    State.WORKING: "working",
-    State.BREAK_DUE: "a break is due",
-    State.SNOOZED: "break snoozed",
-    State.ON_BREAK: "on a break",
-    State.PAUSED: "paused",
-    State.OFF_HOURS: "outside working hours",
-}
-
-
-def _explain(message: str) -> str:
-    """Turn the timer's "can't X when state=Y" into words for people."""
-    for state, words in STATE_WORDS.items():
-        message = message.replace(f"when state={state.name}", f"now ({words})")
-    return message.replace("can't take_now", "can't take a break").replace("can't ", "Can't ", 1)
-
-
-def _describe(events: list[Event], exercise_text: Callable[[str], str]) -> str:
-    """One line saying what a command did."""
-    for event in events:
-        if isinstance(event, BreakSnoozed):
-            return f"Snoozed the {event.kind} break for {format_duration(event.for_s)}."
-        if isinstance(event, BreakStarted):
-            return f"Enjoy your {event.kind} break ({format_duration(event.length_s)}): {exercise_text(event.kind)}"
-        if isinstance(event, BreakEnded) and event.outcome is Outcome.SKIPPED:
-            return f"Skipped the {event.kind} break."
-    for event in events:
-        if isinstance(event, Paused):
-            until = f" until {event.until:%a %H:%M}" if event.until else " until you resume"
-            return f"Paused{until}."
-        if isinstance(event, Resumed):
-            return "Resumed."
-    return "OK."
+                return self._timer.resume(now, busy=busy)
+            case BreakNow(kind=kind):
+                return self._timer.take_now(now, kind)
+            case StartBreak():  # the break window's countdown began
+                return self._timer.start_break(now)
+            case FinishBreak(outcome=outcome):  # the break window ended the break early
+                return self._timer.finish_break(now, outcome)
+            case Quit():
+                raise AssertionError("Quit is answered by _handle")

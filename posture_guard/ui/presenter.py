@@ -16,11 +16,10 @@ import logging
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from posture_guard.app.service import Snapshot
 from posture_guard.core.breakflow import (
     DEFAULT_ACCENT,
     BreakScreen,
@@ -31,6 +30,7 @@ from posture_guard.core.breakflow import (
     pre_break_notice,
     screen_for,
 )
+from posture_guard.core.commands import Command, Refused, Result, Snapshot
 from posture_guard.core.exercises import Exercise
 from posture_guard.core.ports import Notifier
 from posture_guard.core.settings import Branding, Settings
@@ -62,7 +62,7 @@ def branding_for(
 class ServiceLike(Protocol):
     settings: Settings
 
-    def submit(self, payload: Mapping[str, object], timeout: float = 5.0) -> dict[str, object]: ...
+    def submit(self, command: Command, timeout: float = 5.0) -> Result: ...
 
     def exercise_for(self, kind: str) -> Exercise | None: ...
 
@@ -209,13 +209,13 @@ class BreakPresenter:
             if self._window is window:
                 self._window = None
 
-    def _submit(self, command: Mapping[str, object]) -> None:
+    def _submit(self, command: Command) -> None:
         service = self._service
         if service is None:
             return
-        reply = service.submit(command)
-        if not reply.get("ok"):
-            log.info("break window's %s not applied: %s", command["command"], reply.get("error"))
+        result = service.submit(command)
+        if isinstance(result, Refused):
+            log.info("break window's %s not applied: %s", command.VERB, result.reason)
 
     # --- any thread -------------------------------------------------------------------------
 

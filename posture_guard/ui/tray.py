@@ -11,7 +11,7 @@ Rules:
    it. `on_snapshot()` and the notices come from the service's worker thread: they store the
    new status, decide what the tray shows, and wake the loop only when that changed (most
    snapshots move nothing the tray shows), never waiting for it. Menu items run on the main
-   thread and reach the service through `submit` (the same requests as the control socket).
+   thread and reach the service through `submit` (the same command values as the control socket).
 3. The icon image (pre-drawn by icons.py, see tray_images.py) changes only when its
    `IconState` does, the title only when its text changes, the menu only when its entries
    change (traymodel's rules). No timer of our own, except one-shot ones while starting.
@@ -37,8 +37,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
+from posture_guard.core.commands import Command, Refused, Result, Snapshot
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.ports import Notifier
 from posture_guard.core.settings import Settings
@@ -80,16 +81,7 @@ _LINUX_BACKENDS: Final = ("appindicator", "gtk", "xorg")
 _OVERRIDABLE: Final = frozenset({"appindicator", "gtk", "xorg"})
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
 
-Submitter = Callable[[Mapping[str, object]], dict[str, object]]
-
-
-class SnapshotLike(Protocol):
-    """What the tray reads from the service's snapshot (service.Snapshot)."""
-
-    @property
-    def at(self) -> datetime: ...
-
-    def to_json(self) -> dict[str, object]: ...
+Submitter = Callable[[Command], Result]
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,14 +453,14 @@ class Tray:
             self._stop_pending = True
         self._call_on_main_thread(force=True)
 
-    def on_snapshot(self, snapshot: SnapshotLike) -> None:
+    def on_snapshot(self, snapshot: Snapshot) -> None:
         """Note the new status and wake the loop only when what the tray shows (icon, title,
         menu) changed: most snapshots only move the next break by a few seconds. Worker
         thread; never blocks on the tray and never raises."""
         try:
             self._launcher.reap()
             self._follow_settings()
-            status = TrayStatus.from_json(snapshot.to_json())
+            status = TrayStatus.of(snapshot)
             with self._lock:
                 self._status = status
                 self._notice = notice_shown(self._notice, status, snapshot.at)
@@ -572,9 +564,9 @@ class Tray:
         log.info("tray: %s", item_id)
         problem: str | None = None
         if isinstance(action, Submit):
-            reply = self._submit(action.payload)
-            if not reply.get("ok"):
-                problem = str(reply.get("error", "the service refused"))
+            result = self._submit(action.command)
+            if isinstance(result, Refused):
+                problem = result.reason
         elif isinstance(action, Launch):
             problem = self._launcher.launch(action.target)
         if problem is not None:
