@@ -11,13 +11,10 @@ Rule 4: `schedule` runs wall-clock jobs only (the minute save of today's figure,
         line), on the worker thread between steps; a failing job is logged, never propagated.
 Rule 5: adapters (idle source, notifier) never raise into the loop; if one does anyway, the step
         is logged and the loop goes on.
-Rule 6: with a store, every break outcome and the day's active seconds are saved: a finished break
-        (and a day that ended) at once, today's figure at least each minute (a scheduled job) and
-        at exit, with the work stretch still open then (up to the last active moment). The
-        stretch in progress is saved with each flush too, replacing its previous row, so a
-        process killed without an exit loses at most the time since the last flush. A failed
-        save is logged and retried at the next flush; the figures stay in memory until one
-        succeeds, and the loop never stops for it.
+Rule 6: with a store, every break outcome and the day's active seconds are saved (the break log,
+        breaklog.py, says when and how).
+Rule 7: the exercise each break offers and the check-in reminder are the reminders' (reminders.py);
+        the words people read are core/wording.py's and core/refusals.py's.
 """
 
 from __future__ import annotations
@@ -27,11 +24,13 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 import schedule
 
+from posture_guard.app.breaklog import BreakLog
+from posture_guard.app.reminders import Reminders
 from posture_guard.app.store import Store
 from posture_guard.core import refusals
 from posture_guard.core.commands import (
@@ -53,36 +52,21 @@ from posture_guard.core.commands import (
     policy_verb,
     validate,
 )
-from posture_guard.core.episodes import check_in_due, current_episode
 from posture_guard.core.errors import IllegalCommand, InvalidCommand, StoreError
-from posture_guard.core.exercises import (
-    Catalogue,
-    Exercise,
-    instructions,
-    load_catalogue,
-    pick,
-    picker_inputs,
-)
+from posture_guard.core.exercises import Catalogue, Exercise, load_catalogue
 from posture_guard.core.policy import command_refusal
 from posture_guard.core.ports import BusySource, Clock, IdleSource, Notifier
-from posture_guard.core.records import BreakRecord, DayActivity
-from posture_guard.core.settings import Settings
-from posture_guard.core.stretches import StretchTracker, WorkStretch
+from posture_guard.core.settings import BreakSpec, Settings
 from posture_guard.core.timer import (
-    BreakDue,
     BreakEnded,
     BreakPrompted,
-    BreakSnoozed,
-    BreakStarted,
     BreakTimer,
     DailyLimitReached,
-    DayRolledOver,
     Event,
     NaturalBreakRecorded,
-    Outcome,
 )
 from posture_guard.core.units import format_duration
-from posture_guard.core.wording import STOPPING, describe
+from posture_guard.core.wording import STOPPING, daily_limit_notice, describe, prompt_notice
 
 log = logging.getLogger(__name__)
 
@@ -99,28 +83,6 @@ FLUSH_EVERY_S: Final = 60
 #: and a break waits at most this long after the desktop is free again (plus the poll step).
 #: A "not busy" answer is never kept: the next step that can prompt asks again.
 BUSY_CACHE_S: Final = 12.0
-
-
-@dataclass(slots=True)
-class _Cycle:
-    """The break in progress, gathered from its events until it ends (Rule 6)."""
-
-    kind: str
-    due: datetime | None = None
-    prompted: datetime | None = None
-    started: datetime | None = None
-    snoozes: int = 0
-
-    def record(self, ended: datetime, outcome: Outcome) -> BreakRecord:
-        return BreakRecord(
-            kind=self.kind,
-            due=self.due,
-            prompted=self.prompted,
-            started=self.started,
-            ended=ended,
-            outcome=outcome,
-            snoozes=self.snoozes,
-        )
 
 
 @dataclass
@@ -193,30 +155,11 @@ class Service:
         self._snapshot: Snapshot | None = None
         self._scheduler.every().hour.do(self._log_summary)
         self._store = store
-        self._catalogue = catalogue if catalogue is not None else load_catalogue()
-        #: Exercises shown, oldest first (the picker rotates without repeats over them).
-        self._shown: list[str] = []
-        #: The exercise of the break in progress, per kind: reminders and the break itself
-        #: show the same one.
-        self._exercise: dict[str, Exercise | None] = {}
-        #: When this run last asked for a check-in (once a day at most).
-        self._check_in_asked: datetime | None = None
-        self._cycle: _Cycle | None = None
-        #: Finished breaks not saved yet; kept across failed saves.
-        self._unsaved_breaks: list[BreakRecord] = []
-        #: Active time between rests (for the report), and the stretches not saved yet.
-        self._stretches = StretchTracker(clock.now())
-        self._unsaved_stretches: list[WorkStretch] = []
-        #: The stretch in progress as last saved, and its row (the next save replaces it).
-        self._progress: tuple[int, WorkStretch] | None = None
-        #: This run's final active seconds of days that ended and are not saved yet.
-        self._unsaved_days: dict[date, float] = {}
-        #: What the store held for a day before this run counted it (a restart adds to it).
-        self._stored_before: dict[date, float] = {}
-        #: The figure last saved for each day still open, so an unchanged one is not rewritten.
-        self._saved: dict[date, float] = {}
-        self._flush_soon = False
-        self._store_failing = False
+        self._reminders = Reminders(
+            catalogue if catalogue is not None else load_catalogue(), self._notify, store
+        )
+        #: Rule 6; None without a store.
+        self._log = None if store is None else BreakLog(store, clock.now())
         self._episode_open = False
         if store is not None:
             self._scheduler.every(flush_every_s).seconds.do(self._flush_job)
@@ -268,7 +211,7 @@ class Service:
         try:
             self._guarded(self._read_episode_open)
             self._guarded(self._step)
-            self._guarded(lambda: self._maybe_ask_check_in(self._clock.now()))
+            self._guarded(lambda: self._reminders.maybe_ask_check_in(self._clock.now()))
             while not self._stopping.is_set():
                 self._guarded(self._scheduler.run_pending)
                 try:
@@ -352,82 +295,15 @@ class Service:
         except StoreError as exc:
             log.debug("cannot read the diary for the open episode: %s", exc)
 
+    def _flush(self) -> None:
+        """Save what the store lacks now (Rule 6; breaklog.py)."""
+        if self._log is not None:
+            self._log.flush(self._timer.status(), self._timer.last_active_at())
+
     def _flush_at_exit(self) -> None:
         """Save what is left, the work stretch still open included (once: this runs once)."""
-        last_active = self._timer.last_active_at()
-        if self._store is not None and last_active is not None:
-            stretch = self._stretches.close(last_active, self._timer.status().active_today_s)
-            if stretch is not None:
-                self._unsaved_stretches.append(stretch)
-        if not self._flush():
-            day = self._timer.status().day
-            days = sorted({*self._unsaved_days, *([day] if day else [])})
-            log.error(
-                "stopping with figures not saved: %d finished breaks, %d work stretches, "
-                "active time of %s",
-                len(self._unsaved_breaks),
-                len(self._unsaved_stretches),
-                ", ".join(d.isoformat() for d in days) or "no day yet",
-            )
-
-    def _flush(self) -> bool:
-        """Save what the store lacks, in one transaction: finished breaks and work stretches,
-        the stretch in progress (replacing its last save), the final figure of each day that
-        ended, and today's figure. Returns False when that failed; everything then stays in
-        memory for the next flush (Rule 6). True without a store or anything to save."""
-        store = self._store
-        self._flush_soon = False
-        if store is None:
-            return True
-        status = self._timer.status()
-        figures = dict(self._unsaved_days)
-        if status.day is not None:
-            figures[status.day] = status.active_today_s
-        last_active = self._timer.last_active_at()
-        so_far = (
-            None
-            if last_active is None
-            else self._stretches.so_far(last_active, status.active_today_s)
-        )
-        saved_so_far = self._progress
-        progress_changed = (None if saved_so_far is None else saved_so_far[1]) != so_far
-        try:
-            for day in figures.keys() - self._stored_before.keys():
-                found = store.activity_on(day)
-                self._stored_before[day] = 0.0 if found is None else found.active_s
-            totals = {day: self._stored_before[day] + s for day, s in figures.items()}
-            changed = [
-                DayActivity(day=day, active_s=total)
-                for day, total in totals.items()
-                if self._saved.get(day) != total
-            ]
-            row = store.save(
-                breaks=self._unsaved_breaks,
-                activity=changed,
-                stretches=self._unsaved_stretches,
-                in_progress=so_far if progress_changed else None,
-                replacing=saved_so_far[0] if saved_so_far and progress_changed else None,
-            )
-        except StoreError as exc:
-            if not self._store_failing:
-                log.warning("could not save; keeping the figures and retrying: %s", exc)
-            else:
-                log.debug("still could not save: %s", exc)
-            self._store_failing = True
-            return False
-        if self._store_failing:
-            log.info("saving works again: %s", store.path)
-            self._store_failing = False
-        self._unsaved_breaks.clear()
-        self._unsaved_stretches.clear()
-        if progress_changed:
-            self._progress = None if row is None or so_far is None else (row, so_far)
-        self._saved.update(totals)
-        for day in self._unsaved_days:
-            self._stored_before.pop(day, None)
-            self._saved.pop(day, None)
-        self._unsaved_days.clear()
-        return True
+        if self._log is not None:
+            self._log.flush_at_exit(self._timer.status(), self._timer.last_active_at())
 
     def _wait_seconds(self) -> float:
         candidates = [self._poll_s]
@@ -478,7 +354,7 @@ class Service:
     def _publish(self, now: datetime, events: list[Event]) -> None:
         for event in events:
             self._react(event)
-        if self._flush_soon:
+        if self._log is not None and self._log.flush_due:
             self._guarded(self._flush)
         self._snapshot = Snapshot(
             at=now,
@@ -502,141 +378,27 @@ class Service:
 
     def _react(self, event: Event) -> None:
         log.info("%s", event)
-        if self._store is not None:
-            self._follow_for_store(event)
+        if self._log is not None:
+            self._log.follow(event, self._timer.status().active_today_s)
         if isinstance(event, BreakPrompted):
-            spec = next(b for b in self.settings.timer.breaks if b.kind == event.kind)
-            title = f"{spec.title} ({format_duration(spec.length_s)})"
-            message = (
-                f"{self._exercise_text(event.kind)} "
-                "Step away now, or `posture-guard snooze` / `posture-guard skip`."
-            )
-            self._notify(title, message)
-            self._maybe_ask_check_in(event.at)
+            spec = self._spec(event.kind)
+            self._notify(*prompt_notice(spec.title, spec.length_s, self._exercise_text(event.kind)))
+            self._reminders.maybe_ask_check_in(event.at)
         elif isinstance(event, BreakEnded | NaturalBreakRecorded):
-            self._exercise.pop(event.kind, None)
+            self._reminders.break_over(event.kind)
         elif isinstance(event, DailyLimitReached):
-            self._notify(
-                "Daily screen time reached",
-                f"You have been at the screen for {format_duration(event.limit_s)} today.",
-            )
+            self._notify(*daily_limit_notice(event.limit_s))
 
     def exercise_for(self, kind: str) -> Exercise | None:
         """The exercise of this kind's break in progress (picked now if none yet); None when
         none fits. Worker thread only (an `on_events` listener may call it)."""
-        self._exercise_text(kind)
-        return self._exercise[kind]
+        return self._reminders.exercise_for(kind, self._spec(kind).length_s)
 
     def _exercise_text(self, kind: str) -> str:
-        """What to do in this break: the picked exercise, or plain words when none fits."""
-        if kind not in self._exercise:
-            spec = next(b for b in self.settings.timer.breaks if b.kind == kind)
-            acute, symptoms = self._diary_state()
-            exercise = pick(
-                self._catalogue,
-                kind=kind,
-                history=self._shown[-100:],
-                acute=acute,
-                symptoms=symptoms,
-                length_s=spec.length_s,
-            )
-            self._exercise[kind] = exercise
-            if exercise is not None:
-                self._shown = [*self._shown[-99:], exercise.id]
-        exercise = self._exercise[kind]
-        if exercise is None:
-            return "Step away from the screen, look into the distance and move gently."
-        return instructions(exercise)
+        return self._reminders.exercise_text(kind, self._spec(kind).length_s)
 
-    def _diary_state(self) -> tuple[bool, frozenset[str]]:
-        """Whether the diary says acute, and its recorded symptoms, for the picker.
-
-        Without a store nothing is known (not acute, no symptoms). When the diary cannot be
-        read, the gentle set is the safe choice.
-        """
-        if self._store is None:
-            return False, frozenset()
-        try:
-            latest = self._store.latest_check_in()
-            inputs = picker_inputs(
-                current_episode(self._store.episodes()),
-                None if latest is None else latest.check_in,
-            )
-        except StoreError as exc:
-            log.warning("cannot read the diary for the exercise picker: %s", exc)
-            return True, frozenset()
-        return inputs.acute, inputs.symptoms
-
-    def _maybe_ask_check_in(self, now: datetime) -> None:
-        """Ask for a short check-in when an open episode is a day old (at most once a day).
-
-        Looked at when the service starts and with each break prompt: moments when the user
-        is at the screen, with no timer of its own.
-        """
-        if self._store is None:
-            return
-        try:
-            episode = self._store.open_episode()
-            latest = self._store.latest_check_in()
-        except StoreError as exc:
-            log.warning("cannot read the diary for a check-in reminder: %s", exc)
-            return
-        last_check_in = latest.check_in.at if latest is not None else None
-        if episode is None or not check_in_due(episode, last_check_in, self._check_in_asked, now):
-            return
-        self._check_in_asked = now
-        days = int((now.timestamp() - episode.started.timestamp()) // 86400)
-        self._notify(
-            "How is your neck today?",
-            f"Your episode began {days} day{'s' if days != 1 else ''} ago. Run "
-            "`posture-guard check-in` to note how it is now and see what to do next.",
-        )
-
-    def _follow_for_store(self, event: Event) -> None:
-        """Gather each break cycle into a BreakRecord, and note the days that end (Rule 6).
-
-        A cycle runs from BreakDue (due) through its first BreakPrompted (prompted; reminders do
-        not move it), each BreakSnoozed (counted) and BreakStarted (the latest start) to
-        BreakEnded (ended, outcome). A break started with no BreakDue (taken early) has no due.
-        A break still open at exit has no outcome and is not saved. A rest also ends a work
-        stretch (stretches.py), saved with it.
-        """
-        stretch = self._stretches.follow(event, self._timer.status().active_today_s)
-        if stretch is not None:
-            self._unsaved_stretches.append(stretch)
-        if isinstance(event, BreakDue):
-            self._cycle = _Cycle(event.kind, due=event.at)
-        elif isinstance(event, BreakPrompted):
-            cycle = self._cycle_of(event.kind)
-            if cycle.prompted is None:
-                cycle.prompted = event.at
-        elif isinstance(event, BreakSnoozed):
-            self._cycle_of(event.kind).snoozes += 1
-        elif isinstance(event, BreakStarted):
-            self._cycle_of(event.kind).started = event.at
-        elif isinstance(event, BreakEnded):
-            self._unsaved_breaks.append(self._cycle_of(event.kind).record(event.at, event.outcome))
-            self._cycle = None
-            self._flush_soon = True
-        elif isinstance(event, NaturalBreakRecorded):
-            self._unsaved_breaks.append(
-                BreakRecord(
-                    kind=event.kind,
-                    started=event.at - timedelta(seconds=event.idle_s),  # when input stopped
-                    ended=event.at,
-                    outcome=Outcome.NATURAL,
-                )
-            )
-            self._flush_soon = True
-        elif isinstance(event, DayRolledOver):
-            self._unsaved_days[event.previous_day] = event.active_s
-            self._flush_soon = True
-
-    def _cycle_of(self, kind: str) -> _Cycle:
-        """The cycle of `kind` in progress; a new one if the break began without BreakDue."""
-        if self._cycle is None or self._cycle.kind != kind:
-            self._cycle = _Cycle(kind)
-        return self._cycle
+    def _spec(self, kind: str) -> BreakSpec:
+        return next(b for b in self.settings.timer.breaks if b.kind == kind)
 
     def _notify(self, title: str, message: str) -> None:
         try:

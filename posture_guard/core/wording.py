@@ -56,3 +56,32 @@ def describe(events: Sequence[Event], exercise_text: Callable[[str], str]) -> st
         if isinstance(event, Resumed):
             return "Resumed."
     return "OK."
+
+
+#: What a break says to do when no exercise fits it.
+NO_EXERCISE_TEXT: Final = "Step away from the screen, look into the distance and move gently."
+
+
+def prompt_notice(title: str, length_s: int, exercise_text: str) -> tuple[str, str]:
+    """The notice (title, message) asking for a break of `length_s` seconds."""
+    return (
+        f"{title} ({format_duration(length_s)})",
+        f"{exercise_text} Step away now, or `posture-guard snooze` / `posture-guard skip`.",
+    )
+
+
+def daily_limit_notice(limit_s: float) -> tuple[str, str]:
+    """The notice (title, message) that today's screen time reached its limit."""
+    return (
+        "Daily screen time reached",
+        f"You have been at the screen for {format_duration(limit_s)} today.",
+    )
+
+
+def check_in_notice(days: int) -> tuple[str, str]:
+    """The notice (title, message) asking for a check-in on an episode `days` old."""
+    return (
+        "How is your neck today?",
+        f"Your episode began {days} day{'s' if days != 1 else ''} ago. Run "
+        "`posture-guard check-in` to note how it is now and see what to do next.",
+    )
