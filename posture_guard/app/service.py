@@ -1,8 +1,8 @@
 """The run loop around the break timer: one worker thread owns all state.
 
 Rule 1: only the worker thread touches the timer. Other threads (control socket, tray, break
-        window) call `submit()` with a command value (core/commands.py), which queues it and
-        waits for the worker's Result. The service never sees JSON.
+        window) hand in a command value (core/commands.py) with `submit()`, which queues it in
+        the service's Inbox and waits for the worker's Result. The service never sees JSON.
 Rule 2: after every step the worker publishes an immutable Snapshot; readers never lock.
 Rule 3: the worker sleeps on its queue until the next thing can happen: the smaller of the
         timer's `seconds_until_next`, the scheduler's next job and the idle-sampling cap. No
@@ -60,6 +60,7 @@ from posture_guard.core.settings import BreakSpec, Settings
 from posture_guard.core.timer import (
     BreakEnded,
     BreakPrompted,
+    BreakStarted,
     BreakTimer,
     DailyLimitReached,
     Event,
@@ -94,6 +95,63 @@ class _Request:
     abandoned: threading.Event = field(default_factory=threading.Event)
 
 
+class Inbox:
+    """The worker's command queue (Rule 1), for one service.
+
+    It is made before the service when others need `submit` first: the tray and the break
+    presenter are built before the service that answers them (it takes the tray's notices and
+    reports to the presenter). Until the service runs, a submit waits and is refused as busy.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        self._closed = threading.Event()
+
+    def submit(self, command: Command | Malformed, timeout: float = 5.0) -> Result:
+        """Queue a command for the worker and wait for its result. Any thread.
+
+        Refused (and never run later) when the service is stopping or the worker did not
+        answer within `timeout` seconds.
+        """
+        if self._closed.is_set():
+            return Refused(reason=refusals.SHUTTING_DOWN)
+        request = _Request(command)
+        self._queue.put(request)
+        try:
+            return request.reply.get(timeout=timeout)
+        except queue.Empty:
+            request.abandoned.set()
+            return Refused(reason=refusals.BUSY)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    def close(self) -> None:
+        """Take no more commands, and wake the worker. Any thread."""
+        self._closed.set()
+        self._queue.put(None)
+
+    def take(self, timeout: float) -> _Request | None:
+        """The next command still wanted, waiting up to `timeout` seconds; None: none came (or
+        the inbox was closed). Worker thread."""
+        try:
+            request = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        return None if request is None or request.abandoned.is_set() else request
+
+    def refuse_waiting(self) -> None:
+        """Answer every command still queued: the service is shutting down. Worker thread."""
+        while True:
+            try:
+                request = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if request is not None:
+                request.reply.put(Refused(reason=refusals.SHUTTING_DOWN))
+
+
 class Service:
     """Owns the timer, the idle source, the notifier and the store (if any); run `run()` on the
     worker thread."""
@@ -112,6 +170,7 @@ class Service:
         minute_jobs: Sequence[Callable[[], object]] = (),
         on_events: Callable[[Sequence[Event], Snapshot], float | None] | None = None,
         busy: BusySource | None = None,
+        inbox: Inbox | None = None,
     ) -> None:
         """Wire the service to its adapters; nothing runs until `run()`.
 
@@ -130,6 +189,8 @@ class Service:
             busy: says why a prompt should wait now (full screen, locked...); asked only in
                 steps where a prompt can come (`BreakTimer.busy_matters`) and on `resume`; a
                 "busy" answer is reused for BUSY_CACHE_S. None: never busy.
+            inbox: where `submit` queues commands, when others were given its `submit` before
+                the service was built (default: a new one).
         """
         self.settings = settings
         self._clock = clock
@@ -144,8 +205,7 @@ class Service:
         #: When (monotonic seconds) `on_events` asked to be called again; None: no wish.
         self._events_wake_at: float | None = None
         self._timer = BreakTimer(settings.timer)
-        self._queue: queue.Queue[_Request | None] = queue.Queue()
-        self._stopping = threading.Event()
+        self._inbox = inbox if inbox is not None else Inbox()
         self._scheduler = schedule.Scheduler()
         self._poll_s = (
             max(1.0, min(IDLE_POLL_S, settings.timer.idle_threshold_s / 2))
@@ -176,25 +236,12 @@ class Service:
         return self._snapshot
 
     def submit(self, command: Command | Malformed, timeout: float = 5.0) -> Result:
-        """Queue a command for the worker and wait for its result. Thread-safe.
-
-        Refused (and never run later) when the service is stopping or the worker did not
-        answer within `timeout` seconds.
-        """
-        if self._stopping.is_set():
-            return Refused(reason=refusals.SHUTTING_DOWN)
-        request = _Request(command)
-        self._queue.put(request)
-        try:
-            return request.reply.get(timeout=timeout)
-        except queue.Empty:
-            request.abandoned.set()
-            return Refused(reason=refusals.BUSY)
+        """Queue a command for the worker and wait for its result (`Inbox.submit`). Any thread."""
+        return self._inbox.submit(command, timeout)
 
     def stop(self) -> None:
         """Ask the worker to finish its step and return from `run()`. Thread-safe."""
-        self._stopping.set()
-        self._queue.put(None)
+        self._inbox.close()
 
     # --- the worker thread ----------------------------------------------------------------------
 
@@ -212,18 +259,15 @@ class Service:
             self._guarded(self._read_episode_open)
             self._guarded(self._step)
             self._guarded(lambda: self._reminders.maybe_ask_check_in(self._clock.now()))
-            while not self._stopping.is_set():
+            while not self._inbox.closed:
                 self._guarded(self._scheduler.run_pending)
-                try:
-                    request = self._queue.get(timeout=self._wait_seconds())
-                except queue.Empty:
-                    request = None
+                request = self._inbox.take(self._wait_seconds())
                 self._guarded(self._step)
                 if request is not None and not request.abandoned.is_set():
                     request.reply.put(self._answer(request.command))
             self.stopped_cleanly = True
         finally:
-            self._refuse_queued()
+            self._inbox.refuse_waiting()
             self._guarded(self._flush_at_exit)
             self._guarded(self._idle.close)
             if self._busy is not None:
@@ -262,15 +306,6 @@ class Service:
         except Exception:
             log.exception("internal error answering %r", policy_verb(command))
             return Refused(reason=refusals.INTERNAL_ERROR)
-
-    def _refuse_queued(self) -> None:
-        while True:
-            try:
-                request = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if request is not None:
-                request.reply.put(Refused(reason=refusals.SHUTTING_DOWN))
 
     def _log_summary(self) -> None:
         """The hourly job: one line in the log (scheduled jobs never decide anything)."""
@@ -356,9 +391,12 @@ class Service:
             self._react(event)
         if self._log is not None and self._log.flush_due:
             self._guarded(self._flush)
+        status = self._timer.status()
         self._snapshot = Snapshot(
             at=now,
-            status=self._timer.status(),
+            status=status,
+            settings=self.settings,
+            exercise=None if status.current is None else self._reminders.picked(status.current),
             idle_source=self._idle.name,
             notifier=self._notifier.name,
             episode_open=self._episode_open,
@@ -384,6 +422,8 @@ class Service:
             spec = self._spec(event.kind)
             self._notify(*prompt_notice(spec.title, spec.length_s, self._exercise_text(event.kind)))
             self._reminders.maybe_ask_check_in(event.at)
+        elif isinstance(event, BreakStarted):  # taken early: its exercise is picked now
+            self.exercise_for(event.kind)
         elif isinstance(event, BreakEnded | NaturalBreakRecorded):
             self._reminders.break_over(event.kind)
         elif isinstance(event, DailyLimitReached):
@@ -391,7 +431,7 @@ class Service:
 
     def exercise_for(self, kind: str) -> Exercise | None:
         """The exercise of this kind's break in progress (picked now if none yet); None when
-        none fits. Worker thread only (an `on_events` listener may call it)."""
+        none fits. Worker thread only; others read the snapshot's `exercise`."""
         return self._reminders.exercise_for(kind, self._spec(kind).length_s)
 
     def _exercise_text(self, kind: str) -> str:

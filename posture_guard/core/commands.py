@@ -21,6 +21,8 @@ from typing import ClassVar, Final
 
 from posture_guard.core import refusals
 from posture_guard.core.errors import InvalidCommand
+from posture_guard.core.exercises import Exercise
+from posture_guard.core.settings import Settings
 from posture_guard.core.timer import Outcome, TimerStatus
 
 #: The longest snooze and pause a command may ask for.
@@ -159,6 +161,11 @@ class Snapshot:
 
     at: datetime
     status: TimerStatus
+    #: The settings in effect (a policy the service re-applied shows here first).
+    settings: Settings
+    #: The exercise the break in progress (`status.current`) offers, once picked: from its
+    #: prompt, or its start when taken early. None before that, or when none fits.
+    exercise: Exercise | None = None
     idle_source: str
     notifier: str
     #: A spasm episode is open in the diary (read at start and with each minute's save).

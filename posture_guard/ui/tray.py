@@ -15,8 +15,8 @@ Rules:
 3. The icon image (pre-drawn by icons.py, see tray_images.py) changes only when its
    `IconState` does, the title only when its text changes, the menu only when its entries
    change (traymodel's rules). No timer of our own, except one-shot ones while starting.
-   The locks, the ring's rhythm and the forms' branding follow the service's current settings
-   (`settings`, read on each snapshot; recomputed only when the service replaced them).
+   The locks, the ring's rhythm and the forms' branding follow the settings each snapshot
+   carries (recomputed only when the service replaced them).
 4. xorg: pystray's window gets ButtonPress events (pystray 0.19.5 forgets them; see
    DESKTOP-TESTING.md), a left click opens `python -m posture_guard.ui.menu_window`, the
    image is opaque RGB (that backend drops alpha onto black), and the icon docks again when a
@@ -255,13 +255,11 @@ def open_tray(
     *,
     rhythm_s: float | None,
     locked: Mapping[str, str] | None = None,
-    settings: Callable[[], Settings] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> tuple[Tray | None, list[str]]:
     """The first tray that can be built here (not yet running), and why the others were not.
 
     Called once at service start on the main thread. None means run without a tray.
-    `settings` returns the service's current settings (see `Tray`).
     """
     env = os.environ if env is None else env
     candidates, reasons = tray_candidates(env)
@@ -276,7 +274,6 @@ def open_tray(
                 launcher,
                 rhythm_s=rhythm_s,
                 locked=locked,
-                settings=settings,
             )
         except TrayUnavailable as exc:
             reasons.append(f"tray: {exc}")
@@ -316,17 +313,15 @@ class Tray:
         *,
         rhythm_s: float | None,
         locked: Mapping[str, str] | None = None,
-        settings: Callable[[], Settings] | None = None,
     ) -> None:
-        """`settings`: returns the service's current settings (any thread: a reference read);
-        each snapshot checks it, so a re-applied policy reaches the menu and the forms."""
+        """`rhythm_s` and `locked` hold until the first snapshot; from then on each snapshot's
+        settings give them, so a re-applied policy reaches the menu and the forms."""
         self.backend = backend
         self._pystray = pystray
         self._submit = submit
         self._launcher = launcher
         self._rhythm_s = rhythm_s
         self._locked = dict(locked or {})
-        self._settings = settings
         self._settings_seen: Settings | None = None  # worker thread only
         self._opaque = backend == "xorg"
         self._lock = threading.Lock()
@@ -459,7 +454,7 @@ class Tray:
         thread; never blocks on the tray and never raises."""
         try:
             self._launcher.reap()
-            self._follow_settings()
+            self._follow_settings(snapshot.settings)
             status = TrayStatus.of(snapshot)
             with self._lock:
                 self._status = status
@@ -489,12 +484,9 @@ class Tray:
         changed, self._view = view != self._view, view
         return changed
 
-    def _follow_settings(self) -> None:
+    def _follow_settings(self, current: Settings) -> None:
         """Take the locks, rhythm and branding of the service's settings when the service
         replaced them (worker thread; otherwise one identity check)."""
-        if self._settings is None:
-            return
-        current = self._settings()
         if current is self._settings_seen:
             return
         self._settings_seen = current

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from posture_guard.app.control import encode_result
-from posture_guard.app.service import Service
+from posture_guard.app.service import Inbox, Service
 from posture_guard.app.store import Store
 from posture_guard.core import config
 from posture_guard.core.commands import Command, Skip, Status
@@ -50,8 +50,11 @@ class Flow:
     def __init__(self, store: Store, chosen: config.Settings) -> None:
         self.clock = FakeClock(START)
         self.notifier = RecordingNotifier()
+        inbox = Inbox()
         self.presenter = BreakPresenter(
-            self.notifier, extra_args=("--focus-after-idle", "0.3", "--single-monitor")
+            self.notifier,
+            inbox.submit,
+            extra_args=("--focus-after-idle", "0.3", "--single-monitor"),
         )
         self.service = Service(
             chosen,
@@ -60,8 +63,8 @@ class Flow:
             self.notifier,
             store=store,
             on_events=self.presenter,
+            inbox=inbox,
         )
-        self.presenter.attach(self.service)
         self.thread = threading.Thread(target=self.service.run, daemon=True)
         self.thread.start()
         self.ask(Status())

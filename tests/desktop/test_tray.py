@@ -256,6 +256,7 @@ from datetime import datetime
 from posture_guard.ui.launch import Launcher
 from posture_guard.ui.tray import open_tray
 
+from posture_guard.core import config
 from posture_guard.core.commands import Snapshot
 from posture_guard.core.timer import Command, State, TimerStatus
 
@@ -264,8 +265,8 @@ def Snap(next_in):
                          next_in_s=next_in, active_today_s=0.0, day=None, paused_until=None,
                          outcomes_today={}, allowed=frozenset({Command.PAUSE, Command.TAKE_NOW}),
                          snoozes_left=None, skip_allowed=False)
-    return Snapshot(at=datetime.now().astimezone(), status=status, idle_source="test",
-                    notifier="test")
+    return Snapshot(at=datetime.now().astimezone(), status=status, settings=config.defaults(),
+                    idle_source="test", notifier="test")
 
 tray, reasons = open_tray(lambda p: {"ok": True}, Launcher(), rhythm_s=1200)
 assert tray is not None, reasons

@@ -41,7 +41,7 @@ services = []
 watch = PolicyWatch(paths, lambda loaded: services[0].apply_settings(loaded.settings))
 settings = load_effective(paths).settings
 tray, reasons = open_tray(lambda p: services[0].submit(p), Launcher(), rhythm_s=1200,
-                          locked=policy_locks(settings), settings=lambda: services[0].settings)
+                          locked=policy_locks(settings))
 assert tray is not None, reasons
 service = Service(settings, FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))),
                   ScriptedIdleSource([0.0]), RecordingNotifier(), flush_every_s=1,

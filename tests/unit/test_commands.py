@@ -148,10 +148,20 @@ def test_refusals_service_level_texts_are_fixed() -> None:
 def test_tray_status_of_a_snapshot_equals_the_one_read_from_its_json() -> None:
     timer = BreakTimer(config.defaults().timer)
     timer.observe(START, 0.0)
-    snapshots = [Snapshot(at=START, status=timer.status(), idle_source="x", notifier="y")]
+    settings = config.defaults()
+    snapshots = [
+        Snapshot(at=START, status=timer.status(), settings=settings, idle_source="x", notifier="y")
+    ]
     timer.pause(START, START.replace(hour=17, microsecond=250))
     snapshots.append(
-        Snapshot(at=START, status=timer.status(), idle_source="x", notifier="y", episode_open=True)
+        Snapshot(
+            at=START,
+            status=timer.status(),
+            settings=settings,
+            idle_source="x",
+            notifier="y",
+            episode_open=True,
+        )
     )
     for snapshot in snapshots:
         assert TrayStatus.of(snapshot) == TrayStatus.from_json(encode_snapshot(snapshot))
