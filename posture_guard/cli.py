@@ -40,10 +40,6 @@ EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 
-#: The control verbs without arguments, and their commands.
-_CONTROL_COMMANDS: Final[Mapping[str, Command]] = {
-    c.VERB: c() for c in (Status, Skip, Resume, BreakNow, Quit)
-}
 _CONTROL_HELP: Final[Mapping[str, str]] = {
     "status": "show the next break, the state and today's figures",
     "skip": "skip the break that is due",
@@ -493,6 +489,11 @@ def _report(args: argparse.Namespace, paths: Paths) -> int:
 
 
 # --- control -----------------------------------------------------------------------------------
+
+#: The control verbs without arguments, and their commands.
+_CONTROL_COMMANDS: Final[Mapping[str, Command]] = {
+    c.VERB: c() for c in (Status, Skip, Resume, BreakNow, Quit)
+}
 
 
 def _control(args: argparse.Namespace, paths: Paths) -> int:

@@ -44,7 +44,7 @@ from posture_guard.core.commands import (
     StartBreak,
     Status,
 )
-from posture_guard.core.errors import ControlError
+from posture_guard.core.errors import ControlError, UnknownCommand
 from posture_guard.core.timer import Outcome
 from posture_guard.core.wording import STATE_WORDS
 from posture_guard.desktop.ipc import local_stream_socket, peer_is_owner
@@ -145,19 +145,13 @@ class ControlServer:
             return
         try:
             command = decode_command(request)
-        except _UnknownCommand as exc:
-            _send(conn, {"ok": False, "error": refusals.unknown_command(exc.name)})
+        except UnknownCommand as exc:
+            _send(conn, {"ok": False, "error": str(exc)})
             return
         _send(conn, encode_result(self._submit(command)))
 
 
 # --- JSON <-> values -------------------------------------------------------------------------
-
-
-class _UnknownCommand(Exception):
-    def __init__(self, name: str) -> None:
-        self.name = name
-        super().__init__(name)
 
 
 class _Unreadable(Exception):
@@ -172,13 +166,13 @@ def decode_command(request: Mapping[str, object]) -> Command | Malformed:
     (`commands.validate`), not here.
 
     Raises:
-        _UnknownCommand: no command has that name.
+        UnknownCommand: no command has that name.
     """
     name = request.get("command")
     assert isinstance(name, str)
     decode = _DECODERS.get(name)
     if decode is None:
-        raise _UnknownCommand(name)
+        raise UnknownCommand(name)
     try:
         return decode(request)
     except _Unreadable as exc:

@@ -95,6 +95,10 @@ class _Request:
     abandoned: threading.Event = field(default_factory=threading.Event)
 
 
+#: The commands the timer carries out (Quit is the loop's own).
+_TimerCommand = Status | Snooze | Skip | Pause | Resume | BreakNow | StartBreak | FinishBreak
+
+
 class Inbox:
     """The worker's command queue (Rule 1), for one service.
 
@@ -461,7 +465,7 @@ class Service:
             validate(command)
         except InvalidCommand as exc:
             return Refused(reason=str(exc), snapshot=self._snapshot)
-        assert not isinstance(command, Malformed)  # validate refused it
+        assert not isinstance(command, Malformed)  # `validate` refused it
         if isinstance(command, Quit):
             self.stop()
             return Done(message=STOPPING)
@@ -472,8 +476,8 @@ class Service:
         self._publish(now, events)
         return Done(message=describe(events, self._exercise_text), snapshot=self._snapshot)
 
-    def _run(self, now: datetime, command: Command) -> list[Event]:
-        """The timer's part of a valid command (not Quit).
+    def _run(self, now: datetime, command: _TimerCommand) -> list[Event]:
+        """The timer's part of a valid command.
 
         Raises:
             IllegalCommand: the timer refused it; nothing changed.
@@ -502,5 +506,3 @@ class Service:
                 return self._timer.start_break(now)
             case FinishBreak(outcome=outcome):  # the break window ended the break early
                 return self._timer.finish_break(now, outcome)
-            case Quit():
-                raise AssertionError("Quit is answered by _handle")

@@ -4,8 +4,8 @@ Rule 1: a refusal is worded here from values (the command, the state, the argume
         rewriting another exception's text. The timer's IllegalCommand keeps its own terms
         ("can't snooze when state=WORKING"); `illegal` turns it into "Can't snooze now
         (working)". The policy's refusals ("Can't snooze: set by your organisation.") are the
-        policy's (policy.py Rule 2); the control socket's own errors about bytes and JSON are
-        the socket's (control.py).
+        policy's (policy.py Rule 2); the control socket's own errors about bytes, JSON and
+        unknown command names are the socket's (control.py, errors.UnknownCommand).
 Rule 2: the texts are API: the CLI prints them and scripts may match them; tests pin each one.
 """
 
@@ -36,10 +36,6 @@ def illegal(exc: IllegalCommand) -> str:
         verb = _COMMAND_WORDS.get(exc.command, exc.command.value)
         return f"Can't {verb} now ({STATE_WORDS[exc.state]})"
     return _sentence(str(exc))
-
-
-def unknown_command(name: str) -> str:
-    return f"unknown command {name!r}"
 
 
 def not_whole_seconds(verb: str, value: object) -> str:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from posture_guard.app.control import encode_snapshot
+from posture_guard.app.control import decode_command, encode_snapshot
 from posture_guard.core import config, refusals
 from posture_guard.core.commands import (
     MAX_PAUSE_S,
@@ -27,7 +27,7 @@ from posture_guard.core.commands import (
     policy_verb,
     validate,
 )
-from posture_guard.core.errors import IllegalCommand, InvalidCommand
+from posture_guard.core.errors import IllegalCommand, InvalidCommand, UnknownCommand
 from posture_guard.core.timer import BreakTimer, NotAllowedNow, Outcome, State
 from posture_guard.core.timer import Command as TimerCommand
 from posture_guard.core.traymodel import TrayStatus
@@ -139,7 +139,6 @@ def test_refusals_service_level_texts_are_fixed() -> None:
     assert refusals.SHUTTING_DOWN == "Posture Guard is shutting down"
     assert refusals.BUSY == "Posture Guard is busy; nothing was done, try again"
     assert refusals.INTERNAL_ERROR == "internal error; see the log file for details"
-    assert refusals.unknown_command("explode") == "unknown command 'explode'"
 
 
 # --- the snapshot: the tray reads the value, the menu window its JSON; both agree --------------
@@ -165,3 +164,8 @@ def test_tray_status_of_a_snapshot_equals_the_one_read_from_its_json() -> None:
     )
     for snapshot in snapshots:
         assert TrayStatus.of(snapshot) == TrayStatus.from_json(encode_snapshot(snapshot))
+
+
+def test_commands_unknown_name_says_which() -> None:
+    with pytest.raises(UnknownCommand, match=r"^unknown command 'explode'$"):
+        decode_command({"command": "explode"})
