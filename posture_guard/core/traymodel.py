@@ -15,7 +15,7 @@ Rules:
    policy locks is disabled and says so (`locked`: item id -> reason, default none).
    What the tray takes from the settings (`TraySettings`) follows the service's current
    settings: a policy the running service re-applied changes the menu without a restart.
-5. Nothing here runs anything: an entry carries an `Action` (a command for the service, or the
+5. Nothing here runs anything: an entry carries an `Action` (a request for the service, or the
    name of a window to launch); `ui/tray.py` and `ui/menu_window.py` carry it out.
 """
 
