@@ -16,6 +16,7 @@ from posture_guard.app import control
 from posture_guard.app.managed import load_effective, policy_sources
 from posture_guard.app.store import Store
 from posture_guard.core import config, policy
+from posture_guard.core.commands import BreakNow, Command, Pause, Quit, Resume, Skip, Snooze, Status
 from posture_guard.core.episodes import CHECK_IN_FLAGS
 from posture_guard.core.errors import (
     ClinicError,
@@ -91,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         "--config", type=Path, metavar="FILE", help="user config file (default: the per-user one)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log to the terminal too")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="verb", metavar="COMMAND")
     run = commands.add_parser("run", help="start the service")
     run.add_argument(
         "--headless", action="store_true", help="no tray or windows; prompts in the terminal"
@@ -202,7 +203,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
     """
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command is None:
+    if args.verb is None:
         parser.print_help()
         return None
     return args
@@ -218,24 +219,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     paths = default_paths(config_file=args.config)
     try:
-        if args.command == "run":
+        if args.verb == "run":
             from posture_guard.runner import run_service  # noqa: PLC0415 - only `run` needs the shell
 
             return run_service(paths, headless=args.headless, verbose=args.verbose)
-        if args.command == "config":
+        if args.verb == "config":
             return _config(args, paths)
-        if args.command == "policy":
+        if args.verb == "policy":
             return _policy_check(args.file)
-        if args.command in _DIARY_COMMANDS:
+        if args.verb in _DIARY_COMMANDS:
             return _diary(args, paths)
-        if args.command == "stats":
+        if args.verb == "stats":
             return _stats(args, paths)
-        if args.command == "report":
+        if args.verb == "report":
             return _report(args, paths)
-        if args.command in ("autostart", "doctor"):
+        if args.verb in ("autostart", "doctor"):
             from posture_guard.ui import setup  # noqa: PLC0415 - desktop probing on demand
 
-            return setup.autostart(args.action) if args.command == "autostart" else setup.doctor()
+            return setup.autostart(args.action) if args.verb == "autostart" else setup.doctor()
         return _control(args, paths)
     except PostureGuardError as exc:
         print(f"posture-guard: {exc}", file=sys.stderr)
@@ -309,7 +310,7 @@ _DIARY_COMMANDS: Final = frozenset({"episode", "check-in", "advice", "clinic", "
 def _diary(args: argparse.Namespace, paths: Paths) -> int:
     """The diary commands: bad input exits 2, a refused change 1; neither changes anything."""
     action = getattr(args, "episode_command", None) or getattr(args, "clinic_command", None)
-    name = f"posture-guard {args.command}" + (f" {action}" if action else "")
+    name = f"posture-guard {args.verb}" + (f" {action}" if action else "")
     from posture_guard.app import diary  # noqa: PLC0415 - see the imports
 
     try:
@@ -320,7 +321,7 @@ def _diary(args: argparse.Namespace, paths: Paths) -> int:
         return EXIT_USAGE
     except ClinicError as exc:
         print(f"{name}: {exc}", file=sys.stderr)
-        return EXIT_USAGE if args.command == "clinic" and action == "set" else EXIT_FAILED
+        return EXIT_USAGE if args.verb == "clinic" and action == "set" else EXIT_FAILED
     except EOFError:
         print(f"\n{name}: cancelled at the end of the input; nothing was saved", file=sys.stderr)
         return EXIT_FAILED
@@ -340,7 +341,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
 
     now = datetime.now().astimezone().replace(microsecond=0)
     settings = load_effective(paths).settings
-    if args.command == "episode":
+    if args.verb == "episode":
         if args.episode_command in ("start", "update"):
             answers = diary.EpisodeAnswers(
                 at=args.at,
@@ -360,7 +361,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
             print(diary.list_episodes(store))
         else:
             print(diary.show_episode(store, args.id))
-    elif args.command == "check-in":
+    elif args.verb == "check-in":
         given = {flag: getattr(args, flag.replace("-", "_")) for flag in CHECK_IN_FLAGS}
         advice = diary.check_in(
             store,
@@ -375,7 +376,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
         if report.offers_report(advice.tier):
             print()
             print(report.REPORT_OFFER)
-    elif args.command == "advice":
+    elif args.verb == "advice":
         found = diary.current_advice(store, now, fallback=_org_clinic(settings))
         if found is None:
             print("No check-in yet: run `posture-guard check-in` first.", file=sys.stderr)
@@ -388,7 +389,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
                 print("posture-guard advice: no booking link to open", file=sys.stderr)
                 return EXIT_FAILED
             print(f"\nOpened {url}")
-    elif args.command == "clinic":
+    elif args.verb == "clinic":
         refusal = policy.clinic_change_refusal(settings)
         if refusal is not None and args.clinic_command in ("set", "import"):
             print(f"posture-guard clinic {args.clinic_command}: {refusal}", file=sys.stderr)
@@ -498,34 +499,47 @@ def _report(args: argparse.Namespace, paths: Paths) -> int:
 
 # --- control -----------------------------------------------------------------------------------
 
+#: The control verbs without arguments, and their commands.
+_CONTROL_COMMANDS: Final[Mapping[str, Command]] = {
+    c.VERB: c() for c in (Status, Skip, Resume, BreakNow, Quit)
+}
+
 
 def _control(args: argparse.Namespace, paths: Paths) -> int:
-    refusal = policy.command_refusal(load_effective(paths).settings, args.command)
+    refusal = policy.command_refusal(load_effective(paths).settings, args.verb)
     if refusal is not None:
-        print(f"posture-guard {args.command}: {refusal}", file=sys.stderr)
+        print(f"posture-guard {args.verb}: {refusal}", file=sys.stderr)
         return EXIT_FAILED
-    payload: dict[str, object] = {"command": args.command}
     try:
-        if args.command == "snooze" and args.duration is not None:
-            payload["seconds"] = parse_duration(args.duration)
-        if args.command == "pause":
-            if args.duration in ("until-tomorrow", "tomorrow"):
-                payload["until"] = "tomorrow"
-            else:
-                payload["seconds"] = parse_duration(args.duration)
+        command = _command(args)
     except ValueError as exc:
-        print(f"posture-guard {args.command}: {args.duration!r}: {exc}", file=sys.stderr)
+        print(f"posture-guard {args.verb}: {args.duration!r}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    reply = control.request(paths.socket, payload)
+    reply = control.request(paths.socket, command)
     if not reply.get("ok"):
         print(f"posture-guard: {reply.get('error', 'the service refused')}", file=sys.stderr)
         return EXIT_FAILED
     status = reply.get("status")
-    if args.command == "status" and isinstance(status, dict):
+    if args.verb == "status" and isinstance(status, dict):
         print(format_status(status))
     else:
         print(reply.get("message", "OK."))
     return EXIT_OK
+
+
+def _command(args: argparse.Namespace) -> Command:
+    """The command a control verb's arguments stand for.
+
+    Raises:
+        ValueError: the duration is not one (`parse_duration`'s message).
+    """
+    if args.verb == "snooze":
+        return Snooze(seconds=None if args.duration is None else parse_duration(args.duration))
+    if args.verb == "pause":
+        if args.duration in ("until-tomorrow", "tomorrow"):
+            return Pause(tomorrow=True)
+        return Pause(seconds=parse_duration(args.duration))
+    return _CONTROL_COMMANDS[args.verb]
 
 
 def format_status(status: Mapping[str, object]) -> str:

@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -15,9 +15,10 @@ from posture_guard.app import fleet
 from posture_guard.app.control import ControlServer
 from posture_guard.app.logs import setup_logging
 from posture_guard.app.managed import PolicyWatch, load_effective
-from posture_guard.app.service import Service
+from posture_guard.app.service import Inbox, Service
 from posture_guard.app.store import Store
 from posture_guard.core import config, policy
+from posture_guard.core.commands import Command, Result
 from posture_guard.core.errors import PostureGuardError, StoreError
 from posture_guard.core.settings import Settings
 from posture_guard.core.traymodel import policy_locks
@@ -41,7 +42,7 @@ _STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
 
 
 def _open_tray(
-    paths: Paths, settings: Settings, services: list[Service], *, headless: bool
+    paths: Paths, settings: Settings, submit: Callable[[Command], Result], *, headless: bool
 ) -> tuple[Tray | None, list[str]]:
     """The tray for this run, or None (headless, no display, no tray possible) and why."""
     if headless:
@@ -54,16 +55,8 @@ def _open_tray(
     launcher = Launcher(
         config_file=paths.user_config, log_file=paths.log_file, branding=settings.branding
     )
-
-    def submit(payload: Mapping[str, object]) -> dict[str, object]:
-        return services[0].submit(payload)  # built after the tray (it takes the tray's notices)
-
     return open_tray(
-        submit,
-        launcher,
-        rhythm_s=min(every) if every else None,
-        locked=policy_locks(settings),
-        settings=lambda: services[0].settings if services else settings,  # a re-applied policy
+        submit, launcher, rhythm_s=min(every) if every else None, locked=policy_locks(settings)
     )
 
 
@@ -136,8 +129,10 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     limit_extensions()  # before any X connection; the break window is another process
     idle, idle_reasons = select_idle_source()
     notifier, notify_reasons = select_notifier()
-    services: list[Service] = []  # the tray's menu reaches the service built below
-    tray, tray_reasons = _open_tray(paths, settings, services, headless=headless)
+    # The tray and the break presenter hand commands to the service built after them (it takes
+    # the tray's notices and reports to the presenter): they are given its inbox's submit.
+    inbox = Inbox()
+    tray, tray_reasons = _open_tray(paths, settings, inbox.submit, headless=headless)
     if tray is not None:
         from posture_guard.ui.tray import with_tray_fallback  # noqa: PLC0415
 
@@ -160,7 +155,9 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     )
 
     watch = PolicyWatch(paths, apply)
-    presenter = BreakPresenter(notifier) if not headless and display_available() else None
+    presenter = (
+        BreakPresenter(notifier, inbox.submit) if not headless and display_available() else None
+    )
     service = Service(
         settings,
         clock,
@@ -171,10 +168,8 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         minute_jobs=(watch.check, write_fleet),
         on_events=presenter,
         on_snapshot=tray.on_snapshot if tray is not None else None,
+        inbox=inbox,
     )
-    services.append(service)
-    if presenter is not None:
-        presenter.attach(service)
     write_fleet()  # at once too, before the worker starts (it owns the store from then on)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:

@@ -2,12 +2,16 @@
 
 Protocol: one JSON object per connection, one line each way. The client sends
 ``{"command": "snooze", "seconds": 600}``; the service answers ``{"ok": true, "message": ...}``
-or ``{"ok": false, "error": ...}``.
+or ``{"ok": false, "error": ...}``, with ``"status"`` (the snapshot) when the command reached
+the timer.
 
 Rule 1: the socket lives in the user's private runtime dir (0700) and is itself 0600.
 Rule 2: a peer whose user id is not ours (or cannot be told) is refused before anything is read.
 Rule 3: garbage, oversized or slow requests get an error reply (or are dropped); the server and the
         service behind it never fail because of what a client sent.
+Rule 4: this is the only place that speaks JSON. A request line becomes a command value
+        (core/commands.py) here, and the service's Result becomes the reply line here; the
+        client's `request` encodes its command here too. `decode_command(encode_command(c)) == c`.
 """
 
 from __future__ import annotations
@@ -23,7 +27,26 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Final
 
-from posture_guard.core.errors import ControlError
+from posture_guard.core import refusals
+from posture_guard.core.commands import (
+    BreakNow,
+    Command,
+    Done,
+    FinishBreak,
+    Malformed,
+    Pause,
+    Quit,
+    Result,
+    Resume,
+    Skip,
+    Snapshot,
+    Snooze,
+    StartBreak,
+    Status,
+)
+from posture_guard.core.errors import ControlError, UnknownCommand
+from posture_guard.core.timer import Outcome
+from posture_guard.core.wording import STATE_WORDS
 from posture_guard.desktop.ipc import local_stream_socket, peer_is_owner
 
 MAX_REQUEST_BYTES: Final = 64 * 1024
@@ -32,19 +55,19 @@ REPLY_TIMEOUT_S: Final = 10.0
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Mapping[str, object]], dict[str, object]]
+Submit = Callable[[Command | Malformed], Result]
 
 
 class ControlServer:
-    """Accepts control requests on `path` and answers each with `handler(request)`.
+    """Accepts control requests on `path`, and answers each with what `submit(command)` returns.
 
-    The accept loop runs on its own daemon thread, blocked in accept() (no CPU while idle). The
-    handler is called on that thread; it must be thread-safe (the service's `submit` is).
+    The accept loop runs on its own daemon thread, blocked in accept() (no CPU while idle).
+    `submit` is called on that thread; it must be thread-safe (the service's `submit` is).
     """
 
-    def __init__(self, path: Path, handler: Handler) -> None:
+    def __init__(self, path: Path, submit: Submit) -> None:
         self.path = path
-        self._handler = handler
+        self._submit = submit
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._closing = threading.Event()
@@ -120,7 +143,144 @@ class ControlServer:
         if not isinstance(request, dict) or not isinstance(request.get("command"), str):
             _send(conn, {"ok": False, "error": 'expected a JSON object with a "command" string'})
             return
-        _send(conn, self._handler(request))
+        try:
+            command = decode_command(request)
+        except UnknownCommand as exc:
+            _send(conn, {"ok": False, "error": str(exc)})
+            return
+        _send(conn, encode_result(self._submit(command)))
+
+
+# --- JSON <-> values -------------------------------------------------------------------------
+
+
+class _Unreadable(Exception):
+    """A field of a known command cannot be read; the message is the refusal."""
+
+
+def decode_command(request: Mapping[str, object]) -> Command | Malformed:
+    """The command a request object stands for (its "command" is a string).
+
+    A known command with an argument of the wrong type is `Malformed`: the service refuses it
+    (after the policy, commands.py Rule 3). Values of the right type are checked by the service
+    (`commands.validate`), not here.
+
+    Raises:
+        UnknownCommand: no command has that name.
+    """
+    name = request.get("command")
+    assert isinstance(name, str)
+    decode = _DECODERS.get(name)
+    if decode is None:
+        raise UnknownCommand(name)
+    try:
+        return decode(request)
+    except _Unreadable as exc:
+        return Malformed(verb=name, problem=str(exc))
+
+
+def _seconds(request: Mapping[str, object], verb: str) -> int | None:
+    value = request.get("seconds")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Unreadable(refusals.not_whole_seconds(verb, value))
+    return value
+
+
+def _pause(request: Mapping[str, object]) -> Pause:
+    until = request.get("until")
+    if until == "tomorrow":
+        return Pause(tomorrow=True)  # "seconds" is not looked at, as always
+    if until is not None:
+        raise _Unreadable(refusals.bad_pause_until(until))
+    return Pause(seconds=_seconds(request, Pause.VERB))
+
+
+def _break_now(request: Mapping[str, object]) -> BreakNow:
+    kind = request.get("kind")
+    if kind is not None and not isinstance(kind, str):
+        raise _Unreadable(refusals.bad_kind(kind))
+    return BreakNow(kind=kind)
+
+
+def _finish_break(request: Mapping[str, object]) -> FinishBreak:
+    outcome = request.get("outcome")
+    for known in Outcome:
+        if outcome == known.value:
+            return FinishBreak(outcome=known)  # other outcomes than these two: `validate`
+    raise _Unreadable(refusals.bad_outcome(outcome))
+
+
+_DECODERS: Final[Mapping[str, Callable[[Mapping[str, object]], Command]]] = {
+    Status.VERB: lambda _: Status(),
+    Snooze.VERB: lambda r: Snooze(seconds=_seconds(r, Snooze.VERB)),
+    Skip.VERB: lambda _: Skip(),
+    Pause.VERB: _pause,
+    Resume.VERB: lambda _: Resume(),
+    BreakNow.VERB: _break_now,
+    StartBreak.VERB: lambda _: StartBreak(),
+    FinishBreak.VERB: _finish_break,
+    Quit.VERB: lambda _: Quit(),
+}
+
+
+def encode_command(command: Command) -> dict[str, object]:
+    """The request object for `command` (the inverse of `decode_command`)."""
+    request: dict[str, object] = {"command": command.VERB}
+    match command:
+        case Snooze(seconds=seconds) if seconds is not None:
+            request["seconds"] = seconds
+        case Pause(tomorrow=True):
+            request["until"] = "tomorrow"
+        case Pause(seconds=seconds) if seconds is not None:
+            request["seconds"] = seconds
+        case BreakNow(kind=kind) if kind is not None:
+            request["kind"] = kind
+        case FinishBreak(outcome=outcome):
+            request["outcome"] = outcome.value
+        case _:
+            pass
+    return request
+
+
+def encode_result(result: Result) -> dict[str, object]:
+    """The reply object for a result: "ok", then "message" or "error", then "status" when the
+    result carries a snapshot."""
+    reply: dict[str, object]
+    if isinstance(result, Done):
+        reply = {"ok": True, "message": result.message}
+    else:
+        reply = {"ok": False, "error": result.reason}
+    if result.snapshot is not None:
+        reply["status"] = encode_snapshot(result.snapshot)
+    return reply
+
+
+def encode_snapshot(snapshot: Snapshot) -> dict[str, object]:
+    """The snapshot as the reply's "status" (JSON types only); `cli.format_status` and the
+    menu window read it."""
+    s = snapshot.status
+    return {
+        "at": snapshot.at.isoformat(),
+        "pid": os.getpid(),
+        "state": s.state.name.lower(),
+        "state_text": STATE_WORDS[s.state],
+        "allowed": sorted(c.value for c in s.allowed),
+        "current": s.current,
+        "next_kind": s.next_kind,
+        "next_in_s": s.next_in_s,
+        "active_today_s": round(s.active_today_s, 1),
+        "day": s.day.isoformat() if s.day else None,
+        "paused_until": s.paused_until.isoformat() if s.paused_until else None,
+        "outcomes_today": {k: dict(v) for k, v in s.outcomes_today.items()},
+        "snoozes_left": s.snoozes_left,
+        "skip_allowed": s.skip_allowed,
+        "waiting_for": s.waiting_for,
+        "idle_source": snapshot.idle_source,
+        "notifier": snapshot.notifier,
+        "episode_open": snapshot.episode_open,
+    }
 
 
 def _read_line(conn: socket.socket, deadline: float) -> bytes | None:
@@ -166,10 +326,9 @@ def _send(conn: socket.socket, reply: Mapping[str, object]) -> None:
         conn.sendall(json.dumps(reply).encode() + b"\n")
 
 
-def request(
-    path: Path, payload: Mapping[str, object], *, timeout: float = REPLY_TIMEOUT_S
-) -> dict[str, object]:
-    """Send one request to the service listening on `path` and return its reply.
+def request(path: Path, command: Command, *, timeout: float = REPLY_TIMEOUT_S) -> dict[str, object]:
+    """Send `command` to the service listening on `path` and return its reply object
+    ("ok", "message" or "error", and "status" as `encode_result` makes them).
 
     Raises:
         ControlError: when no service is running or the reply is not understood.
@@ -191,7 +350,7 @@ def request(
         if not owner:
             raise ControlError(f"{path} is served by user id {uid}, not by you; not talking to it")
         try:
-            sock.sendall(json.dumps(payload).encode() + b"\n")
+            sock.sendall(json.dumps(encode_command(command)).encode() + b"\n")
             raw = _read_line(sock, time.monotonic() + timeout)
         except TimeoutError:
             raise ControlError(f"Posture Guard did not answer within {timeout:g} s") from None

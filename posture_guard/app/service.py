@@ -1,7 +1,8 @@
 """The run loop around the break timer: one worker thread owns all state.
 
-Rule 1: only the worker thread touches the timer. Other threads (control socket, tray) call
-        `submit()`, which queues a request and waits for the worker's reply.
+Rule 1: only the worker thread touches the timer. Other threads (control socket, tray, break
+        window) hand in a command value (core/commands.py) with `submit()`, which queues it in
+        the service's Inbox and waits for the worker's Result. The service never sees JSON.
 Rule 2: after every step the worker publishes an immutable Snapshot; readers never lock.
 Rule 3: the worker sleeps on its queue until the next thing can happen: the smaller of the
         timer's `seconds_until_next`, the scheduler's next job and the idle-sampling cap. No
@@ -10,62 +11,63 @@ Rule 4: `schedule` runs wall-clock jobs only (the minute save of today's figure,
         line), on the worker thread between steps; a failing job is logged, never propagated.
 Rule 5: adapters (idle source, notifier) never raise into the loop; if one does anyway, the step
         is logged and the loop goes on.
-Rule 6: with a store, every break outcome and the day's active seconds are saved: a finished break
-        (and a day that ended) at once, today's figure at least each minute (a scheduled job) and
-        at exit, with the work stretch still open then (up to the last active moment). The
-        stretch in progress is saved with each flush too, replacing its previous row, so a
-        process killed without an exit loses at most the time since the last flush. A failed
-        save is logged and retried at the next flush; the figures stay in memory until one
-        succeeds, and the loop never stops for it.
+Rule 6: with a store, every break outcome and the day's active seconds are saved (the break log,
+        breaklog.py, says when and how).
+Rule 7: the exercise each break offers and the check-in reminder are the reminders' (reminders.py);
+        the words people read are core/wording.py's and core/refusals.py's.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 import schedule
 
+from posture_guard.app.breaklog import BreakLog
+from posture_guard.app.reminders import Reminders
 from posture_guard.app.store import Store
-from posture_guard.core.episodes import check_in_due, current_episode
-from posture_guard.core.errors import IllegalCommand, StoreError
-from posture_guard.core.exercises import (
-    Catalogue,
-    Exercise,
-    instructions,
-    load_catalogue,
-    pick,
-    picker_inputs,
+from posture_guard.core import refusals
+from posture_guard.core.commands import (
+    BreakNow,
+    Command,
+    Done,
+    FinishBreak,
+    Malformed,
+    Pause,
+    Quit,
+    Refused,
+    Result,
+    Resume,
+    Skip,
+    Snapshot,
+    Snooze,
+    StartBreak,
+    Status,
+    policy_verb,
+    validate,
 )
+from posture_guard.core.errors import IllegalCommand, InvalidCommand, StoreError
+from posture_guard.core.exercises import Catalogue, Exercise, load_catalogue
 from posture_guard.core.policy import command_refusal
 from posture_guard.core.ports import BusySource, Clock, IdleSource, Notifier
-from posture_guard.core.records import BreakRecord, DayActivity
-from posture_guard.core.settings import Settings
-from posture_guard.core.stretches import StretchTracker, WorkStretch
+from posture_guard.core.settings import BreakSpec, Settings
 from posture_guard.core.timer import (
-    BreakDue,
     BreakEnded,
     BreakPrompted,
-    BreakSnoozed,
     BreakStarted,
     BreakTimer,
     DailyLimitReached,
-    DayRolledOver,
     Event,
     NaturalBreakRecorded,
-    Outcome,
-    Paused,
-    Resumed,
-    State,
-    TimerStatus,
 )
 from posture_guard.core.units import format_duration
+from posture_guard.core.wording import STOPPING, daily_limit_notice, describe, prompt_notice
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +77,6 @@ log = logging.getLogger(__name__)
 IDLE_POLL_S: Final = 15.0
 #: Longest sleep when it cannot ("none"): nothing but the timer's own deadlines matters then.
 BLIND_POLL_S: Final = 60.0
-MAX_SNOOZE_S: Final = 4 * 3600
-MAX_PAUSE_S: Final = 7 * 24 * 3600
 #: How often today's active seconds are saved while running (Rule 6).
 FLUSH_EVERY_S: Final = 60
 #: How long a "busy" answer is trusted before the busy sources are asked again. A meeting then
@@ -86,71 +86,74 @@ FLUSH_EVERY_S: Final = 60
 BUSY_CACHE_S: Final = 12.0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Snapshot:
-    """What the service shows the world after a step; immutable, shared between threads."""
-
-    at: datetime
-    status: TimerStatus
-    idle_source: str
-    notifier: str
-    #: A spasm episode is open in the diary (read at start and with each minute's save).
-    episode_open: bool = False
-
-    def to_json(self) -> dict[str, object]:
-        """The snapshot as the control channel sends it (JSON types only)."""
-        s = self.status
-        return {
-            "at": self.at.isoformat(),
-            "pid": os.getpid(),
-            "state": s.state.name.lower(),
-            "state_text": STATE_WORDS[s.state],
-            "allowed": sorted(c.value for c in s.allowed),
-            "current": s.current,
-            "next_kind": s.next_kind,
-            "next_in_s": s.next_in_s,
-            "active_today_s": round(s.active_today_s, 1),
-            "day": s.day.isoformat() if s.day else None,
-            "paused_until": s.paused_until.isoformat() if s.paused_until else None,
-            "outcomes_today": {k: dict(v) for k, v in s.outcomes_today.items()},
-            "snoozes_left": s.snoozes_left,
-            "skip_allowed": s.skip_allowed,
-            "waiting_for": s.waiting_for,
-            "idle_source": self.idle_source,
-            "notifier": self.notifier,
-            "episode_open": self.episode_open,
-        }
-
-
-@dataclass(slots=True)
-class _Cycle:
-    """The break in progress, gathered from its events until it ends (Rule 6)."""
-
-    kind: str
-    due: datetime | None = None
-    prompted: datetime | None = None
-    started: datetime | None = None
-    snoozes: int = 0
-
-    def record(self, ended: datetime, outcome: Outcome) -> BreakRecord:
-        return BreakRecord(
-            kind=self.kind,
-            due=self.due,
-            prompted=self.prompted,
-            started=self.started,
-            ended=ended,
-            outcome=outcome,
-            snoozes=self.snoozes,
-        )
-
-
 @dataclass
 class _Request:
-    payload: Mapping[str, object]
-    reply: queue.Queue[dict[str, object]] = field(default_factory=lambda: queue.Queue(maxsize=1))
+    command: Command | Malformed
+    reply: queue.Queue[Result] = field(default_factory=lambda: queue.Queue(maxsize=1))
     #: Set by `submit` when it stopped waiting: the worker then drops the request unrun, so a
     #: command the user was told to retry never runs twice.
     abandoned: threading.Event = field(default_factory=threading.Event)
+
+
+#: The commands the timer carries out (Quit is the loop's own).
+_TimerCommand = Status | Snooze | Skip | Pause | Resume | BreakNow | StartBreak | FinishBreak
+
+
+class Inbox:
+    """The worker's command queue (Rule 1), for one service.
+
+    It is made before the service when others need `submit` first: the tray and the break
+    presenter are built before the service that answers them (it takes the tray's notices and
+    reports to the presenter). Until the service runs, a submit waits and is refused as busy.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        self._closed = threading.Event()
+
+    def submit(self, command: Command | Malformed, timeout: float = 5.0) -> Result:
+        """Queue a command for the worker and wait for its result. Any thread.
+
+        Refused (and never run later) when the service is stopping or the worker did not
+        answer within `timeout` seconds.
+        """
+        if self._closed.is_set():
+            return Refused(reason=refusals.SHUTTING_DOWN)
+        request = _Request(command)
+        self._queue.put(request)
+        try:
+            return request.reply.get(timeout=timeout)
+        except queue.Empty:
+            request.abandoned.set()
+            return Refused(reason=refusals.BUSY)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    def close(self) -> None:
+        """Take no more commands, and wake the worker. Any thread."""
+        self._closed.set()
+        self._queue.put(None)
+
+    def take(self, timeout: float) -> _Request | None:
+        """The next command still wanted, waiting up to `timeout` seconds; None: none came (or
+        the inbox was closed). Worker thread."""
+        try:
+            request = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        return None if request is None or request.abandoned.is_set() else request
+
+    def refuse_waiting(self) -> None:
+        """Answer every command still queued: the service is shutting down. Worker thread."""
+        while True:
+            try:
+                request = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if request is not None:
+                request.reply.put(Refused(reason=refusals.SHUTTING_DOWN))
 
 
 class Service:
@@ -171,6 +174,7 @@ class Service:
         minute_jobs: Sequence[Callable[[], object]] = (),
         on_events: Callable[[Sequence[Event], Snapshot], float | None] | None = None,
         busy: BusySource | None = None,
+        inbox: Inbox | None = None,
     ) -> None:
         """Wire the service to its adapters; nothing runs until `run()`.
 
@@ -189,6 +193,8 @@ class Service:
             busy: says why a prompt should wait now (full screen, locked...); asked only in
                 steps where a prompt can come (`BreakTimer.busy_matters`) and on `resume`; a
                 "busy" answer is reused for BUSY_CACHE_S. None: never busy.
+            inbox: where `submit` queues commands, when others were given its `submit` before
+                the service was built (default: a new one).
         """
         self.settings = settings
         self._clock = clock
@@ -203,8 +209,7 @@ class Service:
         #: When (monotonic seconds) `on_events` asked to be called again; None: no wish.
         self._events_wake_at: float | None = None
         self._timer = BreakTimer(settings.timer)
-        self._queue: queue.Queue[_Request | None] = queue.Queue()
-        self._stopping = threading.Event()
+        self._inbox = inbox if inbox is not None else Inbox()
         self._scheduler = schedule.Scheduler()
         self._poll_s = (
             max(1.0, min(IDLE_POLL_S, settings.timer.idle_threshold_s / 2))
@@ -214,30 +219,11 @@ class Service:
         self._snapshot: Snapshot | None = None
         self._scheduler.every().hour.do(self._log_summary)
         self._store = store
-        self._catalogue = catalogue if catalogue is not None else load_catalogue()
-        #: Exercises shown, oldest first (the picker rotates without repeats over them).
-        self._shown: list[str] = []
-        #: The exercise of the break in progress, per kind: reminders and the break itself
-        #: show the same one.
-        self._exercise: dict[str, Exercise | None] = {}
-        #: When this run last asked for a check-in (once a day at most).
-        self._check_in_asked: datetime | None = None
-        self._cycle: _Cycle | None = None
-        #: Finished breaks not saved yet; kept across failed saves.
-        self._unsaved_breaks: list[BreakRecord] = []
-        #: Active time between rests (for the report), and the stretches not saved yet.
-        self._stretches = StretchTracker(clock.now())
-        self._unsaved_stretches: list[WorkStretch] = []
-        #: The stretch in progress as last saved, and its row (the next save replaces it).
-        self._progress: tuple[int, WorkStretch] | None = None
-        #: This run's final active seconds of days that ended and are not saved yet.
-        self._unsaved_days: dict[date, float] = {}
-        #: What the store held for a day before this run counted it (a restart adds to it).
-        self._stored_before: dict[date, float] = {}
-        #: The figure last saved for each day still open, so an unchanged one is not rewritten.
-        self._saved: dict[date, float] = {}
-        self._flush_soon = False
-        self._store_failing = False
+        self._reminders = Reminders(
+            catalogue if catalogue is not None else load_catalogue(), self._notify, store
+        )
+        #: Rule 6; None without a store.
+        self._log = None if store is None else BreakLog(store, clock.now())
         self._episode_open = False
         if store is not None:
             self._scheduler.every(flush_every_s).seconds.do(self._flush_job)
@@ -253,22 +239,13 @@ class Service:
         """The latest published snapshot (None before the first step). Any thread."""
         return self._snapshot
 
-    def submit(self, payload: Mapping[str, object], timeout: float = 5.0) -> dict[str, object]:
-        """Queue a control request for the worker and wait for its reply. Thread-safe."""
-        if self._stopping.is_set():
-            return {"ok": False, "error": "Posture Guard is shutting down"}
-        request = _Request(payload)
-        self._queue.put(request)
-        try:
-            return request.reply.get(timeout=timeout)
-        except queue.Empty:
-            request.abandoned.set()
-            return {"ok": False, "error": "Posture Guard is busy; nothing was done, try again"}
+    def submit(self, command: Command | Malformed, timeout: float = 5.0) -> Result:
+        """Queue a command for the worker and wait for its result (`Inbox.submit`). Any thread."""
+        return self._inbox.submit(command, timeout)
 
     def stop(self) -> None:
         """Ask the worker to finish its step and return from `run()`. Thread-safe."""
-        self._stopping.set()
-        self._queue.put(None)
+        self._inbox.close()
 
     # --- the worker thread ----------------------------------------------------------------------
 
@@ -285,19 +262,16 @@ class Service:
         try:
             self._guarded(self._read_episode_open)
             self._guarded(self._step)
-            self._guarded(lambda: self._maybe_ask_check_in(self._clock.now()))
-            while not self._stopping.is_set():
+            self._guarded(lambda: self._reminders.maybe_ask_check_in(self._clock.now()))
+            while not self._inbox.closed:
                 self._guarded(self._scheduler.run_pending)
-                try:
-                    request = self._queue.get(timeout=self._wait_seconds())
-                except queue.Empty:
-                    request = None
+                request = self._inbox.take(self._wait_seconds())
                 self._guarded(self._step)
                 if request is not None and not request.abandoned.is_set():
-                    request.reply.put(self._answer(request.payload))
+                    request.reply.put(self._answer(request.command))
             self.stopped_cleanly = True
         finally:
-            self._refuse_queued()
+            self._inbox.refuse_waiting()
             self._guarded(self._flush_at_exit)
             self._guarded(self._idle.close)
             if self._busy is not None:
@@ -330,21 +304,12 @@ class Service:
                 "internal error in %s; the service goes on", getattr(action, "__name__", action)
             )
 
-    def _answer(self, payload: Mapping[str, object]) -> dict[str, object]:
+    def _answer(self, command: Command | Malformed) -> Result:
         try:
-            return self._handle(payload)
+            return self._handle(command)
         except Exception:
-            log.exception("internal error answering %r", payload.get("command"))
-            return {"ok": False, "error": "internal error; see the log file for details"}
-
-    def _refuse_queued(self) -> None:
-        while True:
-            try:
-                request = self._queue.get_nowait()
-            except queue.Empty:
-                return
-            if request is not None:
-                request.reply.put({"ok": False, "error": "Posture Guard is shutting down"})
+            log.exception("internal error answering %r", policy_verb(command))
+            return Refused(reason=refusals.INTERNAL_ERROR)
 
     def _log_summary(self) -> None:
         """The hourly job: one line in the log (scheduled jobs never decide anything)."""
@@ -369,82 +334,15 @@ class Service:
         except StoreError as exc:
             log.debug("cannot read the diary for the open episode: %s", exc)
 
+    def _flush(self) -> None:
+        """Save what the store lacks now (Rule 6; breaklog.py)."""
+        if self._log is not None:
+            self._log.flush(self._timer.status(), self._timer.last_active_at())
+
     def _flush_at_exit(self) -> None:
         """Save what is left, the work stretch still open included (once: this runs once)."""
-        last_active = self._timer.last_active_at()
-        if self._store is not None and last_active is not None:
-            stretch = self._stretches.close(last_active, self._timer.status().active_today_s)
-            if stretch is not None:
-                self._unsaved_stretches.append(stretch)
-        if not self._flush():
-            day = self._timer.status().day
-            days = sorted({*self._unsaved_days, *([day] if day else [])})
-            log.error(
-                "stopping with figures not saved: %d finished breaks, %d work stretches, "
-                "active time of %s",
-                len(self._unsaved_breaks),
-                len(self._unsaved_stretches),
-                ", ".join(d.isoformat() for d in days) or "no day yet",
-            )
-
-    def _flush(self) -> bool:
-        """Save what the store lacks, in one transaction: finished breaks and work stretches,
-        the stretch in progress (replacing its last save), the final figure of each day that
-        ended, and today's figure. Returns False when that failed; everything then stays in
-        memory for the next flush (Rule 6). True without a store or anything to save."""
-        store = self._store
-        self._flush_soon = False
-        if store is None:
-            return True
-        status = self._timer.status()
-        figures = dict(self._unsaved_days)
-        if status.day is not None:
-            figures[status.day] = status.active_today_s
-        last_active = self._timer.last_active_at()
-        so_far = (
-            None
-            if last_active is None
-            else self._stretches.so_far(last_active, status.active_today_s)
-        )
-        saved_so_far = self._progress
-        progress_changed = (None if saved_so_far is None else saved_so_far[1]) != so_far
-        try:
-            for day in figures.keys() - self._stored_before.keys():
-                found = store.activity_on(day)
-                self._stored_before[day] = 0.0 if found is None else found.active_s
-            totals = {day: self._stored_before[day] + s for day, s in figures.items()}
-            changed = [
-                DayActivity(day=day, active_s=total)
-                for day, total in totals.items()
-                if self._saved.get(day) != total
-            ]
-            row = store.save(
-                breaks=self._unsaved_breaks,
-                activity=changed,
-                stretches=self._unsaved_stretches,
-                in_progress=so_far if progress_changed else None,
-                replacing=saved_so_far[0] if saved_so_far and progress_changed else None,
-            )
-        except StoreError as exc:
-            if not self._store_failing:
-                log.warning("could not save; keeping the figures and retrying: %s", exc)
-            else:
-                log.debug("still could not save: %s", exc)
-            self._store_failing = True
-            return False
-        if self._store_failing:
-            log.info("saving works again: %s", store.path)
-            self._store_failing = False
-        self._unsaved_breaks.clear()
-        self._unsaved_stretches.clear()
-        if progress_changed:
-            self._progress = None if row is None or so_far is None else (row, so_far)
-        self._saved.update(totals)
-        for day in self._unsaved_days:
-            self._stored_before.pop(day, None)
-            self._saved.pop(day, None)
-        self._unsaved_days.clear()
-        return True
+        if self._log is not None:
+            self._log.flush_at_exit(self._timer.status(), self._timer.last_active_at())
 
     def _wait_seconds(self) -> float:
         candidates = [self._poll_s]
@@ -495,11 +393,14 @@ class Service:
     def _publish(self, now: datetime, events: list[Event]) -> None:
         for event in events:
             self._react(event)
-        if self._flush_soon:
+        if self._log is not None and self._log.flush_due:
             self._guarded(self._flush)
+        status = self._timer.status()
         self._snapshot = Snapshot(
             at=now,
-            status=self._timer.status(),
+            status=status,
+            settings=self.settings,
+            exercise=None if status.current is None else self._reminders.picked(status.current),
             idle_source=self._idle.name,
             notifier=self._notifier.name,
             episode_open=self._episode_open,
@@ -519,141 +420,29 @@ class Service:
 
     def _react(self, event: Event) -> None:
         log.info("%s", event)
-        if self._store is not None:
-            self._follow_for_store(event)
+        if self._log is not None:
+            self._log.follow(event, self._timer.status().active_today_s)
         if isinstance(event, BreakPrompted):
-            spec = next(b for b in self.settings.timer.breaks if b.kind == event.kind)
-            title = f"{spec.title} ({format_duration(spec.length_s)})"
-            message = (
-                f"{self._exercise_text(event.kind)} "
-                "Step away now, or `posture-guard snooze` / `posture-guard skip`."
-            )
-            self._notify(title, message)
-            self._maybe_ask_check_in(event.at)
+            spec = self._spec(event.kind)
+            self._notify(*prompt_notice(spec.title, spec.length_s, self._exercise_text(event.kind)))
+            self._reminders.maybe_ask_check_in(event.at)
+        elif isinstance(event, BreakStarted):  # taken early: its exercise is picked now
+            self.exercise_for(event.kind)
         elif isinstance(event, BreakEnded | NaturalBreakRecorded):
-            self._exercise.pop(event.kind, None)
+            self._reminders.break_over(event.kind)
         elif isinstance(event, DailyLimitReached):
-            self._notify(
-                "Daily screen time reached",
-                f"You have been at the screen for {format_duration(event.limit_s)} today.",
-            )
+            self._notify(*daily_limit_notice(event.limit_s))
 
     def exercise_for(self, kind: str) -> Exercise | None:
         """The exercise of this kind's break in progress (picked now if none yet); None when
-        none fits. Worker thread only (an `on_events` listener may call it)."""
-        self._exercise_text(kind)
-        return self._exercise[kind]
+        none fits. Worker thread only; others read the snapshot's `exercise`."""
+        return self._reminders.exercise_for(kind, self._spec(kind).length_s)
 
     def _exercise_text(self, kind: str) -> str:
-        """What to do in this break: the picked exercise, or plain words when none fits."""
-        if kind not in self._exercise:
-            spec = next(b for b in self.settings.timer.breaks if b.kind == kind)
-            acute, symptoms = self._diary_state()
-            exercise = pick(
-                self._catalogue,
-                kind=kind,
-                history=self._shown[-100:],
-                acute=acute,
-                symptoms=symptoms,
-                length_s=spec.length_s,
-            )
-            self._exercise[kind] = exercise
-            if exercise is not None:
-                self._shown = [*self._shown[-99:], exercise.id]
-        exercise = self._exercise[kind]
-        if exercise is None:
-            return "Step away from the screen, look into the distance and move gently."
-        return instructions(exercise)
+        return self._reminders.exercise_text(kind, self._spec(kind).length_s)
 
-    def _diary_state(self) -> tuple[bool, frozenset[str]]:
-        """Whether the diary says acute, and its recorded symptoms, for the picker.
-
-        Without a store nothing is known (not acute, no symptoms). When the diary cannot be
-        read, the gentle set is the safe choice.
-        """
-        if self._store is None:
-            return False, frozenset()
-        try:
-            latest = self._store.latest_check_in()
-            inputs = picker_inputs(
-                current_episode(self._store.episodes()),
-                None if latest is None else latest.check_in,
-            )
-        except StoreError as exc:
-            log.warning("cannot read the diary for the exercise picker: %s", exc)
-            return True, frozenset()
-        return inputs.acute, inputs.symptoms
-
-    def _maybe_ask_check_in(self, now: datetime) -> None:
-        """Ask for a short check-in when an open episode is a day old (at most once a day).
-
-        Looked at when the service starts and with each break prompt: moments when the user
-        is at the screen, with no timer of its own.
-        """
-        if self._store is None:
-            return
-        try:
-            episode = self._store.open_episode()
-            latest = self._store.latest_check_in()
-        except StoreError as exc:
-            log.warning("cannot read the diary for a check-in reminder: %s", exc)
-            return
-        last_check_in = latest.check_in.at if latest is not None else None
-        if episode is None or not check_in_due(episode, last_check_in, self._check_in_asked, now):
-            return
-        self._check_in_asked = now
-        days = int((now.timestamp() - episode.started.timestamp()) // 86400)
-        self._notify(
-            "How is your neck today?",
-            f"Your episode began {days} day{'s' if days != 1 else ''} ago. Run "
-            "`posture-guard check-in` to note how it is now and see what to do next.",
-        )
-
-    def _follow_for_store(self, event: Event) -> None:
-        """Gather each break cycle into a BreakRecord, and note the days that end (Rule 6).
-
-        A cycle runs from BreakDue (due) through its first BreakPrompted (prompted; reminders do
-        not move it), each BreakSnoozed (counted) and BreakStarted (the latest start) to
-        BreakEnded (ended, outcome). A break started with no BreakDue (taken early) has no due.
-        A break still open at exit has no outcome and is not saved. A rest also ends a work
-        stretch (stretches.py), saved with it.
-        """
-        stretch = self._stretches.follow(event, self._timer.status().active_today_s)
-        if stretch is not None:
-            self._unsaved_stretches.append(stretch)
-        if isinstance(event, BreakDue):
-            self._cycle = _Cycle(event.kind, due=event.at)
-        elif isinstance(event, BreakPrompted):
-            cycle = self._cycle_of(event.kind)
-            if cycle.prompted is None:
-                cycle.prompted = event.at
-        elif isinstance(event, BreakSnoozed):
-            self._cycle_of(event.kind).snoozes += 1
-        elif isinstance(event, BreakStarted):
-            self._cycle_of(event.kind).started = event.at
-        elif isinstance(event, BreakEnded):
-            self._unsaved_breaks.append(self._cycle_of(event.kind).record(event.at, event.outcome))
-            self._cycle = None
-            self._flush_soon = True
-        elif isinstance(event, NaturalBreakRecorded):
-            self._unsaved_breaks.append(
-                BreakRecord(
-                    kind=event.kind,
-                    started=event.at - timedelta(seconds=event.idle_s),  # when input stopped
-                    ended=event.at,
-                    outcome=Outcome.NATURAL,
-                )
-            )
-            self._flush_soon = True
-        elif isinstance(event, DayRolledOver):
-            self._unsaved_days[event.previous_day] = event.active_s
-            self._flush_soon = True
-
-    def _cycle_of(self, kind: str) -> _Cycle:
-        """The cycle of `kind` in progress; a new one if the break began without BreakDue."""
-        if self._cycle is None or self._cycle.kind != kind:
-            self._cycle = _Cycle(kind)
-        return self._cycle
+    def _spec(self, kind: str) -> BreakSpec:
+        return next(b for b in self.settings.timer.breaks if b.kind == kind)
 
     def _notify(self, title: str, message: str) -> None:
         try:
@@ -666,128 +455,54 @@ class Service:
 
     # --- requests --------------------------------------------------------------------------------
 
-    def _handle(self, payload: Mapping[str, object]) -> dict[str, object]:
-        command = payload.get("command")
+    def _handle(self, command: Command | Malformed) -> Result:
+        """Run one command: the policy's refusal first, then its arguments, then the timer."""
         now = self._clock.now()
-        # a break window's "skipped" is a skip: the same policy answer at every entry point
-        as_command = (
-            "skip" if command == "finish-break" and payload.get("outcome") == "skipped" else command
-        )
-        refusal = (
-            command_refusal(self.settings, as_command) if isinstance(as_command, str) else None
-        )
+        refusal = command_refusal(self.settings, policy_verb(command))
         if refusal is not None:
-            return {"ok": False, "error": refusal, "status": self._json_status()}
+            return Refused(reason=refusal, snapshot=self._snapshot)
         try:
-            if command == "status":
-                events: list[Event] = []
-            elif command == "snooze":
-                events = self._timer.snooze(now, _seconds(payload, "snooze", MAX_SNOOZE_S))
-            elif command == "skip":
-                events = self._timer.skip(now)
-            elif command == "pause":
-                events = self._timer.pause(now, self._pause_until(now, payload))
-            elif command == "resume":  # a break due from before the pause waits if busy
+            validate(command)
+        except InvalidCommand as exc:
+            return Refused(reason=str(exc), snapshot=self._snapshot)
+        assert not isinstance(command, Malformed)  # `validate` refused it
+        if isinstance(command, Quit):
+            self.stop()
+            return Done(message=STOPPING)
+        try:
+            events = self._run(now, command)
+        except IllegalCommand as exc:
+            return Refused(reason=refusals.illegal(exc), snapshot=self._snapshot)
+        self._publish(now, events)
+        return Done(message=describe(events, self._exercise_text), snapshot=self._snapshot)
+
+    def _run(self, now: datetime, command: _TimerCommand) -> list[Event]:
+        """The timer's part of a valid command.
+
+        Raises:
+            IllegalCommand: the timer refused it; nothing changed.
+        """
+        match command:
+            case Status():
+                return []
+            case Snooze(seconds=seconds):
+                return self._timer.snooze(now, seconds)
+            case Skip():
+                return self._timer.skip(now)
+            case Pause(seconds=seconds, tomorrow=tomorrow):
+                if tomorrow:
+                    until: datetime | None = self._timer.next_day_start(now)
+                else:
+                    until = None if seconds is None else now + timedelta(seconds=seconds)
+                return self._timer.pause(now, until)
+            case Resume():  # a break due from before the pause waits if busy
                 busy = (
                     self._ask_busy(self._clock.monotonic()) if self._timer.busy_matters(0) else None
                 )
-                events = self._timer.resume(now, busy=busy)
-            elif command == "break-now":
-                events = self._timer.take_now(now, _kind(payload))
-            elif command == "start-break":  # the break window's countdown began
-                events = self._timer.start_break(now)
-            elif command == "finish-break":  # the break window ended the break early
-                events = self._timer.finish_break(now, _finish_outcome(payload))
-            elif command == "quit":
-                self.stop()
-                return {"ok": True, "message": "Posture Guard is stopping."}
-            else:
-                return {"ok": False, "error": f"unknown command {command!r}"}
-        except (IllegalCommand, ValueError) as exc:
-            return {"ok": False, "error": _explain(str(exc)), "status": self._json_status()}
-        self._publish(now, events)
-        return {
-            "ok": True,
-            "message": _describe(events, self._exercise_text),
-            "status": self._json_status(),
-        }
-
-    def _json_status(self) -> dict[str, object]:
-        snapshot = self._snapshot
-        return snapshot.to_json() if snapshot is not None else {}
-
-    def _pause_until(self, now: datetime, payload: Mapping[str, object]) -> datetime | None:
-        until = payload.get("until")
-        if until == "tomorrow":
-            return self._timer.next_day_start(now)
-        if until is not None:
-            raise ValueError(f'can\'t pause until {until!r}: expected "tomorrow" or a duration')
-        seconds = _seconds(payload, "pause", MAX_PAUSE_S)
-        return None if seconds is None else now + timedelta(seconds=seconds)
-
-
-def _seconds(payload: Mapping[str, object], verb: str, maximum: int) -> int | None:
-    """The request's "seconds", checked: a whole number from 1 to `maximum`."""
-    value = payload.get("seconds")
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f'can\'t {verb}: "seconds" must be a whole number, got {value!r}')
-    if not 0 < value <= maximum:
-        raise ValueError(
-            f"can't {verb} for {format_duration(value) if value > 0 else f'{value}s'}: "
-            f"expected from 1s to {format_duration(maximum)}"
-        )
-    return value
-
-
-def _finish_outcome(payload: Mapping[str, object]) -> Outcome:
-    outcome = payload.get("outcome")
-    if outcome not in (Outcome.TAKEN.value, Outcome.SKIPPED.value):
-        raise ValueError(
-            f'can\'t finish a break: "outcome" must be "taken" or "skipped", got {outcome!r}'
-        )
-    return Outcome(outcome)
-
-
-def _kind(payload: Mapping[str, object]) -> str | None:
-    kind = payload.get("kind")
-    if kind is not None and not isinstance(kind, str):
-        raise ValueError(f'"kind" must be a break kind, got {kind!r}')
-    return kind
-
-
-#: How each state is said to people (status lines, errors, later the tray).
-STATE_WORDS: Final[Mapping[State, str]] = {
-    State.WORKING: "working",
-    State.BREAK_DUE: "a break is due",
-    State.SNOOZED: "break snoozed",
-    State.ON_BREAK: "on a break",
-    State.PAUSED: "paused",
-    State.OFF_HOURS: "outside working hours",
-}
-
-
-def _explain(message: str) -> str:
-    """Turn the timer's "can't X when state=Y" into words for people."""
-    for state, words in STATE_WORDS.items():
-        message = message.replace(f"when state={state.name}", f"now ({words})")
-    return message.replace("can't take_now", "can't take a break").replace("can't ", "Can't ", 1)
-
-
-def _describe(events: list[Event], exercise_text: Callable[[str], str]) -> str:
-    """One line saying what a command did."""
-    for event in events:
-        if isinstance(event, BreakSnoozed):
-            return f"Snoozed the {event.kind} break for {format_duration(event.for_s)}."
-        if isinstance(event, BreakStarted):
-            return f"Enjoy your {event.kind} break ({format_duration(event.length_s)}): {exercise_text(event.kind)}"
-        if isinstance(event, BreakEnded) and event.outcome is Outcome.SKIPPED:
-            return f"Skipped the {event.kind} break."
-    for event in events:
-        if isinstance(event, Paused):
-            until = f" until {event.until:%a %H:%M}" if event.until else " until you resume"
-            return f"Paused{until}."
-        if isinstance(event, Resumed):
-            return "Resumed."
-    return "OK."
+                return self._timer.resume(now, busy=busy)
+            case BreakNow(kind=kind):
+                return self._timer.take_now(now, kind)
+            case StartBreak():  # the break window's countdown began
+                return self._timer.start_break(now)
+            case FinishBreak(outcome=outcome):  # the break window ended the break early
+                return self._timer.finish_break(now, outcome)

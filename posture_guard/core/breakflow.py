@@ -23,10 +23,11 @@ from dataclasses import asdict, dataclass
 from typing import Final
 
 from posture_guard.core.brand_colours import OWN_ACCENT, is_colour
+from posture_guard.core.commands import Command, FinishBreak, Skip, Snooze, StartBreak
 from posture_guard.core.exercises import Exercise
 from posture_guard.core.policy import command_refusal
 from posture_guard.core.settings import Settings
-from posture_guard.core.timer import State, TimerStatus
+from posture_guard.core.timer import Outcome, State, TimerStatus
 
 #: The outcomes the window reports, as written on its outcome line.
 OUTCOMES: Final = ("taken", "postponed", "skipped", "closed")
@@ -180,10 +181,10 @@ def parse_line(line: str) -> WindowLine | None:
     return None
 
 
-def commands_for_line(line: WindowLine, screen: BreakScreen) -> list[dict[str, object]]:
+def commands_for_line(line: WindowLine, screen: BreakScreen) -> list[Command]:
     """The service commands one window line stands for (Rules 2 and 3)."""
     if line.event == "started":
-        return [{"command": "start-break"}]
+        return [StartBreak()]
     outcome = line.outcome
     if outcome == "closed":
         if line.countdown_done:
@@ -193,11 +194,11 @@ def commands_for_line(line: WindowLine, screen: BreakScreen) -> list[dict[str, o
         else:
             return []
     if outcome == "taken":
-        return [{"command": "finish-break", "outcome": "taken"}]
+        return [FinishBreak(outcome=Outcome.TAKEN)]
     if outcome == "postponed":
-        return [{"command": "snooze"}]
+        return [Snooze()]
     if outcome == "skipped":
-        return [{"command": "skip"}]
+        return [Skip()]
     return []
 
 

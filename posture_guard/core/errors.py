@@ -40,6 +40,19 @@ class IllegalCommand(PostureGuardError):
     """A timer command is not allowed in the current state; nothing changed."""
 
 
+class UnknownCommand(PostureGuardError):
+    """A control request names no command the service knows; the message names it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"unknown command {name!r}")
+
+
+class InvalidCommand(PostureGuardError):
+    """A service command's arguments are wrong (a duration out of range, an unreadable field);
+    it did not run. The message is the refusal as people read it (core/refusals.py)."""
+
+
 class StoreError(PostureGuardError):
     """The database cannot be opened, read or written; the message names the file and why."""
 

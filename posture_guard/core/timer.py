@@ -77,6 +77,19 @@ class Command(Enum):
     FINISH_BREAK = "finish_break"
 
 
+class NotAllowedNow(IllegalCommand):
+    """`command` is not allowed in `state` (not in TRANSITIONS); nothing changed.
+
+    The fields let the refusal be worded for people (core/refusals.py) without reading the
+    message, which stays in the timer's own terms: "can't snooze when state=WORKING".
+    """
+
+    def __init__(self, command: Command, state: State) -> None:
+        self.command = command
+        self.state = state
+        super().__init__(f"can't {command.value} when state={state.name}")
+
+
 _S, _C = State, Command
 #: (state, command) -> state after the command. Anything not listed is illegal.
 TRANSITIONS: Final[Mapping[tuple[State, Command], State]] = {
@@ -724,7 +737,7 @@ class BreakTimer:
 
     def _check(self, command: Command) -> None:
         if (self.state, command) not in TRANSITIONS:
-            raise IllegalCommand(f"can't {command.value} when state={self.state.name}")
+            raise NotAllowedNow(command, self.state)
 
     def _start(self, now: datetime) -> list[Event]:
         assert self.current is not None

@@ -2,9 +2,10 @@
 
 Rules:
 
-1. Everything here reads the status as the control channel sends it (`Snapshot.to_json()`), so
-   the tray (in the service's process) and the xorg fallback's menu window (another process,
-   over the socket) decide from the same values with the same functions.
+1. Everything here reads a `TrayStatus`: the tray (in the service's process) makes it from the
+   service's Snapshot (`TrayStatus.of`), the xorg fallback's menu window (another process)
+   from the status the control socket sends (`TrayStatus.from_json`); both decide from the
+   same values with the same functions.
 2. The icon is redrawn only when its `IconState` changes: progress is quantised to
    `PROGRESS_STEPS` steps and nothing else about the icon depends on time.
 3. The menu is rebuilt only when the tuple of `MenuEntry` values changes: the "next break"
@@ -27,9 +28,11 @@ from datetime import datetime
 from enum import Enum
 from typing import Final
 
+from posture_guard.core.commands import BreakNow, Command, Pause, Quit, Resume, Snapshot, Snooze
 from posture_guard.core.policy import SET_BY_ORGANISATION, menu_locks
 from posture_guard.core.settings import Branding, Settings
 from posture_guard.core.units import format_duration
+from posture_guard.core.wording import STATE_WORDS
 
 #: How many steps the progress ring has; the icon changes at most this often per break rhythm.
 PROGRESS_STEPS: Final = 12
@@ -99,8 +102,26 @@ class TrayStatus:
     episode_open: bool = False
 
     @classmethod
+    def of(cls, snapshot: Snapshot) -> TrayStatus:
+        """The tray's part of the service's snapshot (the same values `from_json` reads from
+        the control socket's status)."""
+        s = snapshot.status
+        return cls(
+            state=s.state.name.lower(),
+            state_text=STATE_WORDS[s.state],
+            allowed=frozenset(c.value for c in s.allowed),
+            current=s.current or None,
+            next_kind=s.next_kind or None,
+            next_in_s=None if s.next_in_s is None else float(s.next_in_s),
+            paused_until=s.paused_until,
+            snoozes_left=s.snoozes_left,
+            episode_open=snapshot.episode_open,
+        )
+
+    @classmethod
     def from_json(cls, status: Mapping[str, object]) -> TrayStatus:
-        """Read a `Snapshot.to_json()` mapping; never raises (a bad value reads as unknown)."""
+        """Read the control socket's "status" object; never raises (a bad value reads as
+        unknown)."""
         allowed = status.get("allowed")
         next_in = status.get("next_in_s")
         snoozes = status.get("snoozes_left")
@@ -228,12 +249,9 @@ def tray_title(status: TrayStatus, notice: Notice | None = None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Submit:
-    """Send this request to the service (the control channel's payload)."""
+    """Send this command to the service."""
 
-    payload: Mapping[str, object]
-
-    def __hash__(self) -> int:
-        return hash(tuple(sorted((k, repr(v)) for k, v in self.payload.items())))
+    command: Command
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,10 +294,10 @@ class MenuEntry:
 
 SEPARATOR: Final = MenuEntry(id="-", text="", enabled=False)
 
-PAUSE_CHOICES: Final[tuple[tuple[str, str, Mapping[str, object]], ...]] = (
-    ("pause-30m", "For 30 minutes", {"command": "pause", "seconds": 1800}),
-    ("pause-1h", "For 1 hour", {"command": "pause", "seconds": 3600}),
-    ("pause-tomorrow", "Until tomorrow", {"command": "pause", "until": "tomorrow"}),
+PAUSE_CHOICES: Final[tuple[tuple[str, str, Pause], ...]] = (
+    ("pause-30m", "For 30 minutes", Pause(seconds=1800)),
+    ("pause-1h", "For 1 hour", Pause(seconds=3600)),
+    ("pause-tomorrow", "Until tomorrow", Pause(tomorrow=True)),
 )
 
 
@@ -350,13 +368,13 @@ def tray_menu(
         item(
             "take-break",
             "Take a break now",
-            Submit({"command": "break-now"}),
+            Submit(BreakNow()),
             allowed_now="take_now" in allowed,
         ),
         item(
             "snooze",
             "Snooze",
-            Submit({"command": "snooze"}),
+            Submit(Snooze()),
             allowed_now="snooze" in allowed and status.snoozes_left != 0,
         ),
     ]
@@ -372,15 +390,15 @@ def tray_menu(
                     id=id_,
                     text=text,
                     enabled=pause.enabled and not pause_locked,
-                    action=None if pause_locked else Submit(payload),
+                    action=None if pause_locked else Submit(command),
                 )
-                for id_, text, payload in PAUSE_CHOICES
+                for id_, text, command in PAUSE_CHOICES
             ),
         )
     )
     episode_text = "Update the open episode…" if status.episode_open else "Log an episode…"
     entries += [
-        item("resume", "Resume", Submit({"command": "resume"}), allowed_now="resume" in allowed),
+        item("resume", "Resume", Submit(Resume()), allowed_now="resume" in allowed),
         SEPARATOR,
         item("episode", episode_text, Launch("episode")),
         item("check-in", "Check-in…", Launch("check-in")),
@@ -389,7 +407,7 @@ def tray_menu(
         SEPARATOR,
         item("settings", "Settings…", Launch("settings")),
         item("about", "About Posture Guard", Launch("about")),
-        item("quit", "Quit", Submit({"command": "quit"})),
+        item("quit", "Quit", Submit(Quit())),
     ]
     return tuple(entries)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from posture_guard.app import control
 from posture_guard.app.managed import load_effective
+from posture_guard.core.commands import Status
 from posture_guard.core.errors import ControlError
 from posture_guard.core.traymodel import (
     APP_TITLE,
@@ -72,7 +73,7 @@ class MenuWindow:
         self._entries: list[MenuEntry] = []  # the enabled ones, as `_buttons`
         self._selected = -1
         try:
-            reply = control.request(socket, {"command": "status"}, timeout=3)
+            reply = control.request(socket, Status(), timeout=3)
             status = reply.get("status")
             entries = tray_menu(
                 TrayStatus.from_json(status if isinstance(status, dict) else {}), locked=locked
@@ -163,7 +164,7 @@ class MenuWindow:
         problem: str | None = None
         if isinstance(action, Submit):
             try:
-                reply = control.request(self._socket, action.payload, timeout=5)
+                reply = control.request(self._socket, action.command, timeout=5)
             except ControlError as exc:
                 problem = str(exc)
             else:

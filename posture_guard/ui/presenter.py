@@ -4,9 +4,11 @@
 - `__call__` runs on the service's worker thread after each step and never blocks: it shows the
   pre-break notice (the notifier returns within a fraction of a second), starts the window
   process (Popen returns at once) and terminates a window whose break ended elsewhere.
-- One reader thread per window reads its JSON lines and turns each into service commands with
-  `service.submit` (breakflow.commands_for_line decides which). A refused command (the break
+- One reader thread per window reads its JSON lines and turns each into service commands, handed
+  to `submit` (breakflow.commands_for_line decides which). A refused command (the break
   already ended, e.g. the timer ran the break out first) is logged and dropped.
+Everything else it needs comes with each snapshot: the settings in effect and the exercise the
+break offers (the one its notice named).
 At most one window is open at a time; a reminder while it is open changes nothing.
 """
 
@@ -16,11 +18,9 @@ import logging
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
-from posture_guard.app.service import Snapshot
 from posture_guard.core.breakflow import (
     DEFAULT_ACCENT,
     BreakScreen,
@@ -31,9 +31,9 @@ from posture_guard.core.breakflow import (
     pre_break_notice,
     screen_for,
 )
-from posture_guard.core.exercises import Exercise
+from posture_guard.core.commands import Command, Refused, Result, Snapshot
 from posture_guard.core.ports import Notifier
-from posture_guard.core.settings import Branding, Settings
+from posture_guard.core.settings import Branding
 from posture_guard.core.timer import BreakEnded, BreakPrompted, BreakSnoozed, BreakStarted, Event
 
 log = logging.getLogger(__name__)
@@ -59,14 +59,6 @@ def branding_for(
     )
 
 
-class ServiceLike(Protocol):
-    settings: Settings
-
-    def submit(self, payload: Mapping[str, object], timeout: float = 5.0) -> dict[str, object]: ...
-
-    def exercise_for(self, kind: str) -> Exercise | None: ...
-
-
 @dataclass
 class _Window:
     kind: str
@@ -82,28 +74,26 @@ class BreakPresenter:
     def __init__(
         self,
         notifier: Notifier,
+        submit: Callable[[Command], Result],
         *,
         command: Sequence[str] = WINDOW_COMMAND,
         extra_args: Sequence[str] = (),
         accent: str | None = None,
         organisation: str | None = None,
     ) -> None:
-        """`accent` and `organisation` override the policy's branding (which the presenter
-        reads from the service's effective settings each time it opens a window)."""
+        """`submit` hands a command to the service (`Service.submit`, or its Inbox's before the
+        service is built); any thread. `accent` and `organisation` override the policy's
+        branding (read from the snapshot's settings each time a window opens)."""
         self._notifier = notifier
+        self._service_submit = submit
         self._command = [*command, *extra_args]
         self._accent = accent
         self._organisation = organisation
-        self._service: ServiceLike | None = None
         self._window: _Window | None = None
         self._lock = threading.Lock()
         self._noticed: str | None = None
         #: Reader threads, so tests and `close` can wait for them.
         self.readers: list[threading.Thread] = []
-
-    def attach(self, service: ServiceLike) -> None:
-        """Give the presenter the service it reports to (before the service runs)."""
-        self._service = service
 
     # --- the worker thread ------------------------------------------------------------------
 
@@ -119,9 +109,9 @@ class BreakPresenter:
         status = snapshot.status
         self._noticed = keep_notice(status, self._noticed)
         kind, wake = pre_break_notice(status, self._noticed)
-        if kind is not None and self._service is not None and status.next_in_s is not None:
+        if kind is not None and status.next_in_s is not None:
             self._noticed = kind
-            spec = next(b for b in self._service.settings.timer.breaks if b.kind == kind)
+            spec = next(b for b in snapshot.settings.timer.breaks if b.kind == kind)
             title, message = notice_text(spec.title, status.next_in_s)
             try:
                 self._notifier.notify(title, message)
@@ -130,23 +120,21 @@ class BreakPresenter:
         return wake
 
     def _open(self, kind: str, snapshot: Snapshot) -> None:
-        service = self._service
-        if service is None:
-            return
+        settings = snapshot.settings
         with self._lock:
             if self._window is not None and self._window.process.poll() is None:
                 return  # one window at a time; a reminder changes nothing
-        spec = next(b for b in service.settings.timer.breaks if b.kind == kind)
+        spec = next(b for b in settings.timer.breaks if b.kind == kind)
         accent, organisation, logo = branding_for(
-            service.settings.branding, self._accent, self._organisation
+            settings.branding, self._accent, self._organisation
         )
         screen = screen_for(
             kind=kind,
             title=spec.title,
             length_s=spec.length_s,
-            exercise=service.exercise_for(kind),
+            exercise=snapshot.exercise if snapshot.status.current == kind else None,
             status=snapshot.status,
-            settings=service.settings,
+            settings=settings,
             accent=accent,
             organisation=organisation,
             logo=logo,
@@ -209,13 +197,10 @@ class BreakPresenter:
             if self._window is window:
                 self._window = None
 
-    def _submit(self, command: Mapping[str, object]) -> None:
-        service = self._service
-        if service is None:
-            return
-        reply = service.submit(command)
-        if not reply.get("ok"):
-            log.info("break window's %s not applied: %s", command["command"], reply.get("error"))
+    def _submit(self, command: Command) -> None:
+        result = self._service_submit(command)
+        if isinstance(result, Refused):
+            log.info("break window's %s not applied: %s", command.VERB, result.reason)
 
     # --- any thread -------------------------------------------------------------------------
 

@@ -12,12 +12,12 @@ Rules:
    it. `on_snapshot()` and the notices come from the service's worker thread: they store the
    new status, decide what the tray shows, and wake the loop only when that changed (most
    snapshots move nothing the tray shows), never waiting for it. Menu items run on the main
-   thread and reach the service through `submit` (the same requests as the control socket).
+   thread and reach the service through `submit` (the same command values as the control socket).
 3. The icon image (pre-drawn by icons.py, see tray_images.py) changes only when its
    `IconState` does, the title only when its text changes, the menu only when its entries
    change (traymodel's rules). No timer of our own, except one-shot ones while starting.
-   The locks, the ring's rhythm and the forms' branding follow the service's current settings
-   (`settings`, read on each snapshot; recomputed only when the service replaced them).
+   The locks, the ring's rhythm and the forms' branding follow the settings each snapshot
+   carries (recomputed only when the service replaced them).
 4. xorg: pystray's window gets ButtonPress events (pystray 0.19.5 forgets them; see
    DESKTOP-TESTING.md), a left click opens `python -m posture_guard.ui.menu_window`, the
    image is opaque RGB (that backend drops alpha onto black), and the icon docks again when a
@@ -39,8 +39,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
-from typing import Final, Protocol
+from typing import Final
 
+from posture_guard.core.commands import Command, Refused, Result, Snapshot
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.ports import Notifier
 from posture_guard.core.settings import Settings
@@ -75,16 +76,7 @@ _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
 #: The backends that take our Picture as it is (pystray's win32 and darwin want Pillow's).
 _PICTURE_BACKENDS: Final = frozenset({"appindicator", "gtk", "xorg"})
 
-Submitter = Callable[[Mapping[str, object]], dict[str, object]]
-
-
-class SnapshotLike(Protocol):
-    """What the tray reads from the service's snapshot (service.Snapshot)."""
-
-    @property
-    def at(self) -> datetime: ...
-
-    def to_json(self) -> dict[str, object]: ...
+Submitter = Callable[[Command], Result]
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,13 +246,11 @@ def open_tray(
     *,
     rhythm_s: float | None,
     locked: Mapping[str, str] | None = None,
-    settings: Callable[[], Settings] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> tuple[Tray | None, list[str]]:
     """The first tray that can be built here (not yet running), and why the others were not.
 
     Called once at service start on the main thread. None means run without a tray.
-    `settings` returns the service's current settings (see `Tray`).
     """
     env = os.environ if env is None else env
     candidates, reasons = tray_candidates(env)
@@ -275,7 +265,6 @@ def open_tray(
                 launcher,
                 rhythm_s=rhythm_s,
                 locked=locked,
-                settings=settings,
             )
         except TrayUnavailable as exc:
             reasons.append(f"tray: {exc}")
@@ -315,17 +304,15 @@ class Tray:
         *,
         rhythm_s: float | None,
         locked: Mapping[str, str] | None = None,
-        settings: Callable[[], Settings] | None = None,
     ) -> None:
-        """`settings`: returns the service's current settings (any thread: a reference read);
-        each snapshot checks it, so a re-applied policy reaches the menu and the forms."""
+        """`rhythm_s` and `locked` hold until the first snapshot; from then on each snapshot's
+        settings give them, so a re-applied policy reaches the menu and the forms."""
         self.backend = backend
         self._pystray = pystray
         self._submit = submit
         self._launcher = launcher
         self._rhythm_s = rhythm_s
         self._locked = dict(locked or {})
-        self._settings = settings
         self._settings_seen: Settings | None = None  # worker thread only
         self._opaque = backend == "xorg"
         self._lock = threading.Lock()
@@ -452,14 +439,14 @@ class Tray:
             self._stop_pending = True
         self._call_on_main_thread(force=True)
 
-    def on_snapshot(self, snapshot: SnapshotLike) -> None:
+    def on_snapshot(self, snapshot: Snapshot) -> None:
         """Note the new status and wake the loop only when what the tray shows (icon, title,
         menu) changed: most snapshots only move the next break by a few seconds. Worker
         thread; never blocks on the tray and never raises."""
         try:
             self._launcher.reap()
-            self._follow_settings()
-            status = TrayStatus.from_json(snapshot.to_json())
+            self._follow_settings(snapshot.settings)
+            status = TrayStatus.of(snapshot)
             with self._lock:
                 self._status = status
                 self._notice = notice_shown(self._notice, status, snapshot.at)
@@ -488,12 +475,9 @@ class Tray:
         changed, self._view = view != self._view, view
         return changed
 
-    def _follow_settings(self) -> None:
+    def _follow_settings(self, current: Settings) -> None:
         """Take the locks, rhythm and branding of the service's settings when the service
         replaced them (worker thread; otherwise one identity check)."""
-        if self._settings is None:
-            return
-        current = self._settings()
         if current is self._settings_seen:
             return
         self._settings_seen = current
@@ -563,9 +547,9 @@ class Tray:
         log.info("tray: %s", item_id)
         problem: str | None = None
         if isinstance(action, Submit):
-            reply = self._submit(action.payload)
-            if not reply.get("ok"):
-                problem = str(reply.get("error", "the service refused"))
+            result = self._submit(action.command)
+            if isinstance(result, Refused):
+                problem = result.reason
         elif isinstance(action, Launch):
             problem = self._launcher.launch(action.target)
         if problem is not None:

@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from posture_guard.app.service import Service
+from posture_guard.app.control import encode_result
+from posture_guard.app.service import Inbox, Service
 from posture_guard.app.store import Store
 from posture_guard.core import config
+from posture_guard.core.commands import Command, Skip, Status
 from posture_guard.core.timer import Outcome, State
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
 from posture_guard.ui.presenter import BreakPresenter
@@ -48,8 +50,11 @@ class Flow:
     def __init__(self, store: Store, chosen: config.Settings) -> None:
         self.clock = FakeClock(START)
         self.notifier = RecordingNotifier()
+        inbox = Inbox()
         self.presenter = BreakPresenter(
-            self.notifier, extra_args=("--focus-after-idle", "0.3", "--single-monitor")
+            self.notifier,
+            inbox.submit,
+            extra_args=("--focus-after-idle", "0.3", "--single-monitor"),
         )
         self.service = Service(
             chosen,
@@ -58,19 +63,19 @@ class Flow:
             self.notifier,
             store=store,
             on_events=self.presenter,
+            inbox=inbox,
         )
-        self.presenter.attach(self.service)
         self.thread = threading.Thread(target=self.service.run, daemon=True)
         self.thread.start()
-        self.ask("status")
+        self.ask(Status())
 
-    def ask(self, command: str, **args: object) -> dict[str, object]:
-        return self.service.submit({"command": command, **args})
+    def ask(self, command: Command) -> dict[str, object]:
+        return encode_result(self.service.submit(command))
 
     def work(self, seconds: int, step: int = 60) -> None:
         for _ in range(seconds // step):
             self.clock.advance(step)
-            self.ask("status")
+            self.ask(Status())
 
     def state(self) -> State:
         snapshot = self.service.snapshot
@@ -141,7 +146,7 @@ def test_a_break_skipped_elsewhere_closes_its_window(flow, desk):
     f, store = flow(posture_length_s=60)
     f.work(20 * 60)
     wait_until(lambda: desk.windows_named(SUFFIX), "the break window", 10)
-    assert f.ask("skip")["ok"]  # e.g. `posture-guard skip` or the tray
+    assert f.ask(Skip())["ok"]  # e.g. `posture-guard skip` or the tray
     wait_until(lambda: not desk.windows_named(SUFFIX), "the window to close", 10)
     f.stop()
     records = store.breaks_between(START, START + timedelta(hours=1))
@@ -153,7 +158,7 @@ def test_pre_break_notice_comes_a_few_seconds_before_the_break(flow):
     f.work(19 * 60)
     assert not any("in " in t for t in f.notifier.titles())
     f.clock.advance(55)
-    f.ask("status")
+    f.ask(Status())
     assert list(f.notifier.titles()) == ["Posture and eyes check in 5 s"]
 
 
@@ -172,5 +177,5 @@ def test_the_policys_branding_reaches_the_break_window(flow, desk, tmp_path):
         colours = {c for _n, c in shot.convert("RGB").getcolors(1 << 20)}
     assert (122, 31, 92) in colours  # the policy's accent on the button and step numbers
     assert (19, 168, 158) in colours  # its logo
-    assert f.ask("skip")["ok"]
+    assert f.ask(Skip())["ok"]
     wait_until(lambda: not desk.windows_named(SUFFIX), "the window to close", 10)

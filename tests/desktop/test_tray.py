@@ -256,13 +256,17 @@ from datetime import datetime
 from posture_guard.ui.launch import Launcher
 from posture_guard.ui.tray import open_tray
 
-class Snap:
-    def __init__(self, next_in):
-        self.at = datetime.now().astimezone()
-        self._next_in = next_in
-    def to_json(self):
-        return {"state": "working", "allowed": ["pause", "take_now"],
-                "next_kind": "posture", "next_in_s": self._next_in}
+from posture_guard.core import config
+from posture_guard.core.commands import Snapshot
+from posture_guard.core.timer import Command, State, TimerStatus
+
+def Snap(next_in):
+    status = TimerStatus(state=State.WORKING, current=None, next_kind="posture",
+                         next_in_s=next_in, active_today_s=0.0, day=None, paused_until=None,
+                         outcomes_today={}, allowed=frozenset({Command.PAUSE, Command.TAKE_NOW}),
+                         snoozes_left=None, skip_allowed=False)
+    return Snapshot(at=datetime.now().astimezone(), status=status, settings=config.defaults(),
+                    idle_source="test", notifier="test")
 
 tray, reasons = open_tray(lambda p: {"ok": True}, Launcher(), rhythm_s=1200)
 assert tray is not None, reasons

@@ -29,6 +29,7 @@ from posture_guard.app.managed import PolicyWatch, load_effective
 from posture_guard.ui.tray import open_tray
 from posture_guard.desktop.paths import Paths
 from posture_guard.app.service import Service
+from posture_guard.core.commands import Pause, Status
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
 from posture_guard.core.traymodel import policy_locks
 
@@ -40,7 +41,7 @@ services = []
 watch = PolicyWatch(paths, lambda loaded: services[0].apply_settings(loaded.settings))
 settings = load_effective(paths).settings
 tray, reasons = open_tray(lambda p: services[0].submit(p), Launcher(), rhythm_s=1200,
-                          locked=policy_locks(settings), settings=lambda: services[0].settings)
+                          locked=policy_locks(settings))
 assert tray is not None, reasons
 service = Service(settings, FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))),
                   ScriptedIdleSource([0.0]), RecordingNotifier(), flush_every_s=1,
@@ -56,7 +57,7 @@ def pause_item():
 def until(done, timeout=20):
     deadline = time.monotonic() + timeout
     while not done() and time.monotonic() < deadline:
-        service.submit({"command": "status"})  # wakes the loop: the job runs
+        service.submit(Status())  # wakes the loop: the job runs
         time.sleep(0.1)
 
 def drive():
@@ -64,7 +65,7 @@ def drive():
     print("before", repr(pause_item()), flush=True)
     policy.write_text('[controls]\\npause = false\\n[policy]\\nlock = ["controls.pause"]\\n')
     until(lambda: pause_item() != ("Pause", True))
-    print("after", repr(pause_item()), repr(service.submit({"command": "pause"})), flush=True)
+    print("after", repr(pause_item()), repr(service.submit(Pause())), flush=True)
     sys.stdin.readline()
     service.stop()
 

@@ -10,8 +10,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from posture_guard.app.service import BUSY_CACHE_S, Service, Snapshot
+from posture_guard.app.control import encode_result, encode_snapshot
+from posture_guard.app.service import BUSY_CACHE_S, Service
 from posture_guard.core import config
+from posture_guard.core.commands import (
+    BreakNow,
+    Command,
+    Pause,
+    Quit,
+    Resume,
+    Skip,
+    Snapshot,
+    Snooze,
+    Status,
+)
 from posture_guard.core.timer import BreakTimer, Event
 from posture_guard.testing import (
     FakeClock,
@@ -47,17 +59,17 @@ class Running:
         step would be a suspend gap)."""
         for _ in range(minutes):
             self.clock.advance(60)
-            self.ask("status")
+            self.ask(Status())
 
-    def ask(self, command: str, **args: object) -> dict[str, object]:
-        return self.service.submit({"command": command, **args})
+    def ask(self, command: Command) -> dict[str, object]:
+        return encode_result(self.service.submit(command))
 
 
 @pytest.fixture
 def running() -> Iterator[Running]:
     world = Running(RecordingNotifier())
     world.thread.start()
-    world.ask("status")  # the worker has made its first observation before the clock moves
+    world.ask(Status())  # the worker has made its first observation before the clock moves
     yield world
     world.service.stop()
     world.thread.join(timeout=5)
@@ -66,7 +78,7 @@ def running() -> Iterator[Running]:
 
 def test_service_prompts_through_the_notifier_with_one_concrete_exercise(running: Running) -> None:
     running.work(20)  # 09:20, typing all along
-    reply = running.ask("status")
+    reply = running.ask(Status())
     assert reply["ok"] is True
     status = reply["status"]
     assert isinstance(status, dict)
@@ -97,7 +109,7 @@ def test_service_asks_the_busy_source_only_when_a_prompt_can_come(running: Runni
     running.work(2)
     assert running.busy.asked >= 1
     assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"]
-    running.ask("skip")
+    running.ask(Skip())
     asked = running.busy.asked
     running.work(10)
     assert running.busy.asked == asked  # nothing due again until 09:40
@@ -107,13 +119,13 @@ def test_service_resume_while_busy_holds_the_due_break_until_free(running: Runni
     # Protects (issue 7 review): ending a pause asks for a due break only when the desktop is
     # free, as a due break does; the pause's own steps asked "free" a second before.
     running.work(20)  # 09:20 the posture check is asked for
-    assert running.ask("pause")["ok"] is True
+    assert running.ask(Pause())["ok"] is True
     running.work(5)
     running.clock.advance(1)
-    running.ask("status")  # free at 09:25:01
+    running.ask(Status())  # free at 09:25:01
     running.busy.reason = "fullscreen"  # 09:25:02 a film goes full screen
     running.clock.advance(1)
-    reply = running.ask("resume")
+    reply = running.ask(Resume())
     assert reply["message"] == "Resumed."
     status = reply["status"]
     assert isinstance(status, dict)
@@ -134,14 +146,14 @@ def test_service_asks_a_busy_source_a_few_times_a_minute_in_a_meeting(running: R
     asked = running.busy.asked
     for _ in range(60):
         running.clock.advance(1)
-        running.ask("status")
+        running.ask(Status())
     assert 60 / BUSY_CACHE_S - 1 <= running.busy.asked - asked <= 60 / BUSY_CACHE_S + 1
     assert running.notifier.notices == []
     running.busy.reason = None  # the call ends
     waited = 0
     while not running.notifier.notices and waited < 60:
         running.clock.advance(1)
-        running.ask("status")
+        running.ask(Status())
         waited += 1
     assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"]
     assert waited <= BUSY_CACHE_S
@@ -157,7 +169,7 @@ def test_service_prompts_after_busy_max_wait_even_while_busy() -> None:
     world.busy.reason = "camera in use (zoom)"
     world.thread.start()
     try:
-        world.ask("status")
+        world.ask(Status())
         world.work(49)  # due at 09:20, held back since
         assert world.notifier.notices == []
         world.work(1)  # 09:50
@@ -169,20 +181,20 @@ def test_service_prompts_after_busy_max_wait_even_while_busy() -> None:
 
 def test_service_commands_change_state_and_publish_a_snapshot(running: Running) -> None:
     running.work(20)
-    assert running.ask("snooze", seconds=600)["message"] == "Snoozed the posture break for 10m."
+    assert running.ask(Snooze(seconds=600))["message"] == "Snoozed the posture break for 10m."
     assert running.snapshots[-1].status.state.name == "SNOOZED"
-    reply = running.ask("pause", until="tomorrow")
+    reply = running.ask(Pause(tomorrow=True))
     assert reply["message"] == "Paused until Tue 04:00."
-    assert running.ask("skip") == {
+    assert running.ask(Skip()) == {
         "ok": False,
         "error": "Can't skip now (paused)",
-        "status": running.snapshots[-1].to_json(),
+        "status": encode_snapshot(running.snapshots[-1]),
     }
-    assert running.ask("resume")["message"] == "Resumed."
+    assert running.ask(Resume())["message"] == "Resumed."
     # the break that was due before the pause is asked for again
     assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"] * 2
     # the break shows the same exercise the prompt offered
-    assert running.ask("break-now")["message"].startswith(
+    assert running.ask(BreakNow())["message"].startswith(
         "Enjoy your posture break (20s): Look into the distance: "
     )
 
@@ -190,7 +202,7 @@ def test_service_commands_change_state_and_publish_a_snapshot(running: Running) 
 def test_service_survives_a_dead_notifier(running: Running) -> None:
     running.notifier.fail = True
     running.work(20)
-    assert running.ask("status")["status"]["state"] == "break_due"  # type: ignore[index]
+    assert running.ask(Status())["status"]["state"] == "break_due"  # type: ignore[index]
     assert running.thread.is_alive()
 
 
@@ -200,15 +212,15 @@ def test_service_survives_an_idle_source_that_raises(running: Running) -> None:
 
     running.idle.idle_seconds = broken  # type: ignore[method-assign]
     running.clock.advance(60)
-    assert running.ask("status")["ok"] is True
+    assert running.ask(Status())["ok"] is True
     assert running.thread.is_alive()
 
 
 def test_service_quit_stops_the_loop(running: Running) -> None:
-    assert running.ask("quit") == {"ok": True, "message": "Posture Guard is stopping."}
+    assert running.ask(Quit()) == {"ok": True, "message": "Posture Guard is stopping."}
     running.thread.join(timeout=5)
     assert not running.thread.is_alive()
-    assert running.service.submit({"command": "status"}) == {
+    assert encode_result(running.service.submit(Status())) == {
         "ok": False,
         "error": "Posture Guard is shutting down",
     }
@@ -220,20 +232,20 @@ def test_service_internal_error_answers_and_the_loop_goes_on(running: Running) -
             raise RuntimeError("a bug")
 
     running.service._timer = BrokenTimer(running.service.settings.timer)
-    assert running.ask("break-now") == {
+    assert running.ask(BreakNow()) == {
         "ok": False,
         "error": "internal error; see the log file for details",
     }
-    assert running.ask("status")["ok"] is True
+    assert running.ask(Status())["ok"] is True
     assert running.thread.is_alive()
 
 
 def test_service_abandoned_request_never_runs_later() -> None:
     world = Running(RecordingNotifier())  # not started: nobody answers
-    reply = world.service.submit({"command": "pause", "seconds": 600}, timeout=0.1)
+    reply = encode_result(world.service.submit(Pause(seconds=600), timeout=0.1))
     assert reply == {"ok": False, "error": "Posture Guard is busy; nothing was done, try again"}
     world.thread.start()
-    status = world.ask("status")["status"]
+    status = world.ask(Status())["status"]
     assert isinstance(status, dict)
     assert status["state"] == "working"  # the abandoned pause was dropped, not run late
     world.service.stop()
@@ -247,13 +259,13 @@ def test_service_rotates_exercises_and_keeps_one_per_break() -> None:
     )
     world = Running(RecordingNotifier(), posture_only)
     world.thread.start()
-    world.ask("status")
+    world.ask(Status())
     try:
         names = []
         for _ in range(4):
             world.work(20)  # the posture break comes due and is prompted
             names.append(world.notifier.notices[-1].message.split(":")[0])
-            world.ask("skip")
+            world.ask(Skip())
         # each of the three posture exercises once, then the rotation starts again
         assert names == [
             "Look into the distance",

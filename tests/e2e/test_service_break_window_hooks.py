@@ -8,9 +8,11 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from posture_guard.app.service import Service, Snapshot
+from posture_guard.app.control import encode_result
+from posture_guard.app.service import Service
 from posture_guard.app.store import Store
 from posture_guard.core import config
+from posture_guard.core.commands import FinishBreak, Snapshot, StartBreak, Status
 from posture_guard.core.timer import BreakPrompted, Event, Outcome
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
 
@@ -43,14 +45,14 @@ def running(store: Store | None, listener: Listener) -> tuple[Service, FakeClock
     )
     thread = threading.Thread(target=service.run, daemon=True)
     thread.start()
-    assert service.submit({"command": "status"})["ok"]
+    assert encode_result(service.submit(Status()))["ok"]
     return service, clock, thread
 
 
 def work(service: Service, clock: FakeClock, minutes: int) -> None:
     for _ in range(minutes):
         clock.advance(60)
-        service.submit({"command": "status"})
+        encode_result(service.submit(Status()))
 
 
 def test_listener_sees_the_prompt_with_its_snapshot_and_the_picked_exercise(tmp_path):
@@ -78,9 +80,9 @@ def test_window_commands_record_a_taken_break_with_its_start(tmp_path):
     with Store.open(tmp_path / "pg.sqlite3") as store:
         service, clock, thread = running(store, listener)
         work(service, clock, 20)
-        assert service.submit({"command": "start-break"})["ok"]
+        assert encode_result(service.submit(StartBreak()))["ok"]
         clock.advance(12)
-        reply = service.submit({"command": "finish-break", "outcome": "taken"})
+        reply = encode_result(service.submit(FinishBreak(outcome=Outcome.TAKEN)))
         assert reply["ok"], reply
         service.stop()
         thread.join(5)
@@ -96,12 +98,12 @@ def test_window_commands_record_a_taken_break_with_its_start(tmp_path):
 
 def test_finish_break_refuses_other_outcomes_and_a_break_not_on_screen(tmp_path):
     service, clock, thread = running(None, Listener())
-    reply = service.submit({"command": "finish-break", "outcome": "taken"})
+    reply = encode_result(service.submit(FinishBreak(outcome=Outcome.TAKEN)))
     assert not reply["ok"]
     assert "Can't finish_break now (working)" in str(reply["error"])
     work(service, clock, 20)
-    service.submit({"command": "start-break"})
-    reply = service.submit({"command": "finish-break", "outcome": "natural"})
+    encode_result(service.submit(StartBreak()))
+    reply = encode_result(service.submit(FinishBreak(outcome=Outcome.NATURAL)))
     assert (
         reply["error"]
         == 'Can\'t finish a break: "outcome" must be "taken" or "skipped", got \'natural\''

@@ -18,6 +18,8 @@ from posture_guard.app.control import ControlServer
 from posture_guard.app.managed import PolicyWatch, load_effective
 from posture_guard.app.service import Service
 from posture_guard.core import config
+from posture_guard.core.commands import BreakNow, Command, FinishBreak, Pause, Resume, Skip, Status
+from posture_guard.core.timer import Outcome
 from posture_guard.desktop.paths import Paths
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
 from tests.app import App, read_until
@@ -65,15 +67,15 @@ class Running:
         self.thread = threading.Thread(target=service.run, daemon=True)
         self.thread.start()
 
-    def request(self, command: str) -> dict[str, object]:
-        return control.request(self.paths.socket, {"command": command})
+    def request(self, command: Command) -> dict[str, object]:
+        return control.request(self.paths.socket, command)
 
     def wait_for(self, condition: object, timeout: float = 10) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if callable(condition) and condition():
                 return
-            self.service.submit({"command": "status"})  # wakes the loop: the job runs
+            self.service.submit(Status())  # wakes the loop: the job runs
             time.sleep(0.1)
         raise AssertionError("condition not met in time")
 
@@ -95,10 +97,10 @@ def running(tmp_path: Path) -> Iterator[Running]:
 def test_service_policy_socket_refuses_a_locked_command_and_allows_the_rest(
     running: Running,
 ) -> None:
-    refused = running.request("pause")
+    refused = running.request(Pause())
     assert refused["ok"] is False
     assert refused["error"] == "Can't pause: set by your organisation."
-    assert running.request("break-now")["ok"] is True
+    assert running.request(BreakNow())["ok"] is True
     assert running.service.snapshot is not None
     assert running.service.snapshot.status.state.name == "ON_BREAK"  # the allowed one ran
 
@@ -114,14 +116,12 @@ def test_service_policy_change_is_applied_without_a_restart(
     running.wait_for(lambda: running.service.settings.controls.pause)
     settings = running.service.settings
     assert next(b for b in settings.timer.breaks if b.kind == "movement").every_s == 3000
-    assert running.request("pause")["ok"] is True  # unlocked now
-    assert running.request("resume")["ok"] is True
-    assert running.request("skip")["error"] == "Can't skip: set by your organisation."
+    assert running.request(Pause())["ok"] is True  # unlocked now
+    assert running.request(Resume())["ok"] is True
+    assert running.request(Skip())["error"] == "Can't skip: set by your organisation."
     # the break window's "skipped" is the same skip, refused the same way (it was let through)
-    assert running.request("break-now")["ok"] is True
-    window_skip = control.request(
-        running.paths.socket, {"command": "finish-break", "outcome": "skipped"}
-    )
+    assert running.request(BreakNow())["ok"] is True
+    window_skip = control.request(running.paths.socket, FinishBreak(outcome=Outcome.SKIPPED))
     assert window_skip["error"] == "Can't skip: set by your organisation."
     assert any("the policy changed; applied it" in r.getMessage() for r in caplog.records)
 
@@ -140,14 +140,14 @@ def test_service_policy_bad_change_keeps_the_last_good_one_and_says_so_once(
 
     running.wait_for(logged)
     time.sleep(1.5)  # more checks pass: the same bad file is not reported again
-    running.service.submit({"command": "status"})
+    running.service.submit(Status())
     logged()
     assert lines == [
         "the policy changed but has problems; keeping the last good one: "
         f'{policy}: [controls] pause = "perhaps": expected true or false '
         "(and 1 more; `posture-guard policy check FILE`)"
     ]
-    assert running.request("pause")["error"] == "Can't pause: set by your organisation."
+    assert running.request(Pause())["error"] == "Can't pause: set by your organisation."
 
 
 BAD_POLICY = '[breaks.movement]\nevery = "50x"\n'

@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from posture_guard.app.control import encode_result
 from posture_guard.app.service import Service
 from posture_guard.app.store import SCHEMA_VERSION, Store
 from posture_guard.core import config
+from posture_guard.core.commands import BreakNow, Command, Skip, Snooze, Status
 from posture_guard.core.records import BreakRecord, DayActivity
 from posture_guard.core.stretches import WorkStretch
 from posture_guard.core.timer import Outcome
@@ -56,23 +58,23 @@ class Running:
         self.thread = threading.Thread(target=self.service.run, daemon=True)
         self.thread.start()
         # the worker's first observation must see START: wait for it before moving the clock
-        self.ask("status")
+        self.ask(Status())
 
     def work(self, minutes: int) -> None:
         """Type for `minutes`, observed once a minute as the real loop would."""
         for _ in range(minutes):
             self.clock.advance(60)
-            self.ask("status")
+            self.ask(Status())
 
     def away(self, seconds: int) -> None:
         """No input for `seconds`, seen by one observation at the end; then typing again."""
         self.idle.set(float(seconds))
         self.clock.advance(seconds)
-        self.ask("status")
+        self.ask(Status())
         self.idle.set(0.0)
 
-    def ask(self, command: str, **args: object) -> dict[str, object]:
-        reply = self.service.submit({"command": command, **args})
+    def ask(self, command: Command) -> dict[str, object]:
+        reply = encode_result(self.service.submit(command))
         assert reply["ok"] is True, reply
         return reply
 
@@ -107,10 +109,10 @@ def test_service_store_records_skipped_natural_and_taken_breaks_and_the_days_act
         # 09:20 the posture check comes due and is prompted; snoozed 5 min, prompted again at
         # 09:25 (a reminder: `prompted` stays 09:20), then skipped
         running.work(20)
-        running.ask("snooze", seconds=300)
+        running.ask(Snooze(seconds=300))
         running.work(5)
         assert [n.title for n in running.notifier.notices] == ["Posture and eyes check (20s)"] * 2
-        running.ask("skip")
+        running.ask(Skip())
         skipped = BreakRecord(
             kind="posture",
             due=at("09:20"),
@@ -139,7 +141,7 @@ def test_service_store_records_skipped_natural_and_taken_breaks_and_the_days_act
         # 09:57:30 the posture check is due again (20 min of work later) and taken at once; it
         # ends with the next observation, a minute later
         running.work(20)
-        running.ask("break-now")
+        running.ask(BreakNow())
         running.work(1)
         taken = BreakRecord(
             kind="posture",
@@ -181,7 +183,7 @@ def test_service_store_saves_the_final_figure_of_a_day_at_rollover(store: Store)
         running.work(30)  # Monday 09:00-09:30
         # lid closed; opened on Tuesday at 04:30, after the day start (04:00): one gap, time away
         running.clock.advance(19 * 3600)
-        running.ask("status")
+        running.ask(Status())
         # Monday's final figure is saved at once, before anything else happens
         assert running.figure() == DayActivity(day=DAY, active_s=30 * 60)
         running.work(2)
@@ -214,9 +216,9 @@ def test_service_store_a_locked_database_is_retried_and_loses_nothing(
             with closing(sqlite3.connect(path, isolation_level=None)) as other:
                 other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
                 running.work(20)
-                running.ask("skip")  # the outcome cannot be saved now
+                running.ask(Skip())  # the outcome cannot be saved now
                 assert running.thread.is_alive()
-                assert running.ask("status")["status"]["state"] == "working"  # type: ignore[index]
+                assert running.ask(Status())["status"]["state"] == "working"  # type: ignore[index]
                 other.execute("ROLLBACK")
             warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
             assert len(warnings) == 1

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from posture_guard.app.store import Store
+from posture_guard.core.commands import BreakNow
 from posture_guard.core.stretches import StretchTracker, WorkStretch
 from posture_guard.core.timer import (
     BreakEnded,
@@ -86,7 +87,7 @@ def test_service_saves_the_active_time_between_rests(tmp_path: Path) -> None:
             running.work(10)
             running.away(150)  # 09:10-09:12:30: a natural posture (and stretch) break
             running.work(20)  # 09:32:30: the posture check comes due
-            running.ask("break-now")
+            running.ask(BreakNow())
             running.work(1)  # taken, ends 09:33:30
             running.work(5)
         finally:

@@ -21,8 +21,9 @@ from posture_guard.core.breakflow import (
     pre_break_notice,
     screen_for,
 )
+from posture_guard.core.commands import FinishBreak, Skip, Snooze, StartBreak
 from posture_guard.core.exercises import load_catalogue
-from posture_guard.core.timer import State, TimerStatus
+from posture_guard.core.timer import Outcome, State, TimerStatus
 
 SCREEN = BreakScreen(kind="stretch", title="Stretch break", seconds=120)
 
@@ -54,15 +55,15 @@ def status(
 
 
 def test_countdown_start_starts_the_break_in_the_timer():
-    assert commands_for_line(WindowLine(event="started"), SCREEN) == [{"command": "start-break"}]
+    assert commands_for_line(WindowLine(event="started"), SCREEN) == [StartBreak()]
 
 
 @pytest.mark.parametrize(
     ("outcome", "expected"),
     [
-        ("taken", [{"command": "finish-break", "outcome": "taken"}]),
-        ("postponed", [{"command": "snooze"}]),
-        ("skipped", [{"command": "skip"}]),
+        ("taken", [FinishBreak(outcome=Outcome.TAKEN)]),
+        ("postponed", [Snooze()]),
+        ("skipped", [Skip()]),
     ],
 )
 def test_each_answer_becomes_its_command(outcome, expected):
@@ -71,11 +72,11 @@ def test_each_answer_becomes_its_command(outcome, expected):
 
 def test_closing_after_the_countdown_counts_as_taken():
     line = WindowLine(outcome="closed", countdown_done=True)
-    assert commands_for_line(line, SCREEN) == [{"command": "finish-break", "outcome": "taken"}]
+    assert commands_for_line(line, SCREEN) == [FinishBreak(outcome=Outcome.TAKEN)]
 
 
 def test_closing_before_the_countdown_postpones_when_allowed():
-    assert commands_for_line(WindowLine(outcome="closed"), SCREEN) == [{"command": "snooze"}]
+    assert commands_for_line(WindowLine(outcome="closed"), SCREEN) == [Snooze()]
 
 
 def test_closing_before_the_countdown_without_postpone_leaves_the_break_due():
@@ -98,9 +99,9 @@ def test_closing_never_skips_and_nothing_exceeds_what_the_screen_offered(
     commands = commands_for_line(WindowLine(outcome=outcome, countdown_done=done), screen)
     assert len(commands) <= 1
     if outcome == "closed":
-        assert {"command": "skip"} not in commands
+        assert Skip() not in commands
         if not allow_postpone:
-            assert {"command": "snooze"} not in commands
+            assert Snooze() not in commands
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from posture_guard import __version__
+from posture_guard.core.commands import Pause
 from posture_guard.core.traymodel import LAUNCHES, Submit, TrayStatus, find_entry, tray_menu
 from posture_guard.desktop.paths import default_paths
 from posture_guard.ui.info_window import CONFIG_HEADER, about_text, ensure_config_file
@@ -87,7 +88,7 @@ def test_menu_window_writes_submenus_out_as_lines():
     assert "Pause: until tomorrow" in texts
     assert "Pause" not in texts
     entry = next(e for e in flat if e.id == "pause-1h")
-    assert entry.action == Submit({"command": "pause", "seconds": 3600})
+    assert entry.action == Submit(Pause(seconds=3600))
     assert entry.enabled is True
     paused = flat_entries(tray_menu(TrayStatus.from_json({"state": "paused"})))
     assert next(e for e in paused if e.id == "pause-1h").enabled is False

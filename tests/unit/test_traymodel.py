@@ -9,6 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from posture_guard.core.commands import BreakNow, Pause, Quit, Resume, Snooze
 from posture_guard.core.traymodel import (
     LAUNCHES,
     LOCKED_REASON,
@@ -220,15 +221,13 @@ def test_menu_lists_every_item_in_order():
 
 def test_menu_items_carry_the_control_requests_and_launches():
     menu = tray_menu(TrayStatus.from_json({"state": "break_due", "allowed": ALL_COMMANDS}))
-    assert find_entry(menu, "take-break").action == Submit({"command": "break-now"})
-    assert find_entry(menu, "snooze").action == Submit({"command": "snooze"})
-    assert find_entry(menu, "resume").action == Submit({"command": "resume"})
-    assert find_entry(menu, "quit").action == Submit({"command": "quit"})
-    assert find_entry(menu, "pause-30m").action == Submit({"command": "pause", "seconds": 1800})
-    assert find_entry(menu, "pause-1h").action == Submit({"command": "pause", "seconds": 3600})
-    assert find_entry(menu, "pause-tomorrow").action == Submit(
-        {"command": "pause", "until": "tomorrow"}
-    )
+    assert find_entry(menu, "take-break").action == Submit(BreakNow())
+    assert find_entry(menu, "snooze").action == Submit(Snooze())
+    assert find_entry(menu, "resume").action == Submit(Resume())
+    assert find_entry(menu, "quit").action == Submit(Quit())
+    assert find_entry(menu, "pause-30m").action == Submit(Pause(seconds=1800))
+    assert find_entry(menu, "pause-1h").action == Submit(Pause(seconds=3600))
+    assert find_entry(menu, "pause-tomorrow").action == Submit(Pause(tomorrow=True))
     for target in ("episode", "check-in", "advice", "report", "settings", "about"):
         entry = find_entry(menu, target)
         assert entry.action == Launch(target)

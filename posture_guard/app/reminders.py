@@ -1,0 +1,125 @@
+"""The service's reminders: the one exercise each break offers, and the check-in reminder.
+
+Rule 1: a break offers one exercise from the moment it is first needed (its prompt, or its start
+        when taken early) until it ends: the notice, the break window and the command's answer
+        all name the same one. The picker rotates without repeats over the exercises shown by
+        this run, and reads the diary for what fits (acute, symptoms).
+Rule 2: the check-in reminder has no timer of its own: it is looked at when the service starts
+        and with each break prompt (moments when the person is at the screen), and asks at most
+        once a day while an episode is open.
+Rule 3: the diary is read, never written; a diary that cannot be read is logged and the safe
+        choice is made (the gentle exercises, no reminder).
+
+Threads: the service's worker thread only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Final
+
+from posture_guard.app.store import Store
+from posture_guard.core.episodes import check_in_due, current_episode
+from posture_guard.core.errors import StoreError
+from posture_guard.core.exercises import Catalogue, Exercise, instructions, pick, picker_inputs
+from posture_guard.core.wording import NO_EXERCISE_TEXT, check_in_notice
+
+# The service's log: these lines keep the name they always had in the log file.
+log = logging.getLogger("posture_guard.app.service")
+
+#: How many exercises shown are remembered for the rotation.
+HISTORY: Final = 100
+
+
+class Reminders:
+    """Picks each break's exercise and asks for check-ins (worker thread only)."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        notify: Callable[[str, str], None],
+        store: Store | None = None,
+    ) -> None:
+        """Args:
+        notify: shows a notice (title, message); must not raise.
+        store: the diary to read; None: nothing is known (not acute, no symptoms, no episode).
+        """
+        self._catalogue = catalogue
+        self._notify = notify
+        self._store = store
+        #: Exercises shown, oldest first (the picker rotates without repeats over them).
+        self._shown: list[str] = []
+        #: The exercise of the break in progress, per kind (Rule 1).
+        self._exercise: dict[str, Exercise | None] = {}
+        #: When this run last asked for a check-in (once a day at most).
+        self._check_in_asked: datetime | None = None
+
+    def exercise_for(self, kind: str, length_s: int) -> Exercise | None:
+        """The exercise of this kind's break in progress, picked now (to fit `length_s`) if none
+        was yet; None when none fits."""
+        if kind not in self._exercise:
+            acute, symptoms = self._diary_state()
+            exercise = pick(
+                self._catalogue,
+                kind=kind,
+                history=self._shown[-HISTORY:],
+                acute=acute,
+                symptoms=symptoms,
+                length_s=length_s,
+            )
+            self._exercise[kind] = exercise
+            if exercise is not None:
+                self._shown = [*self._shown[-(HISTORY - 1) :], exercise.id]
+        return self._exercise[kind]
+
+    def picked(self, kind: str) -> Exercise | None:
+        """The exercise already picked for this kind's break in progress (None: none yet, or
+        none fits); never picks."""
+        return self._exercise.get(kind)
+
+    def exercise_text(self, kind: str, length_s: int) -> str:
+        """What to do in this break: the exercise's instructions, or plain words when none fits."""
+        exercise = self.exercise_for(kind, length_s)
+        return NO_EXERCISE_TEXT if exercise is None else instructions(exercise)
+
+    def break_over(self, kind: str) -> None:
+        """This kind's break ended: its next one gets an exercise of its own."""
+        self._exercise.pop(kind, None)
+
+    def _diary_state(self) -> tuple[bool, frozenset[str]]:
+        """Whether the diary says acute, and its recorded symptoms, for the picker.
+
+        Without a store nothing is known (not acute, no symptoms). When the diary cannot be
+        read, the gentle set is the safe choice.
+        """
+        if self._store is None:
+            return False, frozenset()
+        try:
+            latest = self._store.latest_check_in()
+            inputs = picker_inputs(
+                current_episode(self._store.episodes()),
+                None if latest is None else latest.check_in,
+            )
+        except StoreError as exc:
+            log.warning("cannot read the diary for the exercise picker: %s", exc)
+            return True, frozenset()
+        return inputs.acute, inputs.symptoms
+
+    def maybe_ask_check_in(self, now: datetime) -> None:
+        """Ask for a short check-in when an open episode is a day old (Rule 2)."""
+        if self._store is None:
+            return
+        try:
+            episode = self._store.open_episode()
+            latest = self._store.latest_check_in()
+        except StoreError as exc:
+            log.warning("cannot read the diary for a check-in reminder: %s", exc)
+            return
+        last_check_in = latest.check_in.at if latest is not None else None
+        if episode is None or not check_in_due(episode, last_check_in, self._check_in_asked, now):
+            return
+        self._check_in_asked = now
+        days = int((now.timestamp() - episode.started.timestamp()) // 86400)
+        self._notify(*check_in_notice(days))
