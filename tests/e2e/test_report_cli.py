@@ -263,7 +263,7 @@ def test_the_service_process_leaves_out_what_it_does_not_run() -> None:
     NOT_IN_THE_SERVICE."""
     probe = (
         "import sys, posture_guard.cli as cli\n"
-        "assert cli._parse(['run']).command == 'run'\n"
+        "assert cli._parse(['run']).verb == 'run'\n"
         "import posture_guard.runner, posture_guard.app.service, posture_guard.ui.tray\n"
         "from posture_guard.desktop import busy, idle, notify\n"
         "idle.select_idle_source(); busy.select_busy_source(); notify.select_notifier()\n"
