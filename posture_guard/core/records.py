@@ -6,13 +6,13 @@ statistics read them. No SQL here.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from posture_guard.core.episodes import CheckIn
 from posture_guard.core.timer import Outcome
 from posture_guard.core.triage import Advice, Tier
+from posture_guard.core.units import seconds_at_least_zero
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,15 +74,8 @@ class DayActivity:
     def __post_init__(self) -> None:
         if not isinstance(self.day, date) or isinstance(self.day, datetime):
             raise ValueError(f"DayActivity.day: expected a date, got {self.day!r}")
-        value = self.active_s
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-            or value < 0
-        ):
-            raise ValueError(f"DayActivity.active_s: expected seconds >= 0, got {value!r}")
-        object.__setattr__(self, "active_s", float(value))
+        seconds = seconds_at_least_zero(self.active_s, "DayActivity.active_s")
+        object.__setattr__(self, "active_s", seconds)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -15,7 +15,6 @@ Rule 4: the stretch still open when the service stops ends at the last active mo
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
@@ -28,6 +27,7 @@ from posture_guard.core.timer import (
     NaturalBreakRecorded,
     Outcome,
 )
+from posture_guard.core.units import seconds_at_least_zero
 
 MIN_STRETCH_S: Final = 1.0
 
@@ -52,15 +52,8 @@ class WorkStretch:
             if not isinstance(moment, datetime) or moment.utcoffset() is None:
                 raise ValueError(f"WorkStretch.{name}: expected an aware datetime, got {moment!r}")
             object.__setattr__(self, name, moment.astimezone(UTC))
-        value = self.active_s
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-            or value < 0
-        ):
-            raise ValueError(f"WorkStretch.active_s: expected seconds >= 0, got {value!r}")
-        object.__setattr__(self, "active_s", float(value))
+        seconds = seconds_at_least_zero(self.active_s, "WorkStretch.active_s")
+        object.__setattr__(self, "active_s", seconds)
 
 
 class StretchTracker:

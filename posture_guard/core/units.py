@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import time
 
@@ -56,3 +57,16 @@ def parse_clock(text: str, *, allow_24: bool = False) -> time:
 def format_clock(value: time) -> str:
     """A time of day as ``HH:MM``; time.max is ``24:00``."""
     return "24:00" if value == time.max else f"{value.hour:02d}:{value.minute:02d}"
+
+
+def seconds_at_least_zero(value: object, name: str) -> float:
+    """`value` as float seconds; ValueError naming `name` when it is not a finite number >= 0
+    (a bool is no number here)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise ValueError(f"{name}: expected seconds >= 0, got {value!r}")
+    return float(value)
