@@ -27,6 +27,7 @@ from posture_guard.core.errors import (
 )
 from posture_guard.core.settings import BREAK_KINDS, Settings
 from posture_guard.core.units import format_duration, parse_duration
+from posture_guard.desktop import language
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.paths import Paths, default_paths
 from posture_guard.report.columns import columns_text
@@ -211,6 +212,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code. User mistakes print a message, never a traceback."""
+    language.install()
     args = _parse(argv)
     if args is None:
         return EXIT_USAGE
