@@ -6,8 +6,9 @@
 - extract: every `_()`, `N_()`, `ngettext()`, `pgettext()` string of posture_guard/ into
   posture_guard/locale/posture_guard.pot (no creation date, so an unchanged tree gives an
   unchanged file).
-- update: each language's posture_guard.po gains the new messages and loses the gone ones; a
-  changed English text keeps its old translation marked fuzzy, which is not compiled.
+- update: each language's posture_guard.po gains the new messages (untranslated) and loses the
+  gone ones. No guesses from similar texts: a changed English text is a new message, translated
+  anew, so no stale meaning (a clinical one least of all) survives an edit. One run settles.
 - pseudo: en_XA, every message accented and about a third longer between ⟦ ⟧ with its
   placeholders kept, so a test finds strings left out of the catalogue and layouts that clip.
 - compile: each .po into the posture_guard.mo that stdlib gettext reads at run time. The .mo
@@ -171,7 +172,7 @@ def render_po(catalog: Catalog, *, template: bool = False) -> bytes:
         width=100,
         omit_header=False,
         sort_output=True,
-        include_previous=True,
+        include_previous=False,
         ignore_obsolete=True,
     )
     text = buffer.getvalue()
@@ -195,7 +196,7 @@ def updated(code: str, template: Catalog) -> Catalog:
         catalog.creation_date = catalog.revision_date = _EPOCH
     else:
         catalog = read(po_path(code), locale=code)
-    catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
+    catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
     return catalog
 
 
