@@ -363,3 +363,20 @@ def test_english_is_the_same_after_the_catalogue_is_put_back() -> None:
     status = TrayStatus.of(snapshot(State.WORKING))
     assert status_line(status) == "Next break in 10 min (posture)"
     assert tray_title(status) == "Posture Guard: Next break in 10 min (posture)"
+
+
+@pytest.mark.usefixtures("pseudo")
+def test_service_start_banner_is_catalogue_words() -> None:
+    from posture_guard import runner  # the composition root, for this test only
+
+    class FakeTray:
+        backend = "1"
+
+    settings = config.defaults()
+    off = replace(settings, timer=replace(settings.timer, breaks=()))
+    for tray in (None, FakeTray()):
+        for each in (settings, off):
+            banner = runner._running_banner(each, "2", "3", tray)  # type: ignore[arg-type]
+            assert_pseudo(banner)  # one message of three lines
+            for line in banner.splitlines():
+                assert_pseudo(line, catalogued=False)
