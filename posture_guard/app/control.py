@@ -46,7 +46,7 @@ from posture_guard.core.commands import (
 )
 from posture_guard.core.errors import ControlError, UnknownCommand
 from posture_guard.core.timer import Outcome
-from posture_guard.core.wording import STATE_WORDS
+from posture_guard.core.wording import state_words
 from posture_guard.desktop.ipc import local_stream_socket, peer_is_owner
 
 MAX_REQUEST_BYTES: Final = 64 * 1024
@@ -265,7 +265,7 @@ def encode_snapshot(snapshot: Snapshot) -> dict[str, object]:
         "at": snapshot.at.isoformat(),
         "pid": os.getpid(),
         "state": s.state.name.lower(),
-        "state_text": STATE_WORDS[s.state],
+        "state_text": state_words(s.state),
         "allowed": sorted(c.value for c in s.allowed),
         "current": s.current,
         "next_kind": s.next_kind,
