@@ -13,8 +13,23 @@ from pathlib import Path
 from typing import Final
 
 from posture_guard.core import clinic
+from posture_guard.core.i18n import N_, _
 
 BREAK_KINDS: Final = ("posture", "stretch", "movement")
+#: The break kinds as people read them (the kinds themselves are config keys, never translated).
+KIND_WORDS: Final[Mapping[str, str]] = {
+    # Translators: the kinds of break, as in "a posture break" and "Next break: posture in 20m"
+    "posture": N_("posture"),
+    "stretch": N_("stretch"),
+    "movement": N_("movement"),
+}
+
+
+def kind_word(kind: str) -> str:
+    """A break kind in the reader's language; a kind we do not know, as it is named."""
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+
+
 BREAK_TITLES: Final[Mapping[str, str]] = {
     "posture": "Posture and eyes check",
     "stretch": "Stretch break",

@@ -162,7 +162,8 @@ def test_catalogues_translations_keep_every_placeholder(code: str) -> None:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for text in strings:
-            assert _placeholders(text) == _placeholders(ids[-1]), (code, message.id, text)
+            if text:  # a plural not translated yet has empty forms (English is shown)
+                assert _placeholders(text) == _placeholders(ids[-1]), (code, message.id, text)
 
 
 placeholder_text = st.lists(
