@@ -586,7 +586,8 @@ def _control(args: argparse.Namespace, paths: Paths) -> int:
     try:
         command = _command(args)
     except ValueError as exc:
-        print(f"posture-guard {args.verb}: {args.duration!r}: {exc}", file=sys.stderr)
+        # a duration's message (units.DURATION_EXPECTED) is marked for the catalogues
+        print(f"posture-guard {args.verb}: {args.duration!r}: {_(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     reply = control.request(paths.socket, command)
     if not reply.get("ok"):

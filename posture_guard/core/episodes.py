@@ -1085,9 +1085,12 @@ _CHECK_IN_RECORD: Final = _record(
 
 
 def _name(episode: Episode) -> str:
+    """The episode as the refusals below name it (their `{episode}`)."""
     if episode.id is not None:
-        return f"episode {episode.id} (started {when(episode.started)})"
-    return f"the episode started {when(episode.started)}"
+        # Translators: the {episode} of the messages that refuse an episode change
+        return _("episode {id} (started {time})").format(id=episode.id, time=when(episode.started))
+    # Translators: the {episode} of the messages that refuse an episode change
+    return _("the episode started {time}").format(time=when(episode.started))
 
 
 def open_episode(history: Iterable[Episode]) -> Episode | None:
@@ -1110,24 +1113,30 @@ def start_episode(history: Iterable[Episode], episode: Episode) -> Episode:
     """
     if episode.ended is not None:
         raise IllegalEpisodeChange(
-            f"can't start an episode that has already ended ({when(episode.ended)}); "
-            "start it, then end it"
+            _(
+                "can't start an episode that has already ended ({time}); start it, then end it"
+            ).format(time=when(episode.ended))
         )
     for other in history:
         if other.ended is None:
             raise IllegalEpisodeChange(
-                f"can't start a new episode while {_name(other)} is still open; end it first"
+                _("can't start a new episode while {episode} is still open; end it first").format(
+                    episode=_name(other)
+                )
             )
         if other.started <= episode.started <= other.ended:
             raise IllegalEpisodeChange(
-                f"can't start an episode at {when(episode.started)}: that is inside "
-                f"{_name(other)}, which ended {when(other.ended)}"
+                _(
+                    "can't start an episode at {time}: that is inside {episode}, which ended {end}"
+                ).format(time=when(episode.started), episode=_name(other), end=when(other.ended))
             )
         if episode.started < other.started:
             # a new episode is open: starting before a later, ended one would overlap it
             raise IllegalEpisodeChange(
-                f"can't start an episode at {when(episode.started)}: it would overlap "
-                f"{_name(other)}; start it after {when(other.ended)}"
+                _(
+                    "can't start an episode at {time}: it would overlap {episode}; start it after"
+                    " {end}"
+                ).format(time=when(episode.started), episode=_name(other), end=when(other.ended))
             )
     return episode
 
@@ -1139,10 +1148,16 @@ def update_episode(episode: Episode, update: EpisodeUpdate) -> Episode:
         IllegalEpisodeChange: when the episode has ended, or the update is before its start.
     """
     if episode.ended is not None:
-        raise IllegalEpisodeChange(f"can't update {_name(episode)}: it ended {when(episode.ended)}")
+        raise IllegalEpisodeChange(
+            _("can't update {episode}: it ended {end}").format(
+                episode=_name(episode), end=when(episode.ended)
+            )
+        )
     if update.at < episode.started:
         raise IllegalEpisodeChange(
-            f"can't add an update at {when(update.at)} to {_name(episode)}: that is before it started"
+            _("can't add an update at {time} to {episode}: that is before it started").format(
+                time=when(update.at), episode=_name(episode)
+            )
         )
     position = bisect.bisect_right([u.at for u in episode.updates], update.at)
     updates = (*episode.updates[:position], update, *episode.updates[position:])
@@ -1161,16 +1176,21 @@ def end_episode(episode: Episode, at: datetime) -> Episode:
     check_moment(at, "ended")
     if episode.ended is not None:
         raise IllegalEpisodeChange(
-            f"can't end {_name(episode)}: it already ended {when(episode.ended)}"
+            _("can't end {episode}: it already ended {end}").format(
+                episode=_name(episode), end=when(episode.ended)
+            )
         )
     if at < episode.started:
         raise IllegalEpisodeChange(
-            f"can't end {_name(episode)} at {when(at)}: that is before it started"
+            _("can't end {episode} at {time}: that is before it started").format(
+                episode=_name(episode), time=when(at)
+            )
         )
     if episode.updates and at < episode.updates[-1].at:
         raise IllegalEpisodeChange(
-            f"can't end {_name(episode)} at {when(at)}: that is before its last update "
-            f"({when(episode.updates[-1].at)})"
+            _("can't end {episode} at {time}: that is before its last update ({last})").format(
+                episode=_name(episode), time=when(at), last=when(episode.updates[-1].at)
+            )
         )
     return replace(episode, ended=at)
 
