@@ -25,8 +25,11 @@ from posture_guard.core.errors import (
     format_key,
     format_value,
 )
+from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import BREAK_KINDS, Settings
 from posture_guard.core.units import format_duration, parse_duration
+from posture_guard.core.wording import kind_word
+from posture_guard.desktop import language
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.paths import Paths, default_paths
 from posture_guard.report.columns import columns_text
@@ -42,11 +45,11 @@ EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
 
 _CONTROL_HELP: Final[Mapping[str, str]] = {
-    "status": "show the next break, the state and today's figures",
-    "skip": "skip the break that is due",
-    "resume": "end a pause",
-    "break-now": "take a break now (the one due, else the next one)",
-    "quit": "stop the running service",
+    "status": N_("show the next break, the state and today's figures"),
+    "skip": N_("skip the break that is due"),
+    "resume": N_("end a pause"),
+    "break-now": N_("take a break now (the one due, else the next one)"),
+    "quit": N_("stop the running service"),
 }
 
 
@@ -85,51 +88,64 @@ def _help_width() -> int:
 def _parser() -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = _Parser(
         prog="posture-guard",
-        description="Breaks earned by active screen time, with one concrete exercise each.",
+        description=_("Breaks earned by active screen time, with one concrete exercise each."),
     )
-    parser.add_argument("--version", action="version", version=f"posture-guard {__version__}")
     parser.add_argument(
-        "--config", type=Path, metavar="FILE", help="user config file (default: the per-user one)"
+        "--version",
+        action="version",
+        version=f"posture-guard {__version__}",
+        help=_("show program's version number and exit"),  # argparse's words, ours to translate
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log to the terminal too")
-    commands = parser.add_subparsers(dest="verb", metavar="COMMAND")
-    run = commands.add_parser("run", help="start the service")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        # Translators: a placeholder in the usage line, in capitals: one word, no spaces
+        metavar=_("FILE"),
+        help=_("user config file (default: the per-user one)"),
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help=_("log to the terminal too"))
+    # Translators: a placeholder in the usage line, in capitals: one word, no spaces
+    commands = parser.add_subparsers(dest="verb", metavar=_("COMMAND"))
+    run = commands.add_parser("run", help=_("start the service"))
     run.add_argument(
-        "--headless", action="store_true", help="no tray or windows; prompts in the terminal"
+        "--headless", action="store_true", help=_("no tray or windows; prompts in the terminal")
     )
     for name, text in _CONTROL_HELP.items():
-        commands.add_parser(name, help=text)
+        commands.add_parser(name, help=_(text))
     snooze = commands.add_parser(
-        "snooze", help="put the due break off (default: the configured snooze)"
+        "snooze", help=_("put the due break off (default: the configured snooze)")
     )
-    snooze.add_argument("duration", nargs="?", help='e.g. "10m"')
+    # Translators: "duration" is a placeholder in the usage line (one word); keep "10m" as written
+    snooze.add_argument("duration", nargs="?", metavar=_("duration"), help=_('e.g. "10m"'))
     pause = commands.add_parser(
-        "pause", help='no breaks for a while: "1h" (default), "30m" or "until-tomorrow"'
+        # Translators: keep "1h", "30m" and "until-tomorrow" as written: they are typed
+        "pause",
+        help=_('no breaks for a while: "1h" (default), "30m" or "until-tomorrow"'),
     )
-    pause.add_argument("duration", nargs="?", default="1h")
-    cfg = commands.add_parser("config", help="show or check the configuration")
-    cfg_commands = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    cfg_commands.add_parser("show", help="each effective value and where it came from")
+    pause.add_argument("duration", nargs="?", default="1h", metavar=_("duration"))
+    cfg = commands.add_parser("config", help=_("show or check the configuration"))
+    cfg_commands = cfg.add_subparsers(dest="config_command", metavar=_("ACTION"), required=True)
+    cfg_commands.add_parser("show", help=_("each effective value and where it came from"))
     check = cfg_commands.add_parser(
-        "check", help="validate a config file; non-zero exit on problems"
+        "check", help=_("validate a config file; non-zero exit on problems")
     )
-    check.add_argument("file", nargs="?", type=Path)
-    pol = commands.add_parser("policy", help="for IT: validate an organisation's policy")
-    pol_commands = pol.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    check.add_argument("file", nargs="?", type=Path, metavar=_("file"))
+    pol = commands.add_parser("policy", help=_("for IT: validate an organisation's policy"))
+    pol_commands = pol.add_subparsers(dest="policy_command", metavar=_("ACTION"), required=True)
     pol_check = pol_commands.add_parser(
         "check",
-        help="validate a policy file (.toml, .reg, .plist, .mobileconfig); exit 1 on problems",
+        help=_("validate a policy file (.toml, .reg, .plist, .mobileconfig); exit 1 on problems"),
     )
-    pol_check.add_argument("file", type=Path)
+    pol_check.add_argument("file", type=Path, metavar=_("file"))
     _diary_parsers(commands)
-    summary = commands.add_parser("stats", help="active time and breaks of the last days")
+    summary = commands.add_parser("stats", help=_("active time and breaks of the last days"))
     summary.add_argument(
-        "--days", type=_days, default=7, metavar="N", help="how many working days (default: 7)"
+        "--days", type=_days, default=7, metavar="N", help=_("how many working days (default: 7)")
     )
     _report_parser(commands)
-    login = commands.add_parser("autostart", help="start Posture Guard at login (or not)")
+    login = commands.add_parser("autostart", help=_("start Posture Guard at login (or not)"))
     login.add_argument("action", choices=("enable", "disable", "status"))
-    commands.add_parser("doctor", help="which desktop backends work here, and why not")
+    commands.add_parser("doctor", help=_("which desktop backends work here, and why not"))
     return parser
 
 
@@ -142,56 +158,75 @@ def _days(text: str) -> int:
     from posture_guard.core import summary  # noqa: PLC0415 - see the imports
 
     if not 1 <= count <= summary.MAX_DAYS:
-        raise argparse.ArgumentTypeError(f"{summary.DAYS_EXPECTED}, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number of days from 1 to {max}, got {text}").format(
+                max=summary.MAX_DAYS, text=repr(text)
+            )
+        )
     return count
 
 
 def _diary_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    episode = commands.add_parser("episode", help="the diary of neck-pain episodes")
-    actions = episode.add_subparsers(dest="episode_command", metavar="ACTION", required=True)
-    start = actions.add_parser("start", help="start an episode (only when none is open)")
-    update = actions.add_parser("update", help="add a timed update to the open episode")
+    episode = commands.add_parser("episode", help=_("the diary of neck-pain episodes"))
+    actions = episode.add_subparsers(dest="episode_command", metavar=_("ACTION"), required=True)
+    start = actions.add_parser("start", help=_("start an episode (only when none is open)"))
+    update = actions.add_parser("update", help=_("add a timed update to the open episode"))
     for sub in (start, update):
-        sub.add_argument("--pain", metavar="N", help="pain now, 0 (none) to 10 (worst)")
-        sub.add_argument("--stiffness", metavar="S", help="none, mild, moderate or severe")
-        sub.add_argument("--symptom", metavar="S,..", help="symptoms, comma-separated")
-        sub.add_argument("--helped", metavar="H,..", help="what helped, comma-separated")
-        sub.add_argument("--notes", metavar="TEXT")
-        sub.add_argument("--at", metavar="ISO", help="when (default: now), e.g. 2026-03-02T09:00")
-    start.add_argument("--where", metavar="A,..", help="neck-left, neck-right, shoulder...")
-    start.add_argument("--trigger", metavar="T,..", help="posture, stress, sleep-position...")
-    end = actions.add_parser("end", help="end the open episode")
-    end.add_argument("--at", metavar="ISO", help="when (default: now)")
-    actions.add_parser("list", help="every episode, oldest first")
-    show = actions.add_parser("show", help="one episode in full (default: open, else latest)")
+        sub.add_argument("--pain", metavar="N", help=_("pain now, 0 (none) to 10 (worst)"))
+        # Translators: keep none, mild, moderate and severe as written: they are the words typed
+        sub.add_argument("--stiffness", metavar="S", help=_("none, mild, moderate or severe"))
+        sub.add_argument("--symptom", metavar="S,..", help=_("symptoms, comma-separated"))
+        sub.add_argument("--helped", metavar="H,..", help=_("what helped, comma-separated"))
+        sub.add_argument("--notes", metavar=_("TEXT"))
+        sub.add_argument(
+            "--at", metavar="ISO", help=_("when (default: now), e.g. 2026-03-02T09:00")
+        )
+    # Translators: keep the words as written: they are typed (only the punctuation may change)
+    start.add_argument("--where", metavar="A,..", help=_("neck-left, neck-right, shoulder..."))
+    # Translators: keep the words as written: they are typed (only the punctuation may change)
+    start.add_argument("--trigger", metavar="T,..", help=_("posture, stress, sleep-position..."))
+    end = actions.add_parser("end", help=_("end the open episode"))
+    end.add_argument("--at", metavar="ISO", help=_("when (default: now)"))
+    actions.add_parser("list", help=_("every episode, oldest first"))
+    show = actions.add_parser("show", help=_("one episode in full (default: open, else latest)"))
     show.add_argument("id", nargs="?", type=int)
 
-    check_in = commands.add_parser("check-in", help="answer the check-in questions and get advice")
+    check_in = commands.add_parser(
+        "check-in", help=_("answer the check-in questions and get advice")
+    )
     for flag in CHECK_IN_FLAGS:
-        check_in.add_argument(f"--{flag}", metavar="ANSWER")
+        # Translators: a placeholder in the usage line, in capitals: one word, no spaces
+        check_in.add_argument(f"--{flag}", metavar=_("ANSWER"))
     check_in.add_argument(
         "--yes",
         action="store_true",
-        help="ask nothing: answers not given are taken from your last check-in (age band, risk "
-        'history, days of home care) and the open episode (pain, stiffness), else "same" or "no"',
+        # Translators: keep "same" and "no" as written: they are the answers filled in
+        help=_(
+            "ask nothing: answers not given are taken from your last check-in (age band, risk "
+            'history, days of home care) and the open episode (pain, stiffness), else "same" or "no"'
+        ),
     )
-    advice = commands.add_parser("advice", help="the latest advice, read against the diary now")
-    advice.add_argument("--open", action="store_true", help="open the booking link, if any")
+    advice = commands.add_parser("advice", help=_("the latest advice, read against the diary now"))
+    advice.add_argument("--open", action="store_true", help=_("open the booking link, if any"))
 
-    clinic = commands.add_parser("clinic", help="your clinic, for the advice's booking link")
-    clinic_actions = clinic.add_subparsers(dest="clinic_command", metavar="ACTION", required=True)
-    clinic_set = clinic_actions.add_parser("set", help="set your clinic")
-    clinic_set.add_argument("--name", required=True)
+    clinic = commands.add_parser("clinic", help=_("your clinic, for the advice's booking link"))
+    clinic_actions = clinic.add_subparsers(
+        dest="clinic_command", metavar=_("ACTION"), required=True
+    )
+    clinic_set = clinic_actions.add_parser("set", help=_("set your clinic"))
+    clinic_set.add_argument("--name", required=True, metavar=_("NAME"))
     clinic_set.add_argument("--booking-url", metavar="URL")
-    clinic_set.add_argument("--phone")
-    clinic_set.add_argument("--hours", help='opening hours, e.g. "Mon-Fri 08:00-18:00"')
-    clinic_import = clinic_actions.add_parser("import", help="read a clinic file")
-    clinic_import.add_argument("file", type=Path)
-    clinic_actions.add_parser("show", help="the clinic set now")
+    clinic_set.add_argument("--phone", metavar=_("PHONE"))
+    clinic_set.add_argument(
+        "--hours", metavar=_("HOURS"), help=_('opening hours, e.g. "Mon-Fri 08:00-18:00"')
+    )
+    clinic_import = clinic_actions.add_parser("import", help=_("read a clinic file"))
+    clinic_import.add_argument("file", type=Path, metavar=_("file"))
+    clinic_actions.add_parser("show", help=_("the clinic set now"))
 
-    exercises = commands.add_parser("exercises", help="the exercise catalogue")
+    exercises = commands.add_parser("exercises", help=_("the exercise catalogue"))
     exercises.add_argument(
-        "--for-break", choices=BREAK_KINDS, help="what a break of this kind would offer now"
+        "--for-break", choices=BREAK_KINDS, help=_("what a break of this kind would offer now")
     )
 
 
@@ -211,11 +246,16 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code. User mistakes print a message, never a traceback."""
+    language.install()
     args = _parse(argv)
     if args is None:
         return EXIT_USAGE
     if args.config is not None and not args.config.is_file():
-        print(f"posture-guard: {args.config}: no such file (given with --config)", file=sys.stderr)
+        print(
+            "posture-guard: "
+            + _("{file}: no such file (given with --config)").format(file=args.config),
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     paths = default_paths(config_file=args.config)
     try:
@@ -251,41 +291,59 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --- config ------------------------------------------------------------------------------------
 
 
+#: Where a value came from, as `config show` says it (the layers' names in English).
+_LAYER_WORDS: Final[Mapping[config.Layer, str]] = {
+    config.Layer.BUILT_IN: N_("built-in"),
+    config.Layer.POLICY: N_("policy"),
+    config.Layer.USER: N_("user"),
+}
+
+
 def _config(args: argparse.Namespace, paths: Paths) -> int:
     if args.config_command == "check":
         target = args.file or paths.user_config
         if args.file is not None and not args.file.is_file():
-            print(f"{args.file}: no such file", file=sys.stderr)
+            print(_("{file}: no such file").format(file=args.file), file=sys.stderr)
             return EXIT_FAILED
         loaded = config.load(target, policies=policy_sources(paths))
         for problem in loaded.problems:
             print(problem.message, file=sys.stderr)
         if loaded.problems:
             return EXIT_FAILED
-        print(f"{target}: OK")
+        print(_("{file}: OK").format(file=target))
         return EXIT_OK
     loaded = load_effective(paths)
     for problem in loaded.problems:
         print(problem.message, file=sys.stderr)
-    print(f"# user file:   {paths.user_config}{'' if paths.user_config.exists() else ' (none)'}")
-    policy_state = "" if paths.policy and paths.policy.exists() else " (none)"
-    print(f"# policy file: {paths.policy or '-'}{policy_state}")
+    user_line = (
+        _("# user file:   {path}")
+        if paths.user_config.exists()
+        else _("# user file:   {path} (none)")
+    )
+    print(user_line.format(path=paths.user_config))
+    policy_line = (
+        _("# policy file: {path}")
+        if paths.policy and paths.policy.exists()
+        else _("# policy file: {path} (none)")
+    )
+    print(policy_line.format(path=paths.policy or "-"))
     for source in sorted(
         {o.file for o in loaded.origins.values() if o.layer is config.Layer.POLICY}
     ):
-        print(f"# policy from: {source}")
+        print(_("# policy from: {path}").format(path=source))
     width = max(len(f"{format_key(k)} = {format_value(loaded.values[k])}") for k in config.KEYS)
     for key in config.KEYS:
         origin = loaded.origins[key]
+        layer = _(_LAYER_WORDS[origin.layer])
         where = (
-            origin.layer.value
+            layer
             if origin.layer is config.Layer.BUILT_IN
-            else f"{origin.layer.value}: {origin.file}"
+            else _("{layer}: {file}").format(layer=layer, file=origin.file)
         )
         lock = ""
         if origin.locked:
             by = loaded.locked_by.get(key, origin.file)
-            lock = ", locked" if by == origin.file else f", locked by {by}"
+            lock = _(", locked") if by == origin.file else _(", locked by {file}").format(file=by)
         line = f"{format_key(key)} = {format_value(loaded.values[key])}"
         print(f"{line:<{width}}  # {where}{lock}")
     return EXIT_FAILED if loaded.errors else EXIT_OK
@@ -298,7 +356,7 @@ def _policy_check(file: Path) -> int:
         print(message, file=sys.stderr)
     if problems:
         return EXIT_FAILED
-    print(f"{file}: OK")
+    print(_("{file}: OK").format(file=file))
     return EXIT_OK
 
 
@@ -323,7 +381,13 @@ def _diary(args: argparse.Namespace, paths: Paths) -> int:
         print(f"{name}: {exc}", file=sys.stderr)
         return EXIT_USAGE if args.verb == "clinic" and action == "set" else EXIT_FAILED
     except EOFError:
-        print(f"\n{name}: cancelled at the end of the input; nothing was saved", file=sys.stderr)
+        print(
+            "\n"
+            + _("{command}: cancelled at the end of the input; nothing was saved").format(
+                command=name
+            ),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     except PostureGuardError as exc:
         print(f"{name}: {exc}", file=sys.stderr)
@@ -375,20 +439,20 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
         print(diary.advice_text(advice))
         if report.offers_report(advice.tier):
             print()
-            print(report.REPORT_OFFER)
+            print(_(report.REPORT_OFFER))
     elif args.verb == "advice":
         found = diary.current_advice(store, now, fallback=_org_clinic(settings))
         if found is None:
-            print("No check-in yet: run `posture-guard check-in` first.", file=sys.stderr)
+            print(_("No check-in yet: run `posture-guard check-in` first."), file=sys.stderr)
             return EXIT_FAILED
         stored, advice = found
         print(diary.advice_text(advice, stored))
         if args.open:
             url = diary.open_booking(advice)
             if url is None:
-                print("posture-guard advice: no booking link to open", file=sys.stderr)
+                print("posture-guard advice: " + _("no booking link to open"), file=sys.stderr)
                 return EXIT_FAILED
-            print(f"\nOpened {url}")
+            print("\n" + _("Opened {url}").format(url=url))
     elif args.verb == "clinic":
         refusal = policy.clinic_change_refusal(settings)
         if refusal is not None and args.clinic_command in ("set", "import"):
@@ -409,7 +473,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
         else:
             org = _org_clinic(settings)
             if store.clinic() is None and org is not None:
-                print(f"Your organisation ({org.owner}) offers this clinic:")
+                print(_("Your organisation ({name}) offers this clinic:").format(name=org.owner))
                 print(diary.describe_clinic(org.profile))
             else:
                 print(diary.show_clinic(store))
@@ -438,8 +502,8 @@ def _stats(args: argparse.Namespace, paths: Paths) -> int:
 def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "report",
-        help="a report for your clinician (html, pdf) or your records (csv, json)",
-        description=(
+        help=_("a report for your clinician (html, pdf) or your records (csv, json)"),
+        description=_(
             "Write a report of your diary and screen work to a private file (mode 0600). html and"
             " pdf are the clinician report; csv (a zip of one CSV file per table) and json hold"
             " every record of the period. The file contains health information."
@@ -451,23 +515,28 @@ def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "--since",
         type=_since,
         default=report.DEFAULT_SINCE_DAYS,
-        metavar="AGE",
-        help='how far back: "90d" (default), "12w", "1y", or "all"',
+        metavar=_("AGE"),
+        # Translators: keep "90d", "12w", "1y" and "all" as written: they are typed
+        help=_('how far back: "90d" (default), "12w", "1y", or "all"'),
     )
     parser.add_argument(
         "--out",
         type=Path,
-        metavar="FILE",
-        help="the file to write (replaced if it exists); default:"
-        " posture-guard-report-YYYY-MM-DD.EXT here, never replacing a file",
+        # Translators: a placeholder in the usage line, in capitals: one word, no spaces
+        metavar=_("FILE"),
+        help=_(
+            "the file to write (replaced if it exists); default:"
+            " posture-guard-report-YYYY-MM-DD.EXT here, never replacing a file"
+        ),
     )
     parser.add_argument(
         "--format",
         choices=report.FORMATS,
         default="html",
-        help="html (default) or pdf: the clinician report; csv (a zip) or json: every record",
+        # Translators: keep html, pdf, csv and json as written: they are the formats typed
+        help=_("html (default) or pdf: the clinician report; csv (a zip) or json: every record"),
     )
-    parser.add_argument("--open", action="store_true", help="open it in your browser or viewer")
+    parser.add_argument("--open", action="store_true", help=_("open it in your browser or viewer"))
 
 
 def _since(text: str) -> int | None:
@@ -483,14 +552,19 @@ def _report(args: argparse.Namespace, paths: Paths) -> int:
     try:
         written = write.write_report(paths, args.format, args.out, args.since)
     except OSError as exc:
-        where = args.out or exc.filename or "the report"  # the name given, never a temporary one
-        print(f"posture-guard report: {where}: can't write it: {exc.strerror}", file=sys.stderr)
+        # the name given, never a temporary one
+        where = args.out or exc.filename or _("the report")
+        print(
+            "posture-guard report: "
+            + _("{file}: can't write it: {reason}").format(file=where, reason=exc.strerror),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     print(write.written_text(written))
     if args.open and not write.open_report(written.path):
         print(
-            "posture-guard report: can't open it here (no browser or viewer found); open the"
-            " file yourself",
+            "posture-guard report: "
+            + _("can't open it here (no browser or viewer found); open the file yourself"),
             file=sys.stderr,
         )
         return EXIT_FAILED
@@ -513,17 +587,19 @@ def _control(args: argparse.Namespace, paths: Paths) -> int:
     try:
         command = _command(args)
     except ValueError as exc:
-        print(f"posture-guard {args.verb}: {args.duration!r}: {exc}", file=sys.stderr)
+        # a duration's message (units.DURATION_EXPECTED) is marked for the catalogues
+        print(f"posture-guard {args.verb}: {args.duration!r}: {_(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     reply = control.request(paths.socket, command)
     if not reply.get("ok"):
-        print(f"posture-guard: {reply.get('error', 'the service refused')}", file=sys.stderr)
+        error = reply["error"] if "error" in reply else _("the service refused")
+        print(f"posture-guard: {error}", file=sys.stderr)
         return EXIT_FAILED
     status = reply.get("status")
     if args.verb == "status" and isinstance(status, dict):
         print(format_status(status))
     else:
-        print(reply.get("message", "OK."))
+        print(reply["message"] if "message" in reply else _("OK."))
     return EXIT_OK
 
 
@@ -542,25 +618,79 @@ def _command(args: argparse.Namespace) -> Command:
     return _CONTROL_COMMANDS[args.verb]
 
 
+#: The states as people read them, by the `state` the service sends: the same English as the
+#: service's words (core/wording.py STATE_WORDS; a test keeps them equal), said in this
+#: process's language, so that `status` speaks the reader's language whatever the service's.
+_STATE_WORDS: Final[Mapping[str, str]] = {
+    "working": N_("working"),
+    "break_due": N_("a break is due"),
+    "snoozed": N_("break snoozed"),
+    "on_break": N_("on a break"),
+    "paused": N_("paused"),
+    "off_hours": N_("outside working hours"),
+}
+#: `%a`'s English abbreviations, Monday first, so the weekday follows the language, not the locale.
+_WEEKDAYS: Final = (
+    N_("Mon"),
+    N_("Tue"),
+    N_("Wed"),
+    N_("Thu"),
+    N_("Fri"),
+    N_("Sat"),
+    N_("Sun"),
+)
+#: Status lines are "label value", the values lined up after the widest usual label (a longer
+#: label, such as "Paused until:", pushes its value on).
+_LABEL_WIDTH: Final = 12
+
+
+def _status_line(label: str, value: str) -> str:
+    return f"{label:<{_LABEL_WIDTH}} {value}"
+
+
 def format_status(status: Mapping[str, object]) -> str:
-    """The `status` command's text from the service's JSON status."""
+    """The `status` command's text from the service's JSON status, in this process's language
+    (the state from `state`; the service's own `state_text` only for a state it added since)."""
     state = str(status.get("state"))
+    state_text = (
+        _(_STATE_WORDS[state]) if state in _STATE_WORDS else str(status.get("state_text", state))
+    )
+    if status.get("current"):
+        # Translators: the state, then the kind of break it is about: "a break is due, posture break"
+        state_text = _("{state}, {kind} break").format(
+            state=state_text, kind=kind_word(str(status["current"]))
+        )
     lines = [
-        f"Posture Guard is running (pid {status.get('pid')}; idle source: {status.get('idle_source')}; "
-        f"notifications: {status.get('notifier')})",
-        f"State:       {status.get('state_text', state)}"
-        + (f", {status['current']} break" if status.get("current") else ""),
+        _(
+            "Posture Guard is running (pid {pid}; idle source: {idle_source}; "
+            "notifications: {notifier})"
+        ).format(
+            pid=status.get("pid"),
+            idle_source=status.get("idle_source"),
+            notifier=status.get("notifier"),
+        ),
+        # Translators: status labels; values line up 13 characters in, a longer label is fine
+        _status_line(_("State:"), state_text),
     ]
     if status.get("waiting_for"):
-        lines.append(f"Waiting:     until the desktop is free ({status['waiting_for']})")
+        lines.append(
+            _status_line(
+                _("Waiting:"),
+                _("until the desktop is free ({reason})").format(reason=status["waiting_for"]),
+            )
+        )
     if state == "paused":
         until = status.get("paused_until")
-        when = (
-            datetime.fromisoformat(until).strftime("%a %H:%M")
-            if isinstance(until, str)
-            else "you resume"
-        )
-        lines.append(f"Paused until: {when}")
+        if isinstance(until, str):
+            moment = datetime.fromisoformat(until)
+            # Translators: the end of a pause: a weekday (Mon) and a time (14:30)
+            when = _("{weekday} {time}").format(
+                weekday=_(_WEEKDAYS[moment.weekday()]), time=moment.strftime("%H:%M")
+            )
+        else:
+            # Translators: after "Paused until:", when the pause has no end time
+            when = _("you resume")
+        lines.append(_status_line(_("Paused until:"), when))
     next_in = status.get("next_in_s")
     if (
         status.get("next_kind")
@@ -568,7 +698,12 @@ def format_status(status: Mapping[str, object]) -> str:
         and state in ("working", "snoozed")
     ):
         lines.append(
-            f"Next break:  {status['next_kind']} in {format_duration(next_in)} of active time"
+            _status_line(
+                _("Next break:"),
+                _("{kind} in {duration} of active time").format(
+                    kind=kind_word(str(status["next_kind"])), duration=format_duration(next_in)
+                ),
+            )
         )
     active = status.get("active_today_s")
     outcomes = status.get("outcomes_today")
@@ -577,7 +712,16 @@ def format_status(status: Mapping[str, object]) -> str:
         for per_kind in outcomes.values():
             for outcome, count in per_kind.items():
                 totals[outcome] = totals.get(outcome, 0) + int(count)
-    breaks = ", ".join(f"{totals.get(o, 0)} {o}" for o in ("taken", "natural", "skipped"))
     active_text = format_duration(active) if isinstance(active, int | float) else "?"
-    lines.append(f"Today:       {active_text} active; breaks {breaks}")
+    lines.append(
+        _status_line(
+            _("Today:"),
+            _("{active} active; breaks {taken} taken, {natural} natural, {skipped} skipped").format(
+                active=active_text,
+                taken=totals.get("taken", 0),
+                natural=totals.get("natural", 0),
+                skipped=totals.get("skipped", 0),
+            ),
+        )
+    )
     return "\n".join(lines)

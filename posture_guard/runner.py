@@ -7,9 +7,9 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from posture_guard.app import fleet
 from posture_guard.app.control import ControlServer
@@ -20,6 +20,7 @@ from posture_guard.app.store import Store
 from posture_guard.core import config, policy
 from posture_guard.core.commands import Command, Result
 from posture_guard.core.errors import PostureGuardError, StoreError
+from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import Settings
 from posture_guard.core.traymodel import policy_locks
 from posture_guard.core.units import format_duration
@@ -74,7 +75,7 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
         print(problem.message, file=sys.stderr)
     if any(p.layer is not config.Layer.POLICY for p in loaded.errors):
         print(
-            "posture-guard: not started; fix the settings above (`posture-guard config check`).",
+            _("posture-guard: not started; fix the settings above (`posture-guard config check`)."),
             file=sys.stderr,
         )
         return 2
@@ -84,7 +85,9 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
         if not lock.acquire():
             pid = lock.holder_pid()
             print(
-                f"Posture Guard is already running{f' (pid {pid})' if pid else ''}.",
+                _("Posture Guard is already running (pid {pid}).").format(pid=pid)
+                if pid
+                else _("Posture Guard is already running."),
                 file=sys.stderr,
             )
             return 1
@@ -124,7 +127,7 @@ def _first_run_notice(paths: Paths, loaded: config.Loaded) -> None:
 def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool) -> int:
     settings = loaded.settings
     if not headless and not display_available():
-        print("No display found: running headless. Break prompts appear here in the terminal.")
+        print(_("No display found: running headless. Break prompts appear here in the terminal."))
     _first_run_notice(paths, loaded)
     limit_extensions()  # before any X connection; the break window is another process
     idle, idle_reasons = select_idle_source()
@@ -193,16 +196,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     worker = threading.Thread(target=work, name="posture-guard-service")
     server.start()
     try:
-        plan = ", ".join(
-            f"{b.title.lower()} every {format_duration(b.every_s)}" for b in settings.timer.breaks
-        )
-        tray_text = f"; tray: {tray.backend}" if tray is not None else ""
-        print(
-            f"Posture Guard is running (pid {os.getpid()}; idle source: {idle.name}; "
-            f"notifications: {notifier.name}{tray_text}).\nBreaks: {plan or 'all turned off'}.\n"
-            "Control it with `posture-guard status | snooze | skip | pause | resume | break-now | quit`.",
-            flush=True,
-        )
+        print(_running_banner(settings, idle.name, notifier.name, tray), flush=True)
         if tray is None:
             worker.start()
         else:  # the tray owns the main thread; the service starts once the icon is up
@@ -217,8 +211,46 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
             presenter.close()
     if not service.stopped_cleanly:
         print(
-            "posture-guard: the service stopped on an internal error; see the log file.",
+            _("posture-guard: the service stopped on an internal error; see the log file."),
             file=sys.stderr,
         )
         return 1
     return 0
+
+
+#: Each break kind's part of the start banner's plan (English; shown through `_`).
+_PLAN_WORDS: Final[Mapping[str, str]] = {
+    "posture": N_("posture and eyes check every {duration}"),
+    "stretch": N_("stretch break every {duration}"),
+    "movement": N_("movement break every {duration}"),
+}
+
+
+def _running_banner(settings: Settings, idle: str, notifier: str, tray: Tray | None) -> str:
+    """What `run` prints once it is up: the adapters it chose, the break plan, the commands.
+    The adapters' and the tray backend's names are names, not words."""
+    plan = ", ".join(
+        _(_PLAN_WORDS[b.kind]).format(duration=format_duration(b.every_s))
+        if b.kind in _PLAN_WORDS
+        else f"{b.title.lower()} every {format_duration(b.every_s)}"
+        for b in settings.timer.breaks
+    )
+    words = {
+        "pid": os.getpid(),
+        "idle": idle,
+        "notifier": notifier,
+        "plan": plan or _("all turned off"),
+    }
+    if tray is not None:
+        # Translators: keep the names in {} and the commands in `` as they are
+        return _(
+            "Posture Guard is running (pid {pid}; idle source: {idle}; notifications: "
+            "{notifier}; tray: {tray}).\nBreaks: {plan}.\nControl it with `posture-guard "
+            "status | snooze | skip | pause | resume | break-now | quit`."
+        ).format(tray=tray.backend, **words)
+    # Translators: keep the names in {} and the commands in `` as they are
+    return _(
+        "Posture Guard is running (pid {pid}; idle source: {idle}; notifications: "
+        "{notifier}).\nBreaks: {plan}.\nControl it with `posture-guard status | snooze | "
+        "skip | pause | resume | break-now | quit`."
+    ).format(**words)

@@ -45,8 +45,9 @@ from posture_guard.core.commands import (
     Status,
 )
 from posture_guard.core.errors import ControlError, UnknownCommand
+from posture_guard.core.i18n import _
 from posture_guard.core.timer import Outcome
-from posture_guard.core.wording import STATE_WORDS
+from posture_guard.core.wording import state_words
 from posture_guard.desktop.ipc import local_stream_socket, peer_is_owner
 
 MAX_REQUEST_BYTES: Final = 64 * 1024
@@ -106,7 +107,7 @@ class ControlServer:
         assert self._sock is not None
         while not self._closing.is_set():
             try:
-                conn, _ = self._sock.accept()
+                conn, _address = self._sock.accept()
             except OSError:
                 if self._closing.is_set():
                     return
@@ -265,7 +266,7 @@ def encode_snapshot(snapshot: Snapshot) -> dict[str, object]:
         "at": snapshot.at.isoformat(),
         "pid": os.getpid(),
         "state": s.state.name.lower(),
-        "state_text": STATE_WORDS[s.state],
+        "state_text": state_words(s.state),
         "allowed": sorted(c.value for c in s.allowed),
         "current": s.current,
         "next_kind": s.next_kind,
@@ -340,26 +341,36 @@ def request(path: Path, command: Command, *, timeout: float = REPLY_TIMEOUT_S) -
             sock.connect(str(path))
         except (FileNotFoundError, ConnectionRefusedError):
             raise ControlError(
-                "Posture Guard is not running (start it with `posture-guard run`)"
+                _("Posture Guard is not running (start it with `posture-guard run`)")
             ) from None
         except OSError as exc:
             raise ControlError(
-                f"cannot reach Posture Guard at {path}: {exc.strerror or exc}"
+                _("cannot reach Posture Guard at {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc
+                )
             ) from None
         owner, uid = peer_is_owner(sock)
         if not owner:
-            raise ControlError(f"{path} is served by user id {uid}, not by you; not talking to it")
+            raise ControlError(
+                _("{path} is served by user id {uid}, not by you; not talking to it").format(
+                    path=path, uid=uid
+                )
+            )
         try:
             sock.sendall(json.dumps(encode_command(command)).encode() + b"\n")
             raw = _read_line(sock, time.monotonic() + timeout)
         except TimeoutError:
-            raise ControlError(f"Posture Guard did not answer within {timeout:g} s") from None
+            raise ControlError(
+                _("Posture Guard did not answer within {seconds} s").format(seconds=f"{timeout:g}")
+            ) from None
         except OSError as exc:
-            raise ControlError(f"connection to Posture Guard failed: {exc.strerror}") from None
+            raise ControlError(
+                _("connection to Posture Guard failed: {reason}").format(reason=exc.strerror)
+            ) from None
     try:
         reply = json.loads(raw or b"")
     except json.JSONDecodeError:
-        raise ControlError("Posture Guard sent a reply that is not JSON") from None
+        raise ControlError(_("Posture Guard sent a reply that is not JSON")) from None
     if not isinstance(reply, dict):
-        raise ControlError("Posture Guard sent a reply that is not a JSON object")
+        raise ControlError(_("Posture Guard sent a reply that is not a JSON object"))
     return reply

@@ -31,7 +31,6 @@ from posture_guard.core.episodes import (
     CHECK_IN_FLAGS,
     CHECK_IN_QUESTIONS,
     LABELS,
-    PAIN_EXPECTED,
     AgeBand,
     Area,
     CheckIn,
@@ -54,14 +53,16 @@ from posture_guard.core.episodes import (
     when,
 )
 from posture_guard.core.errors import MISSING, DiaryValueError, terminal_safe
+from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.records import AdviceSummary, StoredCheckIn
 from posture_guard.core.settings import Settings
-from posture_guard.core.triage import Advice, assess
+from posture_guard.core.triage import Advice, Tier, assess
+from posture_guard.core.wording import kind_word
 from posture_guard.desktop.paths import Paths
 
 _E = TypeVar("_E", bound=Enum)
 
-AT_EXPECTED: Final = (
+AT_EXPECTED: Final = N_(
     "expected a date and time like 2026-03-02T09:00 (local time) or 2026-03-02T09:00+01:00"
 )
 Ask = Callable[[str], str]
@@ -88,10 +89,10 @@ def parse_at(text: str | None, now: datetime, field: str = "at") -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise DiaryValueError(field, AT_EXPECTED, text) from None
+        raise DiaryValueError(field, _(AT_EXPECTED), text) from None
     moment = moment if moment.utcoffset() is not None else moment.astimezone()
     if moment.timestamp() > (now + FUTURE_ALLOWANCE).timestamp():
-        raise DiaryValueError(field, "expected a time that is not in the future", text)
+        raise DiaryValueError(field, _("expected a time that is not in the future"), text)
     return moment
 
 
@@ -124,7 +125,14 @@ def start_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
         IllegalEpisodeChange: one is open, or it would start inside an earlier one.
     """
     if answers.pain is None:
-        raise DiaryValueError("pain", PAIN_EXPECTED + " (--pain is needed to start)", MISSING)
+        raise DiaryValueError(
+            "pain",
+            _(
+                "expected a whole number from 0 (no pain) to 10 (worst imaginable)"
+                " (--pain is needed to start)"
+            ),
+            MISSING,
+        )
     pain = parse_pain(answers.pain)
     episode = store.start_episode(
         Episode(
@@ -143,7 +151,8 @@ def start_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
             notes=answers.notes or "",
         )
     )
-    return f"Started episode {episode.id} at {when(episode.started)}.\n" + describe_episode(episode)
+    head = _("Started episode {id} at {time}.").format(id=episode.id, time=when(episode.started))
+    return head + "\n" + describe_episode(episode)
 
 
 def update_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
@@ -166,7 +175,8 @@ def update_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
         notes=answers.notes or "",
     )
     episode = store.update_episode(update)
-    return f"Updated episode {episode.id} ({when(update.at)}).\n" + describe_episode(episode)
+    head = _("Updated episode {id} ({time}).").format(id=episode.id, time=when(update.at))
+    return head + "\n" + describe_episode(episode)
 
 
 def end_episode(store: Store, at: str | None, now: datetime) -> str:
@@ -178,25 +188,33 @@ def end_episode(store: Store, at: str | None, now: datetime) -> str:
     """
     episode = store.end_episode(parse_at(at, now))
     assert episode.ended is not None
-    return f"Ended episode {episode.id} at {when(episode.ended)}.\n" + describe_episode(episode)
+    head = _("Ended episode {id} at {time}.").format(id=episode.id, time=when(episode.ended))
+    return head + "\n" + describe_episode(episode)
 
 
 def list_episodes(store: Store) -> str:
     """One line per episode, oldest first."""
     found = store.episodes()
     if not found:
-        return "No episodes yet. Start one with `posture-guard episode start --pain N`."
+        return _("No episodes yet. Start one with `posture-guard episode start --pain N`.")
     return "\n".join(_episode_line(e) for e in found)
 
 
 def _episode_line(episode: Episode) -> str:
-    end = "open" if episode.ended is None else f"ended {when(episode.ended)}"
+    # Translators: an episode's state in the `episode list` table
+    end = _("open") if episode.ended is None else _("ended {time}").format(time=when(episode.ended))
     updates = len(episode.updates)
-    return (
-        f"{episode.id:>3}  {when(episode.started)}  {end:<28}  pain {episode.pain_now}"
-        f" (peak {episode.pain_peak})  stiffness {episode.stiffness_now.value}"
-        f"  {updates} update{'' if updates == 1 else 's'}"
+    figures = ngettext(
+        "pain {pain} (peak {peak})  stiffness {stiffness}  {count} update",
+        "pain {pain} (peak {peak})  stiffness {stiffness}  {count} updates",
+        updates,
+    ).format(
+        pain=episode.pain_now,
+        peak=episode.pain_peak,
+        stiffness=episode.stiffness_now.value,
+        count=updates,
     )
+    return f"{episode.id:>3}  {when(episode.started)}  {end:<28}  {figures}"
 
 
 def show_episode(store: Store, episode_id: int | None) -> str:
@@ -210,7 +228,7 @@ def show_episode(store: Store, episode_id: int | None) -> str:
         episode = store.episode(episode_id)
         if episode is None:
             raise DiaryValueError(
-                "id", "expected the id of an episode (see `episode list`)", episode_id
+                "id", _("expected the id of an episode (see `episode list`)"), episode_id
             )
     else:
         found = store.episodes()
@@ -222,37 +240,48 @@ def show_episode(store: Store, episode_id: int | None) -> str:
 
 def describe_episode(episode: Episode) -> str:
     """An episode in plain words, with its updates."""
-    end = "still open" if episode.ended is None else f"ended {when(episode.ended)}"
+    started = when(episode.started)
+    head = (
+        _("Episode {id}: started {time}, still open").format(id=episode.id, time=started)
+        if episode.ended is None
+        else _("Episode {id}: started {time}, ended {end}").format(
+            id=episode.id, time=started, end=when(episode.ended)
+        )
+    )
     lines = [
-        f"Episode {episode.id}: started {when(episode.started)}, {end}",
-        f"  pain at start {episode.pain_at_start}, now {episode.pain_now}, peak {episode.pain_peak}",
-        f"  stiffness: {LABELS[episode.stiffness_now]}",
+        head,
+        "  "
+        + _("pain at start {start}, now {now}, peak {peak}").format(
+            start=episode.pain_at_start, now=episode.pain_now, peak=episode.pain_peak
+        ),
+        "  " + _("stiffness: {label}").format(label=_(LABELS[episode.stiffness_now])),
     ]
+    # the words are the vocabulary's, as typed with --where, --trigger, --symptom, --helped
     for label, members in (
-        ("where", in_order(Area, episode.areas)),
-        ("triggers", in_order(Trigger, episode.triggers)),
-        ("symptoms", in_order(Symptom, episode.symptoms_so_far)),
-        ("helped", in_order(Helped, episode.helped_so_far)),
+        (N_("where: {words}"), in_order(Area, episode.areas)),
+        (N_("triggers: {words}"), in_order(Trigger, episode.triggers)),
+        (N_("symptoms: {words}"), in_order(Symptom, episode.symptoms_so_far)),
+        (N_("helped: {words}"), in_order(Helped, episode.helped_so_far)),
     ):
         if members:
-            lines.append(f"  {label}: " + ", ".join(str(m.value) for m in members))
+            lines.append("  " + _(label).format(words=", ".join(str(m.value) for m in members)))
     if episode.notes:
         notes = terminal_safe(episode.notes, keep_newlines=True).replace("\n", "\n         ")
-        lines.append(f"  notes: {notes}")
+        lines.append("  " + _("notes: {notes}").format(notes=notes))
     for update in episode.updates:
         parts = []
         if update.pain is not None:
-            parts.append(f"pain {update.pain}")
+            parts.append(_("pain {pain}").format(pain=update.pain))
         if update.stiffness is not None:
-            parts.append(f"stiffness {update.stiffness.value}")
+            parts.append(_("stiffness {word}").format(word=update.stiffness.value))
         if update.symptoms:
-            parts.append(
-                "symptoms " + ",".join(m.value for m in in_order(Symptom, update.symptoms))
-            )
+            words = ",".join(m.value for m in in_order(Symptom, update.symptoms))
+            parts.append(_("symptoms {words}").format(words=words))
         if update.helped:
-            parts.append("helped " + ",".join(m.value for m in in_order(Helped, update.helped)))
+            words = ",".join(m.value for m in in_order(Helped, update.helped))
+            parts.append(_("helped {words}").format(words=words))
         if update.notes:
-            parts.append(f"notes: {terminal_safe(update.notes)}")
+            parts.append(_("notes: {notes}").format(notes=terminal_safe(update.notes)))
         lines.append(f"  - {when(update.at)}: " + "; ".join(parts))
     return "\n".join(lines)
 
@@ -385,8 +414,10 @@ def check_in(
             if interactive is None:
                 raise DiaryValueError(
                     _FLAG_OF[field],
-                    "expected yes or no after an injury (a fall from height or down stairs, "
-                    "a diving accident, a fast or rollover crash, a bike collision)",
+                    _(
+                        "expected yes or no after an injury (a fall from height or down stairs, "
+                        "a diving accident, a fast or rollover crash, a bike collision)"
+                    ),
                     MISSING,
                 )
             answers[field] = _ask_one(field, MISSING, interactive, say)
@@ -398,8 +429,10 @@ def check_in(
                 ]
                 raise DiaryValueError(
                     _FLAG_OF[field],
-                    f"expected an answer (missing: {', '.join(missing)}); give them, or leave "
-                    "out --yes to be asked",
+                    _(
+                        "expected an answer (missing: {options}); give them, or leave out --yes"
+                        " to be asked"
+                    ).format(options=", ".join(missing)),
                     MISSING,
                 )
             answers[field] = defaults[field]
@@ -426,22 +459,24 @@ def _ask_one(field: str, default: object, ask: Ask, say: Say) -> object:
     """Ask one question until the answer parses; Enter keeps the default (when there is one)."""
     flag = _FLAG_OF[field]
     say("")
-    say(CHECK_IN_QUESTIONS[field])
+    say(_(CHECK_IN_QUESTIONS[field]))
     kind = _CHOICES.get(field)
     if kind is not None:
         for number, member in enumerate(kind, start=1):
-            say(f"  {number:>2}. {member.value}: {LABELS[member]}")
+            say(f"  {number:>2}. {member.value}: {_(LABELS[member])}")
         if field in _MULTI:
-            say("  (numbers or words, separated by commas; none for none)")
+            # Translators: "none" is the word to type; keep it in English
+            say("  " + _("(numbers or words, separated by commas; none for none)"))
     elif field not in ("pain_now", "home_care_days"):
-        say("  (yes or no)")
+        # Translators: "yes" and "no" are the words to type; keep them in English
+        say("  " + _("(yes or no)"))
     prompt = "> " if default is MISSING else f"[{_shown(default)}] > "
     while True:
         text = ask(prompt)
         if not text.strip():
             if default is not MISSING:
                 return default
-            say("  Please answer: this one has no default yet.")
+            say("  " + _("Please answer: this one has no default yet."))
             continue
         try:
             return _parser(field, flag)(text)
@@ -449,11 +484,33 @@ def _ask_one(field: str, default: object, ask: Ask, say: Say) -> object:
             say(f"  {exc}")
 
 
+#: The advice's tiers as people read them (the tiers' names are the records' words).
+_TIER_WORDS: Final[Mapping[Tier, str]] = {
+    # Translators: the advice's tiers, lowest first: look after it yourself, book an
+    # appointment, see someone today or tomorrow, call the emergency number
+    Tier.SELF_CARE: N_("self-care"),
+    Tier.BOOK: N_("book"),
+    Tier.PROMPT: N_("prompt"),
+    Tier.EMERGENCY: N_("emergency"),
+}
+
+
+def tier_word(tier: Tier) -> str:
+    """The advice's tier in the reader's language (`self-care`, `book`... in English)."""
+    return _(_TIER_WORDS[tier])
+
+
 def advice_text(advice: Advice, stored: StoredCheckIn | None = None) -> str:
     """The advice as printed after a check-in and by `posture-guard advice`."""
-    head = f"Advice: {advice.tier.value} (rules: {', '.join(advice.rule_ids)})"
+    # Translators: {rules} are the rules' ids, as written
+    head = _("Advice: {tier} (rules: {rules})").format(
+        tier=tier_word(advice.tier), rules=", ".join(advice.rule_ids)
+    )
     if stored is not None:
-        head = f"Your check-in of {when(stored.check_in.at)}, read against the diary now.\n{head}"
+        read_again = _("Your check-in of {time}, read against the diary now.").format(
+            time=when(stored.check_in.at)
+        )
+        head = f"{read_again}\n{head}"
     return head + "\n\n" + advice.text()
 
 
@@ -512,20 +569,20 @@ def set_clinic(
     """Make this the clinic. Raises ClinicError (naming the key) before anything is saved."""
     profile = ClinicProfile(name=name, booking_url=booking_url, phone=phone, opening_hours=hours)
     store.set_clinic(profile)
-    return "Clinic saved.\n" + describe_clinic(profile)
+    return _("Clinic saved.") + "\n" + describe_clinic(profile)
 
 
 def import_clinic(store: Store, file: Path) -> str:
     """Make the clinic file's profile the clinic. Raises ClinicError (file, key, expected, got)."""
     profile = parse_clinic_file(file)
     store.set_clinic(profile)
-    return f"Clinic imported from {file}.\n" + describe_clinic(profile)
+    return _("Clinic imported from {file}.").format(file=file) + "\n" + describe_clinic(profile)
 
 
 def show_clinic(store: Store) -> str:
     profile = store.clinic()
     if profile is None:
-        return (
+        return _(
             "No clinic is set. Add one with `posture-guard clinic set --name NAME --booking-url URL"
             " [--phone P --hours H]` or `posture-guard clinic import FILE`."
         )
@@ -533,14 +590,13 @@ def show_clinic(store: Store) -> str:
 
 
 def describe_clinic(profile: ClinicProfile) -> str:
-    lines = [f"Clinic: {profile.name}"]
-    for label, value in (
-        ("Booking", profile.booking_url),
-        ("Phone", profile.phone),
-        ("Hours", profile.opening_hours),
-    ):
-        if value is not None:
-            lines.append(f"  {label}: {value}")
+    lines = [_("Clinic: {name}").format(name=profile.name)]
+    if profile.booking_url is not None:
+        lines.append("  " + _("Booking: {url}").format(url=profile.booking_url))
+    if profile.phone is not None:
+        lines.append("  " + _("Phone: {phone}").format(phone=profile.phone))
+    if profile.opening_hours is not None:
+        lines.append("  " + _("Hours: {hours}").format(hours=profile.opening_hours))
     return "\n".join(lines)
 
 
@@ -556,7 +612,9 @@ def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
     loaded = load_effective(paths)
     spec = next((b for b in loaded.settings.timer.breaks if b.kind == kind), None)
     if spec is None:
-        return f"The {kind} break is switched off in your settings; nothing to offer."
+        return _("The {kind} break is switched off in your settings; nothing to offer.").format(
+            kind=kind_word(kind)
+        )
     latest = store.latest_check_in()
     inputs = exercises.picker_inputs(
         current_episode(store.episodes()), None if latest is None else latest.check_in
@@ -564,19 +622,23 @@ def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
     offered = exercises.eligible(
         catalogue, kind=kind, acute=inputs.acute, symptoms=inputs.symptoms, length_s=spec.length_s
     )
-    lines = [f"For a {kind} break ({spec.length_s} s):"]
+    lines = [
+        _("For a {kind} break ({seconds} s):").format(kind=kind_word(kind), seconds=spec.length_s)
+    ]
     if inputs.acute:
-        lines.append(f"Only gentle exercises, because {inputs.why}.")
+        lines.append(_("Only gentle exercises, because {reason}.").format(reason=inputs.why))
     if inputs.symptoms:
-        lines.append("Leaving out what your recorded symptoms advise against.")
+        lines.append(_("Leaving out what your recorded symptoms advise against."))
     if not offered:
-        lines.append("Nothing fits now: take the break without an exercise.")
+        lines.append(_("Nothing fits now: take the break without an exercise."))
     lines += [_exercise_line(e) for e in offered]
     return "\n".join(lines)
 
 
 def _exercise_line(exercise: exercises.Exercise) -> str:
-    return (
-        f"{exercise.id:<24} {exercise.name}  ({exercise.phase.value}, {exercise.duration_s} s;"
-        f" breaks: {', '.join(exercise.breaks)})"
+    details = _("({phase}, {seconds} s; breaks: {kinds})").format(
+        phase=exercise.phase.value,
+        seconds=exercise.duration_s,
+        kinds=", ".join(exercise.breaks),
     )
+    return f"{exercise.id:<24} {_(exercise.name)}  {details}"

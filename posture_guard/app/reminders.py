@@ -24,6 +24,7 @@ from posture_guard.app.store import Store
 from posture_guard.core.episodes import check_in_due, current_episode
 from posture_guard.core.errors import StoreError
 from posture_guard.core.exercises import Catalogue, Exercise, instructions, pick, picker_inputs
+from posture_guard.core.i18n import _
 from posture_guard.core.wording import NO_EXERCISE_TEXT, check_in_notice
 
 # The service's log: these lines keep the name they always had in the log file.
@@ -82,7 +83,7 @@ class Reminders:
     def exercise_text(self, kind: str, length_s: int) -> str:
         """What to do in this break: the exercise's instructions, or plain words when none fits."""
         exercise = self.exercise_for(kind, length_s)
-        return NO_EXERCISE_TEXT if exercise is None else instructions(exercise)
+        return _(NO_EXERCISE_TEXT) if exercise is None else instructions(exercise)
 
     def break_over(self, kind: str) -> None:
         """This kind's break ended: its next one gets an exercise of its own."""

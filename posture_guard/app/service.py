@@ -54,6 +54,7 @@ from posture_guard.core.commands import (
 )
 from posture_guard.core.errors import IllegalCommand, InvalidCommand, StoreError
 from posture_guard.core.exercises import Catalogue, Exercise, load_catalogue
+from posture_guard.core.i18n import _
 from posture_guard.core.policy import command_refusal
 from posture_guard.core.ports import BusySource, Clock, IdleSource, Notifier
 from posture_guard.core.settings import BreakSpec, Settings
@@ -118,14 +119,14 @@ class Inbox:
         answer within `timeout` seconds.
         """
         if self._closed.is_set():
-            return Refused(reason=refusals.SHUTTING_DOWN)
+            return Refused(reason=_(refusals.SHUTTING_DOWN))
         request = _Request(command)
         self._queue.put(request)
         try:
             return request.reply.get(timeout=timeout)
         except queue.Empty:
             request.abandoned.set()
-            return Refused(reason=refusals.BUSY)
+            return Refused(reason=_(refusals.BUSY))
 
     @property
     def closed(self) -> bool:
@@ -153,7 +154,7 @@ class Inbox:
             except queue.Empty:
                 return
             if request is not None:
-                request.reply.put(Refused(reason=refusals.SHUTTING_DOWN))
+                request.reply.put(Refused(reason=_(refusals.SHUTTING_DOWN)))
 
 
 class Service:
@@ -309,7 +310,7 @@ class Service:
             return self._handle(command)
         except Exception:
             log.exception("internal error answering %r", policy_verb(command))
-            return Refused(reason=refusals.INTERNAL_ERROR)
+            return Refused(reason=_(refusals.INTERNAL_ERROR))
 
     def _log_summary(self) -> None:
         """The hourly job: one line in the log (scheduled jobs never decide anything)."""
@@ -424,7 +425,9 @@ class Service:
             self._log.follow(event, self._timer.status().active_today_s)
         if isinstance(event, BreakPrompted):
             spec = self._spec(event.kind)
-            self._notify(*prompt_notice(spec.title, spec.length_s, self._exercise_text(event.kind)))
+            self._notify(
+                *prompt_notice(_(spec.title), spec.length_s, self._exercise_text(event.kind))
+            )
             self._reminders.maybe_ask_check_in(event.at)
         elif isinstance(event, BreakStarted):  # taken early: its exercise is picked now
             self.exercise_for(event.kind)
@@ -468,7 +471,7 @@ class Service:
         assert not isinstance(command, Malformed)  # `validate` refused it
         if isinstance(command, Quit):
             self.stop()
-            return Done(message=STOPPING)
+            return Done(message=_(STOPPING))
         try:
             events = self._run(now, command)
         except IllegalCommand as exc:

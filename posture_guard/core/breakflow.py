@@ -13,6 +13,9 @@ Rule 3: closing the window (the window manager's close button, Alt+F4) is not a 
         when postponing is allowed, else nothing (the break stays due and is asked again).
 Rule 4: the pre-break notice is shown once per coming break, when the active time left to it
         is at most the lead, and only while working (`pre_break_notice`).
+Rule 5: the screen carries the words the window shows already in the language in use (the
+        exercise's from the catalogue, which carries exercises.toml's); `title` comes
+        translated from the caller. The outcome lines stay protocol words.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Final
 from posture_guard.core.brand_colours import OWN_ACCENT, is_colour
 from posture_guard.core.commands import Command, FinishBreak, Skip, Snooze, StartBreak
 from posture_guard.core.exercises import Exercise
+from posture_guard.core.i18n import _, ngettext
 from posture_guard.core.policy import command_refusal
 from posture_guard.core.settings import Settings
 from posture_guard.core.timer import Outcome, State, TimerStatus
@@ -143,11 +147,11 @@ def screen_for(
         title=title,
         seconds=length_s,
         exercise_id=exercise.id if exercise else "",
-        exercise_name=exercise.name if exercise else "Step away from the screen",
-        steps=exercise.steps
+        exercise_name=_(exercise.name) if exercise else _("Step away from the screen"),
+        steps=tuple(_(step) for step in exercise.steps)
         if exercise
-        else ("Stand up, look into the distance and move gently.",),
-        hold=exercise.hold_reps if exercise else "",
+        else (_("Stand up, look into the distance and move gently."),),
+        hold=_(exercise.hold_reps) if exercise else "",
         allow_skip=status.skip_allowed and skip_ok,
         allow_postpone=status.snoozes_left != 0 and snooze_ok,
         accent=accent,
@@ -221,11 +225,14 @@ def pre_break_notice(
 
 
 def notice_text(kind_title: str, seconds_left: float) -> tuple[str, str]:
-    """The title and message of the pre-break notice."""
+    """The title and message of the pre-break notice; `kind_title` in the language in use."""
     seconds = max(1, round(seconds_left))
     return (
-        f"{kind_title} in {seconds} s",
-        "Finish your sentence; the break window opens without taking your keyboard.",
+        # Translators: {title} is the break's title ("Stretch break")
+        ngettext("{title} in {seconds} s", "{title} in {seconds} s", seconds).format(
+            title=kind_title, seconds=seconds
+        ),
+        _("Finish your sentence; the break window opens without taking your keyboard."),
     )
 
 

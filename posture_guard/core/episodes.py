@@ -41,6 +41,7 @@ from posture_guard.core.errors import (
     IllegalEpisodeChange,
     PostureGuardError,
 )
+from posture_guard.core.i18n import N_, _
 
 # --- vocabularies ------------------------------------------------------------------------------
 
@@ -183,83 +184,88 @@ class AgeBand(Enum):
     FROM_65 = "65-plus"
 
 
-#: Each vocabulary word in plain words, for the check-in questions, forms and reports.
+#: Each vocabulary word in plain words, for the check-in questions, forms and reports; marked
+#: for the catalogues, translated where shown (`_(LABELS[member])`, i18n Rule 2).
 LABELS: Final[Mapping[Enum, str]] = {
-    Stiffness.NONE: "no stiffness",
-    Stiffness.MILD: "a little stiff",
-    Stiffness.MODERATE: "stiff: turning the head is limited",
-    Stiffness.SEVERE: "very stiff: I can hardly turn my head",
-    Area.NECK_LEFT: "left side of the neck",
-    Area.NECK_RIGHT: "right side of the neck",
-    Area.NECK_BOTH: "both sides of the neck",
-    Area.SHOULDER: "shoulder",
-    Area.UPPER_BACK: "upper back",
-    Area.HEAD: "head",
-    Trigger.POSTURE: "awkward or slumped posture",
-    Trigger.LONG_SCREEN_SESSION: "a long spell at the screen",
-    Trigger.STRESS: "stress",
-    Trigger.SUDDEN_MOVEMENT: "a sudden movement",
-    Trigger.SLEEP_POSITION: "the way I slept",
-    Trigger.OTHER: "something else",
-    Symptom.HEADACHE: "headache, like my usual tension headache",
-    Symptom.PAIN_ON_MOVEMENT: "pain that gets worse when I move",
-    Symptom.TWITCHING: "twitching, cramping or tight neck muscles",
-    Symptom.SHOULDER_DISCOMFORT: "shoulder discomfort",
-    Symptom.POSTURE_DISCOMFORT: "hard to find a comfortable position",
-    Symptom.ARM_PAIN: "pain spreading down an arm",
-    Symptom.TINGLING_NUMBNESS: "pins and needles or numbness in an arm or hand",
-    Symptom.COLD_ARM: "an arm that feels cold",
-    Symptom.WEAKNESS: "weakness in an arm or hand",
-    Symptom.FEVER: "fever (high temperature, hot or shivery)",
-    Symptom.VOMITING: "being sick (vomiting)",
-    Symptom.LIGHT_SENSITIVITY: "bright light hurts my eyes",
-    Symptom.DROWSINESS: "unusually drowsy, confused or hard to wake",
-    Symptom.NON_FADING_RASH: "a rash that does not fade when a glass is pressed on it",
-    Symptom.THUNDERCLAP_HEADACHE: "a sudden, very severe headache, the worst ever, peaking in moments",
-    Symptom.SEIZURE: "a seizure (fit)",
-    Symptom.SUDDEN_WEAKNESS: "sudden weakness or loss of coordination in an arm or leg",
-    Symptom.FACE_NUMBNESS: "new numbness or tingling in the face",
-    Symptom.DOUBLE_VISION: "double vision",
-    Symptom.TROUBLE_SPEAKING_SWALLOWING: "trouble speaking or swallowing",
-    Symptom.FAINTING: "fainting or blacking out",
-    Symptom.ELECTRIC_SHOCK_FEELING: "an electric-shock feeling down the spine or limbs",
-    Symptom.CLUMSY_HANDS: "clumsy hands (buttons, writing, picking things up)",
-    Symptom.BALANCE_PROBLEMS: "unsteady walking or poor balance",
-    Symptom.BLADDER_BOWEL_CHANGES: "changes in bladder or bowel control",
-    Symptom.SEVERE_HEADACHE: "a new, severe headache, unlike my usual ones",
-    Symptom.DIZZINESS: "dizziness",
-    Symptom.VISION_CHANGES: "blurred or lost vision",
-    Symptom.HEARING_CHANGES: "changes in hearing",
-    Symptom.DROP_ATTACKS: "sudden falls without blacking out",
-    Symptom.FEELING_UNWELL: "feeling generally unwell",
-    Symptom.NIGHT_SWEATS_WEIGHT_LOSS: "night sweats or weight loss I cannot explain",
-    Symptom.SWOLLEN_GLANDS: "swollen glands",
-    Symptom.CHEST_PAIN: "chest pain, tightness or pressure",
-    Helped.HEAT: "heat",
-    Helped.COLD: "cold",
-    Helped.REST: "rest",
-    Helped.STRETCHING: "stretching",
-    Helped.MOVEMENT: "moving about",
-    Helped.MEDICATION: "pain relief or other medicine",
-    Helped.PHYSIOTHERAPY: "physiotherapy",
-    Helped.MASSAGE: "massage",
-    Helped.OTHER: "something else",
-    Trend.IMPROVING: "getting better",
-    Trend.SAME: "about the same",
-    Trend.WORSE: "getting worse",
-    RiskFactor.CANCER: "cancer, now or in the past",
-    RiskFactor.TUBERCULOSIS: "tuberculosis (TB)",
-    RiskFactor.IMMUNOSUPPRESSION: "a weakened immune system (e.g. HIV, chemotherapy, long-term steroids)",
-    RiskFactor.IV_DRUG_USE: "injecting drugs",
-    RiskFactor.INFLAMMATORY_ARTHRITIS: "inflammatory arthritis (e.g. rheumatoid arthritis)",
-    RiskFactor.OSTEOPOROSIS: "osteoporosis (thin bones)",
-    RiskFactor.NECK_SURGERY: "an operation on the neck",
-    RiskFactor.VASCULAR_DISEASE: "heart or blood-vessel disease, or a stroke",
-    AgeBand.UNDER_20: "under 20",
-    AgeBand.FROM_20_TO_50: "20 to 50",
-    AgeBand.FROM_51_TO_55: "51 to 55",
-    AgeBand.FROM_56_TO_64: "56 to 64",
-    AgeBand.FROM_65: "65 or over",
+    Stiffness.NONE: N_("no stiffness"),
+    Stiffness.MILD: N_("a little stiff"),
+    Stiffness.MODERATE: N_("stiff: turning the head is limited"),
+    Stiffness.SEVERE: N_("very stiff: I can hardly turn my head"),
+    Area.NECK_LEFT: N_("left side of the neck"),
+    Area.NECK_RIGHT: N_("right side of the neck"),
+    Area.NECK_BOTH: N_("both sides of the neck"),
+    Area.SHOULDER: N_("shoulder"),
+    Area.UPPER_BACK: N_("upper back"),
+    Area.HEAD: N_("head"),
+    Trigger.POSTURE: N_("awkward or slumped posture"),
+    Trigger.LONG_SCREEN_SESSION: N_("a long spell at the screen"),
+    Trigger.STRESS: N_("stress"),
+    Trigger.SUDDEN_MOVEMENT: N_("a sudden movement"),
+    Trigger.SLEEP_POSITION: N_("the way I slept"),
+    Trigger.OTHER: N_("something else"),
+    Symptom.HEADACHE: N_("headache, like my usual tension headache"),
+    Symptom.PAIN_ON_MOVEMENT: N_("pain that gets worse when I move"),
+    Symptom.TWITCHING: N_("twitching, cramping or tight neck muscles"),
+    Symptom.SHOULDER_DISCOMFORT: N_("shoulder discomfort"),
+    Symptom.POSTURE_DISCOMFORT: N_("hard to find a comfortable position"),
+    Symptom.ARM_PAIN: N_("pain spreading down an arm"),
+    Symptom.TINGLING_NUMBNESS: N_("pins and needles or numbness in an arm or hand"),
+    Symptom.COLD_ARM: N_("an arm that feels cold"),
+    Symptom.WEAKNESS: N_("weakness in an arm or hand"),
+    Symptom.FEVER: N_("fever (high temperature, hot or shivery)"),
+    Symptom.VOMITING: N_("being sick (vomiting)"),
+    Symptom.LIGHT_SENSITIVITY: N_("bright light hurts my eyes"),
+    Symptom.DROWSINESS: N_("unusually drowsy, confused or hard to wake"),
+    Symptom.NON_FADING_RASH: N_("a rash that does not fade when a glass is pressed on it"),
+    Symptom.THUNDERCLAP_HEADACHE: N_(
+        "a sudden, very severe headache, the worst ever, peaking in moments"
+    ),
+    Symptom.SEIZURE: N_("a seizure (fit)"),
+    Symptom.SUDDEN_WEAKNESS: N_("sudden weakness or loss of coordination in an arm or leg"),
+    Symptom.FACE_NUMBNESS: N_("new numbness or tingling in the face"),
+    Symptom.DOUBLE_VISION: N_("double vision"),
+    Symptom.TROUBLE_SPEAKING_SWALLOWING: N_("trouble speaking or swallowing"),
+    Symptom.FAINTING: N_("fainting or blacking out"),
+    Symptom.ELECTRIC_SHOCK_FEELING: N_("an electric-shock feeling down the spine or limbs"),
+    Symptom.CLUMSY_HANDS: N_("clumsy hands (buttons, writing, picking things up)"),
+    Symptom.BALANCE_PROBLEMS: N_("unsteady walking or poor balance"),
+    Symptom.BLADDER_BOWEL_CHANGES: N_("changes in bladder or bowel control"),
+    Symptom.SEVERE_HEADACHE: N_("a new, severe headache, unlike my usual ones"),
+    Symptom.DIZZINESS: N_("dizziness"),
+    Symptom.VISION_CHANGES: N_("blurred or lost vision"),
+    Symptom.HEARING_CHANGES: N_("changes in hearing"),
+    Symptom.DROP_ATTACKS: N_("sudden falls without blacking out"),
+    Symptom.FEELING_UNWELL: N_("feeling generally unwell"),
+    Symptom.NIGHT_SWEATS_WEIGHT_LOSS: N_("night sweats or weight loss I cannot explain"),
+    Symptom.SWOLLEN_GLANDS: N_("swollen glands"),
+    Symptom.CHEST_PAIN: N_("chest pain, tightness or pressure"),
+    Helped.HEAT: N_("heat"),
+    Helped.COLD: N_("cold"),
+    Helped.REST: N_("rest"),
+    Helped.STRETCHING: N_("stretching"),
+    Helped.MOVEMENT: N_("moving about"),
+    Helped.MEDICATION: N_("pain relief or other medicine"),
+    Helped.PHYSIOTHERAPY: N_("physiotherapy"),
+    Helped.MASSAGE: N_("massage"),
+    Helped.OTHER: N_("something else"),
+    Trend.IMPROVING: N_("getting better"),
+    Trend.SAME: N_("about the same"),
+    Trend.WORSE: N_("getting worse"),
+    RiskFactor.CANCER: N_("cancer, now or in the past"),
+    RiskFactor.TUBERCULOSIS: N_("tuberculosis (TB)"),
+    RiskFactor.IMMUNOSUPPRESSION: N_(
+        "a weakened immune system (e.g. HIV, chemotherapy, long-term steroids)"
+    ),
+    RiskFactor.IV_DRUG_USE: N_("injecting drugs"),
+    RiskFactor.INFLAMMATORY_ARTHRITIS: N_("inflammatory arthritis (e.g. rheumatoid arthritis)"),
+    RiskFactor.OSTEOPOROSIS: N_("osteoporosis (thin bones)"),
+    RiskFactor.NECK_SURGERY: N_("an operation on the neck"),
+    RiskFactor.VASCULAR_DISEASE: N_("heart or blood-vessel disease, or a stroke"),
+    AgeBand.UNDER_20: N_("under 20"),
+    AgeBand.FROM_20_TO_50: N_("20 to 50"),
+    AgeBand.FROM_51_TO_55: N_("51 to 55"),
+    AgeBand.FROM_56_TO_64: N_("56 to 64"),
+    AgeBand.FROM_65: N_("65 or over"),
 }
 
 #: The check-in's answers as the CLI names them (flag without dashes) -> CheckIn field.
@@ -278,30 +284,41 @@ CHECK_IN_FLAGS: Final[Mapping[str, str]] = {
     "age": "age_band",
 }
 
-#: What the check-in asks, field by field, in plain words.
+#: What the check-in asks, field by field, in plain words (translated where asked).
 CHECK_IN_QUESTIONS: Final[Mapping[str, str]] = {
-    "pain_now": "How bad is the neck pain right now, from 0 (no pain) to 10 (worst imaginable)?",
-    "stiffness": "How stiff is your neck: none, mild, moderate, or severe (you can hardly turn your head)?",
-    "symptoms": "Do you have any of these now? Pick all that apply.",
-    "trend": "Since your last check-in (or since it began), is it getting better, about the same, or worse?",
-    "pain_disturbs_sleep": "Does the pain keep you awake or wake you up?",
-    "pain_stops_work": "Does the pain stop you from working?",
-    "daily_life_affected": "Does it get in the way of everyday things (dressing, driving, housework)?",
-    "home_care_days": "For how many days have you been looking after it yourself (heat, movement, pain relief)? 0 if you have not.",
-    "after_injury": "Did the pain start after an injury, a fall or a knock?",
-    "high_risk_mechanism": (
+    "pain_now": N_(
+        "How bad is the neck pain right now, from 0 (no pain) to 10 (worst imaginable)?"
+    ),
+    "stiffness": N_(
+        "How stiff is your neck: none, mild, moderate, or severe (you can hardly turn your head)?"
+    ),
+    "symptoms": N_("Do you have any of these now? Pick all that apply."),
+    "trend": N_(
+        "Since your last check-in (or since it began), is it getting better, about the same, or worse?"
+    ),
+    "pain_disturbs_sleep": N_("Does the pain keep you awake or wake you up?"),
+    "pain_stops_work": N_("Does the pain stop you from working?"),
+    "daily_life_affected": N_(
+        "Does it get in the way of everyday things (dressing, driving, housework)?"
+    ),
+    "home_care_days": N_(
+        "For how many days have you been looking after it yourself (heat, movement, pain relief)? 0 if you have not."
+    ),
+    "after_injury": N_("Did the pain start after an injury, a fall or a knock?"),
+    "high_risk_mechanism": N_(
         "Was it a fall from more than a metre or five stairs, a diving accident, a fast or "
         "rollover car crash, or a bicycle collision?"
     ),
-    "risk_history": "Do you have, or have you had, any of these? Pick all that apply.",
-    "age_band": "How old are you?",
+    "risk_history": N_("Do you have, or have you had, any of these? Pick all that apply."),
+    "age_band": N_("How old are you?"),
 }
 
-PAIN_EXPECTED: Final = "expected a whole number from 0 (no pain) to 10 (worst imaginable)"
+PAIN_EXPECTED: Final = N_("expected a whole number from 0 (no pain) to 10 (worst imaginable)")
 DAYS_MAX: Final = 3650
-DAYS_EXPECTED: Final = f"expected a whole number of days from 0 to {DAYS_MAX}"
 AGE_MAX: Final = 120
-AGE_EXPECTED: Final = f"expected a whole number of years from 0 to {AGE_MAX}, or an age band"
+#: The limits' messages as the catalogues hold them: `.format(max=...)` where raised.
+AGE_EXPECTED: Final = N_("expected a whole number of years from 0 to {max}, or an age band")
+DAYS_EXPECTED: Final = N_("expected a whole number of days from 0 to {max}")
 MOMENT_EXPECTED: Final = (
     "expected a date and time with its UTC offset, like 2026-03-02T09:00:00+01:00"
 )
@@ -330,14 +347,14 @@ def check_pain(value: object, field: str = "pain") -> int:
         DiaryValueError: ``pain = 11: expected a whole number from 0 (no pain) to 10 (...)``.
     """
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise DiaryValueError(field, PAIN_EXPECTED, value)
+        raise DiaryValueError(field, _(PAIN_EXPECTED), value)
     return value
 
 
 def check_days(value: object, field: str) -> int:
     """A number of days from 0 to DAYS_MAX."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= DAYS_MAX:
-        raise DiaryValueError(field, DAYS_EXPECTED, value)
+        raise DiaryValueError(field, _(DAYS_EXPECTED).format(max=DAYS_MAX), value)
     return value
 
 
@@ -435,7 +452,7 @@ def vocabulary(kind: type[Enum]) -> tuple[str, ...]:
 
 def expected_one_of(kind: type[Enum]) -> str:
     """``expected one of none, mild, moderate, severe``."""
-    return "expected one of " + ", ".join(vocabulary(kind))
+    return _("expected one of {words}").format(words=", ".join(vocabulary(kind)))
 
 
 def in_order(kind: type[_E], members: frozenset[_E]) -> list[_E]:
@@ -491,12 +508,12 @@ def parse_pain(text: str, field: str = "pain") -> int:
         DiaryValueError: ``pain = 11: expected a whole number from 0 (no pain) to 10 (...)`` or
             ``pain = "seven": ...``.
     """
-    return check_pain(parse_whole_number(text, field, PAIN_EXPECTED), field)
+    return check_pain(parse_whole_number(text, field, _(PAIN_EXPECTED)), field)
 
 
 def parse_days(text: str, field: str = "home_care_days") -> int:
     """A number of days as typed: ``"5"``."""
-    return check_days(parse_whole_number(text, field, DAYS_EXPECTED), field)
+    return check_days(parse_whole_number(text, field, _(DAYS_EXPECTED).format(max=DAYS_MAX)), field)
 
 
 _YES: Final = frozenset({"yes", "y", "true"})
@@ -510,13 +527,13 @@ def parse_yes_no(text: str, field: str) -> bool:
         return True
     if word in _NO:
         return False
-    raise DiaryValueError(field, "expected yes or no", text.strip())
+    raise DiaryValueError(field, _("expected yes or no"), text.strip())
 
 
 def age_band_for(years: int, field: str = "age") -> AgeBand:
     """The band of an age in whole years: 64 -> 56-64, 65 -> 65-plus."""
     if isinstance(years, bool) or not isinstance(years, int) or not 0 <= years <= AGE_MAX:
-        raise DiaryValueError(field, AGE_EXPECTED, years)
+        raise DiaryValueError(field, _(AGE_EXPECTED).format(max=AGE_MAX), years)
     if years < 20:
         return AgeBand.UNDER_20
     if years <= 50:
@@ -534,7 +551,7 @@ def parse_age(text: str, field: str = "age") -> AgeBand:
     for band in AgeBand:
         if band.value == word:
             return band
-    return age_band_for(parse_whole_number(text, field, AGE_EXPECTED), field)
+    return age_band_for(parse_whole_number(text, field, _(AGE_EXPECTED).format(max=AGE_MAX)), field)
 
 
 # --- values --------------------------------------------------------------------------------------
@@ -1068,9 +1085,12 @@ _CHECK_IN_RECORD: Final = _record(
 
 
 def _name(episode: Episode) -> str:
+    """The episode as the refusals below name it (their `{episode}`)."""
     if episode.id is not None:
-        return f"episode {episode.id} (started {when(episode.started)})"
-    return f"the episode started {when(episode.started)}"
+        # Translators: the {episode} of the messages that refuse an episode change
+        return _("episode {id} (started {time})").format(id=episode.id, time=when(episode.started))
+    # Translators: the {episode} of the messages that refuse an episode change
+    return _("the episode started {time}").format(time=when(episode.started))
 
 
 def open_episode(history: Iterable[Episode]) -> Episode | None:
@@ -1093,24 +1113,30 @@ def start_episode(history: Iterable[Episode], episode: Episode) -> Episode:
     """
     if episode.ended is not None:
         raise IllegalEpisodeChange(
-            f"can't start an episode that has already ended ({when(episode.ended)}); "
-            "start it, then end it"
+            _(
+                "can't start an episode that has already ended ({time}); start it, then end it"
+            ).format(time=when(episode.ended))
         )
     for other in history:
         if other.ended is None:
             raise IllegalEpisodeChange(
-                f"can't start a new episode while {_name(other)} is still open; end it first"
+                _("can't start a new episode while {episode} is still open; end it first").format(
+                    episode=_name(other)
+                )
             )
         if other.started <= episode.started <= other.ended:
             raise IllegalEpisodeChange(
-                f"can't start an episode at {when(episode.started)}: that is inside "
-                f"{_name(other)}, which ended {when(other.ended)}"
+                _(
+                    "can't start an episode at {time}: that is inside {episode}, which ended {end}"
+                ).format(time=when(episode.started), episode=_name(other), end=when(other.ended))
             )
         if episode.started < other.started:
             # a new episode is open: starting before a later, ended one would overlap it
             raise IllegalEpisodeChange(
-                f"can't start an episode at {when(episode.started)}: it would overlap "
-                f"{_name(other)}; start it after {when(other.ended)}"
+                _(
+                    "can't start an episode at {time}: it would overlap {episode}; start it after"
+                    " {end}"
+                ).format(time=when(episode.started), episode=_name(other), end=when(other.ended))
             )
     return episode
 
@@ -1122,10 +1148,16 @@ def update_episode(episode: Episode, update: EpisodeUpdate) -> Episode:
         IllegalEpisodeChange: when the episode has ended, or the update is before its start.
     """
     if episode.ended is not None:
-        raise IllegalEpisodeChange(f"can't update {_name(episode)}: it ended {when(episode.ended)}")
+        raise IllegalEpisodeChange(
+            _("can't update {episode}: it ended {end}").format(
+                episode=_name(episode), end=when(episode.ended)
+            )
+        )
     if update.at < episode.started:
         raise IllegalEpisodeChange(
-            f"can't add an update at {when(update.at)} to {_name(episode)}: that is before it started"
+            _("can't add an update at {time} to {episode}: that is before it started").format(
+                time=when(update.at), episode=_name(episode)
+            )
         )
     position = bisect.bisect_right([u.at for u in episode.updates], update.at)
     updates = (*episode.updates[:position], update, *episode.updates[position:])
@@ -1144,16 +1176,21 @@ def end_episode(episode: Episode, at: datetime) -> Episode:
     check_moment(at, "ended")
     if episode.ended is not None:
         raise IllegalEpisodeChange(
-            f"can't end {_name(episode)}: it already ended {when(episode.ended)}"
+            _("can't end {episode}: it already ended {end}").format(
+                episode=_name(episode), end=when(episode.ended)
+            )
         )
     if at < episode.started:
         raise IllegalEpisodeChange(
-            f"can't end {_name(episode)} at {when(at)}: that is before it started"
+            _("can't end {episode} at {time}: that is before it started").format(
+                episode=_name(episode), time=when(at)
+            )
         )
     if episode.updates and at < episode.updates[-1].at:
         raise IllegalEpisodeChange(
-            f"can't end {_name(episode)} at {when(at)}: that is before its last update "
-            f"({when(episode.updates[-1].at)})"
+            _("can't end {episode} at {time}: that is before its last update ({last})").format(
+                episode=_name(episode), time=when(at), last=when(episode.updates[-1].at)
+            )
         )
     return replace(episode, ended=at)
 

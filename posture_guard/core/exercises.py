@@ -57,6 +57,7 @@ from posture_guard.core.content import (
     whole_number,
 )
 from posture_guard.core.errors import ContentError
+from posture_guard.core.i18n import _
 from posture_guard.core.settings import BREAK_KINDS
 
 if TYPE_CHECKING:
@@ -503,8 +504,14 @@ def eligible(
 
 
 def instructions(exercise: Exercise) -> str:
-    """The exercise as one short paragraph for a notice: name, steps, hold and repeats."""
-    return f"{exercise.name}: {' '.join(exercise.steps)} {exercise.hold_reps}"
+    """The exercise as one short paragraph for a notice: name, steps, hold and repeats, in the
+    language in use (the catalogue carries exercises.toml's words)."""
+    steps = " ".join(_(step) for step in exercise.steps)
+    # Translators: an exercise on one line: its name, its steps, then how long to hold and how
+    # often to repeat
+    return _("{name}: {steps} {hold_reps}").format(
+        name=_(exercise.name), steps=steps, hold_reps=_(exercise.hold_reps)
+    )
 
 
 def pick(

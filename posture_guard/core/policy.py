@@ -29,11 +29,17 @@ from typing import Final
 from posture_guard.core import config
 from posture_guard.core.config import Loaded, PolicySource
 from posture_guard.core.errors import PostureGuardError
+from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import Settings
 from posture_guard.core.timer import Command
 
 #: Shown wherever a locked control is refused or greyed out.
-SET_BY_ORGANISATION: Final = "set by your organisation"
+#: Why a locked item or command is off (English; shown through `_`).
+SET_BY_ORGANISATION: Final = N_("set by your organisation")
+#: Why an item the person's own settings turned off is off (English; shown through `_`).
+TURNED_OFF_IN_SETTINGS: Final = N_("turned off in your settings")
+#: Why an item the timer's state does not allow is off (English; shown through `_`).
+NOT_NOW: Final = N_("not now")
 REGISTRY_KEY: Final = r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\PostureGuard"
 LOCKS_SUBKEY: Final = "Locks"
 PLIST_DOMAIN: Final = "com.posture-guard"
@@ -324,6 +330,25 @@ CONTROL_KEYS: Final[Mapping[str, str]] = {
     "pause": "controls.pause",
     "quit": "controls.quit",
 }
+#: Control command -> its refusals, (set by the organisation, turned off in the person's settings).
+_REFUSALS: Final[Mapping[str, tuple[str, str]]] = {
+    "snooze": (
+        N_("Can't snooze: set by your organisation."),
+        N_("Can't snooze: turned off in your settings ([controls] snooze)."),
+    ),
+    "skip": (
+        N_("Can't skip: set by your organisation."),
+        N_("Can't skip: turned off in your settings ([controls] skip)."),
+    ),
+    "pause": (
+        N_("Can't pause: set by your organisation."),
+        N_("Can't pause: turned off in your settings ([controls] pause)."),
+    ),
+    "quit": (
+        N_("Can't quit: set by your organisation."),
+        N_("Can't quit: turned off in your settings ([controls] quit)."),
+    ),
+}
 #: Control command -> the count that can forbid it when the policy locks it at 0.
 _COUNT_KEYS: Final[Mapping[str, tuple[str, str]]] = {
     "snooze": ("general.max_snoozes", "max_snoozes"),
@@ -336,22 +361,29 @@ def command_refusal(settings: Settings, command: str) -> str | None:
 
     "Can't snooze: set by your organisation." when the policy turned it off and locked it (or
     locked its count at 0); "Can't snooze: turned off in your settings ([controls] snooze)."
-    when the person did it themselves.
+    when the person did it themselves. In the language in use.
     """
+    reason = _refusal_reason(settings, command)
+    if reason is None:
+        return None
+    by_organisation, in_settings = _REFUSALS[command]
+    return _(by_organisation if reason == SET_BY_ORGANISATION else in_settings)
+
+
+def _refusal_reason(settings: Settings, command: str) -> str | None:
+    """SET_BY_ORGANISATION or TURNED_OFF_IN_SETTINGS when `command` must be refused, else None."""
     key = CONTROL_KEYS.get(command)
     if key is None:
         return None
     allowed = getattr(settings.controls, command)
     assert isinstance(allowed, bool)
     if not allowed:
-        if key in settings.locked:
-            return f"Can't {command}: {SET_BY_ORGANISATION}."
-        return f"Can't {command}: turned off in your settings ([controls] {command})."
+        return SET_BY_ORGANISATION if key in settings.locked else TURNED_OFF_IN_SETTINGS
     count = _COUNT_KEYS.get(command)
     if count is not None:
         dotted, attr = count
         if dotted in settings.locked and getattr(settings.timer, attr) == 0:
-            return f"Can't {command}: {SET_BY_ORGANISATION}."
+            return SET_BY_ORGANISATION
     return None
 
 
@@ -360,7 +392,8 @@ class MenuLock:
     """Whether a tray-menu action can be used now, and if not, why (shown next to it)."""
 
     enabled: bool
-    reason: str | None  # SET_BY_ORGANISATION, "turned off in your settings", "not now", or None
+    #: SET_BY_ORGANISATION, TURNED_OFF_IN_SETTINGS, NOT_NOW (English: shown through `_`), or None
+    reason: str | None
 
 
 #: Tray-menu action -> the control command it sends (the timer's allowed-command name).
@@ -396,16 +429,11 @@ def menu_locks(
     )
     result: dict[str, MenuLock] = {}
     for action, (command, state_name) in MENU_ACTIONS.items():
-        refusal = command_refusal(settings, command)
-        if refusal is not None:
-            reason = (
-                SET_BY_ORGANISATION
-                if SET_BY_ORGANISATION in refusal
-                else "turned off in your settings"
-            )
+        reason = _refusal_reason(settings, command)
+        if reason is not None:
             result[action] = MenuLock(enabled=False, reason=reason)
         elif state_name and allowed_set is not None and state_name not in allowed_set:
-            result[action] = MenuLock(enabled=False, reason="not now")
+            result[action] = MenuLock(enabled=False, reason=NOT_NOW)
         else:
             result[action] = MenuLock(enabled=True, reason=None)
     return result
@@ -415,7 +443,7 @@ def clinic_change_refusal(settings: Settings) -> str | None:
     """Why `posture-guard clinic set|import` must be refused, or None: the policy locks the
     organisation's clinic (`branding.clinic`), so the advice always offers that one."""
     if any(key.startswith("branding.clinic.") for key in settings.locked):
-        return f"Can't change the clinic: {SET_BY_ORGANISATION}."
+        return _("Can't change the clinic: set by your organisation.")
     return None
 
 
@@ -424,7 +452,7 @@ def clinic_change_refusal(settings: Settings) -> str | None:
 
 def organisation_name(settings: Settings) -> str:
     """The organisation's name for sentences: the policy's, else "your organisation"."""
-    return settings.branding.organisation or "your organisation"
+    return settings.branding.organisation or _("your organisation")
 
 
 def has_policy(loaded: Loaded) -> bool:
@@ -438,32 +466,45 @@ def first_run_notice(settings: Settings, *, managed: bool) -> str:
     Args:
         managed: whether an organisation's policy applies to this computer.
     """
-    lines = ["Welcome to Posture Guard."]
+    lines = [_("Welcome to Posture Guard.")]
     if settings.branding.welcome:
         lines.append(settings.branding.welcome)
     lines.append("")
-    private = (
-        "Your diary (episodes, pain, symptoms), your check-ins and the advice stay on this "
-        "computer, in a file only your account can read. Posture Guard never sends them anywhere"
-    )
     if not managed:
-        lines.append(f"{private}. No organisation manages this copy.")
+        lines.append(
+            _(
+                "Your diary (episodes, pain, symptoms), your check-ins and the advice stay on "
+                "this computer, in a file only your account can read. Posture Guard never sends "
+                "them anywhere. No organisation manages this copy."
+            )
+        )
         return "\n".join(lines)
     org = organisation_name(settings)
-    lines.append(f"{org} manages this copy of Posture Guard with a policy.")
+    # Translators: {org} is the organisation's name, or "your organisation"
+    lines.append(_("{org} manages this copy of Posture Guard with a policy.").format(org=org))
     lines.append(
-        f"What {org} can set: the break plan, which controls you can use, the branding and the "
-        "clinic the advice offers."
+        _(
+            "What {org} can set: the break plan, which controls you can use, the branding and "
+            "the clinic the advice offers."
+        ).format(org=org)
     )
     if settings.fleet.directory is not None:
         lines.append(
-            f"What {org} can see: for each day, your active screen time rounded to 15 minutes "
-            "and how many breaks were asked for, taken and skipped, under a random id for this "
-            "install (never your name)."
+            _(
+                "What {org} can see: for each day, your active screen time rounded to 15 "
+                "minutes and how many breaks were asked for, taken and skipped, under a random "
+                "id for this install (never your name)."
+            ).format(org=org)
         )
     else:
-        lines.append(f"What {org} can see: nothing; no figures are shared.")
-    lines.append(f"{private}, and {org} cannot see them.")
+        lines.append(_("What {org} can see: nothing; no figures are shared.").format(org=org))
+    lines.append(
+        _(
+            "Your diary (episodes, pain, symptoms), your check-ins and the advice stay on this "
+            "computer, in a file only your account can read. Posture Guard never sends them "
+            "anywhere, and {org} cannot see them."
+        ).format(org=org)
+    )
     if settings.branding.support_contact:
-        lines.append(f"Questions: {settings.branding.support_contact}")
+        lines.append(_("Questions: {contact}").format(contact=settings.branding.support_contact))
     return "\n".join(lines)

@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Final
 
 from posture_guard.core import clinic
+from posture_guard.core.i18n import N_
 
 BREAK_KINDS: Final = ("posture", "stretch", "movement")
+#: Each kind's title, in English (`BreakSpec.title`); shown through `_` (i18n.py Rule 1).
 BREAK_TITLES: Final[Mapping[str, str]] = {
-    "posture": "Posture and eyes check",
-    "stretch": "Stretch break",
-    "movement": "Movement break",
+    "posture": N_("Posture and eyes check"),
+    "stretch": N_("Stretch break"),
+    "movement": N_("Movement break"),
 }
 DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -28,6 +30,7 @@ class BreakSpec:
     """One kind of break: earned by `every_s` of active time, lasting `length_s`."""
 
     kind: str
+    #: In English (BREAK_TITLES): shown as `_(title)`.
     title: str
     every_s: int
     length_s: int

@@ -25,9 +25,11 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Final
 
 from posture_guard.core.episodes import Episode, when
+from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.settings import BREAK_KINDS
 from posture_guard.core.timer import Outcome, day_of
 from posture_guard.core.units import format_duration
+from posture_guard.core.wording import kind_word
 
 if TYPE_CHECKING:
     from posture_guard.core.records import BreakRecord, DayActivity
@@ -36,14 +38,15 @@ if TYPE_CHECKING:
 MAX_DAYS: Final = 3650
 DAYS_EXPECTED: Final = f"expected a whole number of days from 1 to {MAX_DAYS}"
 NO_DATA: Final = "no data yet"
-ADHERENCE_DEFINITION: Final = (
+# The definitions are marked for the catalogues and translated where printed (i18n Rule 2).
+ADHERENCE_DEFINITION: Final = N_(
     "adherence = (taken + natural) / (taken + natural + skipped); merged and cancelled are left out"
 )
-STRETCH_DEFINITION: Final = (
+STRETCH_DEFINITION: Final = N_(
     "longest stretch = the most active time between two rests (a break taken, or stepping away"
     " for a break's length) on that day, as measured"
 )
-GAP_DEFINITION: Final = (
+GAP_DEFINITION: Final = N_(
     "longest gap = the longest wall-clock time between the ends of two consecutive taken or"
     " natural breaks (any kind) on that day"
 )
@@ -212,50 +215,110 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
     the definitions, then the open episode and the latest advice when there are any."""
     first, last = summary.days[0].day, summary.days[-1].day
     count = len(summary.days)
-    head = (
-        f"Last {count} day{'' if count == 1 else 's'}: {first} to {last}"
-        f" (a day starts at {summary.day_starts_at:%H:%M})"
-    )
+    head = ngettext(
+        "Last {count} day: {first} to {last} (a day starts at {start})",
+        "Last {count} days: {first} to {last} (a day starts at {start})",
+        count,
+    ).format(count=count, first=first, last=last, start=f"{summary.day_starts_at:%H:%M}")
     lines = [head]
     if not summary.has_data:
-        lines.append(f"{NO_DATA}: no active time or breaks recorded in this period")
+        lines.append(_("no data yet: no active time or breaks recorded in this period"))
     else:
         measured = summary.stretch_measured
-        last_column = "longest stretch" if measured else "longest gap"
-        lines += ["", f"{'day':<10}  {'active':>7}  taken  natural  skipped  {last_column}"]
+        last_column = _("longest stretch") if measured else _("longest gap")
+        # Translators: the stats table's column headers; short words keep the table narrow
+        days = _Table(
+            (_("day"), 10, "<"),
+            (_("active"), 7, ">"),
+            (_("taken"), 5, ">"),
+            (_("natural"), 7, ">"),
+            (_("skipped"), 7, ">"),
+            (last_column, 0, "<"),
+        )
+        lines += ["", days.row(*days.headers)]
         for day in summary.days:
             longest = day.longest_stretch_s if measured else day.longest_gap_s
             lines.append(
-                f"{day.day.isoformat():<10}  {_duration(day.active_s):>7}  {day.taken:>5}"
-                f"  {day.natural:>7}  {day.skipped:>7}  {_duration(longest)}"
+                days.row(
+                    day.day.isoformat(),
+                    _duration(day.active_s),
+                    day.taken,
+                    day.natural,
+                    day.skipped,
+                    _duration(longest),
+                )
             )
         total = sum(d.active_s for d in summary.days if d.active_s is not None)
         lines.append(
-            f"{'total':<10}  {format_duration(total):>7}"
-            f"  {sum(d.taken for d in summary.days):>5}"
-            f"  {sum(d.natural for d in summary.days):>7}"
-            f"  {sum(d.skipped for d in summary.days):>7}"
+            days.row(
+                _("total"),
+                format_duration(total),
+                sum(d.taken for d in summary.days),
+                sum(d.natural for d in summary.days),
+                sum(d.skipped for d in summary.days),
+            )
         )
-        lines += [
-            "",
-            f"{'kind':<10}  prompted  taken  natural  skipped  snoozed  merged  cancelled"
-            "  adherence",
-        ]
+        kinds = _Table(
+            (_("kind"), 10, "<"),
+            (_("prompted"), 8, ">"),
+            (_("taken"), 5, ">"),
+            (_("natural"), 7, ">"),
+            (_("skipped"), 7, ">"),
+            (_("snoozed"), 7, ">"),
+            (_("merged"), 6, ">"),
+            (_("cancelled"), 9, ">"),
+            (_("adherence"), 9, ">"),
+        )
+        lines += ["", kinds.row(*kinds.headers)]
         for k in summary.kinds:
             lines.append(
-                f"{k.kind:<10}  {k.prompted:>8}  {k.taken:>5}  {k.natural:>7}  {k.skipped:>7}"
-                f"  {k.snoozed:>7}  {k.merged:>6}  {k.cancelled:>9}  {_percent(k.adherence):>9}"
+                kinds.row(
+                    kind_word(k.kind),
+                    k.prompted,
+                    k.taken,
+                    k.natural,
+                    k.skipped,
+                    k.snoozed,
+                    k.merged,
+                    k.cancelled,
+                    _percent(k.adherence),
+                )
             )
-        lines += ["", ADHERENCE_DEFINITION, STRETCH_DEFINITION if measured else GAP_DEFINITION]
+        definition = STRETCH_DEFINITION if measured else GAP_DEFINITION
+        lines += ["", _(ADHERENCE_DEFINITION), _(definition)]
     lines.append("")
     lines.append(
-        "Open episode: none"
+        _("Open episode: none")
         if open_episode is None
-        else f"Open episode: {open_episode.id} since {when(open_episode.started)},"
-        f" pain {open_episode.pain_now} (peak {open_episode.pain_peak})"
+        else _("Open episode: {id} since {time}, pain {pain} (peak {peak})").format(
+            id=open_episode.id,
+            time=when(open_episode.started),
+            pain=open_episode.pain_now,
+            peak=open_episode.pain_peak,
+        )
     )
-    lines.append(advice_line or "Latest advice: none (no check-in yet)")
+    lines.append(advice_line or _("Latest advice: none (no check-in yet)"))
     return "\n".join(lines)
+
+
+class _Table:
+    """Columns of a plain-text table: (header, least width, "<" or ">"); each column is as wide
+    as its least width or its header, whichever is wider (a translated header never shifts the
+    columns after it out of line), and columns are two spaces apart."""
+
+    def __init__(self, *columns: tuple[str, int, str]) -> None:
+        self.headers = tuple(header for header, _width, _align in columns)
+        self._formats = tuple(
+            (width and max(width, len(header)), align) for header, width, align in columns
+        )
+
+    def row(self, *cells: object) -> str:
+        """The cells given (the first ones, when fewer than the columns), each aligned in its
+        column; a last column of least width 0 is not padded."""
+        parts = []
+        for cell, (width, align) in zip(cells, self._formats, strict=False):
+            parts.append(f"{cell!s:{align}{width}}")
+        return "  ".join(parts)
 
 
 def period(today: date, count: int) -> tuple[date, ...]:

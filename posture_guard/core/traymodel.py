@@ -17,6 +17,9 @@ Rules:
    settings: a policy the running service re-applied changes the menu without a restart.
 5. Nothing here runs anything: an entry carries an `Action` (a request for the service, or the
    name of a window to launch); `ui/tray.py` and `ui/menu_window.py` carry it out.
+6. Every label is English in the code and translated when the menu, title or status line is
+   made (i18n.py Rule 1); the tables hold `N_` strings. State names, kinds and item ids are
+   protocol words and stay as they are; `APP_TITLE` is the product's name.
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ from enum import Enum
 from typing import Final
 
 from posture_guard.core.commands import BreakNow, Command, Pause, Quit, Resume, Snapshot, Snooze
+from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.policy import SET_BY_ORGANISATION, menu_locks
 from posture_guard.core.settings import Branding, Settings
 from posture_guard.core.units import format_duration
-from posture_guard.core.wording import STATE_WORDS
+from posture_guard.core.wording import day_and_time, kind_word, state_words
 
 #: How many steps the progress ring has; the icon changes at most this often per break rhythm.
 PROGRESS_STEPS: Final = 12
@@ -108,7 +112,7 @@ class TrayStatus:
         s = snapshot.status
         return cls(
             state=s.state.name.lower(),
-            state_text=STATE_WORDS[s.state],
+            state_text=state_words(s.state),
             allowed=frozenset(c.value for c in s.allowed),
             current=s.current or None,
             next_kind=s.next_kind or None,
@@ -178,38 +182,67 @@ def icon_state(status: TrayStatus, rhythm_s: float | None) -> IconState:
 # --- words ---------------------------------------------------------------------------------------
 
 
+def _rounded(seconds: float) -> tuple[int | None, int | None]:
+    """(whole minutes, or None) and (whole seconds of an hour or more, or None) of a time to go,
+    rounded up as `in_words` says; both None under a minute."""
+    if seconds < 60:
+        return None, None
+    if seconds <= 600:
+        return math.ceil(seconds / 60), None
+    rounded = math.ceil(seconds / 300) * 300
+    return (rounded // 60, None) if rounded < 3600 else (None, rounded)
+
+
 def in_words(seconds: float) -> str:
     """A rounded-up time to go: "under a minute", "7 min", "25 min", "1h15m" (5-minute steps
     from 10 minutes on), so a label changes at most once a minute."""
-    if seconds < 60:
-        return "under a minute"
-    if seconds <= 600:
-        return f"{math.ceil(seconds / 60)} min"
-    rounded = math.ceil(seconds / 300) * 300
-    return f"{rounded // 60} min" if rounded < 3600 else format_duration(rounded)
+    minutes, long = _rounded(seconds)
+    if minutes is not None:
+        # Translators: a time to go, in whole minutes
+        return ngettext("{minutes} min", "{minutes} min", minutes).format(minutes=minutes)
+    if long is not None:
+        return format_duration(long)
+    return _("under a minute")
+
+
+def _next_break(seconds: float, kind: str) -> str:
+    """ "Next break in 10 min (posture)", said whole for each rounding of `in_words`."""
+    minutes, long = _rounded(seconds)
+    if minutes is not None:
+        # Translators: {kind} is a break kind's word ("posture", "stretch", "movement")
+        return ngettext(
+            "Next break in {minutes} min ({kind})", "Next break in {minutes} min ({kind})", minutes
+        ).format(minutes=minutes, kind=kind_word(kind))
+    if long is not None:
+        # Translators: {duration} is an hour or more, written as 1h15m
+        return _("Next break in {duration} ({kind})").format(
+            duration=format_duration(long), kind=kind_word(kind)
+        )
+    return _("Next break in under a minute ({kind})").format(kind=kind_word(kind))
 
 
 def status_line(status: TrayStatus) -> str:
     """One line saying where things stand: the first (disabled) menu item and the title."""
-    kind = status.current or status.next_kind or "next"
+    kind = kind_word(status.current or status.next_kind or "next")
     state = status.state
     if state == "working":
         if status.next_kind is None or status.next_in_s is None:
-            return "No breaks planned"
-        return f"Next break in {in_words(status.next_in_s)} ({status.next_kind})"
+            return _("No breaks planned")
+        return _next_break(status.next_in_s, status.next_kind)
     if state == "break_due":
-        return f"A {kind} break is due now"
+        return _("A {kind} break is due now").format(kind=kind)
     if state == "snoozed":
-        return f"The {kind} break is snoozed"
+        return _("The {kind} break is snoozed").format(kind=kind)
     if state == "on_break":
-        return f"On a {kind} break"
+        return _("On a {kind} break").format(kind=kind)
     if state == "paused":
         if status.paused_until is None:
-            return "Paused until you resume"
-        return f"Paused until {status.paused_until:%a %H:%M}"
+            return _("Paused until you resume")
+        # Translators: {day} is the weekday's short name and {time} the clock time (24 h)
+        return _("Paused until {day} {time}").format(**day_and_time(status.paused_until))
     if state == "off_hours":
-        return "Outside working hours"
-    return "Starting…"
+        return _("Outside working hours")
+    return _("Starting…")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -240,8 +273,16 @@ def notice_shown(notice: Notice | None, status: TrayStatus, now: datetime) -> No
 def tray_title(status: TrayStatus, notice: Notice | None = None) -> str:
     """The icon's title (tooltip): the notice when there is one, else the status line."""
     if notice is not None:
-        return f"{APP_TITLE}: {notice.title}: {notice.message}"
-    return f"{APP_TITLE}: {status_line(status)}"
+        # Translators: the tray icon's tooltip: the product's name, then a notice or the status
+        return _("{app}: {text}").format(app=APP_TITLE, text=_notice_words(notice))
+    return _("{app}: {text}").format(app=APP_TITLE, text=status_line(status))
+
+
+def _notice_words(notice: Notice) -> str:
+    """A notice on one line: "Stretch break (2m): Roll your shoulders." (both already said in
+    the language in use by whoever posted it)."""
+    # Translators: a notice's title, then its message, on one line (the tray's title and menu)
+    return _("{title}: {message}").format(title=notice.title, message=notice.message)
 
 
 # --- menu ----------------------------------------------------------------------------------------
@@ -294,10 +335,11 @@ class MenuEntry:
 
 SEPARATOR: Final = MenuEntry(id="-", text="", enabled=False)
 
+#: The Pause submenu: (item id, label in English (shown through `_`), command).
 PAUSE_CHOICES: Final[tuple[tuple[str, str, Pause], ...]] = (
-    ("pause-30m", "For 30 minutes", Pause(seconds=1800)),
-    ("pause-1h", "For 1 hour", Pause(seconds=3600)),
-    ("pause-tomorrow", "Until tomorrow", Pause(tomorrow=True)),
+    ("pause-30m", N_("For 30 minutes"), Pause(seconds=1800)),
+    ("pause-1h", N_("For 1 hour"), Pause(seconds=3600)),
+    ("pause-tomorrow", N_("Until tomorrow"), Pause(tomorrow=True)),
 )
 
 
@@ -353,33 +395,31 @@ def tray_menu(
     def item(id_: str, text: str, action: Action | None, *, allowed_now: bool = True) -> MenuEntry:
         reason = locks.get(id_)
         if reason is not None:
-            return MenuEntry(id=id_, text=f"{text} ({reason or LOCKED_REASON})", enabled=False)
+            # Translators: a menu item that cannot be used, and why ("set by your organisation")
+            text = _("{item} ({reason})").format(item=text, reason=_(reason or LOCKED_REASON))
+            return MenuEntry(id=id_, text=text, enabled=False)
         return MenuEntry(id=id_, text=text, enabled=allowed_now, action=action)
 
     entries: list[MenuEntry] = [MenuEntry(id="status", text=status_line(status), enabled=False)]
     if notice is not None:
-        entries.append(
-            MenuEntry(
-                id="notice", text=_shorten(f"{notice.title}: {notice.message}"), enabled=False
-            )
-        )
+        entries.append(MenuEntry(id="notice", text=_shorten(_notice_words(notice)), enabled=False))
     entries += [
         SEPARATOR,
         item(
             "take-break",
-            "Take a break now",
+            _("Take a break now"),
             Submit(BreakNow()),
             allowed_now="take_now" in allowed,
         ),
         item(
             "snooze",
-            "Snooze",
+            _("Snooze"),
             Submit(Snooze()),
             allowed_now="snooze" in allowed and status.snoozes_left != 0,
         ),
     ]
     pause_locked = "pause" in locks
-    pause = item("pause", "Pause", None, allowed_now="pause" in allowed)
+    pause = item("pause", _("Pause"), None, allowed_now="pause" in allowed)
     entries.append(
         MenuEntry(
             id=pause.id,
@@ -388,7 +428,7 @@ def tray_menu(
             children=tuple(
                 MenuEntry(
                     id=id_,
-                    text=text,
+                    text=_(text),
                     enabled=pause.enabled and not pause_locked,
                     action=None if pause_locked else Submit(command),
                 )
@@ -396,18 +436,18 @@ def tray_menu(
             ),
         )
     )
-    episode_text = "Update the open episode…" if status.episode_open else "Log an episode…"
+    episode_text = _("Update the open episode…") if status.episode_open else _("Log an episode…")
     entries += [
-        item("resume", "Resume", Submit(Resume()), allowed_now="resume" in allowed),
+        item("resume", _("Resume"), Submit(Resume()), allowed_now="resume" in allowed),
         SEPARATOR,
         item("episode", episode_text, Launch("episode")),
-        item("check-in", "Check-in…", Launch("check-in")),
-        item("advice", "Advice and booking…", Launch("advice")),
-        item("report", "Open report", Launch("report")),
+        item("check-in", _("Check-in…"), Launch("check-in")),
+        item("advice", _("Advice and booking…"), Launch("advice")),
+        item("report", _("Open report"), Launch("report")),
         SEPARATOR,
-        item("settings", "Settings…", Launch("settings")),
-        item("about", "About Posture Guard", Launch("about")),
-        item("quit", "Quit", Submit(Quit())),
+        item("settings", _("Settings…"), Launch("settings")),
+        item("about", _("About Posture Guard"), Launch("about")),
+        item("quit", _("Quit"), Submit(Quit())),
     ]
     return tuple(entries)
 

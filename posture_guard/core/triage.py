@@ -64,6 +64,7 @@ from posture_guard.core.episodes import (
     check_moment,
 )
 from posture_guard.core.errors import MISSING
+from posture_guard.core.i18n import _
 
 #: "Several days without improvement" (seed page): 7 days is CLINICAL.md's default (judgement).
 SEVERAL_DAYS: Final = timedelta(days=7)
@@ -175,28 +176,30 @@ class Advice:
         lines = [self.heading, "", self.what_to_do]
         if self.clinic is not None:
             whose = (
-                "Your clinic"
+                _("Your clinic: {name}")
                 if self.clinic_owner is None
-                else f"The clinic your organisation ({self.clinic_owner}) offers"
+                else _("The clinic your organisation ({organisation}) offers: {name}")
             )
-            lines += ["", f"{whose}: {self.clinic.name}"]
+            lines += ["", whose.format(name=self.clinic.name, organisation=self.clinic_owner)]
             if self.booking_url is not None:
-                lines.append(f"  Book online: {self.booking_url}")
+                lines.append("  " + _("Book online: {url}").format(url=self.booking_url))
             if self.clinic.phone is not None:
-                lines.append(f"  Phone: {self.clinic.phone}")
+                lines.append("  " + _("Phone: {phone}").format(phone=self.clinic.phone))
             if self.clinic.opening_hours is not None:
-                lines.append(f"  Opening hours: {self.clinic.opening_hours}")
+                lines.append(
+                    "  " + _("Opening hours: {hours}").format(hours=self.clinic.opening_hours)
+                )
         if self.add_clinic is not None:
             lines += ["", self.add_clinic]
-        lines += ["", "Why:"]
+        lines += ["", _("Why:")]
         for reason in self.reasons:
             lines.append(f"- {reason.title} [{reason.rule_id}]")
             lines.append(f"  {reason.do_now}")
             if reason.judgement is not None:
-                lines.append(f"  Our judgement: {reason.judgement}")
+                lines.append("  " + _("Our judgement: {note}").format(note=reason.judgement))
             cited = "; ".join(s.title for s in reason.sources if s.id != "judgement")
             if cited:
-                lines.append(f"  Sources: {cited}")
+                lines.append("  " + _("Sources: {titles}").format(titles=cited))
         lines += ["", self.not_a_diagnosis]
         return "\n".join(lines)
 
@@ -649,23 +652,26 @@ def assess(
         Reason(
             rule_id=rule.id,
             tier=rule.tier,
-            title=signs.rules[rule.id].title,
-            do_now=signs.rules[rule.id].do_now,
-            judgement=signs.rules[rule.id].judgement,
+            title=_(signs.rules[rule.id].title),
+            do_now=_(signs.rules[rule.id].do_now),
+            judgement=_optional(signs.rules[rule.id].judgement),
             sources=tuple(sources[s] for s in rule.sources),
         )
         for rule in fired
     )
     offers_booking = tier in (Tier.PROMPT, Tier.BOOK) and clinic is not None
+    words = signs.tiers[tier]
     return Advice(
         tier=tier,
-        heading=signs.tiers[tier].title,
+        heading=_(words.title),
         reasons=reasons,
-        what_to_do=signs.tiers[tier].what_to_do,
+        what_to_do=_(words.what_to_do_as_written).replace(
+            "{emergency_numbers}", _(signs.emergency_numbers)
+        ),
         clinic=clinic if offers_booking else None,
         booking_url=clinic.booking_url if offers_booking and clinic is not None else None,
-        add_clinic=signs.no_clinic if clinic is None and tier is not Tier.EMERGENCY else None,
-        not_a_diagnosis=signs.not_a_diagnosis,
+        add_clinic=_(signs.no_clinic) if clinic is None and tier is not Tier.EMERGENCY else None,
+        not_a_diagnosis=_(signs.not_a_diagnosis),
         clinic_owner=clinic_owner if offers_booking else None,
     )
 
@@ -694,9 +700,11 @@ class TierText:
 
     tier: Tier
     title: str
-    what_to_do: str
+    what_to_do: str  # with the emergency numbers in place
     sources: tuple[str, ...]
     judgement: str | None
+    #: `what_to_do` as written, "{emergency_numbers}" and all: what the catalogues translate
+    what_to_do_as_written: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -810,6 +818,7 @@ def load_warning_signs() -> WarningSigns:
             tier=tier,
             title=table[_TITLE],
             what_to_do=table[_WHAT_TO_DO].replace("{emergency_numbers}", numbers),
+            what_to_do_as_written=table[_WHAT_TO_DO],
             sources=(cited := table[sources]),
             judgement=_judgement(table, cited),
         )
@@ -852,3 +861,7 @@ def load_warning_signs() -> WarningSigns:
         no_clinic=advice[_NO_CLINIC],
         emergency_numbers=numbers,
     )
+
+
+def _optional(text: str | None) -> str | None:
+    return None if text is None else _(text)

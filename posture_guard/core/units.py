@@ -6,10 +6,14 @@ import math
 import re
 from datetime import time
 
+from posture_guard.core.i18n import N_
+
 _DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
 _CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$")
 
-DURATION_EXPECTED = 'expected a duration like "45m" or "1h30m"'
+#: Marked for the catalogues: the command line translates it where it prints it (`snooze 10x`);
+#: in a config file's message it stays English, as the file's keys do.
+DURATION_EXPECTED = N_('expected a duration like "45m" or "1h30m"')
 CLOCK_EXPECTED = 'expected a time of day like "04:00" or "17:30"'
 
 

@@ -3,13 +3,18 @@
 Rule 1: every sentence the service says about a state or a command's effect is made here (the
         refusals are in refusals.py); the service, the control socket and the tray only pass
         them on, so one state is never worded two ways.
+Rule 2: each sentence is written whole in English and looked up in the catalogue when it is said
+        (i18n.py Rule 1); the tables here hold the English (`N_`), and what fills a sentence's
+        placeholders is a value (a number, a duration, a break kind's word from `kind_word`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Final
 
+from posture_guard.core.i18n import N_, _, ngettext, pgettext
 from posture_guard.core.timer import (
     BreakEnded,
     BreakSnoozed,
@@ -22,18 +27,39 @@ from posture_guard.core.timer import (
 )
 from posture_guard.core.units import format_duration
 
-#: How each state is said to people (status lines, refusals, the tray).
+#: How each state is said to people (status lines, refusals, the tray), in English: shown
+#: through `state_words`.
 STATE_WORDS: Final[Mapping[State, str]] = {
-    State.WORKING: "working",
-    State.BREAK_DUE: "a break is due",
-    State.SNOOZED: "break snoozed",
-    State.ON_BREAK: "on a break",
-    State.PAUSED: "paused",
-    State.OFF_HOURS: "outside working hours",
+    State.WORKING: N_("working"),
+    State.BREAK_DUE: N_("a break is due"),
+    State.SNOOZED: N_("break snoozed"),
+    State.ON_BREAK: N_("on a break"),
+    State.PAUSED: N_("paused"),
+    State.OFF_HOURS: N_("outside working hours"),
 }
 
-#: The answer to `quit`.
-STOPPING: Final = "Posture Guard is stopping."
+#: The answer to `quit` (English; the service says `_(STOPPING)`).
+STOPPING: Final = N_("Posture Guard is stopping.")
+
+
+def state_words(state: State) -> str:
+    """How `state` is said to people, in the language in use."""
+    return _(STATE_WORDS[state])
+
+
+def kind_word(kind: str) -> str:
+    """A break kind ("posture", "stretch", "movement") as the word sentences put in their
+    `{kind}`; a kind we do not know is shown as it is."""
+    words = {
+        # Translators: a break kind (a posture and eyes check), the word put in "{kind}" of
+        # sentences such as "Skipped the {kind} break."
+        "posture": pgettext("break kind", "posture"),
+        # Translators: a break kind (a stretch break), as in "Skipped the {kind} break."
+        "stretch": pgettext("break kind", "stretch"),
+        # Translators: a break kind (a movement break), as in "Skipped the {kind} break."
+        "movement": pgettext("break kind", "movement"),
+    }
+    return words.get(kind, kind)
 
 
 def describe(events: Sequence[Event], exercise_text: Callable[[str], str]) -> str:
@@ -44,44 +70,83 @@ def describe(events: Sequence[Event], exercise_text: Callable[[str], str]) -> st
     """
     for event in events:
         if isinstance(event, BreakSnoozed):
-            return f"Snoozed the {event.kind} break for {format_duration(event.for_s)}."
+            # Translators: {duration} is written as 5m or 1h30m
+            return _("Snoozed the {kind} break for {duration}.").format(
+                kind=kind_word(event.kind), duration=format_duration(event.for_s)
+            )
         if isinstance(event, BreakStarted):
-            return f"Enjoy your {event.kind} break ({format_duration(event.length_s)}): {exercise_text(event.kind)}"
+            return _("Enjoy your {kind} break ({duration}): {exercise}").format(
+                kind=kind_word(event.kind),
+                duration=format_duration(event.length_s),
+                exercise=exercise_text(event.kind),
+            )
         if isinstance(event, BreakEnded) and event.outcome is Outcome.SKIPPED:
-            return f"Skipped the {event.kind} break."
+            return _("Skipped the {kind} break.").format(kind=kind_word(event.kind))
     for event in events:
         if isinstance(event, Paused):
-            until = f" until {event.until:%a %H:%M}" if event.until else " until you resume"
-            return f"Paused{until}."
+            if event.until is None:
+                return _("Paused until you resume.")
+            # Translators: {day} is the weekday's short name and {time} the clock time (24 h)
+            return _("Paused until {day} {time}.").format(**day_and_time(event.until))
         if isinstance(event, Resumed):
-            return "Resumed."
-    return "OK."
+            return _("Resumed.")
+    return _("OK.")
 
 
-#: What a break says to do when no exercise fits it.
-NO_EXERCISE_TEXT: Final = "Step away from the screen, look into the distance and move gently."
+#: Short weekday names, Monday first, as `%a` writes them in English.
+_WEEKDAYS: Final = (
+    N_("Mon"),
+    N_("Tue"),
+    N_("Wed"),
+    N_("Thu"),
+    N_("Fri"),
+    N_("Sat"),
+    N_("Sun"),
+)
+
+
+def day_and_time(moment: datetime) -> dict[str, str]:
+    """`{day}` (the weekday's short name, translated) and `{time}` ("09:30") of `moment`, for
+    sentences such as "Paused until {day} {time}"; `%a` would say the C locale's English."""
+    return {"day": _(_WEEKDAYS[moment.weekday()]), "time": f"{moment:%H:%M}"}
+
+
+#: What a break says to do when no exercise fits it (English; shown through `_`).
+NO_EXERCISE_TEXT: Final = N_("Step away from the screen, look into the distance and move gently.")
 
 
 def prompt_notice(title: str, length_s: int, exercise_text: str) -> tuple[str, str]:
     """The notice (title, message) asking for a break of `length_s` seconds."""
     return (
-        f"{title} ({format_duration(length_s)})",
-        f"{exercise_text} Step away now, or `posture-guard snooze` / `posture-guard skip`.",
+        # Translators: a break's title ("Stretch break") and its length, written as 2m or 1h30m
+        _("{title} ({duration})").format(title=title, duration=format_duration(length_s)),
+        # Translators: {exercise} is what to do in the break; keep the commands in `` as they are
+        _("{exercise} Step away now, or `posture-guard snooze` / `posture-guard skip`.").format(
+            exercise=exercise_text
+        ),
     )
 
 
 def daily_limit_notice(limit_s: float) -> tuple[str, str]:
     """The notice (title, message) that today's screen time reached its limit."""
     return (
-        "Daily screen time reached",
-        f"You have been at the screen for {format_duration(limit_s)} today.",
+        _("Daily screen time reached"),
+        _("You have been at the screen for {duration} today.").format(
+            duration=format_duration(limit_s)
+        ),
     )
 
 
 def check_in_notice(days: int) -> tuple[str, str]:
     """The notice (title, message) asking for a check-in on an episode `days` old."""
     return (
-        "How is your neck today?",
-        f"Your episode began {days} day{'s' if days != 1 else ''} ago. Run "
-        "`posture-guard check-in` to note how it is now and see what to do next.",
+        _("How is your neck today?"),
+        # Translators: keep the command in `` as it is
+        ngettext(
+            "Your episode began {days} day ago. Run `posture-guard check-in` to note how it is "
+            "now and see what to do next.",
+            "Your episode began {days} days ago. Run `posture-guard check-in` to note how it is "
+            "now and see what to do next.",
+            days,
+        ).format(days=days),
     )

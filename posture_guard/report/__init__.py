@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from posture_guard.core.i18n import N_
 from posture_guard.core.triage import Tier
 
 FORMATS: Final = ("html", "pdf", "csv", "json")
@@ -27,7 +28,8 @@ SINCE_EXPECTED: Final = (
     f'expected a number of days, weeks or years like "90d", "12w" or "1y" (at most'
     f' {MAX_SINCE_DAYS} days), or "all"'
 )
-REPORT_OFFER: Final = (
+#: Marked for the catalogues; the check-in translates it where it prints it.
+REPORT_OFFER: Final = N_(
     "To take to your appointment: `posture-guard report --open` makes a report of your diary and"
     " screen work for your clinician."
 )

@@ -19,6 +19,7 @@ from posture_guard.app import control
 from posture_guard.app.managed import load_effective
 from posture_guard.core.commands import Status
 from posture_guard.core.errors import ControlError
+from posture_guard.core.i18n import _
 from posture_guard.core.traymodel import (
     APP_TITLE,
     Launch,
@@ -28,6 +29,7 @@ from posture_guard.core.traymodel import (
     policy_locks,
     tray_menu,
 )
+from posture_guard.desktop import language
 from posture_guard.desktop.paths import default_paths
 from posture_guard.ui.launch import Launcher
 
@@ -121,7 +123,7 @@ class MenuWindow:
                     self._entries.append(entry)
         tk.Label(frame, textvariable=self._message, fg="#b00020", wraplength=300).pack(fill="x")
         if not entries:
-            tk.Button(frame, text="Close", command=self.close).pack(anchor="e")
+            tk.Button(frame, text=_("Close"), command=self.close).pack(anchor="e")
         if self._buttons:
             self._select(0)
 
@@ -195,6 +197,7 @@ class MenuWindow:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Open the menu window; exits 0 when it closes."""
+    language.install()  # a process of its own: it speaks the desktop's language, as the tray
     parser = argparse.ArgumentParser(prog="posture_guard.ui.menu_window")
     parser.add_argument("--config", type=Path, help="the user config file the service runs with")
     args = parser.parse_args(argv)

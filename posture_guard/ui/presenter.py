@@ -32,6 +32,7 @@ from posture_guard.core.breakflow import (
     screen_for,
 )
 from posture_guard.core.commands import Command, Refused, Result, Snapshot
+from posture_guard.core.i18n import _
 from posture_guard.core.ports import Notifier
 from posture_guard.core.settings import Branding
 from posture_guard.core.timer import BreakEnded, BreakPrompted, BreakSnoozed, BreakStarted, Event
@@ -112,7 +113,7 @@ class BreakPresenter:
         if kind is not None and status.next_in_s is not None:
             self._noticed = kind
             spec = next(b for b in snapshot.settings.timer.breaks if b.kind == kind)
-            title, message = notice_text(spec.title, status.next_in_s)
+            title, message = notice_text(_(spec.title), status.next_in_s)
             try:
                 self._notifier.notify(title, message)
             except Exception:
@@ -130,7 +131,7 @@ class BreakPresenter:
         )
         screen = screen_for(
             kind=kind,
-            title=spec.title,
+            title=_(spec.title),
             length_s=spec.length_s,
             exercise=snapshot.exercise if snapshot.status.current == kind else None,
             status=snapshot.status,

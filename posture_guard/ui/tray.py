@@ -43,6 +43,7 @@ from typing import Final
 
 from posture_guard.core.commands import Command, Refused, Result, Snapshot
 from posture_guard.core.errors import PostureGuardError
+from posture_guard.core.i18n import _
 from posture_guard.core.ports import Notifier
 from posture_guard.core.settings import Settings
 from posture_guard.core.traymodel import (
@@ -526,7 +527,7 @@ class Tray:
         item = self._pystray.MenuItem
         if self.backend == "xorg":
             # no menu on xorg: the (invisible) default item is what a left click runs
-            return menu(item("Open the menu", self._on_xorg_click, default=True, visible=False))
+            return menu(item(_("Open the menu"), self._on_xorg_click, default=True, visible=False))
         return menu(*(self._pystray_item(e) for e in entries))
 
     def _pystray_item(self, entry: MenuEntry) -> object:

@@ -46,8 +46,17 @@ def _rooms(package: Path) -> list[str]:
 
 
 def unnamed_rooms(package: Path, document: str) -> list[str]:
-    """The package's files that `document` does not name as `path` (in backquotes)."""
-    return [room for room in _rooms(package) if f"`{room}`" not in document]
+    """The package's files that `document` does not name as `path` (in backquotes); a data file
+    (not Python) may be named by its folder instead (`locale/`, one catalogue per language)."""
+    return [
+        room
+        for room in _rooms(package)
+        if f"`{room}`" not in document
+        and not (
+            not room.endswith(".py")
+            and any(f"`{'/'.join(room.split('/')[:n])}/`" in document for n in range(1, 3))
+        )
+    ]
 
 
 def test_architecture_embeds_the_diagram_the_transition_table_draws() -> None:
