@@ -88,6 +88,8 @@ def extracted() -> Catalog:
         )
     for filename, lineno, message, comments in content_messages():
         catalog.add(message, locations=[(filename, lineno)], auto_comments=comments)
+    for message in catalog:  # each file once: the files carry no line numbers
+        message.locations = list({file: (file, 0) for file, _ in message.locations}.values())
     return catalog
 
 
@@ -173,6 +175,7 @@ def render_po(catalog: Catalog, *, template: bool = False) -> bytes:
         omit_header=False,
         sort_output=True,
         include_previous=False,
+        include_lineno=False,  # a line moved by an edit elsewhere is no change of message
         ignore_obsolete=True,
     )
     text = buffer.getvalue()
