@@ -27,8 +27,9 @@ from posture_guard.core.errors import (
 )
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import BREAK_KINDS, Settings
+from posture_guard.core.timer import State
 from posture_guard.core.units import format_duration, parse_duration
-from posture_guard.core.wording import kind_word
+from posture_guard.core.wording import day_and_time, kind_word, state_words
 from posture_guard.desktop import language
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.paths import Paths, default_paths
@@ -618,27 +619,6 @@ def _command(args: argparse.Namespace) -> Command:
     return _CONTROL_COMMANDS[args.verb]
 
 
-#: The states as people read them, by the `state` the service sends: the same English as the
-#: service's words (core/wording.py STATE_WORDS; a test keeps them equal), said in this
-#: process's language, so that `status` speaks the reader's language whatever the service's.
-_STATE_WORDS: Final[Mapping[str, str]] = {
-    "working": N_("working"),
-    "break_due": N_("a break is due"),
-    "snoozed": N_("break snoozed"),
-    "on_break": N_("on a break"),
-    "paused": N_("paused"),
-    "off_hours": N_("outside working hours"),
-}
-#: `%a`'s English abbreviations, Monday first, so the weekday follows the language, not the locale.
-_WEEKDAYS: Final = (
-    N_("Mon"),
-    N_("Tue"),
-    N_("Wed"),
-    N_("Thu"),
-    N_("Fri"),
-    N_("Sat"),
-    N_("Sun"),
-)
 #: Status lines are "label value", the values lined up after the widest usual label (a longer
 #: label, such as "Paused until:", pushes its value on).
 _LABEL_WIDTH: Final = 12
@@ -652,9 +632,8 @@ def format_status(status: Mapping[str, object]) -> str:
     """The `status` command's text from the service's JSON status, in this process's language
     (the state from `state`; the service's own `state_text` only for a state it added since)."""
     state = str(status.get("state"))
-    state_text = (
-        _(_STATE_WORDS[state]) if state in _STATE_WORDS else str(status.get("state_text", state))
-    )
+    known = State.__members__.get(state.upper())
+    state_text = state_words(known) if known else str(status.get("state_text", state))
     if status.get("current"):
         # Translators: the state, then the kind of break it is about: "a break is due, posture break"
         state_text = _("{state}, {kind} break").format(
@@ -684,9 +663,7 @@ def format_status(status: Mapping[str, object]) -> str:
         if isinstance(until, str):
             moment = datetime.fromisoformat(until)
             # Translators: the end of a pause: a weekday (Mon) and a time (14:30)
-            when = _("{weekday} {time}").format(
-                weekday=_(_WEEKDAYS[moment.weekday()]), time=moment.strftime("%H:%M")
-            )
+            when = _("{day} {time}").format(**day_and_time(moment))
         else:
             # Translators: after "Paused until:", when the pause has no end time
             when = _("you resume")
