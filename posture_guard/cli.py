@@ -247,7 +247,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code. User mistakes print a message, never a traceback."""
-    language.install()
+    language.install(_language_setting(argv))
     args = _parse(argv)
     if args is None:
         return EXIT_USAGE
@@ -287,6 +287,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `posture-guard config show | head`
         sys.stderr.close()
         return EXIT_OK
+
+
+def _language_setting(argv: Sequence[str] | None) -> str | None:
+    """`general.language` from the settings, read before the arguments are parsed so that the
+    help speaks it too; None for "auto" or when the settings cannot be read (their problems are
+    reported by the command that needs them)."""
+    early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    early.add_argument("--config", type=Path)
+    try:
+        known, _rest = early.parse_known_args(argv)
+    except argparse.ArgumentError:  # `--config` without a path: the real parser says so
+        return None
+    try:
+        loaded = load_effective(default_paths(config_file=known.config))
+    except (PostureGuardError, OSError):
+        return None
+    return loaded.settings.language
 
 
 # --- config ------------------------------------------------------------------------------------

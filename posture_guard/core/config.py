@@ -244,6 +244,19 @@ def _clinic_field(key: str, *, https_only: bool = False) -> Callable[[object], o
     return check
 
 
+_LANGUAGE_RE: Final = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
+
+
+def _language(raw: object) -> object:
+    if raw == "auto":
+        return None
+    if not isinstance(raw, str) or not _LANGUAGE_RE.match(raw):
+        raise ValueError(
+            'expected "auto" (the desktop\'s language) or a language code like "de" or "hi"'
+        )
+    return raw
+
+
 _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "general.idle_threshold": _duration(1),
     "general.suspend_gap": _duration(60),
@@ -253,6 +266,7 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "general.max_snoozes": _count_or_unlimited,
     "general.max_skips_in_row": _count_or_unlimited,
     "general.busy_max_wait": _off_or_duration,
+    "general.language": _language,
     **{
         f"breaks.{kind}.{leaf}": check
         for kind in BREAK_KINDS
@@ -691,6 +705,7 @@ def _build(values: Mapping[str, object], locked: frozenset[str]) -> Settings:
             team=_opt_str(values["fleet.team"]),
         ),
         locked=locked,
+        language=_opt_str(values["general.language"]),
     )
 
 

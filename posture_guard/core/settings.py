@@ -123,3 +123,5 @@ class Settings:
     fleet: Fleet = Fleet(directory=None, team=None)
     #: Full dotted keys the policy locks.
     locked: frozenset[str] = frozenset()
+    #: The language to speak ("de", "hi"); None: the desktop's (`general.language = "auto"`).
+    language: str | None = None

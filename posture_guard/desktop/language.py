@@ -17,7 +17,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -152,15 +152,21 @@ def catalogue_for(
     return i18n.English(), "en"
 
 
-def install(setting: str | None = None, env: Mapping[str, str] | None = None) -> str:
+def install(setting: str | None = None, env: MutableMapping[str, str] | None = None) -> str:
     """Speak the language `setting` names (a code such as "hi"), else the desktop's (also when
     the setting's has no catalogue); returns the code of the language now in use ("en" when
-    no preference has a catalogue)."""
-    preferences = ([setting] if setting else []) + desktop_languages(env)
+    no preference has a catalogue).
+
+    The choice is also written to `LANGUAGE` in `env` (the process's environment unless given):
+    argparse looks its words ("usage:", "options:") up in the global gettext domain, bound here
+    to ours, which reads the language from there; and the windows and helpers this process
+    starts speak the same language.
+    """
+    environ = os.environ if env is None else env
+    preferences = ([setting] if setting else []) + desktop_languages(environ)
     catalogue, code = catalogue_for(preferences)
     i18n.use(catalogue, code)
-    # argparse words its help and errors ("usage:", "options:") through the global gettext
-    # domain; ours carries their translations, found by the same environment variables
+    environ["LANGUAGE"] = code
     gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
     gettext.textdomain(DOMAIN)
     return code

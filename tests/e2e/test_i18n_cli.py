@@ -238,3 +238,13 @@ def test_i18n_cli_the_check_finds_english_and_lets_names_pass() -> None:
     assert bare_words("  {enable,disable,status}  ⟦ŵĥàţ⟧") == []
     assert bare_words("run this", keep=("run",)) == ["run this"]
     assert bare_words("run ⟦ţĥíš⟧", keep=("run",)) == []
+
+
+def test_i18n_cli_the_language_setting_wins_over_the_desktop(app: App) -> None:
+    """`general.language` in the user file overrides LANGUAGE, for the help as for the rest."""
+    app.config.write_text('[general]\nlanguage = "hi"\n', encoding="utf-8")
+    app.env.update(LANGUAGE="de")
+    help_text = app.cli("--help")
+    assert help_text.stdout.startswith("उपयोग:"), help_text.stdout[:80]
+    app.config.write_text('[general]\nlanguage = "auto"\n', encoding="utf-8")
+    assert app.cli("--help").stdout.startswith("Aufruf:")

@@ -306,3 +306,25 @@ def test_config_fallback_never_overrides_a_locked_policy_value(tmp_path: Path) -
     posture = next(b for b in loaded.settings.timer.breaks if b.kind == "posture")
     assert (posture.every_s, posture.length_s) == (20 * 60, 30)  # the lock held; every reverted
     assert loaded.origins["breaks.posture.length"].layer is Layer.POLICY
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("", None), ('[general]\nlanguage = "auto"\n', None), ('[general]\nlanguage = "hi"\n', "hi")],
+)
+def test_config_language_is_the_desktops_unless_a_code_is_set(
+    tmp_path: Path, text: str, language: str | None
+) -> None:
+    loaded = config.load(_write(tmp_path, "config.toml", text))
+    assert loaded.problems == ()
+    assert loaded.settings.language == language
+
+
+def test_config_language_not_a_code_is_refused_and_the_desktops_kept(tmp_path: Path) -> None:
+    user = _write(tmp_path, "config.toml", '[general]\nlanguage = "Hindi"\n')
+    loaded = config.load(user)
+    assert [p.message for p in loaded.problems] == [
+        f'{user}: [general] language = "Hindi": expected "auto" (the desktop\'s language) or a'
+        ' language code like "de" or "hi"'
+    ]
+    assert loaded.settings.language is None

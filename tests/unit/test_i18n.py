@@ -122,11 +122,16 @@ def test_language_catalogue_falls_back_from_region_to_language_to_english(
 
 
 def test_language_setting_overrides_the_desktop_unless_it_has_no_catalogue() -> None:
-    env = {"LANGUAGE": "de"}
-    assert language.install("hi", env) == "hi"
-    assert language.install(None, env) == "de"
-    assert language.install("xx", env) == "de"
+    assert language.install("hi", {"LANGUAGE": "de"}) == "hi"
+    assert language.install(None, {"LANGUAGE": "de"}) == "de"
+    assert language.install("xx", {"LANGUAGE": "de"}) == "de"
     assert language.install(None, {"LANG": "C"}) == "en"
+
+
+def test_language_install_leaves_its_choice_for_argparse_and_child_processes() -> None:
+    env = {"LANGUAGE": "de:fr", "LANG": "de_DE.UTF-8"}
+    language.install("hi", env)
+    assert env == {"LANGUAGE": "hi", "LANG": "de_DE.UTF-8"}
 
 
 def test_language_catalogues_shipped_are_german_hindi_and_the_pseudo_locale() -> None:
