@@ -78,7 +78,7 @@ FLOOR = {
 }
 
 
-def wait_for(predicate, what: str, timeout: float = 15.0) -> None:
+def wait_for(predicate, what: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
