@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -38,3 +40,17 @@ def app(tmp_path: Path) -> Iterator[App]:
         stop_process(proc)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+#: The zone of the `now` fixture and of the CLI it sets up: no DST, and 9 hours ahead of UTC, so
+#: its date differs from UTC's for part of every day.
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+@pytest.fixture
+def now(app: App) -> datetime:
+    """The moment a date-sensitive test takes as "now", read once, in Asia/Tokyo; the app's CLI
+    runs in that zone too (TZ), so the test and the process agree on the date whatever the
+    machine's zone. Mark such a test `date_sensitive` (tests/e2e/test_seven_days.py)."""
+    app.env["TZ"] = "Asia/Tokyo"
+    return datetime.now(TOKYO).replace(microsecond=0)

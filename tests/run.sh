@@ -18,6 +18,8 @@ apt_packages+=(chromium poppler-utils)  # the report's tests: a real browser, PD
 for tool in chromium pdftoppm pdftotext; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+apt_packages+=(faketime)  # tests/e2e/test_seven_days.py: the date-sensitive tests on 7 dates
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 # the tray tests' appindicator backend: PyGObject's build files and the typelibs it loads
 pkg-config --exists gobject-introspection-1.0 cairo 2>/dev/null || missing+=(gi-build-files)
 for typelib in Gtk-3.0 AyatanaAppIndicator3-0.1; do

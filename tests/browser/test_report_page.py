@@ -19,7 +19,7 @@ from tests.browser.conftest import Visit
 from tests.e2e.test_diary_cli import database, ok
 from tests.e2e.test_report_cli import write_known_history
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.date_sensitive]
 
 Open = Callable[[Path, int], Visit]
 

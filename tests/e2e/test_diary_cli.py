@@ -15,15 +15,16 @@ import pytest
 from posture_guard.app.store import SCHEMA_VERSION
 from tests.app import App
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.date_sensitive]
 
 BOOKING = "https://riverside-physio.example/book"
 TINGLING = ("--symptom", "tingling-numbness", "--trend", "same", "--age", "42")
 
 
-def ago(days: float) -> str:
-    """An ISO time `days` before now, local time, to the minute: "days" pass without waiting."""
-    moment = datetime.now().astimezone() - timedelta(days=days)
+def ago(now: datetime, days: float) -> str:
+    """An ISO time `days` before `now` (the `now` fixture), to the minute: "days" pass without
+    waiting."""
+    moment = now - timedelta(days=days)
     return moment.replace(second=0, microsecond=0).isoformat()
 
 
@@ -56,19 +57,20 @@ def refused(app: App, *args: str, code: int, message: str) -> None:
     assert rows(app) == before
 
 
-def episode_over_days(app: App) -> None:
+def episode_over_days(app: App, now: datetime) -> None:
     """An episode that began 9 days ago, pain 6 then 7 then 7: not getting better."""
     ok(app, "episode", "start", "--pain", "6", "--stiffness", "moderate", "--where",
-       "neck-left,shoulder", "--trigger", "posture,long-screen-session", "--at", ago(9))  # fmt: skip
-    ok(app, "episode", "update", "--pain", "7", "--helped", "heat", "--at", ago(6))
-    ok(app, "episode", "update", "--pain", "7", "--symptom", "tingling-numbness", "--at", ago(2))
+       "neck-left,shoulder", "--trigger", "posture,long-screen-session", "--at", ago(now, 9))  # fmt: skip
+    ok(app, "episode", "update", "--pain", "7", "--helped", "heat", "--at", ago(now, 6))
+    ok(app, "episode", "update", "--pain", "7", "--symptom", "tingling-numbness",
+       "--at", ago(now, 2))  # fmt: skip
 
 
 def test_diary_cli_episode_updates_over_days_then_arm_tingling_check_in_prints_the_link(
-    app: App,
+    app: App, now: datetime
 ) -> None:
     # acceptance 6
-    episode_over_days(app)
+    episode_over_days(app, now)
     listed = ok(app, "episode", "list")
     assert re.search(r"^ +1  \S+ \S+  open +pain 7 \(peak 7\)  stiffness moderate  2 updates$",
                      listed, re.MULTILINE), listed  # fmt: skip
@@ -96,8 +98,10 @@ def test_diary_cli_episode_updates_over_days_then_arm_tingling_check_in_prints_t
     assert "open" not in ok(app, "episode", "list")
 
 
-def test_diary_cli_without_a_clinic_says_how_to_add_one_and_invents_no_link(app: App) -> None:
-    episode_over_days(app)
+def test_diary_cli_without_a_clinic_says_how_to_add_one_and_invents_no_link(
+    app: App, now: datetime
+) -> None:
+    episode_over_days(app, now)
     out = ok(app, "check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING)
     assert "Advice: book" in out
     assert "No clinic is set up yet" in out
@@ -120,22 +124,22 @@ def test_diary_cli_emergency_answer_prints_the_emergency_number_and_no_booking(a
 
 
 def test_diary_cli_advice_open_opens_the_booking_link_in_the_browser(
-    app: App, tmp_path: Path
+    app: App, tmp_path: Path, now: datetime
 ) -> None:
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser.sh"
     browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
     browser.chmod(0o700)
     app.env["BROWSER"] = f"{browser} %s"
-    episode_over_days(app)
+    episode_over_days(app, now)
     ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
     ok(app, "check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING)
     assert f"Opened {BOOKING}" in ok(app, "advice", "--open")
     assert opened.read_text().strip() == BOOKING
 
 
-def test_diary_cli_interactive_check_in_reads_answers_from_stdin(app: App) -> None:
-    ok(app, "episode", "start", "--pain", "5", "--stiffness", "mild", "--at", ago(1))
+def test_diary_cli_interactive_check_in_reads_answers_from_stdin(app: App, now: datetime) -> None:
+    ok(app, "episode", "start", "--pain", "5", "--stiffness", "mild", "--at", ago(now, 1))
     answers = "\n".join(
         [
             "",  # pain: Enter keeps the open episode's 5
@@ -186,8 +190,10 @@ def test_diary_cli_check_in_with_yes_and_no_age_names_the_missing_answers(app: A
 # --- bad input: a clear line, exit 2 (usage) or 1 (refused), nothing changed (acceptance 5) ----
 
 
-def test_diary_cli_bad_input_is_refused_and_changes_nothing(app: App, tmp_path: Path) -> None:
-    ok(app, "episode", "start", "--pain", "5", "--stiffness", "mild", "--at", ago(3))
+def test_diary_cli_bad_input_is_refused_and_changes_nothing(
+    app: App, tmp_path: Path, now: datetime
+) -> None:
+    ok(app, "episode", "start", "--pain", "5", "--stiffness", "mild", "--at", ago(now, 3))
     ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
     started = rows(app)[0][0][1]
     assert isinstance(started, str)
@@ -200,7 +206,7 @@ def test_diary_cli_bad_input_is_refused_and_changes_nothing(app: App, tmp_path: 
     refused(app, "episode", "start", "--pain", "4", "--trigger", "posture,weather", code=2,
             message=('posture-guard episode start: trigger = "weather": expected one of posture,'
                      " long-screen-session, stress, sudden-movement, sleep-position, other"))  # fmt: skip
-    early = (datetime.now().astimezone() - timedelta(days=4)).replace(second=0, microsecond=0)
+    early = (now - timedelta(days=4)).replace(second=0, microsecond=0)
     shown = early.isoformat(sep=" ", timespec="minutes")
     out = ok(app, "episode", "show")
     start_shown = re.search(r"started (\S+ \S+),", out)

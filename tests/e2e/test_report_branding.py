@@ -65,6 +65,7 @@ def files_under(*folders: Path) -> dict[str, int]:
     }
 
 
+@pytest.mark.date_sensitive  # its history ends today (Tokyo)
 def test_report_under_a_policy_shows_the_organisations_clinic_and_name(
     app: App, tmp_path: Path
 ) -> None:
@@ -107,6 +108,7 @@ def test_report_under_a_policy_shows_the_organisations_clinic_and_name(
     assert files_under(root, collector, tmp_path / "xdg") == employer_side
 
 
+@pytest.mark.date_sensitive  # its history ends today (Tokyo)
 def test_report_users_own_clinic_comes_before_the_organisations(app: App, tmp_path: Path) -> None:
     brand(app, tmp_path)
     write_known_history(app)

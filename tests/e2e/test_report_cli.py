@@ -24,7 +24,7 @@ from tests import report_history as h
 from tests.app import App
 from tests.e2e.test_diary_cli import database, ok
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.date_sensitive]
 
 
 def today() -> date:

@@ -43,6 +43,7 @@ def text(pdf: Path) -> str:
     return done.stdout
 
 
+@pytest.mark.date_sensitive  # its history ends today (Tokyo)
 def test_report_pdf_pages_render_and_are_not_blank(app: App) -> None:
     write_known_history(app)
     pdf = app.home / "report.pdf"
@@ -76,6 +77,7 @@ def test_report_pdf_of_an_empty_store_is_one_friendly_page(app: App) -> None:
     assert "No data yet" in text(pdf)
 
 
+@pytest.mark.date_sensitive  # its history ends today (Tokyo)
 def test_report_pdf_branded_by_a_policy_has_the_logo_name_and_clinic(
     app: App, tmp_path: Path
 ) -> None:

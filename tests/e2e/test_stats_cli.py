@@ -15,7 +15,7 @@ from posture_guard.core.timer import Outcome, day_of
 from tests.app import App
 from tests.e2e.test_diary_cli import database, ok
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.date_sensitive]
 
 TOKYO = ZoneInfo("Asia/Tokyo")  # no DST, so the expected lines do not depend on the date
 
