@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -37,14 +38,14 @@ def open_info(app: App, desk: TrayDesktop, what: str) -> subprocess.Popen[bytes]
 
 
 def test_advice_window_shows_the_advice_and_its_button_opens_the_booking_link(
-    app: App, tray_desktop: TrayDesktop, tmp_path: Path
+    app: App, tray_desktop: TrayDesktop, tmp_path: Path, now: datetime
 ):
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser.sh"
     browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
     browser.chmod(0o700)
     app.env["BROWSER"] = f"{browser} %s"
-    episode_over_days(app)
+    episode_over_days(app, now)
     ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
     ok(app, "check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING)
 
