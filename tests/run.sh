@@ -22,7 +22,12 @@ apt_packages+=(faketime)  # tests/e2e/test_seven_days.py: the date-sensitive tes
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 # the tray tests' appindicator backend: PyGObject's build files and the typelibs it loads
 pkg-config --exists gobject-introspection-1.0 cairo 2>/dev/null || missing+=(gi-build-files)
-for typelib in Gtk-3.0 AyatanaAppIndicator3-0.1; do
+# the windows' accessibility tests: a real AT-SPI registry and libatspi's typelib to read it;
+# a Devanagari font for the Hindi windows and the shaping test
+apt_packages+=(at-spi2-core gir1.2-atspi-2.0 fonts-lohit-deva)
+[ -x /usr/libexec/at-spi-bus-launcher ] || missing+=(at-spi-bus-launcher)
+fc-list :lang=hi family 2>/dev/null | grep -q . || missing+=(devanagari-font)
+for typelib in Gtk-3.0 AyatanaAppIndicator3-0.1 Atspi-2.0; do
     ls /usr/lib/*/girepository-1.0/"$typelib".typelib >/dev/null 2>&1 || missing+=("$typelib")
 done
 python3 -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
