@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Set up Posture Guard in .venv and run it: the README's one command from a fresh clone.
-# On Linux it also installs what the full tray menu needs (pystray's appindicator backend), when
-# it can: the Debian build packages (as root, or with passwordless sudo) and the [tray] extra
-# (PyGObject). When it cannot, it says so and runs all the same: with the basic tray (a left click
-# opens our own menu window), or headless with no display. Arguments go to `posture-guard run`.
+# - The command: `posture-guard` is linked into ~/.local/bin, as pipx does, so a new terminal
+#   finds it; when that folder is not on PATH, it says so and prints the line to add.
+# - On Linux, the full tray menu and the accessible GTK windows need PyGObject, which pip builds
+#   from source: it says which Debian packages that takes (and how many with their dependencies)
+#   before installing them as root or with passwordless sudo; POSTURE_GUARD_NO_APT=1 skips them,
+#   and without root it prints the apt-get line instead. Without PyGObject it runs all the same:
+#   the basic tray (a left click opens our own menu window) and Tk windows, or headless with no
+#   display.
+# - POSTURE_GUARD_SETUP_ONLY=1 sets up and stops before running. Other arguments go to
+#   `posture-guard run`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -24,17 +30,43 @@ if [ "$(uname -s)" = Linux ] && ! .venv/bin/python -c 'import gi' >/dev/null 2>&
     sudo_cmd=()
     [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo -n)
     if [ ${#missing[@]} -gt 0 ]; then
-        if command -v apt-get >/dev/null 2>&1 && "${sudo_cmd[@]}" true >/dev/null 2>&1; then
-            echo "setup: installing Debian packages for the full tray menu: ${missing[*]}"
+        if [ "${POSTURE_GUARD_NO_APT:-}" = 1 ]; then
+            echo "setup: POSTURE_GUARD_NO_APT=1: not installing ${missing[*]}"
+        elif command -v apt-get >/dev/null 2>&1 && "${sudo_cmd[@]}" true >/dev/null 2>&1; then
             "${sudo_cmd[@]}" apt-get update -qq || true
+            count=$(LC_ALL=C apt-get -s install --no-install-recommends "${missing[@]}" 2>/dev/null \
+                    | grep -c '^Inst ' || true)
+            echo "setup: the full tray menu and the accessible GTK windows need PyGObject, which pip"
+            echo "       builds from source. Installing its Debian build packages: ${missing[*]}"
+            echo "       (${count} packages with their dependencies). To skip: POSTURE_GUARD_NO_APT=1"
+            echo "       bash setup-and-run.sh (then the basic tray menu and Tk windows)."
             DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
                 --no-install-recommends "${missing[@]}" >/dev/null || true
         else
-            echo "setup: for the full tray menu, install as root: apt-get install ${missing[*]}"
+            echo "setup: for the full tray menu and accessible windows, install as root:"
+            echo "       apt-get install ${missing[*]}   then run this script again."
         fi
     fi
     .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[tray]' >/dev/null 2>&1 \
         || echo "setup: PyGObject did not build; running with the basic tray menu instead."
 fi
 
+# the command, where a new terminal finds it (as pipx does)
+bin_dir="$HOME/.local/bin"
+target="$PWD/.venv/bin/posture-guard"
+mkdir -p "$bin_dir"
+if [ -e "$bin_dir/posture-guard" ] && [ ! -L "$bin_dir/posture-guard" ]; then
+    echo "setup: $bin_dir/posture-guard exists and is not ours: left as it is; use $target"
+else
+    ln -sfn "$target" "$bin_dir/posture-guard"
+    case ":$PATH:" in
+        *":$bin_dir:"*) echo "setup: the posture-guard command is in $bin_dir" ;;
+        *) echo "setup: the posture-guard command is in $bin_dir, which is not on your PATH."
+           echo "       Add this line to ~/.bashrc (or your shell's file), then open a new terminal:"
+           echo "       export PATH=\"\$HOME/.local/bin:\$PATH\""
+           echo "       Meanwhile: $bin_dir/posture-guard status" ;;
+    esac
+fi
+
+[ "${POSTURE_GUARD_SETUP_ONLY:-}" = 1 ] && exit 0
 exec .venv/bin/posture-guard run "$@"

@@ -4,7 +4,7 @@ Every adapter that asks the desktop something over D-Bus (GNOME and freedesktop 
 screen lock, logind, do-not-disturb) goes through `Bus`, so each has the same rules:
 
 1. Nothing is autolaunched. The session bus is found as libdbus and GDBus find it, short of
-   their autolaunch (G4 in DESKTOP-TESTING.md): `$DBUS_SESSION_BUS_ADDRESS`, else the
+   their autolaunch (which starts a private bus nobody watches): `$DBUS_SESSION_BUS_ADDRESS`, else the
    systemd user bus `$XDG_RUNTIME_DIR/bus` when that is a socket of ours, else there is none.
    `session_bus_address()` is that rule, for every adapter (tray, notices, idle, busy, look,
    doctor); a child process that talks to the bus gets the same address (`session_bus_env()`).

@@ -18,8 +18,8 @@ Rules:
    change (traymodel's rules). No timer of our own, except one-shot ones while starting.
    The locks, the ring's rhythm and the forms' branding follow the settings each snapshot
    carries (recomputed only when the service replaced them).
-4. xorg: pystray's window gets ButtonPress events (pystray 0.19.5 forgets them; see
-   DESKTOP-TESTING.md), a left click opens `python -m posture_guard.ui.menu_window`, the
+4. xorg: pystray's window gets ButtonPress events (pystray 0.19.5 forgets them; its
+   issue #151), a left click opens `python -m posture_guard.ui.menu_window`, the
    image is opaque RGB (that backend drops alpha onto black), and the icon docks again when a
    tray host starts (the panel restarted, or started after us).
    This module uses pystray's public API only; what needs its private attributes (xorg's

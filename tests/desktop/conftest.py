@@ -1,4 +1,4 @@
-"""A real, private desktop for the tests in this folder (recipe: /work/shared/DESKTOP-TESTING.md).
+"""A real, private desktop for the tests in this folder (how and why: tests/desktop/README.md).
 
 - `xvfb_display` (session): one Xvfb, started with `-displayfd` so it picks a free display.
 - `desktop_env` (function): pins DISPLAY, HOME, XDG_CONFIG_HOME and NO_AT_BRIDGE=1 in os.environ
@@ -193,7 +193,7 @@ def start_session_bus(
     Its config lists no service directory, so nothing is D-Bus-activated, unless
     `activatable` names a program (e.g. "/usr/bin/dunst"): then it is the only service, as
     org.freedesktop.Notifications. The daemon runs with `base_env`, so an activated dunst
-    gets the test's DISPLAY (G3).
+    gets the test's DISPLAY (an activated dunst without one dies at start).
     """
     workdir.mkdir(parents=True, exist_ok=True)
     socket = workdir / "bus"
@@ -248,7 +248,8 @@ def session_bus(
 
 @pytest.fixture
 def notification_daemon(session_bus: SessionBus) -> Iterator[SessionBus]:
-    """dunst on the private bus and the Xvfb display, ready once it owns the name (G3)."""
+    """dunst on the private bus and the Xvfb display, ready once it owns the name (polled with
+    NameHasOwner: calling the name would activate a second daemon)."""
     with (session_bus.log_dir / "dunst.log").open("wb") as log:
         proc = subprocess.Popen(
             ["dunst"], env=session_bus.env,

@@ -298,7 +298,7 @@ def test_dnd_follows_dunst_paused(notification_daemon: SessionBus) -> None:
 def test_dnd_without_a_notification_daemon_is_unavailable_and_activates_nothing(
     make_session_bus: MakeBus,
 ) -> None:
-    # Protects: asking does not D-Bus-activate a notification daemon (G3).
+    # Protects: asking does not D-Bus-activate a notification daemon (the bus lists no service directories).
     with make_session_bus(activatable="/usr/bin/dunst") as activating:
         with pytest.raises(
             BusySourceUnavailable,

@@ -54,7 +54,7 @@ def test_doctor_on_a_desktop_finds_x11_dunst_and_the_xembed_tray(
         )  # fmt: skip
         try:
             wait_until(lambda: _tray_owned(display), "trayer to own the tray selection")
-            # doctor loads GTK as `run` would (the tray probe): no AT-SPI bus here (G5)
+            # doctor loads GTK as `run` would (the tray probe): no AT-SPI bus here (NO_AT_BRIDGE)
             app.env.update(DISPLAY=display, DBUS_SESSION_BUS_ADDRESS=bus.address, NO_AT_BRIDGE="1")
             done = app.cli("doctor")
         finally:

@@ -104,7 +104,7 @@ def test_select_notifier_reports_a_daemon_that_fails_to_start(
     make_session_bus: Callable[..., AbstractContextManager[Any]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Protects: an activatable daemon that dies on start (G3: dunst without DISPLAY) counts
+    # Protects: an activatable daemon that dies on start (dunst activated without a DISPLAY) counts
     # as unreachable, with the bus's error as the reason.
     with make_session_bus(activatable="/bin/false") as bus:
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
@@ -135,7 +135,7 @@ def test_select_notifier_falls_back_to_terminal_without_a_daemon(
 
 
 def test_select_notifier_without_a_session_bus(desktop_env: dict[str, str]) -> None:
-    # Protects: with no bus address the selector neither hangs nor autolaunches a bus (G4);
+    # Protects: with no bus address the selector neither hangs nor autolaunches a bus;
     # it picks the terminal and names the missing variable.
     notifier, reasons = select_notifier()
     assert isinstance(notifier, TerminalNotifier)

@@ -2,7 +2,7 @@
 
 Fixtures (tests/desktop/conftest.py imports them):
 - `tray_desktop`: openbox and trayer on the shared Xvfb, with dunst on a private session bus
-  (the recipe in DESKTOP-TESTING.md); torn down in reverse order.
+  (tests/desktop/README.md); torn down in reverse order.
 - `quiet_tray_desktop`: the same with a session bus but no notification daemon.
 Helpers find tray icons by walking the children of trayer's ("panel", "trayer") window, the one
 way that works for every pystray backend.

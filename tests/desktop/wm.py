@@ -1,8 +1,8 @@
 """A desktop of the test's own with a window manager (openbox), and X window helpers.
 
 The break window and forms tests need a WM (focus, _NET_ACTIVE_WINDOW, WM close), sometimes a
-screen of another size or two monitors; so they start their own Xvfb + openbox (recipe:
-/work/shared/DESKTOP-TESTING.md) instead of sharing the session display with the tray tests.
+screen of another size or two monitors; so they start their own Xvfb + openbox (tests/desktop/README.md)
+instead of sharing the session display with the tray tests.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Busy while the desktop's do-not-disturb is on, where the notification daemon exposes it.
 
 Asked on the session bus, only when the name already has an owner (asking an unowned
-org.freedesktop.Notifications would D-Bus-activate a daemon, G3 in DESKTOP-TESTING.md):
+org.freedesktop.Notifications would D-Bus-activate a daemon):
 - the `Inhibited` property of org.freedesktop.Notifications (KDE Plasma, spec 1.2 servers);
 - dunst's `paused` property (org.dunstproject.cmd0), which `dunstctl set-paused` sets.
 GNOME keeps its switch in GSettings (org.gnome.desktop.notifications show-banners); reading it
