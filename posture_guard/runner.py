@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from types import FrameType
 from typing import TYPE_CHECKING, Final
 
 from posture_guard.app import fleet
@@ -31,6 +29,7 @@ from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
 from posture_guard.desktop.notify import select_notifier
 from posture_guard.desktop.paths import Paths, ensure_private_dir
+from posture_guard.desktop.signals import StopSignals
 from posture_guard.desktop.xconn import limit_extensions
 from posture_guard.ui.presenter import BreakPresenter
 
@@ -38,8 +37,6 @@ if TYPE_CHECKING:
     from posture_guard.ui.tray import Tray
 
 log = logging.getLogger(__name__)
-
-_STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
 
 
 def _open_tray(
@@ -175,14 +172,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     )
     write_fleet()  # at once too, before the worker starts (it owns the store from then on)
 
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        log.info("signal %s: stopping", signum)
-        service.stop()
-
-    def install_signal_handlers() -> None:
-        for name in _STOP_SIGNALS:
-            if hasattr(signal, name):
-                signal.signal(getattr(signal, name), on_signal)
+    signals = StopSignals(lambda _signum: service.stop())
 
     def work() -> None:
         try:
@@ -191,7 +181,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
             if tray is not None:
                 tray.stop()
 
-    install_signal_handlers()
+    signals.install()
     server = ControlServer(paths.socket, service.submit)
     worker = threading.Thread(target=work, name="posture-guard-service")
     server.start()
@@ -200,13 +190,14 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         if tray is None:
             worker.start()
         else:  # the tray owns the main thread; the service starts once the icon is up
-            tray.run(on_ready=worker.start, on_main_thread=install_signal_handlers)
+            tray.run(on_ready=worker.start, on_main_thread=signals.install)
             service.stop()
             if not worker.is_alive() and worker.ident is None:
                 worker.start()  # the tray loop ended before its setup ran: still stop cleanly
         worker.join()
     finally:
         server.close()
+        signals.close()
         if presenter is not None:
             presenter.close()
     if not service.stopped_cleanly:
