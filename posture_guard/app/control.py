@@ -9,6 +9,10 @@ Rule 1: the socket lives in the user's private runtime dir (0700) and is itself 
 Rule 2: a peer whose user id is not ours (or cannot be told) is refused before anything is read.
 Rule 3: garbage, oversized or slow requests get an error reply (or are dropped); the server and the
         service behind it never fail because of what a client sent.
+Rule 5: one slow or idle client never blocks another: each connection is answered on a thread of
+        its own (at most MAX_CLIENTS at once; the kernel's backlog, as deep as it allows, holds
+        the rest), and a client that finds the backlog full waits for its turn within its
+        timeout instead of failing.
 Rule 4: this is the only place that speaks JSON. A request line becomes a command value
         (core/commands.py) here, and the service's Result becomes the reply line here; the
         client's `request` encodes its command here too. `decode_command(encode_command(c)) == c`.
@@ -53,6 +57,10 @@ from posture_guard.desktop.ipc import local_stream_socket, peer_is_owner
 MAX_REQUEST_BYTES: Final = 64 * 1024
 READ_TIMEOUT_S: Final = 2.0
 REPLY_TIMEOUT_S: Final = 10.0
+#: Connections answered at once, each on a thread of its own (Rule 5); more wait in the backlog.
+MAX_CLIENTS: Final = 64
+#: How long a client sleeps before it tries a full backlog again (it keeps to its timeout).
+_CONNECT_RETRY_S: Final = 0.02
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +70,9 @@ Submit = Callable[[Command | Malformed], Result]
 class ControlServer:
     """Accepts control requests on `path`, and answers each with what `submit(command)` returns.
 
-    The accept loop runs on its own daemon thread, blocked in accept() (no CPU while idle).
-    `submit` is called on that thread; it must be thread-safe (the service's `submit` is).
+    The accept loop runs on its own daemon thread, blocked in accept() (no CPU while idle);
+    each connection is answered on a short-lived daemon thread of its own (Rule 5). `submit` is
+    called on those; it must be thread-safe (the service's `submit` is).
     """
 
     def __init__(self, path: Path, submit: Submit) -> None:
@@ -72,6 +81,7 @@ class ControlServer:
         self._sock: socket.socket | None = None
         self._thread: threading.Thread | None = None
         self._closing = threading.Event()
+        self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
 
     def start(self) -> None:
         """Bind (replacing a stale socket file), restrict to 0600, and start accepting."""
@@ -84,7 +94,7 @@ class ControlServer:
         finally:
             os.umask(old_umask)
         os.chmod(self.path, 0o600)
-        sock.listen(8)
+        sock.listen(socket.SOMAXCONN)
         self._sock = sock
         self._thread = threading.Thread(
             target=self._serve, name="posture-guard-control", daemon=True
@@ -112,11 +122,25 @@ class ControlServer:
                 if self._closing.is_set():
                     return
                 continue
+            self._slots.acquire()  # MAX_CLIENTS busy: the next ones wait in the backlog
+            try:
+                threading.Thread(
+                    target=self._handle, args=(conn,), name="posture-guard-control-client",
+                    daemon=True,
+                ).start()  # fmt: skip
+            except RuntimeError:  # no thread to be had: this one is dropped, the server goes on
+                self._slots.release()
+                conn.close()
+                log.warning("control: no thread for a connection; dropped it")
+
+    def _handle(self, conn: socket.socket) -> None:
+        try:
             with conn:
-                try:
-                    self._answer(conn)
-                except Exception:  # a bug in handling one request must not stop the server
-                    log.exception("control request failed")
+                self._answer(conn)
+        except Exception:  # a bug in handling one request must not stop the server
+            log.exception("control request failed")
+        finally:
+            self._slots.release()
 
     def _answer(self, conn: socket.socket) -> None:
         owner, uid = peer_is_owner(conn)
@@ -336,12 +360,17 @@ def request(path: Path, command: Command, *, timeout: float = REPLY_TIMEOUT_S) -
     """
     sock = local_stream_socket()
     sock.settimeout(timeout)
+    deadline = time.monotonic() + timeout
     with sock:
         try:
-            sock.connect(str(path))
+            _connect(sock, path, deadline)
         except (FileNotFoundError, ConnectionRefusedError):
             raise ControlError(
                 _("Posture Guard is not running (start it with `posture-guard run`)")
+            ) from None
+        except TimeoutError:
+            raise ControlError(
+                _("Posture Guard did not answer within {seconds} s").format(seconds=f"{timeout:g}")
             ) from None
         except OSError as exc:
             raise ControlError(
@@ -358,7 +387,7 @@ def request(path: Path, command: Command, *, timeout: float = REPLY_TIMEOUT_S) -
             )
         try:
             sock.sendall(json.dumps(encode_command(command)).encode() + b"\n")
-            raw = _read_line(sock, time.monotonic() + timeout)
+            raw = _read_line(sock, deadline)
         except TimeoutError:
             raise ControlError(
                 _("Posture Guard did not answer within {seconds} s").format(seconds=f"{timeout:g}")
@@ -374,3 +403,16 @@ def request(path: Path, command: Command, *, timeout: float = REPLY_TIMEOUT_S) -
     if not isinstance(reply, dict):
         raise ControlError(_("Posture Guard sent a reply that is not a JSON object"))
     return reply
+
+
+def _connect(sock: socket.socket, path: Path, deadline: float) -> None:
+    """Connect, waiting while the server's backlog is full (EAGAIN on a Unix socket) until
+    `deadline` (time.monotonic()); then raise as connect does (Rule 5)."""
+    while True:
+        try:
+            sock.connect(str(path))
+            return
+        except BlockingIOError:
+            if time.monotonic() + _CONNECT_RETRY_S >= deadline:
+                raise TimeoutError from None
+            time.sleep(_CONNECT_RETRY_S)
