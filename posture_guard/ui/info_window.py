@@ -7,7 +7,9 @@
 - settings: opens the user config file with the desktop's opener (created with a comment line if
   missing) and shows what `posture-guard config show` prints: every value and where it came from.
 - about: the version, what the app does, and where its files are.
-The texts are built by plain functions (`*_text`) so they are tested without a window.
+What each window says is its description (core/form_view.py: `advice_window`, `settings_window`,
+`about_window`), drawn by GTK 3 where `desktop.toolkit.choose()` finds it and by Tk elsewhere
+(ui/form_gtk.py, ui/form_tk.py); the language is installed first.
 """
 
 from __future__ import annotations
@@ -16,41 +18,41 @@ import argparse
 import contextlib
 import subprocess
 import sys
-import tkinter as tk
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from tkinter import scrolledtext
 
 from posture_guard import __version__
 from posture_guard.app.managed import load_effective
+from posture_guard.core import form_view
 from posture_guard.core.errors import PostureGuardError
+from posture_guard.core.i18n import _
 from posture_guard.core.settings import Settings
-from posture_guard.core.traymodel import APP_TITLE
+from posture_guard.desktop import language, toolkit
 from posture_guard.desktop.files import write_file
+from posture_guard.desktop.look import high_contrast_wanted
 from posture_guard.desktop.paths import Paths, default_paths, ensure_private_dir
 from posture_guard.desktop.programs import open_with_default_app
 
-#: The Tk class of the window (WM_CLASS), for window managers and tests.
+#: The class of the window (WM_CLASS), for window managers and tests.
 WINDOW_CLASS = "PostureGuardInfo"
 CONFIG_HEADER = (
     "# Posture Guard settings: see `posture-guard config show` for every key and its value,\n"
     "# and the README's Configuration section. Durations: 20s, 45m, 1h30m.\n"
 )
 
-Button = tuple[str, Callable[[], object]]
 
-
-def advice_text(paths: Paths, now: datetime) -> tuple[str, str | None]:
-    """The advice as `posture-guard advice` prints it, and the booking link it offers (or None)."""
+def advice_text(paths: Paths, now: datetime) -> tuple[str | None, str | None]:
+    """The advice as `posture-guard advice` prints it (None: no check-in yet), and the booking
+    link it offers (or None)."""
     from posture_guard.app import diary  # noqa: PLC0415 - only this window needs the diary
 
     fallback = diary.org_clinic(load_effective(paths).settings)  # the organisation's clinic
     with diary.open_store(paths) as store:
         found = diary.current_advice(store, now, fallback=fallback)
     if found is None:
-        return "No check-in yet: choose Check-in… in the tray menu first.", None
+        return None, None
     stored, advice = found
     return diary.advice_text(advice, stored), advice.booking_url
 
@@ -67,32 +69,20 @@ def settings_text(paths: Paths) -> str:
 def about_text(paths: Paths, settings: Settings | None = None) -> str:
     """Version, purpose, who provides it (a policy's organisation and support contact), what
     leaves this computer, and where the files are."""
+    return form_view.about_text(_about(paths, settings))
+
+
+def _about(paths: Paths, settings: Settings | None) -> form_view.About:
     branding = settings.branding if settings is not None else None
-    fleet_on = settings is not None and settings.fleet.directory is not None
-    who = branding.organisation if branding and branding.organisation else None
-    lines = [
-        f"{APP_TITLE} {__version__}" + (f", provided by {who}" if who else ""),
-        "",
-        "Breaks earned by active screen time, with one concrete exercise each,",
-        "a private diary of neck-pain episodes, and advice on warning signs.",
-        "Your diary, check-ins and advice never leave this computer."
-        if fleet_on
-        else "Nothing leaves this computer.",
-    ]
-    if fleet_on:
-        lines.append(
-            f"{who or 'Your organisation'} receives daily counts only: active minutes (rounded"
-            " to 15) and breaks prompted, taken and skipped."
-        )
-    if branding and branding.support_contact:
-        lines.append(f"Questions about the app: {branding.support_contact}")
-    lines += [
-        "",
-        f"Settings: {paths.user_config}",
-        f"Diary:    {paths.database}",
-        f"Log:      {paths.log_file}",
-    ]
-    return "\n".join(lines)
+    return form_view.About(
+        version=__version__,
+        settings_file=str(paths.user_config),
+        diary_file=str(paths.database),
+        log_file=str(paths.log_file),
+        organisation=branding.organisation if branding and branding.organisation else None,
+        support_contact=branding.support_contact if branding else None,
+        fleet=settings is not None and settings.fleet.directory is not None,
+    )
 
 
 def ensure_config_file(path: Path) -> Path:
@@ -104,67 +94,61 @@ def ensure_config_file(path: Path) -> Path:
     return path
 
 
-def show(title: str, text: str, buttons: Sequence[Button] = (), *, mono: bool = False) -> None:
-    """A window with `text` (read-only, scrollable), the buttons and Close; blocks until closed."""
-    root = tk.Tk(className=WINDOW_CLASS)
-    root.title(title)
-    lines = text.count("\n") + 1
-    box = scrolledtext.ScrolledText(
-        root,
-        wrap="none" if mono else "word",
-        width=96 if mono else 72,
-        height=min(max(lines + 1, 8), 30),
-        font="TkFixedFont" if mono else "TkTextFont",
-        padx=8,
-        pady=8,
-    )
-    box.insert("1.0", text)
-    box.configure(state="disabled")
-    box.pack(fill="both", expand=True)
-    row = tk.Frame(root, padx=8, pady=8)
-    row.pack(fill="x")
-    close = tk.Button(row, text="Close", command=root.destroy)
-    close.pack(side="right")
-    for label, action in reversed(buttons):
-        tk.Button(row, text=label, command=action).pack(side="right", padx=4)
-    root.bind("<Escape>", lambda _e: root.destroy())
-    close.focus_set()
-    root.mainloop()
+def show(window: form_view.TextWindow, handlers: Mapping[str, Callable[[], object]]) -> str:
+    """Draw `window` with the chosen toolkit until it closes; "" or why it could not."""
+    if toolkit.choose().toolkit == "gtk":
+        from posture_guard.ui import form_gtk  # noqa: PLC0415 - GTK only when chosen
+
+        look = form_view.Look.of(high_contrast=high_contrast_wanted())
+        try:
+            form_gtk.show_text(window, handlers, look)
+        except RuntimeError as exc:
+            return str(exc)
+        return ""
+    import tkinter  # noqa: PLC0415 - Tk only when chosen
+
+    from posture_guard.ui import form_tk  # noqa: PLC0415
+
+    try:
+        form_tk.show_text(window, handlers)
+    except tkinter.TclError as exc:
+        return str(exc)
+    return ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Open one info window; 0 when it closed, 1 when its content could not be read."""
+    language.install()
     parser = argparse.ArgumentParser(prog="posture_guard.ui.info_window")
     parser.add_argument("what", choices=("advice", "settings", "about"))
     parser.add_argument("--config", type=Path)
     args = parser.parse_args(argv)
     paths = default_paths(config_file=args.config)
-    buttons: list[Button] = []
-    mono = False
+    handlers: dict[str, Callable[[], object]] = {}
     try:
         if args.what == "advice":
             text, url = advice_text(paths, datetime.now().astimezone().replace(microsecond=0))
-            title = f"{APP_TITLE}: advice"
             if url is not None:
-                buttons.append(("Book an appointment", lambda: webbrowser.open(url)))
+                handlers["book"] = lambda: webbrowser.open(url)
+            window = form_view.advice_window(text, booking=url is not None)
         elif args.what == "settings":
             config_file = ensure_config_file(paths.user_config)
             problem = open_with_default_app(config_file)
-            text = (problem + "\n\n" if problem else "") + settings_text(paths)
-            title = f"{APP_TITLE}: settings"
-            buttons.append(("Open the file again", lambda: open_with_default_app(config_file)))
-            mono = True
+            handlers["open-again"] = lambda: open_with_default_app(config_file)
+            window = form_view.settings_window(settings_text(paths), problem=problem or "")
         else:
-            text, title = about_text(paths, load_effective(paths).settings), f"About {APP_TITLE}"
-            mono = True  # whole paths, not wrapped
+            window = form_view.about_window(_about(paths, load_effective(paths).settings))
     except (PostureGuardError, OSError) as exc:
         print(f"posture-guard {args.what}: {exc}", file=sys.stderr)
         return 1
-    try:
-        show(title, text, buttons, mono=mono)
-    except tk.TclError as exc:
-        print(f"posture-guard {args.what}: cannot open a window: {exc}", file=sys.stderr)
-        print(text)
+    problem = show(window, handlers)
+    if problem:
+        print(
+            f"posture-guard {args.what}: "
+            + _("cannot open a window: {problem}").format(problem=problem),
+            file=sys.stderr,
+        )
+        print(window.text)
         return 1
     return 0
 

@@ -37,13 +37,15 @@ CONTROL_ROLES = frozenset({
 
 @dataclass(frozen=True)
 class Node:
-    """One accessible object: its role, name, description, states and children."""
+    """One accessible object: its role, name, description, states, children and, for a text
+    (a multi-line text view), the text it holds."""
 
     role: str
     name: str
     description: str = ""
     states: frozenset[str] = frozenset()
     children: tuple[Node, ...] = field(default=())
+    text: str = ""
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -62,6 +64,7 @@ def _node(data: Mapping[str, Any]) -> Node:
         description=data.get("description", ""),
         states=frozenset(data.get("states", ())),
         children=tuple(_node(c) for c in data.get("children", ())),
+        text=data.get("text", ""),
     )
 
 
@@ -119,7 +122,13 @@ def focused(env: Mapping[str, str]) -> Node | None:
 
 def _read(acc: Any, depth: int = 0) -> dict[str, Any]:
     states = acc.get_state_set().get_states()
+    text = ""
+    if acc.get_role_name() == "text" and acc.get_text_iface() is not None:
+        from gi.repository import Atspi
+
+        text = Atspi.Text.get_text(acc, 0, Atspi.Text.get_character_count(acc)) or ""
     return {
+        "text": text,
         "role": acc.get_role_name(),
         "name": acc.get_name() or "",
         "description": acc.get_description() or "",

@@ -1,5 +1,6 @@
 """The episode and check-in forms on a real X desktop (own Xvfb + openbox), typed into with
-xdotool, saving into a real SQLite diary. Screenshots go to tests/artifacts/."""
+xdotool, saving into a real SQLite diary; each drawn by GTK 3 and by Tk (POSTURE_GUARD_TOOLKIT).
+Screenshots go to tests/artifacts/<name>-<toolkit>.png."""
 
 from __future__ import annotations
 
@@ -24,11 +25,12 @@ __all__ = ["desk"]
 pytestmark = pytest.mark.desktop
 
 
-@pytest.fixture
-def diary_env(desk, tmp_path):
+@pytest.fixture(params=["gtk", "tk"])
+def diary_env(desk, tmp_path, request):
     home = tmp_path / "home"
     env = {
         **desk.env,
+        "POSTURE_GUARD_TOOLKIT": request.param,
         "HOME": str(home),
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_CONFIG_HOME": str(home / "config"),
@@ -37,6 +39,11 @@ def diary_env(desk, tmp_path):
     }
     (tmp_path / "run").mkdir(mode=0o700)
     return env
+
+
+def shot(desk: Desk, env: dict[str, str], name: str) -> Path:
+    """A screenshot named after the toolkit that drew the window."""
+    return save_screenshot(desk.display, f"{name}-{env['POSTURE_GUARD_TOOLKIT']}")
 
 
 def database(env: dict[str, str]) -> Path:
@@ -98,7 +105,7 @@ def test_episode_form_shows_a_bad_pain_next_to_it_then_saves(form, desk, diary_e
     f = form("episode", "Log a neck-pain episode")
     f.type("11")
     f.keys("Return")
-    save_screenshot(desk.display, "form-episode-error")
+    shot(desk, diary_env, "form-episode-error")
     assert f.proc.poll() is None  # still open, nothing saved
     with Store.open(database(diary_env)) as store:
         assert store.episodes() == []
@@ -106,7 +113,7 @@ def test_episode_form_shows_a_bad_pain_next_to_it_then_saves(form, desk, diary_e
     f.type("6")
     f.keys("Tab", "Tab", "space")  # the second stiffness choice: a little stiff
     f.keys("Return")
-    save_screenshot(desk.display, "form-episode-saved")
+    shot(desk, diary_env, "form-episode-saved")
     f.keys("Return")  # Close
     assert f.result() == {"outcome": "saved", "form": "episode", "action": "start"}
     with Store.open(database(diary_env)) as store:
@@ -117,15 +124,15 @@ def test_episode_form_shows_a_bad_pain_next_to_it_then_saves(form, desk, diary_e
 
 def test_check_in_form_asks_for_what_is_missing_saves_and_shows_the_advice(form, desk, diary_env):
     f = form("check-in", "How is your neck today?")
-    save_screenshot(desk.display, "form-check-in")
+    shot(desk, diary_env, "form-check-in")
     f.type("4")
     f.keys("Return")  # stiffness has no answer and no default yet
-    save_screenshot(desk.display, "form-check-in-missing")
+    shot(desk, diary_env, "form-check-in-missing")
     f.keys("space")  # the focus went to the first stiffness choice: no stiffness
     f.keys("Return")  # now the age is the one missing; its field has the focus
     f.type("35")
     f.keys("Return")
-    save_screenshot(desk.display, "form-check-in-advice")
+    shot(desk, diary_env, "form-check-in-advice")
     f.keys("Return")
     outcome = f.result()
     assert outcome["outcome"] == "saved"
@@ -151,9 +158,9 @@ def test_check_in_form_in_high_contrast(desk, diary_env):
     env = {**diary_env, "POSTURE_GUARD_HIGH_CONTRAST": "1"}
     f = FormProcess(desk, env, "check-in", "How is your neck today?")
     try:
-        path = save_screenshot(desk.display, "form-check-in-high-contrast")
-        with Image.open(path) as shot:
-            colours = {c for _n, c in shot.convert("RGB").getcolors(1 << 20)}
+        path = shot(desk, diary_env, "form-check-in-high-contrast")
+        with Image.open(path) as image:
+            colours = {c for _n, c in image.convert("RGB").getcolors(1 << 20)}
         assert (0, 0, 0) in colours
         assert (255, 221, 0) in colours  # the yellow Save button
         f.keys("Escape")
@@ -168,9 +175,9 @@ def test_check_in_form_with_the_organisations_branding(desk, diary_env):
         "--accent", "#7A1F5C", "--organisation", "Acme Health",
     )  # fmt: skip
     try:
-        path = save_screenshot(desk.display, "form-check-in-branded")
-        with Image.open(path) as shot:
-            counts = {c: n for n, c in shot.convert("RGB").getcolors(1 << 20)}
+        path = shot(desk, diary_env, "form-check-in-branded")
+        with Image.open(path) as image:
+            counts = {c: n for n, c in image.convert("RGB").getcolors(1 << 20)}
         assert counts.get((122, 31, 92), 0) > 1000  # the Save button and the attribution
         assert (46, 84, 120) not in counts  # none of our own accent
         f.keys("Escape")

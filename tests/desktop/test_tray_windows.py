@@ -1,4 +1,5 @@
-"""The windows the tray menu opens (each its own Tk process): advice and booking, settings, about."""
+"""The windows the tray menu opens (each its own process): advice and booking, settings, about;
+each drawn by GTK 3 and by Tk (POSTURE_GUARD_TOOLKIT)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,18 @@ from tests.e2e.test_diary_cli import BOOKING, TINGLING, episode_over_days, ok
 pytestmark = pytest.mark.desktop
 
 
-def open_info(app: App, desk: TrayDesktop, what: str) -> subprocess.Popen[bytes]:
+@pytest.fixture(params=["gtk", "tk"])
+def toolkit(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def open_info(app: App, desk: TrayDesktop, what: str, toolkit: str) -> subprocess.Popen[bytes]:
     with (app.home / f"{what}-window.log").open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "posture_guard.ui.info_window", what,
              "--config", str(app.config)],
-            env={**app.env, "DISPLAY": desk.display, "NO_AT_BRIDGE": "1"},
+            env={**app.env, "DISPLAY": desk.display, "NO_AT_BRIDGE": "1",
+                 "POSTURE_GUARD_TOOLKIT": toolkit},
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     wait_until(
@@ -38,7 +45,7 @@ def open_info(app: App, desk: TrayDesktop, what: str) -> subprocess.Popen[bytes]
 
 
 def test_advice_window_shows_the_advice_and_its_button_opens_the_booking_link(
-    app: App, tray_desktop: TrayDesktop, tmp_path: Path, now: datetime
+    app: App, tray_desktop: TrayDesktop, tmp_path: Path, now: datetime, toolkit: str
 ):
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser.sh"
@@ -49,9 +56,9 @@ def test_advice_window_shows_the_advice_and_its_button_opens_the_booking_link(
     ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
     ok(app, "check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING)
 
-    proc = open_info(app, tray_desktop, "advice")
+    proc = open_info(app, tray_desktop, "advice", toolkit)
     try:
-        tray_desktop.screenshot("tray-window-advice")
+        tray_desktop.screenshot(f"tray-window-advice-{toolkit}")
         # Tab from Close (focused first) reaches the booking button; Space presses it
         tray_desktop.xdotool("key", "--delay", "150", "Tab", "space")
         wait_until(opened.exists, "the browser to be asked for the booking link", timeout=10)
@@ -63,12 +70,12 @@ def test_advice_window_shows_the_advice_and_its_button_opens_the_booking_link(
 
 
 def test_settings_window_creates_the_config_file_and_shows_every_setting(
-    app: App, tray_desktop: TrayDesktop
+    app: App, tray_desktop: TrayDesktop, toolkit: str
 ):
     app.config.unlink()
-    proc = open_info(app, tray_desktop, "settings")
+    proc = open_info(app, tray_desktop, "settings", toolkit)
     try:
-        tray_desktop.screenshot("tray-window-settings")
+        tray_desktop.screenshot(f"tray-window-settings-{toolkit}")
         assert app.config.read_text().startswith("# Posture Guard settings")
         tray_desktop.xdotool("key", "Escape")
         assert proc.wait(timeout=10) == 0
@@ -76,10 +83,12 @@ def test_settings_window_creates_the_config_file_and_shows_every_setting(
         stop_process(proc)
 
 
-def test_about_window_opens_and_closes_with_escape(app: App, tray_desktop: TrayDesktop):
-    proc = open_info(app, tray_desktop, "about")
+def test_about_window_opens_and_closes_with_escape(
+    app: App, tray_desktop: TrayDesktop, toolkit: str
+):
+    proc = open_info(app, tray_desktop, "about", toolkit)
     try:
-        tray_desktop.screenshot("tray-window-about")
+        tray_desktop.screenshot(f"tray-window-about-{toolkit}")
         tray_desktop.xdotool("key", "Escape")
         assert proc.wait(timeout=10) == 0
     finally:

@@ -1,0 +1,554 @@
+"""What the diary forms and the small info windows show, as plain values: one description per
+window, drawn by GTK 3 (`ui/form_gtk.py`) or Tk (`ui/form_tk.py`). Pure.
+
+Rule 1: a description holds every word a person reads, translated when it is built (never at
+        import), so a renderer only lays it out: questions (an entry with a hint, notes, a
+        single choice, a multiple choice whose empty answer has an explicit meaning, yes/no),
+        actions with their keys (Enter, Esc), the result that replaces the questions, and the
+        read-only text windows (advice, settings, about) with their buttons.
+Rule 2: answers travel as text, as the CLI's flags carry them (`answer_texts`): the diary parses
+        and checks them (app/diary.py), never the form.
+Rule 3: a refused value belongs to the question its DiaryValueError names (`place_error`); an
+        answer that is missing reads "Please answer this question."; any other refusal goes to
+        the top of the form.
+Rule 4: the look (`Look`) is the palette of high contrast or the organisation's accent where it
+        reads (brand_colours.py), and the organisation named above the title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Final, Literal
+
+from posture_guard.core.brand_colours import accent_use
+from posture_guard.core.episodes import (
+    CHECK_IN_FLAGS,
+    CHECK_IN_QUESTIONS,
+    LABELS,
+    AgeBand,
+    Area,
+    Helped,
+    RiskFactor,
+    Stiffness,
+    Symptom,
+    Trend,
+    Trigger,
+)
+from posture_guard.core.errors import MISSING, DiaryValueError
+from posture_guard.core.i18n import N_, _, pgettext
+
+APP_NAME: Final = "Posture Guard"
+Key = Literal["enter", "escape"]
+WARNING_SIGN: Final = "\u26a0"
+#: The yes/no questions of the check-in, by their CLI flag, in the order asked.
+YES_NO_FLAGS: Final = ("sleep-disturbed", "stops-work", "daily-life-affected", "after-injury")
+
+
+# --- the look ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """The windows' colours and the organisation named on top ("" = none)."""
+
+    page: str
+    text: str
+    muted: str
+    accent: str
+    on_accent: str
+    attribution: str
+    error: str
+    field: str
+    focus: str
+    organisation: str = ""
+
+    @classmethod
+    def of(cls, *, high_contrast: bool, accent: str | None = None, organisation: str = "") -> Look:
+        """The look for high contrast (black, white, yellow; no accent) or the usual one with
+        the organisation's accent wherever it keeps 4.5:1 (brand_colours.accent_use)."""
+        if high_contrast:
+            return cls(page="#000000", text="#FFFFFF", muted="#FFFFFF", accent="#FFDD00",
+                       on_accent="#000000", attribution="#FFFFFF", error="#FF8080",
+                       field="#000000", focus="#00FFFF", organisation=organisation)  # fmt: skip
+        use = accent_use(accent)
+        return cls(page="#FFFFFF", text="#1C2B39", muted="#4A5B6B", accent=use.fill,
+                   on_accent=use.on_fill, attribution=use.attribution, error="#B3261E",
+                   field="#F4F7FA", focus="#D66222", organisation=organisation)  # fmt: skip
+
+    def colours(self) -> dict[str, str]:
+        """The palette by the names `ui/gtk_look.css` takes."""
+        return {"page": self.page, "text": self.text, "muted": self.muted, "accent": self.accent,
+                "on_accent": self.on_accent, "focus": self.focus, "field": self.field,
+                "error": self.error, "attribution": self.attribution}  # fmt: skip
+
+    def brand_line(self) -> str:
+        """The line above the title naming the organisation, or ""."""
+        return f"{APP_NAME}  \u00b7  {self.organisation}" if self.organisation else ""
+
+
+# --- the parts of a window ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A button: `id` says what it does (the shell maps it), `label` what it says; `key` is the
+    key that also does it (shown in the label), `primary` the one drawn in the accent."""
+
+    id: str
+    label: str
+    key: Key | None = None
+    primary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer to choose: `value` is the word the diary takes, `label` what people read."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A line of text (a number, a time); `hint` is shown beside it, `width` in characters."""
+
+    name: str
+    text: str
+    default: str = ""
+    hint: str = ""
+    width: int = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Notes:
+    """Free text over a few lines (Tab leaves it, Ctrl+Enter saves)."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SingleChoice:
+    """One of `options`, or no answer yet (`default` None)."""
+
+    name: str
+    text: str
+    options: tuple[Option, ...]
+    default: str | None = None
+    columns: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class MultipleChoice:
+    """Any of `options`; nothing ticked is the answer `none` (the diary's word for none)."""
+
+    name: str
+    text: str
+    options: tuple[Option, ...]
+    default: frozenset[str] = frozenset()
+    columns: int = 2
+    none: str = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class YesNo:
+    """Yes or no, or no answer yet (`default` None); the answers are "yes" and "no"."""
+
+    name: str
+    text: str
+    default: bool | None = False
+    yes: str = ""
+    no: str = ""
+
+
+Question = Entry | Notes | SingleChoice | MultipleChoice | YesNo
+#: What a renderer read from one question: text, the chosen value (None: none), or the ticked.
+Raw = str | None | frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A form: its title (the window is titled `window_title(title)`), the brand line, a line
+    of introduction, the questions in reading order and the actions (the primary one first)."""
+
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    actions: tuple[Action, ...]
+    brand: str = ""
+    intro: str = ""
+
+    def question(self, name: str) -> Question | None:
+        return next((q for q in self.questions if q.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What replaces the questions once saved: a heading, the text, the actions (Close first)."""
+
+    heading: str
+    text: str
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TextWindow:
+    """A read-only text window: title, text (`monospace` keeps columns and whole paths) and
+    buttons in Tab order, Close (Esc) first."""
+
+    title: str
+    text: str
+    actions: tuple[Action, ...]
+    monospace: bool = False
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorPlace:
+    """Where a refusal is shown: beside the question `field`, or at the top (field None)."""
+
+    field: str | None
+    text: str
+
+
+def window_title(title: str) -> str:
+    """`How is your neck today? - Posture Guard`: what the window manager shows."""
+    return f"{title} - {APP_NAME}"
+
+
+def key_name(key: Key) -> str:
+    """The key as printed on keyboards, in the reader's language."""
+    if key == "enter":
+        # Translators: the Enter (Return) key, as printed on keyboards
+        return pgettext("key", "Enter")
+    # Translators: the Escape key, as printed on keyboards
+    return pgettext("key", "Esc")
+
+
+def button_text(action: Action) -> str:
+    """`Save check-in  (Enter)`: the label and the key that does the same."""
+    return action.label if action.key is None else f"{action.label}  ({key_name(action.key)})"
+
+
+def _label(member: Enum) -> str:
+    return _(LABELS[member]) if member in LABELS else str(member.value)
+
+
+def _options(members: Sequence[Enum]) -> tuple[Option, ...]:
+    return tuple(Option(str(m.value), _label(m)) for m in members)
+
+
+def _cancel() -> Action:
+    return Action("cancel", _("Cancel"), "escape")
+
+
+def _close() -> Action:
+    return Action("close", _("Close"), "enter", primary=True)
+
+
+# --- the episode form --------------------------------------------------------------------------
+
+PAIN_QUESTION: Final = N_("How bad is the pain now, from 0 (none) to 10 (worst)?")
+
+
+def episode_form(
+    *, open_episode: tuple[int, datetime] | None = None, look: Look | None = None
+) -> Form:
+    """Start an episode (none open), or update the open one (`open_episode`: its id and start),
+    with End episode among the actions."""
+    starting = open_episode is None
+    actions: tuple[Action, ...]
+    questions: list[Question] = [
+        Entry("pain", _(PAIN_QUESTION), hint=_("0 to 10"), width=6),
+        SingleChoice("stiffness", _("How stiff is your neck?"), _options(list(Stiffness))),
+    ]
+    if starting:
+        questions += [
+            MultipleChoice("where", _("Where is it?"), _options(list(Area)), columns=3),
+            MultipleChoice("trigger", _("What set it off?"), _options(list(Trigger)), columns=3),
+        ]
+    questions += [
+        MultipleChoice("symptom", _("Do you have any of these?"), _options(list(Symptom))),
+        MultipleChoice("helped", _("What has helped?"), _options(list(Helped)), columns=3),
+        Notes("notes", _("Notes (optional)")),
+        Entry(
+            "at",
+            _("When? Leave empty for now."),
+            # Translators: keep the date as it is: it is the format to type
+            hint=_("e.g. {example}").format(example="2026-03-02T09:00"),
+            width=20,
+        ),
+    ]
+    if open_episode is None:
+        title, intro = _("Log a neck-pain episode"), ""
+        actions = (Action("save", _("Start episode"), "enter", primary=True), _cancel())
+    else:
+        number, began = open_episode
+        title = _("Update your episode")
+        intro = _("Episode {id}, begun {time}.").format(
+            id=number, time=began.strftime("%Y-%m-%d %H:%M")
+        )
+        actions = (
+            Action("save", _("Save update"), "enter", primary=True),
+            Action("end", _("End episode")),
+            _cancel(),
+        )
+    return Form(
+        id="episode",
+        title=title,
+        questions=tuple(questions),
+        actions=actions,
+        brand=(look or Look.of(high_contrast=False)).brand_line(),
+        intro=intro,
+    )
+
+
+def episode_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The episode form's answers as `diary.EpisodeAnswers` takes them: nothing ticked is no
+    answer (the CLI's flag left out), not the word "none"."""
+    return {name: None if text == "none" else text for name, text in given.items()}
+
+
+# --- the check-in form -------------------------------------------------------------------------
+
+
+def _default_text(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value.value) if isinstance(value, Enum) else str(value)
+
+
+def _default_word(value: object) -> str | None:
+    return str(value.value) if isinstance(value, Enum) else None
+
+
+def _default_set(value: object) -> frozenset[str]:
+    if not isinstance(value, frozenset):
+        return frozenset()
+    return frozenset(str(m.value) for m in value if isinstance(m, Enum))
+
+
+def _default_bool(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def check_in_form(defaults: Mapping[str, object], *, look: Look | None = None) -> Form:
+    """The check-in's questions (CHECK_IN_QUESTIONS, by their CLI flags) with the diary's
+    defaults (`diary.check_in_defaults`, by CheckIn field)."""
+    q = CHECK_IN_QUESTIONS
+    d = defaults.get
+    trend_words = {
+        Trend.IMPROVING: _("Getting better"),
+        Trend.SAME: _("About the same"),
+        Trend.WORSE: _("Worse"),
+    }
+    bands = ", ".join(str(b.value) for b in AgeBand)
+    questions: list[Question] = [
+        Entry("pain", _(q["pain_now"]), _default_text(d("pain_now")), _("0 to 10"), width=6),
+        SingleChoice(
+            "stiffness", _(q["stiffness"]), _options(list(Stiffness)), _default_word(d("stiffness"))
+        ),
+        MultipleChoice(
+            "symptom", _(q["symptoms"]), _options(list(Symptom)), _default_set(d("symptoms"))
+        ),
+        SingleChoice(
+            "trend",
+            _(q["trend"]),
+            tuple(Option(str(m.value), word) for m, word in trend_words.items()),
+            _default_word(d("trend")),
+            columns=3,
+        ),
+    ]
+    questions += [
+        YesNo(flag, _(q[CHECK_IN_FLAGS[flag]]), _default_bool(d(CHECK_IN_FLAGS[flag])))
+        for flag in YES_NO_FLAGS
+    ]
+    questions += [
+        YesNo("high-risk-injury", _(q["high_risk_mechanism"]), None),
+        Entry(
+            "home-care-days",
+            _(q["home_care_days"]),
+            _default_text(d("home_care_days")),
+            _("days"),
+            width=6,
+        ),
+        MultipleChoice(
+            "risk",
+            _(q["risk_history"]),
+            _options(list(RiskFactor)),
+            _default_set(d("risk_history")),
+        ),
+        Entry(
+            "age",
+            _(q["age_band"]),
+            _default_text(d("age_band")),
+            # Translators: {bands} are the age bands to type, as written (under-20, 20-50...)
+            _("years, or {bands}").format(bands=bands),
+            width=8,
+        ),
+    ]
+    return Form(
+        id="check-in",
+        title=_("How is your neck today?"),
+        questions=tuple(_with_words(x) for x in questions),
+        actions=(Action("save", _("Save check-in"), "enter", primary=True), _cancel()),
+        brand=(look or Look.of(high_contrast=False)).brand_line(),
+    )
+
+
+def _with_words(question: Question) -> Question:
+    if isinstance(question, YesNo):
+        return YesNo(question.name, question.text, question.default, _("Yes"), _("No"))
+    return question
+
+
+def check_in_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The check-in's answers as `diary.check_in` takes them: whether the injury was a
+    dangerous one is only an answer after an injury (as the CLI asks it)."""
+    answers = dict(given)
+    if answers.get("after-injury") != "yes":
+        answers["high-risk-injury"] = None
+    return answers
+
+
+# --- answers and refusals ----------------------------------------------------------------------
+
+
+def answer_texts(form: Form, raw: Mapping[str, Raw]) -> dict[str, str | None]:
+    """Each question's answer as text, as a CLI flag would carry it (Rule 2): text stripped
+    (empty = not given), a choice's word, the ticked words joined by commas or `none`."""
+    answers: dict[str, str | None] = {}
+    for question in form.questions:
+        value = raw.get(question.name)
+        if isinstance(question, MultipleChoice):
+            ticked = value if isinstance(value, frozenset) else frozenset()
+            words = [o.value for o in question.options if o.value in ticked]
+            answers[question.name] = ",".join(words) or question.none
+        elif isinstance(value, str):
+            answers[question.name] = value.strip() or None
+        else:
+            answers[question.name] = None
+    return answers
+
+
+def place_error(form: Form, error: Exception) -> ErrorPlace:
+    """Where a refusal shows and its words (Rule 3)."""
+    if isinstance(error, DiaryValueError) and form.question(error.field) is not None:
+        words = _("Please answer this question.") if error.got is MISSING else str(error)
+        return ErrorPlace(error.field, f"{WARNING_SIGN} {words}")
+    return ErrorPlace(None, f"{WARNING_SIGN} {error}")
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+def episode_result(action: Literal["start", "update", "end"], text: str) -> Result:
+    """After an episode is started, updated or ended: what the diary said."""
+    heading = _("Episode ended") if action == "end" else _("Saved")
+    return Result(heading, text, (_close(),))
+
+
+def check_in_result(heading: str, advice: str, *, booking: bool) -> Result:
+    """After a check-in: the advice (its heading on top), and the booking page when offered."""
+    actions = [_close()]
+    if booking:
+        actions.append(Action("book", _("Open booking page")))
+    return Result(heading, advice, tuple(actions))
+
+
+# --- the info windows --------------------------------------------------------------------------
+
+
+def _close_window() -> Action:
+    return Action("close", _("Close"), "escape")
+
+
+def advice_window(advice: str | None, *, booking: bool) -> TextWindow:
+    """The latest advice (None: no check-in yet), with the booking button when it offers one."""
+    text = (
+        advice
+        if advice is not None
+        else _("No check-in yet: choose Check-in… in the tray menu first.")
+    )
+    actions = [_close_window()]
+    if booking:
+        actions.append(Action("book", _("Book an appointment")))
+    # Translators: the window's title: {app} is Posture Guard
+    title = _("{app}: advice").format(app=APP_NAME)
+    return TextWindow(title, text, tuple(actions), name=_("Advice"))
+
+
+def settings_window(settings: str, *, problem: str = "") -> TextWindow:
+    """Every setting and where it came from (`config show`), after a problem opening the file."""
+    text = f"{problem}\n\n{settings}" if problem else settings
+    return TextWindow(
+        _("{app}: settings").format(app=APP_NAME),
+        text,
+        (_close_window(), Action("open-again", _("Open the file again"))),
+        monospace=True,
+        name=_("Settings"),
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class About:
+    """What the About window says: the version, who provides the app, what leaves the
+    computer, a support contact, and where the files are."""
+
+    version: str
+    settings_file: str
+    diary_file: str
+    log_file: str
+    organisation: str | None = None
+    support_contact: str | None = None
+    fleet: bool = False
+
+
+def about_text(about: About) -> str:
+    """The About window's text; the files' lines aligned."""
+    who = about.organisation
+    head = f"{APP_NAME} {about.version}"
+    if who:
+        head = _("{app} {version}, provided by {organisation}").format(
+            app=APP_NAME, version=about.version, organisation=who
+        )
+    lines = [
+        head,
+        "",
+        _("Breaks earned by active screen time, with one concrete exercise each,"),
+        _("a private diary of neck-pain episodes, and advice on warning signs."),
+        _("Your diary, check-ins and advice never leave this computer.")
+        if about.fleet
+        else _("Nothing leaves this computer."),
+    ]
+    if about.fleet:
+        lines.append(
+            _(
+                "{organisation} receives daily counts only: active minutes (rounded to 15) and "
+                "breaks prompted, taken and skipped."
+            ).format(organisation=who or _("Your organisation"))
+        )
+    if about.support_contact:
+        lines.append(_("Questions about the app: {contact}").format(contact=about.support_contact))
+    files = [
+        (_("Settings:"), about.settings_file),
+        (_("Diary:"), about.diary_file),
+        (_("Log:"), about.log_file),
+    ]
+    width = max(len(label) for label, _path in files) + 1
+    lines += ["", *(f"{label:<{width}}{path}" for label, path in files)]
+    return "\n".join(lines)
+
+
+def about_window(about: About) -> TextWindow:
+    """The About window: monospace, so whole paths stay on their lines."""
+    return TextWindow(
+        _("About {app}").format(app=APP_NAME),
+        about_text(about),
+        (_close_window(),),
+        monospace=True,
+        name=_("About"),
+    )

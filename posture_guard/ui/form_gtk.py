@@ -1,0 +1,439 @@
+"""GTK 3 draws a form or a text window from its description (core/form_view.py): Linux with
+PyGObject (desktop/toolkit.py chooses).
+
+Rule 1: thin: every word, question and action comes from the description; what an action does
+        comes from the shell's handlers (`cancel` and `close` close the window here).
+Rule 2: screen readers: each question's label is the mnemonic label (LABELLED_BY) of its entry,
+        the name of its group of choices, and the description of each choice; a refusal becomes
+        the description of its question's controls, so it is said when the focus lands there.
+Rule 3: keyboard as in Tk: every control a Tab stop in reading order (radio buttons too: Space
+        chooses, as a check box is ticked), Enter does the primary action (a focused push button
+        does its own; in the notes Enter is a new line and Ctrl+Enter saves), Esc cancels.
+Rule 4: the look is gtk_look's CSS over the desktop's theme: its fonts and text scale are kept
+        (no sizes in pixels); only the colours are ours, high contrast included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import gi
+
+from posture_guard.core.form_view import (
+    Action,
+    Entry,
+    ErrorPlace,
+    Form,
+    Look,
+    MultipleChoice,
+    Notes,
+    Question,
+    Raw,
+    Result,
+    SingleChoice,
+    TextWindow,
+    YesNo,
+    button_text,
+    window_title,
+)
+from posture_guard.ui.gtk_look import apply_look, name_for_readers  # requires Gtk 3, Gdk 3
+
+gi.require_version("Atk", "1.0")
+from gi.repository import Atk, Gdk, GLib, Gtk  # noqa: E402
+
+FORM_CLASS: Final = "PostureGuardForm"
+INFO_CLASS: Final = "PostureGuardInfo"
+_ENTER: Final = frozenset({Gdk.KEY_Return, Gdk.KEY_KP_Enter, Gdk.KEY_ISO_Enter})
+_EXTRA_CSS: Final = """
+.pg-brand {{ color: {attribution}; }}
+.pg-form-buttons button {{ padding: 6px 16px; }}
+button:not(.pg-primary) {{ background-image: none; background-color: {field}; color: {text};
+                          border: 1px solid {muted}; }}
+button:not(.pg-primary) label {{ color: {text}; }}
+radio, check {{ border: 2px solid {muted}; background-image: none;
+               background-color: {field}; color: {text}; }}
+radio:checked, check:checked {{ background-color: {text}; color: {page}; }}
+"""
+Handler = Callable[["GtkForm"], None]
+
+
+class _Radio(Gtk.RadioButton):  # type: ignore[misc]
+    """A radio button that is a Tab stop of its own, as Tk's are (Rule 3): GTK's radio group
+    takes one stop and moves with the arrows; Space still chooses."""
+
+    def do_focus(self, direction: Any) -> bool:
+        return bool(Gtk.Widget.do_focus(self, direction))
+
+
+def _open(class_name: str, look: Look, scale: float | None) -> None:
+    """Name the program's windows (WM_CLASS), install our colours, scale text when asked."""
+    GLib.set_prgname(class_name)
+    Gdk.set_program_class(class_name)
+    colours = look.colours()
+    apply_look(colours)
+    provider = Gtk.CssProvider()
+    provider.load_from_data(_EXTRA_CSS.format(**colours).encode("utf-8"))
+    screen = Gdk.Screen.get_default()
+    if screen is None:
+        raise RuntimeError("no display to show the window on")
+    Gtk.StyleContext.add_provider_for_screen(
+        screen, provider, Gtk.STYLE_PROVIDER_PRIORITY_APPLICATION + 1
+    )
+    if scale:
+        settings = Gtk.Settings.get_default()
+        if settings is not None:
+            settings.set_property("gtk-xft-dpi", int(96 * 1024 * scale))
+
+
+def _label(text: str, *classes: str, wrap: bool = True) -> Any:
+    label = Gtk.Label(label=text, xalign=0.0)
+    label.set_line_wrap(wrap)
+    for name in classes:
+        label.get_style_context().add_class(name)
+    return label
+
+
+def _describe(widgets: list[Any], text: str) -> None:
+    for widget in widgets:
+        accessible = widget.get_accessible()
+        if accessible is not None:
+            accessible.set_description(text)
+
+
+def _labelled_by(widget: Any, label: Any) -> None:
+    """ATK: `widget` is labelled by `label` (and `label` labels it)."""
+    mine, theirs = widget.get_accessible(), label.get_accessible()
+    if mine is None or theirs is None:
+        return
+    mine.add_relationship(Atk.RelationType.LABELLED_BY, theirs)
+    theirs.add_relationship(Atk.RelationType.LABEL_FOR, mine)
+
+
+class _Field:
+    """One question's controls: how to read its answer, its error label, what a reader says."""
+
+    def __init__(
+        self, read: Callable[[], Raw], error: Any, controls: list[Any], about: str
+    ) -> None:
+        self.read = read
+        self.error = error
+        self.controls = controls
+        self.about = about  # the controls' description when there is no error
+
+
+class GtkForm:
+    """A scrollable form of questions with its actions, then the result view."""
+
+    def __init__(self, form: Form, look: Look, handlers: Mapping[str, Handler]) -> None:
+        self.form = form
+        self.look = look
+        self.handlers = handlers
+        self.fields: dict[str, _Field] = {}
+        self._primary: Callable[[], None] = lambda: None
+        self.window = Gtk.Window(title=window_title(form.title))
+        self.window.connect("delete-event", lambda *_a: self._quit())
+        self.window.connect("key-press-event", self._key)
+        page = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
+        page.get_style_context().add_class("pg-page")
+        page.set_border_width(18)
+        self.window.add(page)
+        if form.brand:
+            page.pack_start(_label(form.brand, "pg-brand"), False, False, 0)
+        self.header = _label(form.title, "pg-title")
+        page.pack_start(self.header, False, False, 0)
+        self.banner = _label("", "pg-error")
+        self.banner.set_no_show_all(True)
+        page.pack_start(self.banner, False, False, 0)
+        self.scrolled = Gtk.ScrolledWindow()
+        self.scrolled.set_policy(Gtk.PolicyType.NEVER, Gtk.PolicyType.AUTOMATIC)
+        self.scrolled.set_vexpand(True)
+        self.scrolled.set_overlay_scrolling(False)  # a scroll bar always shown
+        page.pack_start(self.scrolled, True, True, 0)
+        self.body = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=14)
+        self.body.set_border_width(6)
+        self.body.set_focus_vadjustment(self.scrolled.get_vadjustment())
+        self.scrolled.add(self.body)
+        self.buttons = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=10)
+        self.buttons.get_style_context().add_class("pg-form-buttons")
+        self.buttons.set_margin_top(10)
+        page.pack_start(self.buttons, False, False, 0)
+        if form.intro:
+            self.body.pack_start(_label(form.intro, "pg-muted"), False, False, 0)
+        for question in form.questions:
+            self._add(question)
+        self._actions(form.actions)
+
+    # --- questions --------------------------------------------------------------------------
+
+    def _add(self, question: Question) -> None:
+        box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
+        label = _label(question.text, "pg-question")
+        box.pack_start(label, False, False, 0)
+        if isinstance(question, Entry):
+            read, controls, about = self._entry(box, label, question)
+        elif isinstance(question, Notes):
+            read, controls, about = self._notes(box, label, question)
+        elif isinstance(question, MultipleChoice):
+            read, controls, about = self._choices(box, label, question)
+        else:
+            read, controls, about = self._choice(box, label, question)
+        error = _label("", "pg-error")
+        error.set_no_show_all(True)
+        box.pack_start(error, False, False, 0)
+        self.body.pack_start(box, False, False, 0)
+        self.fields[question.name] = _Field(read, error, controls, about)
+
+    def _entry(self, box: Any, label: Any, q: Entry) -> tuple[Callable[[], Raw], list[Any], str]:
+        row = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=10)
+        entry = Gtk.Entry(text=q.default, width_chars=q.width)
+        entry.set_activates_default(False)
+        label.set_mnemonic_widget(entry)
+        name_for_readers(entry, q.text, q.hint)
+        row.pack_start(entry, False, False, 0)
+        if q.hint:
+            row.pack_start(_label(q.hint, "pg-muted", wrap=False), False, False, 0)
+        box.pack_start(row, False, False, 0)
+        return entry.get_text, [entry], q.hint
+
+    def _notes(self, box: Any, label: Any, q: Notes) -> tuple[Callable[[], Raw], list[Any], str]:
+        view = Gtk.TextView(wrap_mode=Gtk.WrapMode.WORD_CHAR, accepts_tab=False)
+        view.set_left_margin(6)
+        view.set_right_margin(6)
+        view.set_top_margin(4)
+        view.set_bottom_margin(4)
+        frame = Gtk.Frame()
+        frame.add(view)
+        layout = view.create_pango_layout("M")
+        frame.set_size_request(-1, layout.get_pixel_size()[1] * 3 + 12)  # three lines
+        label.set_mnemonic_widget(view)
+        name_for_readers(view, q.text)
+        box.pack_start(frame, False, False, 0)
+        buffer = view.get_buffer()
+
+        def read() -> Raw:
+            return str(buffer.get_text(buffer.get_start_iter(), buffer.get_end_iter(), False))
+
+        return read, [view], ""
+
+    def _grid(
+        self, box: Any, label: Any, question: Question, buttons: list[Any], cols: int
+    ) -> None:
+        grid = Gtk.Grid(column_spacing=24, row_spacing=2)
+        for index, button in enumerate(buttons):
+            grid.attach(button, index % cols, index // cols, 1, 1)
+        name_for_readers(grid, question.text)
+        _labelled_by(grid, label)
+        _describe(buttons, question.text)
+        box.pack_start(grid, False, False, 0)
+
+    def _choice(
+        self, box: Any, label: Any, q: SingleChoice | YesNo
+    ) -> tuple[Callable[[], Raw], list[Any], str]:
+        if isinstance(q, YesNo):
+            options = [("yes", q.yes), ("no", q.no)]
+            default = None if q.default is None else ("yes" if q.default else "no")
+            columns = 2
+        else:
+            options = [(o.value, o.label) for o in q.options]
+            default, columns = q.default, q.columns
+        nothing = _Radio()  # never shown: chosen while no answer is (a GTK group has one)
+        buttons: list[Any] = []
+        for value, text in options:
+            button = _Radio(label=text, group=nothing)
+            button.get_child().set_line_wrap(True)
+            button.set_active(value == default)
+            buttons.append(button)
+        nothing.set_active(default is None)
+        self._grid(box, label, q, buttons, columns)
+        values = [value for value, _text in options]
+
+        def read() -> Raw:
+            return next((v for v, b in zip(values, buttons, strict=True) if b.get_active()), None)
+
+        return read, buttons, q.text
+
+    def _choices(
+        self, box: Any, label: Any, q: MultipleChoice
+    ) -> tuple[Callable[[], Raw], list[Any], str]:
+        buttons: list[Any] = []
+        for option in q.options:
+            button = Gtk.CheckButton(label=option.label)
+            button.get_child().set_line_wrap(True)
+            button.set_active(option.value in q.default)
+            buttons.append(button)
+        self._grid(box, label, q, buttons, q.columns)
+        ticks = list(zip((o.value for o in q.options), buttons, strict=True))
+        return lambda: frozenset(v for v, b in ticks if b.get_active()), buttons, q.text
+
+    # --- actions, keys, errors, results -----------------------------------------------------
+
+    def _actions(self, actions: tuple[Action, ...]) -> Any:
+        """The buttons, right-aligned in the actions' order; returns the primary one."""
+        for child in self.buttons.get_children():
+            child.destroy()
+        self._primary = lambda: None
+        self.buttons.pack_start(Gtk.Box(), True, True, 0)  # pushes the buttons to the right
+        primary = None
+        for action in actions:
+            button = Gtk.Button(label=button_text(action))
+            command = self._command(action)
+            button.connect("clicked", lambda _b, c=command: c())
+            if action.primary:
+                button.get_style_context().add_class("pg-primary")
+                primary = button
+            if action.key == "enter":
+                self._primary = command
+            self.buttons.pack_start(button, False, False, 0)
+        self.buttons.show_all()
+        return primary
+
+    def _command(self, action: Action) -> Callable[[], None]:
+        if action.id in ("cancel", "close"):
+            return self.close
+        handler = self.handlers[action.id]
+        return lambda: handler(self)
+
+    def _key(self, _window: Any, event: Any) -> bool:
+        if event.keyval == Gdk.KEY_Escape:
+            self.close()
+            return True
+        if event.keyval not in _ENTER:
+            return False
+        focus = self.window.get_focus()
+        ctrl = bool(event.state & Gdk.ModifierType.CONTROL_MASK)
+        if isinstance(focus, Gtk.TextView) and not ctrl:
+            return False  # a new line in the notes
+        if isinstance(focus, Gtk.Button) and not isinstance(focus, Gtk.ToggleButton):
+            return False  # a focused push button does its own action
+        self._primary()
+        return True
+
+    def raw(self) -> dict[str, Raw]:
+        """What each question holds now, by its name."""
+        return {name: field.read() for name, field in self.fields.items()}
+
+    def clear_errors(self) -> None:
+        for field in self.fields.values():
+            field.error.set_text("")
+            field.error.hide()
+            _describe(field.controls, field.about)
+        self.banner.set_text("")
+        self.banner.hide()
+
+    def show_error(self, place: ErrorPlace) -> None:
+        """The refusal beside its question (its controls' description; the first takes the
+        focus), or on top."""
+        field = self.fields.get(place.field) if place.field is not None else None
+        if field is None:
+            self.banner.set_text(place.text)
+            self.banner.show()
+            return
+        field.error.set_text(place.text)
+        field.error.show()
+        _describe(field.controls, f"{place.text} {field.about}".strip())
+        field.controls[0].grab_focus()
+
+    def show_result(self, result: Result) -> None:
+        """Replace the questions with what was saved (and the advice), read-only."""
+        for child in self.body.get_children():
+            child.destroy()
+        self.fields.clear()
+        self.header.set_text(result.heading)
+        self.banner.hide()
+        view = _text_view(result.text, monospace=False)
+        name_for_readers(view, result.heading)
+        self.body.pack_start(view, True, True, 0)
+        self.body.show_all()
+        self.scrolled.get_vadjustment().set_value(0)
+        primary = self._actions(result.actions)
+        if primary is not None:
+            primary.grab_focus()
+
+    def run(self) -> None:
+        """Show the form until it closes; the first question has the focus."""
+        screen = self.window.get_screen()
+        self.window.set_default_size(
+            min(1120, screen.get_width() - 40), min(740, screen.get_height() - 100)
+        )
+        self.window.show_all()
+        first = next(iter(self.fields.values()), None)
+        if first is not None:
+            first.controls[0].grab_focus()
+        self.window.present()
+        Gtk.main()
+
+    def close(self) -> None:
+        self.window.destroy()
+        self._quit()
+
+    def _quit(self) -> bool:
+        Gtk.main_quit()
+        return False
+
+
+def _text_view(text: str, *, monospace: bool) -> Any:
+    view = Gtk.TextView(editable=False, cursor_visible=False, monospace=monospace)
+    view.set_wrap_mode(Gtk.WrapMode.NONE if monospace else Gtk.WrapMode.WORD_CHAR)
+    view.get_buffer().set_text(text)
+    for side in ("left", "right", "top", "bottom"):
+        getattr(view, f"set_{side}_margin")(8)
+    return view
+
+
+def show_form(
+    form: Form, look: Look, handlers: Mapping[str, Handler], *, scale: float | None
+) -> None:
+    """Draw `form` and run it until it closes (RuntimeError without a display)."""
+    _open(FORM_CLASS, look, scale)
+    GtkForm(form, look, handlers).run()
+
+
+def show_text(window: TextWindow, handlers: Mapping[str, Callable[[], object]], look: Look) -> None:
+    """A read-only text window with its buttons; blocks until closed (RuntimeError: no
+    display). Close (first in Tab order) has the focus; Esc closes."""
+    _open(INFO_CLASS, look, None)
+    top = Gtk.Window(title=window.title)
+    top.connect("destroy", lambda *_a: Gtk.main_quit())
+    top.connect(
+        "key-press-event",
+        lambda _w, e: e.keyval == Gdk.KEY_Escape and (top.destroy() or True),
+    )
+    page = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=8)
+    page.set_border_width(8)
+    top.add(page)
+    scrolled = Gtk.ScrolledWindow()
+    scrolled.set_vexpand(True)
+    view = _text_view(window.text, monospace=window.monospace)
+    name_for_readers(view, window.name or window.title)
+    scrolled.add(view)
+    page.pack_start(scrolled, True, True, 0)
+    row = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=8)
+    row.pack_start(Gtk.Box(), True, True, 0)
+    made = []
+    for action in window.actions:
+        button = Gtk.Button(label=button_text(action))
+        if action.id == "close":
+            button.connect("clicked", lambda _b: top.destroy())
+        else:
+            handler = handlers[action.id]
+            button.connect("clicked", lambda _b, h=handler: h())
+        row.pack_start(button, False, False, 0)
+        made.append(button)
+    page.pack_start(row, False, False, 0)
+    if window.monospace:  # wide enough for the longest line (whole paths), within the screen
+        widest = max(window.text.splitlines() or [""], key=len)
+        layout = view.create_pango_layout(widest + "MMMM")
+    else:
+        layout = view.create_pango_layout("M" * 72)
+    char_width, line_height = layout.get_pixel_size()
+    lines = min(max(window.text.count("\n") + 2, 8), 30)
+    screen = top.get_screen()
+    top.set_default_size(
+        min(char_width + 60, screen.get_width() - 40),
+        min(line_height * lines + 90, screen.get_height() - 100),
+    )
+    top.show_all()
+    made[0].grab_focus()
+    top.present()
+    Gtk.main()

@@ -1,0 +1,369 @@
+"""Tk draws a form or a text window from its description (core/form_view.py): Windows, macOS,
+and Linux without PyGObject.
+
+Rule 1: thin: every word, question and action comes from the description; what an action does
+        comes from the shell's handlers (`cancel` and `close` close the window here).
+Rule 2: keyboard: Tab / Shift+Tab in reading order, Space ticks, Enter does the primary action
+        (Ctrl+Enter in the notes), Esc cancels or closes.
+Rule 3: Tk shapes no complex script and exposes nothing to screen readers (desktop/toolkit.py
+        says so); the fonts follow Tk's scaling, which the shell sets from the desktop's scale.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable, Mapping
+from tkinter import font as tkfont
+from tkinter import scrolledtext, ttk
+from typing import Final
+
+from posture_guard.core.form_view import (
+    Action,
+    Entry,
+    ErrorPlace,
+    Form,
+    Look,
+    MultipleChoice,
+    Notes,
+    Question,
+    Raw,
+    Result,
+    SingleChoice,
+    TextWindow,
+    YesNo,
+    button_text,
+    window_title,
+)
+
+BASE_SCALING: Final = 96 / 72
+FORM_CLASS: Final = "PostureGuardForm"
+INFO_CLASS: Final = "PostureGuardInfo"
+Handler = Callable[["TkForm"], None]
+
+
+class _Field:
+    """One question's widgets: how to read its answer, its error label, its first control."""
+
+    def __init__(self, read: Callable[[], Raw], error: ttk.Label, first: tk.Widget) -> None:
+        self.read = read
+        self.error = error
+        self.first = first
+
+
+def open_root(class_name: str, scale: float | None) -> tk.Tk:
+    """The Tk root (raises tk.TclError without a display), scaled by `scale` when given."""
+    root = tk.Tk(className=class_name)
+    if scale:
+        root.tk.call("tk", "scaling", BASE_SCALING * scale)
+    return root
+
+
+class TkForm:
+    """A scrollable form of questions with its actions, then the result view."""
+
+    def __init__(
+        self, root: tk.Tk, form: Form, look: Look, handlers: Mapping[str, Handler]
+    ) -> None:
+        self.root = root
+        self.form = form
+        self.p = look
+        self.handlers = handlers
+        self.fields: dict[str, _Field] = {}
+        self._primary: Callable[[], None] = lambda: None
+        root.title(window_title(form.title))
+        root.configure(background=look.page)
+        family = "DejaVu Sans" if "DejaVu Sans" in tkfont.families(root) else "TkDefaultFont"
+        self.f_body = tkfont.Font(root, family=family, size=11)
+        self.f_bold = tkfont.Font(root, family=family, size=11, weight="bold")
+        self.f_title = tkfont.Font(root, family=family, size=18, weight="bold")
+        self._style()
+        if form.brand:
+            ttk.Label(root, text=form.brand, style="Brand.TLabel").pack(
+                anchor="w", padx=24, pady=(14, 0)
+            )
+        self.header = ttk.Label(root, text=form.title, style="Title.TLabel")
+        self.header.pack(anchor="w", padx=24, pady=(4 if form.brand else 18, 4))
+        self.banner = ttk.Label(root, text="", style="Error.TLabel", wraplength=960)
+        self.banner.pack(anchor="w", padx=24)
+        outer = ttk.Frame(root)
+        outer.pack(fill="both", expand=True, padx=(24, 8))
+        self.canvas = tk.Canvas(outer, background=look.page, highlightthickness=0)
+        bar = ttk.Scrollbar(outer, orient="vertical", command=self.canvas.yview)
+        self.canvas.configure(yscrollcommand=bar.set)
+        bar.pack(side="right", fill="y")
+        self.canvas.pack(side="left", fill="both", expand=True)
+        self.body = ttk.Frame(self.canvas)
+        self.canvas.create_window((0, 0), window=self.body, anchor="nw")
+        self.body.bind(
+            "<Configure>", lambda _e: self.canvas.configure(scrollregion=self.canvas.bbox("all"))
+        )
+        root.bind_all("<Button-4>", lambda _e: self.canvas.yview_scroll(-2, "units"))
+        root.bind_all("<Button-5>", lambda _e: self.canvas.yview_scroll(2, "units"))
+        self.buttons = ttk.Frame(root)
+        self.buttons.pack(fill="x", padx=24, pady=14)
+        root.bind("<Escape>", lambda _e: self.close())
+        root.protocol("WM_DELETE_WINDOW", self.close)
+        if form.intro:
+            ttk.Label(self.body, text=form.intro, style="Muted.TLabel").pack(anchor="w")
+        for question in form.questions:
+            self._add(question)
+        self._actions(form.actions)
+
+    def _style(self) -> None:
+        p = self.p
+        style = ttk.Style(self.root)
+        style.theme_use("clam")
+        style.configure(".", background=p.page, foreground=p.text, font=self.f_body)
+        style.configure("TFrame", background=p.page)
+        style.configure("Title.TLabel", font=self.f_title, foreground=p.text)
+        style.configure("Question.TLabel", font=self.f_bold, foreground=p.text)
+        style.configure("Error.TLabel", foreground=p.error, font=self.f_bold)
+        style.configure("Muted.TLabel", foreground=p.muted)
+        style.configure("Brand.TLabel", foreground=p.attribution)
+        for kind in ("TCheckbutton", "TRadiobutton"):
+            style.configure(kind, background=p.page, foreground=p.text, focuscolor=p.focus,
+                            indicatorbackground=p.field, indicatorforeground=p.text,
+                            indicatorsize=self.f_body.metrics("linespace") - 4,
+                            indicatormargin=(0, 2, 6, 2))  # fmt: skip
+            style.map(kind, background=[("active", p.field)])
+        style.configure("TEntry", fieldbackground=p.field, foreground=p.text,
+                        insertcolor=p.text, bordercolor=p.muted, lightcolor=p.field)  # fmt: skip
+        style.map("TEntry", bordercolor=[("focus", p.focus)], lightcolor=[("focus", p.focus)])
+        style.configure("Accent.TButton", background=p.accent, foreground=p.on_accent,
+                        font=self.f_bold, padding=(16, 8), focuscolor=p.focus, bordercolor=p.accent)  # fmt: skip
+        style.map("Accent.TButton", background=[("active", p.accent)])
+        style.configure("TButton", padding=(16, 8), font=self.f_bold, focuscolor=p.focus)
+
+    # --- questions --------------------------------------------------------------------------
+
+    def _add(self, question: Question) -> None:
+        box = ttk.Frame(self.body)
+        box.pack(fill="x", anchor="w", pady=(10, 0))
+        ttk.Label(box, text=question.text, style="Question.TLabel", wraplength=940).pack(anchor="w")
+        read: Callable[[], Raw]
+        if isinstance(question, Entry):
+            read, first = self._entry(box, question)
+        elif isinstance(question, Notes):
+            read, first = self._notes(box, question)
+        elif isinstance(question, MultipleChoice):
+            read, first = self._choices(box, question)
+        else:
+            read, first = self._choice(box, question)
+        error = ttk.Label(box, text="", style="Error.TLabel", wraplength=940)
+        error.pack(anchor="w")
+        self.fields[question.name] = _Field(read, error, first)
+
+    def _keep_visible(self, widget: tk.Widget) -> None:
+        widget.bind("<FocusIn>", lambda _e: self._scroll_to(widget), add="+")
+
+    def _scroll_to(self, widget: tk.Widget) -> None:
+        self.root.update_idletasks()
+        top = widget.winfo_rooty() - self.body.winfo_rooty()
+        height = max(1, self.body.winfo_height())
+        view_top, view_bottom = self.canvas.yview()
+        if not view_top * height <= top <= view_bottom * height - 40:
+            self.canvas.yview_moveto(max(0.0, (top - 60) / height))
+
+    def _entry(self, box: ttk.Frame, q: Entry) -> tuple[Callable[[], Raw], tk.Widget]:
+        row = ttk.Frame(box)
+        row.pack(anchor="w", pady=(4, 0))
+        var = tk.StringVar(self.root, q.default)
+        widget = ttk.Entry(
+            row, textvariable=var, width=q.width, font=self.f_body, name=f"field_{q.name}"
+        )
+        widget.pack(side="left")
+        if q.hint:
+            ttk.Label(row, text=q.hint, style="Muted.TLabel").pack(side="left", padx=10)
+        self._keep_visible(widget)
+        return var.get, widget
+
+    def _notes(self, box: ttk.Frame, q: Notes) -> tuple[Callable[[], Raw], tk.Widget]:
+        widget = tk.Text(
+            box, width=70, height=3, font=self.f_body, wrap="word", background=self.p.field,
+            foreground=self.p.text, insertbackground=self.p.text, relief="solid", borderwidth=1,
+            highlightthickness=2, highlightcolor=self.p.focus, name=f"field_{q.name}",
+        )  # fmt: skip
+        widget.pack(anchor="w", pady=(4, 0))
+        # Tab moves on (a note has no tabs); Ctrl+Enter does the primary action from inside
+        widget.bind("<Tab>", lambda _e: _move_focus(widget.tk_focusNext()))
+        widget.bind("<Shift-Tab>", lambda _e: _move_focus(widget.tk_focusPrev()))
+        widget.bind("<Control-Return>", lambda _e: self._primary_and_stop())
+        widget.bind("<Return>", lambda _e: None)
+        self._keep_visible(widget)
+        return lambda: widget.get("1.0", "end"), widget
+
+    def _choice(
+        self, box: ttk.Frame, q: SingleChoice | YesNo
+    ) -> tuple[Callable[[], Raw], tk.Widget]:
+        if isinstance(q, YesNo):
+            options = [("yes", q.yes), ("no", q.no)]
+            default = None if q.default is None else ("yes" if q.default else "no")
+            columns = 2
+        else:
+            options = [(o.value, o.label) for o in q.options]
+            default, columns = q.default, q.columns
+        grid = ttk.Frame(box)
+        grid.pack(anchor="w", pady=(4, 0))
+        var = tk.StringVar(self.root, default or "")
+        buttons = []
+        for index, (value, label) in enumerate(options):
+            button = ttk.Radiobutton(
+                grid, text=label, value=value, variable=var,
+                name=f"field_{q.name}_{value}".replace("-", "_"),
+            )  # fmt: skip
+            button.grid(row=index // columns, column=index % columns, sticky="w", padx=(0, 24))
+            self._keep_visible(button)
+            buttons.append(button)
+        return lambda: var.get() or None, buttons[0]
+
+    def _choices(self, box: ttk.Frame, q: MultipleChoice) -> tuple[Callable[[], Raw], tk.Widget]:
+        grid = ttk.Frame(box)
+        grid.pack(anchor="w", pady=(4, 0))
+        ticks: list[tuple[str, tk.BooleanVar]] = []
+        buttons = []
+        for index, option in enumerate(q.options):
+            var = tk.BooleanVar(self.root, option.value in q.default)
+            button = ttk.Checkbutton(
+                grid, text=option.label, variable=var,
+                name=f"field_{q.name}_{option.value}".replace("-", "_"),
+            )  # fmt: skip
+            button.grid(row=index // q.columns, column=index % q.columns, sticky="w",
+                        padx=(0, 24))  # fmt: skip
+            self._keep_visible(button)
+            ticks.append((option.value, var))
+            buttons.append(button)
+        return lambda: frozenset(v for v, var in ticks if var.get()), buttons[0]
+
+    # --- actions, errors, results -----------------------------------------------------------
+
+    def _actions(self, actions: tuple[Action, ...]) -> tk.Widget | None:
+        """The buttons, right-aligned in the actions' order; the key bindings."""
+        self.root.unbind("<Return>")
+        self.root.unbind("<KP_Enter>")
+        primary: tk.Widget | None = None
+        for action in reversed(actions):
+            command = self._command(action)
+            button = ttk.Button(
+                self.buttons, text=button_text(action), command=command,
+                style="Accent.TButton" if action.primary else "TButton",
+                name=action.id.replace("-", "_"),
+            )  # fmt: skip
+            button.pack(side="right", padx=(10, 0))
+            if action.key == "enter":
+                self._primary = command
+                self.root.bind("<Return>", _on_key(command))
+                self.root.bind("<KP_Enter>", _on_key(command))
+            if action.primary:
+                primary = button
+        return primary
+
+    def _command(self, action: Action) -> Callable[[], None]:
+        if action.id in ("cancel", "close"):
+            return self.close
+        handler = self.handlers[action.id]
+        return lambda: handler(self)
+
+    def _primary_and_stop(self) -> str:
+        self._primary()
+        return "break"
+
+    def raw(self) -> dict[str, Raw]:
+        """What each question holds now, by its name."""
+        return {name: field.read() for name, field in self.fields.items()}
+
+    def clear_errors(self) -> None:
+        for field in self.fields.values():
+            field.error.configure(text="")
+        self.banner.configure(text="")
+
+    def show_error(self, place: ErrorPlace) -> None:
+        """The refusal beside its question (which takes the focus), or on top."""
+        field = self.fields.get(place.field) if place.field is not None else None
+        if field is None:
+            self.banner.configure(text=place.text)
+            return
+        field.error.configure(text=place.text)
+        field.first.focus_set()
+
+    def show_result(self, result: Result) -> None:
+        """Replace the questions with what was saved (and the advice)."""
+        for child in [*self.body.winfo_children(), *self.buttons.winfo_children()]:
+            child.destroy()
+        self.fields.clear()
+        self.header.configure(text=result.heading)
+        self.banner.configure(text="")
+        self.canvas.yview_moveto(0)
+        ttk.Label(self.body, text=result.text, wraplength=940, justify="left",
+                  name="result").pack(anchor="w", pady=(8, 0))  # fmt: skip
+        primary = self._actions(result.actions)
+        if primary is not None:
+            primary.focus_set()
+
+    def focus_first(self) -> None:
+        self.root.focus_force()
+        first = next(iter(self.fields.values()), None)
+        if first is not None:
+            first.first.focus_set()
+
+    def run(self) -> None:
+        """Show the form until it closes."""
+        width = min(1120, self.root.winfo_screenwidth() - 40)
+        height = min(740, self.root.winfo_screenheight() - 100)
+        self.root.geometry(f"{width}x{height}")
+        self.root.after(50, self.focus_first)
+        self.root.mainloop()
+
+    def close(self) -> None:
+        self.root.destroy()
+
+
+def _on_key(command: Callable[[], None]) -> Callable[[object], None]:
+    return lambda _event: command()
+
+
+def _move_focus(widget: tk.Misc | None) -> str:
+    if widget is not None:
+        widget.focus_set()
+    return "break"  # Tk must not also insert a tab into the note
+
+
+def show_form(
+    form: Form, look: Look, handlers: Mapping[str, Handler], *, scale: float | None
+) -> None:
+    """Draw `form` and run it until it closes (raises tk.TclError without a display)."""
+    TkForm(open_root(FORM_CLASS, scale), form, look, handlers).run()
+
+
+def show_text(window: TextWindow, handlers: Mapping[str, Callable[[], object]]) -> None:
+    """A read-only text window with its buttons; blocks until closed (tk.TclError: no display).
+    Close (first in Tab order) has the focus; Esc closes."""
+    root = tk.Tk(className=INFO_CLASS)
+    root.title(window.title)
+    lines = window.text.count("\n") + 1
+    box = scrolledtext.ScrolledText(
+        root,
+        wrap="none" if window.monospace else "word",
+        width=96 if window.monospace else 72,
+        height=min(max(lines + 1, 8), 30),
+        font="TkFixedFont" if window.monospace else "TkTextFont",
+        padx=8,
+        pady=8,
+    )
+    box.insert("1.0", window.text)
+    box.configure(state="disabled")
+    box.pack(fill="both", expand=True)
+    row = tk.Frame(root, padx=8, pady=8)
+    row.pack(fill="x")
+    made: list[tk.Button] = []
+    for action in window.actions:
+        if action.id == "close":
+            button = tk.Button(row, text=button_text(action), command=root.destroy)
+        else:
+            handler = handlers[action.id]
+            button = tk.Button(row, text=button_text(action), command=handler)
+        made.append(button)
+    for button in reversed(made):  # right-aligned, in Tab order from the left
+        button.pack(side="right", padx=4)
+    root.bind("<Escape>", lambda _e: root.destroy())
+    made[0].focus_set()
+    root.mainloop()

@@ -1,0 +1,299 @@
+"""The forms and info windows drawn by GTK 3, read as a screen reader reads them (a real AT-SPI
+registry), in German and Hindi (screenshots), and in the pseudo-locale, where every word a person
+reads must come from the catalogue."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from posture_guard import __version__
+from tests.app import stop_process
+from tests.desktop.atspi import CONTROL_ROLES, Node, accessibility, focused, tree
+from tests.desktop.conftest import save_screenshot, wait_until
+from tests.desktop.wm import Desk, desk
+
+__all__ = ["desk"]
+
+pytestmark = pytest.mark.desktop
+
+CHECK_IN = "How is your neck today? - Posture Guard"
+BOOKING = "https://riverside-physio.example/book"
+
+
+@pytest.fixture
+def user_env(desk: Desk, tmp_path: Path) -> dict[str, str]:
+    """A user of their own (XDG folders under tmp_path), the windows drawn by GTK."""
+    home = tmp_path / "home"
+    (tmp_path / "run").mkdir(mode=0o700)
+    return {
+        **desk.env,
+        "POSTURE_GUARD_TOOLKIT": "gtk",
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+        "POSTURE_GUARD_POLICY": "",
+    }
+
+
+def cli(env: dict[str, str], *args: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "posture_guard", *args],
+        env=env, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def a_check_in_with_a_booking_link(env: dict[str, str]) -> None:
+    """A clinic with a booking link and a check-in whose advice offers it."""
+    cli(env, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
+    cli(env, "check-in", "--pain", "7", "--stiffness", "moderate", "--symptom",
+        "tingling-numbness", "--trend", "same", "--age", "42", "--yes")  # fmt: skip
+
+
+class Window:
+    """One of our window processes on the desk, until closed."""
+
+    def __init__(self, desk: Desk, env: dict[str, str], module: str, *args: str) -> None:
+        self.desk = desk
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", f"posture_guard.ui.{module}", *args],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def wait(self, title_end: str) -> None:
+        wait_until(lambda: self.desk.windows_named(title_end), f"a window ...{title_end}", 15)
+        time.sleep(0.6)
+
+    def title(self, window_class: str) -> str:
+        """The title (_NET_WM_NAME, UTF-8) of our visible window of `window_class`, once shown."""
+        found: list[str] = []
+
+        def shown() -> bool:
+            found[:] = self.desk.xdotool("search", "--onlyvisible", "--class", window_class).split()
+            return bool(found)
+
+        wait_until(shown, f"a {window_class} window", 15)
+        time.sleep(0.6)
+        return self.desk.xdotool("getwindowname", found[0]).strip()
+
+    def close(self) -> None:
+        stop_process(self.proc)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+@pytest.fixture
+def window(desk: Desk) -> Iterator[type[Window]]:
+    opened: list[Window] = []
+
+    class Opened(Window):
+        def __init__(self, env: dict[str, str], module: str, *args: str) -> None:
+            super().__init__(desk, env, module, *args)
+            opened.append(self)
+
+    yield Opened  # type: ignore[misc]
+    for made in opened:
+        made.close()
+
+
+def all_controls(app: Node) -> list[Node]:
+    """The controls of `app` in tree order, those scrolled out of view included (AT-SPI's
+    "showing" is only for the ones in view; `Node.controls()` keeps those)."""
+    return [n for n in app.walk() if n.role in CONTROL_ROLES and "visible" in n.states]
+
+
+def key(node: Node | None) -> tuple[str, str, str]:
+    assert node is not None, "nothing has the keyboard focus"
+    return (node.role, node.name, node.description)
+
+
+def tab_round(desk: Desk, env: dict[str, str], limit: int) -> list[tuple[str, str, str]]:
+    """What has the focus, from now, after each Tab, until the first comes round again."""
+    seen = [key(focused(env))]
+    for _ in range(limit):
+        desk.xdotool("key", "Tab")
+        time.sleep(0.08)
+        now = key(focused(env))
+        if now == seen[0]:
+            return seen
+        seen.append(now)
+    pytest.fail(f"Tab did not come round in {limit} presses; reached {len(seen)}: {seen[-3:]}")
+
+
+def application(env: dict[str, str], title: str) -> Node | None:
+    """The application with a window whose name holds `title`, or None."""
+    for app in tree(env).children:
+        if any(title in frame.name for frame in app.children):
+            return app
+    return None
+
+
+def settle(env: dict[str, str], title: str) -> Node:
+    """The accessible tree of the application with a window named with `title` once its
+    controls stop changing."""
+    last: list[Node] = []
+
+    def steady() -> bool:
+        app = application(env, title)
+        if app is None:
+            return False
+        last.append(app)
+        return len(last) > 1 and len(all_controls(last[-1])) == len(all_controls(last[-2])) > 0
+
+    wait_until(steady, f"the controls of {title!r} over AT-SPI", 20)
+    return last[-1]
+
+
+def test_check_in_form_every_control_is_named_and_tab_reaches_each(
+    desk, user_env, window, tmp_path
+):
+    with accessibility(user_env, tmp_path / "a11y") as env:
+        form = window(env, "forms", "check-in")
+        form.wait(CHECK_IN)
+        app = settle(env, CHECK_IN)
+        controls = all_controls(app)
+        roles = {n.role for n in controls}
+        assert {"text", "radio button", "check box", "push button"} <= roles
+        unnamed = [(n.role, n.description) for n in controls if not n.name.strip()]
+        assert unnamed == []
+        # each choice says its question too (its description), so "Yes" is never alone
+        choices = [n for n in controls if n.role in ("radio button", "check box")]
+        assert all(n.description for n in choices)
+        assert "Does the pain stop you from working?" in {n.description for n in choices}
+        entry = next(n for n in controls if n.role == "text")
+        assert entry.name.startswith("How bad is the neck pain right now")
+        assert key(focused(env)) == key(entry)  # the first question has the focus
+
+        reached = tab_round(desk, env, limit=len(controls) + 5)
+        assert sorted(reached) == sorted(key(n) for n in controls)
+        assert reached[-2:] == [
+            ("push button", "Save check-in  (Enter)", ""),
+            ("push button", "Cancel  (Esc)", ""),
+        ]
+
+
+def test_a_refusal_is_said_with_its_question(desk, user_env, window, tmp_path):
+    with accessibility(user_env, tmp_path / "a11y") as env:
+        form = window(env, "forms", "check-in")
+        form.wait(CHECK_IN)
+        settle(env, CHECK_IN)
+        desk.xdotool("type", "12")
+        desk.xdotool("key", "Return")
+        time.sleep(0.5)
+        now = focused(env)
+        assert now is not None
+        assert now.name.startswith("How bad is the neck pain")
+        assert now.description.startswith("\u26a0 pain = 12: expected a whole number from 0")
+
+
+def test_advice_window_is_named_and_tab_reaches_its_buttons(desk, user_env, window, tmp_path):
+    a_check_in_with_a_booking_link(user_env)
+    with accessibility(user_env, tmp_path / "a11y") as env:
+        advice = window(env, "info_window", "advice")
+        advice.wait("Posture Guard: advice")
+        app = settle(env, "Posture Guard: advice")
+        controls = all_controls(app)
+        assert [(n.role, n.name) for n in controls] == [
+            ("text", "Advice"),
+            ("push button", "Close  (Esc)"),
+            ("push button", "Book an appointment"),
+        ]
+        assert BOOKING in controls[0].text
+        assert key(focused(env)) == key(controls[1])  # Close
+        reached = tab_round(desk, env, limit=6)
+        assert sorted(reached) == sorted(key(n) for n in controls)
+
+
+# --- German and Hindi ------------------------------------------------------------------------
+
+
+TITLES = {
+    "de": ("Wie geht es Ihrem Nacken heute? - Posture Guard", "Posture Guard: Empfehlung"),
+    "hi": ("आज आपकी गर्दन कैसी है? - Posture Guard", "Posture Guard: सलाह"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(TITLES))
+def test_check_in_form_and_advice_in_german_and_hindi(desk, user_env, window, language):
+    """Screenshots to look at: Devanagari shaped (Lohit), nothing clipped."""
+    title, advice_title = TITLES[language]
+    env = {**user_env, "LANGUAGE": language}
+    form = window(env, "forms", "check-in")
+    assert form.title("PostureGuardForm") == title
+    save_screenshot(desk.display, f"gtk-form-check-in-{language}")
+    desk.xdotool("key", "Escape")
+    a_check_in_with_a_booking_link(env)
+    assert form.proc.wait(timeout=10) == 0
+    advice = window(env, "info_window", "advice")
+    assert advice.title("PostureGuardInfo") == advice_title
+    save_screenshot(desk.display, f"gtk-advice-{language}")
+    desk.xdotool("key", "Escape")
+    assert advice.proc.wait(timeout=10) == 0
+
+
+# --- the pseudo-locale -----------------------------------------------------------------------
+
+_MARKED = re.compile(r"⟦[^⟦⟧]*⟧")  # the innermost: a translation can hold another
+#: a setting as `config show` prints it: `[general] snooze = "5m"` (its source follows)
+_SETTING = re.compile(r"^\[[a-z_.]+\] [a-z_]+ = .*?(?=\s+# |$)", re.MULTILINE)
+_PATH = re.compile(r"\S*/\S*")  # a file's path
+_RULE_ID = re.compile(r"\[[a-z0-9-]+\]")  # the advice's rules, named as the records name them
+
+
+def unmarked(said: str) -> str:
+    """`said` without its translated parts (nested ones included) and the rules' ids."""
+    while (rest := _MARKED.sub(" ", said)) != said:
+        said = rest
+    return _RULE_ID.sub(" ", _PATH.sub(" ", _SETTING.sub(" ", said)))
+
+
+def left_out(node: Node, data: list[str]) -> list[str]:
+    """Every word a person reads under `node` (names, descriptions, text) that is not between
+    the pseudo-locale's ⟦ ⟧ and is not data (`data`, paths, rule ids,
+    settings' keys and values, numbers, punctuation)."""
+    found = []
+    for n in node.walk():
+        if n.role == "application":
+            continue  # the program's name (WM_CLASS), not a word to translate
+        for said in (n.name, n.description, n.text):
+            rest = unmarked(said)
+            for item in sorted(data, key=len, reverse=True):
+                rest = rest.replace(item, " ")
+            if re.search(r"[A-Za-z]{2,}", rest):
+                found.append(f"{n.role}: {rest.strip()[:120]!r} in {said[:80]!r}")
+    return found
+
+
+def test_every_word_of_the_forms_and_windows_comes_from_the_catalogue(
+    desk, user_env, window, tmp_path
+):
+    pseudo_env = {**user_env, "LANGUAGE": "en_XA"}
+    data = ["Posture Guard", __version__]
+    with accessibility(pseudo_env, tmp_path / "a11y") as env:
+        for module, args, title in [
+            ("forms", ("episode",), "Ĺöĝ à ñéçķ-þàíñ"),
+            ("forms", ("check-in",), "Ĥöŵ íš ýöûŕ ñéçķ ţöđàý"),
+            ("info_window", ("advice",), "àđṽíçé"),
+            ("info_window", ("about",), "Àƀöûţ"),
+            ("info_window", ("settings",), "šéţţíñĝš"),
+        ]:
+            opened = window(env, module, *args)
+            wait_until(lambda t=title: application(env, t), f"the {args[0]} window", 20)
+            app = settle(env, title)
+            frames = [f.name for f in app.children]
+            assert all("⟦" in name for name in frames), frames
+            assert left_out(app, data) == [], f"{args[0]}: words left out of the catalogue"
+            desk.xdotool("key", "Escape")
+            assert opened.proc.wait(timeout=10) == 0
+            if args == ("check-in",):
+                a_check_in_with_a_booking_link(env)
