@@ -17,7 +17,7 @@ Hindi: "6 दिसंबर 2026", "12,34,567.5" (the Indian grouping: 3 digits
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime
 from typing import Final
 
 from posture_guard.core.i18n import pgettext
@@ -90,6 +90,34 @@ def format_date_range(first: date, last: date) -> str:
     )
 
 
+def format_date_time(moment: datetime) -> str:
+    """`moment`'s date written whole and its clock time (24 h): "6 December 2026, 09:30"."""
+    # Translators: a date and a clock time; {date} is written whole (6 December 2026), {time}
+    # is the 24-hour clock (09:30)
+    return pgettext("date and time", "{date}, {time}").format(
+        date=format_date(moment.date()), time=f"{moment:%H:%M}"
+    )
+
+
+def format_day_span(first: date, last: date) -> str:
+    """A few days from `first` to `last` with short dates and the last one's year:
+    "3 Mar to 9 Mar 2026", "3. März bis 9. März 2026"."""
+    # Translators: a span of days; {first} and {last} are short dates without the year (3 Mar),
+    # {year} is the year of the last day
+    return pgettext("date", "{first} to {last} {year}").format(
+        first=format_short_date(first), last=format_short_date(last), year=last.year
+    )
+
+
+#: Languages written right to left (their ISO 639 codes), for `text_direction`.
+_RIGHT_TO_LEFT: Final = frozenset({"ar", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"})
+
+
+def text_direction(language: str) -> str:
+    """ "rtl" for a language written right to left ("ar", "he_IL"), else "ltr" (HTML's `dir`)."""
+    return "rtl" if language.split("_", 1)[0].lower() in _RIGHT_TO_LEFT else "ltr"
+
+
 #: Where the English forms are the fallback of a catalogue that lacks a message.
 _DEFAULT_GROUPS: Final = (3,)
 
@@ -138,3 +166,14 @@ def format_number(value: float, decimals: int = 0) -> str:
     if fraction:
         out = f"{out}{decimal_sign}{fraction}"
     return f"-{out}" if negative else out
+
+
+def format_percent(percent: float, decimals: int = 0, *, signed: bool = False) -> str:
+    """`percent` (25 for 25%) as the language writes a percentage: "25%", "25 %" (German);
+    `signed` puts "+" before a positive value ("+25%")."""
+    number = format_number(percent, decimals)
+    if signed and percent > 0 and any(ch not in "0.," for ch in number):
+        number = "+" + number
+    # Translators: a percentage; {number} is already written in the language's form (25 or
+    # 12,5). German puts a space before the sign (a non-breaking one: "25\u00a0%").
+    return pgettext("number: percent", "{number}%").format(number=number)
