@@ -4,7 +4,7 @@ the German and Hindi forms, and with the shipped catalogues."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -12,9 +12,13 @@ from posture_guard.core import i18n
 from posture_guard.core.localeforms import (
     format_date,
     format_date_range,
+    format_date_time,
+    format_day_span,
     format_number,
+    format_percent,
     format_short_date,
     month_name,
+    text_direction,
 )
 from posture_guard.desktop import language
 
@@ -43,6 +47,9 @@ GERMAN = Plain(
         ("date, short", "{day} Dec"): "{day}. Dez.",
         ("number: decimal sign", "."): ",",
         ("number: group sign", ","): ".",
+        ("date, short", "{day} Mar"): "{day}. März",
+        ("date", "{first} to {last} {year}"): "{first} bis {last} {year}",
+        ("number: percent", "{number}%"): "{number}\u00a0%",
     }
 )
 HINDI = Plain(
@@ -50,6 +57,9 @@ HINDI = Plain(
         ("month", "December"): "दिसंबर",
         ("date, short", "{day} Dec"): "{day} दिस॰",
         ("number: group sizes", "3"): "3;2",
+        ("month", "March"): "मार्च",
+        ("date, short", "{day} Mar"): "{day} मार्च",
+        ("date", "{first} to {last} {year}"): "{first} से {last} {year}",
     }
 )
 
@@ -106,6 +116,38 @@ def test_localeforms_a_broken_group_size_translation_falls_back_to_threes() -> N
 def test_localeforms_not_a_number_is_written_as_python_writes_it() -> None:
     assert format_number(float("nan"), 1) == "nan"
     assert format_number(float("inf")) == "inf"
+
+
+def test_localeforms_moments_spans_and_percentages() -> None:
+    moment = datetime(2026, 3, 9, 7, 5)
+    assert format_date_time(moment) == "9 March 2026, 07:05"
+    assert format_day_span(date(2026, 3, 3), date(2026, 3, 9)) == "3 Mar to 9 Mar 2026"
+    assert format_percent(49) == "49%"
+    assert format_percent(25, signed=True) == "+25%"
+    assert format_percent(-100, signed=True) == "-100%"
+    assert format_percent(0.2, signed=True) == "0%"  # rounds to nothing: no sign
+    assert format_percent(12.5, 1) == "12.5%"
+    i18n.use(GERMAN, "de")
+    assert format_day_span(date(2026, 3, 3), date(2026, 3, 9)) == "3. März bis 9. März 2026"
+    assert format_percent(12.5, 1) == "12,5\u00a0%"
+    assert format_percent(67, signed=True) == "+67\u00a0%"
+    i18n.use(HINDI, "hi")
+    assert format_day_span(date(2026, 3, 3), date(2026, 3, 9)) == "3 मार्च से 9 मार्च 2026"
+
+
+@pytest.mark.parametrize(
+    ("code", "direction"),
+    [
+        ("en", "ltr"),
+        ("de", "ltr"),
+        ("hi", "ltr"),
+        ("en_XA", "ltr"),
+        ("ar", "rtl"),
+        ("he_IL", "rtl"),
+    ],
+)
+def test_localeforms_text_direction(code: str, direction: str) -> None:
+    assert text_direction(code) == direction
 
 
 @pytest.mark.parametrize(
