@@ -179,7 +179,7 @@ def _create_private(base: Path, data: bytes) -> Path:
         except FileExistsError:
             continue
         return path
-    raise FileExistsError(f"{base}: and 998 more names like it already exist")
+    raise FileExistsError(_("{path}: and 998 more names like it already exist").format(path=base))
 
 
 def _first_day(store: Store, probe: Period) -> date | None:
