@@ -18,15 +18,16 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from posture_guard.core.i18n import N_
+from posture_guard.core.i18n import N_, _
 from posture_guard.core.triage import Tier
 
 FORMATS: Final = ("html", "pdf", "csv", "json")
 DEFAULT_SINCE_DAYS: Final = 90
 MAX_SINCE_DAYS: Final = 3650
-SINCE_EXPECTED: Final = (
-    f'expected a number of days, weeks or years like "90d", "12w" or "1y" (at most'
-    f' {MAX_SINCE_DAYS} days), or "all"'
+#: What `--since` takes (English, with {days} for MAX_SINCE_DAYS; said through `since_expected`).
+SINCE_EXPECTED: Final = N_(
+    'expected a number of days, weeks or years like "90d", "12w" or "1y" (at most'
+    ' {days} days), or "all"'
 )
 #: Marked for the catalogues; the check-in translates it where it prints it.
 REPORT_OFFER: Final = N_(
@@ -43,18 +44,24 @@ def offers_report(tier: Tier) -> bool:
     return tier in (Tier.BOOK, Tier.PROMPT)
 
 
+def since_expected() -> str:
+    """SINCE_EXPECTED in the language in use."""
+    # the quoted values are what the person types: they stay as they are
+    return _(SINCE_EXPECTED).format(days=MAX_SINCE_DAYS)
+
+
 def parse_since(text: str) -> int | None:
     """`--since`: "90d", "12w", "1y" or a bare number of days -> days; "all" -> None.
 
     Raises:
-        ValueError: with SINCE_EXPECTED.
+        ValueError: with `since_expected()`.
     """
     if text.strip().lower() == "all":
         return None
     match = _SINCE.match(text)
     if match is None:
-        raise ValueError(SINCE_EXPECTED)
+        raise ValueError(since_expected())
     days = int(match.group(1)) * _UNIT_DAYS[match.group(2).lower()]
     if not 1 <= days <= MAX_SINCE_DAYS:
-        raise ValueError(SINCE_EXPECTED)
+        raise ValueError(since_expected())
     return days

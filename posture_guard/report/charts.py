@@ -7,6 +7,9 @@ Rule 2: the output is deterministic (a fixed SVG hash salt, no date in the metad
         records give the same bytes.
 Rule 3: colours are the Okabe-Ito palette (readable with colour-blindness); every axis says its
         unit.
+Rule 4: the words are the language's (translated as a chart is drawn, dates by
+        core/localeforms.py), set in DejaVu Sans with the Devanagari font taking what it lacks,
+        shaped by matplotlib's libraqm (3.11+; typefaces.py).
 """
 
 from __future__ import annotations
@@ -22,7 +25,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import Formatter
 
+from posture_guard.core import i18n
+from posture_guard.core.i18n import _
+from posture_guard.core.localeforms import format_number, format_short_date
+from posture_guard.report import typefaces
 from posture_guard.report.model import ReportModel
 
 ACTIVE: Final = "#0072B2"
@@ -36,7 +44,7 @@ DAILY_MAX_DAYS: Final = 120
 _STYLE: Final[Any] = {  # matplotlib types rc keys as literals; these are checked by it at run time
     "svg.hashsalt": "posture-guard",
     "svg.fonttype": "none",  # text stays text: smaller, selectable, the page's font
-    "font.family": "DejaVu Sans",
+    "font.family": list(typefaces.CHART_FAMILIES),
     "font.size": 9,
     "axes.edgecolor": "#888888",
     "axes.labelcolor": INK,
@@ -47,20 +55,33 @@ _STYLE: Final[Any] = {  # matplotlib types rc keys as literals; these are checke
 }
 
 
+def _style() -> Any:  # matplotlib types rc keys as literals (see _STYLE)
+    """The charts' style in the language in use (Rule 4)."""
+    return {
+        **_STYLE,
+        "font.family": list(typefaces.for_charts()),
+        "text.language": i18n.language().replace("_", "-"),
+    }
+
+
 def activity_figure(model: ReportModel) -> Figure:
     """Active hours per day (per week over long periods) above breaks taken vs skipped; the
     days of each episode are shaded in both."""
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(_style()):
         starts, width, active_h, taken, skipped, unit = _bins(model)
         fig = Figure(figsize=(8, 4.2), layout="constrained")
         top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
-        top.bar(starts, active_h, width=width, align="edge", color=ACTIVE, label="active time")
-        top.set_ylabel(f"active hours per {unit}")
-        bottom.bar(starts, taken, width=width, align="edge", color=TAKEN, label="taken or natural")
-        bottom.bar(
-            starts, skipped, width=width, align="edge", bottom=taken, color=SKIPPED, label="skipped"
+        top.bar(starts, active_h, width=width, align="edge", color=ACTIVE)
+        top.set_ylabel(
+            # Translators: a chart's axis title
+            _("active hours per week") if unit == "week" else _("active hours per day")
         )
-        bottom.set_ylabel(f"breaks per {unit}")
+        bottom.bar(starts, taken, width=width, align="edge", color=TAKEN)
+        bottom.bar(starts, skipped, width=width, align="edge", bottom=taken, color=SKIPPED)
+        bottom.set_ylabel(
+            # Translators: a chart's axis title
+            _("breaks per week") if unit == "week" else _("breaks per day")
+        )
         for ax in (top, bottom):
             ax.grid(axis="y", color=GRID, linewidth=0.6)
             ax.set_axisbelow(True)
@@ -78,12 +99,16 @@ def activity_figure(model: ReportModel) -> Figure:
         last = _num(model.period.end)
         bottom.set_xlim(first, last)
         _date_axis(bottom, model.period.zone)
-        handles = [*top.get_legend_handles_labels()[0], *bottom.get_legend_handles_labels()[0]]
-        labels = ["active time", "breaks taken or natural", "breaks skipped"]
+        handles = [Patch(color=ACTIVE), Patch(color=TAKEN), Patch(color=SKIPPED)]
+        # Translators: the keys of a chart's legend (bars of active time, breaks, skipped breaks)
+        labels = [_("active time"), _("breaks taken or natural"), _("breaks skipped")]
         if model.episodes:
             handles.append(Patch(color=EPISODE, alpha=0.3))
-            labels.append("episode of neck pain")
-        fig.legend(handles, labels, loc="outside upper center", ncols=4, frameon=False)
+            # Translators: a chart's legend: the shaded days of an episode
+            labels.append(_("episode of neck pain"))
+        fig.legend(
+            handles, labels, loc="outside upper center", ncols=_columns(labels), frameon=False
+        )
         return fig
 
 
@@ -93,7 +118,7 @@ def pain_figure(model: ReportModel) -> Figure | None:
     check_ins = [(c.check_in.at, c.check_in.pain_now) for c in model.check_ins]
     if not model.episodes and not check_ins:
         return None
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(_style()):
         fig = Figure(figsize=(8, 3.0), layout="constrained")
         ax = fig.subplots()
         for e in model.episodes:
@@ -114,6 +139,7 @@ def pain_figure(model: ReportModel) -> Figure | None:
                 ha="center",
                 fontsize=9,
                 fontweight="bold",
+                family="DejaVu Sans",  # digits only; the Devanagari font has no bold
             )
         if check_ins:
             ax.plot(
@@ -123,11 +149,11 @@ def pain_figure(model: ReportModel) -> Figure | None:
                 markerfacecolor="white",
                 markeredgecolor=ACTIVE,
                 markersize=6,
-                label="check-in",
             )
         ax.set_ylim(0, 10.8)
         ax.set_yticks(range(0, 11, 2))
-        ax.set_ylabel("pain (0 = none, 10 = worst)")
+        # Translators: a chart's axis title: the pain scale
+        ax.set_ylabel(_("pain (0 = none, 10 = worst)"))
         ax.set_xlim(_num(model.period.start), _num(model.period.end))
         ax.grid(axis="y", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
@@ -144,7 +170,13 @@ def pain_figure(model: ReportModel) -> Figure | None:
                 markersize=6,
             ),
         ]
-        labels = ["episode: start and updates (number = episode)", "check-in"]
+        labels = [
+            # Translators: a chart's legend: the line of an episode's pain scores, labelled
+            # with the episode's number
+            _("episode: start and updates (number = episode)"),
+            # Translators: a chart's legend: the marks of check-ins' pain scores
+            _("check-ins"),
+        ]
         fig.legend(handles, labels, loc="outside upper center", ncols=2, frameon=False)
         return fig
 
@@ -153,7 +185,7 @@ def to_svg(fig: Figure, title: str) -> str:
     """The figure as an inline <svg> element that scales with the page (no width/height, a
     viewBox), with a <title> for screen readers."""
     buffer = io.StringIO()
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(_style()):
         fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
@@ -164,9 +196,18 @@ def to_svg(fig: Figure, title: str) -> str:
 
 def to_png(fig: Figure, dpi: int = 150) -> bytes:
     buffer = io.BytesIO()
-    with mpl.rc_context(_STYLE):
+    with mpl.rc_context(_style()):
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
+
+
+#: How many characters of legend fit on one row of a chart (at 9 pt across 8 inches, with the
+#: keys' boxes); longer legends (German, the pseudo-locale) take two columns.
+_LEGEND_ROW_CHARS: Final = 72
+
+
+def _columns(labels: list[str]) -> int:
+    return len(labels) if sum(len(label) for label in labels) <= _LEGEND_ROW_CHARS else 2
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -200,11 +241,41 @@ def _at_day_start(model: ReportModel, day: date) -> datetime:
 
 
 def _date_axis(ax: Axes, zone: tzinfo) -> None:
-    """Dates in the local zone (matplotlib would show UTC), as short as they can be."""
+    """Dates in the local zone (matplotlib would show UTC), short and in the language's form;
+    every axis's numbers in its form too."""
     locator = mdates.AutoDateLocator(tz=zone, minticks=4, maxticks=9)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
-    formatter = mdates.ConciseDateFormatter(locator, tz=zone)  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_formatter(formatter)
+    ax.xaxis.set_major_formatter(_ShortDates(zone))
+    for axes in ax.figure.get_axes():
+        axes.yaxis.set_major_formatter(_Numbers())
+
+
+class _ShortDates(Formatter):
+    """A tick's day as "6 Dec" in the language's form; the year under the first tick and under
+    each tick in a new year (strftime's %b would say English whatever the language)."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+
+    def _day(self, value: float) -> date:
+        return mdates.num2date(value, tz=self.zone).date()  # type: ignore[no-untyped-call, no-any-return]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_short_date(self._day(x))
+
+    def format_ticks(self, values: list[float]) -> list[str]:
+        days = [self._day(v) for v in values]
+        return [
+            format_short_date(d) + (f"\n{d.year}" if i == 0 or d.year != days[i - 1].year else "")
+            for i, d in enumerate(days)
+        ]
+
+
+class _Numbers(Formatter):
+    """An axis's numbers with the language's decimal sign (0.5 -> "0,5" in German)."""
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_number(x, 0 if float(x).is_integer() else 1)
 
 
 def _num(moment: datetime) -> float:

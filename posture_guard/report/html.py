@@ -8,6 +8,9 @@ Rule 2: nothing is fetched: a Content-Security-Policy of `default-src 'none'` (i
         is inside the file, a data: URI (report/branding.py).
 Rule 3: print-friendly (A4 margins, sections kept whole, the booking link's address printed) and
         readable on a phone (one column, tables scroll sideways inside their box).
+Rule 4: the page says its language and direction (`<html lang dir>`, from core/i18n.py), so a
+        screen reader speaks it with the right voice and the browser picks fonts that draw it;
+        every word is the language's (sections.py Rule 3).
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from html import escape
 from typing import Final
 
 from posture_guard import __version__
+from posture_guard.core import i18n
+from posture_guard.core.i18n import _
+from posture_guard.core.localeforms import format_date_range, text_direction
 from posture_guard.report import charts
 from posture_guard.report.model import ReportModel
 from posture_guard.report.sections import (
@@ -25,8 +31,11 @@ from posture_guard.report.sections import (
     Section,
     Table,
     branding_notes,
+    chart_title,
     clinic_label,
     clinic_line,
+    health_notice_lead,
+    made_by,
     period_line,
     provided_by,
     sections,
@@ -39,7 +48,9 @@ _CSS: Final = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; color: var(--ink); background: #fff;
-       font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
+       font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans",
+             "Noto Sans Devanagari", "Nirmala UI", "Kohinoor Devanagari", "Lohit Devanagari",
+             sans-serif; }
 main { max-width: 56rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0 0 .25rem; color: var(--heading); }
 h2 { font-size: 1.2rem; margin: 2rem 0 .75rem; padding-bottom: .25rem; border-bottom: 2px solid var(--accent-rule); color: var(--heading); }
@@ -87,22 +98,25 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; border-top:
 
 
 def render(model: ReportModel) -> str:
-    """The whole report as an HTML document (text)."""
+    """The whole report as an HTML document (text), in the language in use."""
+    language = lang_tag(i18n.language())
+    title = _(TITLE)
     parts = [
         "<!doctype html>",
-        '<html lang="en">',
+        f'<html lang="{escape(language)}" dir="{text_direction(language)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
         '<meta name="robots" content="noindex">',
-        f"<title>{escape(TITLE)}: {model.period.first} to {model.period.last}</title>",
+        f"<title>{escape(title)}: {escape(format_date_range(model.period.first, model.period.last))}"
+        "</title>",
         f"<style>{_CSS}{_accent_css(model)}</style>",
         "</head>",
         "<body>",
         "<main>",
         *_brand(model),
-        f"<h1>{escape(TITLE)}</h1>",
+        f"<h1>{escape(title)}</h1>",
         f'<p class="meta">{escape(period_line(model))}</p>',
     ]
     clinic = clinic_line(model)
@@ -110,22 +124,21 @@ def render(model: ReportModel) -> str:
         name, url = clinic
         link = ""
         if url is not None and _is_web(url):
-            link = f' · <a href="{escape(url)}">book an appointment</a>'
+            link = f' · <a href="{escape(url)}">{escape(_("book an appointment"))}</a>'
 
         label = escape(clinic_label(model))
         parts.append(f'<p class="clinic">{label}: {escape(name)}{link}</p>')
     parts += [
         "</header>",
-        f'<p class="notice" role="note"><strong>Contains health information.</strong>'
-        f" {escape(HEALTH_NOTICE)}</p>",
+        f'<p class="notice" role="note"><strong>{escape(health_notice_lead())}</strong>'
+        f" {escape(_(HEALTH_NOTICE))}</p>",
     ]
     for section in sections(model):
         parts.append(_section(section, model))
     parts += [
         "<footer>",
-        f"<p>{escape(NOT_A_DIAGNOSIS)}</p>",
-        f"<p>Made by Posture Guard {escape(__version__)} on this computer; nothing in it was"
-        " sent anywhere.</p>",
+        f"<p>{escape(_(NOT_A_DIAGNOSIS))}</p>",
+        f"<p>{escape(made_by(__version__))}</p>",
         *(f"<p>{escape(line)}</p>" for line in branding_notes(model)),
         "</footer>",
         "</main>",
@@ -153,7 +166,12 @@ def _brand(model: ReportModel) -> list[str]:
     if b.logo is not None or line is not None:
         out.append('<div class="brand">')
         if b.logo is not None:
-            alt = f"{b.organisation} logo" if b.organisation else "organisation logo"
+            alt = (
+                # Translators: the alternative text of the organisation's logo
+                _("{organisation} logo").format(organisation=b.organisation)
+                if b.organisation
+                else _("organisation logo")
+            )
             out.append(
                 f'<img src="{b.logo.data_uri()}" alt="{escape(alt)}" width="{b.logo.width}"'
                 f' height="{b.logo.height}">'
@@ -190,15 +208,14 @@ def _section(section: Section, model: ReportModel) -> str:
 def _chart(name: str | None, model: ReportModel) -> str:
     if name == "activity":
         fig = charts.activity_figure(model)
-        title = "Active hours and breaks taken or skipped over the period"
     elif name == "pain":
         found = charts.pain_figure(model)
         if found is None:
             return ""
-        fig, title = found, "Pain over time, per episode and check-in"
+        fig = found
     else:
         return ""
-    return f'<figure class="chart chart-{name}">{charts.to_svg(fig, title)}</figure>'
+    return f'<figure class="chart chart-{name}">{charts.to_svg(fig, chart_title(name))}</figure>'
 
 
 def _table(table: Table) -> str:
@@ -210,7 +227,7 @@ def _table(table: Table) -> str:
     for row in table.rows:
         cells = "".join(
             f"<td{cls(i)}>{escape(cell)}</td>"
-            if "notes" not in table.header[i]
+            if i not in table.text_columns
             else f'<td class="notes">{escape(cell)}</td>'
             for i, cell in enumerate(row)
         )
@@ -224,3 +241,8 @@ def _table(table: Table) -> str:
 
 def _is_web(url: str) -> bool:
     return url.lower().startswith(("https://", "http://"))
+
+
+def lang_tag(code: str) -> str:
+    """A gettext language code as HTML's `lang` wants it (BCP 47): "de", "hi", "en-XA"."""
+    return code.replace("_", "-")

@@ -17,6 +17,10 @@ Rule 4: "work patterns before episodes" compares the `window_days` working days 
         no such window. Each figure is an average over the days that have it (a day with an
         active-time figure; for the stretch, a day that has one). The words say it is
         an association in the person's own records, never a cause.
+Rule 5: the sentences here are written whole in English and translated when the report is made
+        (i18n.py Rule 1); dates and numbers in them are the language's (core/localeforms.py).
+        The model's values stay English words (the vocabulary's `LABELS`): the words' functions
+        and sections.py translate them where they are shown.
 """
 
 from __future__ import annotations
@@ -29,6 +33,13 @@ from enum import Enum
 from typing import TYPE_CHECKING, Final
 
 from posture_guard.core.episodes import LABELS, Area, Episode, Helped, Trigger, in_order
+from posture_guard.core.i18n import N_, _, ngettext
+from posture_guard.core.localeforms import (
+    format_date,
+    format_day_span,
+    format_number,
+    format_percent,
+)
 from posture_guard.core.summary import DayFigures, KindFigures, summarise
 from posture_guard.core.timer import day_of
 from posture_guard.core.units import format_duration
@@ -47,15 +58,16 @@ CHECK_IN_ROWS: Final = 20
 #: How many working days before an episode make its "before" window (judgement: a working week
 #: and a weekend, long enough to hold a pattern, short enough to be about this episode).
 WINDOW_DAYS: Final = 7
-ASSOCIATION_NOTE: Final = (
+#: The notes under "Work patterns before episodes" (English; shown through `_`).
+ASSOCIATION_NOTE: Final = N_(
     "These are associations in your own records, not causes: many things change how much we work"
     " and how our neck feels, and a few episodes are too few to tell a pattern from chance."
 )
-STRETCH_MEASURED_NOTE: Final = (
+STRETCH_MEASURED_NOTE: Final = N_(
     "Longest stretch = the most active screen time between two rests (a break taken, or"
     " stepping away for a break's length) in a day, as Posture Guard measured it."
 )
-STRETCH_NOTE: Final = (
+STRETCH_NOTE: Final = N_(
     "Longest stretch = the longest time between the ends of two consecutive breaks taken (or"
     " natural breaks) on a day, by the clock; it includes any idle time in between, so it is an"
     " upper bound on work without a break."
@@ -319,74 +331,127 @@ def pain_trend(model: ReportModel) -> tuple[str, tuple[str, ...]]:
     """The pain trend: one plain sentence, and a line for each of the latest TREND_EPISODES
     episodes (a long period lists the rest in the episodes table only)."""
     if not model.episodes:
-        return "No episode of neck pain was recorded in this period.", ()
+        return _("No episode of neck pain was recorded in this period."), ()
     lines = []
     for e in model.episodes[-TREND_EPISODES:]:
-        state = "still open" if e.ended is None else f"lasted {_days(e.length_days)}"
+        state = _("still open") if e.ended is None else _lasted(e.length_days)
         lines.append(
-            f"Episode {e.number} ({e.started:%d %b %Y}, {state}): pain {e.pain_at_start} at the"
-            f" start, peak {e.pain_peak}, latest {e.latest_pain}."
+            # Translators: one episode of neck pain; {state} is "still open" or "lasted 3 days",
+            # the pains are scores from 0 to 10
+            _(
+                "Episode {number} ({date}, {state}): pain {start} at the start, peak {peak},"
+                " latest {latest}."
+            ).format(
+                number=e.number,
+                date=format_date(e.started.date()),
+                state=state,
+                start=e.pain_at_start,
+                peak=e.pain_peak,
+                latest=e.latest_pain,
+            )
         )
     count = len(model.episodes)
     if count == 1:
-        return "One episode.", tuple(lines)
+        return _("One episode."), tuple(lines)
     peaks = [e.pain_peak for e in model.episodes]
     first, last = peaks[0], peaks[-1]
-    way = "lower than" if last < first else "higher than" if last > first else "the same as"
-    head = (
-        f"{count} episodes; their peak pain ranged from {min(peaks)} to {max(peaks)} out of 10."
-        f" The latest episode's peak ({last}/10) is {way} the first one's ({first}/10)."
-    )
+    # Translators: {count} is 2 or more; the pains are scores out of 10
+    head = ngettext(
+        "{count} episode; their peak pain ranged from {low} to {high} out of 10.",
+        "{count} episodes; their peak pain ranged from {low} to {high} out of 10.",
+        count,
+    ).format(count=count, low=min(peaks), high=max(peaks))
+    if last < first:
+        compared = _(
+            "The latest episode's peak ({last}/10) is lower than the first one's ({first}/10)."
+        )
+    elif last > first:
+        compared = _(
+            "The latest episode's peak ({last}/10) is higher than the first one's ({first}/10)."
+        )
+    else:
+        compared = _(
+            "The latest episode's peak ({last}/10) is the same as the first one's ({first}/10)."
+        )
+    head += " " + compared.format(last=last, first=first)
     if count > TREND_EPISODES:
-        head += f" The latest {TREND_EPISODES}:"
+        # Translators: introduces the list of the latest episodes
+        head += " " + _("The latest {count}:").format(count=TREND_EPISODES)
     return head, tuple(lines)
 
 
 def describe_before(item: BeforeEpisode, baseline: WorkFigures) -> str:
     """One episode's window against the baseline, plainly, with the numbers."""
     b = item.before
-    head = (
-        f"In the {(item.last - item.first).days + 1} days before episode {item.number}"
-        f" ({item.first:%d %b} to {item.last:%d %b %Y})"
-    )
+    days = (item.last - item.first).days + 1
+    span = format_day_span(item.first, item.last)
     if b.days == 0:
-        return f"{head} no active time was recorded, so there is nothing to compare."
+        return ngettext(
+            "In the {days} day before episode {number} ({span}), no active time was recorded,"
+            " so there is nothing to compare.",
+            "In the {days} days before episode {number} ({span}), no active time was recorded,"
+            " so there is nothing to compare.",
+            days,
+        ).format(days=days, number=item.number, span=span)
     pieces = []
     if b.active_s is not None:
+        # Translators: one finding of "In the 7 days before episode 2 (...), {findings}."
         pieces.append(
-            f"you were active {format_duration(b.active_s)} a day on average"
+            _("you were active {duration} a day on average").format(
+                duration=format_duration(b.active_s)
+            )
             + _against(b.active_s, baseline.active_s, format_duration)
         )
     if b.longest_stretch_s is not None:
+        # Translators: one finding of "In the 7 days before episode 2 (...), {findings}."
         pieces.append(
-            f"your longest stretch between breaks averaged {format_duration(b.longest_stretch_s)}"
+            _("your longest stretch between breaks averaged {duration}").format(
+                duration=format_duration(b.longest_stretch_s)
+            )
             + _against(b.longest_stretch_s, baseline.longest_stretch_s, format_duration)
         )
-    if b.longest_stretch_s is None:
-        pieces.append("there is no longest stretch to compare (too few breaks recorded)")
+    else:
+        # Translators: one finding of "In the 7 days before episode 2 (...), {findings}."
+        pieces.append(_("there is no longest stretch to compare (too few breaks recorded)"))
     if b.skipped is not None:
+        # Translators: one finding of "In the 7 days before episode 2 (...), {findings}.";
+        # {count} is an average such as 1.5
         pieces.append(
-            f"you skipped {b.skipped:.1f} breaks a day"
-            + _against(b.skipped, baseline.skipped, lambda v: f"{v:.1f}")
+            _("you skipped {count} breaks a day").format(count=format_number(b.skipped, 1))
+            + _against(b.skipped, baseline.skipped, lambda v: format_number(v, 1))
         )
-    return f"{head}, {'; '.join(pieces)}."
+    # Translators: {findings} are clauses such as "you were active 5h a day on average",
+    # joined by "; "
+    return ngettext(
+        "In the {days} day before episode {number} ({span}), {findings}.",
+        "In the {days} days before episode {number} ({span}), {findings}.",
+        days,
+    ).format(days=days, number=item.number, span=span, findings="; ".join(pieces))
 
 
 def _against(value: float, base: float | None, shown: Callable[[float], str]) -> str:
     if base is None:
-        return " (no baseline days to compare with)"
+        # Translators: follows a finding such as "you were active 5h a day on average"
+        return " " + _("(no baseline days to compare with)")
     if base == 0:
-        return f" against {shown(base)} on your other days"
+        # Translators: follows a finding such as "you were active 5h a day on average";
+        # {value} is the same figure on the person's other days
+        return " " + _("against {value} on your other days").format(value=shown(base))
     change = round((value - base) / base * 100)
-    sign = "+" if change > 0 else ""
-    return f" against {shown(base)} on your other days ({sign}{change}%)"
+    # Translators: follows a finding such as "you were active 5h a day on average"; {value}
+    # is the same figure on the person's other days, {change} the difference (+25%)
+    return " " + _("against {value} on your other days ({change})").format(
+        value=shown(base), change=format_percent(change, signed=True)
+    )
 
 
-def _days(length: float) -> str:
-    whole = round(length)
+def _lasted(length: float) -> str:
     if length < 1:
-        return "under a day"
-    return f"{whole} day" if whole == 1 else f"{whole} days"
+        # Translators: how long an episode of neck pain lasted
+        return _("lasted under a day")
+    whole = round(length)
+    # Translators: how long an episode of neck pain lasted
+    return ngettext("lasted {count} day", "lasted {count} days", whole).format(count=whole)
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -2,8 +2,13 @@
 
 Rule 1: the same sections as the HTML (sections.py), in the same order; only the layout differs.
 Rule 2: text is set in DejaVu Sans, the TrueType font matplotlib ships (so every machine that can
-        draw the charts has it), embedded and subset by fpdf2; a character the font lacks
-        (an emoji in a note) is shown as "?" rather than dropped silently or failing the report.
+        draw the charts has it), with the package's Devanagari font as fallback for what it
+        lacks (typefaces.py), both embedded and subset by fpdf2; a character neither has (an
+        emoji in a note) is shown as "?" rather than dropped silently or failing the report.
+Rule 5: the text is shaped by HarfBuzz (fpdf2's text shaping through uharfbuzz), without which
+        Hindi comes out letter by letter: a visible virama in "गर्दन", vowel signs after their
+        consonant. The document says its language (/Lang) and every word is the language's
+        (sections.py Rule 3); the charts carry their titles as alternative text.
 Rule 3: fpdf2 (pure Python, maintained, Unicode TrueType fonts, tables with page breaks) rather
         than reportlab: a smaller dependency for what the report needs.
 Rule 4: the organisation's branding (report/branding.py) colours headings and rules where it
@@ -15,19 +20,20 @@ from __future__ import annotations
 
 import io
 import logging
-from pathlib import Path
 from typing import Final
 
-import matplotlib as mpl
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 from fpdf.errors import FPDFException
 from fpdf.fonts import FontFace
 
 from posture_guard import __version__
+from posture_guard.core import i18n
 from posture_guard.core.brand_colours import rgb
-from posture_guard.report import charts
+from posture_guard.core.i18n import _
+from posture_guard.report import charts, typefaces
 from posture_guard.report.branding import Logo
+from posture_guard.report.html import lang_tag
 from posture_guard.report.model import ReportModel
 from posture_guard.report.sections import (
     HEALTH_NOTICE,
@@ -36,8 +42,11 @@ from posture_guard.report.sections import (
     Section,
     Table,
     branding_notes,
+    chart_title,
     clinic_label,
     clinic_line,
+    health_notice_lead,
+    made_by,
     period_line,
     provided_by,
     sections,
@@ -45,8 +54,9 @@ from posture_guard.report.sections import (
 
 log = logging.getLogger(__name__)
 
-_FONT_DIR: Final = Path(mpl.get_data_path()) / "fonts" / "ttf"
 _FONT: Final = "DejaVu"
+#: The fallback font's name in the document (Rule 2).
+_DEVANAGARI: Final = "Devanagari"
 _INK: Final = (29, 35, 41)
 _MUTED: Final = (86, 96, 107)
 _ACCENT: Final = (11, 83, 148)
@@ -67,23 +77,34 @@ class _Report(FPDF):
         self.set_y(-12)
         self.set_font(_FONT, size=7.5)
         self.set_text_color(*_MUTED)
-        self.cell(
-            0,
-            5,
-            f"{self.provided}Contains health information: keep it private."
-            f"   Page {self.page_no()} of {{nb}}",
-            align="C",
-        )
+        # Translators: the PDF's footer on every page; {page} is this page's number, {pages}
+        # how many there are
+        words = _("Contains health information: keep it private.   Page {page} of {pages}")
+        self.cell(0, 5, self.provided + words.format(page=self.page_no(), pages="{nb}"), align="C")
+
+
+def new_document(*, shaping: bool = True) -> _Report:
+    """An A4 document with the report's fonts: DejaVu Sans, the Devanagari font as its fallback,
+    and text shaping (Rule 5; `shaping=False` only to compare against, never for a report)."""
+    pdf = _Report(orientation="portrait", unit="mm", format="A4")
+    pdf.add_font(_FONT, "", str(typefaces.DEJAVU))
+    pdf.add_font(_FONT, "B", str(typefaces.DEJAVU_BOLD))
+    pdf.add_font(_DEVANAGARI, "", str(typefaces.DEVANAGARI))
+    # exact_match=False: bold text (headings) falls back to the regular Devanagari font
+    pdf.set_fallback_fonts([_DEVANAGARI], exact_match=False)
+    if shaping:
+        pdf.set_text_shaping(True)
+    return pdf
 
 
 def render(model: ReportModel) -> bytes:
-    """The whole report as PDF bytes."""
-    pdf = _Report(orientation="portrait", unit="mm", format="A4")
+    """The whole report as PDF bytes, in the language in use."""
+    pdf = new_document()
     pdf.set_margins(16, 16, 16)
     pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_font(_FONT, "", str(_FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(_FONT, "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_title(TITLE)
+    pdf.set_lang(lang_tag(i18n.language()))
+    title = _(TITLE)
+    pdf.set_title(title)
     pdf.set_creator(f"Posture Guard {__version__}")
     pdf.set_creation_date(model.generated)
     glyphs = _Glyphs(pdf)
@@ -95,7 +116,7 @@ def render(model: ReportModel) -> bytes:
 
     pdf.set_text_color(*_heading(model))
     pdf.set_font(_FONT, "B", 17)
-    pdf.multi_cell(0, 8, glyphs(TITLE), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 8, glyphs(title), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(_FONT, size=9.5)
     pdf.set_text_color(*_MUTED)
     pdf.multi_cell(
@@ -115,9 +136,9 @@ def render(model: ReportModel) -> bytes:
         )
         if url is not None:
             pdf.set_text_color(*_link(model))
-            pdf.multi_cell(
-                0, 5.5, glyphs(f"Book: {url}"), link=url, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-            )
+            # Translators: before the address of the clinic's booking page
+            book = _("Book: {address}").format(address=url)
+            pdf.multi_cell(0, 5.5, glyphs(book), link=url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     pdf.set_fill_color(*_NOTICE_FILL)
     pdf.set_text_color(*_INK)
@@ -125,7 +146,7 @@ def render(model: ReportModel) -> bytes:
     pdf.multi_cell(
         0,
         5.5,
-        glyphs(f"**Contains health information.** {HEALTH_NOTICE}"),
+        glyphs(f"**{health_notice_lead()}** {_(HEALTH_NOTICE)}"),
         fill=True,
         markdown=True,
         padding=(2, 3),
@@ -142,10 +163,7 @@ def render(model: ReportModel) -> bytes:
     pdf.multi_cell(
         0,
         4.5,
-        glyphs(
-            f"{NOT_A_DIAGNOSIS} Made by Posture Guard {__version__} on this computer; nothing in"
-            " it was sent anywhere."
-        ),
+        glyphs(f"{_(NOT_A_DIAGNOSIS)} {made_by(__version__)}"),
         align="L",
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
@@ -242,8 +260,8 @@ def _section(pdf: FPDF, section: Section, model: ReportModel, glyphs: _Glyphs) -
             row.cell(glyphs(fact.label), style=FontFace(emphasis="BOLD"))
             text = fact.text + "".join(f"\n• {item}" for item in fact.items)
             row.cell(glyphs(text))
-    if chart is not None:
-        pdf.image(io.BytesIO(chart[0]), w=width)
+    if chart is not None and section.chart is not None:
+        pdf.image(io.BytesIO(chart[0]), w=width, alt_text=chart_title(section.chart))
     if lead and pdf.get_y() + _start_of_table_mm(pdf, lead) > pdf.page_break_trigger:
         pdf.add_page()  # after a chart or facts: the sentences go over with their table
     for paragraph in section.paragraphs:
@@ -327,11 +345,17 @@ def _chart(name: str | None, model: ReportModel) -> tuple[bytes, float] | None:
 
 
 class _Glyphs:
-    """Replaces characters DejaVu Sans cannot draw with "?" (Rule 2)."""
+    """Replaces characters neither DejaVu Sans nor the fallback can draw with "?" (Rule 2)."""
 
     def __init__(self, pdf: FPDF) -> None:
-        font = pdf.fonts[_FONT.lower()]
-        self._known = frozenset(font.cmap) if hasattr(font, "cmap") else None
+        fonts = [pdf.fonts[_FONT.lower()], pdf.fonts[_DEVANAGARI.lower()]]
+        known: set[int] = set()
+        for font in fonts:
+            if not hasattr(font, "cmap"):
+                self._known: frozenset[int] | None = None
+                return
+            known.update(font.cmap)
+        self._known = frozenset(known)
 
     def __call__(self, text: str) -> str:
         if self._known is None:

@@ -12,6 +12,7 @@ from typing import Final
 from posture_guard.app import diary
 from posture_guard.app.managed import load_effective
 from posture_guard.app.store import Store
+from posture_guard.core.i18n import _
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.files import write_file
 from posture_guard.desktop.paths import Paths
@@ -138,11 +139,18 @@ def written_text(written: Written) -> str:
     """What the CLI says after writing: where, and that it holds health information."""
     lines = []
     if written.renamed_from is not None:
-        lines.append(f"{written.renamed_from.name} already exists; left it as it was.")
-    kind = "records (a zip of CSV files)" if written.format == "csv" else written.format.upper()
-    lines.append(f"Report written to {written.path.resolve()} ({kind}, readable only by you).")
+        lines.append(
+            _("{name} already exists; left it as it was.").format(name=written.renamed_from.name)
+        )
+    # Translators: {kind} is HTML, PDF, JSON or "records (a zip of CSV files)"
+    kind = _("records (a zip of CSV files)") if written.format == "csv" else written.format.upper()
     lines.append(
-        "It contains health information: keep it private and share it only with your clinician."
+        _("Report written to {path} ({kind}, readable only by you).").format(
+            path=written.path.resolve(), kind=kind
+        )
+    )
+    lines.append(
+        _("It contains health information: keep it private and share it only with your clinician.")
     )
     return "\n".join(lines)
 
@@ -171,7 +179,7 @@ def _create_private(base: Path, data: bytes) -> Path:
         except FileExistsError:
             continue
         return path
-    raise FileExistsError(f"{base}: and 998 more names like it already exist")
+    raise FileExistsError(_("{path}: and 998 more names like it already exist").format(path=base))
 
 
 def _first_day(store: Store, probe: Period) -> date | None:

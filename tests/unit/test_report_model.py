@@ -121,7 +121,7 @@ def test_report_model_without_recorded_stretches_bounds_them_from_break_times() 
 def test_report_model_says_the_comparison_plainly_as_an_association() -> None:
     model = build(records(), PERIOD, NOW)
     assert [describe_before(b, model.baseline) for b in model.before] == [
-        "In the 7 days before episode 1 (03 Mar to 09 Mar 2026), you were active 6h a day on"
+        "In the 7 days before episode 1 (3 Mar to 9 Mar 2026), you were active 6h a day on"
         " average against 3h on your other days (+100%); your longest stretch between breaks"
         " averaged 2h30m against 50m on your other days (+200%); you skipped 3.0 breaks a day"
         " against 1.0 on your other days (+200%).",
@@ -166,9 +166,9 @@ def test_report_model_summarises_episodes_pain_and_tallies() -> None:
         "3 episodes; their peak pain ranged from 5 to 8 out of 10. The latest episode's peak"
         " (7/10) is lower than the first one's (8/10).",
         (
-            "Episode 1 (10 Mar 2026, lasted 3 days): pain 6 at the start, peak 8, latest 4.",
-            "Episode 2 (20 Mar 2026, lasted 1 day): pain 5 at the start, peak 5, latest 5.",
-            "Episode 3 (27 Mar 2026, still open): pain 7 at the start, peak 7, latest 6.",
+            "Episode 1 (10 March 2026, lasted 3 days): pain 6 at the start, peak 8, latest 4.",
+            "Episode 2 (20 March 2026, lasted 1 day): pain 5 at the start, peak 5, latest 5.",
+            "Episode 3 (27 March 2026, still open): pain 7 at the start, peak 7, latest 6.",
         ),
     )
 
