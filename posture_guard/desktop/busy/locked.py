@@ -113,14 +113,17 @@ class LogindLock:
     def _display_session(self) -> str:
         """The user's graphical session, for a process outside any session (a user service)."""
         if sys.platform == "win32":
-            raise DBusError("logind does not exist on Windows")
+            raise DBusError(_("logind does not exist on Windows"))
         else:
             (user,) = self._bus.call(
                 LOGIN1, "/org/freedesktop/login1", LOGIN1_MANAGER, "GetUser", "u", (os.getuid(),)
             )
-            _, path = self._bus.get_property(LOGIN1, user, "org.freedesktop.login1.User", "Display")
+            _session, path = self._bus.get_property(
+                LOGIN1, user, "org.freedesktop.login1.User", "Display"
+            )
             if path == "/":
-                raise DBusError("logind knows no display session of this user")
+                # Translators: logind is the name of Linux's login manager, keep it as written
+                raise DBusError(_("logind knows no display session of this user"))
             return str(path)
 
     def locked(self) -> bool:
