@@ -237,8 +237,7 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
         # year (the head says which), else written whole
         one_year = first.year == last.year
         day_cells = [
-            format_short_date(day.day) if one_year else format_date(day.day)
-            for day in summary.days
+            format_short_date(day.day) if one_year else format_date(day.day) for day in summary.days
         ]
         days = _Table(
             (_("day"), max(10, *(len(cell) for cell in day_cells)), "<"),

@@ -32,10 +32,6 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 def write_history(app: App, last: date) -> None:
     """Three working days ending `last`: the one before has no activity figure."""
     first, middle = last - timedelta(days=2), last - timedelta(days=1)
-    # the days in their short form ("2 Mar"); written whole when the period spans a new year
-    short = first.year == last.year
-    cells = [format_short_date(d) if short else format_date(d) for d in (first, middle, last)]
-    width = max(10, *(len(cell) for cell in cells))
     after = last + timedelta(days=1)
 
     def prompted(kind: str, ended: datetime, outcome: Outcome, snoozes: int = 0) -> BreakRecord:
