@@ -179,6 +179,8 @@ def _diary_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         sub.add_argument("--symptom", metavar="S,..", help=_("symptoms, comma-separated"))
         sub.add_argument("--helped", metavar="H,..", help=_("what helped, comma-separated"))
         sub.add_argument("--notes", metavar=_("TEXT"))
+        # the example stays ISO in every language: it is typed (dates people only read are in
+        # the language's form, core/wording.py Rule 3)
         sub.add_argument(
             "--at", metavar="ISO", help=_("when (default: now), e.g. 2026-03-02T09:00")
         )

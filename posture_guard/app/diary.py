@@ -50,14 +50,13 @@ from posture_guard.core.episodes import (
     parse_days,
     parse_pain,
     parse_yes_no,
-    when,
 )
 from posture_guard.core.errors import MISSING, DiaryValueError, terminal_safe
 from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.records import AdviceSummary, StoredCheckIn
 from posture_guard.core.settings import Settings
 from posture_guard.core.triage import Advice, Tier, assess
-from posture_guard.core.wording import kind_word
+from posture_guard.core.wording import kind_word, moment_words
 from posture_guard.desktop.paths import Paths
 
 _E = TypeVar("_E", bound=Enum)
@@ -151,7 +150,9 @@ def start_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
             notes=answers.notes or "",
         )
     )
-    head = _("Started episode {id} at {time}.").format(id=episode.id, time=when(episode.started))
+    head = _("Started episode {id} at {time}.").format(
+        id=episode.id, time=moment_words(episode.started)
+    )
     return head + "\n" + describe_episode(episode)
 
 
@@ -175,7 +176,7 @@ def update_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
         notes=answers.notes or "",
     )
     episode = store.update_episode(update)
-    head = _("Updated episode {id} ({time}).").format(id=episode.id, time=when(update.at))
+    head = _("Updated episode {id} ({time}).").format(id=episode.id, time=moment_words(update.at))
     return head + "\n" + describe_episode(episode)
 
 
@@ -188,7 +189,9 @@ def end_episode(store: Store, at: str | None, now: datetime) -> str:
     """
     episode = store.end_episode(parse_at(at, now))
     assert episode.ended is not None
-    head = _("Ended episode {id} at {time}.").format(id=episode.id, time=when(episode.ended))
+    head = _("Ended episode {id} at {time}.").format(
+        id=episode.id, time=moment_words(episode.ended)
+    )
     return head + "\n" + describe_episode(episode)
 
 
@@ -202,7 +205,11 @@ def list_episodes(store: Store) -> str:
 
 def _episode_line(episode: Episode) -> str:
     # Translators: an episode's state in the `episode list` table
-    end = _("open") if episode.ended is None else _("ended {time}").format(time=when(episode.ended))
+    end = (
+        _("open")
+        if episode.ended is None
+        else _("ended {time}").format(time=moment_words(episode.ended))
+    )
     updates = len(episode.updates)
     figures = ngettext(
         "pain {pain} (peak {peak})  stiffness {stiffness}  {count} update",
@@ -214,7 +221,7 @@ def _episode_line(episode: Episode) -> str:
         stiffness=episode.stiffness_now.value,
         count=updates,
     )
-    return f"{episode.id:>3}  {when(episode.started)}  {end:<28}  {figures}"
+    return f"{episode.id:>3}  {moment_words(episode.started)}  {end:<28}  {figures}"
 
 
 def show_episode(store: Store, episode_id: int | None) -> str:
@@ -240,12 +247,12 @@ def show_episode(store: Store, episode_id: int | None) -> str:
 
 def describe_episode(episode: Episode) -> str:
     """An episode in plain words, with its updates."""
-    started = when(episode.started)
+    started = moment_words(episode.started)
     head = (
         _("Episode {id}: started {time}, still open").format(id=episode.id, time=started)
         if episode.ended is None
         else _("Episode {id}: started {time}, ended {end}").format(
-            id=episode.id, time=started, end=when(episode.ended)
+            id=episode.id, time=started, end=moment_words(episode.ended)
         )
     )
     lines = [
@@ -282,7 +289,7 @@ def describe_episode(episode: Episode) -> str:
             parts.append(_("helped {words}").format(words=words))
         if update.notes:
             parts.append(_("notes: {notes}").format(notes=terminal_safe(update.notes)))
-        lines.append(f"  - {when(update.at)}: " + "; ".join(parts))
+        lines.append(f"  - {moment_words(update.at)}: " + "; ".join(parts))
     return "\n".join(lines)
 
 
@@ -508,7 +515,7 @@ def advice_text(advice: Advice, stored: StoredCheckIn | None = None) -> str:
     )
     if stored is not None:
         read_again = _("Your check-in of {time}, read against the diary now.").format(
-            time=when(stored.check_in.at)
+            time=moment_words(stored.check_in.at)
         )
         head = f"{read_again}\n{head}"
     return head + "\n\n" + advice.text()

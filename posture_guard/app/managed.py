@@ -15,6 +15,7 @@ from pathlib import Path
 
 from posture_guard.core import config, policy
 from posture_guard.core.config import Loaded, PolicySource
+from posture_guard.core.i18n import _
 from posture_guard.desktop.paths import Paths
 from posture_guard.desktop.policy_stores import registry_policy
 
@@ -44,7 +45,12 @@ def _plist_source(path: Path) -> PolicySource | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return PolicySource(name=str(path), error=f"{path}: cannot be read: {exc.strerror or exc}")
+        return PolicySource(
+            name=str(path),
+            error=_("{file}: cannot be read: {reason}").format(
+                file=path, reason=exc.strerror or exc
+            ),
+        )
     return policy.source_from_bytes(data, file=str(path))
 
 

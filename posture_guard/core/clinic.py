@@ -30,18 +30,23 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from posture_guard.core.errors import MISSING, ClinicError
+from posture_guard.core.i18n import N_
 
 SECTION: Final = "clinic"
 KEYS: Final = ("name", "booking_url", "phone", "opening_hours")
 
-NAME_EXPECTED: Final = "expected the clinic's name: one line of text, not empty"
-URL_EXPECTED: Final = 'expected a web address starting with https:// or http:// and a host name, like "https://clinic.example/book"'
-URL_LOGIN_EXPECTED: Final = "expected a web address without a user name or password before the host"
-PHONE_EXPECTED: Final = (
+NAME_EXPECTED: Final = N_("expected the clinic's name: one line of text, not empty")
+URL_EXPECTED: Final = N_(
+    'expected a web address starting with https:// or http:// and a host name, like "https://clinic.example/book"'
+)
+URL_LOGIN_EXPECTED: Final = N_(
+    "expected a web address without a user name or password before the host"
+)
+PHONE_EXPECTED: Final = N_(
     'expected a phone number of digits, spaces, - and a leading +, like "+44 20 7946 0000"'
 )
-HOURS_EXPECTED: Final = 'expected one line of text, not empty, like "Mon-Fri 08:00-18:00"'
-CONTACT_EXPECTED: Final = "[clinic]: expected a booking_url or a phone, or both"
+HOURS_EXPECTED: Final = N_('expected one line of text, not empty, like "Mon-Fri 08:00-18:00"')
+CONTACT_EXPECTED: Final = N_("[clinic]: expected a booking_url or a phone, or both")
 
 _PHONE_RE: Final = re.compile(r"^\+?[0-9 -]+$")
 _PHONE_DIGITS: Final = (3, 20)

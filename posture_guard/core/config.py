@@ -8,6 +8,8 @@ Rule 5: the policy layer may come from several sources (files, the Windows regis
         managed preferences), highest precedence first; for each key the first source that sets
         it wins, and the locks of every source add up. `branding.*` and `fleet.*` can only be set
         by the policy: they are the organisation's, never the user's.
+Rule 6: the words of a problem are in the language in use (core/i18n.py `_`), worded when a file
+        is read, never at import; the file, the key and the value are data, shown as written.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from posture_guard.core.errors import (
     format_key,
     format_value,
 )
+from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import (
     BREAK_KINDS,
     BREAK_TITLES,
@@ -112,51 +115,70 @@ class Loaded:
 def _duration(minimum: int) -> Callable[[object], object]:
     def check(raw: object) -> object:
         if not isinstance(raw, str):
-            raise ValueError(DURATION_EXPECTED)
-        seconds = parse_duration(raw)
+            raise ValueError(_(DURATION_EXPECTED))
+        try:
+            seconds = parse_duration(raw)
+        except ValueError:
+            raise ValueError(_(DURATION_EXPECTED)) from None
         if seconds < minimum:
-            raise ValueError(f"expected a duration of at least {format_duration(minimum)}")
+            raise ValueError(
+                # Translators: {duration} is a duration as written in the file ("1m", "10s")
+                _("expected a duration of at least {duration}").format(
+                    duration=format_duration(minimum)
+                )
+            )
         return seconds
 
     return check
+
+
+def _off_or_duration_expected() -> str:
+    # Translators: "off" is a value typed in the file, keep it as written
+    return _('expected "off" or a duration like "8h"')
 
 
 def _off_or_duration(raw: object) -> object:
     if raw == "off":
         return None
     if not isinstance(raw, str):
-        raise ValueError('expected "off" or a duration like "8h"')
+        raise ValueError(_off_or_duration_expected())
     try:
         return _duration(60)(raw)
     except ValueError:
-        raise ValueError('expected "off" or a duration like "8h"') from None
+        raise ValueError(_off_or_duration_expected()) from None
 
 
 def _count_or_unlimited(raw: object) -> object:
     if raw == "unlimited":
         return None
     if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-        raise ValueError('expected a whole number of 0 or more, or "unlimited"')
+        # Translators: "unlimited" is a value typed in the file, keep it as written
+        raise ValueError(_('expected a whole number of 0 or more, or "unlimited"'))
     return raw
 
 
 def _boolean(raw: object) -> object:
     if not isinstance(raw, bool):
-        raise ValueError("expected true or false")
+        # Translators: true and false are the values typed in the file, keep them as written
+        raise ValueError(_("expected true or false"))
     return raw
 
 
 def _clock(allow_24: bool) -> Callable[[object], object]:
     def check(raw: object) -> object:
         if not isinstance(raw, str):
-            raise ValueError(CLOCK_EXPECTED)
-        return parse_clock(raw, allow_24=allow_24)
+            raise ValueError(_(CLOCK_EXPECTED))
+        try:
+            return parse_clock(raw, allow_24=allow_24)
+        except ValueError:
+            raise ValueError(_(CLOCK_EXPECTED)) from None
 
     return check
 
 
 def _days(raw: object) -> object:
-    expected = 'expected a list of days like ["mon", "tue", "wed", "thu", "fri"]'
+    # Translators: the days in brackets are values typed in the file, keep them as written
+    expected = _('expected a list of days like ["mon", "tue", "wed", "thu", "fri"]')
     if not isinstance(raw, list) or not all(isinstance(d, str) for d in raw):
         raise ValueError(expected)
     names = [d.lower() for d in raw]
@@ -166,9 +188,11 @@ def _days(raw: object) -> object:
 
 
 def _text(max_chars: int, what: str) -> Callable[[object], object]:
-    expected = f'expected {what}: text of at most {max_chars} characters, or "" for none'
-
     def check(raw: object) -> object:
+        # Translators: {what} says what the text is ("the organisation's name"); "" is an empty
+        # value as typed in the file
+        expected = _('expected {what}: text of at most {max_chars} characters, or "" for none')
+        expected = expected.format(what=_(what), max_chars=max_chars)
         if not isinstance(raw, str) or len(raw) > max_chars:
             raise ValueError(expected)
         if any(ord(ch) < 32 and ch != "\n" for ch in raw):
@@ -182,7 +206,9 @@ def _colour(raw: object) -> object:
     if raw == "":
         return None
     if not isinstance(raw, str) or not is_colour(raw):
-        raise ValueError('expected a colour like "#1a73e8" (# and six hex digits), or "" for none')
+        raise ValueError(
+            _('expected a colour like "#1a73e8" (# and six hex digits), or "" for none')
+        )
     return raw.lower()
 
 
@@ -190,7 +216,7 @@ _PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
 
 
 def _png_file(raw: object) -> object:
-    expected = 'expected the absolute path of a PNG file, or "" for none'
+    expected = _('expected the absolute path of a PNG file, or "" for none')
     if raw == "":
         return None
     if not isinstance(raw, str) or not Path(raw).is_absolute():
@@ -199,9 +225,15 @@ def _png_file(raw: object) -> object:
         with Path(raw).open("rb") as handle:
             head = handle.read(len(_PNG_SIGNATURE))
     except OSError as exc:
-        raise ValueError(f"{expected}; it cannot be read: {exc.strerror or exc}") from None
+        # Translators: {expected} is the sentence above ("expected the absolute path..."),
+        # {reason} the system's reason
+        raise ValueError(
+            _("{expected}; it cannot be read: {reason}").format(
+                expected=expected, reason=exc.strerror or exc
+            )
+        ) from None
     if head != _PNG_SIGNATURE:
-        raise ValueError(f"{expected}; this file is not a PNG image")
+        raise ValueError(_("{expected}; this file is not a PNG image").format(expected=expected))
     return Path(raw)
 
 
@@ -209,7 +241,7 @@ def _directory(raw: object) -> object:
     if raw == "":
         return None
     if not isinstance(raw, str) or not Path(raw).is_absolute():
-        raise ValueError('expected the absolute path of a directory, or "" for none')
+        raise ValueError(_('expected the absolute path of a directory, or "" for none'))
     return Path(raw)
 
 
@@ -221,7 +253,7 @@ def _label(raw: object) -> object:
         return None
     if not isinstance(raw, str) or not _LABEL_RE.fullmatch(raw):
         raise ValueError(
-            'expected a group name of 1-64 letters, digits, "_", "-" or ".", or "" for none'
+            _('expected a group name of 1-64 letters, digits, "_", "-" or ".", or "" for none')
         )
     return raw
 
@@ -231,14 +263,14 @@ def _clinic_field(key: str, *, https_only: bool = False) -> Callable[[object], o
         if raw == "":
             return None
         if not isinstance(raw, str):
-            raise ValueError(clinic.EXPECTED[key])
+            raise ValueError(_(clinic.EXPECTED[key]))
         problem = clinic.value_problem(key, raw)
         if problem is None and https_only and not raw.startswith("https://"):
-            problem = (
+            problem = N_(
                 'expected a web address starting with https://, like "https://clinic.example/book"'
             )
         if problem is not None:
-            raise ValueError(problem)
+            raise ValueError(_(problem))
         return raw
 
     return check
@@ -252,7 +284,8 @@ def _language(raw: object) -> object:
         return None
     if not isinstance(raw, str) or not _LANGUAGE_RE.match(raw):
         raise ValueError(
-            'expected "auto" (the desktop\'s language) or a language code like "de" or "hi"'
+            # Translators: "auto" is a value typed in the file, keep it as written
+            _('expected "auto" (the desktop\'s language) or a language code like "de" or "hi"')
         )
     return raw
 
@@ -283,11 +316,11 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "controls.skip": _boolean,
     "controls.pause": _boolean,
     "controls.quit": _boolean,
-    "branding.organisation": _text(100, "the organisation's name"),
+    "branding.organisation": _text(100, N_("the organisation's name")),
     "branding.accent_colour": _colour,
     "branding.logo": _png_file,
-    "branding.support_contact": _text(200, "who to ask for help (an address, a phone, a page)"),
-    "branding.welcome": _text(500, "a short welcome"),
+    "branding.support_contact": _text(200, N_("who to ask for help (an address, a phone, a page)")),
+    "branding.welcome": _text(500, N_("a short welcome")),
     "branding.clinic.name": _clinic_field("name"),
     "branding.clinic.booking_url": _clinic_field("booking_url", https_only=True),
     "branding.clinic.phone": _clinic_field("phone"),
@@ -305,7 +338,7 @@ KEYS: Final = tuple(_SCHEMA)
 #: A settings file as the shared table reader sees it: flat dotted keys, every one optional.
 _SETTINGS: Final = Schema(
     keys=tuple(Key(key, check, required=False) for key, check in _SCHEMA.items()),
-    unknown="unknown setting (see `posture-guard config show` for the known ones)",
+    unknown=N_("unknown setting (see `posture-guard config show` for the known ones)"),
 )
 
 
@@ -385,10 +418,11 @@ def _check_document(
             continue
         try:
             if key.startswith("policy."):
-                expected = "only the organisation's policy file can lock settings"
+                expected = _("only the organisation's policy file can lock settings")
                 raise ConfigError(file, key, expected, value)
             if layer is Layer.USER and key in _SCHEMA and key.split(".")[0] in POLICY_ONLY:
-                raise ConfigError(file, key, "only the organisation's policy can set this", value)
+                expected = _("only the organisation's policy can set this")
+                raise ConfigError(file, key, expected, value)
             parsed[key] = _SETTINGS.value(key, value, refuse)
         except ConfigError as exc:
             problems.append(Problem(message=str(exc), is_error=True, layer=layer))
@@ -398,7 +432,7 @@ def _check_document(
 
 
 def _read_locks(file: str, value: object, problems: list[Problem]) -> set[str]:
-    expected = (
+    expected = _(
         'expected a list of setting names like ["breaks.movement", "general.max_skips_in_row"]'
     )
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -418,7 +452,11 @@ def _read_locks(file: str, value: object, problems: list[Problem]) -> set[str]:
                 Problem(
                     message=str(
                         ConfigError(
-                            file, _POLICY_LOCK_KEY, f"{name!r} is not a setting or section", value
+                            file,
+                            _POLICY_LOCK_KEY,
+                            # Translators: {name} is a name from the file, as written
+                            _("{name} is not a setting or section").format(name=repr(name)),
+                            value,
                         )
                     ),
                     is_error=True,
@@ -438,7 +476,12 @@ def _read_text(path: Path | None, layer: Layer, problems: list[Problem]) -> str 
         return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(
-            Problem(message=f"{path}: cannot be read: {exc}", is_error=True, layer=layer)
+            Problem(
+                # Translators: {file} is a file's path, {reason} the system's reason
+                message=_("{file}: cannot be read: {reason}").format(file=path, reason=exc),
+                is_error=True,
+                layer=layer,
+            )
         )
         return None
 
@@ -504,10 +547,12 @@ def load(
             if key not in data.parsed:
                 continue
             if data is user and locked:
-                message = (
-                    f"{user.file}: {format_key(key)}: ignored, because it is set by your organisation "
-                    f"({locked_by[key]}) and is locked"
+                # Translators: {key} is a setting as written ("[controls] skip"), {policy} the
+                # policy file or registry key that locks it
+                words = _(
+                    "ignored, because it is set by your organisation ({policy}) and is locked"
                 )
+                message = f"{user.file}: {format_key(key)}: " + words.format(policy=locked_by[key])
                 problems.append(Problem(message=message, is_error=False, layer=Layer.USER))
                 continue
             values[key] = data.parsed[key]
@@ -612,32 +657,39 @@ def _cross_check(
             report(
                 (length, every),
                 (
-                    f"expected shorter than {format_key(every)} ({format_value(raw[every])})",
-                    f"expected longer than {format_key(length)} ({format_value(raw[length])})",
+                    # Translators: {key} is a setting as written ("[breaks.stretch] every"),
+                    # {value} its value ("45m")
+                    _("expected shorter than {key} ({value})").format(
+                        key=format_key(every), value=format_value(raw[every])
+                    ),
+                    _("expected longer than {key} ({value})").format(
+                        key=format_key(length), value=format_value(raw[length])
+                    ),
                 ),
             )
     clinic_keys = tuple(f"branding.clinic.{k}" for k in ("name", "booking_url", "phone"))
     name, url, phone = (values[k] for k in clinic_keys)
     if name is None and (url is not None or phone is not None):
         key = clinic_keys[1] if url is not None else clinic_keys[2]
-        error = ConfigError(origins[key].file, key, "expected [branding.clinic] name too", raw[key])
+        expected = _("expected [branding.clinic] name too")
+        error = ConfigError(origins[key].file, key, expected, raw[key])
         found.append((clinic_keys, _blame(error, origins[key])))
     elif name is not None and url is None and phone is None:
         key = clinic_keys[0]
-        expected = "expected [branding.clinic] booking_url or phone with the name"
+        expected = _("expected [branding.clinic] booking_url or phone with the name")
         error = ConfigError(origins[key].file, key, expected, raw[key])
         found.append((clinic_keys, _blame(error, origins[key])))
     if values["fleet.enabled"] and values["fleet.directory"] is None:
         key = "fleet.enabled"
-        expected = "expected [fleet] directory to be set too (fleet figures stay off)"
+        expected = _("expected [fleet] directory to be set too (fleet figures stay off)")
         error = ConfigError(origins[key].file, key, expected, raw[key])
         found.append(((key,), _blame(error, origins[key])))
     if values["working_hours.start"] == values["working_hours.end"]:
         report(
             ("working_hours.end", "working_hours.start"),
             (
-                "expected a different time from [working_hours] start",
-                "expected a different time from [working_hours] end",
+                _("expected a different time from [working_hours] start"),
+                _("expected a different time from [working_hours] end"),
             ),
         )
     return found

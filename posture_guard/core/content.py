@@ -38,6 +38,7 @@ from typing import Final, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from posture_guard.core.errors import MISSING, ContentError, PostureGuardError
+from posture_guard.core.i18n import N_, _
 
 _T = TypeVar("_T")
 _T_co = TypeVar("_T_co", covariant=True)
@@ -179,9 +180,9 @@ class Schema:
     """
 
     keys: tuple[Key[object], ...]
-    unknown: str = "unknown key (expected one of: {keys})"
+    unknown: str = N_("unknown key (expected one of: {keys})")
     missing: str | None = None
-    not_a_table: str = "expected a table"
+    not_a_table: str = N_("expected a table")
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -194,7 +195,7 @@ class Schema:
             PostureGuardError: what `refuse` makes of the first problem.
         """
         if not isinstance(values, Mapping):
-            raise refuse(Refusal(key="", expected=self.not_a_table, got=values))
+            raise refuse(Refusal(key="", expected=_(self.not_a_table), got=values))
         names = self.names
         for name, value in values.items():
             if name not in names:
@@ -218,7 +219,8 @@ class Schema:
         raise refuse(Refusal(key=name, expected=self._unknown(self.names), got=raw))
 
     def _unknown(self, names: tuple[str, ...]) -> str:
-        return self.unknown.replace("{keys}", ", ".join(names))
+        # the wordings are marked N_ where they are defined (i18n.py Rule 2)
+        return _(self.unknown).replace("{keys}", ", ".join(names))
 
 
 # --- converters the content files share ---------------------------------------------------------
@@ -318,7 +320,8 @@ def parse_toml(text: str) -> dict[str, object]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise Invalid(f"not valid TOML: {exc}") from None
+        # Translators: TOML is the files' format; {reason} is the reader's reason, in English
+        raise Invalid(_("not valid TOML: {reason}").format(reason=exc)) from None
 
 
 def content_toml(text: str, file: str) -> dict[str, object]:

@@ -335,7 +335,11 @@ _T = TypeVar("_T")
 
 
 def when(moment: datetime) -> str:
-    """A moment as messages show it: ``2026-03-02 09:00+01:00`` (seconds only when not 0)."""
+    """A moment as refusals show it: ``2026-03-02 09:00+01:00`` (seconds only when not 0).
+
+    ISO on purpose, in every language: a refusal names the moment to type back with `--at`.
+    What a person only reads (the episode list, the confirmations) is in the language's form
+    (wording.moment_words)."""
     exact = moment.second or moment.microsecond
     return moment.isoformat(sep=" ", timespec="auto" if exact else "minutes")
 

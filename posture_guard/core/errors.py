@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
+from posture_guard.core.i18n import _
+
 
 class PostureGuardError(Exception):
     """Base of every error this package raises on purpose; anything else is a bug."""
@@ -13,7 +15,8 @@ class PostureGuardError(Exception):
 class ConfigError(PostureGuardError):
     """A configuration value is wrong: names the file, key, expected form and what was got.
 
-    Renders as ``config.toml: [breaks.stretch] every = "90x": expected a duration like
+    `expected` is in the language in use (the caller translates it where it words it); the file,
+    the key and the value are data and stay as written. Renders as ``config.toml: [breaks.stretch] every = "90x": expected a duration like
     "45m" or "1h30m"``.
     """
 
@@ -32,7 +35,11 @@ class PolicyLockedError(PostureGuardError):
         self.key = key
         self.policy_file = policy_file
         super().__init__(
-            f"{format_key(key)} is set by your organisation ({policy_file}) and is locked"
+            # Translators: {key} is a setting as written in the file ("[controls] skip"),
+            # {file} the policy file or registry key that locks it
+            _("{key} is set by your organisation ({file}) and is locked").format(
+                key=format_key(key), file=policy_file
+            )
         )
 
 
@@ -131,7 +138,10 @@ MISSING = _Missing()
 
 
 def _key_and_value(key: str, got: object) -> str:
-    return f"{key} is missing" if got is MISSING else f"{key} = {format_value(got)}"
+    if got is MISSING:
+        # Translators: {key} is a key of a file as written ("booking_url"), left as it is
+        return _("{key} is missing").format(key=key)
+    return f"{key} = {format_value(got)}"
 
 
 class ContentError(PostureGuardError):
@@ -165,13 +175,14 @@ class ClinicError(PostureGuardError):
 
     Renders as ``clinic.toml: [clinic] booking_url = "ftp://x": expected a web address starting
     with https:// or http://``. `file` is empty for a profile typed in rather than read from a
-    file; `key` is empty for a problem with the whole file.
+    file; `key` is empty for a problem with the whole file. `expected` is shown in the language
+    in use (the clinic's wordings are marked N_ in core/clinic.py).
     """
 
     def __init__(self, file: str, key: str, expected: str, got: object = MISSING) -> None:
         self.file = file
         self.key = key
-        self.expected = expected
+        self.expected = expected = _(expected)
         self.got = got
         parts = [file] if file else []
         if key:

@@ -48,14 +48,19 @@ PLIST_DOMAIN: Final = "com.posture-guard"
 class PolicyFormatError(PostureGuardError):
     """A policy source cannot be read as its format (not a .reg export, not a plist...).
 
-    Renders as ``policy.reg: line 4: expected "name"=value, got 'every 50m'``.
+    Renders as ``policy.reg: line 4: expected "name"=value, got 'every 50m'``. `expected` is in
+    the language in use (worded where it is raised); the file and what was got are data.
     """
 
     def __init__(self, file: str, expected: str, got: str | None = None) -> None:
         self.file = file
         self.expected = expected
         self.got = got
-        super().__init__(f"{file}: {expected}" + (f", got {got!r}" if got is not None else ""))
+        # Translators: {expected} is what was expected ("line 4: expected ..."), {got} the text
+        # found in the file, as written
+        if got is not None:
+            expected = _("{expected}, got {got}").format(expected=expected, got=repr(got))
+        super().__init__(f"{file}: {expected}")
 
 
 # --- Windows: `reg export` data and registry values ---------------------------------------------
@@ -85,7 +90,7 @@ def parse_reg_export(data: bytes, *, file: str) -> dict[str, dict[str, object]]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise PolicyFormatError(
-                file, "expected a `reg export` file (UTF-16 with BOM)"
+                file, _("expected a `reg export` file (UTF-16 with BOM)")
             ) from None
     lines = _join_continued(text.splitlines())
     if not lines or lines[0][1].strip() not in (
@@ -93,7 +98,9 @@ def parse_reg_export(data: bytes, *, file: str) -> dict[str, dict[str, object]]:
         "REGEDIT4",
     ):
         raise PolicyFormatError(
-            file, 'expected a `reg export` file starting "Windows Registry Editor Version 5.00"'
+            file,
+            # Translators: the text in quotes is the file's first line, keep it as written
+            _('expected a `reg export` file starting "Windows Registry Editor Version 5.00"'),
         )
     values: dict[str, dict[str, object]] = {}
     current: dict[str, object] | None = None
@@ -110,7 +117,9 @@ def parse_reg_export(data: bytes, *, file: str) -> dict[str, dict[str, object]]:
             continue
         match = _VALUE_LINE.match(stripped)
         if match is None:
-            raise PolicyFormatError(file, f'line {number}: expected "name"=value', stripped)
+            # Translators: "name"=value is the form of a line of the file, keep it as written
+            expected = _('line {number}: expected "name"=value').format(number=number)
+            raise PolicyFormatError(file, expected, stripped)
         if current is None:
             continue
         name = match.group(1).replace('\\"', '"').replace("\\\\", "\\")
@@ -154,7 +163,10 @@ def _reg_value(text: str, file: str, number: int) -> object:
             return [part for part in decoded.split("\0") if part]
     raise PolicyFormatError(
         file,
-        f"line {number}: expected a string, dword: or hex(7): (multi-string) value",
+        # Translators: dword: and hex(7): are the file's words, keep them as written
+        _("line {number}: expected a string, dword: or hex(7): (multi-string) value").format(
+            number=number
+        ),
         text,
     )
 
@@ -227,9 +239,11 @@ def parse_managed_plist(data: bytes, *, file: str) -> dict[str, object]:
 
         document = plistlib.loads(data)
     except Exception as exc:  # plistlib raises several unrelated types for bad input
-        raise PolicyFormatError(file, f"expected a property list ({exc})") from None
+        # Translators: {reason} is the reader's reason, in English
+        expected = _("expected a property list ({reason})").format(reason=exc)
+        raise PolicyFormatError(file, expected) from None
     if not isinstance(document, dict):
-        raise PolicyFormatError(file, "expected a dictionary at the top of the property list")
+        raise PolicyFormatError(file, _("expected a dictionary at the top of the property list"))
     return _without_payload_keys(document)
 
 
@@ -250,7 +264,9 @@ def mobileconfig_payloads(data: bytes, *, file: str) -> list[dict[str, object]]:
         if isinstance(p, dict) and p.get("PayloadType") == PLIST_DOMAIN
     ]
     if not found:
-        raise PolicyFormatError(file, f"expected a payload with PayloadType {PLIST_DOMAIN}")
+        # Translators: PayloadType is the file's key and {domain} its value, keep them as written
+        expected = _("expected a payload with PayloadType {domain}").format(domain=PLIST_DOMAIN)
+        raise PolicyFormatError(file, expected)
     return found
 
 
@@ -315,7 +331,9 @@ def check_policy_file(path: Path) -> list[str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise PostureGuardError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        raise PostureGuardError(
+            _("{file}: cannot be read: {reason}").format(file=path, reason=exc.strerror or exc)
+        ) from None
     loaded = config.load(None, policies=[source_from_bytes(data, file=str(path))])
     return [problem.message for problem in loaded.problems]
 

@@ -24,12 +24,13 @@ from datetime import date, time, timedelta, tzinfo
 from itertools import pairwise
 from typing import TYPE_CHECKING, Final
 
-from posture_guard.core.episodes import Episode, when
+from posture_guard.core.episodes import Episode
 from posture_guard.core.i18n import N_, _, ngettext
+from posture_guard.core.localeforms import format_date, format_short_date
 from posture_guard.core.settings import BREAK_KINDS
 from posture_guard.core.timer import Outcome, day_of
 from posture_guard.core.units import format_duration
-from posture_guard.core.wording import kind_word
+from posture_guard.core.wording import kind_word, moment_words, percent_words
 
 if TYPE_CHECKING:
     from posture_guard.core.records import BreakRecord, DayActivity
@@ -219,7 +220,12 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
         "Last {count} day: {first} to {last} (a day starts at {start})",
         "Last {count} days: {first} to {last} (a day starts at {start})",
         count,
-    ).format(count=count, first=first, last=last, start=f"{summary.day_starts_at:%H:%M}")
+    ).format(
+        count=count,
+        first=format_date(first),
+        last=format_date(last),
+        start=f"{summary.day_starts_at:%H:%M}",
+    )
     lines = [head]
     if not summary.has_data:
         lines.append(_("no data yet: no active time or breaks recorded in this period"))
@@ -227,8 +233,14 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
         measured = summary.stretch_measured
         last_column = _("longest stretch") if measured else _("longest gap")
         # Translators: the stats table's column headers; short words keep the table narrow
+        # a day in the language's short form ("2 Mar", "2. März") when the period is within one
+        # year (the head says which), else written whole
+        one_year = first.year == last.year
+        day_cells = [
+            format_short_date(day.day) if one_year else format_date(day.day) for day in summary.days
+        ]
         days = _Table(
-            (_("day"), 10, "<"),
+            (_("day"), max(10, *(len(cell) for cell in day_cells)), "<"),
             (_("active"), 7, ">"),
             (_("taken"), 5, ">"),
             (_("natural"), 7, ">"),
@@ -236,11 +248,11 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
             (last_column, 0, "<"),
         )
         lines += ["", days.row(*days.headers)]
-        for day in summary.days:
+        for day, day_cell in zip(summary.days, day_cells, strict=True):
             longest = day.longest_stretch_s if measured else day.longest_gap_s
             lines.append(
                 days.row(
-                    day.day.isoformat(),
+                    day_cell,
                     _duration(day.active_s),
                     day.taken,
                     day.natural,
@@ -292,7 +304,7 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
         if open_episode is None
         else _("Open episode: {id} since {time}, pain {pain} (peak {peak})").format(
             id=open_episode.id,
-            time=when(open_episode.started),
+            time=moment_words(open_episode.started),
             pain=open_episode.pain_now,
             peak=open_episode.pain_peak,
         )
@@ -348,4 +360,4 @@ def _duration(seconds: float | None) -> str:
 
 
 def _percent(fraction: float | None) -> str:
-    return "-" if fraction is None else f"{round(fraction * 100)}%"
+    return "-" if fraction is None else percent_words(fraction)

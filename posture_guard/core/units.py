@@ -11,10 +11,10 @@ from posture_guard.core.i18n import N_
 _DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
 _CLOCK = re.compile(r"^(?P<h>\d{1,2}):(?P<m>\d{2})$")
 
-#: Marked for the catalogues: the command line translates it where it prints it (`snooze 10x`);
-#: in a config file's message it stays English, as the file's keys do.
+#: Marked for the catalogues (English here, as data): the command line (`snooze 10x`) and a
+#: config file's message (core/config.py) translate them where they show them.
 DURATION_EXPECTED = N_('expected a duration like "45m" or "1h30m"')
-CLOCK_EXPECTED = 'expected a time of day like "04:00" or "17:30"'
+CLOCK_EXPECTED = N_('expected a time of day like "04:00" or "17:30"')
 
 
 def parse_duration(text: str) -> int:

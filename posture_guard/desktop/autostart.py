@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Final, Protocol
 
 from posture_guard.core.errors import AutostartError
+from posture_guard.core.i18n import _
 from posture_guard.desktop.files import write_file
 from posture_guard.desktop.paths import LOGIN_ITEM_ID, login_item_file
 
@@ -134,7 +135,11 @@ class FileLoginItem:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            raise AutostartError(f"{self.path}: cannot be read: {exc.strerror or exc}") from None
+            raise AutostartError(
+                _("{where}: cannot be read: {reason}").format(
+                    where=self.path, reason=exc.strerror or exc
+                )
+            ) from None
 
     def status(self) -> AutostartState:
         found = self._read()
@@ -148,13 +153,19 @@ class FileLoginItem:
             return False
         if found is not None and self._ours not in found:
             raise AutostartError(
-                f"{self.path}: exists and was not written by Posture Guard; not replacing it"
+                _("{where}: exists and was not written by Posture Guard; not replacing it").format(
+                    where=self.path
+                )
             )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_file(self.path, self._content, mode=0o644)
         except OSError as exc:
-            raise AutostartError(f"{self.path}: cannot be written: {exc.strerror or exc}") from None
+            raise AutostartError(
+                _("{where}: cannot be written: {reason}").format(
+                    where=self.path, reason=exc.strerror or exc
+                )
+            ) from None
         return True
 
     def disable(self) -> bool:
@@ -162,13 +173,21 @@ class FileLoginItem:
         if found is None:
             return False
         if self._ours not in found:
-            raise AutostartError(f"{self.path}: was not written by Posture Guard; not removing it")
+            raise AutostartError(
+                _("{where}: was not written by Posture Guard; not removing it").format(
+                    where=self.path
+                )
+            )
         try:
             self.path.unlink()
         except FileNotFoundError:
             return False
         except OSError as exc:
-            raise AutostartError(f"{self.path}: cannot be removed: {exc.strerror or exc}") from None
+            raise AutostartError(
+                _("{where}: cannot be removed: {reason}").format(
+                    where=self.path, reason=exc.strerror or exc
+                )
+            ) from None
         return True
 
 
@@ -189,10 +208,12 @@ class RunKeyLoginItem:
             except FileNotFoundError:
                 return None
             except OSError as exc:
-                raise AutostartError(f"{self.where}: cannot be read: {exc}") from None
+                raise AutostartError(
+                    _("{where}: cannot be read: {reason}").format(where=self.where, reason=exc)
+                ) from None
             return str(value)
         else:
-            raise AutostartError("the Run key exists only on Windows")
+            raise AutostartError(_("the Run key exists only on Windows"))
 
     def status(self) -> AutostartState:
         found = self._read()
@@ -210,7 +231,9 @@ class RunKeyLoginItem:
                 with winreg.CreateKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
                     winreg.SetValueEx(key, RUN_VALUE, 0, winreg.REG_SZ, self._value)
             except OSError as exc:
-                raise AutostartError(f"{self.where}: cannot be written: {exc}") from None
+                raise AutostartError(
+                    _("{where}: cannot be written: {reason}").format(where=self.where, reason=exc)
+                ) from None
         return True
 
     def disable(self) -> bool:
@@ -228,7 +251,9 @@ class RunKeyLoginItem:
                 ):
                     winreg.DeleteValue(key, RUN_VALUE)
             except OSError as exc:
-                raise AutostartError(f"{self.where}: cannot be removed: {exc}") from None
+                raise AutostartError(
+                    _("{where}: cannot be removed: {reason}").format(where=self.where, reason=exc)
+                ) from None
         return True
 
 

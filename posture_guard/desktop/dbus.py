@@ -26,16 +26,24 @@ import sys
 from collections.abc import Mapping
 from typing import Any, Final
 
+from posture_guard.core.i18n import N_, _
+
 #: The longest a call waits for its reply. The worker thread calls the desktop every few
 #: seconds; a hung service must not stall it for long.
 CALL_TIMEOUT_S: Final = 0.5
 DBUS_NAME: Final = "org.freedesktop.DBus"
 PROPERTIES: Final = "org.freedesktop.DBus.Properties"
-#: Why there is no session bus: what every adapter says then (`doctor` shows it).
-NO_SESSION_BUS: Final = (
+#: Why there is no session bus: what every adapter says then (`doctor` shows it), in English;
+#: `no_session_bus()` says it in the language in use.
+NO_SESSION_BUS: Final = N_(
     "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not"
     " a socket of ours)"
 )
+
+
+def no_session_bus() -> str:
+    """NO_SESSION_BUS in the language in use (the variables' names stay as written)."""
+    return _(NO_SESSION_BUS)
 
 
 class DBusError(Exception):
@@ -169,7 +177,11 @@ class Bus:
         try:
             self._conn = open_dbus_connection(bus=self.address)
         except (OSError, RuntimeError, ValueError, KeyError, StopIteration) as exc:
-            raise DBusError(f"cannot connect to the {self.label} at {self.address}: {exc}") from exc
+            # Translators: {address} is the bus's address, {reason} the system's reason
+            what = _("cannot connect to the system bus at {address}: {reason}")
+            if self.label != "system bus":
+                what = _("cannot connect to the session bus at {address}: {reason}")
+            raise DBusError(what.format(address=self.address, reason=exc)) from exc
         return self._conn
 
 
@@ -182,5 +194,5 @@ def session_bus(env: Mapping[str, str] | None = None) -> Bus:
     """
     address = session_bus_address(env)
     if address is None:
-        raise DBusError(NO_SESSION_BUS)
+        raise DBusError(no_session_bus())
     return Bus(address)

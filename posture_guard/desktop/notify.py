@@ -26,7 +26,7 @@ from typing import Final, TextIO
 
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.ports import Notifier
-from posture_guard.desktop.dbus import NO_SESSION_BUS, session_bus_env
+from posture_guard.desktop.dbus import no_session_bus, session_bus_env
 from posture_guard.desktop.programs import which
 
 __all__ = [
@@ -202,7 +202,7 @@ def notification_service_problem() -> str | None:
     """
     env = session_bus_env()
     if env is None:
-        return NO_SESSION_BUS
+        return no_session_bus()
     try:
         if _bus_call(env, "NameHasOwner", NOTIFICATIONS_BUS_NAME).endswith("true"):
             return None

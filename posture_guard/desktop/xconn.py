@@ -26,6 +26,8 @@ import threading
 import time
 from typing import Any, Final
 
+from posture_guard.core.i18n import _
+
 _log = logging.getLogger("posture_guard.x11")
 
 #: After a lost connection, the longest time before the next attempt to reopen it. Attempts
@@ -86,14 +88,18 @@ def open_display(name: str | None = None) -> tuple[str, Any]:
     """
     name = name if name is not None else os.environ.get("DISPLAY", "")
     if not name:
-        raise XUnavailable("no DISPLAY set")
+        # Translators: DISPLAY is an environment variable's name, keep it as written
+        raise XUnavailable(_("no DISPLAY set"))
     from Xlib import display as xdisplay  # noqa: PLC0415 - lazily: needs python-xlib
 
     try:
         return name, xdisplay.Display(name)
     except Exception as exc:  # python-xlib raises DisplayError, OSError, XauthError...
         _close_sockets_left_in(exc)
-        raise XUnavailable(f"cannot open display {name!r}: {exc}") from exc
+        # Translators: {name} is the display's name (":0"), {reason} the X library's reason
+        raise XUnavailable(
+            _("cannot open display {name}: {reason}").format(name=repr(name), reason=exc)
+        ) from exc
 
 
 class Display:

@@ -5,6 +5,10 @@ Probing builds each backend, asks it once and closes it. The tray is probed the 
 chooses it (tray.probe_tray_backends: one truth for which backend `run` would use and why not
 the others); that imports pystray once per backend, and never without a display (G9 in
 DESKTOP-TESTING.md).
+
+The words are in the reader's language (core/i18n.py), looked up when the report is made; the
+areas' and backends' names, paths and environment variables are data, shown as written. The
+second line says which toolkit draws the windows (desktop/toolkit.py `limits`).
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ import platform
 from dataclasses import dataclass
 from typing import Final
 
+from posture_guard.core.i18n import N_, _, pgettext
+from posture_guard.core.localeforms import format_number
 from posture_guard.core.traymodel import HOW_TO_GET_THE_FULL_TRAY
 from posture_guard.desktop.busy import probe_busy_sources
 from posture_guard.desktop.dbus import DBusError, session_bus
 from posture_guard.desktop.display import platform_name
 from posture_guard.desktop.idle import ENV_OVERRIDE, probe_idle_sources, select_idle_source
 from posture_guard.desktop.notify import select_notifier
+from posture_guard.desktop.toolkit import choose, limits
 from posture_guard.desktop.tray_backends import tray_backends
 
 SNI_WATCHER: Final = "org.kde.StatusNotifierWatcher"
@@ -37,15 +44,32 @@ class Finding:
     used: bool = False
 
 
-def format_report(findings: list[Finding], hints: list[str]) -> str:
-    """The report: a header, one aligned line per backend, then hints."""
+def format_report(findings: list[Finding], hints: list[str], windows: str | None = None) -> str:
+    """The report: a header, the windows' toolkit line (`windows`; by default what
+    toolkit.limits says of the toolkit chosen here), one aligned line per backend, then hints.
+
+    The area and backend names stay as written (they are names, as the log says them); the
+    verdicts, details and hints are in the language in use.
+    """
     width = max((len(f.name) for f in findings), default=0)
-    lines = [f"Posture Guard doctor: {platform_name()}, Python {platform.python_version()}"]
+    # Translators: the report's first line; {platform} is the OS ("linux"), {python} a version
+    lines = [
+        _("Posture Guard doctor: {platform}, Python {python}").format(
+            platform=platform_name(), python=platform.python_version()
+        ),
+        windows if windows is not None else limits(choose()),
+    ]
+    # Translators: the verdicts of the report's lines (a backend works here or not); keep them
+    # short: the lines are aligned after them
+    verdicts = {True: pgettext("doctor", "ok"), False: pgettext("doctor", "no")}
+    verdict_width = max(len(v) for v in verdicts.values()) + 2
     for f in findings:
-        verdict = "ok  " if f.works else "no  "
-        used = "  [used]" if f.used else ""
+        verdict = verdicts[f.works].ljust(verdict_width)
+        # Translators: marks the backend Posture Guard uses, at the end of its line
+        used = "  " + pgettext("doctor", "[used]") if f.used else ""
         lines.append(f"{f.area:<6} {f.name:<{width}}  {verdict}{f.detail}{used}")
-    lines += [f"hint: {h}" for h in hints]
+    # Translators: before a hint at the end of the report ("hint: install ...")
+    lines += [_("hint: {hint}").format(hint=_(h)) for h in hints]
     return "\n".join(lines)
 
 
@@ -62,17 +86,15 @@ def diagnose() -> tuple[list[Finding], list[str]]:
         try:
             found, hint = probe()
         except Exception as exc:  # a probe bug must not hide the other findings
-            found, hint = (
-                [Finding(area=area, name="?", works=False, detail=f"probe failed: {exc!r}")],
-                [],
-            )
+            detail = _("probe failed: {error}").format(error=repr(exc))
+            found, hint = ([Finding(area=area, name="?", works=False, detail=detail)], [])
         findings += found
         hints += hint
     return findings, hints
 
 
 def _idle() -> tuple[list[Finding], list[str]]:
-    chosen, _ = select_idle_source()
+    chosen, _reasons = select_idle_source()
     used = chosen.name
     chosen.close()
     findings = []
@@ -82,7 +104,12 @@ def _idle() -> tuple[list[Finding], list[str]]:
             continue
         idle = source.idle_seconds()
         source.close()
-        detail = f"{idle:.1f} s since the last input" if idle is not None else "answers None now"
+        detail = (
+            # Translators: {seconds} is a number of seconds ("12.5")
+            _("{seconds} s since the last input").format(seconds=format_number(idle, 1))
+            if idle is not None
+            else _("answers no idle time now")
+        )
         findings.append(
             Finding(
                 area="idle", name=name, works=idle is not None, detail=detail, used=name == used
@@ -94,7 +121,7 @@ def _idle() -> tuple[list[Finding], list[str]]:
             area="idle",
             name="none",
             works=True,
-            detail="counts all time as active (the last resort)"
+            detail=_("counts all time as active (the last resort)")
             + (f"; ${ENV_OVERRIDE}={override}" if override else ""),
             used=used == "none",
         )
@@ -111,8 +138,10 @@ def _busy() -> tuple[list[Finding], list[str]]:
         reason = source.busy_reason()
         via = getattr(source, "via", None)
         source.close()
-        now = f"busy now: {reason}" if reason else "not busy now"
-        detail = f"{now} (via {via})" if via else now
+        # Translators: {reason} says why ("a call", "a fullscreen window")
+        now = _("busy now: {reason}").format(reason=reason) if reason else _("not busy now")
+        # Translators: {how} is how it tells: a name ("logind") or a path ("/proc/*/fd")
+        detail = _("{state} (via {how})").format(state=now, how=via) if via else now
         findings.append(Finding(area="busy", name=name, works=True, detail=detail, used=True))
     return findings, []
 
@@ -131,7 +160,7 @@ def _notify() -> tuple[list[Finding], list[str]]:
                 area="notify",
                 name="plyer",
                 works=True,
-                detail="a notification service answers",
+                detail=_("a notification service answers"),
                 used=True,
             )
         )
@@ -140,8 +169,11 @@ def _notify() -> tuple[list[Finding], list[str]]:
             area="notify",
             name="terminal",
             works=True,
-            detail="prints notices where `posture-guard run` runs"
-            + (" (the fallback)" if notifier.name != "terminal" else ""),
+            detail=(
+                _("prints notices where `posture-guard run` runs (the fallback)")
+                if notifier.name != "terminal"
+                else _("prints notices where `posture-guard run` runs")
+            ),
             used=notifier.name == "terminal",
         )
     )
@@ -155,12 +187,14 @@ def _tray() -> tuple[list[Finding], list[str]]:
 
     findings = []
     if importlib.util.find_spec("pystray") is None:
-        findings.append(Finding(area="tray", name="pystray", works=False, detail="not installed"))
+        findings.append(
+            Finding(area="tray", name="pystray", works=False, detail=_("not installed"))
+        )
     probe = probe_tray_backends()
     works = None in probe.problems.values()
     hosts = _tray_hosts() if tray_backends().needs_tray_host and works else {}
     for name, problem in probe.problems.items():
-        detail = problem if problem is not None else hosts.get(name, _NATIVE)
+        detail = problem if problem is not None else hosts.get(name) or _(_NATIVE)
         findings.append(
             Finding(
                 area="tray",
@@ -176,14 +210,14 @@ def _tray() -> tuple[list[Finding], list[str]]:
                 area="tray",
                 name="headless",
                 works=True,
-                detail="no tray: `posture-guard run` runs without one, prompts in the terminal",
+                detail=_("no tray: `posture-guard run` runs without one, prompts in the terminal"),
                 used=True,
             )
         )
     return findings, [HOW_TO_GET_THE_FULL_TRAY] if probe.full_tray_needs_install else []
 
 
-_NATIVE: Final = "pystray's native backend (menu included)"
+_NATIVE: Final = N_("pystray's native backend (menu included)")
 
 
 def _tray_hosts() -> dict[str, str]:
@@ -191,19 +225,32 @@ def _tray_hosts() -> dict[str, str]:
     from posture_guard.ui.tray import tray_host_problem  # noqa: PLC0415 - doctor only
 
     docked = tray_host_problem() is None  # the very check `run` makes before docking
-    xembed = "" if docked else "; no tray host yet: the icon shows when one starts"
+    # StatusNotifierItem, StatusNotifierWatcher and XEmbed are the protocols' names
     if _sni_watcher():
-        where = "a StatusNotifierItem host"
+        where = _("a StatusNotifierItem host")
     elif docked:
-        where = "an XEmbed tray (no StatusNotifierWatcher)"
+        where = _("an XEmbed tray (no StatusNotifierWatcher)")
     else:
-        where = (
+        where = _(
             "no tray host yet (no StatusNotifierWatcher, no XEmbed tray): it shows when one starts"
         )
+    if docked:
+        gtk = _("menu on right click, in the XEmbed tray")
+        xorg = _("icon only: no menu; a left click opens Posture Guard's own menu")
+    else:
+        gtk = _(
+            "menu on right click, in the XEmbed tray; no tray host yet: the icon shows when "
+            "one starts"
+        )
+        xorg = _(
+            "icon only: no menu; a left click opens Posture Guard's own menu; no tray host yet: "
+            "the icon shows when one starts"
+        )
+    # Translators: {where} is where the icon shows ("a StatusNotifierItem host")
     return {
-        "appindicator": f"menu on click; {where}",
-        "gtk": f"menu on right click, in the XEmbed tray{xembed}",
-        "xorg": f"icon only: no menu; a left click opens Posture Guard's own menu{xembed}",
+        "appindicator": _("menu on click; {where}").format(where=where),
+        "gtk": gtk,
+        "xorg": xorg,
     }
 
 

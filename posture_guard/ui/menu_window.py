@@ -17,9 +17,10 @@ from pathlib import Path
 
 from posture_guard.app import control
 from posture_guard.app.managed import load_effective
+from posture_guard.core import i18n
 from posture_guard.core.commands import Status
 from posture_guard.core.errors import ControlError
-from posture_guard.core.i18n import _
+from posture_guard.core.i18n import _, pgettext
 from posture_guard.core.traymodel import (
     APP_TITLE,
     Launch,
@@ -40,14 +41,24 @@ _SELECTED = "#c6dcf0"
 
 
 def flat_entries(entries: Sequence[MenuEntry]) -> list[MenuEntry]:
-    """The menu with submenus written out ("Pause: for 30 minutes"); one button per line."""
+    """The menu with submenus written out ("Pause: for 30 minutes"); one button per line.
+
+    The item's first letter is made small in English only: other languages' nouns keep their
+    capitals (German), and the pattern joining the two is the catalogue's.
+    """
     flat: list[MenuEntry] = []
+    english = i18n.language().split("_")[0] == "en"
     for entry in entries:
         if entry.children:
             flat += [
                 MenuEntry(
                     id=child.id,
-                    text=f"{entry.text}: {child.text[0].lower()}{child.text[1:]}",
+                    # Translators: a submenu's item written out on one line of the menu window
+                    # ("Pause: for 30 minutes"); {menu} is the submenu, {item} the item
+                    text=pgettext("menu window", "{menu}: {item}").format(
+                        menu=entry.text,
+                        item=child.text[0].lower() + child.text[1:] if english else child.text,
+                    ),
                     enabled=entry.enabled and child.enabled,
                     action=child.action,
                 )
@@ -171,7 +182,7 @@ class MenuWindow:
                 problem = str(exc)
             else:
                 if not reply.get("ok"):
-                    problem = str(reply.get("error", "the service refused"))
+                    problem = str(reply.get("error", _("the service refused")))
         elif isinstance(action, Launch):
             problem = self._launcher.launch(action.target)
         if problem is not None:
@@ -210,7 +221,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             locked=policy_locks(settings),
         )
     except tk.TclError as exc:
-        print(f"posture-guard menu: cannot open a window: {exc}", file=sys.stderr)
+        # Translators: {reason} is the toolkit's reason, in English
+        print(
+            "posture-guard menu: " + _("cannot open a window: {reason}").format(reason=exc),
+            file=sys.stderr,
+        )
         return 1
     window.run()
     return 0

@@ -1,10 +1,13 @@
 """The desktop setup commands: `posture-guard autostart enable|disable|status` and `doctor`.
 
 Each prints a few lines and returns the exit code; the work is in `autostart` and `doctor`.
+The lines are in the reader's language; the login item's place (a path or a registry value) is
+data, shown as written.
 """
 
 from __future__ import annotations
 
+from posture_guard.core.i18n import _
 from posture_guard.desktop.autostart import login_item
 from posture_guard.ui.doctor import diagnose, format_report
 
@@ -18,28 +21,30 @@ def autostart(action: str) -> int:
     """
     item = login_item()
     state = item.status()
+    # Translators (all the lines below): {where} is the login item's file or registry value
     if action == "enable":
         changed = item.enable()
         if not changed:
-            print(f"Autostart was already enabled: {state.where}")
+            line = _("Autostart was already enabled: {where}")
         elif state.enabled:
-            print(f"Autostart updated to start this Posture Guard: {state.where}")
+            line = _("Autostart updated to start this Posture Guard: {where}")
         else:
-            print(f"Autostart enabled: Posture Guard starts at login ({state.where}).")
+            line = _("Autostart enabled: Posture Guard starts at login ({where}).")
     elif action == "disable":
         if item.disable():
-            print(f"Autostart disabled: removed {state.where}")
+            line = _("Autostart disabled: removed {where}")
         else:
-            print(f"Autostart was not enabled (no {state.where}).")
+            line = _("Autostart was not enabled (no {where}).")
     elif not state.enabled:
-        print(f"Autostart: disabled (`posture-guard autostart enable` writes {state.where})")
+        line = _("Autostart: disabled (`posture-guard autostart enable` writes {where})")
     elif state.current:
-        print(f"Autostart: enabled ({state.where})")
+        line = _("Autostart: enabled ({where})")
     else:
-        print(
-            f"Autostart: enabled, but {state.where} starts another copy of Posture Guard; "
+        line = _(
+            "Autostart: enabled, but {where} starts another copy of Posture Guard; "
             "`posture-guard autostart enable` updates it"
         )
+    print(line.format(where=state.where))
     return 0
 
 

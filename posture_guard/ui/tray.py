@@ -62,7 +62,7 @@ from posture_guard.core.traymodel import (
     tray_menu,
     tray_title,
 )
-from posture_guard.desktop.dbus import NO_SESSION_BUS, session_bus_address
+from posture_guard.desktop.dbus import no_session_bus, session_bus_address
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.notify import FallbackNotifier
 from posture_guard.desktop.tray_backends import tray_backends
@@ -102,7 +102,8 @@ def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], li
     """The pystray backends to try here, in order, and why others are not tried."""
     env = os.environ if env is None else env
     if not display_available():
-        return [], ["tray: no display (DISPLAY and WAYLAND_DISPLAY are not set)"]
+        # Translators: DISPLAY and WAYLAND_DISPLAY are environment variables' names
+        return [], ["tray: " + _("no display (DISPLAY and WAYLAND_DISPLAY are not set)")]
     here = tray_backends()
     if not here.pinnable:  # one backend here: PYSTRAY_BACKEND is not read
         return list(here.candidates), []
@@ -114,23 +115,33 @@ def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], li
 
 
 def tray_host_problem() -> str | None:
-    """Why an XEmbed icon could not dock on this X display now, or None when a tray is there.
+    """Why an XEmbed icon could not dock on this X display now, or None when a tray is there
+    (in the language in use)."""
+    return _tray_host()[0]
+
+
+def _tray_host() -> tuple[str | None, bool]:
+    """Why an XEmbed icon could not dock now (None when a tray is there), and whether the
+    display itself answers (True when only the tray host is missing, or none is).
 
     Asks on the process's shared connection (xconn): in the service the X11 idle source holds
     it already, so the check costs no connection of its own."""
     try:
         shared = share_display()
     except XUnavailable as exc:  # say what python-xlib said, as before ("Can't connect...")
-        return f"cannot open the X display: {exc.__cause__ or exc}"
+        # Translators: {reason} is the X library's reason, in English
+        return _("cannot open the X display: {reason}").format(reason=exc.__cause__ or exc), False
     try:
         conn = shared.get()
         if conn is None:
-            return "cannot open the X display: the connection was lost"
+            return _("cannot open the X display: the connection was lost"), False
         selection = f"_NET_SYSTEM_TRAY_S{conn.get_default_screen()}"
         owner = conn.get_selection_owner(conn.intern_atom(selection))
         if not owner:
-            return f"no system tray on the X display (nothing owns {selection})"
-        return None
+            # Translators: {selection} is an X selection's name, as written
+            problem = _("no system tray on the X display (nothing owns {selection})")
+            return problem.format(selection=selection), True
+        return None, True
     finally:
         shared.close()
 
@@ -143,12 +154,12 @@ def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
     """
     if backend in _GTK_BACKENDS:
         if importlib.util.find_spec("gi") is None:
-            raise _LibraryMissing(f"{backend}: PyGObject (gi) is not installed")
+            raise _LibraryMissing(f"{backend}: " + _("PyGObject (gi) is not installed"))
         if session_bus_address(env) is None:
-            raise TrayUnavailable(f"{backend}: {NO_SESSION_BUS}")
+            raise TrayUnavailable(f"{backend}: {no_session_bus()}")
     if backend == "xorg":
-        problem = tray_host_problem()
-        if problem is not None and not problem.startswith("no system tray"):
+        problem, display_answers = _tray_host()
+        if problem is not None and not display_answers:
             raise TrayUnavailable(f"xorg: {problem}")
         if problem is not None:  # at login the app may start before the panel
             log.info("tray: xorg: %s yet; the icon docks when a tray starts", problem)
@@ -230,7 +241,7 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
         else:
             os.environ["PYSTRAY_BACKEND"] = saved
     if not candidates:  # no display: nothing was tried, each backend lacks the same
-        why = notes[0].removeprefix("tray: ") if notes else "no tray here"
+        why = notes[0].removeprefix("tray: ") if notes else _("no tray here")
         problems = dict.fromkeys(backends, why)
     return TrayProbe(
         used=used,

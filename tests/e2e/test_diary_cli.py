@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from posture_guard.app.store import SCHEMA_VERSION
+from posture_guard.core.episodes import when
+from posture_guard.core.wording import moment_words
 from tests.app import App
 
 pytestmark = [pytest.mark.e2e, pytest.mark.date_sensitive]
@@ -72,7 +74,7 @@ def test_diary_cli_episode_updates_over_days_then_arm_tingling_check_in_prints_t
     # acceptance 6
     episode_over_days(app, now)
     listed = ok(app, "episode", "list")
-    assert re.search(r"^ +1  \S+ \S+  open +pain 7 \(peak 7\)  stiffness moderate  2 updates$",
+    assert re.search(r"^ +1  \d{1,2} \w+ \d{4}, \d\d:\d\d  open +pain 7 \(peak 7\)  stiffness moderate  2 updates$",
                      listed, re.MULTILINE), listed  # fmt: skip
     shown = ok(app, "episode", "show")
     assert "where: neck-left, shoulder" in shown
@@ -208,15 +210,17 @@ def test_diary_cli_bad_input_is_refused_and_changes_nothing(
                      " long-screen-session, stress, sudden-movement, sleep-position, other"))  # fmt: skip
     early = (now - timedelta(days=4)).replace(second=0, microsecond=0)
     shown = early.isoformat(sep=" ", timespec="minutes")
-    out = ok(app, "episode", "show")
-    start_shown = re.search(r"started (\S+ \S+),", out)
-    assert start_shown is not None
+    # `episode show` says the start in the language's form; a refusal names it in ISO, to be
+    # typed back with --at
+    start = datetime.fromisoformat(started).astimezone(now.tzinfo)  # stored in UTC
+    start_iso = when(start)
+    assert f"started {moment_words(start)}," in ok(app, "episode", "show")
     refused(app, "episode", "update", "--pain", "4", "--at", early.isoformat(), code=1, message=(
         f"posture-guard episode update: can't add an update at {shown} to episode 1 (started"
-        f" {start_shown.group(1)}): that is before it started"))  # fmt: skip
+        f" {start_iso}): that is before it started"))  # fmt: skip
     refused(app, "episode", "start", "--pain", "4", code=1, message=(
         f"posture-guard episode start: can't start a new episode while episode 1 (started"
-        f" {start_shown.group(1)}) is still open; end it first"))  # fmt: skip
+        f" {start_iso}) is still open; end it first"))  # fmt: skip
     refused(app, "episode", "update", "--pain", "4", "--at", "last tuesday", code=2, message=(
         'posture-guard episode update: at = "last tuesday": expected a date and time like'
         " 2026-03-02T09:00 (local time) or 2026-03-02T09:00+01:00"))  # fmt: skip

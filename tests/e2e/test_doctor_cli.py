@@ -6,9 +6,9 @@ from tests.app import App
 
 
 def backends(report: str) -> dict[tuple[str, str], str]:
-    """(area, backend) -> the rest of its line."""
+    """(area, backend) -> the rest of its line (after the header and the windows' line)."""
     found = {}
-    for line in report.splitlines()[1:]:
+    for line in report.splitlines()[2:]:
         if line.startswith("hint: "):
             continue
         area, name, rest = line.split(maxsplit=2)

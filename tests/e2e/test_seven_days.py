@@ -36,6 +36,7 @@ COUNTING = (
     "tests/e2e/test_stats_cli.py::test_stats_cli_prints_the_exact_figures_of_a_known_history",
     "tests/e2e/test_stats_cli.py::test_stats_cli_shows_the_open_episode_and_the_latest_advice",
     "tests/e2e/test_diary_cli.py::test_diary_cli_episode_updates_over_days_then_arm_tingling_check_in_prints_the_link",
+    "tests/e2e/test_i18n_dates_cli.py::test_i18n_dates_stats_and_advice_in_german_and_hindi",
     "tests/browser/test_report_page.py::test_report_page_of_five_years_still_works",
 )
 

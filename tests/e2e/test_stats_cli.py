@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from posture_guard.app.store import Store
+from posture_guard.core.localeforms import format_date, format_short_date
 from posture_guard.core.records import BreakRecord, DayActivity
 from posture_guard.core.timer import Outcome, day_of
 from tests.app import App
@@ -71,14 +72,18 @@ def test_stats_cli_prints_the_exact_figures_of_a_known_history(app: App) -> None
             break
         database(app).unlink()
     first, middle = last - timedelta(days=2), last - timedelta(days=1)
+    # the days in their short form ("2 Mar"); written whole when the period spans a new year
+    short = first.year == last.year
+    cells = [format_short_date(d) if short else format_date(d) for d in (first, middle, last)]
+    width = max(10, *(len(cell) for cell in cells))
     assert out.splitlines() == [
-        f"Last 3 days: {first} to {last} (a day starts at 04:00)",
+        f"Last 3 days: {format_date(first)} to {format_date(last)} (a day starts at 04:00)",
         "",
-        "day          active  taken  natural  skipped  longest gap",
-        f"{first}    3h25m      1        1        1  3h10m",
-        f"{middle}        -      1        0        0  -",
-        f"{last}      45m      1        0        1  -",
-        "total         4h10m      3        1        2",
+        f"{'day':<{width}}   active  taken  natural  skipped  longest gap",
+        f"{cells[0]:<{width}}    3h25m      1        1        1  3h10m",
+        f"{cells[1]:<{width}}        -      1        0        0  -",
+        f"{cells[2]:<{width}}      45m      1        0        1  -",
+        f"{'total':<{width}}    4h10m      3        1        2",
         "",
         "kind        prompted  taken  natural  skipped  snoozed  merged  cancelled  adherence",
         "posture            5      2        0        2        2       1          0        50%",
@@ -112,9 +117,9 @@ def test_stats_cli_shows_the_open_episode_and_the_latest_advice(app: App) -> Non
     lines = ok(app, "stats").splitlines()
     assert lines[0].startswith("Last 7 days: ")
     assert lines[1] == "no data yet: no active time or breaks recorded in this period"
-    assert lines[3] == "Open episode: 1 since 2026-03-02 09:00+09:00, pain 6 (peak 6)"
+    assert lines[3] == "Open episode: 1 since 2 March 2026, 09:00, pain 6 (peak 6)"
     assert re.fullmatch(
-        r"Latest advice: (self-care|book|prompt|emergency) \(check-in of \S+ \S+\+09:00; `posture-guard advice` for the details\)",
+        r"Latest advice: (self-care|book|prompt|emergency) \(check-in of \d{1,2} \w+ \d{4}, \d\d:\d\d; `posture-guard advice` for the details\)",
         lines[4],
     ), lines[4]
 

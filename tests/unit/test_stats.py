@@ -110,12 +110,12 @@ EXPECTED = Summary(
 )  # fmt: skip
 
 EXPECTED_TEXT = """\
-Last 3 days: 2026-03-02 to 2026-03-04 (a day starts at 04:00)
+Last 3 days: 2 March 2026 to 4 March 2026 (a day starts at 04:00)
 
 day          active  taken  natural  skipped  longest gap
-2026-03-02    5h12m      3        1        1  1h35m
-2026-03-03        -      1        0        1  -
-2026-03-04       2h      2        1        0  3h30m
+2 Mar         5h12m      3        1        1  1h35m
+3 Mar             -      1        0        1  -
+4 Mar            2h      2        1        0  3h30m
 total         7h12m      6        2        2
 
 kind        prompted  taken  natural  skipped  snoozed  merged  cancelled  adherence
@@ -127,7 +127,7 @@ eyes               0      0        0        0        0       0          1       
 adherence = (taken + natural) / (taken + natural + skipped); merged and cancelled are left out
 longest gap = the longest wall-clock time between the ends of two consecutive taken or natural breaks (any kind) on that day
 
-Open episode: 1 since 2026-03-03 08:00+09:00, pain 6 (peak 7)
+Open episode: 1 since 3 March 2026, 08:00, pain 6 (peak 7)
 Latest advice: book (test)"""
 
 
@@ -176,7 +176,7 @@ def test_stats_empty_store_gives_no_data_yet() -> None:
     assert [d.active_s for d in empty.days] == [None, None, None]
     assert all(k.adherence is None for k in empty.kinds)
     assert format_summary(empty, None, None) == (
-        "Last 3 days: 2026-03-02 to 2026-03-04 (a day starts at 04:00)\n"
+        "Last 3 days: 2 March 2026 to 4 March 2026 (a day starts at 04:00)\n"
         "no data yet: no active time or breaks recorded in this period\n"
         "\n"
         "Open episode: none\n"

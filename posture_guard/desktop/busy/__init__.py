@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from posture_guard.core.errors import BusySourceUnavailable
+from posture_guard.core.i18n import _
 from posture_guard.core.ports import BusySource
 from posture_guard.desktop.busy.composite import CompositeBusySource
 from posture_guard.desktop.programs import which
@@ -124,5 +125,7 @@ def select_busy_source() -> tuple[CompositeBusySource, list[str]]:
         except BusySourceUnavailable as exc:
             reasons.append(f"{name}: {exc}")
         except ImportError as exc:
-            reasons.append(f"{name}: a required module is missing ({exc})")
+            # Translators: {error} is Python's message, naming the module
+            missing = _("a required module is missing ({error})").format(error=exc)
+            reasons.append(f"{name}: {missing}")
     return CompositeBusySource(sources), reasons

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 from posture_guard.core.errors import BusySourceUnavailable
+from posture_guard.core.i18n import _
 from posture_guard.desktop.dbus import Bus, DBusError
 
 REASON: Final = "do not disturb"
@@ -47,7 +48,10 @@ class DoNotDisturbSource:
             raise BusySourceUnavailable(str(exc)) from None
         if not owned:
             bus.close()
-            raise BusySourceUnavailable(f"no notification daemon owns {NOTIFICATIONS}")
+            # Translators: {name} is a D-Bus name, as written
+            raise BusySourceUnavailable(
+                _("no notification daemon owns {name}").format(name=NOTIFICATIONS)
+            )
         for interface, prop in SWITCHES:
             try:
                 bus.get_property(NOTIFICATIONS, PATH, interface, prop)
@@ -56,7 +60,7 @@ class DoNotDisturbSource:
             self.switch = (interface, prop)
             return
         bus.close()
-        raise BusySourceUnavailable("the notification daemon exposes no do-not-disturb switch")
+        raise BusySourceUnavailable(_("the notification daemon exposes no do-not-disturb switch"))
 
     def busy_reason(self) -> str | None:
         """ "do not disturb" or None (also when the daemon does not answer). Never raises."""

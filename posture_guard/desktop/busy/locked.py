@@ -16,6 +16,7 @@ import sys
 from typing import Final
 
 from posture_guard.core.errors import BusySourceUnavailable
+from posture_guard.core.i18n import _
 from posture_guard.desktop.dbus import Bus, DBusError
 
 REASON: Final = "screen locked"
@@ -54,9 +55,14 @@ class ScreenSaverLock:
             self.target = target
             return
         if errors:
-            raise BusySourceUnavailable(_summary("no screen saver answers GetActive", errors))
+            # Translators: GetActive is a D-Bus method's name, keep it as written
+            what = _("no screen saver answers GetActive")
+            raise BusySourceUnavailable(_summary(what, errors))
         names = ", ".join(dict.fromkeys(absent))
-        raise BusySourceUnavailable(f"no screen saver on the session bus ({names})")
+        # Translators: {names} are D-Bus names, as written
+        raise BusySourceUnavailable(
+            _("no screen saver on the session bus ({names})").format(names=names)
+        )
 
     def locked(self) -> bool:
         """True when the screen saver is active; False when not or it does not answer."""
@@ -107,14 +113,17 @@ class LogindLock:
     def _display_session(self) -> str:
         """The user's graphical session, for a process outside any session (a user service)."""
         if sys.platform == "win32":
-            raise DBusError("logind does not exist on Windows")
+            raise DBusError(_("logind does not exist on Windows"))
         else:
             (user,) = self._bus.call(
                 LOGIN1, "/org/freedesktop/login1", LOGIN1_MANAGER, "GetUser", "u", (os.getuid(),)
             )
-            _, path = self._bus.get_property(LOGIN1, user, "org.freedesktop.login1.User", "Display")
+            _session, path = self._bus.get_property(
+                LOGIN1, user, "org.freedesktop.login1.User", "Display"
+            )
             if path == "/":
-                raise DBusError("logind knows no display session of this user")
+                # Translators: logind is the name of Linux's login manager, keep it as written
+                raise DBusError(_("logind knows no display session of this user"))
             return str(path)
 
     def locked(self) -> bool:
@@ -150,7 +159,7 @@ class ScreenLockSource:
         self._checks: list[ScreenSaverLock | LogindLock] = []
         self._buses = [b for b in (session, system) if b is not None]
         if session is None:
-            errors.append("no session bus")
+            errors.append(_("no session bus"))
         else:
             try:
                 self._checks.append(ScreenSaverLock(session))
@@ -158,7 +167,7 @@ class ScreenLockSource:
                 session.close()
                 errors.append(str(exc))
         if system is None:
-            errors.append("no system bus")
+            errors.append(_("no system bus"))
         else:
             try:
                 self._checks.append(LogindLock(system, session_id))

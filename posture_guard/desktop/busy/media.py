@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Final
 
 from posture_guard.core.errors import BusySourceUnavailable
+from posture_guard.core.i18n import _
 
 #: How long `pactl` may take before the answer counts as "cannot tell".
 PACTL_TIMEOUT_S: Final = 1.0
@@ -73,7 +74,10 @@ class CaptureDeviceSource:
             BusySourceUnavailable: `proc_root` is not a readable process table.
         """
         if not (proc_root / "self" / "fd").is_dir():
-            raise BusySourceUnavailable(f"{proc_root} has no process table to look at")
+            # Translators: {path} is a folder ("/proc")
+            raise BusySourceUnavailable(
+                _("{path} has no process table to look at").format(path=proc_root)
+            )
         self._proc = proc_root
         self._dev = str(dev_root)
         self._pactl = pactl

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Final
 
 from posture_guard.core.errors import IdleSourceUnavailable
+from posture_guard.core.i18n import _
 from posture_guard.core.ports import IdleSource
 
 __all__ = [
@@ -161,5 +162,6 @@ def select_idle_source(override: str | None = None) -> tuple[IdleSource, list[st
         except IdleSourceUnavailable as exc:
             reasons.append(f"{name}: {exc}")
         except ImportError as exc:
-            reasons.append(f"{name}: a required module is missing ({exc})")
+            missing = _("a required module is missing ({error})").format(error=exc)
+            reasons.append(f"{name}: {missing}")
     return _make_none(), reasons
