@@ -15,7 +15,9 @@ import platform
 from dataclasses import dataclass
 from typing import Final
 
+from posture_guard.core.i18n import _
 from posture_guard.core.traymodel import HOW_TO_GET_THE_FULL_TRAY
+from posture_guard.core.wording import IDLE_UNSEEN
 from posture_guard.desktop.busy import probe_busy_sources
 from posture_guard.desktop.dbus import DBusError, session_bus
 from posture_guard.desktop.display import platform_name
@@ -72,7 +74,7 @@ def diagnose() -> tuple[list[Finding], list[str]]:
 
 
 def _idle() -> tuple[list[Finding], list[str]]:
-    chosen, _ = select_idle_source()
+    chosen, _reasons = select_idle_source()
     used = chosen.name
     chosen.close()
     findings = []
@@ -83,6 +85,7 @@ def _idle() -> tuple[list[Finding], list[str]]:
         idle = source.idle_seconds()
         source.close()
         detail = f"{idle:.1f} s since the last input" if idle is not None else "answers None now"
+        detail = getattr(source, "detail", detail)  # a Wayland source: how it tells idle time
         findings.append(
             Finding(
                 area="idle", name=name, works=idle is not None, detail=detail, used=name == used
@@ -94,7 +97,9 @@ def _idle() -> tuple[list[Finding], list[str]]:
             area="idle",
             name="none",
             works=True,
-            detail="counts all time as active (the last resort)"
+            detail=(
+                _(IDLE_UNSEEN) if used == "none" else "counts all time as active (the last resort)"
+            )
             + (f"; ${ENV_OVERRIDE}={override}" if override else ""),
             used=used == "none",
         )
