@@ -236,3 +236,26 @@ def test_no_source_in_a_wayland_session_says_idle_cannot_be_seen(
     warning = next(line for line in log.splitlines() if IDLE_UNSEEN in line)
     assert "WARNING" in warning
     assert "x11: not used in a Wayland session" in warning
+
+
+def test_the_service_under_sway_reads_idle_from_the_compositor(
+    app: App, sway_desktop: Compositor, xvfb_display: str
+) -> None:
+    app.env.update(
+        XDG_SESSION_TYPE="wayland",
+        XDG_RUNTIME_DIR=sway_desktop.env["XDG_RUNTIME_DIR"],
+        WAYLAND_DISPLAY=sway_desktop.env["WAYLAND_DISPLAY"],
+        DISPLAY=xvfb_display,
+    )
+    proc = app.start("--headless")
+    read_until(proc, "idle source: kwin-idle", timeout=15)
+    app.wait_running()
+    status = app.cli("status")
+    assert status.returncode == 0, status.stderr
+    assert "idle source: kwin-idle" in status.stdout
+    assert "Idle time:" not in status.stdout
+    log = (app.home / ".state" / "posture-guard" / "posture-guard.log").read_text()
+    assert IDLE_UNSEEN not in log
+    assert "not used: x11: not used in a Wayland session" in log
+    assert app.cli("quit").returncode == 0
+    assert proc.wait(timeout=10) == 0
