@@ -29,7 +29,7 @@ from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import BREAK_KINDS, Settings
 from posture_guard.core.timer import State
 from posture_guard.core.units import format_duration, parse_duration
-from posture_guard.core.wording import day_and_time, kind_word, state_words
+from posture_guard.core.wording import IDLE_UNSEEN, day_and_time, kind_word, state_words
 from posture_guard.desktop import language
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.paths import Paths, default_paths
@@ -670,6 +670,9 @@ def format_status(status: Mapping[str, object]) -> str:
         # Translators: status labels; values line up 13 characters in, a longer label is fine
         _status_line(_("State:"), state_text),
     ]
+    if status.get("idle_source") == "none":
+        # Translators: a status label, like "State:"
+        lines.append(_status_line(_("Idle time:"), _(IDLE_UNSEEN)))
     if status.get("waiting_for"):
         lines.append(
             _status_line(

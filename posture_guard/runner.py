@@ -22,6 +22,7 @@ from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import Settings
 from posture_guard.core.traymodel import policy_locks
 from posture_guard.core.units import format_duration
+from posture_guard.core.wording import IDLE_UNSEEN
 from posture_guard.desktop.busy import select_busy_source
 from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
@@ -140,6 +141,8 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     busy, busy_reasons = select_busy_source()
     for reason in idle_reasons + notify_reasons + busy_reasons + tray_reasons:
         log.info("not used: %s", reason)
+    if not idle.HAS_IDLE_TIME:
+        log.warning("%s (idle sources: %s)", IDLE_UNSEEN, "; ".join(idle_reasons) or "none asked")
     log.info("busy sources: %s", busy.name)
     clock = SystemClock()
     service: Service | None = None

@@ -21,7 +21,14 @@ def app(tmp_path: Path) -> Iterator[App]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "POSTURE_GUARD_IDLE")
+        if k
+        not in (
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "XDG_SESSION_TYPE",
+            "DBUS_SESSION_BUS_ADDRESS",
+            "POSTURE_GUARD_IDLE",
+        )
     }
     env.update(
         HOME=str(home),

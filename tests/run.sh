@@ -20,6 +20,13 @@ for tool in chromium pdftoppm pdftotext; do
 done
 apt_packages+=(faketime)  # tests/e2e/test_seven_days.py: the date-sensitive tests on 7 dates
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+# tests/desktop/test_wayland_idle.py: real headless compositors and their input tools: sway 1.7
+# (org_kde_kwin_idle; wtype and swaymsg inject input), KWin 5.27 (ext-idle-notify-v1 too;
+# about 27 MB to download, 184 MB installed, worth it: the only packaged ext-idle-notify-v1)
+apt_packages+=(sway wtype kwin-wayland)
+for tool in sway swaymsg wtype kwin_wayland setpriv; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 # the tray tests' appindicator backend: PyGObject's build files and the typelibs it loads
 pkg-config --exists gobject-introspection-1.0 cairo 2>/dev/null || missing+=(gi-build-files)
 # the windows' accessibility tests: a real AT-SPI registry and libatspi's typelib to read it;

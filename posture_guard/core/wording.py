@@ -44,6 +44,11 @@ STATE_WORDS: Final[Mapping[State, str]] = {
 
 #: The answer to `quit` (English; the service says `_(STOPPING)`).
 STOPPING: Final = N_("Posture Guard is stopping.")
+#: What it means when no idle source works here (`doctor`, `status`; the log says it in
+#: English): shown through `_`.
+IDLE_UNSEEN: Final = N_(
+    "idle time cannot be seen here: all time counts as active, and natural breaks are not noticed"
+)
 
 
 def state_words(state: State) -> str:

@@ -22,6 +22,7 @@ from typing import Final
 from posture_guard.core.i18n import N_, _, pgettext
 from posture_guard.core.localeforms import format_number
 from posture_guard.core.traymodel import HOW_TO_GET_THE_FULL_TRAY
+from posture_guard.core.wording import IDLE_UNSEEN
 from posture_guard.desktop.busy import probe_busy_sources
 from posture_guard.desktop.dbus import DBusError, session_bus
 from posture_guard.desktop.display import platform_name
@@ -110,6 +111,7 @@ def _idle() -> tuple[list[Finding], list[str]]:
             if idle is not None
             else _("answers no idle time now")
         )
+        detail = getattr(source, "detail", detail)  # a Wayland source: how it tells idle time
         findings.append(
             Finding(
                 area="idle", name=name, works=idle is not None, detail=detail, used=name == used
@@ -121,7 +123,11 @@ def _idle() -> tuple[list[Finding], list[str]]:
             area="idle",
             name="none",
             works=True,
-            detail=_("counts all time as active (the last resort)")
+            detail=(
+                _(IDLE_UNSEEN)
+                if used == "none"
+                else _("counts all time as active (the last resort)")
+            )
             + (f"; ${ENV_OVERRIDE}={override}" if override else ""),
             used=used == "none",
         )

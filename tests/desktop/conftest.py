@@ -118,7 +118,13 @@ def desktop_env(
     }
     for name, value in pinned.items():
         monkeypatch.setenv(name, value)
-    for name in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "POSTURE_GUARD_IDLE"):
+    for name in (
+        "DBUS_SESSION_BUS_ADDRESS",
+        "XDG_RUNTIME_DIR",
+        "POSTURE_GUARD_IDLE",
+        "WAYLAND_DISPLAY",  # an X11 desktop: the tests' own, even when run inside Wayland
+        "XDG_SESSION_TYPE",
+    ):
         monkeypatch.delenv(name, raising=False)
     return dict(os.environ)
 

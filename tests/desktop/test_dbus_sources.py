@@ -153,6 +153,9 @@ def test_freedesktop_idle_refused_where_the_service_cannot_tell(bus: SessionBus)
         DBusIdleSource(FREEDESKTOP, client(bus))
 
 
+X11_IN_WAYLAND = "x11: not used in a Wayland session: XWayland sees only the input to X11 apps"
+
+
 def test_select_idle_source_prefers_the_compositor_on_wayland(
     bus: SessionBus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -165,22 +168,28 @@ def test_select_idle_source_prefers_the_compositor_on_wayland(
         try:
             assert source.name == "gnome"
             assert source.idle_seconds() == 5.0
-            assert reasons == []
+            assert reasons == [X11_IN_WAYLAND]
         finally:
             source.close()
 
 
 def test_select_idle_source_falls_to_freedesktop_when_not_gnome(
-    bus: SessionBus, monkeypatch: pytest.MonkeyPatch
+    bus: SessionBus, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    # (a Wayland session whose compositor offers no idle protocol: none listens here)
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
     monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    no_compositor = f"cannot connect to {tmp_path}/wayland-0: No such file or directory"
     with fake_desktop(bus, [SCREENSAVER], {"session_idle_ms": 7000}):
         source, reasons = select_idle_source()
         try:
             assert source.name == "freedesktop"
             assert reasons == [
-                "gnome: org.gnome.Mutter.IdleMonitor is not on the session bus (not a GNOME session)"
+                X11_IN_WAYLAND,
+                "gnome: org.gnome.Mutter.IdleMonitor is not on the session bus (not a GNOME session)",
+                f"ext-idle-notify: {no_compositor}",
+                f"kwin-idle: {no_compositor}",
             ]
         finally:
             source.close()

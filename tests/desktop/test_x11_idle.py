@@ -223,7 +223,7 @@ def test_select_idle_source_reports_unknown_override_and_uses_platform_choice(
     source.close()
     assert reasons == [
         "POSTURE_GUARD_IDLE: unknown idle source 'wayland' "
-        "(known: x11, gnome, freedesktop, windows, macos, none)"
+        "(known: x11, gnome, freedesktop, ext-idle-notify, kwin-idle, windows, macos, none)"
     ]
 
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from posture_guard.desktop.dbus import DBusError
-from posture_guard.desktop.idle import linux_candidates
+from posture_guard.desktop.idle import in_wayland_session, linux_candidates
 from posture_guard.desktop.idle.dbus_idle import parse_idle_ms
 from posture_guard.desktop.idle.macos import idle_from_cg
 from posture_guard.desktop.idle.windows import TICK_MODULUS, idle_from_ticks
@@ -73,16 +73,25 @@ def test_dbus_idle_reply_of_the_wrong_type_is_an_error(value: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("session_type", "order"),
+    ("env", "wayland"),
     [
-        ("x11", ["x11", "gnome", "freedesktop"]),
-        ("", ["x11", "gnome", "freedesktop"]),
-        ("tty", ["x11", "gnome", "freedesktop"]),
-        ("wayland", ["gnome", "freedesktop", "x11"]),
-        ("Wayland ", ["gnome", "freedesktop", "x11"]),
+        ({"XDG_SESSION_TYPE": "x11"}, False),
+        ({}, False),
+        ({"XDG_SESSION_TYPE": "tty"}, False),
+        ({"XDG_SESSION_TYPE": "wayland"}, True),
+        ({"XDG_SESSION_TYPE": "Wayland "}, True),
+        ({"XDG_SESSION_TYPE": "x11", "WAYLAND_DISPLAY": "wayland-0"}, True),  # a nested session
+        ({"WAYLAND_DISPLAY": ""}, False),
     ],
 )
-def test_linux_idle_order_puts_the_compositor_first_on_wayland(
-    session_type: str, order: list[str]
+def test_a_wayland_session_is_told_by_the_session_type_or_the_display(
+    env: dict[str, str], wayland: bool
 ) -> None:
-    assert linux_candidates(session_type) == order
+    assert in_wayland_session(env) is wayland
+
+
+def test_linux_idle_order_never_falls_back_to_xwayland() -> None:
+    # Protects: in a Wayland session XWayland's counter (blind to Wayland clients' input) is
+    # not a candidate at all: GNOME's monitor, the two Wayland protocols, the ScreenSaver API.
+    assert linux_candidates(True) == ["gnome", "ext-idle-notify", "kwin-idle", "freedesktop"]
+    assert linux_candidates(False) == ["x11", "gnome", "freedesktop"]

@@ -9,13 +9,16 @@ Rules:
    "x11: no DISPLAY set", and the last resort is `NoIdleSource`, which never fails.
 3. Backend modules import their libraries when a source is built, so importing this package
    needs no display, no python-xlib and no desktop at all.
+4. In a Wayland session XWayland's counter is never a fallback (it sees only X clients'
+   input); when no compositor source works the choice is `NoIdleSource`, and `doctor`, the log
+   and `status` say that idle time cannot be seen (`core.wording.IDLE_UNSEEN`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from posture_guard.core.errors import IdleSourceUnavailable
@@ -25,6 +28,7 @@ from posture_guard.core.ports import IdleSource
 __all__ = [
     "ENV_OVERRIDE",
     "IdleSourceUnavailable",
+    "in_wayland_session",
     "linux_candidates",
     "probe_idle_sources",
     "select_idle_source",
@@ -52,6 +56,21 @@ def _make_freedesktop() -> IdleSource:
     return DBusIdleSource(FREEDESKTOP)
 
 
+def _make_ext_idle_notify() -> IdleSource:
+    from posture_guard.desktop.idle.wayland import (  # noqa: PLC0415 - only if tried
+        EXT_IDLE_NOTIFY,
+        WaylandIdleSource,
+    )
+
+    return WaylandIdleSource(EXT_IDLE_NOTIFY)
+
+
+def _make_kwin_idle() -> IdleSource:
+    from posture_guard.desktop.idle.wayland import KWIN_IDLE, WaylandIdleSource  # noqa: PLC0415
+
+    return WaylandIdleSource(KWIN_IDLE)
+
+
 def _make_windows() -> IdleSource:
     from posture_guard.desktop.idle.windows import WindowsIdleSource  # noqa: PLC0415
 
@@ -75,34 +94,49 @@ _FACTORIES: Final[dict[str, Callable[[], IdleSource]]] = {
     "x11": _make_x11,
     "gnome": _make_gnome,
     "freedesktop": _make_freedesktop,
+    "ext-idle-notify": _make_ext_idle_notify,
+    "kwin-idle": _make_kwin_idle,
     "windows": _make_windows,
     "macos": _make_macos,
     "none": _make_none,
 }
 
 
-def linux_candidates(session_type: str) -> list[str]:
-    """The Linux sources to try, in order, for an $XDG_SESSION_TYPE ("x11", "wayland", "").
+def in_wayland_session(env: Mapping[str, str]) -> bool:
+    """True in a Wayland session: $XDG_SESSION_TYPE says so, or $WAYLAND_DISPLAY is set."""
+    return env.get("XDG_SESSION_TYPE", "").strip().lower() == "wayland" or bool(
+        env.get("WAYLAND_DISPLAY")
+    )
 
-    On X11 the server's own counter is the most direct. A Wayland session usually runs
-    XWayland too, whose counter sees only X clients' input, so the compositor's D-Bus sources
-    go first there; x11 stays last as a fallback.
+
+def linux_candidates(wayland: bool) -> list[str]:
+    """The Linux sources to try, in order, in a Wayland session or not.
+
+    On X11 the server's own counter is the most direct. In a Wayland session DISPLAY usually
+    points at XWayland, whose counter sees only X clients' input: typing in a Wayland window
+    would look like idle. So x11 is not tried there (Rule 4): the compositor's own sources are,
+    GNOME's first (Mutter has no idle protocol for clients), then the Wayland protocols, then
+    org.freedesktop.ScreenSaver where the desktop answers it.
     """
-    if session_type.strip().lower() == "wayland":
-        return ["gnome", "freedesktop", "x11"]
+    if wayland:
+        return ["gnome", "ext-idle-notify", "kwin-idle", "freedesktop"]
     return ["x11", "gnome", "freedesktop"]
 
 
-def _platform_candidates() -> tuple[list[str], list[str]]:
-    """The sources to try on this platform, in order, and notes on what is missing."""
+def _platform_candidates() -> tuple[list[str], list[tuple[str, str]]]:
+    """The sources to try on this platform, in order, and (name, why) for those left out."""
     if sys.platform == "linux":
-        return linux_candidates(os.environ.get("XDG_SESSION_TYPE", "")), []
+        if in_wayland_session(os.environ):
+            # Translators: why XWayland's idle counter is not used in a Wayland session
+            why = _("not used in a Wayland session: XWayland sees only the input to X11 apps")
+            return linux_candidates(True), [("x11", why)]
+        return linux_candidates(False), []
     elif sys.platform == "win32":
         return ["windows"], []
     elif sys.platform == "darwin":
         return ["macos"], []
     else:  # an explicit else: mypy --platform X then skips the dead branch quietly
-        return [], [f"idle: no idle source is implemented yet on {sys.platform}"]
+        return [], [("idle", f"no idle source is implemented yet on {sys.platform}")]
 
 
 def probe_idle_sources() -> list[tuple[str, IdleSource | None, str]]:
@@ -111,8 +145,8 @@ def probe_idle_sources() -> list[tuple[str, IdleSource | None, str]]:
     The caller closes the sources it gets. Unlike `select_idle_source`, it does not stop at
     the first that works, and it ignores the override.
     """
-    names, notes = _platform_candidates()
-    found: list[tuple[str, IdleSource | None, str]] = [("idle", None, note) for note in notes]
+    names, skipped = _platform_candidates()
+    found: list[tuple[str, IdleSource | None, str]] = []
     for name in names:
         try:
             found.append((name, _FACTORIES[name](), ""))
@@ -120,7 +154,7 @@ def probe_idle_sources() -> list[tuple[str, IdleSource | None, str]]:
             found.append((name, None, str(exc)))
         except ImportError as exc:
             found.append((name, None, f"a required module is missing ({exc})"))
-    return found
+    return found + [(name, None, why) for name, why in skipped]
 
 
 def select_idle_source(override: str | None = None) -> tuple[IdleSource, list[str]]:
@@ -137,7 +171,8 @@ def select_idle_source(override: str | None = None) -> tuple[IdleSource, list[st
         first choice worked.
     """
     reasons: list[str] = []
-    platform_names, notes = _platform_candidates()
+    platform_names, skipped = _platform_candidates()
+    notes = [f"{name}: {why}" for name, why in skipped]
     wanted = override if override is not None else os.environ.get(ENV_OVERRIDE, "")
     wanted = wanted.strip().lower()
     origin = "override" if override is not None else ENV_OVERRIDE

@@ -1,0 +1,182 @@
+"""Real headless Wayland compositors from Debian packages, each in a private runtime directory.
+
+- `sway(tmp)`: sway with wlroots' headless backend and no input devices. Sway refuses to run
+  as root (it cannot drop root for good), so as root it runs as nobody, with the runtime
+  directory (0700) given to nobody; root's clients can still connect.
+- `kwin(tmp)`: kwin_wayland --virtual. Debian's binary carries a file capability
+  (cap_sys_resource, to raise its rlimits); where the capability bounding set lacks it (a
+  container) exec fails with EPERM, so a copy without it runs instead. Its name must stay
+  kwin_wayland: KWin's own Qt platform plugin refuses to load in a binary named otherwise.
+  KWIN_WAYLAND_NO_PERMISSION_CHECKS=1 lets a test client use org_kde_kwin_fake_input.
+
+Input is injected with each compositor's own means: `wtype` (the virtual keyboard protocol)
+or `swaymsg seat - cursor move` for sway, org_kde_kwin_fake_input for KWin (`kwin_pointer`).
+Each context manager stops its compositor; nothing outlives the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from posture_guard.desktop.wayland import Connection, WaylandError, int32, socket_path, string
+from tests.app import stop_process
+
+STARTUP_TIMEOUT_S = 20.0
+NOBODY = 65534
+
+
+@dataclass(frozen=True)
+class Compositor:
+    """A running compositor: its name and the environment a client needs to reach it."""
+
+    name: str
+    env: dict[str, str]
+    runtime: Path
+    log: Path
+
+
+def _base_env(runtime: Path, home: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "LANG": "C.UTF-8",
+    }
+
+
+def _private_runtime(tmp: Path) -> Path:
+    runtime = tmp / "run"
+    runtime.mkdir(mode=0o700)
+    return runtime
+
+
+def _wait_for_socket(
+    proc: subprocess.Popen[bytes], runtime: Path, log: Path, what: str, name: str | None
+) -> str:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"{what} exited with {proc.returncode}; its log:\n{log.read_text()}")
+        found = sorted(
+            p.name
+            for p in runtime.iterdir()
+            if p.name.startswith("wayland-") and not p.name.endswith(".lock")
+        )
+        if (name in found) if name else found:
+            display = name or found[0]
+            try:  # the socket exists before the compositor answers on it
+                Connection(str(runtime / display)).close()
+            except WaylandError:
+                pass
+            else:
+                return display
+        time.sleep(0.05)
+    stop_process(proc)
+    pytest.fail(f"{what} made no Wayland socket in time; its log:\n{log.read_text()}")
+
+
+@contextmanager
+def sway(tmp: Path) -> Iterator[Compositor]:
+    """Headless sway 1.7 (wlroots 0.15); SWAYSOCK in its env for swaymsg. Its runtime directory
+    is a fresh 0700 one in the system's temp dir (nobody must reach it as root runs tests)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    as_root = os.geteuid() == 0
+    runtime = Path(tempfile.mkdtemp(prefix="posture-guard-sway-"))  # 0700
+    config = runtime / "sway.config"
+    config.write_text("")  # no bar, no key bindings, no outputs set up
+    if as_root:
+        os.chown(runtime, NOBODY, NOBODY)
+    env = _base_env(runtime, runtime)
+    env.update(WLR_BACKENDS="headless", WLR_LIBINPUT_NO_DEVICES="1", WLR_RENDERER="pixman")
+    cmd = ["sway", "--config", str(config)]
+    if as_root:
+        cmd = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *cmd]
+    log = tmp / "sway.log"
+    try:
+        with log.open("wb") as out:
+            proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            display = _wait_for_socket(proc, runtime, log, "sway", None)
+            ipc = [p for p in runtime.iterdir() if p.name.startswith("sway-ipc.")]
+            client_env = {**env, "WAYLAND_DISPLAY": display, "SWAYSOCK": str(ipc[0])}
+            yield Compositor("sway", client_env, runtime, log)
+        finally:
+            stop_process(proc)
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+@contextmanager
+def kwin(tmp: Path) -> Iterator[Compositor]:
+    """kwin_wayland --virtual (Plasma 5.27), with fake input allowed for the tests."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    runtime = _private_runtime(tmp)
+    installed = shutil.which("kwin_wayland")
+    assert installed, "kwin_wayland is not installed (tests/run.sh installs kwin-wayland)"
+    (tmp / "bin").mkdir()
+    binary = tmp / "bin" / "kwin_wayland"
+    shutil.copy(installed, binary)  # shutil.copy keeps no file capability
+    env = _base_env(runtime, tmp)
+    env["KWIN_WAYLAND_NO_PERMISSION_CHECKS"] = "1"
+    log = tmp / "kwin.log"
+    cmd = [
+        str(binary),
+        "--virtual",
+        "--socket",
+        "wayland-kwin",
+        "--no-lockscreen",
+        "--no-global-shortcuts",
+        "--no-kactivities",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        display = _wait_for_socket(proc, runtime, log, "kwin_wayland", "wayland-kwin")
+        yield Compositor("kwin", {**env, "WAYLAND_DISPLAY": display}, runtime, log)
+    finally:
+        stop_process(proc)
+
+
+def offered(env: Mapping[str, str]) -> set[str]:
+    """The global interfaces the compositor of `env` offers."""
+    conn = Connection(socket_path(env))
+    try:
+        return set(conn.globals())
+    finally:
+        conn.close()
+
+
+def _fixed(value: float) -> bytes:
+    return int32(round(value * 256))
+
+
+def kwin_pointer(env: Mapping[str, str], dx: float = 7.0, dy: float = 5.0) -> None:
+    """Move KWin's pointer through org_kde_kwin_fake_input (authenticate, pointer_motion)."""
+    conn = Connection(socket_path(env))
+    try:
+        fake = conn.bind(conn.globals()["org_kde_kwin_fake_input"], 4)
+        conn.send(fake, 0, string("posture-guard tests"), string("inject test input"))
+        conn.send(fake, 1, _fixed(dx), _fixed(dy))
+        conn.roundtrip()
+    finally:
+        conn.close()
+
+
+def sway_input(env: Mapping[str, str], how: str) -> None:
+    """Input to sway: "key" types with wtype, "pointer" moves the cursor with swaymsg."""
+    cmd = ["wtype", "a"] if how == "key" else ["swaymsg", "seat", "-", "cursor", "move", "9", "4"]
+    done = subprocess.run(
+        cmd, env=dict(env), capture_output=True, text=True, timeout=10, check=False
+    )
+    assert done.returncode == 0, (cmd, done.stdout, done.stderr)
