@@ -29,10 +29,12 @@ from posture_guard.core.breakflow import BreakScreen
 from posture_guard.core.ports import IdleSource
 from posture_guard.desktop.monitors import Monitor, monitors
 from posture_guard.ui.break_window import Options, emit, exercise_picture, logo_picture
-from posture_guard.ui.gtk_look import Gdk, Gtk, apply_look, name_for_readers
+from posture_guard.ui.gtk_look import apply_look, name_for_readers
 
+gi.require_version("Gtk", "3.0")
+gi.require_version("Gdk", "3.0")
 gi.require_version("GdkPixbuf", "2.0")
-from gi.repository import GdkPixbuf, GLib  # noqa: E402
+from gi.repository import Gdk, GdkPixbuf, GLib, Gtk  # noqa: E402
 
 TICK_MS: Final = 250
 #: Ticks in which the window asks again for the focus it wants (until it has it).
@@ -52,6 +54,8 @@ def css(c: bv.Colours, s: float, *, high_contrast: bool) -> str:
         return f"{round(pixels * s)}px"
 
     card_border = f"{px(3)} solid {c.text}" if high_contrast else "none"
+    # on black, a black button needs an outline to be seen as one
+    button_border = f"{px(2)} solid {c.text}" if high_contrast else "none"
     flat = "background-image: none; box-shadow: none; text-shadow: none; -gtk-icon-shadow: none;"
     return f"""
 .pg-card {{ background-color: {c.card}; border: {card_border};
@@ -66,7 +70,7 @@ def css(c: bv.Colours, s: float, *, high_contrast: bool) -> str:
 .pg-attribution {{ color: {c.attribution}; }}
 .pg-number {{ background-color: {c.accent}; color: {c.on_accent}; font-size: {pt(13)};
               font-weight: bold; min-width: {px(28)}; padding: 0 {px(2)}; }}
-button.pg-break {{ {flat} background-color: {c.button}; color: {c.text}; border: none;
+button.pg-break {{ {flat} background-color: {c.button}; color: {c.text}; border: {button_border};
                    border-radius: 0; padding: {px(10)} {px(18)}; font-size: {pt(13)};
                    font-weight: bold; }}
 button.pg-break label {{ color: {c.text}; }}
@@ -153,11 +157,10 @@ class GtkBreak:
 
     def build(self, where: list[Monitor]) -> None:
         """Make the windows (shown when the countdown starts) and the notice or the start."""
-        apply_look(
-            {"page": self.c.page, "text": self.c.text, "muted": self.c.muted,
-             "accent": self.c.accent, "on_accent": self.c.on_accent, "focus": self.c.focus,
-             "field": self.c.card, "error": self.c.text}  # fmt: skip
-        )
+        c = self.c
+        palette = dict(page=c.page, text=c.text, muted=c.muted, accent=c.accent,
+                       on_accent=c.on_accent, focus=c.focus, field=c.card, error=c.text)  # fmt: skip
+        apply_look(palette)
         provider = Gtk.CssProvider()
         provider.load_from_data(css(self.c, self.s, high_contrast=self.hc).encode("utf-8"))
         gdk_screen = Gdk.Screen.get_default()
@@ -189,7 +192,7 @@ class GtkBreak:
         window.set_default_size(monitor.width, monitor.height)
         window.set_size_request(monitor.width, monitor.height)
         window.get_style_context().add_class("pg-page")
-        window.connect("delete-event", lambda *_a: (self.press("close"), True)[1])
+        window.connect("delete-event", self._on_delete)
         return window
 
     def _notice(self, monitor: Monitor) -> Gtk.Window:
@@ -201,7 +204,7 @@ class GtkBreak:
         notice.set_keep_above(True)
         notice.set_accept_focus(False)
         notice.set_focus_on_map(False)
-        notice.connect("delete-event", lambda *_a: (self.press("close"), True)[1])
+        notice.connect("delete-event", self._on_delete)
         frame = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=self.px(2))
         frame.get_style_context().add_class("pg-notice")
         frame.add(label(view.heading, "pg-body", "pg-question"))
@@ -339,6 +342,10 @@ class GtkBreak:
 
     # --- behaviour --------------------------------------------------------------------------
 
+    def _on_delete(self, *_args: object) -> bool:
+        self.press("close")
+        return True
+
     def _on_key(self, _window: Gtk.Window, event: Any) -> bool:
         name = Gdk.keyval_name(event.keyval)
         if name in ("Return", "KP_Enter"):
@@ -456,13 +463,15 @@ def _monitors(options: Options, device: int) -> list[Monitor]:
     if options.single_monitor:
         where = where[:1]
     return [
-        Monitor(m.x // device, m.y // device, m.width // device, m.height // device)
-        for m in where
+        Monitor(m.x // device, m.y // device, m.width // device, m.height // device) for m in where
     ]
 
 
 def run(screen: BreakScreen, options: Options, idle: IdleSource) -> int:
     """Show the break with GTK until it is answered; 1 when there is no display."""
+    # what screen readers call the application (else the script's file name)
+    GLib.set_prgname(bv.BRAND)
+    GLib.set_application_name(bv.BRAND)
     ok, _argv = Gtk.init_check(None)
     if not ok:
         print("break window: no display to show the break on", file=sys.stderr)

@@ -252,7 +252,9 @@ class TkBreak:
         rather than cut off the buttons."""
         for name in bv.DROP_ORDER:
             card.update_idletasks()
-            if bv.fits(card.winfo_reqwidth(), card.winfo_reqheight(), monitor.width, monitor.height):
+            if bv.fits(
+                card.winfo_reqwidth(), card.winfo_reqheight(), monitor.width, monitor.height
+            ):
                 return
             for widget in _descendants(card):
                 if widget.winfo_name() == name and isinstance(widget, tk.Widget):
@@ -265,7 +267,9 @@ class TkBreak:
         button = tk.Button(
             parent,
             text=spec.label,
-            command=lambda: self.press(bv.primary(self.state.phase).id if spec.primary else spec.id),
+            command=lambda: self.press(
+                bv.primary(self.state.phase).id if spec.primary else spec.id
+            ),
             font=self.f_button,
             bg=bg,
             fg=fg,

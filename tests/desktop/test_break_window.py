@@ -144,7 +144,9 @@ def button_runs(shot: Image.Image) -> int:
     return 0
 
 
-def test_window_covers_the_screen_with_the_exercise_picture_and_a_running_countdown(window, desk, toolkit):
+def test_window_covers_the_screen_with_the_exercise_picture_and_a_running_countdown(
+    window, desk, toolkit
+):
     w = window(*stretch("--seconds", "90", "--exercise", "neck-turn", "--focus-after-idle", "0.3"))
     ((_id, geometry),) = w.shown()
     assert geometry == (0, 0, 1280, 800)
@@ -220,7 +222,9 @@ def test_stdin_screen_with_bad_seconds_is_one_line_error(window):
     )
 
 
-def test_while_the_user_types_only_a_corner_notice_shows_then_the_window_takes_focus(window, desk, toolkit):
+def test_while_the_user_types_only_a_corner_notice_shows_then_the_window_takes_focus(
+    window, desk, toolkit
+):
     typing = start_typing_window(desk)
     typing_out = Output(typing)
     target, (tx, ty, tw, th) = desk.windows_named("typing-target")[0]
