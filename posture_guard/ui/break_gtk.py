@@ -389,6 +389,7 @@ class GtkBreak:
                 self._refresh()
                 if self.windows[0].is_active():
                     self.buttons["start"].grab_focus()
+                    self.windows[0].set_focus_visible(True)
             elif isinstance(effect, bv.Answer):
                 for window in self.windows:
                     window.hide()
@@ -417,6 +418,7 @@ class GtkBreak:
         main = self.windows[0]
         target = self.buttons.get("postpone") or self.buttons["start"]
         target.grab_focus()
+        main.set_focus_visible(True)  # the ring shows where the keyboard is from the start
         gdk_window = main.get_window()
         main.present_with_time(Gtk.get_current_event_time() or _server_time(gdk_window))
         if gdk_window is not None:

@@ -22,8 +22,9 @@ How it behaves (the decisions are in break_view.py and breakflow.py; this is the
 - Closing a window reports "closed" (breakflow.commands_for_line decides what that means).
 - After the countdown it waits for Done; if nobody answers for `--linger` seconds (default 60)
   it closes as taken.
-- Scale: `--scale` (or POSTURE_GUARD_SCALE) multiplies sizes, 2 = 200 %; GTK applies the
-  desktop's GDK_SCALE itself on top, Tk takes GDK_SCALE as the scale when nothing else is given.
+- Scale: `--scale`, else POSTURE_GUARD_SCALE, else GDK_SCALE, is the whole scale (2 = 200 %).
+  Tk sets its scaling to it; GTK applies GDK_SCALE to its windows itself, and our sizes and
+  fonts carry the rest (`--scale 2` without GDK_SCALE: fonts and sizes doubled).
   High contrast: `--high-contrast on|off|auto` (auto follows the desktop; look.py).
 """
 

@@ -13,13 +13,15 @@ import sys
 import time
 
 import pytest
+from PIL import Image
 
 from posture_guard.core.break_view import NOTICE_SUFFIX, TITLE_SUFFIX
 from posture_guard.desktop.language import DOMAIN, LOCALE_DIR
 from tests.app import Output, stop_process
 from tests.desktop.atspi import Node, accessibility, focused, tree
 from tests.desktop.conftest import save_screenshot, wait_until
-from tests.desktop.wm import REPO, Desk, desk, wait_gone
+from tests.desktop.test_break_window import find_picture
+from tests.desktop.wm import REPO, Desk, desk, start_desk, wait_gone
 
 __all__ = ["desk"]
 
@@ -224,5 +226,27 @@ def test_under_the_pseudo_locale_every_word_is_translated(desk, tmp_path):
             assert len([n for n in main.walk() if n.role == "label"]) > 8
             assert left_out(main) == []
             save_screenshot(desk.display, "break-window-gtk-en_XA")
+        finally:
+            stop(proc, out)
+
+
+def test_the_desktops_gdk_scale_doubles_the_window_and_keeps_the_picture_sharp(tmp_path):
+    """GDK_SCALE=2 on a 2560x1600 screen: GTK doubles everything itself; the picture is drawn
+    at device pixels (800 px wide, pixel for pixel), not a 400 px one blown up."""
+    with start_desk(tmp_path, "-screen", "0", "2560x1600x24") as big:
+        env = {**big.env, "GDK_SCALE": "2"}
+        proc, out = start(
+            big, "--seconds", "60", "--exercise", "shrug-and-drop", "--focus-after-idle", "0",
+            env=env,
+        )  # fmt: skip
+        try:
+            out.wait_for("started", 10)
+            wait_until(lambda: big.windows_named(TITLE_SUFFIX), "the window")
+            time.sleep(0.5)
+            ((_id, geometry),) = big.windows_named(TITLE_SUFFIX)
+            assert geometry == (0, 0, 2560, 1600)
+            path = save_screenshot(big.display, "break-window-gtk-gdk-scale-2")
+            with Image.open(path) as shot:
+                assert find_picture(shot.convert("RGB"), "shrug-and-drop", 800)
         finally:
             stop(proc, out)
