@@ -47,6 +47,9 @@ def settings(
 
 
 class Flow:
+    #: The toolkit its windows are drawn with (screenshots are named with it).
+    toolkit = "gtk"
+
     def __init__(self, store: Store, chosen: config.Settings) -> None:
         self.clock = FakeClock(START)
         self.notifier = RecordingNotifier()
@@ -88,16 +91,19 @@ class Flow:
         self.presenter.close()
 
 
-@pytest.fixture
-def flow(desk, tmp_path, monkeypatch):
+@pytest.fixture(params=["gtk", "tk"])
+def flow(desk, tmp_path, monkeypatch, request):
+    """The service and its break windows, drawn by each toolkit in turn."""
     for name, value in desk.env.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("POSTURE_GUARD_TOOLKIT", request.param)
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     flows: list[Flow] = []
 
     def make(**kw: object) -> tuple[Flow, Store]:
         store = Store.open(tmp_path / f"pg-{len(flows)}.sqlite3")
         made = Flow(store, settings(**kw))  # type: ignore[arg-type]
+        made.toolkit = request.param
         flows.append(made)
         stores.append(store)
         return made, store
@@ -116,7 +122,7 @@ def test_prompt_opens_the_window_and_enter_after_the_countdown_records_a_taken_b
     wait_until(lambda: desk.windows_named(SUFFIX), "the break window", 10)
     # nobody types in the test: the window takes focus, starts, and the service is on break
     wait_until(lambda: f.state() is State.ON_BREAK, "start-break from the window", 10)
-    save_screenshot(desk.display, "break-flow-window-open")
+    save_screenshot(desk.display, f"break-flow-window-open-{f.toolkit}")
     time.sleep(3.6)  # the 3-second countdown
     desk.xdotool("key", "Return")
     wait_until(lambda: f.state() is State.WORKING, "finish-break from the window", 10)
@@ -172,7 +178,7 @@ def test_the_policys_branding_reaches_the_break_window(flow, desk, tmp_path):
     f.work(20 * 60)
     wait_until(lambda: f.state() is State.ON_BREAK, "start-break from the window", 10)
     time.sleep(0.5)
-    path = save_screenshot(desk.display, "break-flow-branded")
+    path = save_screenshot(desk.display, f"break-flow-branded-{f.toolkit}")
     with Image.open(path) as shot:
         colours = {c for _n, c in shot.convert("RGB").getcolors(1 << 20)}
     assert (122, 31, 92) in colours  # the policy's accent on the button and step numbers

@@ -80,7 +80,18 @@ class Desk:
         conn = self.x()
         try:
             focus = conn.get_input_focus().focus
-            return focus if isinstance(focus, int) else focus.id
+            if isinstance(focus, int):
+                return focus
+            # GTK focuses an input-only child of its top-level: climb to the window the window
+            # manager manages (it has WM_STATE)
+            wm_state = conn.intern_atom("WM_STATE")
+            window, root = focus, conn.screen().root
+            while window.id != root.id and window.get_full_property(wm_state, 0) is None:
+                parent = window.query_tree().parent
+                if parent is None or parent.id == root.id:
+                    return focus.id
+                window = parent
+            return window.id
         finally:
             conn.close()
 
