@@ -7,7 +7,10 @@ Rule 1: the handler only writes the signal's number to a pipe: no lock, no loggi
 Rule 2: a reader thread turns the first byte into `on_stop(signal number)`, once; later signals
         are logged and change nothing.
 Rule 3: `install` is called on the main thread (Python's rule for signal handlers); signals the
-        platform lacks (SIGHUP on Windows) are skipped.
+        platform lacks (SIGHUP on Windows) are skipped. `close` (main thread too) puts the
+        previous handlers back before it closes the pipe, so a late signal never writes into a
+        descriptor number the process has since reused, and a stop signal during the rest of
+        the shutdown acts as it did before `install`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import Final
+from typing import Any, Final
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,7 @@ class StopSignals:
 
     def __init__(self, on_stop: Callable[[int], None]) -> None:
         self._on_stop = on_stop
+        self._previous: dict[int, Any] = {}
         self._read_fd, self._write_fd = os.pipe()
         if sys.platform != "win32":  # (Windows' pipes take no non-blocking mode before 3.12)
             os.set_blocking(self._write_fd, False)  # a full pipe drops a signal, never blocks
@@ -44,11 +48,15 @@ class StopSignals:
         """Handle the stop signals from now on. Main thread only."""
         for name in STOP_SIGNALS:
             if hasattr(signal, name):
-                signal.signal(getattr(signal, name), self._handle)
+                number = getattr(signal, name)
+                self._previous[number] = signal.signal(number, self._handle)
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        with contextlib.suppress(OSError):  # full (signals pour in) or closed: nothing to add
-            os.write(self._write_fd, bytes([signum & 0xFF]))
+        fd = self._write_fd
+        if fd < 0:
+            return  # closed: the previous handlers are back, or about to be
+        with contextlib.suppress(OSError):  # full (signals pour in): nothing to add
+            os.write(fd, bytes([signum & 0xFF]))
 
     def _read(self) -> None:
         stopped = False
@@ -71,9 +79,14 @@ class StopSignals:
                     log.exception("stopping on signal %d failed", signum)
 
     def close(self) -> None:
-        """Stop the reader thread (the handlers stay; a late signal is dropped)."""
+        """Put the previous handlers back and stop the reader thread. Main thread only."""
+        fd, self._write_fd = self._write_fd, -1
+        for number, previous in self._previous.items():
+            with contextlib.suppress(ValueError, TypeError, OSError):  # not the main thread
+                signal.signal(number, previous if previous is not None else signal.SIG_DFL)
+        self._previous.clear()
         with contextlib.suppress(OSError):
-            os.close(self._write_fd)
+            os.close(fd)
         self._thread.join(timeout=2)
         with contextlib.suppress(OSError):
             os.close(self._read_fd)
