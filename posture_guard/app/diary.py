@@ -53,10 +53,11 @@ from posture_guard.core.episodes import (
 )
 from posture_guard.core.errors import MISSING, DiaryValueError, terminal_safe
 from posture_guard.core.i18n import N_, _, ngettext
+from posture_guard.core.localeforms import format_date_time
 from posture_guard.core.records import AdviceSummary, StoredCheckIn
 from posture_guard.core.settings import Settings
 from posture_guard.core.triage import Advice, Tier, assess
-from posture_guard.core.wording import kind_word, moment_words
+from posture_guard.core.wording import kind_word
 from posture_guard.desktop.paths import Paths
 
 _E = TypeVar("_E", bound=Enum)
@@ -151,7 +152,7 @@ def start_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
         )
     )
     head = _("Started episode {id} at {time}.").format(
-        id=episode.id, time=moment_words(episode.started)
+        id=episode.id, time=format_date_time(episode.started)
     )
     return head + "\n" + describe_episode(episode)
 
@@ -176,7 +177,9 @@ def update_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
         notes=answers.notes or "",
     )
     episode = store.update_episode(update)
-    head = _("Updated episode {id} ({time}).").format(id=episode.id, time=moment_words(update.at))
+    head = _("Updated episode {id} ({time}).").format(
+        id=episode.id, time=format_date_time(update.at)
+    )
     return head + "\n" + describe_episode(episode)
 
 
@@ -190,7 +193,7 @@ def end_episode(store: Store, at: str | None, now: datetime) -> str:
     episode = store.end_episode(parse_at(at, now))
     assert episode.ended is not None
     head = _("Ended episode {id} at {time}.").format(
-        id=episode.id, time=moment_words(episode.ended)
+        id=episode.id, time=format_date_time(episode.ended)
     )
     return head + "\n" + describe_episode(episode)
 
@@ -208,7 +211,7 @@ def _episode_line(episode: Episode) -> str:
     end = (
         _("open")
         if episode.ended is None
-        else _("ended {time}").format(time=moment_words(episode.ended))
+        else _("ended {time}").format(time=format_date_time(episode.ended))
     )
     updates = len(episode.updates)
     figures = ngettext(
@@ -221,7 +224,7 @@ def _episode_line(episode: Episode) -> str:
         stiffness=episode.stiffness_now.value,
         count=updates,
     )
-    return f"{episode.id:>3}  {moment_words(episode.started)}  {end:<28}  {figures}"
+    return f"{episode.id:>3}  {format_date_time(episode.started)}  {end:<28}  {figures}"
 
 
 def show_episode(store: Store, episode_id: int | None) -> str:
@@ -247,12 +250,12 @@ def show_episode(store: Store, episode_id: int | None) -> str:
 
 def describe_episode(episode: Episode) -> str:
     """An episode in plain words, with its updates."""
-    started = moment_words(episode.started)
+    started = format_date_time(episode.started)
     head = (
         _("Episode {id}: started {time}, still open").format(id=episode.id, time=started)
         if episode.ended is None
         else _("Episode {id}: started {time}, ended {end}").format(
-            id=episode.id, time=started, end=moment_words(episode.ended)
+            id=episode.id, time=started, end=format_date_time(episode.ended)
         )
     )
     lines = [
@@ -289,7 +292,7 @@ def describe_episode(episode: Episode) -> str:
             parts.append(_("helped {words}").format(words=words))
         if update.notes:
             parts.append(_("notes: {notes}").format(notes=terminal_safe(update.notes)))
-        lines.append(f"  - {moment_words(update.at)}: " + "; ".join(parts))
+        lines.append(f"  - {format_date_time(update.at)}: " + "; ".join(parts))
     return "\n".join(lines)
 
 
@@ -515,7 +518,7 @@ def advice_text(advice: Advice, stored: StoredCheckIn | None = None) -> str:
     )
     if stored is not None:
         read_again = _("Your check-in of {time}, read against the diary now.").format(
-            time=moment_words(stored.check_in.at)
+            time=format_date_time(stored.check_in.at)
         )
         head = f"{read_again}\n{head}"
     return head + "\n\n" + advice.text()

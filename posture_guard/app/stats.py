@@ -11,9 +11,9 @@ from datetime import datetime, time, timedelta
 from posture_guard.app import diary
 from posture_guard.app.store import Store
 from posture_guard.core.i18n import _
+from posture_guard.core.localeforms import format_date_time
 from posture_guard.core.summary import format_summary, period, summarise
 from posture_guard.core.timer import day_of
-from posture_guard.core.wording import moment_words
 
 
 def stats_text(store: Store, now: datetime, day_starts_at: time, count: int) -> str:
@@ -46,6 +46,6 @@ def stats_text(store: Store, now: datetime, day_starts_at: time, count: int) -> 
         if found is None
         else _(
             "Latest advice: {tier} (check-in of {time}; `posture-guard advice` for the details)"
-        ).format(tier=diary.tier_word(found[1].tier), time=moment_words(found[0].check_in.at))
+        ).format(tier=diary.tier_word(found[1].tier), time=format_date_time(found[0].check_in.at))
     )
     return format_summary(summary, store.open_episode(), advice_line)

@@ -339,7 +339,7 @@ def when(moment: datetime) -> str:
 
     ISO on purpose, in every language: a refusal names the moment to type back with `--at`.
     What a person only reads (the episode list, the confirmations) is in the language's form
-    (wording.moment_words)."""
+    (localeforms.format_date_time)."""
     exact = moment.second or moment.microsecond
     return moment.isoformat(sep=" ", timespec="auto" if exact else "minutes")
 

@@ -17,7 +17,7 @@ Hindi: "6 दिसंबर 2026", "12,34,567.5" (the Indian grouping: 3 digits
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Final
 
 from posture_guard.core.i18n import pgettext
@@ -90,12 +90,18 @@ def format_date_range(first: date, last: date) -> str:
     )
 
 
+def format_clock(moment: datetime | time) -> str:
+    """The time of day on the 24-hour clock, "09:30": the form every catalogue language
+    (English, German, Hindi) writes in running text."""
+    return f"{moment:%H:%M}"
+
+
 def format_date_time(moment: datetime) -> str:
     """`moment`'s date written whole and its clock time (24 h): "6 December 2026, 09:30"."""
     # Translators: a date and a clock time; {date} is written whole (6 December 2026), {time}
     # is the 24-hour clock (09:30)
     return pgettext("date and time", "{date}, {time}").format(
-        date=format_date(moment.date()), time=f"{moment:%H:%M}"
+        date=format_date(moment.date()), time=format_clock(moment)
     )
 
 

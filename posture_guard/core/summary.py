@@ -26,11 +26,17 @@ from typing import TYPE_CHECKING, Final
 
 from posture_guard.core.episodes import Episode
 from posture_guard.core.i18n import N_, _, ngettext
-from posture_guard.core.localeforms import format_date, format_short_date
+from posture_guard.core.localeforms import (
+    format_clock,
+    format_date,
+    format_date_time,
+    format_percent,
+    format_short_date,
+)
 from posture_guard.core.settings import BREAK_KINDS
 from posture_guard.core.timer import Outcome, day_of
 from posture_guard.core.units import format_duration
-from posture_guard.core.wording import kind_word, moment_words, percent_words
+from posture_guard.core.wording import kind_word
 
 if TYPE_CHECKING:
     from posture_guard.core.records import BreakRecord, DayActivity
@@ -224,7 +230,7 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
         count=count,
         first=format_date(first),
         last=format_date(last),
-        start=f"{summary.day_starts_at:%H:%M}",
+        start=format_clock(summary.day_starts_at),
     )
     lines = [head]
     if not summary.has_data:
@@ -304,7 +310,7 @@ def format_summary(summary: Summary, open_episode: Episode | None, advice_line: 
         if open_episode is None
         else _("Open episode: {id} since {time}, pain {pain} (peak {peak})").format(
             id=open_episode.id,
-            time=moment_words(open_episode.started),
+            time=format_date_time(open_episode.started),
             pain=open_episode.pain_now,
             peak=open_episode.pain_peak,
         )
@@ -360,4 +366,4 @@ def _duration(seconds: float | None) -> str:
 
 
 def _percent(fraction: float | None) -> str:
-    return "-" if fraction is None else percent_words(fraction)
+    return "-" if fraction is None else format_percent(fraction * 100)

@@ -6,8 +6,8 @@ Rule 1: every sentence the service says about a state or a command's effect is m
 Rule 2: each sentence is written whole in English and looked up in the catalogue when it is said
         (i18n.py Rule 1); the tables here hold the English (`N_`), and what fills a sentence's
         placeholders is a value (a number, a duration, a break kind's word from `kind_word`).
-Rule 3: a date or a moment a person reads is written in the language's form (`moment_words`,
-        core/localeforms.py); ISO stays where the text is to be typed back (`--at` values, the
+Rule 3: a date or a moment a person reads is written in the language's form (core/localeforms.py:
+        `format_date_time`, `format_percent`); ISO stays where the text is to be typed back (`--at` values, the
         refusals that name a moment to use) or read by programs (`--json`, CSV, the log).
 """
 
@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Final
 
 from posture_guard.core.i18n import N_, _, ngettext, pgettext
-from posture_guard.core.localeforms import format_date, format_number
+from posture_guard.core.localeforms import format_clock
 from posture_guard.core.timer import (
     BreakEnded,
     BreakSnoozed,
@@ -117,24 +117,7 @@ _WEEKDAYS: Final = (
 def day_and_time(moment: datetime) -> dict[str, str]:
     """`{day}` (the weekday's short name, translated) and `{time}` ("09:30") of `moment`, for
     sentences such as "Paused until {day} {time}"; `%a` would say the C locale's English."""
-    return {"day": _(_WEEKDAYS[moment.weekday()]), "time": f"{moment:%H:%M}"}
-
-
-def moment_words(moment: datetime) -> str:
-    """`moment` as a person reads it, in its own UTC offset: "20 November 2026, 09:00",
-    "20. November 2026, 09:00", "20 नवंबर 2026, 09:00" (Rule 3)."""
-    # Translators: a moment: {date} is a date written whole ("20 November 2026"), {time} the
-    # time of day on the 24-hour clock ("09:00")
-    return pgettext("date and time", "{date}, {time}").format(
-        date=format_date(moment.date()), time=f"{moment:%H:%M}"
-    )
-
-
-def percent_words(fraction: float) -> str:
-    """`fraction` (0.85) as a whole percentage in the language's form: "85%", "85 %"."""
-    # Translators: a percentage; {number} is a whole number. Write the sign as the language
-    # does (German puts a no-break space before it: "85 %")
-    return pgettext("number", "{number}%").format(number=format_number(fraction * 100))
+    return {"day": _(_WEEKDAYS[moment.weekday()]), "time": format_clock(moment)}
 
 
 #: What a break says to do when no exercise fits it (English; shown through `_`).

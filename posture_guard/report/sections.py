@@ -17,6 +17,7 @@ from typing import Final
 from posture_guard.core.episodes import Stiffness, Trend
 from posture_guard.core.i18n import N_, _, ngettext, pgettext
 from posture_guard.core.localeforms import (
+    format_clock,
     format_date_range,
     format_date_time,
     format_day_span,
@@ -107,7 +108,7 @@ def period_line(model: ReportModel) -> str:
     ).format(
         span=format_date_range(p.first, p.last),
         count=format_number(count),
-        time=f"{p.day_starts_at:%H:%M}",
+        time=format_clock(p.day_starts_at),
         made=format_date_time(model.generated),
     )
 

@@ -14,7 +14,7 @@ import pytest
 
 from posture_guard.app.store import SCHEMA_VERSION
 from posture_guard.core.episodes import when
-from posture_guard.core.wording import moment_words
+from posture_guard.core.localeforms import format_date_time
 from tests.app import App
 
 pytestmark = [pytest.mark.e2e, pytest.mark.date_sensitive]
@@ -214,7 +214,7 @@ def test_diary_cli_bad_input_is_refused_and_changes_nothing(
     # typed back with --at
     start = datetime.fromisoformat(started).astimezone(now.tzinfo)  # stored in UTC
     start_iso = when(start)
-    assert f"started {moment_words(start)}," in ok(app, "episode", "show")
+    assert f"started {format_date_time(start)}," in ok(app, "episode", "show")
     refused(app, "episode", "update", "--pain", "4", "--at", early.isoformat(), code=1, message=(
         f"posture-guard episode update: can't add an update at {shown} to episode 1 (started"
         f" {start_iso}): that is before it started"))  # fmt: skip

@@ -1,5 +1,5 @@
 """The CLI says dates and numbers in the reader's language (core/localeforms.py,
-wording.moment_words); ISO stays where a moment is to be typed back (a refusal's `--at` value).
+localeforms.format_date_time); ISO stays where a moment is to be typed back (a refusal's `--at` value).
 
 The episode's moments are given with `--at` in a fixed zone (TZ=Asia/Tokyo), so the expected
 lines hold whatever today and the machine's zone are; the stats' period and the check-in's moment
@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from posture_guard.core import i18n
-from posture_guard.core.localeforms import format_date, format_short_date
+from posture_guard.core.localeforms import format_date, format_percent, format_short_date
 from posture_guard.core.timer import day_of
-from posture_guard.core.wording import percent_words
 from posture_guard.desktop import language
 from tests.app import App
 from tests.e2e.test_i18n_cli import cli_in
@@ -98,7 +97,7 @@ def test_i18n_dates_stats_and_advice_in_german_and_hindi(app: App, now: datetime
         said_in(code)
         whole = (format_date(first), format_date(last))
         days = [format_short_date(last - timedelta(days=n)) for n in (2, 1, 0)]
-        half = percent_words(0.5)
+        half = format_percent(50)
         i18n.use(i18n.English(), "en")
         if code == "de":
             assert stats[0].startswith(head.format(first=whole[0], last=whole[1])), stats[0]

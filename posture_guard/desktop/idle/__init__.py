@@ -136,7 +136,13 @@ def _platform_candidates() -> tuple[list[str], list[tuple[str, str]]]:
     elif sys.platform == "darwin":
         return ["macos"], []
     else:  # an explicit else: mypy --platform X then skips the dead branch quietly
-        return [], [("idle", f"no idle source is implemented yet on {sys.platform}")]
+        # Translators: {platform} is the operating system's name as Python gives it ("freebsd")
+        why = _("no idle source is implemented yet on {platform}").format(platform=sys.platform)
+        return [], [("idle", why)]
+
+
+def _missing_module(exc: ImportError) -> str:
+    return _("a required module is missing ({error})").format(error=exc)
 
 
 def probe_idle_sources() -> list[tuple[str, IdleSource | None, str]]:
@@ -153,7 +159,7 @@ def probe_idle_sources() -> list[tuple[str, IdleSource | None, str]]:
         except IdleSourceUnavailable as exc:
             found.append((name, None, str(exc)))
         except ImportError as exc:
-            found.append((name, None, f"a required module is missing ({exc})"))
+            found.append((name, None, _missing_module(exc)))
     return found + [(name, None, why) for name, why in skipped]
 
 
@@ -178,13 +184,19 @@ def select_idle_source(override: str | None = None) -> tuple[IdleSource, list[st
     origin = "override" if override is not None else ENV_OVERRIDE
     if wanted and wanted not in _FACTORIES:
         known = ", ".join(_FACTORIES)
-        reasons.append(f"{origin}: unknown idle source {wanted!r} (known: {known})")
+        # Translators: {origin} is where the name came from (POSTURE_GUARD_IDLE or
+        # "override"), {name} the unknown name, {known} the names that exist, comma-separated
+        unknown = _("unknown idle source {name!r} (known: {known})").format(
+            name=wanted, known=known
+        )
+        reasons.append(f"{origin}: {unknown}")
         wanted = ""
     if wanted:
         candidates = [wanted]
-        reasons.extend(
-            f"{n}: skipped, {origin} asks for {wanted!r}" for n in platform_names if n != wanted
-        )
+        # Translators: a source not tried; {origin} is POSTURE_GUARD_IDLE or "override",
+        # {name} the source it asks for
+        skip = _("skipped, {origin} asks for {name!r}").format(origin=origin, name=wanted)
+        reasons.extend(f"{n}: {skip}" for n in platform_names if n != wanted)
     else:
         candidates = platform_names
         reasons.extend(notes)
@@ -197,6 +209,5 @@ def select_idle_source(override: str | None = None) -> tuple[IdleSource, list[st
         except IdleSourceUnavailable as exc:
             reasons.append(f"{name}: {exc}")
         except ImportError as exc:
-            missing = _("a required module is missing ({error})").format(error=exc)
-            reasons.append(f"{name}: {missing}")
+            reasons.append(f"{name}: {_missing_module(exc)}")
     return _make_none(), reasons
