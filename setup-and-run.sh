@@ -55,8 +55,15 @@ fi
 bin_dir="$HOME/.local/bin"
 target="$PWD/.venv/bin/posture-guard"
 mkdir -p "$bin_dir"
-if [ -e "$bin_dir/posture-guard" ] && [ ! -L "$bin_dir/posture-guard" ]; then
-    echo "setup: $bin_dir/posture-guard exists and is not ours: left as it is; use $target"
+link="$bin_dir/posture-guard"
+ours=yes  # nothing there, or a link made by this setup (from this clone or another one)
+if [ -L "$link" ]; then
+    case "$(readlink "$link")" in */.venv/bin/posture-guard) ;; *) ours=no ;; esac
+elif [ -e "$link" ]; then
+    ours=no
+fi
+if [ "$ours" = no ]; then
+    echo "setup: $link exists and is not ours: left as it is; use $target"
 else
     ln -sfn "$target" "$bin_dir/posture-guard"
     case ":$PATH:" in

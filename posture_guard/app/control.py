@@ -9,13 +9,13 @@ Rule 1: the socket lives in the user's private runtime dir (0700) and is itself 
 Rule 2: a peer whose user id is not ours (or cannot be told) is refused before anything is read.
 Rule 3: garbage, oversized or slow requests get an error reply (or are dropped); the server and the
         service behind it never fail because of what a client sent.
+Rule 4: this is the only place that speaks JSON. A request line becomes a command value
+        (core/commands.py) here, and the service's Result becomes the reply line here; the
+        client's `request` encodes its command here too. `decode_command(encode_command(c)) == c`.
 Rule 5: one slow or idle client never blocks another: each connection is answered on a thread of
         its own (at most MAX_CLIENTS at once; the kernel's backlog, as deep as it allows, holds
         the rest), and a client that finds the backlog full waits for its turn within its
         timeout instead of failing.
-Rule 4: this is the only place that speaks JSON. A request line becomes a command value
-        (core/commands.py) here, and the service's Result becomes the reply line here; the
-        client's `request` encodes its command here too. `decode_command(encode_command(c)) == c`.
 """
 
 from __future__ import annotations

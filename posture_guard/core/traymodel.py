@@ -305,9 +305,8 @@ class Launch:
 
 Action = Submit | Launch
 
-#: What each launchable window runs, after `sys.executable` (the one place these live).
-#: The forms come from the break window's branch and the report from the report's; until they
-#: exist the launch fails with their own error message in the log, and nothing else breaks.
+#: What each launchable window runs, after `sys.executable` (the one place these live). A
+#: window that fails to start says why in the log; the tray and the service go on.
 LAUNCHES: Final[Mapping[str, tuple[str, ...]]] = {
     "episode": ("-m", "posture_guard.ui.forms", "episode"),
     "check-in": ("-m", "posture_guard.ui.forms", "check-in"),

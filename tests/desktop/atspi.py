@@ -85,7 +85,12 @@ def accessibility(env: Mapping[str, str], workdir: Path) -> Iterator[dict[str, s
             # the launcher's accessibility bus and registry are in its process group
             with suppress(ProcessLookupError):
                 os.killpg(launcher.pid, signal.SIGTERM)
-            launcher.wait(timeout=5)
+            try:
+                launcher.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # a hung launcher must not hide the test's result
+                with suppress(ProcessLookupError):
+                    os.killpg(launcher.pid, signal.SIGKILL)
+                launcher.wait(timeout=5)
 
 
 def _ask(env: Mapping[str, str], what: str) -> Any:

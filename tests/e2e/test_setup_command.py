@@ -71,3 +71,20 @@ def test_a_file_of_someone_elses_is_left_alone(tmp_path):
     assert not theirs.is_symlink()
     assert theirs.read_text() == "#!/bin/sh\necho theirs\n"
     assert "exists and is not ours" in done.stdout
+
+
+def test_a_link_to_another_program_is_left_alone_and_an_old_clones_link_is_moved(tmp_path):
+    home = tmp_path / "home"
+    bin_dir = home / ".local" / "bin"
+    bin_dir.mkdir(parents=True)
+    link = bin_dir / "posture-guard"
+    link.symlink_to("/usr/bin/true")  # e.g. a pipx install of someone's own wrapper
+    done = setup(home, "/usr/bin:/bin")
+    assert done.returncode == 0, done.stderr
+    assert os.readlink(link) == "/usr/bin/true"
+    assert "exists and is not ours" in done.stdout
+    link.unlink()
+    link.symlink_to(tmp_path / "old-clone" / ".venv" / "bin" / "posture-guard")  # now dangling
+    done = setup(home, "/usr/bin:/bin")
+    assert done.returncode == 0, done.stderr
+    assert Path(os.readlink(link)) == REPO / ".venv" / "bin" / "posture-guard"
