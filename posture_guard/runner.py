@@ -172,6 +172,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         on_events=presenter,
         on_snapshot=tray.on_snapshot if tray is not None else None,
         inbox=inbox,
+        on_desktop=presenter is not None,
     )
     write_fleet()  # at once too, before the worker starts (it owns the store from then on)
 

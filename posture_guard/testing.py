@@ -92,21 +92,36 @@ class ScriptedBusySource:
 class Notice:
     title: str
     message: str
+    tag: str | None = None
 
 
 @dataclass
 class RecordingNotifier:
-    """Keeps every notice it is given; `fail=True` makes it behave like a dead daemon."""
+    """Keeps every notice it is given, and what is on the screen as a daemon that replaces and
+    withdraws tagged notices would show it; `fail=True` makes it behave like a dead daemon."""
 
     notices: list[Notice] = field(default_factory=list)
+    #: What a replacing daemon shows now, oldest first (a tag replaces its notice in place).
+    on_screen: list[Notice] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
     fail: bool = False
     name: str = "recording"
 
-    def notify(self, title: str, message: str) -> bool:
+    def notify(self, title: str, message: str, *, tag: str | None = None) -> bool:
         if self.fail:
             return False
-        self.notices.append(Notice(title, message))
+        notice = Notice(title, message, tag)
+        self.notices.append(notice)
+        same = [i for i, n in enumerate(self.on_screen) if tag is not None and n.tag == tag]
+        if same:
+            self.on_screen[same[0]] = notice
+        else:
+            self.on_screen.append(notice)
         return True
+
+    def withdraw(self, tag: str) -> None:
+        self.withdrawn.append(tag)
+        self.on_screen = [n for n in self.on_screen if n.tag != tag]
 
     def titles(self) -> Iterable[str]:
         return [n.title for n in self.notices]

@@ -42,11 +42,15 @@ class Reminders:
         catalogue: Catalogue,
         notify: Callable[[str, str], None],
         store: Store | None = None,
+        *,
+        on_desktop: bool = False,
     ) -> None:
         """Args:
         notify: shows a notice (title, message); must not raise.
         store: the diary to read; None: nothing is known (not acute, no symptoms, no episode).
+        on_desktop: the person has the tray menu, so notices name its items, not commands.
         """
+        self._on_desktop = on_desktop
         self._catalogue = catalogue
         self._notify = notify
         self._store = store
@@ -123,4 +127,4 @@ class Reminders:
             return
         self._check_in_asked = now
         days = int((now.timestamp() - episode.started.timestamp()) // 86400)
-        self._notify(*check_in_notice(days))
+        self._notify(*check_in_notice(days, on_desktop=self._on_desktop))

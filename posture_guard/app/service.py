@@ -33,6 +33,7 @@ from posture_guard.app.breaklog import BreakLog
 from posture_guard.app.reminders import Reminders
 from posture_guard.app.store import Store
 from posture_guard.core import refusals
+from posture_guard.core.breakflow import BREAK_NOTICE_TAG, ends_break_notice
 from posture_guard.core.commands import (
     BreakNow,
     Command,
@@ -176,6 +177,7 @@ class Service:
         on_events: Callable[[Sequence[Event], Snapshot], float | None] | None = None,
         busy: BusySource | None = None,
         inbox: Inbox | None = None,
+        on_desktop: bool = False,
     ) -> None:
         """Wire the service to its adapters; nothing runs until `run()`.
 
@@ -196,7 +198,10 @@ class Service:
                 "busy" answer is reused for BUSY_CACHE_S. None: never busy.
             inbox: where `submit` queues commands, when others were given its `submit` before
                 the service was built (default: a new one).
+            on_desktop: the person sees the break window and the tray menu: notices name
+                their buttons and items, never commands.
         """
+        self._on_desktop = on_desktop
         self.settings = settings
         self._clock = clock
         self._idle = idle
@@ -221,7 +226,10 @@ class Service:
         self._scheduler.every().hour.do(self._log_summary)
         self._store = store
         self._reminders = Reminders(
-            catalogue if catalogue is not None else load_catalogue(), self._notify, store
+            catalogue if catalogue is not None else load_catalogue(),
+            self._notify,
+            store,
+            on_desktop=on_desktop,
         )
         #: Rule 6; None without a store.
         self._log = None if store is None else BreakLog(store, clock.now())
@@ -423,16 +431,23 @@ class Service:
         log.info("%s", event)
         if self._log is not None:
             self._log.follow(event, self._timer.status().active_today_s)
+        if ends_break_notice(event):
+            self._withdraw(BREAK_NOTICE_TAG)
         if isinstance(event, BreakPrompted):
             spec = self._spec(event.kind)
-            self._notify(
-                *prompt_notice(_(spec.title), spec.length_s, self._exercise_text(event.kind))
+            title, message = prompt_notice(
+                _(spec.title),
+                spec.length_s,
+                self._exercise_text(event.kind),
+                on_desktop=self._on_desktop,
             )
-            self._reminders.maybe_ask_check_in(event.at)
+            self._notify(title, message, tag=BREAK_NOTICE_TAG)
         elif isinstance(event, BreakStarted):  # taken early: its exercise is picked now
             self.exercise_for(event.kind)
         elif isinstance(event, BreakEnded | NaturalBreakRecorded):
             self._reminders.break_over(event.kind)
+            # after the break, not during it: the break's notice is the only one on screen
+            self._reminders.maybe_ask_check_in(event.at)
         elif isinstance(event, DailyLimitReached):
             self._notify(*daily_limit_notice(event.limit_s))
 
@@ -447,14 +462,20 @@ class Service:
     def _spec(self, kind: str) -> BreakSpec:
         return next(b for b in self.settings.timer.breaks if b.kind == kind)
 
-    def _notify(self, title: str, message: str) -> None:
+    def _notify(self, title: str, message: str, *, tag: str | None = None) -> None:
         try:
-            delivered = self._notifier.notify(title, message)
+            delivered = self._notifier.notify(title, message, tag=tag)
         except Exception:
             log.exception("notifier %s failed", self._notifier.name)
             delivered = False
         if not delivered:
             log.warning("notice not delivered: %s: %s", title, message)
+
+    def _withdraw(self, tag: str) -> None:
+        try:
+            self._notifier.withdraw(tag)
+        except Exception:
+            log.exception("notifier %s failed to withdraw", self._notifier.name)
 
     # --- requests --------------------------------------------------------------------------------
 

@@ -31,7 +31,18 @@ from posture_guard.core.exercises import Exercise
 from posture_guard.core.i18n import _, ngettext
 from posture_guard.core.policy import command_refusal
 from posture_guard.core.settings import Settings
-from posture_guard.core.timer import Outcome, State, TimerStatus
+from posture_guard.core.timer import (
+    BreakEnded,
+    BreakSnoozed,
+    BreakStarted,
+    Event,
+    NaturalBreakRecorded,
+    Outcome,
+    Paused,
+    State,
+    TimerStatus,
+    WorkingHoursEnded,
+)
 
 #: The outcomes the window reports, as written on its outcome line.
 OUTCOMES: Final = ("taken", "postponed", "skipped", "closed")
@@ -222,6 +233,25 @@ def pre_break_notice(
     if left <= 0 or noticed == status.next_kind:
         return None, None
     return status.next_kind, None
+
+
+#: The tag of a break's one notification: the pre-break notice and then the prompt replace each
+#: other under it, and it is withdrawn when the break no longer needs it (`ends_break_notice`).
+BREAK_NOTICE_TAG: Final = "break"
+
+
+def ends_break_notice(event: Event) -> bool:
+    """Whether `event` takes the break's notification off the screen: the break started (its
+    window says the rest), ended, was snoozed or came naturally, or breaks stopped for now."""
+    return isinstance(
+        event,
+        BreakStarted
+        | BreakEnded
+        | BreakSnoozed
+        | NaturalBreakRecorded
+        | Paused
+        | WorkingHoursEnded,
+    )
 
 
 def notice_text(kind_title: str, seconds_left: float) -> tuple[str, str]:

@@ -66,12 +66,19 @@ class BusySource(Protocol):
 
 
 class Notifier(Protocol):
-    #: A short name for logs and `doctor` ("plyer", "terminal", ...).
+    #: A short name for logs and `doctor` ("freedesktop", "plyer", "terminal", ...).
     name: str
 
-    def notify(self, title: str, message: str) -> bool:
+    def notify(self, title: str, message: str, *, tag: str | None = None) -> bool:
         """Show a notice; True when a notification service took it. Never raises.
 
-        Called by the worker thread; may block for at most a fraction of a second.
+        A notice with a `tag` replaces the one shown before with the same tag, where the
+        service can (one notification per break, not a pile). Called by the worker thread;
+        may block for at most a fraction of a second.
         """
+        ...
+
+    def withdraw(self, tag: str) -> None:
+        """Take the notice shown with `tag` off the screen, where the service can; else
+        nothing. Called by the worker thread; never raises."""
         ...

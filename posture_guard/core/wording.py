@@ -124,15 +124,23 @@ def day_and_time(moment: datetime) -> dict[str, str]:
 NO_EXERCISE_TEXT: Final = N_("Step away from the screen, look into the distance and move gently.")
 
 
-def prompt_notice(title: str, length_s: int, exercise_text: str) -> tuple[str, str]:
-    """The notice (title, message) asking for a break of `length_s` seconds."""
+def prompt_notice(
+    title: str, length_s: int, exercise_text: str, *, on_desktop: bool = False
+) -> tuple[str, str]:
+    """The notice (title, message) asking for a break of `length_s` seconds. `on_desktop`: the
+    break window is open, so the words name its button; else they name the commands."""
+    if on_desktop:
+        # Translators: {exercise} is what to do in the break; "Start now" is the break
+        # window's button: use its translation
+        message = _("{exercise} Press Start now in the break window when you are ready.")
+    else:
+        # Translators: {exercise} is what to do in the break; keep the commands in `` as
+        # they are
+        message = _("{exercise} Step away now, or `posture-guard snooze` / `posture-guard skip`.")
     return (
         # Translators: a break's title ("Stretch break") and its length, written as 2m or 1h30m
         _("{title} ({duration})").format(title=title, duration=format_duration(length_s)),
-        # Translators: {exercise} is what to do in the break; keep the commands in `` as they are
-        _("{exercise} Step away now, or `posture-guard snooze` / `posture-guard skip`.").format(
-            exercise=exercise_text
-        ),
+        message.format(exercise=exercise_text),
     )
 
 
@@ -146,8 +154,21 @@ def daily_limit_notice(limit_s: float) -> tuple[str, str]:
     )
 
 
-def check_in_notice(days: int) -> tuple[str, str]:
-    """The notice (title, message) asking for a check-in on an episode `days` old."""
+def check_in_notice(days: int, *, on_desktop: bool = False) -> tuple[str, str]:
+    """The notice (title, message) asking for a check-in on an episode `days` old;
+    `on_desktop`: the words name the tray menu's item, else the command."""
+    if on_desktop:
+        return (
+            _("How is your neck today?"),
+            # Translators: "Check-in…" is the tray menu's item: use its translation
+            ngettext(
+                "Your episode began {days} day ago. Choose Check-in… in the Posture Guard menu "
+                "to note how it is now and see what to do next.",
+                "Your episode began {days} days ago. Choose Check-in… in the Posture Guard menu "
+                "to note how it is now and see what to do next.",
+                days,
+            ).format(days=days),
+        )
     return (
         _("How is your neck today?"),
         # Translators: keep the command in `` as it is

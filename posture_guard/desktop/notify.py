@@ -1,20 +1,25 @@
-"""Notices to the user: desktop notifications through plyer, with the terminal as the fallback.
+"""Notices to the user: desktop notifications (D-Bus on Linux, plyer on Windows and macOS),
+with the terminal as the fallback.
 
 Rules:
 
-1. No exception from a notifier reaches the caller: `notify()` returns False instead. Calls
-   come from the service's worker thread.
-2. On Linux plyer goes through dbus-python when that is installed, else through `notify-send`.
-   The `notify-send` path fails silently (plyer ignores its exit status), so "no exception"
-   does not mean "delivered". That is why `select_notifier()` chooses plyer only when
-   org.freedesktop.Notifications is really reachable on the session bus. It has an owner, or
-   the bus can start one for us (D-Bus activation). Otherwise it chooses the terminal.
-3. Whatever is chosen, a notice that plyer drops is printed on the terminal
+1. No exception from a notifier reaches the caller: `notify()` returns False instead, and
+   `withdraw()` returns quietly. Calls come from the service's worker thread.
+2. On Linux notices go to org.freedesktop.Notifications over jeepney (`FreedesktopNotifier`):
+   a tagged notice replaces the one before it with the same tag (`replaces_id`) and is taken
+   off the screen by `withdraw` (`CloseNotification`), so a break shows one notification as it
+   moves on, never a pile. `select_notifier()` chooses it only when the service is really
+   reachable on the session bus: it has an owner, or the bus can start one for us (D-Bus
+   activation). Otherwise it chooses the terminal.
+3. plyer (Windows, macOS) cannot replace or withdraw a notice: a tag is ignored there, and
+   each notice expires after `timeout` seconds.
+4. Whatever is chosen, a notice the desktop drops is printed on the terminal
    (`FallbackNotifier`), so a break is never announced to nobody.
 """
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import logging
 import subprocess
@@ -26,12 +31,13 @@ from typing import Final, TextIO
 
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.ports import Notifier
-from posture_guard.desktop.dbus import no_session_bus, session_bus_env
+from posture_guard.desktop.dbus import Bus, DBusError, no_session_bus, session_bus, session_bus_env
 from posture_guard.desktop.programs import which
 
 __all__ = [
     "APP_NAME",
     "FallbackNotifier",
+    "FreedesktopNotifier",
     "PlyerNotifier",
     "TerminalNotifier",
     "notification_service_problem",
@@ -44,6 +50,10 @@ _log = logging.getLogger("posture_guard.notify")
 APP_NAME: Final = "Posture Guard"
 #: The well-known D-Bus name of the desktop notification service.
 NOTIFICATIONS_BUS_NAME: Final = "org.freedesktop.Notifications"
+
+NOTIFICATIONS_PATH: Final = "/org/freedesktop/Notifications"
+#: How long a notice stays on the screen unless it is replaced or withdrawn first.
+NOTICE_SECONDS: Final = 15
 
 #: How long one bus query may take before the service counts as unreachable.
 _QUERY_TIMEOUT_S: Final = 1.0
@@ -61,7 +71,7 @@ class PlyerNotifier:
     #: A short name for logs and `doctor`.
     name: str = "plyer"
 
-    def __init__(self, *, app_name: str = APP_NAME, timeout: int = 10) -> None:
+    def __init__(self, *, app_name: str = APP_NAME, timeout: int = NOTICE_SECONDS) -> None:
         """Args: `app_name` as the daemon shows it; `timeout` in seconds before it closes.
 
         The `notify-send` path ignores `timeout`; the dbus-python path passes it on.
@@ -69,8 +79,9 @@ class PlyerNotifier:
         self.app_name = app_name
         self.timeout = timeout
 
-    def notify(self, title: str, message: str) -> bool:
-        """Hand the notice to plyer; False when plyer raised. Never raises.
+    def notify(self, title: str, message: str, *, tag: str | None = None) -> bool:
+        """Hand the notice to plyer; False when plyer raised. Never raises. `tag` is ignored
+        (plyer cannot replace a notice; rule 3).
 
         Blocks for as long as plyer's backend does (one D-Bus call, or one `notify-send`
         process: a few milliseconds with a running daemon).
@@ -90,6 +101,79 @@ class PlyerNotifier:
             return False
         return True
 
+    def withdraw(self, tag: str) -> None:
+        """Nothing: plyer cannot take a notice back; it expires after `timeout` (rule 3)."""
+
+
+class FreedesktopNotifier:
+    """Desktop notifications over D-Bus (the freedesktop Desktop Notifications spec, 1.2).
+
+    Keeps the id of the last notice of each tag: the next one with that tag replaces it, and
+    `withdraw` closes it. Worker thread only (it owns its `Bus`).
+    """
+
+    #: A short name for logs and `doctor`.
+    name: str = "freedesktop"
+
+    def __init__(
+        self, bus: Bus, *, app_name: str = APP_NAME, timeout: int = NOTICE_SECONDS
+    ) -> None:
+        """Args: the session `bus`; `app_name` as the daemon shows and groups it; `timeout`
+        in seconds before the daemon closes a notice."""
+        self._bus = bus
+        self.app_name = app_name
+        self.timeout = timeout
+        self._ids: dict[str, int] = {}
+        self._markup: bool | None = None
+
+    def notify(self, title: str, message: str, *, tag: str | None = None) -> bool:
+        """Show (or, with a known `tag`, replace) a notice; False when the call failed."""
+        replaces = self._ids.get(tag, 0) if tag is not None else 0
+        body = html.escape(message, quote=False) if self._body_markup() else message
+        try:
+            (notice_id,) = self._bus.call(
+                NOTIFICATIONS_BUS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME, "Notify",
+                "susssasa{sv}i",
+                (self.app_name, replaces, "", title, body, [], {}, self.timeout * 1000),
+            )  # fmt: skip
+        except DBusError as exc:
+            _log.warning("the notification service did not take %r: %s", title, exc)
+            return False
+        if tag is not None:
+            self._ids[tag] = int(notice_id)
+        return True
+
+    def withdraw(self, tag: str) -> None:
+        """Close the notice last shown with `tag`, if any. Never raises (a notice the person
+        or the daemon already closed is no error)."""
+        notice_id = self._ids.pop(tag, None)
+        if notice_id is None:
+            return
+        try:
+            self._bus.call(
+                NOTIFICATIONS_BUS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME,
+                "CloseNotification", "u", (notice_id,),
+            )  # fmt: skip
+        except DBusError as exc:
+            _log.info("could not withdraw the %s notice: %s", tag, exc)
+
+    def close(self) -> None:
+        """Close the bus connection (the next notice opens it again). Never raises."""
+        self._bus.close()
+
+    def _body_markup(self) -> bool:
+        """Whether the daemon reads the body as markup (then "<" and "&" are escaped)."""
+        if self._markup is None:
+            try:
+                (caps,) = self._bus.call(
+                    NOTIFICATIONS_BUS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME,
+                    "GetCapabilities",
+                )  # fmt: skip
+            except DBusError:
+                return True  # escaping is the safe guess; ask again next time
+            self._markup = "body-markup" in caps
+        return self._markup
+
 
 def _local_now() -> datetime:
     return datetime.now().astimezone()
@@ -108,8 +192,9 @@ class TerminalNotifier:
         self._stream = stream
         self._now = now
 
-    def notify(self, title: str, message: str) -> bool:
-        """Print and flush one line; True when it was written. Never raises.
+    def notify(self, title: str, message: str, *, tag: str | None = None) -> bool:
+        """Print and flush one line; True when it was written. Never raises. `tag` is
+        ignored: a printed line stays printed.
 
         The notice is also logged on "posture_guard.notify" at INFO, even when there is no
         terminal to print on (`sys.stdout` is None under pythonw, or closed).
@@ -127,6 +212,9 @@ class TerminalNotifier:
             return False
         return True
 
+    def withdraw(self, tag: str) -> None:
+        """Nothing: a line on the terminal cannot be taken back."""
+
 
 class FallbackNotifier:
     """Tries `primary`; when it returns False or raises, shows the notice with `fallback`."""
@@ -138,19 +226,27 @@ class FallbackNotifier:
         #: "plyer+terminal": both names, primary first.
         self.name = f"{primary.name}+{self.fallback.name}"
 
-    def notify(self, title: str, message: str) -> bool:
+    def notify(self, title: str, message: str, *, tag: str | None = None) -> bool:
         """True when either notifier took the notice. Never raises, even if both do."""
-        if _notify_safely(self.primary, title, message):
+        if _notify_safely(self.primary, title, message, tag):
             return True
         _log.warning(
             "%s did not deliver %r; using %s", self.primary.name, title, self.fallback.name
         )
-        return _notify_safely(self.fallback, title, message)
+        return _notify_safely(self.fallback, title, message, tag)
+
+    def withdraw(self, tag: str) -> None:
+        """Withdraw the notice from both. Never raises."""
+        for notifier in (self.primary, self.fallback):
+            try:
+                notifier.withdraw(tag)
+            except Exception:  # the Protocol says never raise; one that does is a bug, logged
+                _log.exception("notifier %s raised in withdraw", notifier.name)
 
 
-def _notify_safely(notifier: Notifier, title: str, message: str) -> bool:
+def _notify_safely(notifier: Notifier, title: str, message: str, tag: str | None) -> bool:
     try:
-        return notifier.notify(title, message)
+        return notifier.notify(title, message, tag=tag)
     except Exception:  # the Protocol says never raise; a notifier that does is a bug, logged
         _log.exception("notifier %s raised; treated as not delivered", notifier.name)
         return False
@@ -162,26 +258,38 @@ def select_notifier() -> tuple[Notifier, list[str]]:
     Called once at service start (it may run a few short `dbus-send` processes).
 
     Returns:
-        `FallbackNotifier(PlyerNotifier(), TerminalNotifier())` when desktop notifications
-        can be delivered, else a `TerminalNotifier`; plus human-readable reasons, e.g.
-        ["plyer: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"]. The reasons
-        are empty when plyer was chosen.
+        `FallbackNotifier(FreedesktopNotifier(...), TerminalNotifier())` on Linux (plyer's on
+        Windows and macOS) when desktop notifications can be delivered, else a
+        `TerminalNotifier`; plus human-readable reasons, e.g. ["freedesktop: no D-Bus session
+        bus (...)"]. The reasons are empty when desktop notifications were chosen.
     """
-    problem = _plyer_problem()
-    if problem is None:
-        return FallbackNotifier(PlyerNotifier(), TerminalNotifier()), []
-    return TerminalNotifier(), [f"plyer: {problem}"]
+    if sys.platform == "linux":
+        problem = _freedesktop_problem()
+        if problem is None:
+            try:
+                return FallbackNotifier(FreedesktopNotifier(session_bus()), TerminalNotifier()), []
+            except DBusError as exc:
+                problem = str(exc)
+        return TerminalNotifier(), [f"{FreedesktopNotifier.name}: {problem}"]
+    else:  # an explicit else: mypy --platform linux then skips this branch quietly
+        problem = _plyer_problem()
+        if problem is None:
+            return FallbackNotifier(PlyerNotifier(), TerminalNotifier()), []
+        return TerminalNotifier(), [f"{PlyerNotifier.name}: {problem}"]
+
+
+def _freedesktop_problem() -> str | None:
+    """Why notices cannot go to org.freedesktop.Notifications, or None when they can."""
+    if importlib.util.find_spec("jeepney") is None:
+        return "jeepney is not installed"
+    return notification_service_problem()
 
 
 def _plyer_problem() -> str | None:
     """Why plyer cannot deliver notifications on this platform, or None when it can."""
     if importlib.util.find_spec("plyer") is None:
         return "plyer is not installed"
-    if sys.platform == "linux":
-        if importlib.util.find_spec("dbus") is None and which("notify-send") is None:
-            return "neither dbus-python nor notify-send (libnotify-bin) is installed"
-        return notification_service_problem()
-    elif sys.platform == "darwin":
+    if sys.platform == "darwin":
         if importlib.util.find_spec("pyobjus") is None:
             return "plyer needs pyobjus on macOS, which is not installed"
         return None

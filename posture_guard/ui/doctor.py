@@ -27,7 +27,7 @@ from posture_guard.desktop.busy import probe_busy_sources
 from posture_guard.desktop.dbus import DBusError, session_bus
 from posture_guard.desktop.display import platform_name
 from posture_guard.desktop.idle import ENV_OVERRIDE, probe_idle_sources, select_idle_source
-from posture_guard.desktop.notify import select_notifier
+from posture_guard.desktop.notify import FallbackNotifier, select_notifier
 from posture_guard.desktop.toolkit import choose, limits
 from posture_guard.desktop.tray_backends import tray_backends
 
@@ -164,7 +164,9 @@ def _notify() -> tuple[list[Finding], list[str]]:
         findings.append(
             Finding(
                 area="notify",
-                name="plyer",
+                name=notifier.primary.name
+                if isinstance(notifier, FallbackNotifier)
+                else notifier.name,
                 works=True,
                 detail=_("a notification service answers"),
                 used=True,

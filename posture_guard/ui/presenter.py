@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from posture_guard.core.breakflow import (
+    BREAK_NOTICE_TAG,
     DEFAULT_ACCENT,
     BreakScreen,
     commands_for_line,
@@ -115,7 +116,7 @@ class BreakPresenter:
             spec = next(b for b in snapshot.settings.timer.breaks if b.kind == kind)
             title, message = notice_text(_(spec.title), status.next_in_s)
             try:
-                self._notifier.notify(title, message)
+                self._notifier.notify(title, message, tag=BREAK_NOTICE_TAG)
             except Exception:
                 log.exception("pre-break notice failed")
         return wake

@@ -594,7 +594,7 @@ class TitleNotifier:
         self._also = also
         self.name = f"tray-title+{also.name}"
 
-    def notify(self, title: str, message: str) -> bool:
+    def notify(self, title: str, message: str, *, tag: str | None = None) -> bool:
         """Always True once the tray took it; never raises (worker thread)."""
         try:
             self._tray.show_notice(title, message)
@@ -603,11 +603,19 @@ class TitleNotifier:
             log.exception("the tray could not show a notice")
             shown = False
         try:
-            printed = self._also.notify(title, message)
+            printed = self._also.notify(title, message, tag=tag)
         except Exception:
             log.exception("notifier %s raised", self._also.name)
             printed = False
         return shown or printed
+
+    def withdraw(self, tag: str) -> None:
+        """The title keeps the notice until the next one (it shows only the newest); the
+        other notifier withdraws its own. Never raises."""
+        try:
+            self._also.withdraw(tag)
+        except Exception:
+            log.exception("notifier %s raised in withdraw", self._also.name)
 
 
 def with_tray_fallback(notifier: Notifier, tray: Tray) -> Notifier:

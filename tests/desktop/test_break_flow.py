@@ -67,6 +67,7 @@ class Flow:
             store=store,
             on_events=self.presenter,
             inbox=inbox,
+            on_desktop=True,  # as `run` wires it when there is a display
         )
         self.thread = threading.Thread(target=self.service.run, daemon=True)
         self.thread.start()
@@ -166,6 +167,14 @@ def test_pre_break_notice_comes_a_few_seconds_before_the_break(flow):
     f.clock.advance(55)
     f.ask(Status())
     assert list(f.notifier.titles()) == ["Posture and eyes check in 5 s"]
+    # the prompt replaces the notice (one notification per break), naming the window's button
+    f.clock.advance(6)
+    f.ask(Status())
+    (shown,) = f.notifier.on_screen
+    assert (shown.title, shown.tag) == ("Posture and eyes check (3s)", "break")
+    assert "Press Start now in the break window" in shown.message
+    wait_until(lambda: f.state() is State.ON_BREAK, "start-break from the window", 10)
+    wait_until(lambda: not f.notifier.on_screen, "the notice withdrawn as the break starts", 5)
 
 
 def test_the_policys_branding_reaches_the_break_window(flow, desk, tmp_path):

@@ -69,7 +69,7 @@ def test_doctor_on_a_desktop_finds_x11_dunst_and_the_xembed_tray(
     )
     assert lines[("busy", "fullscreen-x11")] == "ok  not busy now  [used]"
     assert lines[("busy", "do-not-disturb")] == "ok  not busy now  [used]"  # dunst's paused
-    assert lines[("notify", "plyer")] == "ok  a notification service answers  [used]"
+    assert lines[("notify", "freedesktop")] == "ok  a notification service answers  [used]"
     assert lines[("tray", "xorg")].startswith("ok  icon only: no menu;")
     assert ("tray", "headless") not in lines
     # the hint for the full tray appears exactly when PyGObject is what is missing

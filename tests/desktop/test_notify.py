@@ -15,8 +15,10 @@ import plyer
 import pytest
 from PIL import Image
 
+from posture_guard.desktop.dbus import session_bus as the_session_bus
 from posture_guard.desktop.notify import (
     FallbackNotifier,
+    FreedesktopNotifier,
     PlyerNotifier,
     TerminalNotifier,
     notification_service_problem,
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.desktop
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NINE_FORTY = datetime(2026, 11, 25, 9, 40, tzinfo=timezone(timedelta(hours=1)))
 NO_SERVICE = (
-    "plyer: no notification service on the session bus (org.freedesktop.Notifications "
+    "freedesktop: no notification service on the session bus (org.freedesktop.Notifications "
     "has no owner and no D-Bus service file)"
 )
 
@@ -72,17 +74,58 @@ def test_plyer_notifier_delivers_to_dunst(
     assert wait_for(drawn), "dunst counts the notification but draws nothing; see notify_dunst.png"
 
 
-def test_select_notifier_picks_plyer_when_a_daemon_owns_the_name(notification_daemon: Any) -> None:
+def test_a_tagged_notice_replaces_its_predecessor_and_is_withdrawn(
+    notification_daemon: Any, screenshot: Callable[[str], Path], request: pytest.FixtureRequest
+) -> None:
+    # Protects: one notification per break on a real daemon: the pre-break notice, then the
+    # prompt, under one tag, are one notification on screen (replaced, not stacked), and
+    # withdrawing it takes it off the screen; an untagged notice stands on its own.
+    bus = the_session_bus()
+    request.addfinalizer(bus.close)
+    notifier = FreedesktopNotifier(bus)
+    assert notifier.notify("Stretch break in 10 s", "Finish your sentence.", tag="break")
+    assert wait_for(lambda: displayed_count(notification_daemon) == 1)
+    assert notifier.notify(
+        "Stretch break (2m)", "Roll your shoulders <slowly> & gently.", tag="break"
+    )
+    time.sleep(0.3)  # a stacked second notice would show up by now
+    assert displayed_count(notification_daemon) == 1
+    assert notifier.notify("Daily screen time reached", "8h today.")
+    assert wait_for(lambda: displayed_count(notification_daemon) == 2)
+    screenshot("notify_replaced")
+    notifier.withdraw("break")
+    assert wait_for(lambda: displayed_count(notification_daemon) == 1), "the break notice stayed"
+    notifier.withdraw("break")  # again, and an unknown tag: nothing happens, nothing raises
+    notifier.withdraw("never-shown")
+    assert displayed_count(notification_daemon) == 1
+
+
+def test_a_notice_with_no_daemon_on_the_bus_is_false_and_withdraw_stays_quiet(
+    session_bus: Any, request: pytest.FixtureRequest
+) -> None:
+    # Protects: Rule 1 on the bus path: no exception reaches the worker when nobody owns
+    # org.freedesktop.Notifications (the FallbackNotifier then prints it).
+    bus = the_session_bus()
+    request.addfinalizer(bus.close)
+    notifier = FreedesktopNotifier(bus)
+    assert notifier.notify("Eye break (20s)", "Look far away.", tag="break") is False
+    notifier.withdraw("break")
+
+
+def test_select_notifier_picks_the_bus_when_a_daemon_owns_the_name(
+    notification_daemon: Any,
+) -> None:
     # Protects: with a notification daemon on the bus the service uses desktop notifications,
     # still backed by the terminal, and doctor has nothing to report.
     notifier, reasons = select_notifier()
     assert isinstance(notifier, FallbackNotifier)
-    assert notifier.name == "plyer+terminal"
-    assert isinstance(notifier.primary, PlyerNotifier)
+    assert notifier.name == "freedesktop+terminal"
+    assert isinstance(notifier.primary, FreedesktopNotifier)
     assert isinstance(notifier.fallback, TerminalNotifier)
     assert reasons == []
     assert notifier.notify("Eye break", "Look 6 m away for 20 s.") is True
     assert wait_for(lambda: displayed_count(notification_daemon) >= 1)
+    notifier.primary.close()
 
 
 def test_select_notifier_starts_an_activatable_daemon(
@@ -90,12 +133,12 @@ def test_select_notifier_starts_an_activatable_daemon(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Protects: on a desktop where the daemon is only D-Bus-activatable (dunst installed, not
-    # yet running: common with plain window managers) the selector still picks plyer.
+    # yet running: common with plain window managers) the selector still picks the bus.
     with make_session_bus(activatable="/usr/bin/dunst") as bus:
         monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", bus.address)
         assert not bus.name_has_owner(NOTIFICATIONS)
         notifier, reasons = select_notifier()
-        assert notifier.name == "plyer+terminal"
+        assert notifier.name == "freedesktop+terminal"
         assert reasons == []
         assert bus.name_has_owner(NOTIFICATIONS)
 
@@ -112,7 +155,7 @@ def test_select_notifier_reports_a_daemon_that_fails_to_start(
     assert isinstance(notifier, TerminalNotifier)
     assert len(reasons) == 1
     assert reasons[0].startswith(
-        "plyer: session bus query StartServiceByName failed (dbus-send exit 1): "
+        "freedesktop: session bus query StartServiceByName failed (dbus-send exit 1): "
     )
 
 
@@ -140,7 +183,7 @@ def test_select_notifier_without_a_session_bus(desktop_env: dict[str, str]) -> N
     notifier, reasons = select_notifier()
     assert isinstance(notifier, TerminalNotifier)
     assert reasons == [
-        "plyer: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
+        "freedesktop: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
     ]
 
 

@@ -63,5 +63,5 @@ def test_a_runtime_dir_without_a_bus_socket_means_no_bus_everywhere(
     assert "DBUS_SESSION_BUS_ADDRESS" not in desktop_env
     assert notification_service_problem() == NO_SESSION_BUS
     notifier, reasons = select_notifier()
-    assert (notifier.name, reasons) == ("terminal", [f"plyer: {NO_SESSION_BUS}"])
+    assert (notifier.name, reasons) == ("terminal", [f"freedesktop: {NO_SESSION_BUS}"])
     assert busy_sources() == {"do-not-disturb": NO_SESSION_BUS}

@@ -25,7 +25,7 @@ def test_doctor_without_display_says_what_is_missing_and_exits_0(app: App) -> No
         ("idle", "x11"), ("idle", "gnome"), ("idle", "freedesktop"), ("idle", "none"),
         ("busy", "fullscreen-x11"), ("busy", "screen-lock"), ("busy", "do-not-disturb"),
         ("busy", "camera-microphone"),
-        ("notify", "plyer"), ("notify", "terminal"),
+        ("notify", "freedesktop"), ("notify", "terminal"),
         ("tray", "appindicator"), ("tray", "gtk"), ("tray", "xorg"), ("tray", "headless"),
     ]  # fmt: skip
     no_bus = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
@@ -35,7 +35,7 @@ def test_doctor_without_display_says_what_is_missing_and_exits_0(app: App) -> No
     assert lines[("busy", "fullscreen-x11")] == "no  no DISPLAY set"
     assert lines[("busy", "do-not-disturb")] == f"no  {no_bus}"
     assert lines[("busy", "camera-microphone")].startswith("ok  not busy now (via /proc/*/fd")
-    assert lines[("notify", "plyer")] == f"no  {no_bus}"
+    assert lines[("notify", "freedesktop")] == f"no  {no_bus}"
     assert lines[("notify", "terminal")].endswith("[used]")
     no_display = "no  no display (DISPLAY and WAYLAND_DISPLAY are not set)"
     assert lines[("tray", "appindicator")] == lines[("tray", "xorg")] == no_display

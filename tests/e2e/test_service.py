@@ -276,3 +276,46 @@ def test_service_rotates_exercises_and_keeps_one_per_break() -> None:
     finally:
         world.service.stop()
         world.thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("how", ["started", "skipped", "snoozed", "paused"])
+def test_a_break_leaves_one_notification_that_goes_when_the_break_moves_on(
+    running: Running, how: str
+) -> None:
+    # Protects: one notification per break (it piled up as three before): the prompt carries
+    # the break's tag, so a repeat replaces it, and starting, skipping, snoozing or pausing
+    # takes it off the screen.
+    running.work(20)
+    assert [(n.title, n.tag) for n in running.notifier.on_screen] == [
+        ("Posture and eyes check (20s)", "break")
+    ]
+    command = {
+        "started": BreakNow(),
+        "skipped": Skip(),
+        "snoozed": Snooze(seconds=300),
+        "paused": Pause(seconds=1800),
+    }[how]
+    assert running.ask(command)["ok"] is True
+    running.ask(Status())
+    assert running.notifier.on_screen == []
+    assert running.notifier.withdrawn[-1] == "break"
+
+
+def test_on_a_desktop_the_prompt_names_the_break_windows_button_not_a_command() -> None:
+    # Protects: desktop users were told to type `posture-guard snooze`; with the break window
+    # the words name its button, and the command words stay for the headless service.
+    world = Running(RecordingNotifier())
+    world.service = Service(
+        config.defaults(), world.clock, world.idle, world.notifier, on_desktop=True
+    )
+    world.thread = threading.Thread(target=world.service.run, daemon=True)
+    world.thread.start()
+    try:
+        world.ask(Status())
+        world.work(20)
+        (notice,) = world.notifier.notices
+        assert notice.message.endswith("Press Start now in the break window when you are ready.")
+        assert "posture-guard" not in notice.message
+    finally:
+        world.service.stop()
+        world.thread.join(timeout=5)
