@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Final
+from typing import Final, Literal
 
 from posture_guard.core.brand_colours import OWN_ACCENT, is_colour
 from posture_guard.core.commands import Command, FinishBreak, Skip, Snooze, StartBreak
@@ -33,6 +33,7 @@ from posture_guard.core.policy import command_refusal
 from posture_guard.core.settings import Settings
 from posture_guard.core.timer import (
     BreakEnded,
+    BreakPrompted,
     BreakSnoozed,
     BreakStarted,
     Event,
@@ -238,6 +239,20 @@ def pre_break_notice(
 #: The tag of a break's one notification: the pre-break notice and then the prompt replace each
 #: other under it, and it is withdrawn when the break no longer needs it (`ends_break_notice`).
 BREAK_NOTICE_TAG: Final = "break"
+
+
+def window_step(event: Event) -> Literal["open", "close", "time-up"] | None:
+    """What `event` does to the break window: "open" it (a break asked for or started);
+    "close" it when a command ended the break elsewhere (skip, snooze, done from the tray or
+    the CLI); "time-up" when the break's own time ran out: the window's countdown reaches its
+    end too and waits for Done (closing it then would take Done away at 0:01)."""
+    if isinstance(event, BreakPrompted | BreakStarted):
+        return "open"
+    if isinstance(event, BreakEnded):
+        return "time-up" if event.ran_out else "close"
+    if isinstance(event, BreakSnoozed):
+        return "close"
+    return None
 
 
 def ends_break_notice(event: Event) -> bool:

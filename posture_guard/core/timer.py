@@ -160,6 +160,9 @@ class BreakEnded:
     at: datetime
     kind: str
     outcome: Outcome
+    #: True when the break's own time ran out (taken); False when a command or a natural
+    #: break ended it. A break window counting down stays open for its Done then.
+    ran_out: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -557,7 +560,7 @@ class BreakTimer:
         elif self.state is State.ON_BREAK:
             self._break_left_s -= dt
             if self._break_left_s <= 0:
-                self._end_current(now, Outcome.TAKEN, events)
+                self._end_current(now, Outcome.TAKEN, events, ran_out=True)
 
     def _accrue(self, now: datetime, active: float, events: list[Event]) -> None:
         if active <= 0:
@@ -746,11 +749,13 @@ class BreakTimer:
         self._break_left_s = float(spec.length_s)
         return [BreakStarted(at=now, kind=self.current, length_s=spec.length_s)]
 
-    def _end_current(self, now: datetime, outcome: Outcome, events: list[Event]) -> None:
+    def _end_current(
+        self, now: datetime, outcome: Outcome, events: list[Event], *, ran_out: bool = False
+    ) -> None:
         """End the current break with `outcome` and restart the counters it covers."""
         assert self.current is not None
         kind, spec = self.current, self._specs[self.current]
-        events.append(BreakEnded(at=now, kind=kind, outcome=outcome))
+        events.append(BreakEnded(at=now, kind=kind, outcome=outcome, ran_out=ran_out))
         self._count(kind, outcome)
         if outcome in (Outcome.TAKEN, Outcome.NATURAL):
             for other, other_spec in self._specs.items():

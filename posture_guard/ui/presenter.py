@@ -31,6 +31,7 @@ from posture_guard.core.breakflow import (
     parse_line,
     pre_break_notice,
     screen_for,
+    window_step,
 )
 from posture_guard.core.commands import Command, Refused, Result, Snapshot
 from posture_guard.core.i18n import _
@@ -68,6 +69,9 @@ class _Window:
     process: subprocess.Popen[str]
     #: Set by the reader once the window gave its outcome (what follows is its own doing).
     answered: threading.Event = field(default_factory=threading.Event)
+    #: Set when the break's time ran out: the window shows Done until pressed, and gives way
+    #: to the next break's window.
+    time_up: threading.Event = field(default_factory=threading.Event)
 
 
 class BreakPresenter:
@@ -101,10 +105,15 @@ class BreakPresenter:
 
     def __call__(self, events: Sequence[Event], snapshot: Snapshot) -> float | None:
         for event in events:
-            if isinstance(event, BreakPrompted | BreakStarted):
+            step = window_step(event)
+            if step == "open" and isinstance(event, BreakPrompted | BreakStarted):
                 self._open(event.kind, snapshot)
-            elif isinstance(event, BreakEnded | BreakSnoozed):
+            elif step == "close" and isinstance(event, BreakEnded | BreakSnoozed):
                 self._close_if_elsewhere(event.kind)
+            elif step == "time-up":
+                with self._lock:
+                    if self._window is not None:
+                        self._window.time_up.set()
         return self._pre_break_notice(snapshot)
 
     def _pre_break_notice(self, snapshot: Snapshot) -> float | None:
@@ -124,8 +133,12 @@ class BreakPresenter:
     def _open(self, kind: str, snapshot: Snapshot) -> None:
         settings = snapshot.settings
         with self._lock:
-            if self._window is not None and self._window.process.poll() is None:
+            open_window = self._window
+        if open_window is not None and open_window.process.poll() is None:
+            if not open_window.time_up.is_set():
                 return  # one window at a time; a reminder changes nothing
+            log.info("the %s break's window gives way to the next break", open_window.kind)
+            open_window.process.terminate()
         spec = next(b for b in settings.timer.breaks if b.kind == kind)
         accent, organisation, logo = branding_for(
             settings.branding, self._accent, self._organisation

@@ -135,6 +135,27 @@ def test_prompt_opens_the_window_and_enter_after_the_countdown_records_a_taken_b
     assert records[0].due is not None
 
 
+def test_when_the_services_break_time_runs_out_first_the_window_stays_for_done(flow, desk):
+    # Protects: the service closed the window as its own timer ran out (at 0:01 on screen), so
+    # "Done unlocks when the time is up" never came true. Now the window waits for Done, and
+    # the break is stored once, as taken.
+    f, store = flow()
+    f.work(20 * 60)
+    wait_until(lambda: f.state() is State.ON_BREAK, "start-break from the window", 10)
+    f.clock.advance(4)  # the service's 3 s break runs out a moment before the window's countdown
+    f.ask(Status())
+    assert f.state() is State.WORKING
+    time.sleep(1.0)
+    assert desk.windows_named(SUFFIX), "the window was closed before its countdown ended"
+    time.sleep(3.0)
+    save_screenshot(desk.display, f"break-flow-time-up-{f.toolkit}")
+    desk.xdotool("key", "Return")
+    wait_until(lambda: not desk.windows_named(SUFFIX), "Done to close the window")
+    f.stop()
+    records = store.breaks_between(START, START + timedelta(hours=1))
+    assert [(r.kind, r.outcome) for r in records] == [("posture", Outcome.TAKEN)]
+
+
 def test_escape_in_the_window_snoozes_the_break(flow, desk):
     f, _store = flow()
     f.work(20 * 60)

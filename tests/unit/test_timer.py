@@ -248,7 +248,7 @@ def test_timer_idle_during_a_break_is_natural_for_longer_breaks() -> None:
     ]
     # 09:40 the user gets up and does not come back until 09:46.
     assert feed(timer, clock, idle(2 * MIN)) == [
-        BreakEnded(at=at("09:42"), kind="stretch", outcome=Outcome.TAKEN)
+        BreakEnded(at=at("09:42"), kind="stretch", outcome=Outcome.TAKEN, ran_out=True)
     ]
     assert all_earned(timer) == {"posture": 0, "stretch": 0, "movement": 40 * MIN}
     assert feed(timer, clock, idle(3 * MIN, already=2 * MIN)) == [
@@ -269,7 +269,7 @@ def test_timer_suspend_during_a_break_is_natural_for_longer_breaks() -> None:
     assert feed(timer, clock, [(HOUR, 0.0)]) == [
         GapTreatedAsIdle(at=at("10:41"), seconds=3600.0),
         NaturalBreakRecorded(at=at("10:41"), kind="movement", idle_s=3600.0),
-        BreakEnded(at=at("10:41"), kind="stretch", outcome=Outcome.TAKEN),
+        BreakEnded(at=at("10:41"), kind="stretch", outcome=Outcome.TAKEN, ran_out=True),
     ]
     assert all_earned(timer) == {"posture": 0, "stretch": 0, "movement": 0}
 
@@ -708,7 +708,7 @@ def test_timer_break_taken_outside_hours_returns_to_off_hours() -> None:
         BreakStarted(at=at("18:00"), kind="stretch", length_s=120)
     ]
     assert feed(timer, clock, active(2 * MIN)) == [
-        BreakEnded(at=at("18:02"), kind="stretch", outcome=Outcome.TAKEN)
+        BreakEnded(at=at("18:02"), kind="stretch", outcome=Outcome.TAKEN, ran_out=True)
     ]
     assert timer.state is State.OFF_HOURS
     assert feed(timer, clock, active(MIN)) == []
@@ -757,7 +757,7 @@ def test_timer_take_now_a_named_kind() -> None:
     # The movement break covers the shorter ones: all counters restart when it is over.
     assert feed(timer, clock, idle(4 * MIN)) == []
     assert feed(timer, clock, idle(MIN, already=4 * MIN)) == [
-        BreakEnded(at=at("09:20"), kind="movement", outcome=Outcome.TAKEN)
+        BreakEnded(at=at("09:20"), kind="movement", outcome=Outcome.TAKEN, ran_out=True)
     ]
     assert all_earned(timer) == {"posture": 0, "stretch": 0, "movement": 0}
     assert timer.status().outcomes_today == {"movement": {"taken": 1}}
@@ -838,7 +838,9 @@ def test_timer_break_length_elapses_taken() -> None:
     assert timer.state is State.ON_BREAK
     assert timer.seconds_until_next(clock.now()) == 10
     assert feed(timer, clock, [(10, 0.0)]) == [
-        BreakEnded(at=at("09:20").replace(second=20), kind="posture", outcome=Outcome.TAKEN)
+        BreakEnded(
+            at=at("09:20").replace(second=20), kind="posture", outcome=Outcome.TAKEN, ran_out=True
+        )
     ]
     assert (timer.state, timer.earned_s("posture")) == (State.WORKING, 0)
     # Time on a break is not work toward the next one, even with a hand on the mouse.
@@ -861,7 +863,7 @@ def test_timer_longer_break_merges_shorter() -> None:
     # Taking the stretch break restarts the posture counter too.
     assert have_break(timer, clock) == [
         BreakStarted(at=at("09:40"), kind="stretch", length_s=120),
-        BreakEnded(at=at("09:42"), kind="stretch", outcome=Outcome.TAKEN),
+        BreakEnded(at=at("09:42"), kind="stretch", outcome=Outcome.TAKEN, ran_out=True),
     ]
     assert all_earned(timer) == {"posture": 0, "stretch": 0, "movement": 40 * MIN}
     assert timer.status().outcomes_today == {
