@@ -75,5 +75,10 @@ else
     esac
 fi
 
+# the applications menu entry and the app icon (XDG desktops)
+if [ "$(uname -s)" = Linux ]; then
+    .venv/bin/posture-guard launcher install 2>&1 | sed 's/^/setup: /' || true
+fi
+
 [ "${POSTURE_GUARD_SETUP_ONLY:-}" = 1 ] && exit 0
 exec .venv/bin/posture-guard run "$@"

@@ -146,6 +146,10 @@ def _parser() -> argparse.ArgumentParser:
     _report_parser(commands)
     login = commands.add_parser("autostart", help=_("start Posture Guard at login (or not)"))
     login.add_argument("action", choices=("enable", "disable", "status"))
+    place = commands.add_parser(
+        "launcher", help=_("put Posture Guard and its icon in the applications menu (or not)")
+    )
+    place.add_argument("action", choices=("install", "remove"))
     commands.add_parser("doctor", help=_("which desktop backends work here, and why not"))
     return parser
 
@@ -276,10 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stats(args, paths)
         if args.verb == "report":
             return _report(args, paths)
-        if args.verb in ("autostart", "doctor"):
+        if args.verb in ("autostart", "launcher", "doctor"):
             from posture_guard.ui import setup  # noqa: PLC0415 - desktop probing on demand
 
-            return setup.autostart(args.action) if args.verb == "autostart" else setup.doctor()
+            if args.verb == "autostart":
+                return setup.autostart(args.action)
+            return setup.launcher(args.action) if args.verb == "launcher" else setup.doctor()
         return _control(args, paths)
     except PostureGuardError as exc:
         print(f"posture-guard: {exc}", file=sys.stderr)

@@ -57,20 +57,24 @@ def _exec_arg(arg: str) -> str:
     return f'"{escaped}"'
 
 
-def _desktop_string(value: str) -> str:
+def desktop_string(value: str) -> str:
     """A value of type string/localestring: backslash, newline and tab escaped."""
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
 
+def exec_line(command: Sequence[str]) -> str:
+    """An Exec= value for `command`: each argument quoted, then escaped as a string value."""
+    return desktop_string(" ".join(_exec_arg(a) for a in command))
+
+
 def desktop_entry(command: Sequence[str]) -> str:
     """The XDG autostart entry (`~/.config/autostart/posture-guard.desktop`) for `command`."""
-    exec_line = " ".join(_exec_arg(a) for a in command)
     return (
         "[Desktop Entry]\n"
         "Type=Application\n"
         "Name=Posture Guard\n"
         "Comment=Breaks earned by active screen time, with one concrete exercise each\n"
-        f"Exec={_desktop_string(exec_line)}\n"
+        f"Exec={exec_line(command)}\n"
         "Icon=posture-guard\n"
         "Terminal=false\n"
         "Categories=Utility;\n"

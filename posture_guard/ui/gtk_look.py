@@ -41,7 +41,9 @@ button.pg-primary label {{ color: {c["on_accent"]}; }}
 
 
 def apply_look(colours: Mapping[str, str]) -> None:
-    """Install our CSS for the default screen, above the theme's."""
+    """Install our CSS for the default screen, above the theme's, and our icon (from the icon
+    theme, where `posture-guard launcher install` put it) for every window."""
+    Gtk.Window.set_default_icon_name("posture-guard")
     provider = Gtk.CssProvider()
     provider.load_from_data(css(colours).encode("utf-8"))
     screen = Gdk.Screen.get_default()

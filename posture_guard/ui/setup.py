@@ -1,4 +1,5 @@
-"""The desktop setup commands: `posture-guard autostart enable|disable|status` and `doctor`.
+"""The desktop setup commands: `posture-guard autostart enable|disable|status`, `launcher
+install|remove` and `doctor`.
 
 Each prints a few lines and returns the exit code; the work is in `autostart` and `doctor`.
 The lines are in the reader's language; the login item's place (a path or a registry value) is
@@ -7,7 +8,9 @@ data, shown as written.
 
 from __future__ import annotations
 
-from posture_guard.core.i18n import _
+import sys
+
+from posture_guard.core.i18n import _, ngettext
 from posture_guard.desktop.autostart import login_item
 from posture_guard.ui.doctor import diagnose, format_report
 
@@ -45,6 +48,49 @@ def autostart(action: str) -> int:
             "`posture-guard autostart enable` updates it"
         )
     print(line.format(where=state.where))
+    return 0
+
+
+def launcher(action: str) -> int:
+    """Install or remove the applications-menu launcher and the app icon (XDG desktops); 0.
+
+    Raises:
+        AutostartError: a file in the way is not ours, or cannot be written or removed.
+    """
+    import io  # noqa: PLC0415 - only this command draws
+
+    from posture_guard.desktop import language  # noqa: PLC0415
+    from posture_guard.desktop import launcher as entry  # noqa: PLC0415
+    from posture_guard.ui.icons import app_icon_images  # noqa: PLC0415 - Pillow, here only
+
+    home = entry.data_home()
+    if action == "remove":
+        removed = entry.remove(home)
+        # Translators: {count} is how many files were removed
+        print(
+            ngettext(
+                "Launcher and icon removed ({count} file).",
+                "Launcher and icon removed ({count} files).",
+                len(removed),
+            ).format(count=len(removed))
+        )
+        return 0
+    catalogues = {
+        code: language.catalogue_for([code])[0]
+        for code in language.available()
+        if not code.startswith("en")
+    }
+    pictures = {}
+    for size, image in app_icon_images().items():
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        pictures[size] = buffer.getvalue()
+    done = entry.install(home, entry.launcher_entry(sys.executable, catalogues), pictures)
+    if done.changed:
+        line = _("Posture Guard is in your applications menu, with its icon: {where}")
+    else:
+        line = _("The launcher and the icon were already in place: {where}")
+    print(line.format(where=done.launcher))
     return 0
 
 
