@@ -52,6 +52,10 @@ APP_NAME: Final = "Posture Guard"
 NOTIFICATIONS_BUS_NAME: Final = "org.freedesktop.Notifications"
 
 NOTIFICATIONS_PATH: Final = "/org/freedesktop/Notifications"
+#: The icon's name in the icon theme (`posture-guard launcher install` puts it there) and the
+#: launcher the desktop groups our notices under.
+APP_ICON: Final = "posture-guard"
+_HINTS: Final = {"desktop-entry": ("s", "posture-guard")}
 #: How long a notice stays on the screen unless it is replaced or withdrawn first.
 NOTICE_SECONDS: Final = 15
 
@@ -134,7 +138,7 @@ class FreedesktopNotifier:
             (notice_id,) = self._bus.call(
                 NOTIFICATIONS_BUS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME, "Notify",
                 "susssasa{sv}i",
-                (self.app_name, replaces, "", title, body, [], {}, self.timeout * 1000),
+                (self.app_name, replaces, APP_ICON, title, body, [], _HINTS, self.timeout * 1000),
             )  # fmt: skip
         except DBusError as exc:
             _log.warning("the notification service did not take %r: %s", title, exc)
