@@ -387,6 +387,14 @@ class Tray:
         log.info("tray: %s backend", self.backend)
         try:
             self._icon.run(setup=setup)
+        except Exception as exc:
+            with self._lock:
+                stopping = self._stop_pending
+            if not stopping:
+                raise
+            # pystray tidies up after its loop (hiding its own notification over D-Bus); when
+            # the session ends, the bus is gone by then. Nothing is left to lose: say it once.
+            log.warning("the tray's toolkit failed while closing: %s: %s", type(exc).__name__, exc)
         finally:
             self._running = False
             if self._waker is not None:
