@@ -93,9 +93,9 @@ def apply_look(root: tk.Tk, look: Look) -> Fonts:
     ring in the focus colour (a button's border, BUTTON_RING_PX; a text's, FOCUS_RING_PX)."""
     family = "DejaVu Sans" if "DejaVu Sans" in tkfont.families(root) else "TkDefaultFont"
     fonts = Fonts(
-        tkfont.Font(root, family=family, size=11),
-        tkfont.Font(root, family=family, size=11, weight="bold"),
-        tkfont.Font(root, family=family, size=18, weight="bold"),
+        _font(root, "PostureGuardBody", family=family, size=11),
+        _font(root, "PostureGuardBold", family=family, size=11, weight="bold"),
+        _font(root, "PostureGuardTitle", family=family, size=18, weight="bold"),
     )
     root.configure(background=look.page)
     p = look
@@ -129,6 +129,14 @@ def apply_look(root: tk.Tk, look: Look) -> Fonts:
               lightcolor=ring, darkcolor=ring)  # fmt: skip
     style.configure("TScrollbar", troughcolor=p.page)
     return fonts
+
+
+def _font(root: tk.Tk, name: str, **options: object) -> tkfont.Font:
+    """A named font that lives as long as the window: the styles name it, so it must not go
+    when the Python object does (Font deletes its Tk font then)."""
+    font = tkfont.Font(root, name=name, exists=False, **options)  # type: ignore[arg-type]
+    font.delete_font = False
+    return font
 
 
 def text_colours(look: Look) -> dict[str, object]:

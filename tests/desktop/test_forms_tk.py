@@ -3,6 +3,7 @@ with xdotool as a person types them, what the widgets hold and the screen read b
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import time
 import tkinter as tk
@@ -241,3 +242,14 @@ def test_about_window_keeps_the_whole_paths_in_monospace(root):
     assert [b.cget("text") for b in root.nametowidget(".page.buttons").winfo_children()] == [
         button_text(about_window(about).actions[0])
     ]
+
+
+def test_the_title_and_questions_keep_their_bold_fonts(root):
+    """The styles name our fonts: they must outlive the Python objects that made them."""
+    an_update_form(root, Calls())
+    gc.collect()
+    style = ttk.Style(root)
+    for name, size in (("Title.TLabel", 18), ("Question.TLabel", 11)):
+        font = style.lookup(name, "font")
+        assert root.tk.call("font", "actual", font, "-weight") == "bold", name
+        assert int(root.tk.call("font", "actual", font, "-size")) == size, name
