@@ -39,6 +39,7 @@ from posture_guard.core.episodes import (
 )
 from posture_guard.core.errors import MISSING, DiaryValueError
 from posture_guard.core.i18n import N_, _, pgettext
+from posture_guard.core.localeforms import format_date_time
 
 APP_NAME: Final = "Posture Guard"
 Key = Literal["enter", "escape"]
@@ -288,9 +289,7 @@ def episode_form(
     else:
         number, began = open_episode
         title = _("Update your episode")
-        intro = _("Episode {id}, begun {time}.").format(
-            id=number, time=began.strftime("%Y-%m-%d %H:%M")
-        )
+        intro = _("Episode {id}, begun {time}.").format(id=number, time=format_date_time(began))
         actions = (
             Action("save", _("Save update"), "enter", primary=True),
             Action("end", _("End episode")),
@@ -508,7 +507,9 @@ class About:
 
 
 def about_text(about: About) -> str:
-    """The About window's text; the files' lines aligned."""
+    """The About window's text. Each file's line is its label and its path, unpadded: columns
+    padded by counting characters break in scripts whose letters are not one column each
+    (Devanagari, wide East Asian letters), and the window's font is not always monospace."""
     who = about.organisation
     head = f"{APP_NAME} {about.version}"
     if who:
@@ -538,8 +539,7 @@ def about_text(about: About) -> str:
         (_("Diary:"), about.diary_file),
         (_("Log:"), about.log_file),
     ]
-    width = max(len(label) for label, _path in files) + 1
-    lines += ["", *(f"{label:<{width}}{path}" for label, path in files)]
+    lines += ["", *(f"{label} {path}" for label, path in files)]
     return "\n".join(lines)
 
 

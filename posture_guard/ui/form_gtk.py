@@ -10,7 +10,10 @@ Rule 3: keyboard as in Tk: every control a Tab stop in reading order (radio butt
         chooses, as a check box is ticked), Enter does the primary action (a focused push button
         does its own; in the notes Enter is a new line and Ctrl+Enter saves), Esc cancels.
 Rule 4: the look is gtk_look's CSS over the desktop's theme: its fonts and text scale are kept
-        (no sizes in pixels); only the colours are ours, high contrast included.
+        (no font sizes in pixels; `--scale` multiplies the desktop's text scale, `text_dpi`);
+        only the colours are ours, high contrast included.
+Rule 5: a button's accessible name is its plain label ("Save"): the key that also does it is
+        shown beside the label for the eye, and a screen reader says the button's own keys.
 """
 
 from __future__ import annotations
@@ -56,6 +59,14 @@ radio, check {{ border: 2px solid {muted}; background-image: none;
 radio:checked, check:checked {{ background-color: {text}; color: {page}; }}
 """
 Handler = Callable[["GtkForm"], None]
+#: gtk-xft-dpi at 100 %: 96 dots per inch, in 1024ths.
+BASE_XFT_DPI: Final = 96 * 1024
+
+
+def text_dpi(desktop: int, scale: float) -> int:
+    """gtk-xft-dpi for `scale` times the desktop's text scale; `desktop` is its gtk-xft-dpi
+    (0 or -1 when the desktop sets none: 96 dpi). A 2x text scale with `scale` 1.5 is 3x."""
+    return round((desktop if desktop > 0 else BASE_XFT_DPI) * scale)
 
 
 class _Radio(Gtk.RadioButton):  # type: ignore[misc]
@@ -83,7 +94,8 @@ def _open(class_name: str, look: Look, scale: float | None) -> None:
     if scale:
         settings = Gtk.Settings.get_default()
         if settings is not None:
-            settings.set_property("gtk-xft-dpi", int(96 * 1024 * scale))
+            desktop = int(settings.get_property("gtk-xft-dpi"))
+            settings.set_property("gtk-xft-dpi", text_dpi(desktop, scale))
 
 
 def _label(text: str, *classes: str, wrap: bool = True) -> Any:
@@ -277,6 +289,7 @@ class GtkForm:
         primary = None
         for action in actions:
             button = Gtk.Button(label=button_text(action))
+            name_for_readers(button, action.label)
             command = self._command(action)
             button.connect("clicked", lambda _b, c=command: c())
             if action.primary:
@@ -413,6 +426,7 @@ def show_text(window: TextWindow, handlers: Mapping[str, Callable[[], object]], 
     made = []
     for action in window.actions:
         button = Gtk.Button(label=button_text(action))
+        name_for_readers(button, action.label)
         if action.id == "close":
             button.connect("clicked", lambda _b: top.destroy())
         else:

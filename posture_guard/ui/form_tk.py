@@ -3,10 +3,14 @@ and Linux without PyGObject.
 
 Rule 1: thin: every word, question and action comes from the description; what an action does
         comes from the shell's handlers (`cancel` and `close` close the window here).
-Rule 2: keyboard: Tab / Shift+Tab in reading order, Space ticks, Enter does the primary action
-        (Ctrl+Enter in the notes), Esc cancels or closes.
+Rule 2: keyboard: Tab / Shift+Tab in reading order (the buttons left to right, as drawn),
+        Space ticks, Enter does the primary action; a focused button does its own on Enter, and
+        in the notes Enter is a new line (Ctrl+Enter does the primary action); Esc cancels or
+        closes.
 Rule 3: Tk shapes no complex script and exposes nothing to screen readers (desktop/toolkit.py
         says so); the fonts follow Tk's scaling, which the shell sets from the desktop's scale.
+Rule 4: one look for forms and text windows (`apply_look`): the palette of the description's
+        `Look` and a focus ring of FOCUS_RING_PX on every control.
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable, Mapping
 from tkinter import font as tkfont
-from tkinter import scrolledtext, ttk
-from typing import Final
+from tkinter import ttk
+from typing import Final, NamedTuple
 
 from posture_guard.core.form_view import (
     Action,
@@ -36,6 +40,12 @@ from posture_guard.core.form_view import (
 )
 
 BASE_SCALING: Final = 96 / 72
+#: The focus ring's width in pixels (WCAG 2.4.13 asks for at least 2), as gtk_look's.
+FOCUS_RING_PX: Final = 3
+#: A ttk button's focus ring: its border in the focus colour (clam draws at most two pixels).
+BUTTON_RING_PX: Final = 2
+#: One notch of a mouse wheel as Windows and Tk 8.7+ on X11 report it in <MouseWheel>'s delta.
+WHEEL_NOTCH: Final = 120
 FORM_CLASS: Final = "PostureGuardForm"
 INFO_CLASS: Final = "PostureGuardInfo"
 Handler = Callable[["TkForm"], None]
@@ -58,6 +68,103 @@ def open_root(class_name: str, scale: float | None) -> tk.Tk:
     return root
 
 
+def wheel_units(delta: int, windowing: str) -> int:
+    """Units to scroll for one turn of the wheel (positive: down). `delta` is <MouseWheel>'s:
+    Windows (and Tk 8.7+ on X11) report 120 a notch, finer wheels less; macOS ("aqua") reports
+    lines. X11 under Tk 8.6 sends Button-4 / Button-5 instead: call with +/-WHEEL_NOTCH."""
+    if delta == 0:
+        return 0
+    if windowing == "aqua":
+        return -delta
+    notches = max(1, abs(delta) // WHEEL_NOTCH)
+    return -2 * notches if delta > 0 else 2 * notches
+
+
+class Fonts(NamedTuple):
+    """The fonts of our windows: body text, bold (questions, buttons), the title."""
+
+    body: tkfont.Font
+    bold: tkfont.Font
+    title: tkfont.Font
+
+
+def apply_look(root: tk.Tk, look: Look) -> Fonts:
+    """The look of our Tk windows (Rule 4): the palette on every ttk style, our fonts, a focus
+    ring in the focus colour (a button's border, BUTTON_RING_PX; a text's, FOCUS_RING_PX)."""
+    family = "DejaVu Sans" if "DejaVu Sans" in tkfont.families(root) else "TkDefaultFont"
+    fonts = Fonts(
+        _font(root, "PostureGuardBody", family=family, size=11),
+        _font(root, "PostureGuardBold", family=family, size=11, weight="bold"),
+        _font(root, "PostureGuardTitle", family=family, size=18, weight="bold"),
+    )
+    root.configure(background=look.page)
+    p = look
+    style = ttk.Style(root)
+    style.theme_use("clam")
+    style.configure(".", background=p.page, foreground=p.text, font=fonts.body,
+                    focuscolor=p.focus)  # fmt: skip
+    style.configure("TFrame", background=p.page)
+    style.configure("Title.TLabel", font=fonts.title, foreground=p.text)
+    style.configure("Question.TLabel", font=fonts.bold, foreground=p.text)
+    style.configure("Error.TLabel", foreground=p.error, font=fonts.bold)
+    style.configure("Muted.TLabel", foreground=p.muted)
+    style.configure("Brand.TLabel", foreground=p.attribution)
+    for kind in ("TCheckbutton", "TRadiobutton"):
+        style.configure(kind, background=p.page, foreground=p.text,
+                        indicatorbackground=p.field, indicatorforeground=p.text,
+                        indicatorsize=fonts.body.metrics("linespace") - 4,
+                        indicatormargin=(0, 2, 6, 2))  # fmt: skip
+        style.map(kind, background=[("active", p.field)],
+                  upperbordercolor=[("focus", p.focus)], lowerbordercolor=[("focus", p.focus)])  # fmt: skip
+    style.configure("TEntry", fieldbackground=p.field, foreground=p.text,
+                    insertcolor=p.text, bordercolor=p.muted, lightcolor=p.field)  # fmt: skip
+    style.map("TEntry", bordercolor=[("focus", p.focus)], lightcolor=[("focus", p.focus)])
+    # a button's ring: its whole border (clam draws two pixels: the edge and the bevel)
+    ring = [("focus", p.focus)]
+    style.configure("TButton", padding=(16, 8), font=fonts.bold, borderwidth=BUTTON_RING_PX)
+    style.map("TButton", bordercolor=ring, lightcolor=ring, darkcolor=ring)
+    style.configure("Accent.TButton", background=p.accent, foreground=p.on_accent,
+                    font=fonts.bold, padding=(16, 8), bordercolor=p.accent)  # fmt: skip
+    style.map("Accent.TButton", background=[("active", p.accent)], bordercolor=ring,
+              lightcolor=ring, darkcolor=ring)  # fmt: skip
+    style.configure("TScrollbar", troughcolor=p.page)
+    return fonts
+
+
+def _font(root: tk.Tk, name: str, **options: object) -> tkfont.Font:
+    """A named font that lives as long as the window: the styles name it, so it must not go
+    when the Python object does (Font deletes its Tk font then)."""
+    font = tkfont.Font(root, name=name, exists=False, **options)  # type: ignore[arg-type]
+    font.delete_font = False
+    return font
+
+
+def text_colours(look: Look) -> dict[str, object]:
+    """A tk.Text in our look: the field's colours, a focus ring of FOCUS_RING_PX."""
+    return {"background": look.field, "foreground": look.text, "insertbackground": look.text,
+            "selectbackground": look.text, "selectforeground": look.field, "relief": "solid",
+            "borderwidth": 1, "highlightthickness": FOCUS_RING_PX,
+            "highlightcolor": look.focus, "highlightbackground": look.page}  # fmt: skip
+
+
+def _buttons(row: tk.Misc, made: list[ttk.Button]) -> None:
+    """Lay `made` out right-aligned in their order: made left to right, so Tab (which follows
+    the order of making) goes the way they read; Enter presses the focused one."""
+    for button in reversed(made):
+        button.pack(side="right", padx=(10, 0))
+    for button in made:
+        button.bind("<Return>", _press(button))
+        button.bind("<KP_Enter>", _press(button))
+
+
+def _press(button: ttk.Button) -> Callable[[object], str]:
+    def press(_event: object) -> str:
+        button.invoke()
+        return "break"  # not the window's Enter too
+
+    return press
+
+
 class TkForm:
     """A scrollable form of questions with its actions, then the result view."""
 
@@ -71,12 +178,7 @@ class TkForm:
         self.fields: dict[str, _Field] = {}
         self._primary: Callable[[], None] = lambda: None
         root.title(window_title(form.title))
-        root.configure(background=look.page)
-        family = "DejaVu Sans" if "DejaVu Sans" in tkfont.families(root) else "TkDefaultFont"
-        self.f_body = tkfont.Font(root, family=family, size=11)
-        self.f_bold = tkfont.Font(root, family=family, size=11, weight="bold")
-        self.f_title = tkfont.Font(root, family=family, size=18, weight="bold")
-        self._style()
+        self.f_body = apply_look(root, look).body
         if form.brand:
             ttk.Label(root, text=form.brand, style="Brand.TLabel").pack(
                 anchor="w", padx=24, pady=(14, 0)
@@ -97,8 +199,10 @@ class TkForm:
         self.body.bind(
             "<Configure>", lambda _e: self.canvas.configure(scrollregion=self.canvas.bbox("all"))
         )
-        root.bind_all("<Button-4>", lambda _e: self.canvas.yview_scroll(-2, "units"))
-        root.bind_all("<Button-5>", lambda _e: self.canvas.yview_scroll(2, "units"))
+        windowing = str(root.tk.call("tk", "windowingsystem"))
+        root.bind_all("<MouseWheel>", lambda e: self._scroll(wheel_units(e.delta, windowing)))
+        root.bind_all("<Button-4>", lambda _e: self._scroll(wheel_units(WHEEL_NOTCH, "x11")))
+        root.bind_all("<Button-5>", lambda _e: self._scroll(wheel_units(-WHEEL_NOTCH, "x11")))
         self.buttons = ttk.Frame(root)
         self.buttons.pack(fill="x", padx=24, pady=14)
         root.bind("<Escape>", lambda _e: self.close())
@@ -108,31 +212,6 @@ class TkForm:
         for question in form.questions:
             self._add(question)
         self._actions(form.actions)
-
-    def _style(self) -> None:
-        p = self.p
-        style = ttk.Style(self.root)
-        style.theme_use("clam")
-        style.configure(".", background=p.page, foreground=p.text, font=self.f_body)
-        style.configure("TFrame", background=p.page)
-        style.configure("Title.TLabel", font=self.f_title, foreground=p.text)
-        style.configure("Question.TLabel", font=self.f_bold, foreground=p.text)
-        style.configure("Error.TLabel", foreground=p.error, font=self.f_bold)
-        style.configure("Muted.TLabel", foreground=p.muted)
-        style.configure("Brand.TLabel", foreground=p.attribution)
-        for kind in ("TCheckbutton", "TRadiobutton"):
-            style.configure(kind, background=p.page, foreground=p.text, focuscolor=p.focus,
-                            indicatorbackground=p.field, indicatorforeground=p.text,
-                            indicatorsize=self.f_body.metrics("linespace") - 4,
-                            indicatormargin=(0, 2, 6, 2))  # fmt: skip
-            style.map(kind, background=[("active", p.field)])
-        style.configure("TEntry", fieldbackground=p.field, foreground=p.text,
-                        insertcolor=p.text, bordercolor=p.muted, lightcolor=p.field)  # fmt: skip
-        style.map("TEntry", bordercolor=[("focus", p.focus)], lightcolor=[("focus", p.focus)])
-        style.configure("Accent.TButton", background=p.accent, foreground=p.on_accent,
-                        font=self.f_bold, padding=(16, 8), focuscolor=p.focus, bordercolor=p.accent)  # fmt: skip
-        style.map("Accent.TButton", background=[("active", p.accent)])
-        style.configure("TButton", padding=(16, 8), font=self.f_bold, focuscolor=p.focus)
 
     # --- questions --------------------------------------------------------------------------
 
@@ -152,6 +231,9 @@ class TkForm:
         error = ttk.Label(box, text="", style="Error.TLabel", wraplength=940)
         error.pack(anchor="w")
         self.fields[question.name] = _Field(read, error, first)
+
+    def _scroll(self, units: int) -> None:
+        self.canvas.yview_scroll(units, "units")
 
     def _keep_visible(self, widget: tk.Widget) -> None:
         widget.bind("<FocusIn>", lambda _e: self._scroll_to(widget), add="+")
@@ -179,16 +261,18 @@ class TkForm:
 
     def _notes(self, box: ttk.Frame, q: Notes) -> tuple[Callable[[], Raw], tk.Widget]:
         widget = tk.Text(
-            box, width=70, height=3, font=self.f_body, wrap="word", background=self.p.field,
-            foreground=self.p.text, insertbackground=self.p.text, relief="solid", borderwidth=1,
-            highlightthickness=2, highlightcolor=self.p.focus, name=f"field_{q.name}",
+            box, width=70, height=3, font=self.f_body, wrap="word", name=f"field_{q.name}",
+            **text_colours(self.p),  # type: ignore[arg-type]
         )  # fmt: skip
         widget.pack(anchor="w", pady=(4, 0))
-        # Tab moves on (a note has no tabs); Ctrl+Enter does the primary action from inside
+        # Tab moves on (a note has no tabs); Enter is a new line, not the window's Enter;
+        # Ctrl+Enter does the primary action from inside
         widget.bind("<Tab>", lambda _e: _move_focus(widget.tk_focusNext()))
         widget.bind("<Shift-Tab>", lambda _e: _move_focus(widget.tk_focusPrev()))
         widget.bind("<Control-Return>", lambda _e: self._primary_and_stop())
-        widget.bind("<Return>", lambda _e: None)
+        widget.bind("<Control-KP_Enter>", lambda _e: self._primary_and_stop())
+        widget.bind("<Return>", lambda _e: _new_line(widget))
+        widget.bind("<KP_Enter>", lambda _e: _new_line(widget))
         self._keep_visible(widget)
         return lambda: widget.get("1.0", "end"), widget
 
@@ -237,24 +321,27 @@ class TkForm:
     # --- actions, errors, results -----------------------------------------------------------
 
     def _actions(self, actions: tuple[Action, ...]) -> tk.Widget | None:
-        """The buttons, right-aligned in the actions' order; the key bindings."""
+        """The buttons, right-aligned in the actions' order (Tab too); the key bindings."""
         self.root.unbind("<Return>")
         self.root.unbind("<KP_Enter>")
+        self._primary = lambda: None
         primary: tk.Widget | None = None
-        for action in reversed(actions):
+        made: list[ttk.Button] = []
+        for action in actions:
             command = self._command(action)
             button = ttk.Button(
                 self.buttons, text=button_text(action), command=command,
                 style="Accent.TButton" if action.primary else "TButton",
                 name=action.id.replace("-", "_"),
             )  # fmt: skip
-            button.pack(side="right", padx=(10, 0))
+            made.append(button)
             if action.key == "enter":
                 self._primary = command
                 self.root.bind("<Return>", _on_key(command))
                 self.root.bind("<KP_Enter>", _on_key(command))
             if action.primary:
                 primary = button
+        _buttons(self.buttons, made)
         return primary
 
     def _command(self, action: Action) -> Callable[[], None]:
@@ -321,6 +408,13 @@ def _on_key(command: Callable[[], None]) -> Callable[[object], None]:
     return lambda _event: command()
 
 
+def _new_line(text: tk.Text) -> str:
+    """Enter in a note: what Tk's Text does (a new line, over a selection), and no more."""
+    text.tk.call("tk::TextInsert", text, "\n")
+    text.see("insert")
+    return "break"
+
+
 def _move_focus(widget: tk.Misc | None) -> str:
     if widget is not None:
         widget.focus_set()
@@ -334,36 +428,56 @@ def show_form(
     TkForm(open_root(FORM_CLASS, scale), form, look, handlers).run()
 
 
-def show_text(window: TextWindow, handlers: Mapping[str, Callable[[], object]]) -> None:
-    """A read-only text window with its buttons; blocks until closed (tk.TclError: no display).
-    Close (first in Tab order) has the focus; Esc closes."""
-    root = tk.Tk(className=INFO_CLASS)
+def show_text(
+    window: TextWindow,
+    handlers: Mapping[str, Callable[[], object]],
+    look: Look,
+    *,
+    scale: float | None = None,
+) -> None:
+    """A read-only text window with its buttons in our look; blocks until closed (tk.TclError:
+    no display). Close (first in Tab order) has the focus; Esc closes."""
+    text_window(open_root(INFO_CLASS, scale), window, handlers, look).mainloop()
+
+
+def text_window(
+    root: tk.Tk, window: TextWindow, handlers: Mapping[str, Callable[[], object]], look: Look
+) -> tk.Tk:
+    """Draw `window` into `root`: its text is `.page.text`, its buttons `.page.buttons.<id>`."""
     root.title(window.title)
+    fonts = apply_look(root, look)
     lines = window.text.count("\n") + 1
-    box = scrolledtext.ScrolledText(
-        root,
+    page = ttk.Frame(root, padding=8, name="page")
+    page.pack(fill="both", expand=True)
+    row = ttk.Frame(page, name="buttons")
+    row.pack(side="bottom", fill="x", pady=(8, 0))
+    box = tk.Text(
+        page,
         wrap="none" if window.monospace else "word",
         width=96 if window.monospace else 72,
         height=min(max(lines + 1, 8), 30),
-        font="TkFixedFont" if window.monospace else "TkTextFont",
+        font=tkfont.nametofont("TkFixedFont", root) if window.monospace else fonts.body,
         padx=8,
         pady=8,
+        name="text",
+        **text_colours(look),  # type: ignore[arg-type]
     )
+    bar = ttk.Scrollbar(page, orient="vertical", command=box.yview)
+    box.configure(yscrollcommand=bar.set)
+    bar.pack(side="right", fill="y")
+    box.pack(side="left", fill="both", expand=True)
     box.insert("1.0", window.text)
     box.configure(state="disabled")
-    box.pack(fill="both", expand=True)
-    row = tk.Frame(root, padx=8, pady=8)
-    row.pack(fill="x")
-    made: list[tk.Button] = []
+    made: list[ttk.Button] = []
     for action in window.actions:
-        if action.id == "close":
-            button = tk.Button(row, text=button_text(action), command=root.destroy)
-        else:
-            handler = handlers[action.id]
-            button = tk.Button(row, text=button_text(action), command=handler)
+        command = root.destroy if action.id == "close" else handlers[action.id]
+        button = ttk.Button(
+            row, text=button_text(action), command=command,
+            style="Accent.TButton" if action.primary else "TButton",
+            name=action.id.replace("-", "_"),
+        )  # fmt: skip
         made.append(button)
-    for button in reversed(made):  # right-aligned, in Tab order from the left
-        button.pack(side="right", padx=4)
+    _buttons(row, made)
     root.bind("<Escape>", lambda _e: root.destroy())
     made[0].focus_set()
-    root.mainloop()
+    return root

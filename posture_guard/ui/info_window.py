@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import subprocess
 import sys
 import webbrowser
@@ -27,20 +28,30 @@ from posture_guard import __version__
 from posture_guard.app.managed import load_effective
 from posture_guard.core import form_view
 from posture_guard.core.errors import PostureGuardError
-from posture_guard.core.i18n import _
+from posture_guard.core.i18n import _, ngettext
+from posture_guard.core.localeforms import format_number
 from posture_guard.core.settings import Settings
 from posture_guard.desktop import language, toolkit
 from posture_guard.desktop.files import write_file
-from posture_guard.desktop.look import high_contrast_wanted
+from posture_guard.desktop.look import high_contrast_wanted, scale_wanted
 from posture_guard.desktop.paths import Paths, default_paths, ensure_private_dir
 from posture_guard.desktop.programs import open_with_default_app
 
 #: The class of the window (WM_CLASS), for window managers and tests.
 WINDOW_CLASS = "PostureGuardInfo"
-CONFIG_HEADER = (
-    "# Posture Guard settings: see `posture-guard config show` for every key and its value,\n"
-    "# and the README's Configuration section. Durations: 20s, 45m, 1h30m.\n"
-)
+#: How long `config show` may take before the window says it did not answer.
+SETTINGS_TIMEOUT_S = 30.0
+
+
+def config_header() -> str:
+    """The comment a new config file starts with, in the reader's language (TOML comments)."""
+    # Translators: the first lines of a new settings file. Keep {command} and {examples} as
+    # they are (they are typed); a line break here starts a new comment line in the file
+    text = _(
+        "Posture Guard settings: see `{command}` for every key and its value,\n"
+        "and the README's Configuration section. Durations: {examples}."
+    ).format(command="posture-guard config show", examples="20s, 45m, 1h30m")
+    return "".join(f"# {line}\n" for line in text.splitlines())
 
 
 def advice_text(paths: Paths, now: datetime) -> tuple[str | None, str | None]:
@@ -57,12 +68,22 @@ def advice_text(paths: Paths, now: datetime) -> tuple[str | None, str | None]:
     return diary.advice_text(advice, stored), advice.booking_url
 
 
-def settings_text(paths: Paths) -> str:
-    """What `posture-guard config show` prints for this user (its errors included)."""
+def settings_text(paths: Paths, timeout: float = SETTINGS_TIMEOUT_S) -> str:
+    """What `posture-guard config show` prints for this user (its errors included), or one
+    line saying it did not answer within `timeout` seconds."""
     argv = [sys.executable, "-m", "posture_guard", "--config", str(paths.user_config)]
-    done = subprocess.run(
-        [*argv, "config", "show"], capture_output=True, text=True, timeout=30, check=False
-    )
+    try:
+        done = subprocess.run(
+            [*argv, "config", "show"], capture_output=True, text=True, timeout=timeout,
+            check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        seconds = math.ceil(timeout)
+        return ngettext(
+            "`{command}` did not answer within {seconds} second; try it in a terminal.",
+            "`{command}` did not answer within {seconds} seconds; try it in a terminal.",
+            seconds,
+        ).format(command="posture-guard config show", seconds=format_number(seconds))
     return (done.stderr + done.stdout).strip()
 
 
@@ -90,16 +111,16 @@ def ensure_config_file(path: Path) -> Path:
     if not path.exists():
         ensure_private_dir(path.parent)  # 0700, as every folder of ours
         with contextlib.suppress(FileExistsError):  # made meanwhile: it is kept
-            write_file(path, CONFIG_HEADER.encode("utf-8"), exclusive=True)
+            write_file(path, config_header().encode("utf-8"), exclusive=True)
     return path
 
 
 def show(window: form_view.TextWindow, handlers: Mapping[str, Callable[[], object]]) -> str:
     """Draw `window` with the chosen toolkit until it closes; "" or why it could not."""
+    look = form_view.Look.of(high_contrast=high_contrast_wanted())
     if toolkit.choose().toolkit == "gtk":
         from posture_guard.ui import form_gtk  # noqa: PLC0415 - GTK only when chosen
 
-        look = form_view.Look.of(high_contrast=high_contrast_wanted())
         try:
             form_gtk.show_text(window, handlers, look)
         except RuntimeError as exc:
@@ -110,7 +131,7 @@ def show(window: form_view.TextWindow, handlers: Mapping[str, Callable[[], objec
     from posture_guard.ui import form_tk  # noqa: PLC0415
 
     try:
-        form_tk.show_text(window, handlers)
+        form_tk.show_text(window, handlers, look, scale=scale_wanted())
     except tkinter.TclError as exc:
         return str(exc)
     return ""

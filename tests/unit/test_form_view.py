@@ -34,6 +34,7 @@ from posture_guard.core.form_view import (
     settings_window,
     window_title,
 )
+from posture_guard.desktop import language
 
 CHECK_IN_DEFAULTS = {"symptoms": frozenset(), "pain_disturbs_sleep": False, "trend": None}
 
@@ -72,7 +73,7 @@ def test_the_episode_form_asks_where_and_why_only_when_starting():
     began = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
     updating = episode_form(open_episode=(3, began))
     assert updating.title == "Update your episode"
-    assert updating.intro == "Episode 3, begun 2026-03-02 09:00."
+    assert updating.intro == "Episode 3, begun 2 March 2026, 09:00."
     assert "where" not in [q.name for q in updating.questions]
     assert [a.id for a in updating.actions] == ["save", "end", "cancel"]
     assert isinstance(updating.question("notes"), Notes)
@@ -223,8 +224,8 @@ def test_about_aligns_the_files_and_says_what_leaves_the_computer():
         "Nothing leaves this computer.",
         "",
         "Settings: /c.toml",
-        "Diary:    /d.db",
-        "Log:      /l.log",
+        "Diary: /d.db",
+        "Log: /l.log",
     ]
     fleet = About(version="1.2", settings_file="/c", diary_file="/d", log_file="/l",
                   organisation="Acme", support_contact="it@acme.example", fleet=True)  # fmt: skip
@@ -245,3 +246,31 @@ def test_the_look_keeps_high_contrast_and_puts_the_accent_where_it_reads():
     assert Look.of(high_contrast=False).brand_line() == ""
     assert set(branded.colours()) >= {"page", "text", "muted", "accent", "on_accent", "focus",
                                       "field", "error"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("code", "begun"), [("de", "2. März 2026, 09:00"), ("hi", "2 मार्च 2026, 09:00")]
+)
+def test_the_episode_begun_is_written_in_the_language_s_form(code, begun):
+    i18n.use(*language.catalogue_for([code]))
+    try:
+        began = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=1)))
+        intro = episode_form(open_episode=(3, began)).intro
+    finally:
+        i18n.use(i18n.English(), "en")
+    assert begun in intro
+    assert "2026-03-02" not in intro
+
+
+def test_about_files_are_never_padded_by_counting_letters():
+    """Devanagari labels take fewer columns than letters: padding by len() misaligns them, so
+    each file line is its label, one space and its path, in every language."""
+    about = About(version="1", settings_file="/c.toml", diary_file="/d.db", log_file="/l.log")
+    i18n.use(*language.catalogue_for(["hi"]))
+    try:
+        lines = about_text(about).splitlines()[-3:]
+        labels = [i18n._("Settings:"), i18n._("Diary:"), i18n._("Log:")]
+    finally:
+        i18n.use(i18n.English(), "en")
+    assert labels[0] != "Settings:"  # the Hindi catalogue is in use
+    assert lines == [f"{labels[0]} /c.toml", f"{labels[1]} /d.db", f"{labels[2]} /l.log"]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import stat
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 from posture_guard import __version__
+from posture_guard.core import i18n
 from posture_guard.core.commands import Pause
 from posture_guard.core.traymodel import LAUNCHES, Submit, TrayStatus, find_entry, tray_menu
+from posture_guard.desktop import language
 from posture_guard.desktop.paths import default_paths
-from posture_guard.ui.info_window import CONFIG_HEADER, about_text, ensure_config_file
+from posture_guard.ui.info_window import about_text, ensure_config_file, settings_text
 from posture_guard.ui.launch import Launcher, launch_argv
 from posture_guard.ui.menu_window import flat_entries
 
@@ -98,12 +101,42 @@ def test_menu_window_writes_submenus_out_as_lines():
 def test_settings_creates_a_missing_config_file_with_a_comment_only(tmp_path):
     path = tmp_path / "cfg" / "config.toml"
     assert ensure_config_file(path) == path
-    assert path.read_text() == CONFIG_HEADER
+    assert path.read_text() == (
+        "# Posture Guard settings: see `posture-guard config show` for every key and its value,\n"
+        "# and the README's Configuration section. Durations: 20s, 45m, 1h30m.\n"
+    )
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # private, as every file of ours
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     path.write_text("[general]\nsnooze = '10m'\n")
     ensure_config_file(path)  # an existing file is never touched
     assert path.read_text() == "[general]\nsnooze = '10m'\n"
+
+
+def test_the_new_config_file_s_comment_is_in_the_reader_s_language(tmp_path):
+    """A person reads the new file: its comment is translated when written, every line of it
+    a TOML comment, and the command and the durations stay as they are typed."""
+    i18n.use(*language.catalogue_for(["de"]))
+    try:
+        text = ensure_config_file(tmp_path / "config.toml").read_text(encoding="utf-8")
+    finally:
+        i18n.use(i18n.English(), "en")
+    assert "Einstellungen" in text
+    assert "`posture-guard config show`" in text
+    assert "20s, 45m, 1h30m" in text
+    assert all(line.startswith("# ") for line in text.splitlines())
+    assert tomllib.loads(text) == {}
+
+
+def test_settings_text_says_in_one_line_when_config_show_does_not_answer(tmp_path):
+    """A `config show` that does not answer in time is one line in the window, no traceback."""
+    paths = default_paths(
+        {"XDG_RUNTIME_DIR": str(tmp_path), "POSTURE_GUARD_POLICY": ""},
+        config_file=tmp_path / "config.toml",
+    )
+    said = settings_text(paths, timeout=0.001)  # no Python starts that fast: a real timeout
+    assert said == (
+        "`posture-guard config show` did not answer within 1 second; try it in a terminal."
+    )
 
 
 def test_about_names_the_version_and_where_the_files_are(tmp_path):
@@ -114,7 +147,7 @@ def test_about_names_the_version_and_where_the_files_are(tmp_path):
     text = about_text(paths)
     assert text.splitlines()[0] == f"Posture Guard {__version__}"
     assert "Settings: /x/config.toml" in text
-    assert f"Diary:    {paths.database}" in text
+    assert f"Diary: {paths.database}" in text
 
 
 def test_about_says_who_provides_it_and_what_the_organisation_receives(tmp_path):

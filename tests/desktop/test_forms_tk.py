@@ -1,0 +1,255 @@
+"""The Tk forms and text windows (ui/form_tk.py) in this process, on the tests' Xvfb: keys typed
+with xdotool as a person types them, what the widgets hold and the screen read back."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import time
+import tkinter as tk
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from tkinter import ttk
+
+import pytest
+from PIL import Image
+
+from posture_guard.core.form_view import (
+    Look,
+    about_window,
+    advice_window,
+    button_text,
+    episode_form,
+)
+from posture_guard.ui.form_tk import (
+    BUTTON_RING_PX,
+    FOCUS_RING_PX,
+    WHEEL_NOTCH,
+    TkForm,
+    open_root,
+    text_window,
+    wheel_units,
+)
+from tests.desktop.conftest import save_screenshot
+
+pytestmark = pytest.mark.desktop
+
+LOOK = Look.of(high_contrast=False)
+FOCUS = tuple(int(LOOK.focus[i : i + 2], 16) for i in (1, 3, 5))
+
+
+#: Roots are withdrawn, not destroyed: Tk 8.6 keeps the display's focus in memory shared by
+#: every interpreter of a process, and a later interpreter's focus_force can crash on a
+#: destroyed one's (one window per process, as our windows run, never meets this).
+_KEPT: list[tk.Tk] = []
+
+
+@pytest.fixture
+def root(desktop_env: dict[str, str]) -> Iterator[tk.Tk]:
+    made = open_root("PostureGuardFormTest", None)
+    yield made
+    try:
+        made.withdraw()
+        made.update()
+    except tk.TclError:
+        return  # a button closed it
+    _KEPT.append(made)
+
+
+def pump(root: tk.Tk, seconds: float = 0.3) -> None:
+    """Let Tk handle what arrived (keys, drawing) for a while."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            root.update()
+        except tk.TclError:
+            return  # the window was closed
+        time.sleep(0.01)
+
+
+def keys(root: tk.Tk, display: str, *names: str, text: str = "") -> None:
+    """Press `names` (xdotool key names), or type `text`, into the focused window."""
+    command = ["xdotool", "type", text] if text else ["xdotool", "key", *names]
+    subprocess.run(command, env={"DISPLAY": display}, check=True, timeout=10)
+    pump(root)
+
+
+class Calls:
+    def __init__(self) -> None:
+        self.made: list[str] = []
+
+    def handler(self, name: str):
+        return lambda _form: self.made.append(name)
+
+
+def an_update_form(root: tk.Tk, calls: Calls) -> TkForm:
+    """The update form: three buttons (Save update, End episode, Cancel), notes, focus in it."""
+    began = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    form = episode_form(open_episode=(3, began))
+    drawn = TkForm(root, form, LOOK, {"save": calls.handler("save"), "end": calls.handler("end")})
+    root.geometry("1000x700+0+0")
+    pump(root)
+    root.focus_force()
+    pump(root)
+    return drawn
+
+
+def focus_on(root: tk.Tk, widget: tk.Misc) -> None:
+    widget.focus_set()
+    pump(root)
+    assert root.focus_get() == widget
+
+
+def test_tab_goes_along_the_buttons_left_to_right_as_they_read(root):
+    drawn = an_update_form(root, Calls())
+    buttons = drawn.buttons.winfo_children()
+    left_to_right = sorted(buttons, key=lambda b: b.winfo_rootx())
+    assert [b.cget("text") for b in left_to_right] == [
+        "Save update  (Enter)",
+        "End episode",
+        "Cancel  (Esc)",
+    ]
+    focus_on(root, left_to_right[0])
+    reached = [root.focus_get()]
+    for _ in buttons[1:]:
+        keys(root, _display(root), "Tab")
+        reached.append(root.focus_get())
+    assert reached == left_to_right
+    keys(root, _display(root), "shift+Tab")
+    assert root.focus_get() == left_to_right[1]
+
+
+def _display(root: tk.Tk) -> str:
+    return str(root.winfo_screen()).rsplit(".", 1)[0]
+
+
+def test_enter_presses_the_focused_button_not_the_default_one(root):
+    calls = Calls()
+    drawn = an_update_form(root, calls)
+    focus_on(root, drawn.buttons.nametowidget("end"))
+    keys(root, _display(root), "Return")
+    assert calls.made == ["end"]
+    focus_on(root, drawn.fields["pain"].first)
+    keys(root, _display(root), "Return")  # elsewhere Enter is the default button's
+    assert calls.made == ["end", "save"]
+    focus_on(root, drawn.buttons.nametowidget("cancel"))
+    keys(root, _display(root), "KP_Enter")
+    assert calls.made == ["end", "save"]
+    with pytest.raises(tk.TclError):  # Cancel closed the window
+        root.winfo_exists()
+
+
+def test_enter_in_the_notes_is_a_new_line_and_ctrl_enter_saves(root):
+    calls = Calls()
+    drawn = an_update_form(root, calls)
+    notes = drawn.fields["notes"].first
+    focus_on(root, notes)
+    keys(root, _display(root), text="stiff")
+    keys(root, _display(root), "Return")
+    keys(root, _display(root), text="after desk")
+    assert calls.made == []  # nothing saved
+    assert drawn.raw()["notes"] == "stiff\nafter desk\n"
+    keys(root, _display(root), "ctrl+Return")
+    assert calls.made == ["save"]
+    assert drawn.raw()["notes"] == "stiff\nafter desk\n"  # no new line for Ctrl+Enter
+
+
+def test_the_wheel_scrolls_the_form_on_every_platform(root):
+    drawn = an_update_form(root, Calls())
+    root.geometry("900x300")
+    pump(root)
+    assert drawn.canvas.yview()[0] == 0.0
+    drawn.canvas.event_generate("<MouseWheel>", delta=-WHEEL_NOTCH, x=20, y=20)  # Windows
+    pump(root)
+    after_wheel = drawn.canvas.yview()[0]
+    assert after_wheel > 0.0
+    drawn.canvas.event_generate("<MouseWheel>", delta=WHEEL_NOTCH, x=20, y=20)
+    pump(root)
+    assert drawn.canvas.yview()[0] == 0.0
+    drawn.canvas.event_generate("<Button-5>", x=20, y=20)  # X11 under Tk 8.6
+    pump(root)
+    assert drawn.canvas.yview()[0] == after_wheel
+
+
+@pytest.mark.parametrize(
+    ("delta", "windowing", "units"),
+    [
+        (-120, "win32", 2),  # one notch towards the person: down
+        (120, "win32", -2),
+        (-360, "win32", 6),  # three notches at once
+        (30, "win32", -2),  # a fine wheel's part of a notch still moves
+        (0, "win32", 0),
+        (-1, "aqua", 1),  # macOS: lines
+        (3, "aqua", -3),
+        (120, "x11", -2),  # Button-4, and Tk 8.7's <MouseWheel> on X11
+        (-120, "x11", 2),
+    ],
+)
+def test_wheel_units(delta, windowing, units):
+    assert wheel_units(delta, windowing) == units
+
+
+def ring_pixels(path, box: tuple[int, int, int, int]) -> int:
+    """How many pixels inside `box` (x, y, width, height) have the focus colour."""
+    x, y, w, h = box
+    with Image.open(path) as image:
+        part = image.convert("RGB").crop((x, y, x + w, y + h))
+        return sum(n for n, colour in part.getcolors(1 << 20) if colour == FOCUS)
+
+
+def box_of(widget: tk.Misc) -> tuple[int, int, int, int]:
+    return (widget.winfo_rootx(), widget.winfo_rooty(), widget.winfo_width(),
+            widget.winfo_height())  # fmt: skip
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_text_windows_have_the_forms_look_and_a_thick_focus_ring(root, high_contrast):
+    look = Look.of(high_contrast=high_contrast)
+    focus = tuple(int(look.focus[i : i + 2], 16) for i in (1, 3, 5))
+    text_window(root, advice_window("Rest, and move gently.", booking=True), {"book": print}, look)
+    root.geometry("+0+0")
+    close = root.nametowidget(".page.buttons.close")
+    pump(root)
+    assert root.focus_lastfor() == close  # the window's focus when it gets one
+    close.focus_force()
+    pump(root, 0.5)
+    assert root.cget("background") == look.page
+    text = root.nametowidget(".page.text")
+    assert (text.cget("background"), text.cget("foreground")) == (look.field, look.text)
+    assert int(text.cget("highlightthickness")) >= 2
+    assert int(text.cget("highlightthickness")) == FOCUS_RING_PX
+    assert int(ttk.Style(root).lookup("TButton", "borderwidth")) == BUTTON_RING_PX >= 2
+    path = save_screenshot(_display(root), f"tk-advice-window-{'hc' if high_contrast else 'usual'}")
+    with Image.open(path) as image:
+        x, y, w, h = box_of(close)
+        part = image.convert("RGB").crop((x, y, x + w, y + h))
+        ring = sum(n for n, colour in part.getcolors(1 << 20) if colour == focus)
+    # a solid ring of at least 2 px all round the button: twice its perimeter at the least
+    assert ring >= 2 * 2 * (w - 4 + h - 4), ring
+    # Tab goes from Close to the booking button; Enter presses it
+    keys(root, _display(root), "Tab")
+    assert root.focus_get() == root.nametowidget(".page.buttons.book")
+
+
+def test_about_window_keeps_the_whole_paths_in_monospace(root):
+    from posture_guard.core.form_view import About
+
+    about = About(version="1", settings_file="/c.toml", diary_file="/d.db", log_file="/l.log")
+    text_window(root, about_window(about), {}, LOOK)
+    pump(root)
+    text = root.nametowidget(".page.text")
+    assert text.get("1.0", "end").rstrip().endswith("Log: /l.log")
+    assert [b.cget("text") for b in root.nametowidget(".page.buttons").winfo_children()] == [
+        button_text(about_window(about).actions[0])
+    ]
+
+
+def test_the_title_and_questions_keep_their_bold_fonts(root):
+    """The styles name our fonts: they must outlive the Python objects that made them."""
+    an_update_form(root, Calls())
+    gc.collect()
+    style = ttk.Style(root)
+    for name, size in (("Title.TLabel", 18), ("Question.TLabel", 11)):
+        font = style.lookup(name, "font")
+        assert root.tk.call("font", "actual", font, "-weight") == "bold", name
+        assert int(root.tk.call("font", "actual", font, "-size")) == size, name
