@@ -25,6 +25,12 @@ WHITE: Final = "#FFFFFF"
 DARK_TEXT: Final = "#1C2B39"
 #: Our muted text colour, the attribution line when the accent does not read on the card.
 MUTED_TEXT: Final = "#4A5B6B"
+#: Our focus ring (3:1 on white).
+FOCUS_RING: Final = "#D66222"
+#: High contrast, shared by every window: white on black, yellow for what to act on, a cyan ring.
+BLACK: Final = "#000000"
+HIGH_CONTRAST_ACCENT: Final = "#FFDD00"
+HIGH_CONTRAST_FOCUS: Final = "#00FFFF"
 TEXT_CONTRAST: Final = 4.5
 GRAPHIC_CONTRAST: Final = 3.0
 _COLOUR: Final = re.compile(r"^#([0-9a-fA-F]{2})([0-9a-fA-F]{2})([0-9a-fA-F]{2})$")

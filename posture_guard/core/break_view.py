@@ -11,7 +11,9 @@ Rule 3: the countdown runs only in running; at zero the break is finished and Do
         Nobody answering for `linger_s` after that is "taken".
 Rule 4: Enter = Start now in the notice, Done once finished, nothing while running; Esc =
         Postpone when allowed; closing a window = "closed". `countdown_done` is True exactly
-        when the outcome comes in finished.
+        when the outcome comes in finished. The keyboard starts on the primary button
+        (`first_focus`), never on Postpone or Skip, which a stray Space would press; while the
+        countdown runs the primary (Done) waits: pressing it does nothing, its hint says so.
 Rule 5: every word a person reads goes through the catalogue when `describe` (or the phase's
         functions) runs, never at import. The exercise's own texts come translated in the
         `BreakScreen` (breakflow Rule 5); the clock and the organisation are data.
@@ -22,20 +24,30 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
-from posture_guard.core.brand_colours import accent_use, mix
+from posture_guard.core.brand_colours import (
+    BLACK,
+    DARK_TEXT,
+    FOCUS_RING,
+    HIGH_CONTRAST_ACCENT,
+    HIGH_CONTRAST_FOCUS,
+    MUTED_TEXT,
+    WHITE,
+    accent_use,
+    mix,
+)
 from posture_guard.core.breakflow import BreakScreen
+from posture_guard.core.form_view import APP_NAME
 from posture_guard.core.i18n import _
 
 Phase = Literal["notice", "running", "finished", "answered"]
 ButtonId = Literal["start", "done", "postpone", "skip"]
 Outcome = Literal["taken", "postponed", "skipped", "closed"]
 
-#: The product's name: a brand, shown as it is in every language.
-BRAND: Final = "Posture Guard"
-#: The full windows' titles end so (tests and window rules find them by it).
-TITLE_SUFFIX: Final = " - Posture Guard"
+#: The full windows' titles end so (tests and window rules find them by it); the product's
+#: name is a brand, shown as it is in every language.
+TITLE_SUFFIX: Final = f" - {APP_NAME}"
 #: The corner notice's title ends so.
-NOTICE_SUFFIX: Final = " - Posture Guard notice"
+NOTICE_SUFFIX: Final = f"{TITLE_SUFFIX} notice"
 #: The corner notice's size at 100 % (it grows when its words need more).
 NOTICE_SIZE: Final = (360, 110)
 #: The notice's distance from the screen's corner at 100 %.
@@ -68,17 +80,17 @@ def colours_for(*, high_contrast: bool, accent: str) -> Colours:
     and not at all in high contrast."""
     if high_contrast:
         return Colours(
-            page="#000000", card="#000000", text="#FFFFFF", muted="#FFFFFF",
-            accent="#FFDD00", on_accent="#000000", button="#000000", primary_disabled="#5C5200",
-            focus="#00FFFF",
-            bar_track="#555555", bar="#FFDD00", attribution="#FFFFFF",
+            page=BLACK, card=BLACK, text=WHITE, muted=WHITE,
+            accent=HIGH_CONTRAST_ACCENT, on_accent=BLACK, button=BLACK,
+            primary_disabled="#5C5200", focus=HIGH_CONTRAST_FOCUS,
+            bar_track="#555555", bar=HIGH_CONTRAST_ACCENT, attribution=WHITE,
         )  # fmt: skip
-    use = accent_use(accent, card="#FFFFFF")
+    use = accent_use(accent, card=WHITE)
     return Colours(
-        page="#DCE6EE", card="#FFFFFF", text="#1C2B39", muted="#4A5B6B",
+        page="#DCE6EE", card=WHITE, text=DARK_TEXT, muted=MUTED_TEXT,
         accent=use.fill, on_accent=use.on_fill, button="#E6EDF3",
         primary_disabled=mix(use.fill, use.on_fill, 0.6),
-        focus="#D66222",
+        focus=FOCUS_RING,
         bar_track="#E2E9EF", bar=use.bar, attribution=use.attribution,
     )  # fmt: skip
 
@@ -146,7 +158,7 @@ def describe(screen: BreakScreen) -> BreakView:
         notice_buttons.append(Button("postpone", _("Postpone"), _("Postpone")))
     return BreakView(
         window_title=f"{screen.title}{TITLE_SUFFIX}",
-        attribution=f"{BRAND}  \u00b7  {org}" if org else BRAND,
+        attribution=f"{APP_NAME}  \u00b7  {org}" if org else APP_NAME,
         title=screen.title,
         heading=heading,
         exercise_id=screen.exercise_id,
@@ -164,7 +176,11 @@ def describe(screen: BreakScreen) -> BreakView:
         buttons=tuple(buttons),
         notice=NoticeView(
             window_title=f"{screen.title}{NOTICE_SUFFIX}",
-            heading=f"{screen.title}: {screen.exercise_name}"
+            # Translators: the break notice's heading; {title} is the break's title ("Stretch
+            # break"), {exercise} the exercise's name
+            heading=_("{title}: {exercise}").format(
+                title=screen.title, exercise=screen.exercise_name
+            )
             if screen.exercise_name
             else screen.title,
             line=_("Starts when you pause typing."),
@@ -191,7 +207,18 @@ def primary(phase: Phase) -> Button:
         return Button(
             "start", _("Start now (Enter)"), _("Start now"), _("Shortcut: Enter"), primary=True
         )
-    return Button("done", _("Done (Enter)"), _("Done"), _("Shortcut: Enter"), primary=True)
+    if phase == "running":
+        # Translators: Done's description for screen readers while the countdown runs
+        hint = _("Unlocks when the time is up. Shortcut: Enter")
+    else:
+        hint = _("Shortcut: Enter")
+    return Button("done", _("Done (Enter)"), _("Done"), hint, primary=True)
+
+
+def first_focus(buttons: tuple[Button, ...]) -> ButtonId:
+    """The button the keyboard starts on when the main window takes the focus (Rule 4): the
+    primary one, as a dialog's default button, else the first."""
+    return next((b.id for b in buttons if b.primary), buttons[0].id)
 
 
 def enabled(button: ButtonId, phase: Phase) -> bool:

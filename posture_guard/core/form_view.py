@@ -23,7 +23,16 @@ from datetime import datetime
 from enum import Enum
 from typing import Final, Literal
 
-from posture_guard.core.brand_colours import accent_use
+from posture_guard.core.brand_colours import (
+    BLACK,
+    DARK_TEXT,
+    FOCUS_RING,
+    HIGH_CONTRAST_ACCENT,
+    HIGH_CONTRAST_FOCUS,
+    MUTED_TEXT,
+    WHITE,
+    accent_use,
+)
 from posture_guard.core.episodes import (
     CHECK_IN_FLAGS,
     CHECK_IN_QUESTIONS,
@@ -71,13 +80,13 @@ class Look:
         """The look for high contrast (black, white, yellow; no accent) or the usual one with
         the organisation's accent wherever it keeps 4.5:1 (brand_colours.accent_use)."""
         if high_contrast:
-            return cls(page="#000000", text="#FFFFFF", muted="#FFFFFF", accent="#FFDD00",
-                       on_accent="#000000", attribution="#FFFFFF", error="#FF8080",
-                       field="#000000", focus="#00FFFF", organisation=organisation)  # fmt: skip
+            return cls(page=BLACK, text=WHITE, muted=WHITE, accent=HIGH_CONTRAST_ACCENT,
+                       on_accent=BLACK, attribution=WHITE, error="#FF8080", field=BLACK,
+                       focus=HIGH_CONTRAST_FOCUS, organisation=organisation)  # fmt: skip
         use = accent_use(accent)
-        return cls(page="#FFFFFF", text="#1C2B39", muted="#4A5B6B", accent=use.fill,
+        return cls(page=WHITE, text=DARK_TEXT, muted=MUTED_TEXT, accent=use.fill,
                    on_accent=use.on_fill, attribution=use.attribution, error="#B3261E",
-                   field="#F4F7FA", focus="#D66222", organisation=organisation)  # fmt: skip
+                   field="#F4F7FA", focus=FOCUS_RING, organisation=organisation)  # fmt: skip
 
     def colours(self) -> dict[str, str]:
         """The palette by the names `ui/gtk_look.css` takes."""

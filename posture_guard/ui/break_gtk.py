@@ -11,7 +11,8 @@ Rule 3: screen readers: every button is a Gtk.Button named by its action, with i
         description; the countdown is a label and a named progress bar; the picture, the logo
         and the step numbers have names (gtk_look.name_for_readers).
 Rule 4: keys: Enter and Esc are caught on the window before the focused button sees them (the
-        break's main action, as in a dialog); Tab and Space are GTK's own.
+        break's main action, as in a dialog); Tab and Space are GTK's own. The focus starts on
+        the primary button (break_view.first_focus), which stays focusable while it waits.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import gi
 
 from posture_guard.core import break_view as bv
 from posture_guard.core.breakflow import BreakScreen
+from posture_guard.core.form_view import APP_NAME
 from posture_guard.core.ports import IdleSource
 from posture_guard.desktop.monitors import Monitor, monitors
 from posture_guard.ui.break_window import Options, emit, exercise_picture, logo_picture
@@ -80,7 +82,8 @@ button.pg-break.pg-primary, button.pg-break.pg-primary:hover,
 button.pg-break.pg-primary:active, button.pg-break.pg-primary:disabled {{
     {flat} background-color: {c.accent}; }}
 button.pg-break.pg-primary label {{ color: {c.on_accent}; }}
-button.pg-break.pg-primary:disabled label {{ color: {c.primary_disabled}; }}
+button.pg-break.pg-primary:disabled label,
+button.pg-break.pg-primary.pg-waiting label {{ color: {c.primary_disabled}; }}
 button.pg-break:hover, button.pg-break:active {{ {flat} background-color: {c.button}; }}
 button.pg-break:disabled label {{ color: {c.muted}; }}
 button.pg-break:focus {{ outline-color: {c.focus}; outline-style: solid;
@@ -149,6 +152,7 @@ class GtkBreak:
         self.status: Gtk.Label | None = None
         self.focus_tries = 0
         self.quiet = False
+        self.primary_now = bv.primary("notice")
 
     def px(self, pixels: float) -> int:
         return round(pixels * self.s)
@@ -416,8 +420,7 @@ class GtkBreak:
 
     def take_focus(self) -> None:
         main = self.windows[0]
-        target = self.buttons.get("postpone") or self.buttons["start"]
-        target.grab_focus()
+        self.buttons[bv.first_focus(self.view.buttons)].grab_focus()
         main.set_focus_visible(True)  # the ring shows where the keyboard is from the start
         gdk_window = main.get_window()
         main.present_with_time(Gtk.get_current_event_time() or _server_time(gdk_window))
@@ -434,11 +437,20 @@ class GtkBreak:
             self.status.set_text(bv.status_text(phase))
         spec = bv.primary(phase)
         button = self.buttons.get("start")
-        if button is not None and button.get_label() != spec.label:
+        if button is None:
+            return
+        if spec != self.primary_now:
+            self.primary_now = spec
             button.set_label(spec.label)
             name_for_readers(button, spec.name, spec.hint)
-        if button is not None:
-            button.set_sensitive(bv.enabled(spec.id, phase))
+        # until the countdown is over Done waits, drawn dimmed but still focusable (GTK gives
+        # no focus to an insensitive widget, and the keyboard starts on it: break_view Rule 4);
+        # pressing it meanwhile does nothing
+        style = button.get_style_context()
+        if bv.enabled(spec.id, phase):
+            style.remove_class("pg-waiting")
+        else:
+            style.add_class("pg-waiting")
 
 
 def _server_time(gdk_window: Any) -> int:
@@ -472,8 +484,8 @@ def _monitors(options: Options, device: int) -> list[Monitor]:
 def run(screen: BreakScreen, options: Options, idle: IdleSource) -> int:
     """Show the break with GTK until it is answered; 1 when there is no display."""
     # what screen readers call the application (else the script's file name)
-    GLib.set_prgname(bv.BRAND)
-    GLib.set_application_name(bv.BRAND)
+    GLib.set_prgname(APP_NAME)
+    GLib.set_application_name(APP_NAME)
     ok, _argv = Gtk.init_check(None)
     if not ok:
         print("break window: no display to show the break on", file=sys.stderr)

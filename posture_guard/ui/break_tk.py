@@ -1,9 +1,10 @@
 """The break window drawn with Tk (Windows, macOS, and Linux without PyGObject): a thin shell
 over core/break_view.py, which says what it shows and decides what each tick, key and click does.
 
-Tk specifics: a "splash" window type (mapped without focus, undecorated, kept where placed) for
-every window; the focus is forced once the window manager mapped the main window, asked again
-on the next ticks until Tk has it; `tk scaling` carries the scale.
+Tk specifics: each window asks the window manager only for what its windowing system has
+(`window_hints`: on X11 the "splash" type, mapped without focus, undecorated, kept where placed);
+the focus is forced once the window manager mapped the main window, asked again on the next
+ticks until Tk has it, and starts on the primary button; `tk scaling` carries the scale.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import signal
 import sys
 import time
 import tkinter as tk
+from dataclasses import dataclass
 from tkinter import font as tkfont
 from types import FrameType
 from typing import Final
@@ -32,6 +34,35 @@ BASE_SCALING: Final = 96 / 72
 TICK_MS: Final = 250
 #: Ticks in which the break window asks again for the focus it wants (until it has it).
 FOCUS_TRIES: Final = 8
+
+
+@dataclass(frozen=True, slots=True)
+class WindowHints:
+    """What a break window asks of the window manager: Tk `wm attributes` (name, value), and
+    whether to drop the frame by override-redirect."""
+
+    attributes: tuple[tuple[str, str | bool], ...]
+    override_redirect: bool = False
+
+
+def window_hints(system: str) -> WindowHints:
+    """The hints for Tk's windowing system (`tk windowingsystem`), only what that system has.
+
+    - x11: the "splash" window type (undecorated, kept where placed, mapped without the focus,
+      so the notice never takes the keyboard) and kept above; override-redirect would cost the
+      main window the focus it takes.
+    - win32: no window types there; override-redirect drops the frame, topmost keeps it above.
+    - aqua: kept above only, with its title bar (an override-redirect window does not get the
+      keyboard there).
+    - any other: nothing.
+    """
+    if system == "x11":
+        return WindowHints((("-type", "splash"), ("-topmost", True)))
+    if system == "win32":
+        return WindowHints((("-topmost", True),), override_redirect=True)
+    if system == "aqua":
+        return WindowHints((("-topmost", True),))
+    return WindowHints(())
 
 
 def photo(image: Image.Image, master: tk.Misc) -> tk.PhotoImage:
@@ -79,9 +110,7 @@ class TkBreak:
             window.withdraw()
             window.title(self.view.window_title)
             window.configure(background=self.c.page)
-            # a splash window is mapped without focus, undecorated, and kept where we put it
-            window.attributes("-type", "splash")
-            window.attributes("-topmost", True)
+            self._keep(window)
             window.geometry(monitor.geometry)
             window.protocol("WM_DELETE_WINDOW", lambda: self.press("close"))
             if index == 0:
@@ -104,8 +133,7 @@ class TkBreak:
         notice = tk.Toplevel(self.root, background=c.card)
         notice.withdraw()
         notice.title(view.window_title)
-        notice.attributes("-type", "splash")
-        notice.attributes("-topmost", True)
+        self._keep(notice)
         notice.protocol("WM_DELETE_WINDOW", lambda: self.press("close"))
         frame = tk.Frame(
             notice,
@@ -131,6 +159,14 @@ class TkBreak:
         notice.geometry(f"{width}x{height}+{x}+{y}")
         notice.deiconify()
         return notice
+
+    def _keep(self, window: tk.Toplevel | tk.Tk) -> None:
+        """Ask the window manager to keep `window` as its windowing system allows."""
+        hints = window_hints(str(self.root.tk.call("tk", "windowingsystem")))
+        if hints.override_redirect:
+            window.overrideredirect(True)
+        for name, value in hints.attributes:
+            window.attributes(name, value)
 
     def _notice_button(self, parent: tk.Frame, button: bv.Button) -> None:
         c = self.c
@@ -361,8 +397,7 @@ class TkBreak:
         main = self.windows[0]
         main.lift()
         main.focus_force()
-        target = self.buttons.get("postpone") or self.buttons["start"]
-        target.focus_set()
+        self.buttons[bv.first_focus(self.view.buttons)].focus_set()
 
     def _refresh(self) -> None:
         phase = self.state.phase

@@ -123,6 +123,27 @@ def test_screen_readers_find_every_control_named_and_tab_reaches_each(desk, tmp_
             stop(proc, out)
 
 
+def test_the_keyboard_starts_on_done_which_waits_for_the_time_not_on_postpone(desk, tmp_path):
+    with accessibility(desk.env, tmp_path / "a11y") as env:
+        proc, out = start(desk, "--seconds", "60", "--focus-after-idle", "0", env=env)
+        try:
+            out.wait_for("started", 10)
+            wait_until(lambda: focused(env) is not None, "the focus in the window", 10)
+            first = focused(env)
+            assert first is not None
+            assert (first.role, first.name) == ("push button", "Done")
+            assert first.description == "Unlocks when the time is up. Shortcut: Enter"
+            save_screenshot(desk.display, "break-window-gtk-focus-on-done")
+            desk.xdotool("key", "space")  # pressing Done before the time does nothing
+            time.sleep(0.5)
+            assert proc.poll() is None
+            assert out.lines == ['{"event": "started"}']
+            desk.xdotool("key", "Tab")
+            wait_until(lambda: (f := focused(env)) is not None and f.name == "Postpone", "Tab")
+        finally:
+            stop(proc, out)
+
+
 def test_the_notice_is_named_for_screen_readers_and_never_takes_the_focus(desk, tmp_path):
     with accessibility(desk.env, tmp_path / "a11y") as env:
         proc, out = start(desk, "--seconds", "60", "--focus-after-idle", "600", env=env)

@@ -182,11 +182,12 @@ def test_enter_before_the_countdown_ends_does_nothing_and_after_it_is_done(windo
     assert [line.get("event") for line in w.lines()] == ["started", None]
 
 
-def test_tab_moves_from_postpone_to_skip_and_space_presses_it(window, desk, toolkit):
+def test_tab_moves_from_done_past_postpone_to_skip_and_space_presses_it(window, desk, toolkit):
     w = window(*stretch("--seconds", "60", "--exercise", "neck-turn", "--focus-after-idle", "0.3"))
     w.shown()
-    w.out.wait_for("started", 5)  # the focus is on Postpone now
-    desk.xdotool("key", "Tab")
+    w.out.wait_for("started", 5)  # the focus is on Done now, which waits for the time
+    time.sleep(0.3)
+    desk.xdotool("key", "Tab", "Tab")
     time.sleep(0.3)
     save_screenshot(desk.display, shot_name(toolkit, "break-window-focus-on-skip"))
     desk.xdotool("key", "space")

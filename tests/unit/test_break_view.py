@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from posture_guard.core import break_view as bv
 from posture_guard.core import i18n
 from posture_guard.core.breakflow import BreakScreen
+from posture_guard.core.form_view import APP_NAME, Look
 
 TIMING = bv.Timing(focus_after_idle_s=3.0, notice_s=10.0, linger_s=60.0)
 
@@ -94,6 +95,7 @@ def test_every_word_goes_through_the_catalogue_when_described(marked: None) -> N
         *(bv.status_text(p) for p in ("notice", "running", "finished")),
         *(bv.primary(p).label for p in ("notice", "running")),
     ]  # fmt: skip
+    words += [view.notice.heading, bv.primary("running").hint]
     assert all(w.startswith("[") for w in words), [w for w in words if not w.startswith("[")]
     # data stays as it is: the screen's own (already translated) words, the brand, the org
     assert view.heading == "Neck turn"
@@ -317,3 +319,41 @@ def test_the_clock_never_goes_up_and_ends_at_zero(seconds: int, dts: list[float]
         assert (run.state.phase == "running") == (sum(dts) < seconds)
     if run.state.phase != "running":
         assert run.state.clock == "0:00"
+
+
+def test_the_notice_heading_is_one_sentence_of_the_catalogue_with_named_places(
+    marked: None,
+) -> None:
+    # the whole "{title}: {exercise}" is looked up, so a language may order it its own way
+    assert bv.describe(screen()).notice.heading == "[Stretch break: Neck turn]"
+
+
+@pytest.mark.parametrize("allow", [True, False])
+def test_the_keyboard_starts_on_the_primary_button_never_postpone(allow: bool) -> None:
+    view = bv.describe(screen(allow_postpone=allow, allow_skip=allow))
+    assert bv.first_focus(view.buttons) == "start"
+    assert bv.first_focus(view.notice.buttons) == "start"
+    plain = (bv.Button("postpone", "P", "P"), bv.Button("skip", "S", "S"))
+    assert bv.first_focus(plain) == "postpone"
+
+
+def test_done_says_while_it_waits_when_it_unlocks() -> None:
+    assert bv.primary("running").hint == "Unlocks when the time is up. Shortcut: Enter"
+    assert bv.primary("finished").hint == "Shortcut: Enter"
+
+
+def test_the_brand_is_the_apps_one_name() -> None:
+    view = bv.describe(screen())
+    assert view.attribution == APP_NAME
+    assert view.window_title == f"Stretch break - {APP_NAME}"
+    assert view.notice.window_title.endswith(f" - {APP_NAME} notice")
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_the_break_window_and_the_forms_share_one_palette(high_contrast: bool) -> None:
+    c = bv.colours_for(high_contrast=high_contrast, accent="#7A1F5C")
+    look = Look.of(high_contrast=high_contrast, accent="#7A1F5C")
+    assert (c.card, c.text, c.muted, c.focus, c.accent, c.on_accent, c.attribution) == (
+        look.page, look.text, look.muted, look.focus, look.accent, look.on_accent,
+        look.attribution,
+    )  # fmt: skip
