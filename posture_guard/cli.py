@@ -540,10 +540,13 @@ def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     parser.add_argument(
         "--since",
         type=_since,
-        default=report.DEFAULT_SINCE_DAYS,
+        default=report.FITTED,
         metavar=_("AGE"),
         # Translators: keep "90d", "12w", "1y" and "all" as written: they are typed
-        help=_('how far back: "90d" (default), "12w", "1y", or "all"'),
+        help=_(
+            'how far back: "90d", "12w", "1y", or "all" (default: 90 days, or from your first'
+            " record when that is later)"
+        ),
     )
     parser.add_argument(
         "--out",
@@ -562,7 +565,14 @@ def _report_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         # Translators: keep html, pdf, csv and json as written: they are the formats typed
         help=_("html (default) or pdf: the clinician report; csv (a zip) or json: every record"),
     )
-    parser.add_argument("--open", action="store_true", help=_("open it in your browser or viewer"))
+    parser.add_argument(
+        "--open",
+        action="store_true",
+        help=_(
+            "open it in your browser or viewer (without --out: one private copy in your data"
+            " folder, replaced each time)"
+        ),
+    )
 
 
 def _since(text: str) -> int | None:
@@ -575,8 +585,11 @@ def _since(text: str) -> int | None:
 def _report(args: argparse.Namespace, paths: Paths) -> int:
     from posture_guard.report import write  # noqa: PLC0415 - the service never needs it (report Rule 4)
 
+    out = args.out
+    if out is None and args.open:  # to look at, not to keep: one private copy, reused
+        out = write.viewing_copy(paths, args.format)
     try:
-        written = write.write_report(paths, args.format, args.out, args.since)
+        written = write.write_report(paths, args.format, out, args.since)
     except OSError as exc:
         # the name given, never a temporary one
         where = args.out or exc.filename or _("the report")

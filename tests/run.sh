@@ -34,6 +34,9 @@ pkg-config --exists gobject-introspection-1.0 cairo 2>/dev/null || missing+=(gi-
 apt_packages+=(at-spi2-core gir1.2-atspi-2.0 fonts-lohit-deva)
 [ -x /usr/libexec/at-spi-bus-launcher ] || missing+=(at-spi-bus-launcher)
 fc-list :lang=hi family 2>/dev/null | grep -q . || missing+=(devanagari-font)
+# a Chinese font for the PDF report's test of notes in scripts its own fonts lack (1.6 MB)
+apt_packages+=(fonts-wqy-microhei)
+fc-list :lang=zh-cn family 2>/dev/null | grep -q . || missing+=(chinese-font)
 for typelib in Gtk-3.0 AyatanaAppIndicator3-0.1 Atspi-2.0; do
     ls /usr/lib/*/girepository-1.0/"$typelib".typelib >/dev/null 2>&1 || missing+=("$typelib")
 done

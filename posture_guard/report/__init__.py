@@ -16,6 +16,7 @@ Rule 4: this module holds only what parsing the command line needs (the CLI buil
 from __future__ import annotations
 
 import re
+from enum import Enum
 from typing import Final
 
 from posture_guard.core.i18n import N_, _
@@ -23,6 +24,16 @@ from posture_guard.core.triage import Tier
 
 FORMATS: Final = ("html", "pdf", "csv", "json")
 DEFAULT_SINCE_DAYS: Final = 90
+
+
+class Fitted(Enum):
+    """`--since` not given: the last DEFAULT_SINCE_DAYS days, or from the first record when that
+    is later, so that a four-week diary fills the charts instead of a fifth of them."""
+
+    TO_DATA = "fitted"
+
+
+FITTED: Final = Fitted.TO_DATA
 MAX_SINCE_DAYS: Final = 3650
 #: What `--since` takes (English, with {days} for MAX_SINCE_DAYS; said through `since_expected`).
 SINCE_EXPECTED: Final = N_(

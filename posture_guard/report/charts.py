@@ -25,7 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import Formatter
+from matplotlib.ticker import Formatter, MaxNLocator
 
 from posture_guard.core import i18n
 from posture_guard.core.i18n import _
@@ -82,6 +82,12 @@ def activity_figure(model: ReportModel) -> Figure:
             # Translators: a chart's axis title
             _("breaks per week") if unit == "week" else _("breaks per day")
         )
+        # the scales start at 0 and reach at least 1, so a period with no screen time (a
+        # diary alone) draws an empty chart with sane axes, never "-0.04 h" or "0.0 0.0 0.0"
+        top.set_ylim(0, max(1.0, max(active_h, default=0.0) * 1.08))
+        stacked = [t + s for t, s in zip(taken, skipped, strict=True)]
+        bottom.set_ylim(0, max(1.0, max(stacked, default=0.0) * 1.08))
+        bottom.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         for ax in (top, bottom):
             ax.grid(axis="y", color=GRID, linewidth=0.6)
             ax.set_axisbelow(True)

@@ -109,6 +109,8 @@ class Period:
     last: date
     day_starts_at: time
     zone: tzinfo
+    #: True when `first` is the first record's day (the default period fitted to the data).
+    fitted: bool = False
 
     def __post_init__(self) -> None:
         if self.first > self.last:
@@ -418,7 +420,7 @@ def describe_before(item: BeforeEpisode, baseline: WorkFigures) -> str:
         # {count} is an average such as 1.5
         pieces.append(
             _("you skipped {count} breaks a day").format(count=format_number(b.skipped, 1))
-            + _against(b.skipped, baseline.skipped, lambda v: format_number(v, 1))
+            + _against(b.skipped, baseline.skipped, lambda v: format_number(v, 1), relative=False)
         )
     # Translators: {findings} are clauses such as "you were active 5h a day on average",
     # joined by "; "
@@ -429,11 +431,21 @@ def describe_before(item: BeforeEpisode, baseline: WorkFigures) -> str:
     ).format(days=days, number=item.number, span=span, findings="; ".join(pieces))
 
 
-def _against(value: float, base: float | None, shown: Callable[[float], str]) -> str:
+#: The smallest baseline a duration is compared with in per cent: below it, a few minutes
+#: either way read as a large change.
+MIN_RELATIVE_BASE_S: Final = 15 * 60
+
+
+def _against(
+    value: float, base: float | None, shown: Callable[[float], str], *, relative: bool = True
+) -> str:
+    """The comparison after a finding ("against 3h on your other days (+25%)"): the change in
+    per cent only where `relative` and the baseline is MIN_RELATIVE_BASE_S or more; never for
+    counts as small as breaks skipped a day, where 0 against 1 would read as "-100%"."""
     if base is None:
         # Translators: follows a finding such as "you were active 5h a day on average"
         return " " + _("(no baseline days to compare with)")
-    if base == 0:
+    if not relative or base < MIN_RELATIVE_BASE_S:
         # Translators: follows a finding such as "you were active 5h a day on average";
         # {value} is the same figure on the person's other days
         return " " + _("against {value} on your other days").format(value=shown(base))

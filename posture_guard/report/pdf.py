@@ -3,8 +3,10 @@
 Rule 1: the same sections as the HTML (sections.py), in the same order; only the layout differs.
 Rule 2: text is set in DejaVu Sans, the TrueType font matplotlib ships (so every machine that can
         draw the charts has it), with the package's Devanagari font as fallback for what it
-        lacks (typefaces.py), both embedded and subset by fpdf2; a character neither has (an
-        emoji in a note) is shown as "?" rather than dropped silently or failing the report.
+        lacks (typefaces.py), both embedded and subset by fpdf2. A character neither has (a note
+        in Chinese) is drawn with a font of this computer that has it (desktop/fonts.py), also
+        embedded and subset; one that no font here has is shown as "?" rather than dropped
+        silently or failing the report.
 Rule 5: the text is shaped by HarfBuzz (fpdf2's text shaping through uharfbuzz), without which
         Hindi comes out letter by letter: a visible virama in "गर्दन", vowel signs after their
         consonant. The document says its language (/Lang) and every word is the language's
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from fpdf import FPDF
@@ -31,6 +34,7 @@ from posture_guard import __version__
 from posture_guard.core import i18n
 from posture_guard.core.brand_colours import rgb
 from posture_guard.core.i18n import _
+from posture_guard.desktop import fonts
 from posture_guard.report import charts, typefaces
 from posture_guard.report.branding import Logo
 from posture_guard.report.html import lang_tag
@@ -57,6 +61,11 @@ log = logging.getLogger(__name__)
 _FONT: Final = "DejaVu"
 #: The fallback font's name in the document (Rule 2).
 _DEVANAGARI: Final = "Devanagari"
+#: The names of the fonts of this computer added for other scripts: Fallback2, Fallback3, ...
+_SYSTEM_FALLBACK: Final = "Fallback"
+#: At most this many font lookups for one report: each asks fontconfig, and a note of emoji
+#: and symbols that no font here has must not turn into thousands of them.
+_MAX_FONT_LOOKUPS: Final = 40
 _INK: Final = (29, 35, 41)
 _MUTED: Final = (86, 96, 107)
 _ACCENT: Final = (11, 83, 148)
@@ -345,19 +354,52 @@ def _chart(name: str | None, model: ReportModel) -> tuple[bytes, float] | None:
 
 
 class _Glyphs:
-    """Replaces characters neither DejaVu Sans nor the fallback can draw with "?" (Rule 2)."""
+    """Makes every character drawable: DejaVu Sans, then the Devanagari font, then a font of this
+    computer found for a script neither has (Rule 2); "?" for what no font here can draw."""
 
-    def __init__(self, pdf: FPDF) -> None:
-        fonts = [pdf.fonts[_FONT.lower()], pdf.fonts[_DEVANAGARI.lower()]]
+    def __init__(
+        self, pdf: FPDF, find: Callable[[str], Sequence[fonts.FontFile]] = fonts.fonts_for
+    ) -> None:
+        self._pdf = pdf
+        self._find = find
+        self._fallbacks = [_DEVANAGARI]
+        self._unfound: set[str] = set()
+        self._lookups = 0
         known: set[int] = set()
-        for font in fonts:
+        for font in (pdf.fonts[_FONT.lower()], pdf.fonts[_DEVANAGARI.lower()]):
             if not hasattr(font, "cmap"):
-                self._known: frozenset[int] | None = None
+                self._known: set[int] | None = None
                 return
             known.update(font.cmap)
-        self._known = frozenset(known)
+        self._known = known
 
     def __call__(self, text: str) -> str:
         if self._known is None:
             return text
+        for c in dict.fromkeys(text):
+            if ord(c) not in self._known and c not in "\n\t":
+                self._learn(c)
         return "".join(c if ord(c) in self._known or c in "\n\t" else "?" for c in text)
+
+    def _learn(self, char: str) -> None:
+        """Add the first font of this computer that draws `char` as one more fallback (its whole
+        character map with it, so one lookup serves a whole script)."""
+        assert self._known is not None
+        if char in self._unfound or self._lookups >= _MAX_FONT_LOOKUPS:
+            return
+        self._lookups += 1
+        for face in self._find(char):
+            family = f"{_SYSTEM_FALLBACK}{len(self._fallbacks)}"
+            try:
+                self._pdf.add_font(family, "", str(face.path), collection_font_number=face.index)
+            except Exception as exc:  # a font fpdf2 cannot read is one we do without
+                log.info("report: can't use the font %s (%s): %s", face.path, face.index, exc)
+                continue
+            cmap = getattr(self._pdf.fonts[family.lower()], "cmap", {})
+            if ord(char) not in cmap:
+                continue
+            self._fallbacks.append(family)
+            self._pdf.set_fallback_fonts(self._fallbacks, exact_match=False)
+            self._known.update(cmap)
+            return
+        self._unfound.add(char)

@@ -99,13 +99,24 @@ class Section:
 def period_line(model: ReportModel) -> str:
     p = model.period
     count = len(p.days)
-    # Translators: the report's period; {span} is two dates ("1 March 2026 to 28 March 2026", with a dash),
-    # {time} the clock time a working day starts (04:00), {made} the date and time it was made
-    return ngettext(
-        "{span} ({count} day; a day starts at {time}). Made {made}.",
-        "{span} ({count} days; a day starts at {time}). Made {made}.",
-        count,
-    ).format(
+    if p.fitted:
+        # Translators: the report's period when it starts at the diary's first record (not the
+        # usual 90 days back); {span}, {time} and {made} as in the line below
+        line = ngettext(
+            "{span} ({count} day, from your first record; a day starts at {time}). Made {made}.",
+            "{span} ({count} days, from your first record; a day starts at {time}). Made {made}.",
+            count,
+        )
+    else:
+        # Translators: the report's period; {span} is two dates ("1 March 2026 to 28 March
+        # 2026", with a dash), {time} the clock time a working day starts (04:00), {made} the
+        # date and time it was made
+        line = ngettext(
+            "{span} ({count} day; a day starts at {time}). Made {made}.",
+            "{span} ({count} days; a day starts at {time}). Made {made}.",
+            count,
+        )
+    return line.format(
         span=format_date_range(p.first, p.last),
         count=format_number(count),
         time=format_clock(p.day_starts_at),
@@ -284,15 +295,15 @@ def _advice_fact(model: ReportModel) -> Fact:
     if advice is None or model.advice_check_in is None:
         return Fact(label=_("Current advice"), text=_("no check-in yet"))
     at = model.advice_check_in.check_in.at
-    # Translators: {heading} is the advice ("Book an appointment"), {tier} its tier in a word,
-    # {moment} the date and time of the check-in the advice came from
-    text = _(
-        "{heading} (tier: {tier}; from the check-in of {moment}, read against the diary now)."
-    ).format(heading=advice.heading, tier=tier_word(advice.tier), moment=format_date_time(at))
+    # Translators: {heading} is the advice ("Book an appointment"), {moment} the date and time
+    # of the check-in the advice came from
+    text = _("{heading} (from the check-in of {moment}, read against the diary now).").format(
+        heading=advice.heading, moment=format_date_time(at)
+    )
     items = []
     for r in advice.reasons:
         cited = [s.title for s in r.sources if s.id != "judgement"]
-        item = f"{r.title} [{r.rule_id}]"
+        item = r.title  # the warning sign in words; its rule id is ours, not the clinician's
         if cited:
             # Translators: the published titles of a warning sign's sources, after its name
             item += "; " + _("sources: {titles}").format(titles="; ".join(cited))

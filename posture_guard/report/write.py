@@ -16,7 +16,7 @@ from posture_guard.core.i18n import _
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.files import write_file
 from posture_guard.desktop.paths import Paths
-from posture_guard.report import DEFAULT_SINCE_DAYS, FORMATS, branding
+from posture_guard.report import DEFAULT_SINCE_DAYS, FITTED, FORMATS, Fitted, branding
 from posture_guard.report.model import Period, Records, ReportModel, build, records_span
 
 #: The file name's ending per format; CSV is a zip of one CSV file per table.
@@ -53,19 +53,30 @@ def read_records(
     )
 
 
-def make_period(store: Store, now: datetime, since_days: int | None, day_starts_at: time) -> Period:
-    """The period that ends with today's working day: `since_days` days, or (None) back to the
-    first record the store holds."""
+def make_period(
+    store: Store, now: datetime, since_days: int | Fitted | None, day_starts_at: time
+) -> Period:
+    """The period that ends with today's working day: `since_days` days; FITTED: as many up to
+    DEFAULT_SINCE_DAYS, from the first record when that is later; None: back to the first record
+    the store holds."""
     zone = now.tzinfo
     assert zone is not None
     probe = Period(
         first=date(2000, 1, 1), last=date(2000, 1, 1), day_starts_at=day_starts_at, zone=zone
     )
     today = probe.day_of(now)
+    recorded = _first_day(store, probe)
     if since_days is None:
-        first = _first_day(store, probe) or today
-        since_days = (today - first).days + 1
-    first = today - timedelta(days=since_days - 1)
+        first = recorded or today
+    elif since_days is FITTED:
+        first = today - timedelta(days=DEFAULT_SINCE_DAYS - 1)
+        if recorded is not None and recorded > first:
+            first = min(recorded, today)
+            return Period(
+                first=first, last=today, day_starts_at=day_starts_at, zone=zone, fitted=True
+            )
+    else:
+        first = today - timedelta(days=since_days - 1)
     return Period(first=min(first, today), last=today, day_starts_at=day_starts_at, zone=zone)
 
 
@@ -92,7 +103,7 @@ def write_report(
     paths: Paths,
     fmt: str = "html",
     out: Path | None = None,
-    since_days: int | None = DEFAULT_SINCE_DAYS,
+    since_days: int | Fitted | None = FITTED,
     *,
     now: datetime | None = None,
     folder: Path | None = None,
@@ -104,7 +115,8 @@ def write_report(
             organisation's clinic and the branding).
         fmt: html, pdf, csv (a zip of CSV files) or json.
         out: the file to write (replaced if it exists); None: a dated name in `folder`.
-        since_days: how many working days back to today; None: everything recorded.
+        since_days: how many working days back to today; FITTED: DEFAULT_SINCE_DAYS, or from
+            the first record when that is later; None: everything recorded.
         now: the moment of the report (default: now, local time).
         folder: where a default name goes (default: the current folder).
 
@@ -133,6 +145,13 @@ def write_report(
     ) / f"posture-guard-report-{period.last.isoformat()}.{EXTENSIONS[fmt]}"
     path = _create_private(base, data)
     return Written(path=path, format=fmt, renamed_from=None if path == base else base)
+
+
+def viewing_copy(paths: Paths, fmt: str) -> Path:
+    """Where `report --open` without `--out` writes (the tray's "Open report" does this): one
+    file in the private data folder, replaced each time, so that opening the report to look at
+    it leaves no new copy of health data in whatever folder the command ran in."""
+    return paths.data_dir / f"report.{EXTENSIONS[fmt]}"
 
 
 def written_text(written: Written) -> str:

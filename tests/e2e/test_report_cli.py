@@ -277,3 +277,41 @@ def test_the_service_process_leaves_out_what_it_does_not_run() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())})  # fmt: skip
     assert done.stdout.strip() == "[]"
+
+
+def test_report_default_period_fits_a_short_diary_and_says_so(app: App, history: date) -> None:
+    """Issue 13: the default 90 days squeezed a four-week diary into a fifth of each chart. Without
+    --since the period starts at the first record when that is later, and the page says so; an
+    explicit --since is taken as given."""
+    out = app.home / "fitted.json"
+    ok(app, "report", "--format", "json", "--out", str(out))
+    first_record = h.day(history, -1)  # the known history's one break before its 28 days
+    assert json.loads(out.read_text())["period"]["first_day"] == first_record.isoformat()
+    page = app.home / "fitted.html"
+    ok(app, "report", "--out", str(page))
+    assert "29 days, from your first record; a day starts at 04:00" in page.read_text()
+    ok(app, "report", "--since", "90d", "--format", "json", "--out", str(out))
+    first = date.fromisoformat(json.loads(out.read_text())["period"]["first_day"])
+    assert (history - first).days == 89
+
+
+def test_report_open_without_out_reuses_one_private_copy_in_the_data_folder(
+    app: App, tmp_path: Path
+) -> None:
+    """Issue 13: the tray's "Open report" wrote a new health-data file into the service's
+    working folder on every click. `report --open` without --out writes one file in the private
+    data folder and replaces it; the folder it runs in stays empty."""
+    browser = tmp_path / "browser.sh"
+    browser.write_text("#!/bin/sh\nexit 0\n")
+    browser.chmod(0o700)
+    app.env["BROWSER"] = str(browser)
+    folder = tmp_path / "working-folder"
+    folder.mkdir()
+    for _ in range(2):
+        done = in_folder(app, folder, "report", "--open")
+        assert done.returncode == 0, done.stderr
+    assert list(folder.iterdir()) == []
+    copy = database(app).parent / "report.html"
+    assert done.stdout.splitlines()[0] == f"Report written to {copy} (HTML, readable only by you)."
+    assert private(copy)
+    assert [p.name for p in copy.parent.glob("report*")] == ["report.html"]

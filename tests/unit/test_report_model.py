@@ -20,6 +20,7 @@ from posture_guard.report import parse_since
 from posture_guard.report.export import tables, to_csv_zip, to_json
 from posture_guard.report.model import (
     ASSOCIATION_NOTE,
+    BeforeEpisode,
     Period,
     Records,
     WorkFigures,
@@ -112,8 +113,7 @@ def test_report_model_without_recorded_stretches_bounds_them_from_break_times() 
     assert describe_before(model.before[2], model.baseline) == (
         "In the 7 days before episode 3 (20 Mar to 26 Mar 2026), you were active 4h a day on"
         " average against 3h on your other days (+33%); there is no longest stretch to compare"
-        " (too few breaks recorded); you skipped 0.0 breaks a day against 1.0 on your other days"
-        " (-100%)."
+        " (too few breaks recorded); you skipped 0.0 breaks a day against 1.0 on your other days."
     )
     assert sections(model)[-1].notes[-1].startswith("Longest stretch = the longest time between")
 
@@ -124,21 +124,39 @@ def test_report_model_says_the_comparison_plainly_as_an_association() -> None:
         "In the 7 days before episode 1 (3 Mar to 9 Mar 2026), you were active 6h a day on"
         " average against 3h on your other days (+100%); your longest stretch between breaks"
         " averaged 2h30m against 50m on your other days (+200%); you skipped 3.0 breaks a day"
-        " against 1.0 on your other days (+200%).",
+        " against 1.0 on your other days.",
         "In the 7 days before episode 2 (13 Mar to 19 Mar 2026), you were active 5h a day on"
         " average against 3h on your other days (+67%); your longest stretch between breaks"
         " averaged 1h40m against 50m on your other days (+100%); you skipped 2.0 breaks a day"
-        " against 1.0 on your other days (+100%).",
+        " against 1.0 on your other days.",
         "In the 7 days before episode 3 (20 Mar to 26 Mar 2026), you were active 4h a day on"
         " average against 3h on your other days (+33%); your longest stretch between breaks"
         " averaged 1h against 50m on your other days (+20%); you skipped 0.0 breaks a day against"
-        " 1.0 on your other days (-100%).",
+        " 1.0 on your other days.",
     ]
     assert sections(model)[-1].notes[-1].startswith("Longest stretch = the most active screen")
     assert "not causes" in ASSOCIATION_NOTE
     text = " ".join(describe_before(b, model.baseline) for b in model.before)
     assert "cause" not in text
     assert "because" not in text
+
+
+def test_report_comparison_gives_no_percentage_of_a_small_count_or_a_few_minutes() -> None:
+    """Issue 13: "0.0 vs 1.0 skipped: -100%" reads as a dramatic change in what is one break;
+    a change in per cent is given only for durations against a baseline of 15 minutes or more."""
+    item = BeforeEpisode(
+        number=1,
+        started=NOW,
+        first=date(2026, 3, 1),
+        last=date(2026, 3, 7),
+        before=WorkFigures(days=7, active_s=20 * 60, longest_stretch_s=3 * 60, skipped=0.0),
+    )
+    small = WorkFigures(days=6, active_s=40 * 60, longest_stretch_s=10 * 60, skipped=1.0)
+    text = describe_before(item, small)
+    assert text.count("%") == 1
+    assert "active 20m a day on average against 40m on your other days (-50%)" in text
+    assert "averaged 3m against 10m on your other days;" in text
+    assert text.endswith("you skipped 0.0 breaks a day against 1.0 on your other days.")
 
 
 def test_report_model_summarises_episodes_pain_and_tallies() -> None:
@@ -295,3 +313,20 @@ def test_report_since_takes_days_weeks_years_or_all(text: str, days: int | None)
 def test_report_since_refuses_anything_else_naming_the_form(text: str) -> None:
     with pytest.raises(ValueError, match=r'^expected a number of days, weeks or years like "90d"'):
         parse_since(text)
+
+
+def test_report_advice_names_warning_signs_and_sources_in_words_not_internal_labels() -> None:
+    """Issue 13: the clinician's summary leaked our labels: "(tier: book; ...)", rule ids in
+    brackets ("[getting-worse]") and a source titled for us ("the clinic page this app starts
+    from"). The advice reads in words: its heading, each warning sign, its sources' titles."""
+    model = build(records(), PERIOD, NOW)
+    assert model.advice is not None
+    assert model.advice.reasons  # the fixture's advice fired
+    advice = next(f for f in sections(model)[0].facts if f.label == "Current advice")
+    shown = " ".join((advice.text, *advice.items))
+    assert advice.text.startswith(model.advice.heading + " (from the check-in of ")
+    assert "tier" not in shown
+    for reason in model.advice.reasons:
+        assert f"[{reason.rule_id}]" not in shown
+        assert reason.title in shown
+    assert "app starts from" not in shown

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.records import BreakRecord
 from posture_guard.core.timer import Outcome
+from posture_guard.report.charts import activity_figure
 from posture_guard.report.export import tables
 from posture_guard.report.html import render
 from posture_guard.report.model import build
@@ -80,3 +81,17 @@ def test_report_counts_per_kind_equal_the_exported_rows(breaks: list[BreakRecord
         assert k.snoozed == sum(int(str(r["snoozes"])) for r in mine)
         assert k.prompted == sum(1 for r in mine if r["prompted"] is not None)
     assert all(PERIOD.start <= datetime.fromisoformat(str(r["ended"])) < PERIOD.end for r in rows)
+
+
+def test_report_activity_chart_of_a_diary_without_screen_time_has_axes_from_zero() -> None:
+    """Issue 13: a diary with no screen time drew axes with negative values ("-0.04 h") and
+    ticks that all read 0.0. Both scales start at 0 and reach at least 1; breaks in whole
+    numbers."""
+    diary_only = replace(records(), breaks=(), activity=(), stretches=())
+    top, bottom = activity_figure(build(diary_only, PERIOD, NOW)).axes
+    assert top.get_ylim() == (0.0, 1.0)
+    assert bottom.get_ylim() == (0.0, 1.0)
+    assert all(tick == int(tick) for tick in bottom.get_yticks())
+    busy = activity_figure(build(records(), PERIOD, NOW)).axes[0]
+    assert busy.get_ylim()[0] == 0.0
+    assert busy.get_ylim()[1] > 6  # the fixture's busiest days: 6h
