@@ -49,6 +49,7 @@ from posture_guard.core.episodes import (
 from posture_guard.core.errors import MISSING, DiaryValueError
 from posture_guard.core.i18n import N_, _, pgettext
 from posture_guard.core.localeforms import format_date_time
+from posture_guard.core.triage import Tier
 
 APP_NAME: Final = "Posture Guard"
 Key = Literal["enter", "escape"]
@@ -214,6 +215,9 @@ class TextWindow:
     actions: tuple[Action, ...]
     monospace: bool = False
     name: str = ""
+    #: Shown first, above the text, in a banner of the error colour that screen readers
+    #: announce (role alert): what must not be missed ("" = none).
+    alert: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,8 +478,19 @@ def _close_window() -> Action:
     return Action("close", _("Close"), "escape")
 
 
-def advice_window(advice: str | None, *, booking: bool) -> TextWindow:
-    """The latest advice (None: no check-in yet), with the booking button when it offers one."""
+def advice_alert(tier: Tier, what_to_do: str) -> str:
+    """The banner over the advice: for the emergency tier, what to do now, with the emergency
+    numbers (`what_to_do` names them); "" for every other tier, which reads as plain text."""
+    if tier is not Tier.EMERGENCY:
+        return ""
+    # Translators: the banner on top of emergency advice; {what_to_do} says to call the
+    # emergency number and names the numbers
+    return _("Emergency. {what_to_do}").format(what_to_do=what_to_do)
+
+
+def advice_window(advice: str | None, *, booking: bool, alert: str = "") -> TextWindow:
+    """The latest advice (None: no check-in yet), with the booking button when it offers one,
+    and `alert` (advice_alert) in a banner above it."""
     text = (
         advice
         if advice is not None
@@ -486,7 +501,7 @@ def advice_window(advice: str | None, *, booking: bool) -> TextWindow:
         actions.append(Action("book", _("Book an appointment")))
     # Translators: the window's title: {app} is Posture Guard
     title = _("{app}: advice").format(app=APP_NAME)
-    return TextWindow(title, text, tuple(actions), name=_("Advice"))
+    return TextWindow(title, text, tuple(actions), name=_("Advice"), alert=alert)
 
 
 def settings_window(settings: str, *, problem: str = "") -> TextWindow:

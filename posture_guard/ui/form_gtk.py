@@ -415,6 +415,17 @@ def show_text(window: TextWindow, handlers: Mapping[str, Callable[[], object]], 
     page = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=8)
     page.set_border_width(8)
     top.add(page)
+    if window.alert:  # first, in the error colour, announced as an alert
+        banner = Gtk.Label(label=window.alert, xalign=0.0)
+        banner.set_line_wrap(True)
+        banner.set_max_width_chars(72)
+        banner.set_selectable(True)
+        banner.set_can_focus(False)
+        banner.get_style_context().add_class("pg-alert")
+        accessible = banner.get_accessible()
+        if accessible is not None:
+            accessible.set_role(Atk.Role.ALERT)
+        page.pack_start(banner, False, False, 0)
     scrolled = Gtk.ScrolledWindow()
     scrolled.set_vexpand(True)
     view = _text_view(window.text, monospace=window.monospace)

@@ -451,6 +451,12 @@ def text_window(
     page.pack(fill="both", expand=True)
     row = ttk.Frame(page, name="buttons")
     row.pack(side="bottom", fill="x", pady=(8, 0))
+    if window.alert:  # first, in the error colour (Tk has no screen-reader roles to give it)
+        tk.Label(
+            page, text=window.alert, name="alert", justify="left", anchor="w",
+            wraplength=fonts.body.measure("M") * 60, font=fonts.bold,
+            background=look.error, foreground=look.page, padx=12, pady=12,
+        ).pack(side="top", fill="x", pady=(0, 8))  # fmt: skip
     box = tk.Text(
         page,
         wrap="none" if window.monospace else "word",

@@ -30,6 +30,8 @@ def css(colours: Mapping[str, str]) -> str:
 window, .pg-page {{ background-color: {c["page"]}; color: {c["text"]}; }}
 .pg-muted {{ color: {c["muted"]}; }}
 .pg-error {{ color: {c["error"]}; font-weight: bold; }}
+.pg-alert {{ background-color: {c["error"]}; color: {c["page"]}; font-weight: bold;
+             font-size: 115%; padding: 12px; }}
 .pg-title {{ font-size: 180%; font-weight: bold; }}
 .pg-question {{ font-weight: bold; }}
 entry, textview text {{ background-color: {c["field"]}; color: {c["text"]}; }}

@@ -54,18 +54,19 @@ def config_header() -> str:
     return "".join(f"# {line}\n" for line in text.splitlines())
 
 
-def advice_text(paths: Paths, now: datetime) -> tuple[str | None, str | None]:
-    """The advice as `posture-guard advice` prints it (None: no check-in yet), and the booking
-    link it offers (or None)."""
+def advice_text(paths: Paths, now: datetime) -> tuple[str | None, str | None, str]:
+    """The advice as `posture-guard advice` prints it (None: no check-in yet), the booking
+    link it offers (or None), and its banner (form_view.advice_alert; "" for none)."""
     from posture_guard.app import diary  # noqa: PLC0415 - only this window needs the diary
 
     fallback = diary.org_clinic(load_effective(paths).settings)  # the organisation's clinic
     with diary.open_store(paths) as store:
         found = diary.current_advice(store, now, fallback=fallback)
     if found is None:
-        return None, None
+        return None, None, ""
     stored, advice = found
-    return diary.advice_text(advice, stored), advice.booking_url
+    alert = form_view.advice_alert(advice.tier, advice.what_to_do)
+    return diary.advice_text(advice, stored), advice.booking_url, alert
 
 
 def settings_text(paths: Paths, timeout: float = SETTINGS_TIMEOUT_S) -> str:
@@ -148,10 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[], object]] = {}
     try:
         if args.what == "advice":
-            text, url = advice_text(paths, datetime.now().astimezone().replace(microsecond=0))
+            now = datetime.now().astimezone().replace(microsecond=0)
+            text, url, alert = advice_text(paths, now)
             if url is not None:
                 handlers["book"] = lambda: webbrowser.open(url)
-            window = form_view.advice_window(text, booking=url is not None)
+            window = form_view.advice_window(text, booking=url is not None, alert=alert)
         elif args.what == "settings":
             config_file = ensure_config_file(paths.user_config)
             problem = open_with_default_app(config_file)
@@ -169,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             + _("cannot open a window: {problem}").format(problem=problem),
             file=sys.stderr,
         )
-        print(window.text)
+        print("\n\n".join(filter(None, (window.alert, window.text))))
         return 1
     return 0
 

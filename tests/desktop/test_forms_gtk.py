@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from posture_guard import __version__
 from tests.app import stop_process
@@ -214,6 +215,30 @@ def test_advice_window_is_named_and_tab_reaches_its_buttons(desk, user_env, wind
         assert key(focused(env)) == key(controls[1])  # Close
         reached = tab_round(desk, env, limit=6)
         assert sorted(reached) == sorted(key(n) for n in controls)
+
+
+def test_emergency_advice_opens_with_an_alert_before_anything_else(
+    desk, user_env, window, tmp_path
+):
+    """Issue 13: emergency advice looked like any other. Its window opens with a banner in the
+    error colour that screen readers meet first and announce (role alert), saying it is an
+    emergency and what to do with the numbers; no booking button (triage Rule 5)."""
+    cli(user_env, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
+    cli(user_env, "check-in", "--pain", "8", "--stiffness", "moderate", "--symptom",
+        "thunderclap-headache", "--trend", "worse", "--age", "42", "--yes")  # fmt: skip
+    with accessibility(user_env, tmp_path / "a11y") as env:
+        advice = window(env, "info_window", "advice")
+        advice.wait("Posture Guard: advice")
+        app = settle(env, "Posture Guard: advice")
+        readable = [n for n in app.walk() if n.role in ("alert", "text", "push button")]
+        assert [n.role for n in readable] == ["alert", "text", "push button"]  # Close only
+        alert = readable[0]
+        assert alert.name.startswith("Emergency. Call your local emergency number now (112")
+        path = save_screenshot(desk.display, "gtk-advice-emergency")
+    with Image.open(path) as image:
+        colours = image.convert("RGB").getcolors(1 << 24) or []
+    banner = sum(n for n, colour in colours if colour == (0xB3, 0x26, 0x1E))
+    assert banner > 20_000, banner  # a banner of the error colour, not a thin line of text
 
 
 # --- German and Hindi ------------------------------------------------------------------------

@@ -253,3 +253,18 @@ def test_the_title_and_questions_keep_their_bold_fonts(root):
         font = style.lookup(name, "font")
         assert root.tk.call("font", "actual", font, "-weight") == "bold", name
         assert int(root.tk.call("font", "actual", font, "-size")) == size, name
+
+
+def test_an_alert_stands_above_the_text_in_the_error_colour(root):
+    """Issue 13: emergency advice opens with its banner first (Tk draws the same description)."""
+    look = Look.of(high_contrast=False)
+    window = advice_window("Why: ...", booking=False, alert="Emergency. Call 112 now.")
+    text_window(root, window, {}, look)
+    root.geometry("+0+0")
+    pump(root)
+    alert = root.nametowidget(".page.alert")
+    text = root.nametowidget(".page.text")
+    assert alert.cget("text") == "Emergency. Call 112 now."
+    assert (alert.cget("background"), alert.cget("foreground")) == (look.error, look.page)
+    assert alert.winfo_rooty() + alert.winfo_height() <= text.winfo_rooty()
+    save_screenshot(_display(root), "tk-advice-emergency")

@@ -34,6 +34,7 @@ from posture_guard.core.form_view import (
     settings_window,
     window_title,
 )
+from posture_guard.core.triage import Tier
 from posture_guard.desktop import language
 
 CHECK_IN_DEFAULTS = {"symptoms": frozenset(), "pain_disturbs_sleep": False, "trend": None}
@@ -274,3 +275,21 @@ def test_about_files_are_never_padded_by_counting_letters():
         i18n.use(i18n.English(), "en")
     assert labels[0] != "Settings:"  # the Hindi catalogue is in use
     assert lines == [f"{labels[0]} /c.toml", f"{labels[1]} /d.db", f"{labels[2]} /l.log"]
+
+
+@pytest.mark.parametrize("tier", list(Tier))
+def test_only_emergency_advice_opens_with_a_banner_that_names_the_numbers(tier: Tier) -> None:
+    """Issue 13: emergency advice looked like any other in the advice window. Its banner comes
+    first, says it is an emergency and carries what to do with the numbers; other tiers have
+    none (the window's text says them)."""
+    from posture_guard.core.form_view import advice_alert, advice_window
+
+    what = "Call your local emergency number now (112, 999, 911)."
+    alert = advice_alert(tier, what)
+    window = advice_window("the advice", booking=False, alert=alert)
+    if tier is Tier.EMERGENCY:
+        assert alert == "Emergency. " + what
+        assert window.alert == alert
+    else:
+        assert alert == ""
+        assert window.alert == ""
