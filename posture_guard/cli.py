@@ -29,7 +29,14 @@ from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import BREAK_KINDS, Settings
 from posture_guard.core.timer import State
 from posture_guard.core.units import format_duration, parse_duration
-from posture_guard.core.wording import IDLE_UNSEEN, day_and_time, kind_word, state_words
+from posture_guard.core.wording import (
+    IDLE_UNSEEN,
+    RECORD_A_BREAK,
+    day_and_time,
+    kind_word,
+    snoozed_until_words,
+    state_words,
+)
 from posture_guard.desktop import language
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.paths import Paths, default_paths
@@ -689,9 +696,11 @@ def format_status(status: Mapping[str, object]) -> str:
         # Translators: status labels; values line up 13 characters in, a longer label is fine
         _status_line(_("State:"), state_text),
     ]
-    if status.get("idle_source") == "none":
+    if status.get("sees_idle") is False:
         # Translators: a status label, like "State:"
         lines.append(_status_line(_("Idle time:"), _(IDLE_UNSEEN)))
+        # Translators: a status label, like "State:"; what follows says how to record a break
+        lines.append(_status_line(_("Breaks:"), _(RECORD_A_BREAK)))
     if status.get("waiting_for"):
         lines.append(
             _status_line(
@@ -709,12 +718,21 @@ def format_status(status: Mapping[str, object]) -> str:
             # Translators: after "Paused until:", when the pause has no end time
             when = _("you resume")
         lines.append(_status_line(_("Paused until:"), when))
+    until = status.get("snoozed_until")
+    at = status.get("at")
+    if state == "snoozed" and isinstance(until, str) and isinstance(at, str):
+        # the snooze runs in real time: say when it ends, not the next break's active time
+        ends = datetime.fromisoformat(until)
+        left = (ends - datetime.fromisoformat(at)).total_seconds()
+        lines.append(
+            _status_line(
+                # Translators: a status label, like "State:"
+                _("Snoozed until:"),
+                snoozed_until_words(ends, left, str(status.get("current"))),
+            )
+        )
     next_in = status.get("next_in_s")
-    if (
-        status.get("next_kind")
-        and isinstance(next_in, int | float)
-        and state in ("working", "snoozed")
-    ):
+    if status.get("next_kind") and isinstance(next_in, int | float) and state == "working":
         lines.append(
             _status_line(
                 _("Next break:"),

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 
 from posture_guard.app.store import Store
 from posture_guard.core.errors import StoreError
-from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.records import BreakRecord, DayActivity, DayTally
 from posture_guard.core.stretches import StretchTracker, WorkStretch
 from posture_guard.core.timer import (
     BreakDue,
@@ -82,6 +82,8 @@ class BreakLog:
         #: The figure last saved for each day still open, so an unchanged one is not rewritten.
         self._saved: dict[date, float] = {}
         self._store_failing = False
+        #: The breaks the store held for a day when last read (for `today`); None: read again.
+        self._day_breaks: tuple[date, list[BreakRecord]] | None = None
         #: Something was recorded that is saved at once (a finished break, a day that ended).
         self.flush_due = False
 
@@ -156,6 +158,28 @@ class BreakLog:
                 ", ".join(d.isoformat() for d in days) or "no day yet",
             )
 
+    def today(self, status: TimerStatus, start: datetime, end: datetime) -> DayTally:
+        """The day `status` is in, from the source `stats` reads: what the store holds for it
+        (earlier runs' active time and breaks, and this run's saved ones) plus what is not
+        saved yet. `start`, `end`: the working day's bounds (its breaks ended in them). The
+        store is read once for the active time, and for the breaks again only after a save.
+
+        Raises:
+            StoreError: the store cannot be read (nothing is cached then).
+        """
+        day = status.day
+        if day is None:
+            return DayTally(active_s=status.active_today_s, outcomes=status.outcomes_today)
+        if day not in self._stored_before:
+            found = self._store.activity_on(day)
+            self._stored_before[day] = 0.0 if found is None else found.active_s
+        if self._day_breaks is None or self._day_breaks[0] != day:
+            self._day_breaks = (day, self._store.breaks_between(start, end))
+        unsaved = [b for b in self._unsaved_breaks if start <= b.ended < end]
+        return DayTally.of(
+            self._stored_before[day] + status.active_today_s, [*self._day_breaks[1], *unsaved]
+        )
+
     def flush(self, status: TimerStatus, last_active: datetime | None) -> bool:
         """Save what the store lacks, in one transaction: finished breaks and work stretches,
         the stretch in progress (replacing its last save), the final figure of each day that
@@ -200,6 +224,8 @@ class BreakLog:
         if self._store_failing:
             log.info("saving works again: %s", store.path)
             self._store_failing = False
+        if self._unsaved_breaks:
+            self._day_breaks = None  # the store holds more of the day now
         self._unsaved_breaks.clear()
         self._unsaved_stretches.clear()
         if progress_changed:

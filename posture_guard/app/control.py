@@ -28,6 +28,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Final
 
@@ -295,14 +296,18 @@ def encode_snapshot(snapshot: Snapshot) -> dict[str, object]:
         "current": s.current,
         "next_kind": s.next_kind,
         "next_in_s": s.next_in_s,
-        "active_today_s": round(s.active_today_s, 1),
+        "active_today_s": round(snapshot.today.active_s, 1),
         "day": s.day.isoformat() if s.day else None,
         "paused_until": s.paused_until.isoformat() if s.paused_until else None,
-        "outcomes_today": {k: dict(v) for k, v in s.outcomes_today.items()},
+        "outcomes_today": {k: dict(v) for k, v in snapshot.today.outcomes.items()},
         "snoozes_left": s.snoozes_left,
         "skip_allowed": s.skip_allowed,
         "waiting_for": s.waiting_for,
+        "snoozed_until": None
+        if s.snooze_left_s is None
+        else (snapshot.at + timedelta(seconds=s.snooze_left_s)).isoformat(),
         "idle_source": snapshot.idle_source,
+        "sees_idle": snapshot.sees_idle,
         "notifier": snapshot.notifier,
         "episode_open": snapshot.episode_open,
     }

@@ -511,17 +511,18 @@ def tier_word(tier: Tier) -> str:
 
 
 def advice_text(advice: Advice, stored: StoredCheckIn | None = None) -> str:
-    """The advice as printed after a check-in and by `posture-guard advice`."""
-    # Translators: {rules} are the rules' ids, as written
-    head = _("Advice: {tier} (rules: {rules})").format(
-        tier=tier_word(advice.tier), rules=", ".join(advice.rule_ids)
-    )
+    """The advice as printed after a check-in and by `posture-guard advice`: its heading in
+    words, then the reasons as sentences (the rules' ids and tiers are the records', for
+    `--json`-like exports and the clinician's report, not for this text)."""
+    # Translators: {heading} is what the advice says to do, in words ("Book an appointment
+    # within the next few days"); the reasons follow under "Why:"
+    head = _("Advice: {heading}").format(heading=advice.heading)
     if stored is not None:
         read_again = _("Your check-in of {time}, read against the diary now.").format(
             time=format_date_time(stored.check_in.at)
         )
         head = f"{read_again}\n{head}"
-    return head + "\n\n" + advice.text()
+    return head + "\n\n" + advice.text(heading=False)
 
 
 def current_advice(

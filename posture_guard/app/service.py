@@ -58,6 +58,7 @@ from posture_guard.core.exercises import Catalogue, Exercise, load_catalogue
 from posture_guard.core.i18n import _
 from posture_guard.core.policy import command_refusal
 from posture_guard.core.ports import BusySource, Clock, IdleSource, Notifier
+from posture_guard.core.records import DayTally
 from posture_guard.core.settings import BreakSpec, Settings
 from posture_guard.core.timer import (
     BreakEnded,
@@ -67,6 +68,7 @@ from posture_guard.core.timer import (
     DailyLimitReached,
     Event,
     NaturalBreakRecorded,
+    TimerStatus,
 )
 from posture_guard.core.units import format_duration
 from posture_guard.core.wording import STOPPING, daily_limit_notice, describe, prompt_notice
@@ -411,7 +413,9 @@ class Service:
             settings=self.settings,
             exercise=None if status.current is None else self._reminders.picked(status.current),
             idle_source=self._idle.name,
+            sees_idle=self._idle.HAS_IDLE_TIME,
             notifier=self._notifier.name,
+            today=self._today(now, status),
             episode_open=self._episode_open,
         )
         if self._on_snapshot is not None:
@@ -427,6 +431,21 @@ class Service:
                 wake = None
             self._events_wake_at = None if wake is None else self._clock.monotonic() + wake
 
+    def _today(self, now: datetime, status: TimerStatus) -> DayTally:
+        """The day so far for the snapshot: from the break log (the store and the unsaved
+        part) when there is one and it can be read, else the timer's own figures."""
+        live = DayTally(active_s=status.active_today_s, outcomes=status.outcomes_today)
+        if self._log is None or status.day is None:
+            return live
+        starts = self.settings.timer.day_starts_at
+        start = datetime.combine(status.day, starts, tzinfo=now.tzinfo)
+        end = datetime.combine(status.day + timedelta(days=1), starts, tzinfo=now.tzinfo)
+        try:
+            return self._log.today(status, start, end)
+        except StoreError as exc:
+            log.debug("cannot read today's figures from the store: %s", exc)
+            return live
+
     def _react(self, event: Event) -> None:
         log.info("%s", event)
         if self._log is not None:
@@ -440,6 +459,7 @@ class Service:
                 spec.length_s,
                 self._exercise_text(event.kind),
                 on_desktop=self._on_desktop,
+                sees_idle=self._idle.HAS_IDLE_TIME,
             )
             self._notify(title, message, tag=BREAK_NOTICE_TAG)
         elif isinstance(event, BreakStarted):  # taken early: its exercise is picked now

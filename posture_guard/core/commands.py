@@ -22,6 +22,7 @@ from typing import ClassVar, Final
 from posture_guard.core import refusals
 from posture_guard.core.errors import InvalidCommand
 from posture_guard.core.exercises import Exercise
+from posture_guard.core.records import DayTally
 from posture_guard.core.settings import Settings
 from posture_guard.core.timer import Outcome, TimerStatus
 
@@ -167,7 +168,13 @@ class Snapshot:
     #: prompt, or its start when taken early. None before that, or when none fits.
     exercise: Exercise | None = None
     idle_source: str
+    #: The idle source can read idle time (its `HAS_IDLE_TIME`). False (`none`): all time
+    #: counts as active and stepping away is never seen, so only recorded breaks count.
+    sees_idle: bool
     notifier: str
+    #: The working day so far as `status` says it: with a store, its figures for the day plus
+    #: the unsaved part (a restart keeps the day); without one, the timer's own.
+    today: DayTally
     #: A spasm episode is open in the diary (read at start and with each minute's save).
     episode_open: bool = False
 

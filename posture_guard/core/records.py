@@ -6,6 +6,7 @@ statistics read them. No SQL here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -76,6 +77,26 @@ class DayActivity:
             raise ValueError(f"DayActivity.day: expected a date, got {self.day!r}")
         seconds = seconds_at_least_zero(self.active_s, "DayActivity.active_s")
         object.__setattr__(self, "active_s", seconds)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayTally:
+    """A working day so far, as `status` says it: the active seconds and the breaks' outcomes
+    (kind -> outcome value -> count). With a store these are what it holds for the day plus
+    what is not saved yet (the figures `stats` reads, and the live part), so a restart of the
+    service does not start the day again from zero."""
+
+    active_s: float
+    outcomes: Mapping[str, Mapping[str, int]]
+
+    @classmethod
+    def of(cls, active_s: float, breaks: Iterable[BreakRecord]) -> DayTally:
+        """The tally of `active_s` and the outcomes of `breaks` (all of one day)."""
+        outcomes: dict[str, dict[str, int]] = {}
+        for record in breaks:
+            per_kind = outcomes.setdefault(record.kind, {})
+            per_kind[record.outcome.value] = per_kind.get(record.outcome.value, 0) + 1
+        return cls(active_s=active_s, outcomes=outcomes)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

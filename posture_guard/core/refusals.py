@@ -2,8 +2,9 @@
 
 Rule 1: a refusal is worded here from values (the command, the state, the argument), never by
         rewriting another exception's text. The timer's IllegalCommand keeps its own terms
-        ("can't snooze when state=WORKING"); `illegal` turns it into "Can't snooze now
-        (working)". The policy's refusals ("Can't snooze: set by your organisation.") are the
+        ("can't snooze when state=WORKING"); `illegal` turns it into the reason in plain words,
+        "Snooze is for when a break is due; none is due now": never a state's or a command's
+        internal name. The policy's refusals ("Can't snooze: set by your organisation.") are the
         policy's (policy.py Rule 2); the control socket's own errors about bytes, JSON and
         unknown command names are the socket's (control.py, errors.UnknownCommand).
 Rule 2: the texts are API: the CLI prints them and scripts may match them; tests pin each one.
@@ -19,9 +20,8 @@ from typing import Final
 
 from posture_guard.core.errors import IllegalCommand
 from posture_guard.core.i18n import N_, _
-from posture_guard.core.timer import Command, NotAllowedNow
+from posture_guard.core.timer import Command, NotAllowedNow, State
 from posture_guard.core.units import format_duration
-from posture_guard.core.wording import state_words
 
 #: The service stopped taking commands.
 SHUTTING_DOWN: Final = N_("Posture Guard is shutting down")
@@ -30,23 +30,47 @@ BUSY: Final = N_("Posture Guard is busy; nothing was done, try again")
 #: A bug while answering (logged with its traceback).
 INTERNAL_ERROR: Final = N_("internal error; see the log file for details")
 
-#: The refusal of each timer command in a state that does not allow it; `{state}` is how the
-#: state is said (wording.state_words).
-_NOT_NOW: Final[Mapping[Command, str]] = {
-    Command.SNOOZE: N_("Can't snooze now ({state})"),
-    Command.SKIP: N_("Can't skip now ({state})"),
-    Command.PAUSE: N_("Can't pause now ({state})"),
-    Command.RESUME: N_("Can't resume now ({state})"),
-    Command.TAKE_NOW: N_("Can't take a break now ({state})"),
-    Command.START_BREAK: N_("Can't start_break now ({state})"),
-    Command.FINISH_BREAK: N_("Can't finish_break now ({state})"),
+#: Why the break is not there to act on, said plainly, per state a command can be refused in
+#: (the reason, never the state's or the command's internal name).
+_NO_BREAK_TO: Final[Mapping[State, Mapping[Command, str]]] = {
+    State.WORKING: {
+        Command.SNOOZE: N_("Snooze is for when a break is due; none is due now"),
+        Command.SKIP: N_("Skip is for when a break is due; none is due now"),
+        Command.START_BREAK: N_("No break is due, so there is none to start"),
+    },
+    State.OFF_HOURS: {
+        Command.SNOOZE: N_("It is outside your working hours, so there is no break to snooze"),
+        Command.SKIP: N_("It is outside your working hours, so there is no break to skip"),
+        Command.START_BREAK: N_("It is outside your working hours, so there is no break to start"),
+    },
+    State.PAUSED: {
+        Command.SNOOZE: N_("Breaks are paused, so there is no break to snooze"),
+        Command.SKIP: N_("Breaks are paused, so there is no break to skip"),
+        Command.START_BREAK: N_("Breaks are paused, so there is no break to start"),
+        Command.TAKE_NOW: N_("Breaks are paused; resume them first to take a break"),
+    },
+    State.ON_BREAK: {
+        Command.TAKE_NOW: N_("You are on a break already"),
+        Command.START_BREAK: N_("The break has already started"),
+    },
 }
+#: A command refused the same way in every state it is refused in (`_NO_BREAK_TO` first).
+_NOT_NOW: Final[Mapping[Command, str]] = {
+    Command.RESUME: N_("Breaks are not paused, so there is nothing to resume"),
+    Command.FINISH_BREAK: N_("No break is running, so there is none to finish"),
+}
+#: For a refusal the tables above do not word (a test checks that none is left).
+NOT_NOW: Final = N_("That cannot be done now")
 
 
 def illegal(exc: IllegalCommand) -> str:
-    """The timer's refusal as people read it: "Can't take a break now (on a break)"."""
+    """The timer's refusal as people read it: "Snooze is for when a break is due; none is due
+    now" (the reason in plain words; the timer's own terms stay in its exception)."""
     if isinstance(exc, NotAllowedNow):
-        return _(_NOT_NOW[exc.command]).format(state=state_words(exc.state))
+        text = _NO_BREAK_TO.get(exc.state, {}).get(exc.command) or _NOT_NOW.get(
+            exc.command, NOT_NOW
+        )
+        return _(text)
     return _sentence(str(exc))
 
 

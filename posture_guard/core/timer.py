@@ -260,6 +260,9 @@ class TimerStatus:
     snoozes_left: int | None  # for the current break; None = unlimited
     skip_allowed: bool
     waiting_for: str | None = None  # why the due break's prompt is held back ("fullscreen")
+    #: Real seconds until the snooze runs out and the break is asked for again; None when not
+    #: SNOOZED. (`next_in_s` is active time toward the next break, which a snooze does not use.)
+    snooze_left_s: float | None = None
 
 
 def day_of(moment: datetime, day_starts_at_s: int) -> date:
@@ -820,6 +823,7 @@ class BreakTimer:
             waiting_for=self._deferred_for
             if self.state is State.BREAK_DUE and self._prompt_pending
             else None,
+            snooze_left_s=max(0.0, self._snooze_left_s) if self.state is State.SNOOZED else None,
         )
 
     def last_active_at(self) -> datetime | None:

@@ -171,9 +171,11 @@ class Advice:
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(reason.rule_id for reason in self.reasons)
 
-    def text(self) -> str:
-        """The whole advice as plain text, as `posture-guard advice` prints it."""
-        lines = [self.heading, "", self.what_to_do]
+    def text(self, *, heading: bool = True) -> str:
+        """The whole advice as plain text, as `posture-guard advice` prints it; `heading`
+        False leaves out the first line, for a caller that says the heading itself. Each
+        reason is its sentence, without the rule's id."""
+        lines = [self.heading, "", self.what_to_do] if heading else [self.what_to_do]
         if self.clinic is not None:
             whose = (
                 _("Your clinic: {name}")
@@ -193,7 +195,7 @@ class Advice:
             lines += ["", self.add_clinic]
         lines += ["", _("Why:")]
         for reason in self.reasons:
-            lines.append(f"- {reason.title} [{reason.rule_id}]")
+            lines.append(f"- {reason.title}")
             lines.append(f"  {reason.do_now}")
             if reason.judgement is not None:
                 lines.append("  " + _("Our judgement: {note}").format(note=reason.judgement))

@@ -47,8 +47,13 @@ STOPPING: Final = N_("Posture Guard is stopping.")
 #: What it means when no idle source works here (`doctor`, `status`; the log says it in
 #: English): shown through `_`.
 IDLE_UNSEEN: Final = N_(
-    "idle time cannot be seen here: all time counts as active, and natural breaks are not noticed"
+    "idle time cannot be read here: all time counts as active, and natural breaks (time away "
+    "from the screen) are not seen, so only the breaks you record count"
 )
+#: How to record a break when idle time cannot be read (`status`, after IDLE_UNSEEN): shown
+#: through `_`.
+# Translators: keep the command in `` as it is
+RECORD_A_BREAK: Final = N_("run `posture-guard break-now` as you step away, so the break counts")
 
 
 def state_words(state: State) -> str:
@@ -120,19 +125,45 @@ def day_and_time(moment: datetime) -> dict[str, str]:
     return {"day": _(_WEEKDAYS[moment.weekday()]), "time": format_clock(moment)}
 
 
+def snoozed_until_words(until: datetime, left_s: float, kind: str) -> str:
+    """When a snooze of the `kind` break ends (`until`, `left_s` real seconds from now) and
+    what comes then, for `status`: "14:35 (in 4m40s), then the posture break is asked for
+    again". The end is real time, unlike the next break's active time."""
+    # Translators: after "Snoozed until:"; {time} is a clock time (14:35), {duration} is
+    # written as 4m or 1h30m, {kind} a break kind
+    return _("{time} (in {duration}), then the {kind} break is asked for again").format(
+        time=format_clock(until), duration=format_duration(left_s), kind=kind_word(kind)
+    )
+
+
 #: What a break says to do when no exercise fits it (English; shown through `_`).
 NO_EXERCISE_TEXT: Final = N_("Step away from the screen, look into the distance and move gently.")
 
 
 def prompt_notice(
-    title: str, length_s: int, exercise_text: str, *, on_desktop: bool = False
+    title: str,
+    length_s: int,
+    exercise_text: str,
+    *,
+    on_desktop: bool = False,
+    sees_idle: bool = True,
 ) -> tuple[str, str]:
     """The notice (title, message) asking for a break of `length_s` seconds. `on_desktop`: the
-    break window is open, so the words name its button; else they name the commands."""
+    break window is open, so the words name its button (which records the break); else they
+    name the commands. `sees_idle` False: idle time cannot be read, so stepping away is never
+    noticed and the words say how to record the break instead."""
     if on_desktop:
         # Translators: {exercise} is what to do in the break; "Start now" is the break
         # window's button: use its translation
         message = _("{exercise} Press Start now in the break window when you are ready.")
+    elif not sees_idle:
+        # Translators: {exercise} is what to do in the break; keep the commands in `` as
+        # they are
+        message = _(
+            "{exercise} Run `posture-guard break-now` as you step away: time away cannot be "
+            "seen here, so only a break you record counts. Or `posture-guard snooze` / "
+            "`posture-guard skip`."
+        )
     else:
         # Translators: {exercise} is what to do in the break; keep the commands in `` as
         # they are

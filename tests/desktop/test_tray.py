@@ -258,6 +258,7 @@ from posture_guard.ui.tray import open_tray
 
 from posture_guard.core import config
 from posture_guard.core.commands import Snapshot
+from posture_guard.core.records import DayTally
 from posture_guard.core.timer import Command, State, TimerStatus
 
 def Snap(next_in):
@@ -266,7 +267,8 @@ def Snap(next_in):
                          outcomes_today={}, allowed=frozenset({Command.PAUSE, Command.TAKE_NOW}),
                          snoozes_left=None, skip_allowed=False)
     return Snapshot(at=datetime.now().astimezone(), status=status, settings=config.defaults(),
-                    idle_source="test", notifier="test")
+                    idle_source="test", sees_idle=True, notifier="test",
+                    today=DayTally(active_s=0.0, outcomes={}))
 
 tray, reasons = open_tray(lambda p: {"ok": True}, Launcher(), rhythm_s=1200)
 assert tray is not None, reasons

@@ -33,7 +33,8 @@ pytestmark = pytest.mark.desktop
 #: A short notification timeout, so the tests wait seconds, not the service's 5.
 TIMEOUT_S = 0.5
 IDLE_UNSEEN = (
-    "idle time cannot be seen here: all time counts as active, and natural breaks are not noticed"
+    "idle time cannot be read here: all time counts as active, and natural breaks (time away "
+    "from the screen) are not seen, so only the breaks you record count"
 )
 
 

@@ -196,7 +196,7 @@ def test_real_service_survives_garbage_and_bad_arguments(app: App) -> None:
             {"command": "snooze", "seconds": "soon"},
             "Can't snooze: \"seconds\" must be a whole number, got 'soon'",
         ),
-        ({"command": "snooze"}, "Can't snooze now (working)"),
+        ({"command": "snooze"}, "Snooze is for when a break is due; none is due now"),
         ({"command": "snooze", "seconds": 5 * 3600}, "Can't snooze for 5h: expected from 1s to 4h"),
         ({"command": "pause", "seconds": -5}, "Can't pause for -5s: expected from 1s to 168h"),
         (
@@ -319,7 +319,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
         ),
         ({"command": "snooze", "seconds": 0}, "Can't snooze for 0s: expected from 1s to 4h"),
         ({"command": "snooze", "seconds": 5 * 3600}, "Can't snooze for 5h: expected from 1s to 4h"),
-        ({"command": "snooze"}, "Can't snooze now (working)"),
+        ({"command": "snooze"}, "Snooze is for when a break is due; none is due now"),
         ({"command": "pause", "seconds": -5}, "Can't pause for -5s: expected from 1s to 168h"),
         (
             {"command": "pause", "seconds": "1h"},
@@ -346,10 +346,13 @@ def served(tmp_path: Path) -> Iterator[Served]:
             {"command": "finish-break"},
             'Can\'t finish a break: "outcome" must be "taken" or "skipped", got None',
         ),
-        ({"command": "finish-break", "outcome": "taken"}, "Can't finish_break now (working)"),
-        ({"command": "start-break"}, "Can't start_break now (working)"),
-        ({"command": "skip"}, "Can't skip now (working)"),
-        ({"command": "resume"}, "Can't resume now (working)"),
+        (
+            {"command": "finish-break", "outcome": "taken"},
+            "No break is running, so there is none to finish",
+        ),
+        ({"command": "start-break"}, "No break is due, so there is none to start"),
+        ({"command": "skip"}, "Skip is for when a break is due; none is due now"),
+        ({"command": "resume"}, "Breaks are not paused, so there is nothing to resume"),
     ],
     ids=lambda value: json.dumps(value) if isinstance(value, dict) else "",
 )

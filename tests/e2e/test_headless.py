@@ -64,7 +64,7 @@ def test_headless_run_prompts_and_obeys_the_control_commands(app: App) -> None:
     # a command that makes no sense now is refused with words, not a traceback
     skip = app.cli("skip")
     assert skip.returncode == 1
-    assert skip.stderr.strip() == "posture-guard: Can't skip now (paused)"
+    assert skip.stderr.strip() == "posture-guard: Breaks are paused, so there is no break to skip"
 
     assert app.cli("resume").stdout.strip() == "Resumed."
     quit_ = app.cli("quit")

@@ -210,6 +210,7 @@ def test_i18n_cli_english_status_is_unchanged() -> None:
     status = {
         "pid": 42,
         "idle_source": "none",
+        "sees_idle": False,
         "notifier": "log",
         "state": "paused",
         "state_text": "paused",
@@ -220,13 +221,14 @@ def test_i18n_cli_english_status_is_unchanged() -> None:
     assert cli.format_status(status) == (
         "Posture Guard is running (pid 42; idle source: none; notifications: log)\n"
         "State:       paused\n"
-        "Idle time:   idle time cannot be seen here: all time counts as active, and natural "
-        "breaks are not noticed\n"
+        "Idle time:   idle time cannot be read here: all time counts as active, and natural "
+        "breaks (time away from the screen) are not seen, so only the breaks you record count\n"
+        "Breaks:      run `posture-guard break-now` as you step away, so the break counts\n"
         "Paused until: Mon 14:30\n"
         "Today:       1h5m active; breaks 2 taken, 1 natural, 1 skipped"
     )
     due = {**status, "state": "break_due", "current": "posture", "waiting_for": "a call"}
-    assert cli.format_status(due).splitlines()[1:4:2] == [
+    assert cli.format_status(due).splitlines()[1:5:3] == [
         "State:       a break is due, posture break",
         "Waiting:     until the desktop is free (a call)",
     ]

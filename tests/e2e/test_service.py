@@ -187,7 +187,7 @@ def test_service_commands_change_state_and_publish_a_snapshot(running: Running) 
     assert reply["message"] == "Paused until Tue 04:00."
     assert running.ask(Skip()) == {
         "ok": False,
-        "error": "Can't skip now (paused)",
+        "error": "Breaks are paused, so there is no break to skip",
         "status": encode_snapshot(running.snapshots[-1]),
     }
     assert running.ask(Resume())["message"] == "Resumed."

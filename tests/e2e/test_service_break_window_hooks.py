@@ -100,7 +100,7 @@ def test_finish_break_refuses_other_outcomes_and_a_break_not_on_screen(tmp_path)
     service, clock, thread = running(None, Listener())
     reply = encode_result(service.submit(FinishBreak(outcome=Outcome.TAKEN)))
     assert not reply["ok"]
-    assert "Can't finish_break now (working)" in str(reply["error"])
+    assert "No break is running, so there is none to finish" in str(reply["error"])
     work(service, clock, 20)
     encode_result(service.submit(StartBreak()))
     reply = encode_result(service.submit(FinishBreak(outcome=Outcome.NATURAL)))

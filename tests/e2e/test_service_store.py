@@ -19,11 +19,14 @@ import pytest
 from posture_guard.app.control import encode_result
 from posture_guard.app.service import Service
 from posture_guard.app.store import SCHEMA_VERSION, Store
+from posture_guard.cli import format_status
 from posture_guard.core import config
 from posture_guard.core.commands import BreakNow, Command, Skip, Snooze, Status
+from posture_guard.core.ports import IdleSource
 from posture_guard.core.records import BreakRecord, DayActivity
 from posture_guard.core.stretches import WorkStretch
 from posture_guard.core.timer import Outcome
+from posture_guard.desktop.idle.none import NoIdleSource
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
 from tests.app import App
 
@@ -42,7 +45,9 @@ def at(hhmmss: str) -> datetime:
 class Running:
     """The in-process service on a fake clock, recording into a real Store."""
 
-    def __init__(self, store: Store, *, flush_every_s: int = 60) -> None:
+    def __init__(
+        self, store: Store, *, flush_every_s: int = 60, idle: IdleSource | None = None
+    ) -> None:
         self.clock = FakeClock(START)
         self.idle = ScriptedIdleSource([0.0])
         self.notifier = RecordingNotifier()
@@ -50,7 +55,7 @@ class Running:
         self.service = Service(
             config.defaults(),
             self.clock,
-            self.idle,
+            self.idle if idle is None else idle,
             self.notifier,
             store=store,
             flush_every_s=flush_every_s,
@@ -203,6 +208,95 @@ def test_service_store_a_restart_adds_to_the_days_figure(store: Store) -> None:
     finally:
         running.stop()
     assert running.figure() == DayActivity(day=DAY, active_s=3600 + 5 * 60)
+
+
+def status_lines(running: Running) -> list[str]:
+    """What `posture-guard status` prints for the running service (its reply's JSON)."""
+    status = running.ask(Status())["status"]
+    assert isinstance(status, dict)
+    return format_status(status).splitlines()
+
+
+def test_service_store_status_today_keeps_the_day_across_a_restart(store: Store) -> None:
+    """Issue "The first day at the desk": `status` said "Today: 0s active" again after a
+    restart while `stats` kept the day. Its figure now comes from the store (what `stats`
+    reads) plus the unsaved part, so a restart does not reset it."""
+    first = Running(store)
+    try:
+        first.work(25)  # the posture break comes due at 20 minutes
+        first.ask(Skip())
+        assert "Today:       25m active; breaks 0 taken, 0 natural, 1 skipped" in status_lines(
+            first
+        )
+    finally:
+        first.stop()
+    again = Running(store)  # the service restarted on the same day, with the same store
+    try:
+        assert "Today:       25m active; breaks 0 taken, 0 natural, 1 skipped" in status_lines(
+            again
+        )
+        again.work(2)  # the live, not yet saved part is added to the stored one
+        assert "Today:       27m active; breaks 0 taken, 0 natural, 1 skipped" in status_lines(
+            again
+        )
+    finally:
+        again.stop()
+
+
+def test_service_store_status_while_snoozed_says_when_the_snooze_ends(store: Store) -> None:
+    """Issue "The first day at the desk": while snoozed, `status` showed the next break's
+    interval ("Next break: posture in 0s of active time"). It says when the snooze ends, in
+    real time on the clock and from now, and what comes then."""
+    running = Running(store)
+    try:
+        running.work(20)  # 09:20: the posture break is due
+        running.ask(Snooze(seconds=300))
+        running.clock.advance(20)  # 09:20:20: 4m40s of the snooze left
+        lines = status_lines(running)
+    finally:
+        running.stop()
+    assert "State:       break snoozed, posture break" in lines
+    assert "Snoozed until: 09:25 (in 4m40s), then the posture break is asked for again" in lines, (
+        lines
+    )
+    assert not any(line.startswith("Next break:") for line in lines), lines
+
+
+def test_service_without_idle_time_says_how_to_record_a_break(store: Store) -> None:
+    """Issue "The first day at the desk": headless with no idle source (stepping away never
+    counts), the prompt said "Step away now" and nothing said how to record the break. The
+    prompt now names the command that records it, and `status` says that natural breaks
+    cannot be seen and how to record one, from the snapshot's typed `sees_idle`."""
+    running = Running(store, idle=NoIdleSource())
+    try:
+        running.work(20)
+        lines = status_lines(running)
+    finally:
+        running.stop()
+    prompt = running.notifier.notices[-1].message
+    assert "`posture-guard break-now`" in prompt, prompt
+    assert "only a break you record counts" in prompt
+    assert "Step away now" not in prompt
+    assert (
+        "Idle time:   idle time cannot be read here: all time counts as active, and natural "
+        "breaks (time away from the screen) are not seen, so only the breaks you record count"
+    ) in lines
+    assert (
+        "Breaks:      run `posture-guard break-now` as you step away, so the break counts" in lines
+    )
+
+
+def test_service_with_idle_time_prompts_to_step_away_and_says_nothing_of_recording(
+    store: Store,
+) -> None:
+    running = Running(store)
+    try:
+        running.work(20)
+        lines = status_lines(running)
+    finally:
+        running.stop()
+    assert "Step away now" in running.notifier.notices[-1].message
+    assert not any(line.startswith(("Idle time:", "Breaks:")) for line in lines), lines
 
 
 def test_service_store_a_locked_database_is_retried_and_loses_nothing(

@@ -28,7 +28,8 @@ from posture_guard.core.commands import (
     validate,
 )
 from posture_guard.core.errors import IllegalCommand, InvalidCommand, UnknownCommand
-from posture_guard.core.timer import BreakTimer, NotAllowedNow, Outcome, State
+from posture_guard.core.records import DayTally
+from posture_guard.core.timer import TRANSITIONS, BreakTimer, NotAllowedNow, Outcome, State
 from posture_guard.core.timer import Command as TimerCommand
 from posture_guard.core.traymodel import TrayStatus
 from posture_guard.core.wording import STATE_WORDS
@@ -110,7 +111,8 @@ def test_refusals_word_a_command_not_allowed_in_this_state() -> None:
     timer.observe(START, 0.0)
     with pytest.raises(NotAllowedNow, match=r"^can't snooze when state=WORKING$") as caught:
         timer.snooze(START)
-    assert refusals.illegal(caught.value) == "Can't snooze now (working)"
+    # the reason in plain words, not the state's name ("Snooze is for when a break is due; none is due now" was)
+    assert refusals.illegal(caught.value) == "Snooze is for when a break is due; none is due now"
     # nothing changed
     assert timer.status().state is State.WORKING
 
@@ -121,13 +123,24 @@ def test_refusals_say_take_a_break_for_take_now() -> None:
     timer.take_now(START)
     with pytest.raises(NotAllowedNow) as caught:
         timer.take_now(START)
-    assert refusals.illegal(caught.value) == "Can't take a break now (on a break)"
+    assert refusals.illegal(caught.value) == "You are on a break already"
 
 
-@pytest.mark.parametrize("state", list(State))
-def test_refusals_name_every_state(state: State) -> None:
-    exc = NotAllowedNow(TimerCommand.SKIP, state)
-    assert refusals.illegal(exc) == f"Can't skip now ({STATE_WORDS[state]})"
+@pytest.mark.parametrize(
+    ("command", "state"),
+    [(c, s) for s in State for c in TimerCommand if (s, c) not in TRANSITIONS],
+)
+def test_refusals_give_every_refused_command_a_plain_reason(
+    command: TimerCommand, state: State
+) -> None:
+    """Every command the timer can refuse, in every state it refuses it in, gets a reason of
+    its own in plain words: no state word ("working"), no command id ("start_break") and not
+    the catch-all."""
+    said = refusals.illegal(NotAllowedNow(command, state))
+    assert said != refusals.NOT_NOW
+    assert not any(f"({words})" in said for words in STATE_WORDS.values()), said
+    assert "_" not in said, said
+    assert state.name not in said, said
 
 
 def test_refusals_start_the_timer_s_other_refusals_as_a_sentence() -> None:
@@ -149,7 +162,15 @@ def test_tray_status_of_a_snapshot_equals_the_one_read_from_its_json() -> None:
     timer.observe(START, 0.0)
     settings = config.defaults()
     snapshots = [
-        Snapshot(at=START, status=timer.status(), settings=settings, idle_source="x", notifier="y")
+        Snapshot(
+            at=START,
+            status=timer.status(),
+            settings=settings,
+            idle_source="x",
+            sees_idle=True,
+            notifier="y",
+            today=DayTally(active_s=0.0, outcomes={}),
+        )
     ]
     timer.pause(START, START.replace(hour=17, microsecond=250))
     snapshots.append(
@@ -158,7 +179,9 @@ def test_tray_status_of_a_snapshot_equals_the_one_read_from_its_json() -> None:
             status=timer.status(),
             settings=settings,
             idle_source="x",
+            sees_idle=False,
             notifier="y",
+            today=DayTally(active_s=60.0, outcomes={"posture": {"taken": 1}}),
             episode_open=True,
         )
     )

@@ -21,6 +21,7 @@ from posture_guard.core import config, i18n, policy, refusals
 from posture_guard.core.breakflow import notice_text, pre_break_notice, screen_for
 from posture_guard.core.commands import Snapshot
 from posture_guard.core.exercises import Exercise, instructions, load_catalogue
+from posture_guard.core.records import DayTally
 from posture_guard.core.settings import BREAK_KINDS, BREAK_TITLES, Controls, Fleet, Settings
 from posture_guard.core.timer import (
     BreakEnded,
@@ -130,7 +131,9 @@ def snapshot(state: State, **status: object) -> Snapshot:
         status=timer_status(state, **status),  # type: ignore[arg-type]
         settings=config.defaults(),
         idle_source="fake",
+        sees_idle=True,
         notifier="fake",
+        today=DayTally(active_s=0.0, outcomes={}),
     )
 
 
