@@ -31,6 +31,7 @@ from posture_guard.desktop.instance import InstanceLock
 from posture_guard.desktop.notify import select_notifier
 from posture_guard.desktop.paths import Paths, ensure_private_dir
 from posture_guard.desktop.signals import StopSignals
+from posture_guard.desktop.sound import select_chime
 from posture_guard.desktop.xconn import limit_extensions
 from posture_guard.ui.presenter import BreakPresenter
 
@@ -139,11 +140,13 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
 
         notifier = with_tray_fallback(notifier, tray)
     busy, busy_reasons = select_busy_source()
-    for reason in idle_reasons + notify_reasons + busy_reasons + tray_reasons:
+    chime, chime_reasons = select_chime(paths.sounds_dir)
+    for reason in idle_reasons + notify_reasons + busy_reasons + chime_reasons + tray_reasons:
         log.info("not used: %s", reason)
     if not idle.HAS_IDLE_TIME:
         log.warning("%s (idle sources: %s)", IDLE_UNSEEN, "; ".join(idle_reasons) or "none asked")
     log.info("busy sources: %s", busy.name)
+    log.info("break sounds: %s", chime.name)
     clock = SystemClock()
     service: Service | None = None
 
@@ -168,6 +171,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         notifier,
         store=store,
         busy=busy,
+        chime=chime,
         minute_jobs=(watch.check, write_fleet),
         on_events=presenter,
         on_snapshot=tray.on_snapshot if tray is not None else None,

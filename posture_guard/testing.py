@@ -1,4 +1,5 @@
-"""Typed fakes for tests and benchmarks (after trio.testing): a clock, an idle source, a notifier.
+"""Typed fakes for tests and benchmarks (after trio.testing): a clock, an idle source, a notifier,
+a chime.
 
 They implement the same Protocols (`posture_guard.core.ports`) as the real adapters in
 `posture_guard.desktop`, so the service runs unchanged on them.
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from posture_guard.app.store import Store
+    from posture_guard.core.cues import Cue
 
 
 class FakeClock:
@@ -125,6 +127,33 @@ class RecordingNotifier:
 
     def titles(self) -> Iterable[str]:
         return [n.title for n in self.notices]
+
+
+@dataclass
+class RecordingChime:
+    """Keeps every cue it is asked to play; `muted_answer` is what `muted()` says (None: cannot
+    tell), and `fail=True` acts as a player that cannot start."""
+
+    played: list[Cue] = field(default_factory=list)
+    muted_answer: bool | None = False
+    #: How many times `muted()` was asked (it is a sound-server query in the real ones).
+    muted_asked: int = 0
+    fail: bool = False
+    closed: bool = False
+    name: str = "recording"
+
+    def muted(self) -> bool | None:
+        self.muted_asked += 1
+        return self.muted_answer
+
+    def play(self, cue: Cue) -> bool:
+        if self.fail:
+            return False
+        self.played.append(cue)
+        return True
+
+    def close(self) -> None:
+        self.closed = True
 
 
 def synthetic_years(

@@ -27,6 +27,13 @@ apt_packages+=(sway wtype kwin-wayland)
 for tool in sway swaymsg wtype kwin_wayland setpriv; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# tests/desktop/test_sound.py: a private PulseAudio with a null sink, recorded with parecord; the
+# freedesktop sound theme the break's sounds are looked up in
+apt_packages+=(pulseaudio pulseaudio-utils sound-theme-freedesktop)
+for tool in pulseaudio pactl paplay parecord; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+[ -f /usr/share/sounds/freedesktop/index.theme ] || missing+=(sound-theme-freedesktop)
 # the tray tests' appindicator backend: PyGObject's build files and the typelibs it loads
 pkg-config --exists gobject-introspection-1.0 cairo 2>/dev/null || missing+=(gi-build-files)
 # the windows' accessibility tests: a real AT-SPI registry and libatspi's typelib to read it;

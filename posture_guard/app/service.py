@@ -15,6 +15,8 @@ Rule 6: with a store, every break outcome and the day's active seconds are saved
         breaklog.py, says when and how).
 Rule 7: the exercise each break offers and the check-in reminder are the reminders' (reminders.py);
         the words people read are core/wording.py's and core/refusals.py's.
+Rule 8: a break's start and the end of its time sound a soft cue through the chime, unless the
+        setting, a busy desktop or a muted one keeps it silent (core/cues.py decides).
 """
 
 from __future__ import annotations
@@ -53,11 +55,12 @@ from posture_guard.core.commands import (
     policy_verb,
     validate,
 )
+from posture_guard.core.cues import Cue, cue_for, silence_reason
 from posture_guard.core.errors import IllegalCommand, InvalidCommand, StoreError
 from posture_guard.core.exercises import Catalogue, Exercise, load_catalogue
 from posture_guard.core.i18n import _
 from posture_guard.core.policy import command_refusal
-from posture_guard.core.ports import BusySource, Clock, IdleSource, Notifier
+from posture_guard.core.ports import BusySource, Chime, Clock, IdleSource, Notifier
 from posture_guard.core.records import DayTally
 from posture_guard.core.settings import BreakSpec, Settings
 from posture_guard.core.timer import (
@@ -180,6 +183,7 @@ class Service:
         busy: BusySource | None = None,
         inbox: Inbox | None = None,
         on_desktop: bool = False,
+        chime: Chime | None = None,
     ) -> None:
         """Wire the service to its adapters; nothing runs until `run()`.
 
@@ -202,6 +206,7 @@ class Service:
                 the service was built (default: a new one).
             on_desktop: the person sees the break window and the tray menu: notices name
                 their buttons and items, never commands.
+            chime: plays the break's start and end sounds (Rule 8); None: silent.
         """
         self._on_desktop = on_desktop
         self.settings = settings
@@ -212,6 +217,7 @@ class Service:
         #: The last "busy" answer and when (monotonic) it was given; None: ask again.
         self._busy_seen: tuple[float, str] | None = None
         self._notifier = notifier
+        self._chime = chime
         self._on_snapshot = on_snapshot
         self._on_events = on_events
         #: When (monotonic seconds) `on_events` asked to be called again; None: no wish.
@@ -287,6 +293,8 @@ class Service:
             self._guarded(self._idle.close)
             if self._busy is not None:
                 self._guarded(self._busy.close)
+            if self._chime is not None:
+                self._guarded(self._chime.close)
             log.info("service stopped")
 
     def apply_settings(self, settings: Settings) -> bool:
@@ -452,6 +460,9 @@ class Service:
             self._log.follow(event, self._timer.status().active_today_s)
         if ends_break_notice(event):
             self._withdraw(BREAK_NOTICE_TAG)
+        cue = cue_for(event)
+        if cue is not None:
+            self._sound(cue)
         if isinstance(event, BreakPrompted):
             spec = self._spec(event.kind)
             title, message = prompt_notice(
@@ -490,6 +501,35 @@ class Service:
             delivered = False
         if not delivered:
             log.warning("notice not delivered: %s: %s", title, message)
+
+    def _sound(self, cue: Cue) -> None:
+        """Play `cue` unless something keeps it silent (Rule 8); never raises (Rule 5)."""
+        chime = self._chime
+        if chime is None:
+            return
+
+        def muted() -> bool | None:
+            try:
+                return chime.muted()
+            except Exception:
+                log.exception("chime %s failed to tell muted", chime.name)
+                return None
+
+        why = silence_reason(
+            enabled=self.settings.sound,
+            busy=lambda: self._ask_busy(self._clock.monotonic()),
+            muted=muted,
+        )
+        if why is not None:
+            log.info("%s sound not played: %s", cue.value, why)
+            return
+        try:
+            played = chime.play(cue)
+        except Exception:
+            log.exception("chime %s failed", chime.name)
+            played = False
+        if not played:
+            log.info("%s sound not played: %s could not play it", cue.value, chime.name)
 
     def _withdraw(self, tag: str) -> None:
         try:

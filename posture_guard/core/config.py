@@ -316,6 +316,7 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "controls.skip": _boolean,
     "controls.pause": _boolean,
     "controls.quit": _boolean,
+    "sound.enabled": _boolean,
     "branding.organisation": _text(100, N_("the organisation's name")),
     "branding.accent_colour": _colour,
     "branding.logo": _png_file,
@@ -758,6 +759,7 @@ def _build(values: Mapping[str, object], locked: frozenset[str]) -> Settings:
         ),
         locked=locked,
         language=_opt_str(values["general.language"]),
+        sound=bool(values["sound.enabled"]),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from posture_guard.core.cues import Cue
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -81,4 +83,24 @@ class Notifier(Protocol):
     def withdraw(self, tag: str) -> None:
         """Take the notice shown with `tag` off the screen, where the service can; else
         nothing. Called by the worker thread; never raises."""
+        ...
+
+
+class Chime(Protocol):
+    #: A short name for logs and `doctor` ("paplay", "winsound", "afplay", "none", ...).
+    name: str
+
+    def muted(self) -> bool | None:
+        """True when the desktop's sound output is muted, False when not, None when this
+        player cannot tell. Called by the worker thread just before a cue would sound; may
+        block for at most a fraction of a second (a sound-server query); never raises."""
+        ...
+
+    def play(self, cue: Cue) -> bool:
+        """Start playing `cue`'s sound and return at once (it plays on by itself); True when a
+        player took it. Called by the worker thread; never blocks on the sound, never raises."""
+        ...
+
+    def close(self) -> None:
+        """Reap what `play` started. Called once, by the worker thread; never raises."""
         ...

@@ -125,3 +125,5 @@ class Settings:
     locked: frozenset[str] = frozenset()
     #: The language to speak ("de", "hi"); None: the desktop's (`general.language = "auto"`).
     language: str | None = None
+    #: A soft sound when a break starts and when its time is up (`[sound] enabled`).
+    sound: bool = True

@@ -61,6 +61,11 @@ class Paths:
         return self.runtime_dir / "instance.lock"
 
     @property
+    def sounds_dir(self) -> Path:
+        """Our own soft break sounds, written at first use where no sound theme has one."""
+        return self.data_dir / "sounds"
+
+    @property
     def database(self) -> Path:
         """The one SQLite file: break events, active time per day and (later) the diary."""
         return self.data_dir / "posture-guard.sqlite3"
@@ -157,6 +162,20 @@ def _runtime_dir(env: Mapping[str, str]) -> Path:
         import tempfile  # noqa: PLC0415 - only here; it costs the running service 0.6 MiB
 
         return Path(tempfile.gettempdir()) / f"{APP_NAME}-{os.getuid()}"
+
+
+def xdg_data_dirs(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:
+    """The XDG data folders to search for shared data (sound themes), most important first:
+    `$XDG_DATA_HOME` (else ~/.local/share), then each of `$XDG_DATA_DIRS` (else /usr/local/share
+    and /usr/share). Relative entries are ignored, as the XDG Base Directory spec says."""
+    env = os.environ if env is None else env
+    home = env.get("XDG_DATA_HOME", "")
+    first = (
+        Path(home) if os.path.isabs(home) else Path(env.get("HOME") or Path.home()) / ".local/share"
+    )
+    listed = [d for d in env.get("XDG_DATA_DIRS", "").split(":") if os.path.isabs(d)]
+    rest = [Path(d) for d in listed] or [Path("/usr/local/share"), Path("/usr/share")]
+    return (first, *rest)
 
 
 def ensure_private_dir(path: Path) -> Path:

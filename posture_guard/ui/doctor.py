@@ -1,5 +1,5 @@
-"""`posture-guard doctor`: which idle, busy, notification and tray backends work here, and why
-the others do not. One line per backend; never fails (a probe that raises is a line too).
+"""`posture-guard doctor`: which idle, busy, notification, sound and tray backends work here,
+and why the others do not. One line per backend; never fails (a probe that raises is a line too).
 
 Probing builds each backend, asks it once and closes it. The tray is probed the way `run`
 chooses it (tray.probe_tray_backends: one truth for which backend `run` would use and why not
@@ -28,6 +28,8 @@ from posture_guard.desktop.dbus import DBusError, session_bus
 from posture_guard.desktop.display import platform_name
 from posture_guard.desktop.idle import ENV_OVERRIDE, probe_idle_sources, select_idle_source
 from posture_guard.desktop.notify import FallbackNotifier, select_notifier
+from posture_guard.desktop.paths import default_paths
+from posture_guard.desktop.sound import describe, select_chime
 from posture_guard.desktop.toolkit import choose, limits
 from posture_guard.desktop.tray_backends import tray_backends
 
@@ -38,7 +40,7 @@ SNI_WATCHER: Final = "org.kde.StatusNotifierWatcher"
 class Finding:
     """One backend: does it work here, and what it said (or why not)."""
 
-    area: str  # "idle", "busy", "notify", "tray"
+    area: str  # "idle", "busy", "notify", "sound", "tray"
     name: str
     works: bool
     detail: str
@@ -82,6 +84,7 @@ def diagnose() -> tuple[list[Finding], list[str]]:
         ("idle", _idle),
         ("busy", _busy),
         ("notify", _notify),
+        ("sound", _sound),
         ("tray", _tray),
     ):
         try:
@@ -186,6 +189,19 @@ def _notify() -> tuple[list[Finding], list[str]]:
         )
     )
     return findings, []
+
+
+def _sound() -> tuple[list[Finding], list[str]]:
+    """The player of the break's sounds `run` would use, where the sounds come from and
+    whether the desktop is muted now; or why there is none."""
+    chime, reasons = select_chime(default_paths().sounds_dir)
+    try:
+        if reasons:
+            return [Finding(area="sound", name=chime.name, works=False, detail=reasons[0])], []
+        detail = describe(chime)
+        return [Finding(area="sound", name=chime.name, works=True, detail=detail, used=True)], []
+    finally:
+        chime.close()
 
 
 def _tray() -> tuple[list[Finding], list[str]]:

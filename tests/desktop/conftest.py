@@ -9,6 +9,8 @@
   no service directories (nothing is activated behind our back), and dunst on it.
 - `make_xvfb`, `make_session_bus`: the same as context managers, for tests that need their
   own display or bus (one to kill, one without an extension, one with activation).
+- `sound_server` (function): a private PulseAudio with a null sink whose monitor records what
+  is played (`start_sound_server` as a context manager).
 - `screenshot(name)`: saves the shared display as tests/artifacts/<name>.png.
 Everything is torn down in reverse order of start.
 """
@@ -306,3 +308,75 @@ def make_session_bus(
 
 # openbox + trayer for the tray tests (at the end: traydesk imports the helpers above)
 from tests.desktop.traydesk import quiet_tray_desktop, tray_desktop  # noqa: E402, F401
+
+
+@dataclass(frozen=True)
+class SoundServer:
+    """A private PulseAudio with one null sink (`sink`), whose monitor (`monitor`) records
+    what is played; clients reach it through `env` (PULSE_SERVER)."""
+
+    env: dict[str, str]
+    sink: str
+    log_dir: Path
+
+    @property
+    def monitor(self) -> str:
+        return f"{self.sink}.monitor"
+
+    def pactl(self, *args: str) -> str:
+        """Run `pactl` on this server; its stdout. Fails on exit != 0."""
+        done = subprocess.run(
+            ["pactl", *args], env=self.env, capture_output=True, text=True, timeout=10, check=False
+        )
+        assert done.returncode == 0, f"pactl {args} exited {done.returncode}: {done.stderr}"
+        return done.stdout
+
+
+def _sound_server_answers(env: Mapping[str, str]) -> bool:
+    done = subprocess.run(["pactl", "info"], env=env, capture_output=True, timeout=5, check=False)
+    return done.returncode == 0
+
+
+@contextmanager
+def start_sound_server(workdir: Path) -> Iterator[SoundServer]:
+    """Run a private PulseAudio (`-n`: no default.pa, so no real sound card and no D-Bus) with a
+    null sink until the block ends. Its HOME and XDG_RUNTIME_DIR are under `workdir`, and it
+    runs as a per-user daemon even as root (`--system=false`)."""
+    home, runtime = workdir / "home", workdir / "runtime"
+    home.mkdir(parents=True)
+    runtime.mkdir(mode=0o700)
+    socket = runtime / "pulse.sock"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "LC_ALL": "C",
+    }
+    with (workdir / "pulseaudio.log").open("wb") as log:
+        proc = subprocess.Popen(
+            ["pulseaudio", "-n", "--daemonize=no", "--system=false", "--exit-idle-time=-1",
+             "--log-target=stderr",
+             "-L", "module-null-sink sink_name=breaks",
+             "-L", f"module-native-protocol-unix socket={socket} auth-anonymous=1"],
+            env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    client_env = {**env, "PULSE_SERVER": f"unix:{socket}"}
+    try:
+        wait_until(
+            lambda: socket.exists() and _sound_server_answers(client_env),
+            "the private PulseAudio",
+            timeout=15,
+        )
+        yield SoundServer(env=client_env, sink="breaks", log_dir=workdir)
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture
+def sound_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SoundServer]:
+    """A private PulseAudio with a null sink; PULSE_SERVER, HOME and XDG_RUNTIME_DIR point at
+    it in os.environ, so code under test (and the players it starts) play there."""
+    with start_sound_server(tmp_path / "pulse") as server:
+        for name in ("PULSE_SERVER", "HOME", "XDG_RUNTIME_DIR"):
+            monkeypatch.setenv(name, server.env[name])
+        yield server

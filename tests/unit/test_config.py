@@ -84,6 +84,10 @@ MALFORMED = [
         ['F: [general] busy_max_wait = "forever": expected "off" or a duration like "8h"'],
     ),
     (
+        '[sound]\nenabled = "no"\n',
+        ['F: [sound] enabled = "no": expected true or false'],
+    ),
+    (
         '[general]\nday_starts_at = "4am"\n',
         ['F: [general] day_starts_at = "4am": expected a time of day like "04:00" or "17:30"'],
     ),
@@ -160,6 +164,22 @@ def test_config_defaults_follow_the_clinical_plan() -> None:
         300,
         time(4, 0),
     )
+
+
+def test_config_sound_is_on_by_default_and_the_user_or_a_locking_policy_turns_it_off(
+    tmp_path: Path,
+) -> None:
+    # Protects: `[sound] enabled` (true built in) turns the break's sounds off; a policy may
+    # set and lock it like any other key.
+    assert config.defaults().sound is True
+    user = _write(tmp_path, "config.toml", "[sound]\nenabled = false\n")
+    assert config.load(user, None).settings.sound is False
+    policy = _write(
+        tmp_path, "policy.toml", '[sound]\nenabled = true\n[policy]\nlock = ["sound"]\n'
+    )
+    loaded = config.load(user, policy)
+    assert loaded.settings.sound is True
+    assert loaded.origins["sound.enabled"].locked
 
 
 def test_config_busy_max_wait_defaults_to_30m_and_a_policy_can_set_and_lock_it(

@@ -68,6 +68,9 @@ def test_the_example_configuration_names_the_default_where_it_differs():
     differing = [key for key, value in example.items() if defaults.get(key, value) != value]
     assert differing, "the example shows the defaults only: then say so instead"
     for key in differing:
-        name = key.rpartition(".")[2]
-        line = next(x for x in block.splitlines() if re.match(rf"{name}\s*=", x))
+        table, _, name = key.rpartition(".")
+        lines = block.splitlines()
+        # the key's own table: several tables have a key of the same name ("enabled")
+        start = next(i for i, x in enumerate(lines) if re.match(rf"\[{re.escape(table)}\]", x))
+        line = next(x for x in lines[start:] if re.match(rf"{name}\s*=", x))
         assert "built-in" in line, f"README example {key}: differs from the default, unsaid"
