@@ -73,7 +73,13 @@ def int32(value: int) -> bytes:
 
 
 def string(text: str) -> bytes:
-    """A `string` argument: its length with the terminating NUL, then the bytes, padded to 4."""
+    """A `string` argument: its length with the terminating NUL, then the bytes, padded to 4.
+
+    Raises:
+        ValueError: `text` holds a NUL, which would end the string early at the other side.
+    """
+    if "\0" in text:
+        raise ValueError(f"a Wayland string cannot hold a NUL character, got {text!r}")
     raw = text.encode() + b"\0"
     return uint(len(raw)) + raw + b"\0" * (-len(raw) % 4)
 
@@ -140,7 +146,7 @@ class Args:
             raise WaylandError(_("a message from the compositor is cut short"))
         raw = self._payload[self._at : self._at + length]
         self._at = end
-        return raw.rstrip(b"\0").decode(errors="replace")
+        return raw.removesuffix(b"\0").decode(errors="replace")  # its one terminating NUL
 
     def _take(self, shape: struct.Struct) -> int:
         if self._at + shape.size > len(self._payload):

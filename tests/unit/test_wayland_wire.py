@@ -79,7 +79,22 @@ def test_args_refuse_a_payload_cut_short() -> None:
         Args(b"\0\0").uint()
 
 
-@given(st.lists(st.tuples(st.integers(2, 2**32 - 1), st.integers(0, 0xFFFF), st.text(max_size=40))))
+def test_a_string_with_a_nul_is_refused_before_it_is_sent() -> None:
+    """The other side reads a string up to its first NUL: one inside would cut it short."""
+    with pytest.raises(ValueError, match=r"^a Wayland string cannot hold a NUL character"):
+        string("wl_\0seat")
+
+
+def test_only_the_terminating_nul_is_taken_off_a_received_string() -> None:
+    """A string's length counts its terminating NUL; the text before it is kept whole."""
+    assert Args(uint(4) + b"ab\0\0").string() == "ab\0"
+    assert Args(uint(0)).string() == ""  # a null string
+
+
+_NO_NUL = st.text(st.characters(blacklist_characters="\0"), max_size=40)
+
+
+@given(st.lists(st.tuples(st.integers(2, 2**32 - 1), st.integers(0, 0xFFFF), _NO_NUL)))
 def test_messages_survive_the_round_trip_split_anywhere(
     sent: list[tuple[int, int, str]],
 ) -> None:
