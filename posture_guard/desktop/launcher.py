@@ -92,6 +92,12 @@ def icon_files(data_home: Path, sizes: Sequence[int] = ICON_SIZES) -> dict[int, 
     return {size: base / f"{size}x{size}" / "apps" / f"{APP_ID}.png" for size in sizes}
 
 
+def symbolic_file(data_home: Path) -> Path:
+    """Where the monochrome symbolic icon goes: panels and menus that draw icons in their own
+    foreground ask for `posture-guard-symbolic`."""
+    return data_home / "icons" / "hicolor" / "symbolic" / "apps" / f"{APP_ID}-symbolic.svg"
+
+
 def data_home(env: Mapping[str, str] | None = None) -> Path:
     """$XDG_DATA_HOME, else ~/.local/share (the XDG Base Directory rule)."""
     environ = os.environ if env is None else env
@@ -108,8 +114,11 @@ class Installed:
     changed: bool
 
 
-def install(home: Path, entry: str, icons: Mapping[int, bytes]) -> Installed:
-    """Write the launcher and the icons (0644: the desktop reads them) where they differ.
+def install(
+    home: Path, entry: str, icons: Mapping[int, bytes], *, symbolic: bytes | None = None
+) -> Installed:
+    """Write the launcher, the icons and the symbolic icon (SVG), 0644 (the desktop reads
+    them), where they differ.
 
     Raises:
         AutostartError: a launcher of someone else's is in the way, or a file cannot be
@@ -129,6 +138,9 @@ def install(home: Path, entry: str, icons: Mapping[int, bytes]) -> Installed:
     for size, data in icons.items():
         changed |= _write_if_different(places[size], data)
         written.append(places[size])
+    if symbolic is not None:
+        changed |= _write_if_different(symbolic_file(home), symbolic)
+        written.append(symbolic_file(home))
     changed |= _write_if_different(target, entry.encode())
     return Installed(launcher=target, icons=tuple(written), changed=changed)
 
@@ -138,7 +150,8 @@ def remove(home: Path) -> list[Path]:
     removed = []
     target = launcher_file(home)
     found = _read(target)
-    candidates = [p for p in icon_files(home).values() if p.is_file()]
+    icons = [*icon_files(home).values(), symbolic_file(home)]
+    candidates = [p for p in icons if p.is_file()]
     if found is not None and MARKER.encode() in found:
         candidates.insert(0, target)
     for path in candidates:

@@ -1,7 +1,7 @@
 """Pillow drawing of the tray and app icons from an `IconState`; also writes the files in icons/.
 
-`python -m posture_guard.ui.icons [DIR]` writes the app icon as PNG (16 to 256 px) and ICO
-into DIR (default: the repository's icons/), and every tray state, pre-drawn, into the package's
+`python -m posture_guard.ui.icons [DIR]` writes the app icon as PNG (16 to 256 px) and ICO,
+and its monochrome symbolic SVG, into DIR (default: the repository's icons/), and every tray state, pre-drawn, into the package's
 tray-icons.bin (read by tray_images.py, so the tray process never loads ImageDraw and its fonts:
 1.4 MiB less). Tests check that the committed files equal what this module draws now, so the
 files cannot drift from the code.
@@ -16,6 +16,7 @@ import json
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -30,6 +31,42 @@ APP_ICON_SIZES: Final = (16, 24, 32, 48, 64, 128, 256)
 OPAQUE_BACKGROUND: Final = (48, 48, 52)
 
 _SUPERSAMPLE: Final = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Dot:
+    """A filled circle, in fractions of the icon's size."""
+
+    x: float
+    y: float
+    r: float
+
+
+@dataclass(frozen=True, slots=True)
+class Stroke:
+    """A straight stroke with round caps, in fractions of the icon's size."""
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    width: float
+
+
+#: A person seen from the side, sitting upright on a chair: head over a straight back, thigh
+#: level, shin down, forearm to the desk, the chair's back behind. Posture at a desk, where the
+#: icon was an account avatar (a head over round shoulders). The coloured tray icon and the
+#: monochrome symbolic one draw this one figure.
+SEATED: Final[tuple[Dot | Stroke, ...]] = (
+    Dot(0.47, 0.29, 0.085),  # head, over the back
+    Stroke((0.45, 0.42), (0.45, 0.62), 0.1),  # an upright back
+    Stroke((0.45, 0.62), (0.64, 0.62), 0.09),  # thigh
+    Stroke((0.64, 0.62), (0.64, 0.77), 0.08),  # shin
+    Stroke((0.45, 0.46), (0.63, 0.50), 0.065),  # forearm, to the desk
+    Stroke((0.33, 0.42), (0.33, 0.77), 0.055),  # the chair's back
+)
+#: The symbolic icon's one colour: the freedesktop convention, which themes recolour to the
+#: panel's foreground.
+SYMBOLIC_GREY: Final = "#bebebe"
+SYMBOLIC_NAME: Final = "posture-guard-symbolic.svg"
 _RGB = tuple[int, int, int]
 _DISC: Final[dict[IconMode, _RGB]] = {
     IconMode.ACTIVE: (38, 50, 56),
@@ -62,6 +99,13 @@ def draw_icon(state: IconState, size: int, *, opaque: bool = False) -> Image.Ima
         for x, y in (points[0], points[-1]):  # round caps
             draw.ellipse(box(x, y, width / 2), fill=fill)
 
+    def seated(ink: _RGB) -> None:
+        for shape in SEATED:
+            if isinstance(shape, Dot):
+                draw.ellipse(box(shape.x, shape.y, shape.r), fill=ink)
+            else:
+                line([shape.start, shape.end], shape.width, ink)
+
     ring_w = 0.13
     draw.ellipse(box(0.5, 0.5, 0.5), fill=_DISC[state.mode])
     if state.mode is IconMode.ACTIVE:
@@ -74,8 +118,7 @@ def draw_icon(state: IconState, size: int, *, opaque: bool = False) -> Image.Ima
 
     if state.mode in (IconMode.ACTIVE, IconMode.SNOOZED, IconMode.DUE):
         ink = _INK if state.mode is IconMode.DUE else _WHITE
-        draw.ellipse(box(0.5, 0.37, 0.11), fill=ink)  # a head over square shoulders: you,
-        draw.chord(box(0.5, 0.76, 0.21), 180, 360, fill=ink)  # sitting upright
+        seated(ink)
     elif state.mode is IconMode.ON_BREAK:
         draw.ellipse(box(0.5, 0.36, 0.09), fill=_WHITE)
         line([(0.5, 0.52), (0.5, 0.74)], 0.1, _WHITE)
@@ -96,6 +139,50 @@ def draw_icon(state: IconState, size: int, *, opaque: bool = False) -> Image.Ima
     return small.convert("RGB") if opaque else small
 
 
+def symbolic_svg() -> str:
+    """The monochrome symbolic icon (16 px, SVG): the seated figure alone, filling the square,
+    in SYMBOLIC_GREY, for panels and menus that draw every icon in their own foreground."""
+    left, top, right, bottom = _bounds(SEATED)
+    side = max(right - left, bottom - top)
+    x0, y0 = (left + right - side) / 2, (top + bottom - side) / 2
+
+    def n(value: float) -> str:  # in hundredths: renderers round tiny user units badly
+        return f"{value * 100:.2f}".rstrip("0").rstrip(".")
+
+    parts = []
+    for shape in SEATED:
+        if isinstance(shape, Dot):
+            parts.append(f'<circle cx="{n(shape.x)}" cy="{n(shape.y)}" r="{n(shape.r)}"/>')
+        else:
+            (x1, y1), (x2, y2) = shape.start, shape.end
+            parts.append(
+                f'<line x1="{n(x1)}" y1="{n(y1)}" x2="{n(x2)}" y2="{n(y2)}"'
+                f' stroke-width="{n(shape.width)}"/>'
+            )
+    body = "\n  ".join(parts)
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16"'
+        f' viewBox="{n(x0)} {n(y0)} {n(side)} {n(side)}">\n'
+        f'  <g fill="{SYMBOLIC_GREY}" stroke="{SYMBOLIC_GREY}" stroke-linecap="round">\n'
+        f"  {body}\n  </g>\n</svg>\n"
+    )
+
+
+def _bounds(shapes: Sequence[Dot | Stroke]) -> tuple[float, float, float, float]:
+    xs: list[float] = []
+    ys: list[float] = []
+    for shape in shapes:
+        if isinstance(shape, Dot):
+            xs += [shape.x - shape.r, shape.x + shape.r]
+            ys += [shape.y - shape.r, shape.y + shape.r]
+        else:
+            half = shape.width / 2
+            for x, y in (shape.start, shape.end):
+                xs += [x - half, x + half]
+                ys += [y - half, y + half]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def app_icon_images() -> dict[int, Image.Image]:
     """The app icon at every size of APP_ICON_SIZES."""
     return {size: draw_icon(APP_ICON, size) for size in APP_ICON_SIZES}
@@ -110,6 +197,9 @@ def write_app_icons(folder: Path) -> list[Path]:
         path = folder / f"posture-guard-{size}.png"
         image.save(path, optimize=True)
         written.append(path)
+    symbolic = folder / SYMBOLIC_NAME
+    symbolic.write_text(symbolic_svg(), encoding="utf-8")
+    written.append(symbolic)
     ico = folder / "posture-guard.ico"
     largest = images[max(images)]
     largest.save(

@@ -61,7 +61,7 @@ def launcher(action: str) -> int:
 
     from posture_guard.desktop import language  # noqa: PLC0415
     from posture_guard.desktop import launcher as entry  # noqa: PLC0415
-    from posture_guard.ui.icons import app_icon_images  # noqa: PLC0415 - Pillow, here only
+    from posture_guard.ui.icons import app_icon_images, symbolic_svg  # noqa: PLC0415 - Pillow
 
     home = entry.data_home()
     if action == "remove":
@@ -85,7 +85,12 @@ def launcher(action: str) -> int:
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=True)
         pictures[size] = buffer.getvalue()
-    done = entry.install(home, entry.launcher_entry(sys.executable, catalogues), pictures)
+    done = entry.install(
+        home,
+        entry.launcher_entry(sys.executable, catalogues),
+        pictures,
+        symbolic=symbolic_svg().encode("utf-8"),
+    )
     if done.changed:
         line = _("Posture Guard is in your applications menu, with its icon: {where}")
     else:

@@ -16,8 +16,8 @@ from posture_guard.desktop.launcher import ICON_SIZES, launcher_file
 pytestmark = pytest.mark.e2e
 
 GTK_LOOKUP = (
-    "import gi; gi.require_version('Gtk', '3.0'); from gi.repository import Gtk; "
-    "info = Gtk.IconTheme.new().lookup_icon('posture-guard', 48, 0); "
+    "import gi, sys; gi.require_version('Gtk', '3.0'); from gi.repository import Gtk; "
+    "info = Gtk.IconTheme.new().lookup_icon(sys.argv[1], 48, 0); "
     "print(info.get_filename() if info else '')"
 )
 
@@ -30,14 +30,14 @@ def cli(home: Path, *args: str, language: str = "en") -> subprocess.CompletedPro
     )  # fmt: skip
 
 
-def gtk_finds_our_icon(home: Path) -> str:
+def gtk_finds_our_icon(home: Path, name: str = "posture-guard") -> str:
     env = {
         "HOME": str(home),
         "PATH": os.environ["PATH"],
         "XDG_DATA_HOME": str(home / ".local" / "share"),
     }
     done = subprocess.run(
-        [sys.executable, "-c", GTK_LOOKUP],
+        [sys.executable, "-c", GTK_LOOKUP, name],
         env=env, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     return done.stdout.strip()
@@ -63,6 +63,10 @@ def test_install_puts_a_valid_launcher_and_the_icon_where_the_desktop_looks(tmp_
         png = share / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "posture-guard.png"
         assert png.read_bytes().startswith(b"\x89PNG"), size
     assert gtk_finds_our_icon(home).endswith("/48x48/apps/posture-guard.png")
+    # issue 13: a monochrome variant for panels that draw icons in their own foreground
+    symbolic = gtk_finds_our_icon(home, "posture-guard-symbolic")
+    assert symbolic.endswith("/hicolor/symbolic/apps/posture-guard-symbolic.svg")
+    assert Path(symbolic).read_text(encoding="utf-8").startswith("<svg")
     again = cli(home, "launcher", "install")
     assert "already in place" in again.stdout
 
@@ -74,10 +78,11 @@ def test_remove_takes_away_only_what_install_put_there(tmp_path):
     assert gtk_finds_our_icon(home)
     done = cli(home, "launcher", "remove")
     assert done.returncode == 0, done.stderr
-    assert "removed (8 files)" in done.stdout
+    assert "removed (9 files)" in done.stdout
     share = home / ".local" / "share"
     assert not launcher_file(share).exists()
     assert gtk_finds_our_icon(home) == ""
+    assert gtk_finds_our_icon(home, "posture-guard-symbolic") == ""
 
 
 def test_someone_elses_launcher_is_left_alone_with_one_line(tmp_path):

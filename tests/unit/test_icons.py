@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from itertools import combinations
 from pathlib import Path
 
@@ -158,3 +159,35 @@ def test_zpixmap_rows_are_the_scaled_pixels_in_the_servers_byte_order():
             r, g, b = row[3 * x : 3 * x + 3]
             assert low[4 * x : 4 * x + 3] == bytes((b, g, r))
             assert high[4 * x : 4 * x + 3] == bytes((r, g, b))
+
+
+def test_the_symbolic_icon_is_the_tray_figure_in_one_colour_and_committed_as_drawn():
+    """Issue 13: a monochrome symbolic variant of the app icon, drawn from the same figure as
+    the tray's, in the one grey that themes recolour; icons/ holds what the code draws now."""
+    svg = icons.symbolic_svg()
+    assert (ICONS / icons.SYMBOLIC_NAME).read_text(encoding="utf-8") == svg, (
+        "icons/ is stale: run `python -m posture_guard.ui.icons`"
+    )
+    colours = set(re.findall(r"#[0-9a-f]{6}", svg))
+    assert colours == {icons.SYMBOLIC_GREY}
+    shapes = svg.count("<circle") + svg.count("<line")
+    assert shapes == len(icons.SEATED)
+
+
+def test_the_working_icon_is_a_seated_figure_not_a_round_avatar():
+    """Issue 13: the glyph read as an account avatar, a head over round shoulders: a bust,
+    the same in a mirror. The seated figure faces one way: its mirror image differs in a good
+    part of its ink."""
+    figure = icons.draw_icon(IconState(mode=IconMode.DUE), 64)  # a dark figure on amber
+
+    def ink(image: Image.Image) -> set[tuple[int, int]]:
+        return {
+            (x, y)
+            for x in range(64)
+            for y in range(64)
+            if (pixel := image.getpixel((x, y)))[3] > 200 and pixel[0] < 120
+        }
+
+    mine = ink(figure)
+    mirrored = ink(figure.transpose(Image.Transpose.FLIP_LEFT_RIGHT))
+    assert len(mine ^ mirrored) > 0.5 * len(mine), (len(mine ^ mirrored), len(mine))
