@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
-from typing import Final
+from typing import Any, Final
 
 from posture_guard.core.commands import Command, Refused, Result, Snapshot
 from posture_guard.core.errors import PostureGuardError
@@ -92,6 +92,31 @@ class _View:
 
 class TrayUnavailable(PostureGuardError):
     """No tray can be shown here; the message says why (for the log and `doctor`)."""
+
+
+#: What GTK 3 says on every start when libayatana-appindicator falls back to an XEmbed icon
+#: (GtkStatusIcon in a GtkPlug): the plug's frame-sync bookkeeping, harmless and not ours.
+KNOWN_GTK_NOISE: Final = ("gdk_window_thaw_toplevel_updates: assertion",)
+
+
+def is_known_gtk_noise(domain: str | None, message: str | None) -> bool:
+    """Whether a GLib log message is GTK's own known, harmless complaint (KNOWN_GTK_NOISE)."""
+    return domain == "Gdk" and any(m in (message or "") for m in KNOWN_GTK_NOISE)
+
+
+def _route_known_gtk_noise() -> None:
+    """Send GTK's known noise to our log at debug level instead of the terminal (a new user
+    saw "Gdk-CRITICAL" on every start); every other message of GDK's goes where it went."""
+    from gi.repository import GLib  # noqa: PLC0415 - GTK backends only
+
+    def handler(domain: str | None, level: Any, message: str | None, data: Any) -> None:
+        if is_known_gtk_noise(domain, message):
+            log.debug("GTK (known, harmless): %s", message)
+        else:
+            GLib.log_default_handler(domain, level, message, data)
+
+    levels = GLib.LogLevelFlags.LEVEL_CRITICAL | GLib.LogLevelFlags.LEVEL_WARNING
+    GLib.log_set_handler("Gdk", levels, handler, None)
 
 
 class _LibraryMissing(TrayUnavailable):
@@ -385,6 +410,8 @@ class Tray:
 
         self._running = True
         log.info("tray: %s backend", self.backend)
+        if self.backend in _GTK_BACKENDS:
+            _route_known_gtk_noise()
         try:
             self._icon.run(setup=setup)
         except Exception as exc:

@@ -83,3 +83,19 @@ def test_tray_backends_name_what_doctor_reports_on_and_whether_it_looks_for_a_ho
     here = tray_backends()
     assert (here.known, here.needs_tray_host) == (known, needs_tray_host)
     assert set(here.candidates) <= set(here.known)
+
+
+def test_only_gtks_known_xembed_complaint_counts_as_noise() -> None:
+    """Issue 13: "Gdk-CRITICAL gdk_window_thaw_toplevel_updates" printed on every start (GTK's
+    own bookkeeping for libayatana's XEmbed fallback icon). Only that message of GDK's is
+    routed to our debug log; any other, or the same words from another domain, is not."""
+    from posture_guard.ui.tray import is_known_gtk_noise
+
+    known = (
+        "gdk_window_thaw_toplevel_updates: assertion"
+        " 'window->update_and_descendants_freeze_count > 0' failed"
+    )
+    assert is_known_gtk_noise("Gdk", known)
+    assert not is_known_gtk_noise("Gtk", known)
+    assert not is_known_gtk_noise("Gdk", "gdk_window_set_cursor: assertion 'GDK_IS_WINDOW' failed")
+    assert not is_known_gtk_noise("Gdk", None)
