@@ -10,7 +10,8 @@ Rule 2: the notice stays while the user types; `tick` starts the break (taking t
 Rule 3: the countdown runs only in running; at zero the break is finished and Done unlocks.
         Nobody answering for `linger_s` after that is "taken".
 Rule 4: Enter = Start now in the notice, Done once finished, nothing while running; Esc =
-        Postpone when allowed; closing a window = "closed". `countdown_done` is True exactly
+        Postpone when allowed, Done once finished (Postpone and Skip are off then: the break is
+        taken); closing a window = "closed". `countdown_done` is True exactly
         when the outcome comes in finished. The keyboard starts on the primary button
         (`first_focus`), never on Postpone or Skip, which a stray Space would press; while the
         countdown runs the primary (Done) waits: pressing it does nothing, its hint says so.
@@ -222,14 +223,15 @@ def first_focus(buttons: tuple[Button, ...]) -> ButtonId:
 
 
 def enabled(button: ButtonId, phase: Phase) -> bool:
-    """Whether `button` can be pressed in `phase` (Done only once the countdown is over)."""
+    """Whether `button` can be pressed in `phase`: Done only once the countdown is over, and
+    then nothing else (the break is taken: there is nothing left to postpone or skip)."""
     if phase == "answered":
         return False
     if button == "done":
         return phase == "finished"
     if button == "start":
         return phase == "notice"
-    return True
+    return phase != "finished"
 
 
 def clock_text(seconds_left: float) -> str:
@@ -356,6 +358,10 @@ def press(state: BreakState, what: ButtonId | Key, *, allow_postpone: bool = Tru
         return state, ()
     if what == "close":
         return _answer(state, "closed")
+    if state.phase == "finished":  # the time is up: Done, Enter or Esc end it, taken
+        if what in ("enter", "done", "escape"):
+            return _answer(state, "taken")
+        return state, ()
     if what in ("escape", "postpone"):
         return _answer(state, "postponed") if allow_postpone else (state, ())
     if what == "skip":
@@ -363,8 +369,6 @@ def press(state: BreakState, what: ButtonId | Key, *, allow_postpone: bool = Tru
     # enter, start, done
     if state.phase == "notice" and what in ("enter", "start"):
         return _start(state, take_focus=True)
-    if state.phase == "finished" and what in ("enter", "done"):
-        return _answer(state, "taken")
     return state, ()
 
 

@@ -435,6 +435,9 @@ class GtkBreak:
             bar.set_fraction(self.state.progress)
         if self.status is not None:
             self.status.set_text(bv.status_text(phase))
+        for other in ("postpone", "skip"):  # gone once the time is up (break_view Rule 4)
+            if other in self.buttons and not bv.enabled(other, phase):
+                self.buttons[other].set_visible(False)
         spec = bv.primary(phase)
         button = self.buttons.get("start")
         if button is None:

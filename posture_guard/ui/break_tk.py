@@ -412,6 +412,10 @@ class TkBreak:
                 0, 0, width * self.state.progress, height, fill=self.c.bar, width=0
             )
         self.status.configure(text=bv.status_text(phase))
+        for other in ("postpone", "skip"):  # gone once the time is up (break_view Rule 4)
+            button = self.buttons.get(other)
+            if button is not None and not bv.enabled(other, phase) and button.winfo_manager():
+                button.pack_forget()
         primary = bv.primary(phase)
         self.buttons["start"].configure(
             text=primary.label, state="normal" if bv.enabled(primary.id, phase) else "disabled"

@@ -114,8 +114,8 @@ def test_the_clock_rounds_up_to_whole_seconds(left: float, text: str) -> None:
 @pytest.mark.parametrize(
     ("button", "phase", "ok"),
     [("start", "notice", True), ("start", "running", False), ("done", "running", False),
-     ("done", "finished", True), ("postpone", "running", True), ("skip", "finished", True),
-     ("skip", "answered", False)],
+     ("done", "finished", True), ("postpone", "running", True), ("skip", "running", True),
+     ("skip", "finished", False), ("postpone", "finished", False), ("skip", "answered", False)],
 )  # fmt: skip
 def test_which_buttons_work_in_which_phase(button: bv.ButtonId, phase: bv.Phase, ok: bool) -> None:
     assert bv.enabled(button, phase) is ok
@@ -208,6 +208,20 @@ def test_countdown_finishes_then_done_answers_taken() -> None:
     assert run.effects[-1] == bv.Finish()
     run.press("enter")
     assert run.lines() == [{"event": "started"}, {"outcome": "taken", "countdown_done": True}]
+
+
+@pytest.mark.parametrize("key", ["escape", "done"])
+def test_once_the_time_is_up_skip_and_postpone_do_nothing_and_esc_is_done(key: str) -> None:
+    """Issue 13: the time-up window still offered Postpone and Skip for a break already taken.
+    They are off then; Esc ends it as Done does, as taken."""
+    run = FakeRun(1, idle=10.0)
+    run.tick(1.0, None)
+    assert run.state.phase == "finished"
+    run.press("skip")
+    run.press("postpone")
+    assert run.state.phase == "finished"
+    run.press(key)  # type: ignore[arg-type]
+    assert run.lines()[-1] == {"outcome": "taken", "countdown_done": True}
 
 
 def test_nobody_answering_after_the_countdown_is_taken_after_the_linger() -> None:
