@@ -3,8 +3,8 @@ and why the others do not. One line per backend; never fails (a probe that raise
 
 Probing builds each backend, asks it once and closes it. The tray is probed the way `run`
 chooses it (tray.probe_tray_backends: one truth for which backend `run` would use and why not
-the others); that imports pystray once per backend, and never without a display (G9 in
-DESKTOP-TESTING.md).
+the others); that imports pystray once per backend, and never without a display (pystray can
+raise at import time then: tests/desktop/README.md).
 
 The words are in the reader's language (core/i18n.py), looked up when the report is made; the
 areas' and backends' names, paths and environment variables are data, shown as written. The
