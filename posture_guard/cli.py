@@ -158,6 +158,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     place.add_argument("action", choices=("install", "remove"))
     commands.add_parser("doctor", help=_("which desktop backends work here, and why not"))
+    commands.add_parser(
+        "menu", help=_("open Posture Guard's menu in a window (where no tray icon shows)")
+    )
     return parser
 
 
@@ -287,6 +290,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _stats(args, paths)
         if args.verb == "report":
             return _report(args, paths)
+        if args.verb == "menu":
+            from posture_guard.ui import menu_window  # noqa: PLC0415 - a window on demand
+
+            config_args = ["--config", str(args.config)] if args.config is not None else []
+            return menu_window.main(config_args)
         if args.verb in ("autostart", "launcher", "doctor"):
             from posture_guard.ui import setup  # noqa: PLC0415 - desktop probing on demand
 

@@ -19,6 +19,7 @@ from posture_guard.core import config, policy
 from posture_guard.core.commands import Command, Result
 from posture_guard.core.errors import PostureGuardError, StoreError
 from posture_guard.core.i18n import N_, _
+from posture_guard.core.ports import Notifier
 from posture_guard.core.settings import Settings
 from posture_guard.core.traymodel import policy_locks
 from posture_guard.core.units import format_duration
@@ -58,6 +59,15 @@ def _open_tray(
     return open_tray(
         submit, launcher, rhythm_s=min(every) if every else None, locked=policy_locks(settings)
     )
+
+
+def _tray_jobs(tray: Tray | None, notifier: Notifier) -> tuple[Callable[[], None], ...]:
+    """The tray's minute job: a minute in, say once when nothing here shows tray icons."""
+    if tray is None:
+        return ()
+    from posture_guard.ui.tray import MissingHostNotice  # noqa: PLC0415 - with the tray only
+
+    return (MissingHostNotice(tray.backend, notifier),)
 
 
 def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
@@ -172,7 +182,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         store=store,
         busy=busy,
         chime=chime,
-        minute_jobs=(watch.check, write_fleet),
+        minute_jobs=(watch.check, write_fleet, *_tray_jobs(tray, notifier)),
         on_events=presenter,
         on_snapshot=tray.on_snapshot if tray is not None else None,
         inbox=inbox,

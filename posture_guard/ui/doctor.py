@@ -24,7 +24,6 @@ from posture_guard.core.localeforms import format_number
 from posture_guard.core.traymodel import HOW_TO_GET_THE_FULL_TRAY
 from posture_guard.core.wording import IDLE_UNSEEN
 from posture_guard.desktop.busy import probe_busy_sources
-from posture_guard.desktop.dbus import DBusError, session_bus
 from posture_guard.desktop.display import platform_name
 from posture_guard.desktop.idle import ENV_OVERRIDE, probe_idle_sources, select_idle_source
 from posture_guard.desktop.notify import FallbackNotifier, select_notifier
@@ -32,8 +31,6 @@ from posture_guard.desktop.paths import default_paths
 from posture_guard.desktop.sound import describe, select_chime
 from posture_guard.desktop.toolkit import choose, limits
 from posture_guard.desktop.tray_backends import tray_backends
-
-SNI_WATCHER: Final = "org.kde.StatusNotifierWatcher"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -246,11 +243,11 @@ _NATIVE: Final = N_("pystray's native backend (menu included)")
 
 def _tray_hosts() -> dict[str, str]:
     """What each backend that needs a tray host would show in, for the line of one that works."""
-    from posture_guard.ui.tray import tray_host_problem  # noqa: PLC0415 - doctor only
+    from posture_guard.ui.tray import sni_watcher_present, tray_host_problem  # noqa: PLC0415
 
     docked = tray_host_problem() is None  # the very check `run` makes before docking
     # StatusNotifierItem, StatusNotifierWatcher and XEmbed are the protocols' names
-    if _sni_watcher():
+    if sni_watcher_present():
         where = _("a StatusNotifierItem host")
     elif docked:
         where = _("an XEmbed tray (no StatusNotifierWatcher)")
@@ -276,17 +273,3 @@ def _tray_hosts() -> dict[str, str]:
         "gtk": gtk,
         "xorg": xorg,
     }
-
-
-def _sni_watcher() -> bool:
-    """Whether a StatusNotifierWatcher runs on the session bus (False when there is none)."""
-    try:
-        bus = session_bus()
-    except (DBusError, ImportError):
-        return False
-    try:
-        return bus.has_owner(SNI_WATCHER)
-    except DBusError:
-        return False
-    finally:
-        bus.close()

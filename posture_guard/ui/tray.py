@@ -43,7 +43,7 @@ from typing import Any, Final
 
 from posture_guard.core.commands import Command, Refused, Result, Snapshot
 from posture_guard.core.errors import PostureGuardError
-from posture_guard.core.i18n import _
+from posture_guard.core.i18n import N_, _
 from posture_guard.core.ports import Notifier
 from posture_guard.core.settings import Settings
 from posture_guard.core.traymodel import (
@@ -62,7 +62,7 @@ from posture_guard.core.traymodel import (
     tray_menu,
     tray_title,
 )
-from posture_guard.desktop.dbus import no_session_bus, session_bus_address
+from posture_guard.desktop.dbus import DBusError, no_session_bus, session_bus, session_bus_address
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.notify import FallbackNotifier
 from posture_guard.desktop.tray_backends import tray_backends
@@ -143,6 +143,61 @@ def tray_host_problem() -> str | None:
     """Why an XEmbed icon could not dock on this X display now, or None when a tray is there
     (in the language in use)."""
     return _tray_host()[0]
+
+
+#: The D-Bus name of the StatusNotifierItem host registry (KDE, GNOME's AppIndicator
+#: extension, XFCE, Cinnamon, waybar).
+SNI_WATCHER: Final = "org.kde.StatusNotifierWatcher"
+
+
+def sni_watcher_present() -> bool:
+    """Whether a StatusNotifierWatcher runs on the session bus (False when there is none)."""
+    try:
+        bus = session_bus()
+    except (DBusError, ImportError):
+        return False
+    try:
+        return bus.has_owner(SNI_WATCHER)
+    except DBusError:
+        return False
+    finally:
+        bus.close()
+
+
+def no_tray_host(backend: str) -> bool:
+    """Whether nothing on this desktop can show the icon of `backend` now: no XEmbed tray
+    and, for appindicator, no StatusNotifierWatcher either."""
+    if backend == "appindicator" and sni_watcher_present():
+        return False
+    return tray_host_problem() is not None
+
+
+#: Said once when a minute after the start nothing shows tray icons (stock GNOME, a bare
+#: window manager): the service goes on, and the person learns the other ways in.
+NO_TRAY_HOST: Final = N_(
+    "This desktop shows no tray icons, so Posture Guard's icon is not visible. Breaks still come"
+    " as notifications and windows. Open its menu from your applications menu (Posture Guard"
+    " menu) or with `posture-guard menu`. On GNOME, the AppIndicator extension shows tray icons."
+)
+
+
+class MissingHostNotice:
+    """A minute job of the service (its worker thread, where the X connection is used): the
+    first time it runs, says NO_TRAY_HOST once (a notification and the log) when no tray host
+    can show the icon; then never again."""
+
+    def __init__(self, backend: str, notifier: Notifier) -> None:
+        self._backend = backend
+        self._notifier = notifier
+        self._done = False
+
+    def __call__(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        if no_tray_host(self._backend):
+            log.warning("no tray host shows icons here (tray: %s)", self._backend)
+            self._notifier.notify(APP_TITLE, _(NO_TRAY_HOST))
 
 
 def _tray_host() -> tuple[str | None, bool]:

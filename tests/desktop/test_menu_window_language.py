@@ -151,3 +151,40 @@ def test_menu_window_in_hindi_and_german(app: App, window_display: str) -> None:
     # lowered to "für" in English only)
     pause = catalogue.gettext("Pause")
     assert any(text.startswith(f"{pause}: ") for text in german), german
+
+
+def test_posture_guard_menu_opens_the_menu_window_where_no_tray_shows(
+    app: App, window_display: str
+) -> None:
+    """Issue 15: with no tray host there was no way into the menu. `posture-guard menu` (and
+    the launcher's "Posture Guard menu" action) opens the same menu window the xorg tray does;
+    Esc closes it."""
+    from posture_guard.ui.menu_window import WINDOW_CLASS
+    from tests.desktop.conftest import wait_until
+
+    service = with_service(app, "en")
+    env = {**app.env, "DISPLAY": window_display, "NO_AT_BRIDGE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "posture_guard", "--config", str(app.config), "menu"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    found: list[str] = []
+
+    def shown() -> bool:
+        done = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--class", WINDOW_CLASS],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        found[:] = done.stdout.split()
+        return bool(found)
+
+    try:
+        wait_until(shown, "the menu window", 15)
+        save_screenshot(window_display, "menu-window-from-the-command")
+        subprocess.run(["xdotool", "windowactivate", "--sync", found[0]], env=env, check=False)
+        subprocess.run(["xdotool", "key", "--window", found[0], "Escape"], env=env, check=False)
+        _out, err = proc.communicate(timeout=10)
+        assert proc.returncode == 0, err
+    finally:
+        stop_process(proc)
+        stop(app, service)

@@ -328,3 +328,40 @@ def test_doctor_probe_names_the_backend_run_would_use(tray_desktop: TrayDesktop)
         "tray: appindicator: PyGObject (gi) is not installed",
         f"tray: xorg has no menu of its own; {HOW_TO_GET_THE_FULL_TRAY}",
     ]
+
+
+def test_with_no_tray_host_the_service_says_so_once_and_names_the_ways_in(
+    tray_desktop: TrayDesktop, monkeypatch
+):
+    """Issue 15: with no tray host at all (stock GNOME, a bare window manager) the icon silently
+    did not appear. The service's minute job asks the real X display and session bus, and
+    says so once, naming the other ways into the menu; a StatusNotifierWatcher is a host for
+    appindicator."""
+    from jeepney import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    from posture_guard.testing import RecordingNotifier
+    from posture_guard.ui.tray import (
+        NO_TRAY_HOST,
+        SNI_WATCHER,
+        MissingHostNotice,
+        no_tray_host,
+    )
+
+    for name, value in tray_desktop.env.items():
+        monkeypatch.setenv(name, value)
+    assert not no_tray_host("xorg")  # trayer holds the XEmbed selection
+    tray_desktop.stop_trayer()
+    assert no_tray_host("xorg")
+    assert no_tray_host("appindicator")
+    notifier = RecordingNotifier()
+    job = MissingHostNotice("appindicator", notifier)
+    job()
+    job()  # once only
+    assert [(n.title, n.message) for n in notifier.notices] == [("Posture Guard", NO_TRAY_HOST)]
+    assert "`posture-guard menu`" in NO_TRAY_HOST
+    with open_dbus_connection(bus="SESSION") as watcher:  # a host appears (KDE, GNOME's extension)
+        watcher.send_and_get_reply(message_bus.RequestName(SNI_WATCHER))
+        assert not no_tray_host("appindicator")
+        assert no_tray_host("xorg")  # xorg docks only in an XEmbed tray
+    tray_desktop.start_trayer()  # the fixture stops what it started
