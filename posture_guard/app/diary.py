@@ -630,14 +630,33 @@ def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
     inputs = exercises.picker_inputs(
         current_episode(store.episodes()), None if latest is None else latest.check_in
     )
+    neck = (
+        exercises.NeckLimit.FREE
+        if latest is None
+        else exercises.neck_limit(latest.check_in, latest.advice.tier)
+    )
     offered = exercises.eligible(
-        catalogue, kind=kind, acute=inputs.acute, symptoms=inputs.symptoms, length_s=spec.length_s
+        catalogue,
+        kind=kind,
+        acute=inputs.acute,
+        symptoms=inputs.symptoms,
+        length_s=spec.length_s,
+        neck=neck,
     )
     lines = [
         _("For a {kind} break ({seconds} s):").format(kind=kind_word(kind), seconds=spec.length_s)
     ]
     if inputs.acute:
         lines.append(_("Only gentle exercises, because {reason}.").format(reason=inputs.why))
+    if neck is exercises.NeckLimit.HOLD:
+        lines.append(
+            _(
+                "Nothing that moves your neck, after the advice of your latest check-in; a later"
+                " check-in can clear this."
+            )
+        )
+    elif neck is exercises.NeckLimit.GENTLE:
+        lines.append(_("Only gentle neck exercises, after what your latest check-in says."))
     if inputs.symptoms:
         lines.append(_("Leaving out what your recorded symptoms advise against."))
     if not offered:

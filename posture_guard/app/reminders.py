@@ -8,7 +8,7 @@ Rule 2: the check-in reminder has no timer of its own: it is looked at when the 
         and with each break prompt (moments when the person is at the screen), and asks at most
         once a day while an episode is open.
 Rule 3: the diary is read, never written; a diary that cannot be read is logged and the safe
-        choice is made (the gentle exercises, no reminder).
+        choice is made (gentle exercises that leave the neck still, no reminder).
 
 Threads: the service's worker thread only.
 """
@@ -23,7 +23,15 @@ from typing import Final
 from posture_guard.app.store import Store
 from posture_guard.core.episodes import check_in_due, current_episode
 from posture_guard.core.errors import StoreError
-from posture_guard.core.exercises import Catalogue, Exercise, instructions, pick, picker_inputs
+from posture_guard.core.exercises import (
+    Catalogue,
+    Exercise,
+    NeckLimit,
+    instructions,
+    neck_limit,
+    pick,
+    picker_inputs,
+)
 from posture_guard.core.i18n import _
 from posture_guard.core.wording import NO_EXERCISE_TEXT, check_in_notice
 
@@ -65,7 +73,7 @@ class Reminders:
         """The exercise of this kind's break in progress, picked now (to fit `length_s`) if none
         was yet; None when none fits."""
         if kind not in self._exercise:
-            acute, symptoms = self._diary_state()
+            acute, symptoms, neck = self._diary_state()
             exercise = pick(
                 self._catalogue,
                 kind=kind,
@@ -73,6 +81,7 @@ class Reminders:
                 acute=acute,
                 symptoms=symptoms,
                 length_s=length_s,
+                neck=neck,
             )
             self._exercise[kind] = exercise
             if exercise is not None:
@@ -93,14 +102,15 @@ class Reminders:
         """This kind's break ended: its next one gets an exercise of its own."""
         self._exercise.pop(kind, None)
 
-    def _diary_state(self) -> tuple[bool, frozenset[str]]:
-        """Whether the diary says acute, and its recorded symptoms, for the picker.
+    def _diary_state(self) -> tuple[bool, frozenset[str], NeckLimit]:
+        """Whether the diary says acute, its recorded symptoms, and how far the latest advice
+        lets the neck be worked (exercises Rule 9), for the picker.
 
-        Without a store nothing is known (not acute, no symptoms). When the diary cannot be
-        read, the gentle set is the safe choice.
+        Without a store nothing is known (not acute, no symptoms, no limit). When the diary
+        cannot be read, the safe choice: gentle, and nothing that moves the neck.
         """
         if self._store is None:
-            return False, frozenset()
+            return False, frozenset(), NeckLimit.FREE
         try:
             latest = self._store.latest_check_in()
             inputs = picker_inputs(
@@ -109,8 +119,10 @@ class Reminders:
             )
         except StoreError as exc:
             log.warning("cannot read the diary for the exercise picker: %s", exc)
-            return True, frozenset()
-        return inputs.acute, inputs.symptoms
+            return True, frozenset(), NeckLimit.HOLD
+        if latest is None:
+            return inputs.acute, inputs.symptoms, NeckLimit.FREE
+        return inputs.acute, inputs.symptoms, neck_limit(latest.check_in, latest.advice.tier)
 
     def maybe_ask_check_in(self, now: datetime) -> None:
         """Ask for a short check-in when an open episode is a day old (Rule 2)."""

@@ -21,6 +21,13 @@ Rule 7: rotation. The pick is the eligible exercise shown longest ago (never sho
         different. The same inputs always give the same pick.
 Rule 8: nothing fits -> None. The picker never raises for that; it raises only for a caller's
         mistake (an unknown break kind).
+Rule 9: the exercises follow the advice (`neck_limit`). While the latest check-in's advice is
+        emergency or prompt, or that check-in answered an injury, HOLD: nothing that moves the
+        neck, shoulders or upper back, only the eyes and standing or walking (the advice may
+        have just said to keep the head and neck still), until a later check-in clears it.
+        Inflammatory (e.g. rheumatoid) arthritis, osteoporosis or past neck surgery (fracture
+        and instability risk: CLINICAL.md row 16), or severe stiffness: GENTLE, neck exercises
+        of the acute-gentle phase only.
 
 Theory of operation. `eligible()` filters the catalogue by rules 4-6, keeping catalogue order;
 `pick()` takes the one whose last appearance in the history is earliest. Why that is a rotation:
@@ -56,9 +63,11 @@ from posture_guard.core.content import (
     texts,
     whole_number,
 )
+from posture_guard.core.episodes import CheckIn, RiskFactor, Stiffness
 from posture_guard.core.errors import ContentError
 from posture_guard.core.i18n import _
 from posture_guard.core.settings import BREAK_KINDS
+from posture_guard.core.triage import Tier
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -459,6 +468,36 @@ def picker_inputs(current: Episode | None, latest: CheckIn | None) -> PickerInpu
     return PickerInputs(acute=acute, symptoms=frozenset(symptoms), why=why)
 
 
+class NeckLimit(Enum):
+    """How far the picker may work the neck (Rule 9)."""
+
+    FREE = "free"  # what rules 4-6 allow
+    GENTLE = "gentle"  # neck exercises of the acute-gentle phase only
+    HOLD = "hold"  # the eyes and standing or walking only
+
+
+#: What HOLD still offers: nothing here moves the neck.
+HOLD_AREAS: Final = frozenset({Area.EYES, Area.WHOLE_BODY})
+#: The areas GENTLE keeps to the acute-gentle phase.
+NECK_AREAS: Final = frozenset({Area.NECK})
+#: Conditions that keep neck exercises gentle (Rule 9).
+GENTLE_RISKS: Final = frozenset(
+    {RiskFactor.INFLAMMATORY_ARTHRITIS, RiskFactor.OSTEOPOROSIS, RiskFactor.NECK_SURGERY}
+)
+
+
+def neck_limit(latest: CheckIn | None, tier: Tier | None) -> NeckLimit:
+    """Rule 9 from the latest check-in and the tier of the advice it was given (None: no
+    check-in yet, nothing limits)."""
+    if latest is None:
+        return NeckLimit.FREE
+    if tier in (Tier.EMERGENCY, Tier.PROMPT) or latest.after_injury:
+        return NeckLimit.HOLD
+    if latest.risk_history & GENTLE_RISKS or latest.stiffness is Stiffness.SEVERE:
+        return NeckLimit.GENTLE
+    return NeckLimit.FREE
+
+
 def active_cautions(symptoms: Collection[str], *, acute: bool) -> frozenset[str]:
     """The cautions that recorded symptoms (and an acute spasm) activate (rule 6).
 
@@ -477,8 +516,9 @@ def eligible(
     acute: bool,
     symptoms: Collection[str],
     length_s: int,
+    neck: NeckLimit = NeckLimit.FREE,
 ) -> tuple[Exercise, ...]:
-    """Every exercise the picker may offer for this break, in catalogue order (rules 4-6).
+    """Every exercise the picker may offer for this break, in catalogue order (rules 4-6, 9).
 
     Args:
         catalogue: from `load_catalogue`.
@@ -486,6 +526,7 @@ def eligible(
         acute: see `is_acute`; while true, only the acute-gentle phase.
         symptoms: the diary symptoms recorded for the current or latest episode.
         length_s: the break's length; an exercise fits when its duration_s is no longer.
+        neck: `neck_limit` of the latest check-in (Rule 9).
 
     Raises:
         ValueError: `kind` is not a break kind (a caller's mistake).
@@ -500,7 +541,16 @@ def eligible(
         and exercise.duration_s <= length_s
         and (not acute or exercise.phase is Phase.ACUTE_GENTLE)
         and ruled_out.isdisjoint(exercise.cautions)
+        and _within(exercise, neck)
     )
+
+
+def _within(exercise: Exercise, neck: NeckLimit) -> bool:
+    if neck is NeckLimit.HOLD:
+        return exercise.area in HOLD_AREAS
+    if neck is NeckLimit.GENTLE and exercise.area in NECK_AREAS:
+        return exercise.phase is Phase.ACUTE_GENTLE
+    return True
 
 
 def instructions(exercise: Exercise) -> str:
@@ -522,6 +572,7 @@ def pick(
     acute: bool,
     symptoms: Collection[str],
     length_s: int,
+    neck: NeckLimit = NeckLimit.FREE,
 ) -> Exercise | None:
     """The exercise to offer in this break, or None when no exercise fits.
 
@@ -535,6 +586,7 @@ def pick(
             decides; `is_acute` spells the rule). Only acute-gentle exercises then.
         symptoms: the diary symptoms recorded for the current or latest episode.
         length_s: the break's length in seconds.
+        neck: `neck_limit` of the latest check-in (Rule 9).
 
     Returns:
         The next exercise of the rotation (rule 7), or None when nothing is eligible: the break
@@ -545,7 +597,9 @@ def pick(
         ValueError: `kind` is not a break kind (a caller's mistake). Never raised because
             nothing fits.
     """
-    candidates = eligible(catalogue, kind=kind, acute=acute, symptoms=symptoms, length_s=length_s)
+    candidates = eligible(
+        catalogue, kind=kind, acute=acute, symptoms=symptoms, length_s=length_s, neck=neck
+    )
     if not candidates:
         return None
     last_shown = {exercise_id: index for index, exercise_id in enumerate(history)}

@@ -307,6 +307,25 @@ def test_diary_cli_exercises_during_an_acute_episode_lists_only_gentle_ones(app:
     assert "(recovery," not in acute
 
 
+def test_after_emergency_advice_no_break_offers_a_neck_exercise_until_a_calmer_check_in(
+    app: App,
+) -> None:
+    """Issue 17: right after advice to keep the head and neck still, the next stretch break
+    offered neck turns and tilts. Through the real CLI and store: after an emergency check-in
+    nothing offered moves the neck; a later check-in without warning signs clears it."""
+    ok(app, "check-in", "--pain", "8", "--stiffness", "moderate", "--symptom",
+       "thunderclap-headache", "--trend", "worse", "--age", "42", "--yes")  # fmt: skip
+    held = ok(app, "exercises", "--for-break", "stretch")
+    assert "Nothing that moves your neck, after the advice of your latest check-in" in held
+    assert "Neck" not in held, held
+    assert "neck (" not in held, held
+    ok(app, "check-in", "--pain", "2", "--stiffness", "none", "--symptom", "", "--trend",
+       "improving", "--age", "42", "--yes")  # fmt: skip
+    cleared = ok(app, "exercises", "--for-break", "stretch")
+    assert "Nothing that moves your neck" not in cleared
+    assert "neck" in cleared.lower()
+
+
 def test_diary_cli_usage_errors_from_argparse_exit_2(app: App) -> None:
     done = app.cli("exercises", "--for-break", "nap")
     assert done.returncode == 2
