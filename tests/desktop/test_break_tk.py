@@ -17,9 +17,9 @@ from posture_guard.desktop.monitors import Monitor
 from posture_guard.ui.break_tk import TICK_MS, TkBreak
 from posture_guard.ui.break_window import Options
 from tests.desktop.conftest import save_screenshot
-from tests.desktop.wm import Desk, desk
+from tests.desktop.wm import Desk, kept_desk
 
-__all__ = ["desk"]
+__all__ = ["kept_desk"]
 
 pytestmark = pytest.mark.desktop
 SCREEN = BreakScreen(
@@ -39,6 +39,12 @@ class Idle:
 
     def close(self) -> None:
         pass
+
+
+@pytest.fixture
+def desk(kept_desk: Desk) -> Desk:
+    """The process-long desk: this module builds Tk in the test process (kept_desk says why)."""
+    return kept_desk
 
 
 @pytest.fixture

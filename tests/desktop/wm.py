@@ -167,6 +167,16 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
         yield found
 
 
+@pytest.fixture(scope="session")
+def kept_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    """A desk that lives as long as the test process, for Tk built in that process: Tk keeps
+    a display's connection open until the process exits, even after its last window is
+    destroyed, and when that X server goes away the next Tk call anywhere in the process
+    exits it with status 1 and no word (seen: the whole suite stopped in the next module)."""
+    with start_desk(tmp_path_factory.mktemp("kept-desk")) as found:
+        yield found
+
+
 TYPING_WINDOW = """
 import sys, tkinter as tk
 root = tk.Tk()
