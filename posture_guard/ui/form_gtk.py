@@ -218,6 +218,7 @@ class GtkForm:
         button = Gtk.CheckButton(label=q.text)
         button.get_child().set_line_wrap(True)
         button.set_active(q.default)
+        button.set_halign(Gtk.Align.START)  # its focus ring round the box and label only
         name_for_readers(button, q.text)
         box.pack_start(button, False, False, 0)
         return lambda: "yes" if button.get_active() else "no", [button], ""
@@ -372,6 +373,19 @@ class GtkForm:
         field.error.show()
         _describe(field.controls, f"{place.text} {field.about}".strip())
         field.controls[0].grab_focus()
+        GLib.idle_add(self._reveal, field.error)  # once laid out: the words under the field
+
+    def _reveal(self, widget: Any) -> bool:
+        """Scroll so that `widget` (a refusal under its field) is in view; once (False)."""
+        found = widget.translate_coordinates(self.body, 0, 0)
+        if found is None:
+            return False
+        adjustment = self.scrolled.get_vadjustment()
+        bottom = found[1] + widget.get_allocated_height() + 8
+        page = adjustment.get_page_size()
+        if bottom > adjustment.get_value() + page:
+            adjustment.set_value(min(bottom - page, adjustment.get_upper() - page))
+        return False
 
     def show_result(self, result: Result) -> None:
         """Replace the questions with what was saved (and the advice), read-only."""
@@ -397,6 +411,9 @@ class GtkForm:
             min(width, screen.get_width() - 40), min(height, screen.get_height() - 100)
         )
         self.window.show_all()
+        # the focus ring from the start, not only after the first key (a check box that has
+        # the focus shows no caret to tell)
+        self.window.set_focus_visible(True)
         first = next(iter(self.fields.values()), None)
         if first is not None:
             first.controls[0].grab_focus()
