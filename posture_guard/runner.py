@@ -15,7 +15,7 @@ from posture_guard.app.logs import setup_logging
 from posture_guard.app.managed import PolicyWatch, load_effective
 from posture_guard.app.service import Inbox, Service
 from posture_guard.app.store import Store
-from posture_guard.core import config, policy
+from posture_guard.core import config, policy, welcome
 from posture_guard.core.commands import Command, Result
 from posture_guard.core.errors import PostureGuardError, StoreError
 from posture_guard.core.i18n import N_, _
@@ -37,25 +37,33 @@ from posture_guard.desktop.xconn import limit_extensions
 from posture_guard.ui.presenter import BreakPresenter
 
 if TYPE_CHECKING:
+    from posture_guard.ui.launch import Launcher
     from posture_guard.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
 
+def _launcher(paths: Paths, settings: Settings, *, headless: bool) -> Launcher | None:
+    """What starts our windows (the tray's and the welcome), or None when headless."""
+    if headless:
+        return None
+    from posture_guard.ui.launch import Launcher  # noqa: PLC0415 - not for headless runs
+
+    return Launcher(
+        config_file=paths.user_config, log_file=paths.log_file, branding=settings.branding
+    )
+
+
 def _open_tray(
-    paths: Paths, settings: Settings, submit: Callable[[Command], Result], *, headless: bool
+    settings: Settings, submit: Callable[[Command], Result], launcher: Launcher | None
 ) -> tuple[Tray | None, list[str]]:
     """The tray for this run, or None (headless, no display, no tray possible) and why."""
-    if headless:
+    if launcher is None:
         return None, ["tray: --headless"]
     # only here: the tray's modules bring Pillow (1.7 MiB) into a process that may run without
-    from posture_guard.ui.launch import Launcher  # noqa: PLC0415
     from posture_guard.ui.tray import open_tray  # noqa: PLC0415
 
     every = [b.every_s for b in settings.timer.breaks]
-    launcher = Launcher(
-        config_file=paths.user_config, log_file=paths.log_file, branding=settings.branding
-    )
     return open_tray(
         submit, launcher, rhythm_s=min(every) if every else None, locked=policy_locks(settings)
     )
@@ -119,14 +127,25 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
         raise PostureGuardError(f"{where}: {exc.strerror or exc}") from None
 
 
-def _first_run_notice(paths: Paths, loaded: config.Loaded) -> None:
-    """Once per user: what the employer can and cannot see, in the terminal and the log. Asks
-    nothing (a managed rollout must start without questions)."""
-    if paths.first_run_marker.exists():
+def _first_run_notice(paths: Paths, loaded: config.Loaded, desktop: Launcher | None) -> None:
+    """Once per user: what the employer can and cannot see, in the terminal and the log; on a
+    desktop (`desktop`: what starts our windows there) with no policy, the welcome window too
+    (core/welcome.py Rule 1). Under a policy it asks nothing (a managed rollout must start
+    without questions). The marker is written once the notice is out and the window started
+    (or failed to start), so neither comes again."""
+    managed = policy.has_policy(loaded)
+    step = welcome.first_run_step(
+        shown=paths.first_run_marker.exists(), managed=managed, desktop=desktop is not None
+    )
+    if step is welcome.FirstRun.DONE:
         return
-    notice = policy.first_run_notice(loaded.settings, managed=policy.has_policy(loaded))
+    notice = policy.first_run_notice(loaded.settings, managed=managed)
     print(notice + "\n", flush=True)
     log.info("first run: told the user: %s", notice.replace("\n", " "))
+    if step is welcome.FirstRun.WELCOME and desktop is not None:
+        problem = desktop.launch("welcome")
+        if problem is not None:
+            log.warning("first run: no welcome window: %s", problem)
     try:
         paths.first_run_marker.touch(mode=0o600)
     except OSError as exc:
@@ -135,16 +154,18 @@ def _first_run_notice(paths: Paths, loaded: config.Loaded) -> None:
 
 def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool) -> int:
     settings = loaded.settings
-    if not headless and not display_available():
+    on_desktop = not headless and display_available()
+    if not headless and not on_desktop:
         print(_("No display found: running headless. Break prompts appear here in the terminal."))
-    _first_run_notice(paths, loaded)
+    launcher = _launcher(paths, settings, headless=headless)
+    _first_run_notice(paths, loaded, launcher if on_desktop else None)
     limit_extensions()  # before any X connection; the break window is another process
     idle, idle_reasons = select_idle_source()
     notifier, notify_reasons = select_notifier()
     # The tray and the break presenter hand commands to the service built after them (it takes
     # the tray's notices and reports to the presenter): they are given its inbox's submit.
     inbox = Inbox()
-    tray, tray_reasons = _open_tray(paths, settings, inbox.submit, headless=headless)
+    tray, tray_reasons = _open_tray(settings, inbox.submit, launcher)
     if tray is not None:
         from posture_guard.ui.tray import with_tray_fallback  # noqa: PLC0415
 
@@ -171,9 +192,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     )
 
     watch = PolicyWatch(paths, apply)
-    presenter = (
-        BreakPresenter(notifier, inbox.submit) if not headless and display_available() else None
-    )
+    presenter = BreakPresenter(notifier, inbox.submit) if on_desktop else None
     service = Service(
         settings,
         clock,

@@ -3,8 +3,8 @@ window, drawn by GTK 3 (`ui/form_gtk.py`) or Tk (`ui/form_tk.py`). Pure.
 
 Rule 1: a description holds every word a person reads, translated when it is built (never at
         import), so a renderer only lays it out: questions (an entry with a hint, notes, a
-        single choice, a multiple choice whose empty answer has an explicit meaning, yes/no),
-        actions with their keys (Enter, Esc), the result that replaces the questions, and the
+        single choice, a multiple choice whose empty answer has an explicit meaning, yes/no, a
+        check box), paragraphs of text between them (a heading and lines, no answer), actions with their keys (Enter, Esc), the result that replaces the questions, and the
         read-only text windows (advice, settings, about) with their buttons.
 Rule 2: answers travel as text, as the CLI's flags carry them (`answer_texts`): the diary parses
         and checks them (app/diary.py), never the form.
@@ -175,7 +175,28 @@ class YesNo:
     no: str = ""
 
 
-Question = Entry | Notes | SingleChoice | MultipleChoice | YesNo
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One check box whose label is `text`; its answer is "yes" (ticked) or "no"."""
+
+    name: str
+    text: str
+    default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """Text to read between the questions: a heading and its lines (each a paragraph of its
+    own); no control, no answer. `name` identifies it (tests, renderers' widget names)."""
+
+    name: str
+    text: str
+    lines: tuple[str, ...] = ()
+
+
+Question = Entry | Notes | SingleChoice | MultipleChoice | YesNo | Check
+#: What a form holds in reading order: questions and the paragraphs between them.
+Item = Question | Paragraph
 #: What a renderer read from one question: text, the chosen value (None: none), or the ticked.
 Raw = str | None | frozenset[str]
 
@@ -183,17 +204,22 @@ Raw = str | None | frozenset[str]
 @dataclass(frozen=True, slots=True)
 class Form:
     """A form: its title (the window is titled `window_title(title)`), the brand line, a line
-    of introduction, the questions in reading order and the actions (the primary one first)."""
+    of introduction, the questions (and paragraphs) in reading order and the actions (the
+    primary one first). `small`: a small window (a few questions and paragraphs), not one
+    sized for a long questionnaire."""
 
     id: str
     title: str
-    questions: tuple[Question, ...]
+    questions: tuple[Item, ...]
     actions: tuple[Action, ...]
     brand: str = ""
     intro: str = ""
+    small: bool = False
 
     def question(self, name: str) -> Question | None:
-        return next((q for q in self.questions if q.name == name), None)
+        return next(
+            (q for q in self.questions if q.name == name and not isinstance(q, Paragraph)), None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,9 +457,12 @@ def check_in_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
 
 def answer_texts(form: Form, raw: Mapping[str, Raw]) -> dict[str, str | None]:
     """Each question's answer as text, as a CLI flag would carry it (Rule 2): text stripped
-    (empty = not given), a choice's word, the ticked words joined by commas or `none`."""
+    (empty = not given), a choice's word, the ticked words joined by commas or `none`, a
+    check box's "yes" or "no"; paragraphs have none."""
     answers: dict[str, str | None] = {}
     for question in form.questions:
+        if isinstance(question, Paragraph):
+            continue
         value = raw.get(question.name)
         if isinstance(question, MultipleChoice):
             ticked = value if isinstance(value, frozenset) else frozenset()

@@ -315,6 +315,7 @@ LAUNCHES: Final[Mapping[str, tuple[str, ...]]] = {
     "settings": ("-m", "posture_guard.ui.info_window", "settings"),
     "about": ("-m", "posture_guard.ui.info_window", "about"),
     "menu": ("-m", "posture_guard.ui.menu_window"),
+    "welcome": ("-m", "posture_guard.ui.welcome"),
 }
 
 

@@ -25,12 +25,15 @@ import gi
 
 from posture_guard.core.form_view import (
     Action,
+    Check,
     Entry,
     ErrorPlace,
     Form,
+    Item,
     Look,
     MultipleChoice,
     Notes,
+    Paragraph,
     Question,
     Raw,
     Result,
@@ -178,23 +181,47 @@ class GtkForm:
 
     # --- questions --------------------------------------------------------------------------
 
-    def _add(self, question: Question) -> None:
+    def _add(self, item: Item) -> None:
         box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
-        label = _label(question.text, "pg-question")
-        box.pack_start(label, False, False, 0)
-        if isinstance(question, Entry):
-            read, controls, about = self._entry(box, label, question)
-        elif isinstance(question, Notes):
-            read, controls, about = self._notes(box, label, question)
-        elif isinstance(question, MultipleChoice):
-            read, controls, about = self._choices(box, label, question)
+        if isinstance(item, Paragraph):
+            self._paragraph(box, item)
+            return
+        question: Question = item
+        if isinstance(question, Check):
+            read, controls, about = self._check(box, question)
         else:
-            read, controls, about = self._choice(box, label, question)
+            label = _label(question.text, "pg-question")
+            box.pack_start(label, False, False, 0)
+            if isinstance(question, Entry):
+                read, controls, about = self._entry(box, label, question)
+            elif isinstance(question, Notes):
+                read, controls, about = self._notes(box, label, question)
+            elif isinstance(question, MultipleChoice):
+                read, controls, about = self._choices(box, label, question)
+            else:
+                read, controls, about = self._choice(box, label, question)
         error = _label("", "pg-error")
         error.set_no_show_all(True)
         box.pack_start(error, False, False, 0)
         self.body.pack_start(box, False, False, 0)
         self.fields[question.name] = _Field(read, error, controls, about)
+
+    def _paragraph(self, box: Any, paragraph: Paragraph) -> None:
+        """A heading and its lines: text to read, no Tab stop (a screen reader reads labels)."""
+        box.pack_start(_label(paragraph.text, "pg-question"), False, False, 0)
+        for line in paragraph.lines:
+            box.pack_start(_label(line), False, False, 0)
+        self.body.pack_start(box, False, False, 0)
+
+    def _check(self, box: Any, q: Check) -> tuple[Callable[[], Raw], list[Any], str]:
+        """One check box labelled by its own text (its name for screen readers); "yes"/"no"."""
+        button = Gtk.CheckButton(label=q.text)
+        button.get_child().set_line_wrap(True)
+        button.set_active(q.default)
+        button.set_halign(Gtk.Align.START)  # its focus ring round the box and label only
+        name_for_readers(button, q.text)
+        box.pack_start(button, False, False, 0)
+        return lambda: "yes" if button.get_active() else "no", [button], ""
 
     def _entry(self, box: Any, label: Any, q: Entry) -> tuple[Callable[[], Raw], list[Any], str]:
         row = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=10)
@@ -346,6 +373,19 @@ class GtkForm:
         field.error.show()
         _describe(field.controls, f"{place.text} {field.about}".strip())
         field.controls[0].grab_focus()
+        GLib.idle_add(self._reveal, field.error)  # once laid out: the words under the field
+
+    def _reveal(self, widget: Any) -> bool:
+        """Scroll so that `widget` (a refusal under its field) is in view; once (False)."""
+        found = widget.translate_coordinates(self.body, 0, 0)
+        if found is None:
+            return False
+        adjustment = self.scrolled.get_vadjustment()
+        bottom = found[1] + widget.get_allocated_height() + 8
+        page = adjustment.get_page_size()
+        if bottom > adjustment.get_value() + page:
+            adjustment.set_value(min(bottom - page, adjustment.get_upper() - page))
+        return False
 
     def show_result(self, result: Result) -> None:
         """Replace the questions with what was saved (and the advice), read-only."""
@@ -366,10 +406,14 @@ class GtkForm:
     def run(self) -> None:
         """Show the form until it closes; the first question has the focus."""
         screen = self.window.get_screen()
+        width, height = (720, 780) if self.form.small else (1120, 740)
         self.window.set_default_size(
-            min(1120, screen.get_width() - 40), min(740, screen.get_height() - 100)
+            min(width, screen.get_width() - 40), min(height, screen.get_height() - 100)
         )
         self.window.show_all()
+        # the focus ring from the start, not only after the first key (a check box that has
+        # the focus shows no caret to tell)
+        self.window.set_focus_visible(True)
         first = next(iter(self.fields.values()), None)
         if first is not None:
             first.controls[0].grab_focus()

@@ -23,13 +23,15 @@ from typing import Final, NamedTuple
 
 from posture_guard.core.form_view import (
     Action,
+    Check,
     Entry,
     ErrorPlace,
     Form,
+    Item,
     Look,
     MultipleChoice,
     Notes,
-    Question,
+    Paragraph,
     Raw,
     Result,
     SingleChoice,
@@ -177,6 +179,8 @@ class TkForm:
         self.handlers = handlers
         self.fields: dict[str, _Field] = {}
         self._primary: Callable[[], None] = lambda: None
+        #: Where text wraps, in pixels: the form's width less its margins.
+        self.wrap = 620 if form.small else 940
         root.title(window_title(form.title))
         self.f_body = apply_look(root, look).body
         if form.brand:
@@ -185,7 +189,7 @@ class TkForm:
             )
         self.header = ttk.Label(root, text=form.title, style="Title.TLabel")
         self.header.pack(anchor="w", padx=24, pady=(4 if form.brand else 18, 4))
-        self.banner = ttk.Label(root, text="", style="Error.TLabel", wraplength=960)
+        self.banner = ttk.Label(root, text="", style="Error.TLabel", wraplength=self.wrap + 20)
         self.banner.pack(anchor="w", padx=24)
         outer = ttk.Frame(root)
         outer.pack(fill="both", expand=True, padx=(24, 8))
@@ -215,22 +219,34 @@ class TkForm:
 
     # --- questions --------------------------------------------------------------------------
 
-    def _add(self, question: Question) -> None:
+    def _add(self, item: Item) -> None:
         box = ttk.Frame(self.body)
         box.pack(fill="x", anchor="w", pady=(10, 0))
-        ttk.Label(box, text=question.text, style="Question.TLabel", wraplength=940).pack(anchor="w")
+        if isinstance(item, Paragraph):  # a heading and its lines: to read, no Tab stop
+            ttk.Label(box, text=item.text, style="Question.TLabel", wraplength=self.wrap).pack(
+                anchor="w"
+            )
+            for line in item.lines:
+                ttk.Label(box, text=line, wraplength=self.wrap, justify="left").pack(anchor="w")
+            return
         read: Callable[[], Raw]
-        if isinstance(question, Entry):
-            read, first = self._entry(box, question)
-        elif isinstance(question, Notes):
-            read, first = self._notes(box, question)
-        elif isinstance(question, MultipleChoice):
-            read, first = self._choices(box, question)
+        if isinstance(item, Check):
+            read, first = self._check(box, item)
         else:
-            read, first = self._choice(box, question)
-        error = ttk.Label(box, text="", style="Error.TLabel", wraplength=940)
+            ttk.Label(box, text=item.text, style="Question.TLabel", wraplength=self.wrap).pack(
+                anchor="w"
+            )
+            if isinstance(item, Entry):
+                read, first = self._entry(box, item)
+            elif isinstance(item, Notes):
+                read, first = self._notes(box, item)
+            elif isinstance(item, MultipleChoice):
+                read, first = self._choices(box, item)
+            else:
+                read, first = self._choice(box, item)
+        error = ttk.Label(box, text="", style="Error.TLabel", wraplength=self.wrap)
         error.pack(anchor="w")
-        self.fields[question.name] = _Field(read, error, first)
+        self.fields[item.name] = _Field(read, error, first)
 
     def _scroll(self, units: int) -> None:
         self.canvas.yview_scroll(units, "units")
@@ -299,6 +315,16 @@ class TkForm:
             self._keep_visible(button)
             buttons.append(button)
         return lambda: var.get() or None, buttons[0]
+
+    def _check(self, box: ttk.Frame, q: Check) -> tuple[Callable[[], Raw], tk.Widget]:
+        """One check box labelled by its own text; its answer "yes" or "no"."""
+        var = tk.BooleanVar(self.root, q.default)
+        button = ttk.Checkbutton(
+            box, text=q.text, variable=var, name=f"field_{q.name}".replace("-", "_")
+        )
+        button.pack(anchor="w", pady=(4, 0))
+        self._keep_visible(button)
+        return lambda: "yes" if var.get() else "no", button
 
     def _choices(self, box: ttk.Frame, q: MultipleChoice) -> tuple[Callable[[], Raw], tk.Widget]:
         grid = ttk.Frame(box)
@@ -380,7 +406,7 @@ class TkForm:
         self.header.configure(text=result.heading)
         self.banner.configure(text="")
         self.canvas.yview_moveto(0)
-        ttk.Label(self.body, text=result.text, wraplength=940, justify="left",
+        ttk.Label(self.body, text=result.text, wraplength=self.wrap, justify="left",
                   name="result").pack(anchor="w", pady=(8, 0))  # fmt: skip
         primary = self._actions(result.actions)
         if primary is not None:
@@ -394,8 +420,9 @@ class TkForm:
 
     def run(self) -> None:
         """Show the form until it closes."""
-        width = min(1120, self.root.winfo_screenwidth() - 40)
-        height = min(740, self.root.winfo_screenheight() - 100)
+        width, height = (720, 780) if self.form.small else (1120, 740)
+        width = min(width, self.root.winfo_screenwidth() - 40)
+        height = min(height, self.root.winfo_screenheight() - 100)
         self.root.geometry(f"{width}x{height}")
         self.root.after(50, self.focus_first)
         self.root.mainloop()

@@ -44,6 +44,8 @@ class Window(Protocol):
 
     def show_result(self, result: view.Result) -> None: ...
 
+    def close(self) -> None: ...
+
 
 Handler = Callable[[Window], None]
 
@@ -161,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     outcome: dict[str, object] = {"outcome": "cancelled"}
     with store:
         form, handlers = FORMS[args.form](store, look, outcome)
-        problem = _show(form, look, handlers, args.scale)
+        problem = show(form, look, handlers, args.scale)
     if problem:
         print(
             "posture-guard forms: "
@@ -173,10 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _show(
+def show(
     form: view.Form, look: view.Look, handlers: Mapping[str, Handler], scale: float | None
 ) -> str:
-    """Draw the form with the chosen toolkit until it closes; "" or why it could not."""
+    """Draw the form with the chosen toolkit until it closes; "" or why it could not. (The
+    welcome window is drawn this way too.)"""
     if toolkit.choose().toolkit == "gtk":
         from posture_guard.ui import form_gtk  # noqa: PLC0415 - GTK only when chosen
 

@@ -1,4 +1,4 @@
-"""Starting our own windows (menu, forms, report, info) as separate processes, and reaping them.
+"""Starting our own windows (menu, forms, report, info, welcome) as separate processes, and reaping them.
 
 Rules:
 
@@ -28,7 +28,7 @@ from posture_guard.core.traymodel import LAUNCHES
 log = logging.getLogger(__name__)
 
 #: Targets that accept `--config FILE` (our own CLI and windows; the forms do not yet).
-_TAKES_CONFIG: Final = frozenset({"report", "advice", "settings", "about", "menu"})
+_TAKES_CONFIG: Final = frozenset({"report", "advice", "settings", "about", "menu", "welcome"})
 #: Targets that take the organisation's branding as `--accent` and `--organisation`.
 _TAKES_BRANDING: Final = frozenset({"episode", "check-in"})
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import sys
 
 from posture_guard.core.i18n import _, ngettext
-from posture_guard.desktop.autostart import login_item
-from posture_guard.ui.doctor import diagnose, format_report
+from posture_guard.desktop.autostart import LoginItem, login_item
 
 
 def autostart(action: str) -> int:
@@ -22,7 +21,17 @@ def autostart(action: str) -> int:
         AutostartError: the file or registry value cannot be read, written or removed, or a
             file in the way is not ours.
     """
-    item = login_item()
+    print(autostart_line(login_item(), action))
+    return 0
+
+
+def autostart_line(item: LoginItem, action: str) -> str:
+    """Enable, disable or report `item` ("enable", "disable", "status"): the line saying what
+    was done or how it stands. The command and the welcome window both do it this way.
+
+    Raises:
+        AutostartError: as `autostart`.
+    """
     state = item.status()
     # Translators (all the lines below): {where} is the login item's file or registry value
     if action == "enable":
@@ -47,8 +56,7 @@ def autostart(action: str) -> int:
             "Autostart: enabled, but {where} starts another copy of Posture Guard; "
             "`posture-guard autostart enable` updates it"
         )
-    print(line.format(where=state.where))
-    return 0
+    return line.format(where=state.where)
 
 
 def launcher(action: str) -> int:
@@ -101,6 +109,8 @@ def launcher(action: str) -> int:
 
 def doctor() -> int:
     """Print which backends work here and why the others do not; always 0."""
+    from posture_guard.ui.doctor import diagnose, format_report  # noqa: PLC0415 - probing
+
     findings, hints = diagnose()
     print(format_report(findings, hints))
     return 0

@@ -29,7 +29,7 @@ OS_REASON = re.compile(r"\[Errno \d+\][^⟧;]*")
 def doctor_names(english: str) -> tuple[str, ...]:
     """The areas' and backends' names of an English report (its first two columns), the
     platform's name and the programs it names: data, as the log says them."""
-    names = {"Python", "linux", "logind", toolkit.ENV_VAR, "PYSTRAY_BACKEND"}
+    names = {"Python", "linux", "logind", "pactl", toolkit.ENV_VAR, "PYSTRAY_BACKEND"}
     for line in english.splitlines()[2:]:
         if not line.startswith("hint: "):
             names.update(line.split()[:2])
