@@ -1232,7 +1232,9 @@ def end_episode(episode: Episode, at: datetime, history: Iterable[Episode] = ())
     later = _first_later(history, episode)
     if later is not None and at >= later.started:
         raise IllegalEpisodeChange(
-            _("can't end {episode} at {time}: it would overlap {later}; end it before {start}").format(
+            _(
+                "can't end {episode} at {time}: it would overlap {later}; end it before {start}"
+            ).format(
                 episode=_name(episode), time=when(at), later=_name(later), start=when(later.started)
             )
         )

@@ -10,7 +10,9 @@ Rule 2: answers travel as text, as the CLI's flags carry them (`answer_texts`): 
         and checks them (app/diary.py), never the form.
 Rule 3: a refused value belongs to the question its DiaryValueError names (`place_error`); an
         answer that is missing reads "Please answer this question."; any other refusal goes to
-        the top of the form.
+        the top of the form, naming the question it concerns; either way that question takes
+        the focus and is scrolled into view.
+Rule 5: closing a form that was filled in (`touched`) asks first (`discard_question`).
 Rule 4: the look (`Look`) is the palette of high contrast or the organisation's accent where it
         reads (brand_colours.py), and the organisation named above the title.
 """

@@ -8,7 +8,8 @@ Rule 2: screen readers: each question's label is the mnemonic label (LABELLED_BY
         the description of its question's controls, so it is said when the focus lands there.
 Rule 3: keyboard as in Tk: every control a Tab stop in reading order (radio buttons too: Space
         chooses, as a check box is ticked), Enter does the primary action (a focused push button
-        does its own; in the notes Enter is a new line and Ctrl+Enter saves), Esc cancels.
+        does its own; in the notes Enter is a new line and Ctrl+Enter saves), Esc cancels,
+        asking first when something was entered (as the window's close button does).
 Rule 4: the look is gtk_look's CSS over the desktop's theme: its fonts and text scale are kept
         (no font sizes in pixels; `--scale` multiplies the desktop's text scale, `text_dpi`);
         only the colours are ours, high contrast included.

@@ -6,7 +6,7 @@ Rule 1: thin: every word, question and action comes from the description; what a
 Rule 2: keyboard: Tab / Shift+Tab in reading order (the buttons left to right, as drawn),
         Space ticks, Enter does the primary action; a focused button does its own on Enter, and
         in the notes Enter is a new line (Ctrl+Enter does the primary action); Esc cancels or
-        closes.
+        closes, asking first when something was entered (as the window's close button does).
 Rule 3: Tk shapes no complex script and exposes nothing to screen readers (desktop/toolkit.py
         says so); the fonts follow Tk's scaling, which the shell sets from the desktop's scale.
 Rule 4: one look for forms and text windows (`apply_look`): the palette of the description's
