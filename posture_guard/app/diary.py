@@ -16,7 +16,7 @@ Rule 4: the interactive check-in reads answers through the `ask` function it is 
 from __future__ import annotations
 
 import webbrowser
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -117,8 +117,11 @@ class EpisodeAnswers:
     notes: str | None = None
 
 
-def start_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
-    """Start an episode (only when none is open); returns what to print.
+def start_episode(
+    store: Store, answers: EpisodeAnswers, now: datetime, *, plain: bool = False
+) -> str:
+    """Start an episode (only when none is open); returns what to print (`plain`: with the
+    words people read rather than the words typed after the flags, as a form shows it).
 
     Raises:
         DiaryValueError: a value does not parse (nothing written).
@@ -140,7 +143,7 @@ def start_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
             pain_at_start=pain,
             pain_peak=pain,
             stiffness=(
-                Stiffness.NONE
+                None  # not answered: not "no stiffness"
                 if answers.stiffness is None
                 else parse_choice(Stiffness, answers.stiffness, "stiffness")
             ),
@@ -154,11 +157,13 @@ def start_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
     head = _("Started episode {id} at {time}.").format(
         id=episode.id, time=format_date_time(episode.started)
     )
-    return head + "\n" + describe_episode(episode)
+    return head + "\n" + describe_episode(episode, plain=plain)
 
 
-def update_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
-    """Add an update to the open episode; returns what to print.
+def update_episode(
+    store: Store, answers: EpisodeAnswers, now: datetime, *, plain: bool = False
+) -> str:
+    """Add an update to the open episode; returns what to print (`plain`: as start_episode).
 
     Raises:
         DiaryValueError: a value does not parse, or the update records nothing.
@@ -180,11 +185,11 @@ def update_episode(store: Store, answers: EpisodeAnswers, now: datetime) -> str:
     head = _("Updated episode {id} ({time}).").format(
         id=episode.id, time=format_date_time(update.at)
     )
-    return head + "\n" + describe_episode(episode)
+    return head + "\n" + describe_episode(episode, plain=plain)
 
 
-def end_episode(store: Store, at: str | None, now: datetime) -> str:
-    """End the open episode; returns what to print.
+def end_episode(store: Store, at: str | None, now: datetime, *, plain: bool = False) -> str:
+    """End the open episode; returns what to print (`plain`: as start_episode).
 
     Raises:
         DiaryValueError: `at` does not parse.
@@ -195,7 +200,7 @@ def end_episode(store: Store, at: str | None, now: datetime) -> str:
     head = _("Ended episode {id} at {time}.").format(
         id=episode.id, time=format_date_time(episode.ended)
     )
-    return head + "\n" + describe_episode(episode)
+    return head + "\n" + describe_episode(episode, plain=plain)
 
 
 def list_episodes(store: Store) -> str:
@@ -221,7 +226,7 @@ def _episode_line(episode: Episode) -> str:
     ).format(
         pain=episode.pain_now,
         peak=episode.pain_peak,
-        stiffness=episode.stiffness_now.value,
+        stiffness=_stiffness_word(episode.stiffness_now),
         count=updates,
     )
     return f"{episode.id:>3}  {format_date_time(episode.started)}  {end:<28}  {figures}"
@@ -248,8 +253,25 @@ def show_episode(store: Store, episode_id: int | None) -> str:
     return describe_episode(episode)
 
 
-def describe_episode(episode: Episode) -> str:
-    """An episode in plain words, with its updates."""
+def _stiffness_word(stiffness: Stiffness | None) -> str:
+    """A stiffness as typed after --stiffness, or that it was not answered."""
+    # Translators: a stiffness that was not answered (not the same as "no stiffness")
+    return _("not given") if stiffness is None else stiffness.value
+
+
+def _stiffness_label(stiffness: Stiffness | None) -> str:
+    return _("not given") if stiffness is None else _(LABELS[stiffness])
+
+
+def _said(members: Sequence[Enum], *, plain: bool, sep: str = ", ") -> str:
+    """Vocabulary words as typed after the flags, or (`plain`) as the forms label them."""
+    return sep.join(_(LABELS[m]) if plain and m in LABELS else str(m.value) for m in members)
+
+
+def describe_episode(episode: Episode, *, plain: bool = False) -> str:
+    """An episode in plain words, with its updates; the vocabulary's words as typed after the
+    flags (`--where neck-left`), or with `plain` as the forms show them ("left side of the
+    neck")."""
     started = format_date_time(episode.started)
     head = (
         _("Episode {id}: started {time}, still open").format(id=episode.id, time=started)
@@ -264,7 +286,7 @@ def describe_episode(episode: Episode) -> str:
         + _("pain at start {start}, now {now}, peak {peak}").format(
             start=episode.pain_at_start, now=episode.pain_now, peak=episode.pain_peak
         ),
-        "  " + _("stiffness: {label}").format(label=_(LABELS[episode.stiffness_now])),
+        "  " + _("stiffness: {label}").format(label=_stiffness_label(episode.stiffness_now)),
     ]
     # the words are the vocabulary's, as typed with --where, --trigger, --symptom, --helped
     for label, members in (
@@ -274,7 +296,7 @@ def describe_episode(episode: Episode) -> str:
         (N_("helped: {words}"), in_order(Helped, episode.helped_so_far)),
     ):
         if members:
-            lines.append("  " + _(label).format(words=", ".join(str(m.value) for m in members)))
+            lines.append("  " + _(label).format(words=_said(members, plain=plain)))
     if episode.notes:
         notes = terminal_safe(episode.notes, keep_newlines=True).replace("\n", "\n         ")
         lines.append("  " + _("notes: {notes}").format(notes=notes))
@@ -283,12 +305,14 @@ def describe_episode(episode: Episode) -> str:
         if update.pain is not None:
             parts.append(_("pain {pain}").format(pain=update.pain))
         if update.stiffness is not None:
-            parts.append(_("stiffness {word}").format(word=update.stiffness.value))
+            word = _stiffness_label(update.stiffness) if plain else update.stiffness.value
+            parts.append(_("stiffness {word}").format(word=word))
+        sep = ", " if plain else ","
         if update.symptoms:
-            words = ",".join(m.value for m in in_order(Symptom, update.symptoms))
+            words = _said(in_order(Symptom, update.symptoms), plain=plain, sep=sep)
             parts.append(_("symptoms {words}").format(words=words))
         if update.helped:
-            words = ",".join(m.value for m in in_order(Helped, update.helped))
+            words = _said(in_order(Helped, update.helped), plain=plain, sep=sep)
             parts.append(_("helped {words}").format(words=words))
         if update.notes:
             parts.append(_("notes: {notes}").format(notes=terminal_safe(update.notes)))

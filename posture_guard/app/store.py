@@ -492,13 +492,13 @@ class Store:
 
         Raises:
             IllegalEpisodeChange: no such episode or none open, it has ended, or the update is
-                before its start; nothing was written.
+                before its start or at or after a later episode's start; nothing was written.
             StoreError: as `save`.
         """
         with self._using("update the episode") as db, _transaction(db):
             episode = self._target(db, episode_id, "can't add an update")
             assert episode.id is not None  # read from the store
-            changed = update_episode(episode, update)
+            changed = update_episode(episode, update, self._read_episodes(db))
             _insert_update(db, episode.id, update)
             db.execute(
                 "UPDATE episodes SET record = ? WHERE id = ?", (_episode_json(changed), episode.id)
@@ -510,12 +510,13 @@ class Store:
 
         Raises:
             IllegalEpisodeChange: no such episode or none open, it has already ended, or `at` is
-                before its start or its last update; nothing was written.
+                before its start or its last update, or at or after a later episode's start;
+                nothing was written.
             StoreError: as `save`.
         """
         with self._using("end the episode") as db, _transaction(db):
             episode = self._target(db, episode_id, "can't end an episode")
-            ended = end_episode(episode, at)
+            ended = end_episode(episode, at, self._read_episodes(db))
             assert ended.ended is not None
             db.execute(
                 "UPDATE episodes SET ended = ?, record = ? WHERE id = ?",

@@ -630,7 +630,7 @@ class EpisodeUpdate:
             return cls(
                 at=r[_AT],
                 pain=r[_UPDATE_PAIN],
-                stiffness=r[_UPDATE_STIFFNESS],
+                stiffness=r[_MAYBE_STIFFNESS],
                 symptoms=r[_SYMPTOMS],
                 helped=r[_HELPED],
                 notes=r[_NOTES],
@@ -650,7 +650,8 @@ class Episode:
         id: the store's id, or None before it is stored.
         started, ended: aware times; ended is None while the episode is open.
         pain_at_start, pain_peak: 0-10 (NPRS).
-        stiffness: stiffness at the start; range_of_motion an optional note ("turns left halfway").
+        stiffness: stiffness at the start, or None when not answered (not "no stiffness");
+            range_of_motion an optional note ("turns left halfway").
         areas, triggers, symptoms, helped: sets of vocabulary words, as recorded at the start.
         notes: free text.
         updates: timed updates, in time order, none before `started` or after `ended`.
@@ -661,7 +662,7 @@ class Episode:
     ended: datetime | None = None
     pain_at_start: int
     pain_peak: int
-    stiffness: Stiffness
+    stiffness: Stiffness | None = None
     range_of_motion: str | None = None
     areas: frozenset[Area] = frozenset()
     triggers: frozenset[Trigger] = frozenset()
@@ -685,7 +686,8 @@ class Episode:
             )
         check_pain(self.pain_at_start, "pain_at_start")
         check_pain(self.pain_peak, "pain_peak")
-        check_member(Stiffness, self.stiffness, "stiffness")
+        if self.stiffness is not None:
+            check_member(Stiffness, self.stiffness, "stiffness")
         check_range_note(self.range_of_motion)
         check_members(Area, self.areas, "areas")
         check_members(Trigger, self.triggers, "triggers")
@@ -740,8 +742,8 @@ class Episode:
         )
 
     @property
-    def stiffness_now(self) -> Stiffness:
-        """The latest recorded stiffness."""
+    def stiffness_now(self) -> Stiffness | None:
+        """The latest recorded stiffness (None: never answered)."""
         return next(
             (u.stiffness for u in reversed(self.updates) if u.stiffness is not None), self.stiffness
         )
@@ -770,7 +772,7 @@ class Episode:
             "ended": None if self.ended is None else self.ended.isoformat(),
             "pain_at_start": self.pain_at_start,
             "pain_peak": self.pain_peak,
-            "stiffness": self.stiffness.value,
+            "stiffness": None if self.stiffness is None else self.stiffness.value,
             "range_of_motion": self.range_of_motion,
             "areas": [m.value for m in in_order(Area, self.areas)],
             "triggers": [m.value for m in in_order(Trigger, self.triggers)],
@@ -798,7 +800,7 @@ class Episode:
                 ended=r[_ENDED],
                 pain_at_start=r[_PAIN_AT_START],
                 pain_peak=r[_PAIN_PEAK],
-                stiffness=r[_STIFFNESS],
+                stiffness=r[_MAYBE_STIFFNESS],
                 range_of_motion=r[_RANGE_OF_MOTION],
                 areas=r[_AREAS],
                 triggers=r[_TRIGGERS],
@@ -1025,7 +1027,8 @@ _NOTES: Final = Key("notes", _checked(lambda raw, field: check_text(raw, field, 
 _UPDATES: Final = Key("updates", _updates)
 _AT: Final = Key("at", _moment)
 _UPDATE_PAIN: Final = Key("pain", _or_none(_checked(check_pain)))
-_UPDATE_STIFFNESS: Final = Key("stiffness", _or_none(one_of(Stiffness)))
+#: A stiffness, or None where it was not answered (an episode's start, an update).
+_MAYBE_STIFFNESS: Final = Key("stiffness", _or_none(one_of(Stiffness)))
 _PAIN_NOW: Final = Key("pain_now", _checked(check_pain))
 _TREND: Final = Key("trend", one_of(Trend))
 _PAIN_DISTURBS_SLEEP: Final = Key("pain_disturbs_sleep", _checked(check_bool))
@@ -1055,7 +1058,7 @@ _EPISODE_RECORD: Final = _record(
     _ENDED,
     _PAIN_AT_START,
     _PAIN_PEAK,
-    _STIFFNESS,
+    _MAYBE_STIFFNESS,
     _RANGE_OF_MOTION,
     _AREAS,
     _TRIGGERS,
@@ -1065,7 +1068,7 @@ _EPISODE_RECORD: Final = _record(
     _UPDATES,
 )
 _UPDATE_RECORD: Final = _record(
-    "episode update record", _AT, _UPDATE_PAIN, _UPDATE_STIFFNESS, _SYMPTOMS, _HELPED, _NOTES
+    "episode update record", _AT, _UPDATE_PAIN, _MAYBE_STIFFNESS, _SYMPTOMS, _HELPED, _NOTES
 )
 _CHECK_IN_RECORD: Final = _record(
     "check-in record",
@@ -1108,8 +1111,28 @@ def current_episode(history: Sequence[Episode]) -> Episode | None:
     return open_episode(history) or (history[-1] if history else None)
 
 
+def overlaps(
+    start: datetime, end: datetime | None, other_start: datetime, other_end: datetime | None
+) -> bool:
+    """Whether two spells of time share a moment: each from its start to its end, both
+    included (an end of None: still going)."""
+    return (other_end is None or start <= other_end) and (end is None or other_start <= end)
+
+
+def _first_later(history: Iterable[Episode], episode: Episode) -> Episode | None:
+    """The first episode of `history` (other than `episode`) that starts after it does."""
+    later = [
+        other
+        for other in history
+        if other.started > episode.started and (other.id is None or other.id != episode.id)
+    ]
+    return min(later, key=lambda e: e.started, default=None)
+
+
 def start_episode(history: Iterable[Episode], episode: Episode) -> Episode:
-    """Check that `episode` may start in a diary holding `history`, and return it.
+    """Check that `episode` may start in a diary holding `history`, and return it. An episode
+    may start before a later one (a past episode entered afterwards); ending it, or updating
+    it, at or after that one's start is refused then (`end_episode`, `update_episode`).
 
     Raises:
         IllegalEpisodeChange: when `episode` is already ended, another episode is still open,
@@ -1134,22 +1157,18 @@ def start_episode(history: Iterable[Episode], episode: Episode) -> Episode:
                     "can't start an episode at {time}: that is inside {episode}, which ended {end}"
                 ).format(time=when(episode.started), episode=_name(other), end=when(other.ended))
             )
-        if episode.started < other.started:
-            # a new episode is open: starting before a later, ended one would overlap it
-            raise IllegalEpisodeChange(
-                _(
-                    "can't start an episode at {time}: it would overlap {episode}; start it after"
-                    " {end}"
-                ).format(time=when(episode.started), episode=_name(other), end=when(other.ended))
-            )
     return episode
 
 
-def update_episode(episode: Episode, update: EpisodeUpdate) -> Episode:
+def update_episode(
+    episode: Episode, update: EpisodeUpdate, history: Iterable[Episode] = ()
+) -> Episode:
     """The episode with `update` added in time order; a pain above the peak raises the peak.
+    `history` is the diary's episodes: an update may not reach into a later one.
 
     Raises:
-        IllegalEpisodeChange: when the episode has ended, or the update is before its start.
+        IllegalEpisodeChange: when the episode has ended, the update is before its start, or
+            at or after the start of a later episode.
     """
     if episode.ended is not None:
         raise IllegalEpisodeChange(
@@ -1163,18 +1182,32 @@ def update_episode(episode: Episode, update: EpisodeUpdate) -> Episode:
                 time=when(update.at), episode=_name(episode)
             )
         )
+    later = _first_later(history, episode)
+    if later is not None and update.at >= later.started:
+        raise IllegalEpisodeChange(
+            _(
+                "can't add an update at {time} to {episode}: it would overlap {later}; add it"
+                " before {start}"
+            ).format(
+                time=when(update.at),
+                episode=_name(episode),
+                later=_name(later),
+                start=when(later.started),
+            )
+        )
     position = bisect.bisect_right([u.at for u in episode.updates], update.at)
     updates = (*episode.updates[:position], update, *episode.updates[position:])
     peak = max(episode.pain_peak, update.pain if update.pain is not None else 0)
     return replace(episode, updates=updates, pain_peak=peak)
 
 
-def end_episode(episode: Episode, at: datetime) -> Episode:
-    """The episode, ended at `at`.
+def end_episode(episode: Episode, at: datetime, history: Iterable[Episode] = ()) -> Episode:
+    """The episode, ended at `at`; `history` is the diary's episodes, none of which it may
+    overlap once ended.
 
     Raises:
-        IllegalEpisodeChange: when it has already ended, or `at` is before its start or its last
-            update.
+        IllegalEpisodeChange: when it has already ended, `at` is before its start or its last
+            update, or at or after the start of a later episode.
         DiaryValueError: when `at` is not an aware datetime.
     """
     check_moment(at, "ended")
@@ -1194,6 +1227,15 @@ def end_episode(episode: Episode, at: datetime) -> Episode:
         raise IllegalEpisodeChange(
             _("can't end {episode} at {time}: that is before its last update ({last})").format(
                 episode=_name(episode), time=when(at), last=when(episode.updates[-1].at)
+            )
+        )
+    later = _first_later(history, episode)
+    if later is not None and at >= later.started:
+        raise IllegalEpisodeChange(
+            _(
+                "can't end {episode} at {time}: it would overlap {later}; end it before {start}"
+            ).format(
+                episode=_name(episode), time=when(at), later=_name(later), start=when(later.started)
             )
         )
     return replace(episode, ended=at)

@@ -10,16 +10,19 @@ Rule 2: answers travel as text, as the CLI's flags carry them (`answer_texts`): 
         and checks them (app/diary.py), never the form.
 Rule 3: a refused value belongs to the question its DiaryValueError names (`place_error`); an
         answer that is missing reads "Please answer this question."; any other refusal goes to
-        the top of the form.
+        the top of the form, naming the question it concerns; either way that question takes
+        the focus and is scrolled into view.
+Rule 5: closing a form that was filled in (`touched`) asks first (`discard_question`).
 Rule 4: the look (`Look`) is the palette of high contrast or the organisation's accent where it
         reads (brand_colours.py), and the organisation named above the title.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Final, Literal
 
@@ -46,9 +49,9 @@ from posture_guard.core.episodes import (
     Trend,
     Trigger,
 )
-from posture_guard.core.errors import MISSING, DiaryValueError
+from posture_guard.core.errors import MISSING, DiaryValueError, IllegalEpisodeChange
 from posture_guard.core.i18n import N_, _, pgettext
-from posture_guard.core.localeforms import format_date_time
+from posture_guard.core.localeforms import format_clock, format_date, format_date_time
 from posture_guard.core.triage import Tier
 
 APP_NAME: Final = "Posture Guard"
@@ -248,10 +251,27 @@ class TextWindow:
 
 @dataclass(frozen=True, slots=True)
 class ErrorPlace:
-    """Where a refusal is shown: beside the question `field`, or at the top (field None)."""
+    """Where a refusal is shown: beside the question `field`, or at the top (field None), and
+    `focus`, the question it concerns, which takes the focus (None: the first question)."""
 
     field: str | None
     text: str
+    focus: str | None = None
+
+    @property
+    def concerns(self) -> str | None:
+        """The question the focus goes to: the refused one, or the one the refusal is about."""
+        return self.field if self.field is not None else self.focus
+
+
+@dataclass(frozen=True, slots=True)
+class Confirm:
+    """A question asked before something is lost: `default` is the safe answer's id."""
+
+    title: str
+    text: str
+    actions: tuple[Action, ...]
+    default: str
 
 
 def window_title(title: str) -> str:
@@ -292,18 +312,142 @@ def _close() -> Action:
 # --- the episode form --------------------------------------------------------------------------
 
 PAIN_QUESTION: Final = N_("How bad is the pain now, from 0 (none) to 10 (worst)?")
+#: The choices of the "When?" question; the time and the date are asked beside it.
+WHEN_NOW: Final = "now"
+WHEN_TODAY: Final = "today"
+WHEN_DAY: Final = "day"
+#: The example day of the date's hint (any day does: it shows the form to type).
+EXAMPLE_DAY: Final = date(2026, 3, 2)
+
+
+def _not_answered() -> Option:
+    # Translators: the choice that leaves an optional question unanswered
+    return Option("", _("not answered"))
+
+
+def pain_scale(name: str, text: str, default: str | None, *, optional: bool) -> SingleChoice:
+    """Pain from 0 to 10 as eleven choices, the ends named ("0: no pain", "10: worst
+    imaginable"); an optional one adds "not answered" (its default) at the end."""
+    labels = {0: _("0: no pain"), 10: _("10: worst imaginable")}
+    options = [Option(str(n), labels.get(n, str(n))) for n in range(11)]
+    if optional:
+        options.append(_not_answered())
+    chosen = "" if optional and default is None else default
+    return SingleChoice(name, text, tuple(options), chosen, columns=len(options))
+
+
+def _stiffness(text: str, default: str | None, *, optional: bool) -> SingleChoice:
+    options = _options(list(Stiffness))
+    if optional:  # unanswered stays unanswered: never "no stiffness" (the CLI's flag left out)
+        return SingleChoice("stiffness", text, (*options, _not_answered()), default or "")
+    return SingleChoice("stiffness", text, options, default)
+
+
+def when_questions() -> tuple[Question, ...]:
+    """When it was: now (chosen), earlier today at a time, or another day at a time, the clock
+    time on the 24-hour clock (localeforms.format_clock) and the day as year-month-day."""
+    example = format_date(EXAMPLE_DAY)
+    return (
+        SingleChoice(
+            "at",
+            _("When was this?"),
+            (
+                Option(WHEN_NOW, _("Now")),
+                Option(WHEN_TODAY, _("Earlier today, at the time below")),
+                Option(WHEN_DAY, _("Another day, at the day and time below")),
+            ),
+            WHEN_NOW,
+            columns=3,
+        ),
+        Entry(
+            "at-time",
+            _("At what time? (for earlier today or another day)"),
+            # Translators: {example} is a clock time on the 24-hour clock, to type as written
+            hint=_("hours:minutes, e.g. {example}").format(example="09:30"),
+            width=8,
+        ),
+        Entry(
+            "at-date",
+            _("On which day? (for another day)"),
+            # Translators: {example} is a date to type as written (year-month-day); {day} is
+            # the same date written in words
+            hint=_("year-month-day, e.g. {example} for {day}").format(
+                example=EXAMPLE_DAY.isoformat(), day=example
+            ),
+            width=12,
+        ),
+    )
+
+
+_CLOCK: Final = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])")
+_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+
+
+def _clock(text: str | None) -> time:
+    if text is None:
+        raise DiaryValueError("at-time", _("expected a time"), MISSING)
+    found = _CLOCK.fullmatch(text.strip())
+    if found is None:
+        raise DiaryValueError(
+            "at-time",
+            _("expected hours and minutes on the 24-hour clock, such as 09:30 or 17:45"),
+            text.strip(),
+        )
+    return time(int(found[1]), int(found[2]))
+
+
+def _day(text: str | None) -> date:
+    if text is None:
+        raise DiaryValueError("at-date", _("expected a day"), MISSING)
+    found = _DAY.fullmatch(text.strip())
+    try:
+        if found is None:
+            raise ValueError(text)
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        raise DiaryValueError(
+            "at-date",
+            _("expected a day written year-month-day, such as {example}").format(
+                example=EXAMPLE_DAY.isoformat()
+            ),
+            text.strip(),
+        ) from None
+
+
+def when_answer(given: Mapping[str, str | None], now: datetime) -> str | None:
+    """The "When?" answers as `--at` carries them: None for now, else the moment in ISO 8601
+    in `now`'s zone ("2026-03-02T09:30:00+01:00").
+
+    Raises:
+        DiaryValueError: the time or the day is missing or not written as shown (field
+            `at-time` or `at-date`), or the time is still to come (the diary records what was).
+    """
+    choice = given.get("at") or WHEN_NOW
+    if choice == WHEN_NOW:
+        return None
+    clock = _clock(given.get("at-time"))
+    day = now.date() if choice == WHEN_TODAY else _day(given.get("at-date"))
+    moment = datetime.combine(day, clock, now.tzinfo)
+    if moment > now:
+        today = choice == WHEN_TODAY
+        field = "at-time" if today else "at-date"
+        shown = format_clock(clock) if today else format_date_time(moment)
+        expected = _("expected a time that has passed (it is {now})")
+        raise DiaryValueError(field, expected.format(now=format_date_time(now)), shown)
+    return moment.isoformat()
 
 
 def episode_form(
     *, open_episode: tuple[int, datetime] | None = None, look: Look | None = None
 ) -> Form:
     """Start an episode (none open), or update the open one (`open_episode`: its id and start),
-    with End episode among the actions."""
+    with End episode among the actions. Pain is asked on a scale (needed to start; may be left
+    unanswered in an update); stiffness may stay unanswered."""
     starting = open_episode is None
     actions: tuple[Action, ...]
     questions: list[Question] = [
-        Entry("pain", _(PAIN_QUESTION), hint=_("0 to 10"), width=6),
-        SingleChoice("stiffness", _("How stiff is your neck?"), _options(list(Stiffness))),
+        pain_scale("pain", _(PAIN_QUESTION), None, optional=not starting),
+        _stiffness(_("How stiff is your neck?"), None, optional=True),
     ]
     if starting:
         questions += [
@@ -314,13 +458,7 @@ def episode_form(
         MultipleChoice("symptom", _("Do you have any of these?"), _options(list(Symptom))),
         MultipleChoice("helped", _("What has helped?"), _options(list(Helped)), columns=3),
         Notes("notes", _("Notes (optional)")),
-        Entry(
-            "at",
-            _("When? Leave empty for now."),
-            # Translators: keep the date as it is: it is the format to type
-            hint=_("e.g. {example}").format(example="2026-03-02T09:00"),
-            width=20,
-        ),
+        *when_questions(),
     ]
     if open_episode is None:
         title, intro = _("Log a neck-pain episode"), ""
@@ -344,10 +482,17 @@ def episode_form(
     )
 
 
-def episode_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
+def episode_answers(given: Mapping[str, str | None], now: datetime) -> dict[str, str | None]:
     """The episode form's answers as `diary.EpisodeAnswers` takes them: nothing ticked is no
-    answer (the CLI's flag left out), not the word "none"."""
-    return {name: None if text == "none" else text for name, text in given.items()}
+    answer (the CLI's flag left out), not the word "none"; the "When?" answers are one `at`
+    (`when_answer`, which raises as it says)."""
+    answers = {
+        name: None if text == "none" else text
+        for name, text in given.items()
+        if name not in ("at-time", "at-date")
+    }
+    answers["at"] = when_answer(given, now)
+    return answers
 
 
 # --- the check-in form -------------------------------------------------------------------------
@@ -383,12 +528,10 @@ def check_in_form(defaults: Mapping[str, object], *, look: Look | None = None) -
         Trend.SAME: _("About the same"),
         Trend.WORSE: _("Worse"),
     }
-    bands = ", ".join(str(b.value) for b in AgeBand)
+    pain = d("pain_now")
     questions: list[Question] = [
-        Entry("pain", _(q["pain_now"]), _default_text(d("pain_now")), _("0 to 10"), width=6),
-        SingleChoice(
-            "stiffness", _(q["stiffness"]), _options(list(Stiffness)), _default_word(d("stiffness"))
-        ),
+        pain_scale("pain", _(q["pain_now"]), _default_text(pain) or None, optional=False),
+        _stiffness(_(q["stiffness"]), _default_word(d("stiffness")), optional=False),
         MultipleChoice(
             "symptom", _(q["symptoms"]), _options(list(Symptom)), _default_set(d("symptoms"))
         ),
@@ -419,13 +562,8 @@ def check_in_form(defaults: Mapping[str, object], *, look: Look | None = None) -
             _options(list(RiskFactor)),
             _default_set(d("risk_history")),
         ),
-        Entry(
-            "age",
-            _(q["age_band"]),
-            _default_text(d("age_band")),
-            # Translators: {bands} are the age bands to type, as written (under-20, 20-50...)
-            _("years, or {bands}").format(bands=bands),
-            width=8,
+        SingleChoice(
+            "age", _(q["age_band"]), _age_bands(), _default_word(d("age_band")), columns=5
         ),
     ]
     return Form(
@@ -435,6 +573,18 @@ def check_in_form(defaults: Mapping[str, object], *, look: Look | None = None) -
         actions=(Action("save", _("Save check-in"), "enter", primary=True), _cancel()),
         brand=(look or Look.of(high_contrast=False)).brand_line(),
     )
+
+
+def _age_bands() -> tuple[Option, ...]:
+    """The age bands the warning signs use (AgeBand), in words."""
+    words = {
+        AgeBand.UNDER_20: _("under 20"),
+        AgeBand.FROM_20_TO_50: _("20 to 50"),
+        AgeBand.FROM_51_TO_55: _("51 to 55"),
+        AgeBand.FROM_56_TO_64: _("56 to 64"),
+        AgeBand.FROM_65: _("65 or older"),
+    }
+    return tuple(Option(str(band.value), words[band]) for band in AgeBand)
 
 
 def _with_words(question: Question) -> Question:
@@ -476,18 +626,67 @@ def answer_texts(form: Form, raw: Mapping[str, Raw]) -> dict[str, str | None]:
 
 
 def place_error(form: Form, error: Exception) -> ErrorPlace:
-    """Where a refusal shows and its words (Rule 3)."""
+    """Where a refusal shows and its words (Rule 3). Beside its question, the value and what
+    was expected ("25:00: expected ..."), since the question says which; on top, the whole
+    refusal, the focus going to the question it concerns: when the episode may be saved (an
+    overlap, a time before its start) is the "When?" question's."""
     if isinstance(error, DiaryValueError) and form.question(error.field) is not None:
-        words = _("Please answer this question.") if error.got is MISSING else str(error)
+        if error.got is MISSING:
+            words = _("Please answer this question.")
+        else:
+            # Translators: a refused answer beside its question: {value} as typed, then what
+            # was expected ("25:00: expected hours and minutes ...")
+            words = _("{value}: {expected}").format(
+                value=error.shown or str(error.got), expected=error.expected
+            )
         return ErrorPlace(error.field, f"{WARNING_SIGN} {words}")
-    return ErrorPlace(None, f"{WARNING_SIGN} {error}")
+    concerns = "at" if isinstance(error, IllegalEpisodeChange) and form.question("at") else None
+    return ErrorPlace(None, f"{WARNING_SIGN} {error}", concerns)
+
+
+def touched(form: Form, raw: Mapping[str, Raw]) -> bool:
+    """Whether anything differs from what the form opened with (text typed, a choice made or
+    changed), so that closing it would lose what was entered."""
+    for question in form.questions:
+        if isinstance(question, Paragraph):  # words to read, nothing to answer
+            continue
+        value = raw.get(question.name)
+        if isinstance(question, MultipleChoice):
+            if (value if isinstance(value, frozenset) else frozenset()) != question.default:
+                return True
+        elif isinstance(question, Entry | Notes):
+            default = question.default if isinstance(question, Entry) else ""
+            if (value if isinstance(value, str) else "").strip() != default.strip():
+                return True
+        elif isinstance(question, YesNo):
+            opened = None if question.default is None else ("yes" if question.default else "no")
+            if value != opened:
+                return True
+        elif (value or None) != (question.default or None):
+            return True
+    return False
+
+
+def discard_question() -> Confirm:
+    """Asked when a form that was filled in is closed (Esc, Cancel, the window's close
+    button): Keep editing is the default, so Enter or a second Esc keep what was entered."""
+    return Confirm(
+        title=_("Discard what you entered?"),
+        text=_("What you entered in this form has not been saved."),
+        actions=(
+            Action("keep", _("Keep editing"), "escape", primary=True),
+            Action("discard", _("Discard")),
+        ),
+        default="keep",
+    )
 
 
 # --- results -----------------------------------------------------------------------------------
 
 
 def episode_result(action: Literal["start", "update", "end"], text: str) -> Result:
-    """After an episode is started, updated or ended: what the diary said."""
+    """After an episode is started, updated or ended: what the diary said (in the words the
+    form used: `diary.describe_episode(..., plain=True)`)."""
     heading = _("Episode ended") if action == "end" else _("Saved")
     return Result(heading, text, (_close(),))
 

@@ -42,7 +42,7 @@ COLUMNS: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
         ("ended", N_("when it ended (empty: still open)")),
         ("pain_at_start", N_("pain 0-10 at the start (0 none, 10 worst imaginable)")),
         ("pain_peak", N_("highest pain recorded in it")),
-        ("stiffness", N_("none, mild, moderate or severe, at the start")),
+        ("stiffness", N_("none, mild, moderate or severe, at the start (empty: not answered)")),
         ("range_of_motion", N_("free note on how far the head turns")),
         ("areas", N_("where it hurt")),
         ("triggers", N_("what seemed to set it off")),

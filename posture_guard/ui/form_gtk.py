@@ -8,7 +8,8 @@ Rule 2: screen readers: each question's label is the mnemonic label (LABELLED_BY
         the description of its question's controls, so it is said when the focus lands there.
 Rule 3: keyboard as in Tk: every control a Tab stop in reading order (radio buttons too: Space
         chooses, as a check box is ticked), Enter does the primary action (a focused push button
-        does its own; in the notes Enter is a new line and Ctrl+Enter saves), Esc cancels.
+        does its own; in the notes Enter is a new line and Ctrl+Enter saves), Esc cancels,
+        asking first when something was entered (as the window's close button does).
 Rule 4: the look is gtk_look's CSS over the desktop's theme: its fonts and text scale are kept
         (no font sizes in pixels; `--scale` multiplies the desktop's text scale, `text_dpi`);
         only the colours are ours, high contrast included.
@@ -41,6 +42,8 @@ from posture_guard.core.form_view import (
     TextWindow,
     YesNo,
     button_text,
+    discard_question,
+    touched,
     window_title,
 )
 from posture_guard.ui.gtk_look import apply_look, name_for_readers  # requires Gtk 3, Gdk 3
@@ -129,12 +132,13 @@ class _Field:
     """One question's controls: how to read its answer, its error label, what a reader says."""
 
     def __init__(
-        self, read: Callable[[], Raw], error: Any, controls: list[Any], about: str
+        self, read: Callable[[], Raw], error: Any, controls: list[Any], about: str, box: Any
     ) -> None:
         self.read = read
         self.error = error
         self.controls = controls
         self.about = about  # the controls' description when there is no error
+        self.box = box  # the question, its controls and its error, to scroll into view
 
 
 class GtkForm:
@@ -146,8 +150,9 @@ class GtkForm:
         self.handlers = handlers
         self.fields: dict[str, _Field] = {}
         self._primary: Callable[[], None] = lambda: None
+        self.saved = False  # the result replaced the questions: nothing left to lose
         self.window = Gtk.Window(title=window_title(form.title))
-        self.window.connect("delete-event", lambda *_a: self._quit())
+        self.window.connect("delete-event", lambda *_a: self._delete())
         self.window.connect("key-press-event", self._key)
         page = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=4)
         page.get_style_context().add_class("pg-page")
@@ -204,7 +209,7 @@ class GtkForm:
         error.set_no_show_all(True)
         box.pack_start(error, False, False, 0)
         self.body.pack_start(box, False, False, 0)
-        self.fields[question.name] = _Field(read, error, controls, about)
+        self.fields[question.name] = _Field(read, error, controls, about, box)
 
     def _paragraph(self, box: Any, paragraph: Paragraph) -> None:
         """A heading and its lines: text to read, no Tab stop (a screen reader reads labels)."""
@@ -329,14 +334,45 @@ class GtkForm:
         return primary
 
     def _command(self, action: Action) -> Callable[[], None]:
-        if action.id in ("cancel", "close"):
+        if action.id == "cancel":
+            return self.cancel
+        if action.id == "close":
             return self.close
         handler = self.handlers[action.id]
         return lambda: handler(self)
 
+    def cancel(self) -> None:
+        """Close, after asking when something was entered (Esc, Cancel, the close button)."""
+        if self.saved or not touched(self.form, self.raw()) or self._discard_asked():
+            self.close()
+
+    def _delete(self) -> bool:
+        self.cancel()
+        return True  # the window stays unless cancel closed it
+
+    def _discard_asked(self) -> bool:
+        """Ask `discard_question()`; True when Discard was chosen (Esc, Enter: keep)."""
+        confirm = discard_question()
+        dialog = Gtk.MessageDialog(
+            transient_for=self.window, modal=True, message_type=Gtk.MessageType.QUESTION,
+            buttons=Gtk.ButtonsType.NONE, text=confirm.title, secondary_text=confirm.text,
+        )  # fmt: skip
+        dialog.set_title(window_title(confirm.title))
+        responses = {}
+        for number, action in enumerate(confirm.actions, start=1):
+            button = dialog.add_button(action.label, number)
+            name_for_readers(button, action.label)
+            responses[number] = action.id
+            if action.id == confirm.default:
+                dialog.set_default_response(number)
+                button.grab_focus()
+        answer = dialog.run()
+        dialog.destroy()
+        return responses.get(answer) == "discard"
+
     def _key(self, _window: Any, event: Any) -> bool:
         if event.keyval == Gdk.KEY_Escape:
-            self.close()
+            self.cancel()
             return True
         if event.keyval not in _ENTER:
             return False
@@ -362,29 +398,39 @@ class GtkForm:
         self.banner.hide()
 
     def show_error(self, place: ErrorPlace) -> None:
-        """The refusal beside its question (its controls' description; the first takes the
-        focus), or on top."""
+        """The refusal beside its question or on top (always in view, above the questions);
+        either way it becomes the description of the concerned question's controls, the first
+        of which takes the focus, and that question is scrolled into view with its error."""
         field = self.fields.get(place.field) if place.field is not None else None
         if field is None:
             self.banner.set_text(place.text)
             self.banner.show()
-            return
-        field.error.set_text(place.text)
-        field.error.show()
+            concerned = place.concerns
+            field = self.fields.get(concerned) if concerned is not None else None
+            field = field or next(iter(self.fields.values()), None)
+            if field is None:
+                return
+        else:
+            field.error.set_text(place.text)
+            field.error.show()
         _describe(field.controls, f"{place.text} {field.about}".strip())
         field.controls[0].grab_focus()
-        GLib.idle_add(self._reveal, field.error)  # once laid out: the words under the field
+        GLib.idle_add(self._reveal, field.box)
 
-    def _reveal(self, widget: Any) -> bool:
-        """Scroll so that `widget` (a refusal under its field) is in view; once (False)."""
-        found = widget.translate_coordinates(self.body, 0, 0)
-        if found is None:
+    def _reveal(self, box: Any) -> bool:
+        """Scroll the questions so that `box` (a question with its error) is in view."""
+        placed = box.translate_coordinates(self.body, 0, 0)
+        if placed is None:
             return False
+        top = placed[1]
+        bottom = top + box.get_allocated_height()
         adjustment = self.scrolled.get_vadjustment()
-        bottom = found[1] + widget.get_allocated_height() + 8
-        page = adjustment.get_page_size()
-        if bottom > adjustment.get_value() + page:
-            adjustment.set_value(min(bottom - page, adjustment.get_upper() - page))
+        shown, page = adjustment.get_value(), adjustment.get_page_size()
+        value = shown
+        if bottom > shown + page:
+            value = bottom - page + 12  # its end (the error) in view
+        value = min(value, top - 12)  # and its start (the question), first
+        adjustment.set_value(max(0.0, min(value, adjustment.get_upper() - page)))
         return False
 
     def show_result(self, result: Result) -> None:
@@ -392,6 +438,7 @@ class GtkForm:
         for child in self.body.get_children():
             child.destroy()
         self.fields.clear()
+        self.saved = True
         self.header.set_text(result.heading)
         self.banner.hide()
         view = _text_view(result.text, monospace=False)

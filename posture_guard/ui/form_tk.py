@@ -6,7 +6,7 @@ Rule 1: thin: every word, question and action comes from the description; what a
 Rule 2: keyboard: Tab / Shift+Tab in reading order (the buttons left to right, as drawn),
         Space ticks, Enter does the primary action; a focused button does its own on Enter, and
         in the notes Enter is a new line (Ctrl+Enter does the primary action); Esc cancels or
-        closes.
+        closes, asking first when something was entered (as the window's close button does).
 Rule 3: Tk shapes no complex script and exposes nothing to screen readers (desktop/toolkit.py
         says so); the fonts follow Tk's scaling, which the shell sets from the desktop's scale.
 Rule 4: one look for forms and text windows (`apply_look`): the palette of the description's
@@ -38,6 +38,8 @@ from posture_guard.core.form_view import (
     TextWindow,
     YesNo,
     button_text,
+    discard_question,
+    touched,
     window_title,
 )
 
@@ -56,10 +58,13 @@ Handler = Callable[["TkForm"], None]
 class _Field:
     """One question's widgets: how to read its answer, its error label, its first control."""
 
-    def __init__(self, read: Callable[[], Raw], error: ttk.Label, first: tk.Widget) -> None:
+    def __init__(
+        self, read: Callable[[], Raw], error: ttk.Label, first: tk.Widget, box: ttk.Frame
+    ) -> None:
         self.read = read
         self.error = error
         self.first = first
+        self.box = box  # the question, its controls and its error, to scroll into view
 
 
 def open_root(class_name: str, scale: float | None) -> tk.Tk:
@@ -181,6 +186,7 @@ class TkForm:
         self._primary: Callable[[], None] = lambda: None
         #: Where text wraps, in pixels: the form's width less its margins.
         self.wrap = 620 if form.small else 940
+        self.saved = False  # the result replaced the questions: nothing left to lose
         root.title(window_title(form.title))
         self.f_body = apply_look(root, look).body
         if form.brand:
@@ -209,8 +215,8 @@ class TkForm:
         root.bind_all("<Button-5>", lambda _e: self._scroll(wheel_units(-WHEEL_NOTCH, "x11")))
         self.buttons = ttk.Frame(root)
         self.buttons.pack(fill="x", padx=24, pady=14)
-        root.bind("<Escape>", lambda _e: self.close())
-        root.protocol("WM_DELETE_WINDOW", self.close)
+        root.bind("<Escape>", lambda _e: self.cancel())
+        root.protocol("WM_DELETE_WINDOW", self.cancel)
         if form.intro:
             ttk.Label(self.body, text=form.intro, style="Muted.TLabel").pack(anchor="w")
         for question in form.questions:
@@ -246,7 +252,7 @@ class TkForm:
                 read, first = self._choice(box, item)
         error = ttk.Label(box, text="", style="Error.TLabel", wraplength=self.wrap)
         error.pack(anchor="w")
-        self.fields[item.name] = _Field(read, error, first)
+        self.fields[item.name] = _Field(read, error, first, box)
 
     def _scroll(self, units: int) -> None:
         self.canvas.yview_scroll(units, "units")
@@ -371,10 +377,59 @@ class TkForm:
         return primary
 
     def _command(self, action: Action) -> Callable[[], None]:
-        if action.id in ("cancel", "close"):
+        if action.id == "cancel":
+            return self.cancel
+        if action.id == "close":
             return self.close
         handler = self.handlers[action.id]
         return lambda: handler(self)
+
+    def cancel(self) -> None:
+        """Close, after asking when something was entered (Esc, Cancel, the close button)."""
+        if self.saved or not touched(self.form, self.raw()) or self._discard_asked():
+            self.close()
+
+    def _discard_asked(self) -> bool:
+        """Ask `discard_question()` in a small modal window; True when Discard was chosen
+        (Keep editing has the focus: Enter, Esc and closing it keep what was entered)."""
+        confirm = discard_question()
+        chosen: list[str] = []
+        dialog = tk.Toplevel(self.root, name="discard", background=self.p.page)
+        dialog.title(window_title(confirm.title))
+        dialog.transient(self.root)
+        page = ttk.Frame(dialog, padding=18)
+        page.pack(fill="both", expand=True)
+        ttk.Label(page, text=confirm.title, style="Question.TLabel").pack(anchor="w")
+        ttk.Label(page, text=confirm.text, wraplength=480).pack(anchor="w", pady=(6, 14))
+        row = ttk.Frame(page)
+        row.pack(fill="x")
+
+        def answer(action_id: str) -> Callable[[], None]:
+            def chose() -> None:
+                chosen.append(action_id)
+                dialog.destroy()
+
+            return chose
+
+        made: list[ttk.Button] = []
+        for action in confirm.actions:
+            made.append(ttk.Button(
+                row, text=action.label, command=answer(action.id),
+                style="Accent.TButton" if action.primary else "TButton",
+                name=action.id.replace("-", "_"),
+            ))  # fmt: skip
+        _buttons(row, made)
+        keep = answer(confirm.default)
+        dialog.bind("<Escape>", lambda _e: keep())
+        dialog.protocol("WM_DELETE_WINDOW", keep)
+        default = next(
+            b for a, b in zip(confirm.actions, made, strict=True) if a.id == confirm.default
+        )
+        dialog.wait_visibility()
+        dialog.grab_set()
+        default.focus_set()
+        self.root.wait_window(dialog)
+        return chosen == ["discard"]
 
     def _primary_and_stop(self) -> str:
         self._primary()
@@ -390,19 +445,41 @@ class TkForm:
         self.banner.configure(text="")
 
     def show_error(self, place: ErrorPlace) -> None:
-        """The refusal beside its question (which takes the focus), or on top."""
+        """The refusal beside its question or on top (always in view, above the questions);
+        the question it concerns takes the focus and is scrolled into view with its error."""
         field = self.fields.get(place.field) if place.field is not None else None
         if field is None:
             self.banner.configure(text=place.text)
-            return
-        field.error.configure(text=place.text)
+            concerned = place.concerns
+            field = self.fields.get(concerned) if concerned is not None else None
+            field = field or next(iter(self.fields.values()), None)
+            if field is None:
+                return
+        else:
+            field.error.configure(text=place.text)
         field.first.focus_set()
+        self._reveal(field.box)
+
+    def _reveal(self, box: tk.Widget) -> None:
+        """Scroll the questions so that `box` (a question with its error) is in view."""
+        self.root.update_idletasks()
+        height = max(1, self.body.winfo_height())
+        top = box.winfo_rooty() - self.body.winfo_rooty()
+        bottom = top + box.winfo_height()
+        view_top, view_bottom = (f * height for f in self.canvas.yview())
+        value = view_top
+        if bottom > view_bottom:
+            value = bottom - (view_bottom - view_top) + 12  # its end (the error) in view
+        value = min(value, top - 12)  # and its start (the question), first
+        if value != view_top:
+            self.canvas.yview_moveto(max(0.0, value / height))
 
     def show_result(self, result: Result) -> None:
         """Replace the questions with what was saved (and the advice)."""
         for child in [*self.body.winfo_children(), *self.buttons.winfo_children()]:
             child.destroy()
         self.fields.clear()
+        self.saved = True
         self.header.configure(text=result.heading)
         self.banner.configure(text="")
         self.canvas.yview_moveto(0)

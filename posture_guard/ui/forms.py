@@ -69,7 +69,11 @@ def episode_form(
     form = view.episode_form(open_episode=opened, look=look)
 
     def save(window: Window) -> None:
-        given = view.episode_answers(_read(form, window))
+        try:
+            given = view.episode_answers(_read(form, window), now())
+        except PostureGuardError as exc:
+            window.show_error(view.place_error(form, exc))
+            return
         answers = diary.EpisodeAnswers(
             at=given.get("at"), pain=given.get("pain"), stiffness=given.get("stiffness"),
             where=given.get("where"), trigger=given.get("trigger"),
@@ -77,9 +81,9 @@ def episode_form(
         )  # fmt: skip
         try:
             if starting:
-                text = diary.start_episode(store, answers, now())
+                text = diary.start_episode(store, answers, now(), plain=True)
             else:
-                text = diary.update_episode(store, answers, now())
+                text = diary.update_episode(store, answers, now(), plain=True)
         except PostureGuardError as exc:
             window.show_error(view.place_error(form, exc))
             return
@@ -89,7 +93,9 @@ def episode_form(
 
     def end(window: Window) -> None:
         try:
-            text = diary.end_episode(store, _read(form, window).get("at"), now())
+            moment = now()
+            at = view.when_answer(_read(form, window), moment)
+            text = diary.end_episode(store, at, moment, plain=True)
         except PostureGuardError as exc:
             window.show_error(view.place_error(form, exc))
             return

@@ -8,13 +8,14 @@ import json
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from posture_guard.app.store import Store
-from posture_guard.core.episodes import AgeBand, Stiffness
+from posture_guard.core.episodes import AgeBand, Area, Episode, Stiffness
 from posture_guard.desktop.paths import APP_NAME, default_paths
 from tests.app import Output, stop_process
 from tests.desktop.conftest import save_screenshot, wait_until
@@ -49,6 +50,13 @@ def shot(desk: Desk, env: dict[str, str], name: str) -> Path:
 def database(env: dict[str, str]) -> Path:
     """Where the form process keeps the diary (paths.py reads XDG_DATA_HOME)."""
     return Path(env["XDG_DATA_HOME"]) / APP_NAME / default_paths().database.name
+
+
+def database_made(env: dict[str, str]) -> Path:
+    """`database`, its folder made private as the app makes it, for a diary written first."""
+    path = database(env)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
 
 
 class FormProcess:
@@ -101,17 +109,21 @@ def form(desk, diary_env):
         made.close()
 
 
-def test_episode_form_shows_a_bad_pain_next_to_it_then_saves(form, desk, diary_env):
+def test_episode_form_asks_for_the_pain_on_a_scale_then_saves_in_the_forms_words(
+    form, desk, diary_env
+):
+    """Pain was typed as a number: it is chosen on 0-10 with the keyboard (a refusal beside it
+    while none is chosen); the Saved page then says the words the form used."""
     f = form("episode", "Log a neck-pain episode")
-    f.type("11")
-    f.keys("Return")
+    f.keys("Return")  # no pain chosen yet: needed to start
     shot(desk, diary_env, "form-episode-error")
     assert f.proc.poll() is None  # still open, nothing saved
     with Store.open(database(diary_env)) as store:
         assert store.episodes() == []
-    f.keys("BackSpace", "BackSpace")
-    f.type("6")
-    f.keys("Tab", "Tab", "space")  # the second stiffness choice: a little stiff
+    # the focus is back on the pain's first choice (0); six Tabs on is 6
+    f.keys(*["Tab"] * 6, "space")
+    f.keys(*["Tab"] * 6, "space")  # 7, 8, 9, 10, then the stiffness: none, a little stiff
+    f.keys(*["Tab"] * 4, "space")  # moderate, severe, not answered, the first area: neck-left
     f.keys("Return")
     shot(desk, diary_env, "form-episode-saved")
     f.keys("Return")  # Close
@@ -120,17 +132,82 @@ def test_episode_form_shows_a_bad_pain_next_to_it_then_saves(form, desk, diary_e
         episode = store.open_episode()
     assert episode is not None
     assert (episode.pain_at_start, episode.stiffness) == (6, Stiffness.MILD)
+    assert episode.areas == {Area.NECK_LEFT}
+
+
+def test_an_unanswered_stiffness_is_saved_unanswered(form, diary_env):
+    """It was saved as "no stiffness": left as it opened ("not answered") it stays None."""
+    f = form("episode", "Log a neck-pain episode")
+    f.keys("space", "Return")  # pain 0, nothing else
+    f.keys("Return")  # Close
+    assert f.result()["outcome"] == "saved"
+    with Store.open(database(diary_env)) as store:
+        episode = store.open_episode()
+    assert episode is not None
+    assert (episode.pain_at_start, episode.stiffness) == (0, None)
+
+
+#: From the first control, Shift+Tab wraps to Cancel, then: Start episode, the day, the time,
+#: "Another day", "Earlier today", "Now", the notes.
+BACK_TO_NOTES = 8
+
+
+def test_enter_in_the_notes_is_a_new_line_and_ctrl_enter_saves(form, diary_env):
+    """Enter in the notes saved and closed the form, losing the rest of the note."""
+    f = form("episode", "Log a neck-pain episode")
+    f.keys("space")  # pain 0
+    f.keys(*["shift+Tab"] * BACK_TO_NOTES)
+    f.type("stiff")
+    f.keys("Return")
+    f.type("after desk")
+    assert f.proc.poll() is None  # still open
+    with Store.open(database(diary_env)) as store:
+        assert store.episodes() == []
+    f.keys("ctrl+Return")
+    f.keys("Return")  # Close
+    assert f.result()["outcome"] == "saved"
+    with Store.open(database(diary_env)) as store:
+        episode = store.open_episode()
+    assert episode is not None
+    assert episode.notes == "stiff\nafter desk"
+
+
+def test_a_refusal_on_top_brings_the_focus_to_when(form, desk, diary_env):
+    """A refusal at the top was missed: it shows above the questions, and "When?", which it
+    concerns, takes the focus (its first choice, "Now", is chosen by Space)."""
+    yesterday = datetime.now().astimezone().replace(microsecond=0) - timedelta(days=1)
+    day = yesterday.date()
+    with Store.open(database_made(diary_env)) as store:
+        started = datetime.combine(day, datetime.min.time(), yesterday.tzinfo)
+        store.start_episode(Episode(started=started + timedelta(hours=8), pain_at_start=3,
+                                    pain_peak=3))  # fmt: skip
+        store.end_episode(started + timedelta(hours=20))
+    f = form("episode", "Log a neck-pain episode")
+    f.keys("space")  # pain 0
+    f.keys(*["shift+Tab"] * 5, "space")  # "Another day"
+    f.keys("Tab")
+    f.type("12:00")
+    f.keys("Tab")
+    f.type(day.isoformat())
+    f.keys("Return")  # inside episode 1: refused on top
+    shot(desk, diary_env, "form-episode-refused-on-top")
+    assert f.proc.poll() is None
+    f.keys("space", "Return")  # the focus is on "Now": now is after episode 1
+    f.keys("Return")  # Close
+    assert f.result()["outcome"] == "saved"
+    with Store.open(database(diary_env)) as store:
+        assert len(store.episodes()) == 2
 
 
 def test_check_in_form_asks_for_what_is_missing_saves_and_shows_the_advice(form, desk, diary_env):
     f = form("check-in", "How is your neck today?")
     shot(desk, diary_env, "form-check-in")
-    f.type("4")
+    f.keys(*["Tab"] * 4, "space")  # pain 4
     f.keys("Return")  # stiffness has no answer and no default yet
     shot(desk, diary_env, "form-check-in-missing")
     f.keys("space")  # the focus went to the first stiffness choice: no stiffness
-    f.keys("Return")  # now the age is the one missing; its field has the focus
-    f.type("35")
+    f.keys("Return")  # now the age is the one missing; its first band has the focus
+    f.keys("Tab", "space")  # 20 to 50
     f.keys("Return")
     shot(desk, diary_env, "form-check-in-advice")
     f.keys("Return")
@@ -145,13 +222,41 @@ def test_check_in_form_asks_for_what_is_missing_saves_and_shows_the_advice(form,
     assert outcome["tier"] == latest.advice.tier.value
 
 
-def test_escape_cancels_without_saving(form, diary_env):
+DISCARD = "Discard what you entered? - Posture Guard"
+
+
+def test_escape_closes_an_untouched_form_at_once(form, diary_env):
     f = form("episode", "Log a neck-pain episode")
-    f.type("5")
     f.keys("Escape")
     assert f.result() == {"outcome": "cancelled"}
+
+
+def test_escape_asks_before_a_filled_form_is_discarded(form, desk, diary_env):
+    """Esc threw a filled form away without asking: it asks "Discard what you entered?", Keep
+    editing first (Enter, Esc); the window's close button asks too; Discard closes."""
+    f = form("check-in", "How is your neck today?")
+    f.keys("space")  # pain 0
+    f.keys("Escape")
+    wait_until(lambda: f.desk.windows_named(DISCARD), "the discard question", 10)
+    time.sleep(0.4)
+    shot(desk, diary_env, "form-discard-question")
+    f.keys("Return")  # Keep editing
+    wait_until(lambda: not f.desk.windows_named(DISCARD), "the question gone", 10)
+    assert f.proc.poll() is None
+    (window, _box), *_ = f.desk.windows_named("How is your neck today? - Posture Guard")
+    f.desk.close_window(window)  # the window's close button
+    wait_until(lambda: f.desk.windows_named(DISCARD), "the discard question", 10)
+    time.sleep(0.4)
+    f.keys("Escape")  # Keep editing
+    wait_until(lambda: not f.desk.windows_named(DISCARD), "the question gone", 10)
+    assert f.proc.poll() is None
+    f.keys("Escape")
+    wait_until(lambda: f.desk.windows_named(DISCARD), "the discard question", 10)
+    time.sleep(0.4)
+    f.keys("Tab", "Return")  # Discard
+    assert f.result() == {"outcome": "cancelled"}
     with Store.open(database(diary_env)) as store:
-        assert store.episodes() == []
+        assert store.latest_check_in() is None
 
 
 def test_check_in_form_in_high_contrast(desk, diary_env):

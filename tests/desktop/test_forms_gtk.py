@@ -10,12 +10,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from posture_guard import __version__
+from posture_guard.app.store import Store
+from posture_guard.core.episodes import Episode
+from posture_guard.desktop.paths import APP_NAME, default_paths
 from tests.app import stop_process
 from tests.desktop.atspi import CONTROL_ROLES, Node, accessibility, focused, tree
 from tests.desktop.conftest import save_screenshot, wait_until
@@ -172,9 +176,12 @@ def test_check_in_form_every_control_is_named_and_tab_reaches_each(
         choices = [n for n in controls if n.role in ("radio button", "check box")]
         assert all(n.description for n in choices)
         assert "Does the pain stop you from working?" in {n.description for n in choices}
-        entry = next(n for n in controls if n.role == "text")
-        assert entry.name.startswith("How bad is the neck pain right now")
-        assert key(focused(env)) == key(entry)  # the first question has the focus
+        # the pain is chosen on a scale, each choice named, its question its description
+        first = next(n for n in controls if n.name == "0: no pain")
+        assert first.role == "radio button"
+        assert first.description.startswith("How bad is the neck pain right now")
+        assert "10: worst imaginable" in {n.name for n in controls}
+        assert key(focused(env)) == key(first)  # the first question has the focus
 
         reached = tab_round(desk, env, limit=len(controls) + 5)
         assert sorted(reached) == sorted(key(n) for n in controls)
@@ -190,13 +197,47 @@ def test_a_refusal_is_said_with_its_question(desk, user_env, window, tmp_path):
         form = window(env, "forms", "check-in")
         form.wait(CHECK_IN)
         settle(env, CHECK_IN)
-        desk.xdotool("type", "12")
-        desk.xdotool("key", "Return")
+        desk.xdotool("key", "Return")  # no pain chosen
         time.sleep(0.5)
         now = focused(env)
         assert now is not None
-        assert now.name.startswith("How bad is the neck pain")
-        assert now.description.startswith("\u26a0 pain = 12: expected a whole number from 0")
+        assert now.name == "0: no pain"
+        assert now.description.startswith(
+            "\u26a0 Please answer this question. How bad is the neck pain"
+        )
+        assert "showing" in now.states  # in view
+
+
+def test_a_refusal_on_top_is_said_with_the_question_it_concerns(desk, user_env, window, tmp_path):
+    """A refusal at the top was neither in view nor said: "When?", which it concerns, takes
+    the focus, in view, and its description says the refusal."""
+    yesterday = datetime.now().astimezone().replace(microsecond=0) - timedelta(days=1)
+    midnight = datetime.combine(yesterday.date(), datetime.min.time(), yesterday.tzinfo)
+    folder = Path(user_env["XDG_DATA_HOME"]) / APP_NAME
+    folder.mkdir(mode=0o700, parents=True)
+    with Store.open(folder / default_paths().database.name) as store:
+        store.start_episode(Episode(started=midnight + timedelta(hours=8), pain_at_start=3,
+                                    pain_peak=3))  # fmt: skip
+        store.end_episode(midnight + timedelta(hours=20))
+    with accessibility(user_env, tmp_path / "a11y") as env:
+        form = window(env, "forms", "episode")
+        form.wait("Log a neck-pain episode - Posture Guard")
+        settle(env, "Log a neck-pain episode")
+        desk.xdotool("key", "space")  # pain 0
+        for _ in range(5):
+            desk.xdotool("key", "shift+Tab")
+        desk.xdotool("key", "space", "Tab")  # "Another day"
+        desk.xdotool("type", "12:00")
+        desk.xdotool("key", "Tab")
+        desk.xdotool("type", yesterday.date().isoformat())
+        desk.xdotool("key", "Return")
+        time.sleep(0.8)
+        now = focused(env)
+        assert now is not None
+        assert (now.role, now.name) == ("radio button", "Now")
+        assert now.description.startswith("\u26a0 can't start an episode at ")
+        assert "showing" in now.states  # in view
+        save_screenshot(desk.display, "gtk-form-refused-on-top")
 
 
 def test_advice_window_is_named_and_tab_reaches_its_buttons(desk, user_env, window, tmp_path):

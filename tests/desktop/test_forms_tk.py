@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from posture_guard.core.form_view import (
+    ErrorPlace,
     Look,
     about_window,
     advice_window,
@@ -268,3 +269,40 @@ def test_an_alert_stands_above_the_text_in_the_error_colour(root):
     assert (alert.cget("background"), alert.cget("foreground")) == (look.error, look.page)
     assert alert.winfo_rooty() + alert.winfo_height() <= text.winfo_rooty()
     save_screenshot(_display(root), "tk-advice-emergency")
+
+
+def shown_in(drawn: TkForm, widget: tk.Misc) -> bool:
+    """Whether `widget` lies wholly inside the visible part of the form's questions."""
+    top, bottom = (
+        drawn.canvas.winfo_rooty(),
+        drawn.canvas.winfo_rooty() + drawn.canvas.winfo_height(),
+    )
+    return top <= widget.winfo_rooty() and widget.winfo_rooty() + widget.winfo_height() <= bottom
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        ErrorPlace("at-date", "\u26a0 2/3: expected a day written year-month-day"),
+        ErrorPlace(None, "\u26a0 can't start an episode at ...: that is inside episode 1", "at"),
+    ],
+)
+def test_a_refusal_is_scrolled_into_view_with_the_focus_on_its_question(root, place):
+    """A refusal was not brought into view: beside its question, the question and the words
+    are scrolled into view; on top (above the questions, always shown), the question it
+    concerns is, and either takes the focus."""
+    drawn = an_update_form(root, Calls())
+    root.geometry("900x400")
+    pump(root)
+    assert drawn.canvas.yview()[0] == 0.0  # the form opens at its top
+    drawn.show_error(place)
+    pump(root)
+    field = drawn.fields[place.concerns or ""]
+    assert root.focus_lastfor() == field.first  # the window's focus (it may not have X's)
+    assert shown_in(drawn, field.box)
+    if place.field is None:
+        assert drawn.banner.cget("text") == place.text
+        assert drawn.banner.winfo_ismapped()
+    else:
+        assert field.error.cget("text") == place.text
+    save_screenshot(_display(root), f"tk-form-refusal-{place.field or 'top'}")

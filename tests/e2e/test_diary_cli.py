@@ -343,14 +343,22 @@ def test_issue_4_review_diary_refuses_future_times_and_overlaps(app: App) -> Non
         app.cli("episode", "start", "--pain", "4", "--at", "2026-11-20T10:00+00:00").returncode == 0
     )
     assert app.cli("episode", "end", "--at", "2026-11-22T10:00+00:00").returncode == 0
+    # a past episode entered afterwards (issue "The first day at the desk"): it may start
+    # before the later one, without a stiffness (left unanswered, not "no stiffness"), and end
+    # before that one began, never inside it
+    past = app.cli("episode", "start", "--pain", "4", "--at", "2026-11-19T10:00+00:00")
+    assert past.returncode == 0, past.stderr
+    assert "stiffness: not given" in past.stdout
     before = app.cli("episode", "list").stdout
-    overlap = app.cli("episode", "start", "--pain", "4", "--at", "2026-11-19T10:00+00:00")
+    overlap = app.cli("episode", "end", "--at", "2026-11-21T10:00+00:00")
     assert overlap.returncode == 1
     assert overlap.stderr.strip() == (
-        "posture-guard episode start: can't start an episode at 2026-11-19 10:00+00:00: it would "
-        "overlap episode 1 (started 2026-11-20 10:00+00:00); start it after 2026-11-22 10:00+00:00"
+        "posture-guard episode end: can't end episode 2 (started 2026-11-19 10:00+00:00) at "
+        "2026-11-21 10:00+00:00: it would overlap episode 1 (started 2026-11-20 10:00+00:00); "
+        "end it before 2026-11-20 10:00+00:00"
     )
     assert app.cli("episode", "list").stdout == before
+    assert app.cli("episode", "end", "--at", "2026-11-19T18:00+00:00").returncode == 0
 
 
 def test_issue_4_review_high_risk_injury_is_never_defaulted(app: App) -> None:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from posture_guard.app import diary
 from posture_guard.app.store import Store
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.episodes import (
@@ -80,7 +81,7 @@ def episodes(draw: st.DrawFn) -> Episode:
         ended=None if ended is None else last + timedelta(seconds=ended),
         pain_at_start=pain,
         pain_peak=draw(st.integers(max(recorded), 10)),
-        stiffness=draw(st.sampled_from(Stiffness)),
+        stiffness=draw(st.none() | st.sampled_from(Stiffness)),  # None: not answered
         range_of_motion=draw(st.none() | st.just("turns left halfway")),
         areas=draw(sets_of(Area)),
         triggers=draw(sets_of(Trigger)),
@@ -316,3 +317,43 @@ def test_diary_store_has_open_episode_answers_as_open_episode_does(tmp_path: Pat
         store.end_episode(AT + timedelta(days=3))
         assert store.has_open_episode() is False
         assert store.open_episode() is None
+
+
+def test_diary_store_takes_a_past_episode_that_ends_before_a_later_one(tmp_path: Path) -> None:
+    """Issue "The first day at the desk": once a later episode existed, an earlier one was
+    refused ("would overlap episode 1") though it ended before that one began."""
+    with Store.open(db_path(tmp_path)) as store:
+        store.start_episode(an_episode())
+        store.end_episode(AT + timedelta(hours=2))
+        past = store.start_episode(an_episode(-48))
+        store.update_episode(EpisodeUpdate(at=AT - timedelta(hours=40), pain=3))
+        with pytest.raises(IllegalEpisodeChange, match="it would overlap episode 1"):
+            store.end_episode(AT + timedelta(hours=1))
+        store.end_episode(AT - timedelta(hours=30))
+        spells = [(e.id, e.started, e.ended) for e in store.episodes()]
+    assert spells == [
+        (past.id, AT - timedelta(hours=48), AT - timedelta(hours=30)),
+        (1, AT, AT + timedelta(hours=2)),
+    ]
+
+
+def test_a_form_s_saved_page_says_the_words_the_form_used(tmp_path: Path) -> None:
+    """Issue "The first day at the desk": the "Saved" page showed `neck-left`. A form's result
+    says the labels its choices had; the CLI keeps the words typed after its flags."""
+    answers = diary.EpisodeAnswers(
+        pain="4", where="neck-left,shoulder", trigger="long-screen-session", symptom="arm-pain",
+        helped="heat", at="2026-11-23T09:00+01:00",
+    )  # fmt: skip
+    with Store.open(db_path(tmp_path)) as store:
+        said = diary.start_episode(store, answers, AT + timedelta(hours=1), plain=True)
+        update = diary.EpisodeAnswers(stiffness="mild", symptom="dizziness", helped="rest")
+        later = diary.update_episode(store, update, AT + timedelta(hours=2), plain=True)
+        typed = diary.show_episode(store, None)
+    assert "where: left side of the neck, shoulder" in said
+    assert "triggers: a long spell at the screen" in said
+    assert "stiffness: not given" in said
+    for word in ("neck-left", "long-screen-session", "arm-pain"):
+        assert word not in said
+    assert "stiffness a little stiff; symptoms dizziness; helped " in later
+    assert "dizziness" in later
+    assert "where: neck-left, shoulder" in typed  # the CLI: as typed after --where

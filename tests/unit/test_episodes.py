@@ -6,6 +6,7 @@ Times are Monday 2 March 2026 in Berlin (+01:00) unless a test says otherwise.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from posture_guard.core.episodes import (
     current_episode,
     end_episode,
     open_episode,
+    overlaps,
     parse_age,
     parse_choice,
     parse_choices,
@@ -537,6 +539,102 @@ def test_lifecycle_end_refused_before_the_last_update() -> None:
         ),
     ):
         end_episode(ep, T0 + 2 * HOUR)
+
+
+def test_lifecycle_a_past_episode_may_start_before_a_later_one_and_end_before_it() -> None:
+    """Issue "The first day at the desk": a past episode could not be entered once a later one
+    existed ("would overlap episode 1"), though it ended before that one began."""
+    later = episode(id=1, started=T0 + DAY, ended=T0 + DAY + HOUR)
+    past = start_episode([later], episode(id=2, started=T0 - DAY))
+    updated = update_episode(past, update(-20, pain=3), [later, past])
+    ended = end_episode(updated, T0, [later, updated])
+    assert (ended.started, ended.ended) == (T0 - DAY, T0)
+
+
+def test_lifecycle_a_past_episode_may_not_reach_into_a_later_one() -> None:
+    later = episode(id=1, started=T0 + DAY, ended=T0 + DAY + HOUR)
+    past = start_episode([later], episode(id=2, started=T0))
+    with pytest.raises(
+        IllegalEpisodeChange,
+        match=exactly(
+            "can't end episode 2 (started 2026-03-02 09:00+01:00) at 2026-03-03 09:00+01:00: it "
+            "would overlap episode 1 (started 2026-03-03 09:00+01:00); end it before "
+            "2026-03-03 09:00+01:00"
+        ),
+    ):
+        end_episode(past, T0 + DAY, [later, past])
+    with pytest.raises(
+        IllegalEpisodeChange,
+        match=exactly(
+            "can't add an update at 2026-03-03 10:00+01:00 to episode 2 (started 2026-03-02 "
+            "09:00+01:00): it would overlap episode 1 (started 2026-03-03 09:00+01:00); add it "
+            "before 2026-03-03 09:00+01:00"
+        ),
+    ):
+        update_episode(past, update(25, pain=3), [later, past])
+
+
+#: Random spells of a diary: a start (minutes after T0) and a length (minutes, 0 allowed).
+SPELLS = st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 600)), min_size=1, max_size=8)
+
+
+@given(SPELLS)
+def test_lifecycle_an_episode_is_accepted_iff_it_overlaps_none_kept(
+    spells: list[tuple[int, int]],
+) -> None:
+    """The overlap rule, with random spells entered in any order (past ones afterwards): each
+    is started then ended; it is kept iff it shares no moment (ends included) with one kept."""
+    kept: list[Episode] = []
+    for number, (start, length) in enumerate(spells, start=1):
+        began = T0 + timedelta(minutes=start)
+        until = began + timedelta(minutes=length)
+        clash = any(overlaps(began, until, e.started, e.ended) for e in kept)
+        try:
+            opened = start_episode(kept, episode(id=number, started=began))
+            done = end_episode(opened, until, [*kept, opened])
+        except IllegalEpisodeChange:
+            assert clash, (began, until, [(e.started, e.ended) for e in kept])
+            continue
+        assert not clash, (began, until, [(e.started, e.ended) for e in kept])
+        kept.append(done)
+    ordered = sorted(kept, key=lambda e: e.started)
+    assert all(a.ended is not None and a.ended < b.started for a, b in itertools.pairwise(ordered))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "shared"),
+    [
+        ((0, 10), (11, 20), False),
+        ((0, 10), (10, 20), True),  # the end's moment is the other's start
+        ((11, 20), (0, 10), False),
+        ((0, None), (5, 6), True),  # still open: to no end
+        ((7, None), (5, 6), False),
+        ((0, 30), (5, 6), True),
+    ],
+)
+def test_overlaps_shares_a_moment_ends_included(
+    a: tuple[int, int | None], b: tuple[int, int | None], shared: bool
+) -> None:
+    def moment(minute: int | None) -> datetime | None:
+        return None if minute is None else T0 + timedelta(minutes=minute)
+
+    start, end = (moment(m) for m in a)
+    other_start, other_end = (moment(m) for m in b)
+    assert start is not None
+    assert other_start is not None
+    assert overlaps(start, end, other_start, other_end) is shared
+    assert overlaps(other_start, other_end, start, end) is shared
+
+
+def test_an_unanswered_stiffness_is_kept_as_not_given() -> None:
+    """Issue "The first day at the desk": it was saved as "no stiffness"."""
+    unanswered = episode(stiffness=None)
+    assert unanswered.stiffness_now is None
+    record = unanswered.to_record()
+    assert record["stiffness"] is None
+    assert Episode.from_record(json.loads(json.dumps(record))) == unanswered
+    later = update_episode(unanswered, update(1, stiffness=Stiffness.MILD))
+    assert later.stiffness_now is Stiffness.MILD
 
 
 def test_lifecycle_end_needs_an_aware_time() -> None:

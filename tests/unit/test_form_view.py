@@ -17,6 +17,7 @@ from posture_guard.core.form_view import (
     Look,
     MultipleChoice,
     Notes,
+    Option,
     SingleChoice,
     YesNo,
     about_text,
@@ -27,17 +28,22 @@ from posture_guard.core.form_view import (
     check_in_answers,
     check_in_form,
     check_in_result,
+    discard_question,
     episode_answers,
     episode_form,
     episode_result,
     place_error,
     settings_window,
+    touched,
+    when_answer,
     window_title,
 )
 from posture_guard.core.triage import Tier
 from posture_guard.desktop import language
 
 CHECK_IN_DEFAULTS = {"symptoms": frozenset(), "pain_disturbs_sleep": False, "trend": None}
+#: A moment of the tests' own (not today), one hour east of UTC.
+NOW = datetime(2026, 3, 2, 14, 30, tzinfo=timezone(timedelta(hours=1)))
 
 
 class Marked:
@@ -65,7 +71,8 @@ def test_the_episode_form_asks_where_and_why_only_when_starting():
     assert starting.title == "Log a neck-pain episode"
     assert window_title(starting.title) == "Log a neck-pain episode - Posture Guard"
     assert [q.name for q in starting.questions] == [
-        "pain", "stiffness", "where", "trigger", "symptom", "helped", "notes", "at",
+        "pain", "stiffness", "where", "trigger", "symptom", "helped", "notes", "at", "at-time",
+        "at-date",
     ]  # fmt: skip
     assert [(a.id, button_text(a)) for a in starting.actions] == [
         ("save", "Start episode  (Enter)"),
@@ -96,7 +103,8 @@ def test_the_check_in_form_asks_the_check_in_questions_with_the_diarys_defaults(
     names = [q.name for q in form.questions]
     assert names.index("high-risk-injury") == names.index("after-injury") + 1
     pain, stiffness, symptoms = form.questions[:3]
-    assert pain == Entry("pain", CHECK_IN_QUESTIONS["pain_now"], "4", "0 to 10", width=6)
+    assert isinstance(pain, SingleChoice)
+    assert (pain.text, pain.default) == (CHECK_IN_QUESTIONS["pain_now"], "4")
     assert isinstance(stiffness, SingleChoice)
     assert stiffness.default == "mild"
     assert [o.label for o in stiffness.options][:2] == ["no stiffness", "a little stiff"]
@@ -113,9 +121,8 @@ def test_the_check_in_form_asks_the_check_in_questions_with_the_diarys_defaults(
     assert isinstance(risk, MultipleChoice)
     assert risk.default == frozenset({"cancer"})
     age = form.question("age")
-    assert isinstance(age, Entry)
+    assert isinstance(age, SingleChoice)
     assert age.default == "20-50"
-    assert age.hint == "years, or under-20, 20-50, 51-55, 56-64, 65-plus"
     assert form.actions[0] == Action("save", "Save check-in", "enter", primary=True)
 
 
@@ -126,8 +133,11 @@ def test_no_default_means_no_answer_yet():
     assert stiffness.default is None
     assert isinstance(trend, SingleChoice)
     assert trend.default is None
-    assert isinstance(age, Entry)
-    assert age.default == ""
+    assert isinstance(age, SingleChoice)
+    assert age.default is None
+    pain = form.question("pain")
+    assert isinstance(pain, SingleChoice)
+    assert pain.default is None
 
 
 def test_every_word_is_translated_when_the_description_is_built(marked):
@@ -144,22 +154,28 @@ def test_every_word_is_translated_when_the_description_is_built(marked):
         if isinstance(q, Entry) and q.hint:
             words += [q.hint]
     words += [button_text(a) for a in form.actions]
+    # the pain scale's middle numbers are digits, ASCII in every language (localeforms Rule 2)
+    words = [w for w in words if not w.isdigit()]
     assert all(w.startswith("<") for w in words), [w for w in words if not w.startswith("<")]
     assert button_text(form.actions[0]) == "<Save check-in>  (<key|Enter>)"
 
 
 def test_answers_travel_as_the_clis_flags_carry_them():
     form = episode_form()
-    raw = {"pain": " 6 ", "stiffness": "mild", "where": frozenset({"shoulder", "neck-left"}),
-           "trigger": frozenset(), "notes": "  ", "at": ""}  # fmt: skip
+    raw = {"pain": "6", "stiffness": "mild", "where": frozenset({"shoulder", "neck-left"}),
+           "trigger": frozenset(), "notes": "  ", "at": "now", "at-time": " "}  # fmt: skip
     given = answer_texts(form, raw)
     assert given == {
         "pain": "6", "stiffness": "mild", "where": "neck-left,shoulder", "trigger": "none",
-        "symptom": "none", "helped": "none", "notes": None, "at": None,
+        "symptom": "none", "helped": "none", "notes": None, "at": "now", "at-time": None,
+        "at-date": None,
     }  # fmt: skip
-    # an episode takes nothing ticked as the flag left out
-    assert episode_answers(given)["trigger"] is None
-    assert episode_answers(given)["where"] == "neck-left,shoulder"
+    # an episode takes nothing ticked as the flag left out, and "now" as no --at
+    answers = episode_answers(given, NOW)
+    assert answers["trigger"] is None
+    assert answers["where"] == "neck-left,shoulder"
+    assert answers["at"] is None
+    assert "at-time" not in answers
 
 
 def test_a_dangerous_injury_is_only_an_answer_after_an_injury():
@@ -179,7 +195,7 @@ def test_a_refusal_goes_beside_the_question_it_names():
     form = check_in_form(CHECK_IN_DEFAULTS)
     wrong = DiaryValueError("pain", "expected a whole number from 0 to 10", 11)
     assert place_error(form, wrong) == ErrorPlace(
-        "pain", "\u26a0 pain = 11: expected a whole number from 0 to 10"
+        "pain", "\u26a0 11: expected a whole number from 0 to 10"
     )
     missing = DiaryValueError("stiffness", "expected an answer", MISSING)
     assert place_error(form, missing) == ErrorPlace(
@@ -293,3 +309,135 @@ def test_only_emergency_advice_opens_with_a_banner_that_names_the_numbers(tier: 
     else:
         assert alert == ""
         assert window.alert == ""
+
+
+# --- the issue "The first day at the desk" -------------------------------------------------------
+
+
+def test_an_unanswered_stiffness_stays_unanswered():
+    """It was saved as "no stiffness": the episode form's stiffness opens on "not answered",
+    which travels as no answer (the CLI's --stiffness left out), never as "none"."""
+    for form in (episode_form(), episode_form(open_episode=(3, NOW))):
+        stiffness = form.question("stiffness")
+        assert isinstance(stiffness, SingleChoice)
+        assert stiffness.default == ""
+        assert stiffness.options[-1] == Option("", "not answered")
+        assert "none" in [o.value for o in stiffness.options]  # "no stiffness" is an answer
+        given = answer_texts(form, {"stiffness": "", "at": "now"})
+        assert episode_answers(given, NOW)["stiffness"] is None
+
+
+def test_pain_is_chosen_on_a_scale_from_0_to_10_with_its_ends_named():
+    """Pain was typed as a number: it is eleven choices, 0 and 10 named; "not answered" stays
+    possible where the question is optional (an update), not where it is needed."""
+    starting = episode_form().question("pain")
+    assert isinstance(starting, SingleChoice)
+    assert [o.value for o in starting.options] == [str(n) for n in range(11)]
+    assert (starting.options[0].label, starting.options[10].label) == (
+        "0: no pain", "10: worst imaginable",
+    )  # fmt: skip
+    assert starting.default is None  # no answer yet, and none to leave it at
+    update = episode_form(open_episode=(3, NOW)).question("pain")
+    assert isinstance(update, SingleChoice)
+    assert update.options[-1] == Option("", "not answered")
+    assert update.default == ""
+    check_in = check_in_form(CHECK_IN_DEFAULTS).question("pain")
+    assert isinstance(check_in, SingleChoice)
+    assert "" not in [o.value for o in check_in.options]
+
+
+def test_age_is_chosen_among_the_bands_the_triage_uses():
+    """Age was typed as words: the bands are the choices, their values the diary's words."""
+    age = check_in_form(CHECK_IN_DEFAULTS).question("age")
+    assert isinstance(age, SingleChoice)
+    assert [o.value for o in age.options] == [b.value for b in AgeBand]
+    assert [o.label for o in age.options] == [
+        "under 20", "20 to 50", "51 to 55", "56 to 64", "65 or older",
+    ]  # fmt: skip
+
+
+def when(choice: str, clock: str | None = None, day: str | None = None) -> str | None:
+    return when_answer({"at": choice, "at-time": clock, "at-date": day}, NOW)
+
+
+def test_when_is_now_earlier_today_or_another_day_at_a_time():
+    """The time was typed as 2026-03-02T09:00: "Now" (the default), "Earlier today" at a clock
+    time, or "Another day" at a day and time, travelling as --at's ISO text in now's zone."""
+    form = episode_form()
+    at = form.question("at")
+    assert isinstance(at, SingleChoice)
+    assert [o.label for o in at.options] == [
+        "Now", "Earlier today, at the time below", "Another day, at the day and time below",
+    ]  # fmt: skip
+    assert at.default == "now"
+    date_entry = form.question("at-date")
+    assert isinstance(date_entry, Entry)
+    assert date_entry.hint == "year-month-day, e.g. 2026-03-02 for 2 March 2026"
+    assert when("now", "09:00") is None  # the time is for the other two choices
+    assert when("today", "9:05") == "2026-03-02T09:05:00+01:00"
+    assert when("today", "09.05") == "2026-03-02T09:05:00+01:00"
+    assert when("day", "23:59", "2026-2-27") == "2026-02-27T23:59:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("choice", "clock", "day", "field", "words"),
+    [
+        ("today", None, None, "at-time", "Please answer this question."),
+        ("today", "25:00", None, "at-time",
+         "25:00: expected hours and minutes on the 24-hour clock, such as 09:30 or 17:45"),
+        ("today", "15:00", None, "at-time",
+         "15:00: expected a time that has passed (it is 2 March 2026, 14:30)"),
+        ("day", "09:00", None, "at-date", "Please answer this question."),
+        ("day", "09:00", "2/3/2026", "at-date",
+         "2/3/2026: expected a day written year-month-day, such as 2026-03-02"),
+        ("day", "09:00", "2026-02-30", "at-date",
+         "2026-02-30: expected a day written year-month-day, such as 2026-03-02"),
+    ],
+)  # fmt: skip
+def test_a_time_or_day_not_as_shown_is_refused_beside_it(choice, clock, day, field, words):
+    form = episode_form()
+    with pytest.raises(DiaryValueError) as refused:
+        when(choice, clock, day)
+    assert place_error(form, refused.value) == ErrorPlace(field, f"\u26a0 {words}")
+
+
+def test_a_refusal_on_top_sends_the_focus_to_the_question_it_concerns():
+    """A refusal on top was not brought to the person: an episode change refused (an overlap,
+    a time before the start) is about "When?", which takes the focus; others the first one."""
+    place = place_error(episode_form(), IllegalEpisodeChange("it would overlap episode 1"))
+    assert place == ErrorPlace(None, "\u26a0 it would overlap episode 1", "at")
+    assert place.concerns == "at"
+    beside = place_error(episode_form(), DiaryValueError("pain", "expected", MISSING))
+    assert beside.concerns == "pain"
+    other = place_error(check_in_form(CHECK_IN_DEFAULTS), IllegalEpisodeChange("x"))
+    assert other.concerns is None
+
+
+def test_a_form_is_touched_once_anything_differs_from_what_it_opened_with():
+    """Esc threw a filled form away: closing asks first when anything was entered, and an
+    untouched form (its defaults, blank text) closes at once."""
+    form = check_in_form({**CHECK_IN_DEFAULTS, "pain_now": 4, "age_band": AgeBand.UNDER_20})
+    opened = {
+        "pain": "4", "stiffness": None, "symptom": frozenset(), "sleep-disturbed": "no",
+        "high-risk-injury": None, "home-care-days": "", "age": "under-20", "trend": None,
+        "stops-work": None, "daily-life-affected": None, "after-injury": None,
+        "risk": frozenset(),
+    }  # fmt: skip
+    assert not touched(form, opened)
+    for name, value in (("pain", "5"), ("stiffness", "mild"), ("symptom", frozenset({"fever"})),
+                        ("sleep-disturbed", "yes"), ("home-care-days", "2"), ("age", None)):  # fmt: skip
+        assert touched(form, {**opened, name: value}), name
+    episode = episode_form()
+    blank = {"pain": None, "stiffness": "", "notes": "\n", "at": "now", "at-time": ""}
+    assert not touched(episode, blank)
+    assert touched(episode, {**blank, "notes": "stiff after the desk"})
+    assert touched(episode, {**blank, "at": "today"})
+
+
+def test_the_discard_question_keeps_editing_by_default():
+    confirm = discard_question()
+    assert confirm.title == "Discard what you entered?"
+    assert [(a.id, a.label) for a in confirm.actions] == [
+        ("keep", "Keep editing"), ("discard", "Discard"),
+    ]  # fmt: skip
+    assert confirm.default == "keep"
