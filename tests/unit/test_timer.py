@@ -36,6 +36,7 @@ from posture_guard.core.timer import (
     Outcome,
     Paused,
     Resumed,
+    SkipsUsedUp,
     State,
     WorkingHoursBegan,
     WorkingHoursEnded,
@@ -1436,3 +1437,55 @@ def test_issue_7_working_hours_that_begin_in_the_skipped_dst_hour_begin_at_the_j
         WorkingHoursBegan(at=datetime(2026, 3, 29, 3, 0, tzinfo=BERLIN))
     ]
     assert timer.state is State.WORKING
+
+
+def test_timer_daily_skip_cap_refuses_the_next_skip_until_the_day_rolls_over() -> None:
+    """`max_skips_per_day`: after N skips in one working day (all kinds together) Skip is
+    refused with SkipsUsedUp and nothing changes; the status greys it out; the next working
+    day skips again."""
+    timer, clock = due_posture(timer_settings(breaks=(POSTURE,), max_skips_per_day=2))
+    assert timer.status().skip_allowed is True
+    timer.skip(clock.now())
+    feed(timer, clock, active(20 * MIN))
+    timer.skip(clock.now())
+    feed(timer, clock, active(20 * MIN))
+    assert (timer.state, timer.skips_today()) == (State.BREAK_DUE, 2)
+    assert timer.status().skip_allowed is False
+    before = copy.deepcopy(timer)
+    with pytest.raises(SkipsUsedUp, match=r"^can't skip: skipped 2 times today \(limit 2 a day\)$"):
+        timer.skip(clock.now())
+    assert timer == before
+    # the break window's Skip is the same skip, refused the same way
+    timer.start_break(clock.now())
+    on_break = copy.deepcopy(timer)
+    with pytest.raises(SkipsUsedUp):
+        timer.finish_break(clock.now(), Outcome.SKIPPED)
+    assert timer == on_break
+    # taking a break does not give skips back (unlike skips in a row) ...
+    timer.finish_break(clock.now(), Outcome.TAKEN)
+    feed(timer, clock, active(20 * MIN))
+    assert timer.status().skip_allowed is False
+    # ... the next working day does (day_starts_at 04:00)
+    timer.pause(clock.now(), None)
+    feed(timer, clock, [(20 * HOUR, None)])
+    timer.resume(clock.now())
+    feed(timer, clock, active(20 * MIN))
+    assert timer.state is State.BREAK_DUE
+    assert timer.status().skip_allowed is True
+    timer.skip(clock.now())
+    assert timer.skips_today() == 1
+
+
+def test_timer_two_working_hours_ranges_make_a_quiet_gap() -> None:
+    """Two ranges a day: the timer is OFF_HOURS in the gap, a break due when the first range
+    ends is cancelled, and none is asked for the moment the second begins."""
+    lunch = replace(hours("09:00", "12:00"), more=((time(13, 0), time(17, 30)),))
+    timer, clock = start(timer_settings(breaks=(POSTURE,), working_hours=lunch), at("11:30"))
+    feed(timer, clock, active(20 * MIN))
+    assert timer.state is State.BREAK_DUE
+    feed(timer, clock, active(10 * MIN))
+    assert timer.state is State.OFF_HOURS
+    events = feed(timer, clock, active(60 * MIN))
+    assert not any(isinstance(e, BreakDue | BreakPrompted) for e in events)
+    assert timer.state is State.WORKING
+    assert timer.seconds_until_next(clock.now()) is not None
