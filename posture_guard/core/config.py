@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
@@ -526,23 +527,67 @@ def _read_locks(file: str, value: object, problems: list[Problem]) -> set[str]:
     return locked
 
 
+#: The largest settings file read; a larger one is a mistake (a log or a disk image in its place).
+MAX_FILE_BYTES: Final = 1024 * 1024
+
+
 def _read_text(path: Path | None, layer: Layer, problems: list[Problem]) -> str | None:
+    """The file's text; None when it is absent (an absent layer) or cannot be read as a settings
+    file (then one line in `problems` names the file, what was expected and what was got). A
+    link is followed to a regular file; anything else (a folder, a pipe, a device, a link to
+    nothing) is never opened, so reading cannot block or run away."""
     if path is None:
         return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
+
+    def problem(got: str) -> None:
+        # Translators: {file} is a file's path; {got} says what is there instead ("a directory")
+        message = _("{file}: expected a settings file (UTF-8 TOML text), got {got}")
         problems.append(
-            Problem(
-                # Translators: {file} is a file's path, {reason} the system's reason
-                message=_("{file}: cannot be read: {reason}").format(file=path, reason=exc),
-                is_error=True,
-                layer=layer,
+            Problem(message=message.format(file=path, got=got), is_error=True, layer=layer)
+        )
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            # Translators: {target} is where the link points, as the file system says it
+            problem(_("a link to {target}, which does not exist").format(target=_link(path)))
+        return None
+    except OSError as exc:
+        problem(_("an error: {reason}").format(reason=exc.strerror or exc))
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        problem(_("a directory"))
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        problem(_("something that is not a regular file (a pipe, a device or a socket)"))
+        return None
+    if info.st_size > MAX_FILE_BYTES:
+        problem(_("{size} bytes (at most 1 MiB is read)").format(size=info.st_size))
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problem(_("an error: {reason}").format(reason=exc.strerror or exc))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        # Translators: {line} is a line number of the file, {byte} a byte value like 0xff
+        problem(
+            _("the byte {byte} on line {line}, which is not UTF-8").format(
+                byte=f"0x{data[exc.start]:02x}", line=line
             )
         )
         return None
+
+
+def _link(path: Path) -> str:
+    try:
+        return str(path.readlink())
+    except OSError:
+        return "?"
 
 
 def builtin_text() -> str:

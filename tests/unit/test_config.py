@@ -273,10 +273,43 @@ def test_config_missing_files_are_absent_layers(tmp_path: Path) -> None:
 
 def test_config_unreadable_file_is_reported(tmp_path: Path) -> None:
     user = tmp_path / "config.toml"
-    user.write_bytes(b"\xff\xfe not utf-8")
+    user.write_bytes(b'[general]\nsnooze = "5m"\n# caf\xe9\n')
     loaded = config.load(user, None)
-    assert len(loaded.problems) == 1
-    assert loaded.problems[0].message.startswith(f"{user}: cannot be read: ")
+    assert [p.message for p in loaded.problems] == [
+        f"{user}: expected a settings file (UTF-8 TOML text), got the byte 0xe9 on line 3,"
+        " which is not UTF-8"
+    ]
+    assert loaded.settings == config.defaults()
+
+
+def test_config_a_directory_a_dangling_link_or_a_pipe_in_its_place_is_one_line(
+    tmp_path: Path,
+) -> None:
+    """Whatever stands where the settings file should be, one line says what it is, and a
+    pipe is never opened (reading it would block the service)."""
+    import os
+
+    got = {}
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    got[folder] = "a directory"
+    link = tmp_path / "link.toml"
+    link.symlink_to(tmp_path / "elsewhere.toml")
+    got[link] = f"a link to {tmp_path / 'elsewhere.toml'}, which does not exist"
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)
+    got[pipe] = "something that is not a regular file (a pipe, a device or a socket)"
+    for path, what in got.items():
+        loaded = config.load(path, None)
+        assert [p.message for p in loaded.problems] == [
+            f"{path}: expected a settings file (UTF-8 TOML text), got {what}"
+        ]
+        assert [p.layer for p in loaded.problems] == [Layer.USER]
+    good = tmp_path / "good.toml"
+    good.write_text('[general]\nsnooze = "7m"\n')
+    link.unlink()
+    link.symlink_to(good)  # a link to a settings file is followed (dotfile managers)
+    assert config.load(link, None).settings.timer.snooze_s == 7 * 60
 
 
 BERLIN = ZoneInfo("Europe/Berlin")
