@@ -20,10 +20,12 @@ from posture_guard.core.commands import BreakNow, Command, Pause, Quit, Resume, 
 from posture_guard.core.episodes import CHECK_IN_FLAGS
 from posture_guard.core.errors import (
     ClinicError,
+    ControlError,
     DiaryValueError,
     PostureGuardError,
     format_key,
     format_value,
+    terminal_safe,
 )
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import BREAK_KINDS, Settings
@@ -356,6 +358,8 @@ def _config(args: argparse.Namespace, paths: Paths) -> int:
     loaded = load_effective(paths)
     for problem in loaded.problems:
         print(problem.message, file=sys.stderr)
+    if any(p.layer is config.Layer.USER for p in loaded.errors):
+        _running_with_last_good(paths)
     user_line = (
         _("# user file:   {path}")
         if paths.user_config.exists()
@@ -388,6 +392,24 @@ def _config(args: argparse.Namespace, paths: Paths) -> int:
         line = f"{format_key(key)} = {format_value(loaded.values[key])}"
         print(f"{line:<{width}}  # {where}{lock}")
     return EXIT_FAILED if loaded.errors else EXIT_OK
+
+
+def _running_with_last_good(paths: Paths) -> None:
+    """Under the file's problems, what a running service does about them: it keeps its last
+    good settings (its status says so). Nothing when no service answers at once."""
+    try:
+        reply = control.request(paths.socket, Status(), timeout=2)
+    except ControlError:
+        return
+    status = reply.get("status")
+    if isinstance(status, dict) and status.get("settings_problem"):
+        print(
+            _(
+                "posture-guard: the running service keeps its last good settings until the "
+                "file is fixed; the values below are what the file gives now."
+            ),
+            file=sys.stderr,
+        )
 
 
 def _policy_check(file: Path) -> int:
@@ -681,6 +703,27 @@ def _status_line(label: str, value: str) -> str:
     return f"{label:<{_LABEL_WIDTH}} {value}"
 
 
+def settings_problem_lines(status: Mapping[str, object]) -> list[str]:
+    """What `status` and `config show` say while the service keeps its last good settings
+    because the settings file has a problem (the status's "settings_problem"); [] when not."""
+    trouble = status.get("settings_problem")
+    if not isinstance(trouble, dict):
+        return []
+    problems = trouble.get("problems")
+    lines = [
+        _status_line(
+            # Translators: a status label, like "State:"
+            _("Settings:"),
+            _("{file} has a problem; the last good settings are in use").format(
+                file=trouble.get("file")
+            ),
+        )
+    ]
+    if isinstance(problems, list):
+        lines += [_status_line("", terminal_safe(str(problem))) for problem in problems]
+    return lines
+
+
 def format_status(status: Mapping[str, object]) -> str:
     """The `status` command's text from the service's JSON status, in this process's language
     (the state from `state`; the service's own `state_text` only for a state it added since)."""
@@ -749,6 +792,7 @@ def format_status(status: Mapping[str, object]) -> str:
                 ),
             )
         )
+    lines += settings_problem_lines(status)
     active = status.get("active_today_s")
     outcomes = status.get("outcomes_today")
     totals: dict[str, int] = {}

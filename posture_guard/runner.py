@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Final
 from posture_guard.app import fleet
 from posture_guard.app.control import ControlServer
 from posture_guard.app.logs import setup_logging
-from posture_guard.app.managed import PolicyWatch, load_effective
+from posture_guard.app.managed import Poller, SettingsWatch, load_effective
 from posture_guard.app.service import Inbox, Service
 from posture_guard.app.store import Store
 from posture_guard.core import config, policy, welcome
-from posture_guard.core.commands import Command, Result
+from posture_guard.core.commands import Command, Result, SettingsTrouble
 from posture_guard.core.errors import PostureGuardError, StoreError
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.ports import Notifier
@@ -184,6 +184,10 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     def apply(new: config.Loaded) -> bool:
         return service is not None and service.apply_settings(new.settings)
 
+    def report(trouble: SettingsTrouble | None) -> None:
+        if service is not None:
+            service.settings_trouble(trouble)
+
     write_fleet = fleet.FleetWriter(
         store,
         paths.device_id_file,
@@ -191,7 +195,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         lambda: service.settings if service is not None else settings,
     )
 
-    watch = PolicyWatch(paths, apply)
+    watch = SettingsWatch(paths, apply, report, loaded)
     presenter = BreakPresenter(notifier, inbox.submit) if on_desktop else None
     service = Service(
         settings,
@@ -221,7 +225,9 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
     signals.install()
     server = ControlServer(paths.socket, service.submit)
     worker = threading.Thread(target=work, name="posture-guard-service")
+    poller = Poller(watch, paths, service.post)  # an edit by hand applies within seconds
     server.start()
+    poller.start()
     try:
         print(_running_banner(settings, idle.name, notifier.name, tray), flush=True)
         if tray is None:
@@ -233,6 +239,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
                 worker.start()  # the tray loop ended before its setup ran: still stop cleanly
         worker.join()
     finally:
+        poller.close()
         server.close()
         signals.close()
         if presenter is not None:

@@ -100,6 +100,11 @@ def read_until(proc: subprocess.Popen[str], needle: str, timeout: float) -> list
     return _outputs[proc.pid].wait_for(needle, timeout)
 
 
+def output_lines(proc: subprocess.Popen[str]) -> list[str]:
+    """The process's output lines so far (without waiting)."""
+    return list(_outputs[proc.pid].lines)
+
+
 def stop_process(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
     """Terminate one process we started, killing it if it ignores SIGTERM for 5 s."""
     if proc.poll() is None:

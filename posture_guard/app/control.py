@@ -310,6 +310,12 @@ def encode_snapshot(snapshot: Snapshot) -> dict[str, object]:
         "sees_idle": snapshot.sees_idle,
         "notifier": snapshot.notifier,
         "episode_open": snapshot.episode_open,
+        "settings_problem": None
+        if snapshot.settings_trouble is None
+        else {
+            "file": snapshot.settings_trouble.file,
+            "problems": list(snapshot.settings_trouble.problems),
+        },
     }
 
 

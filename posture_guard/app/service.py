@@ -47,6 +47,7 @@ from posture_guard.core.commands import (
     Refused,
     Result,
     Resume,
+    SettingsTrouble,
     Skip,
     Snapshot,
     Snooze,
@@ -74,7 +75,13 @@ from posture_guard.core.timer import (
     TimerStatus,
 )
 from posture_guard.core.units import format_duration
-from posture_guard.core.wording import STOPPING, daily_limit_notice, describe, prompt_notice
+from posture_guard.core.wording import (
+    STOPPING,
+    daily_limit_notice,
+    describe,
+    prompt_notice,
+    settings_trouble_notice,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +109,17 @@ class _Request:
     abandoned: threading.Event = field(default_factory=threading.Event)
 
 
+@dataclass
+class _Job:
+    """Work another thread hands the worker (`Inbox.post`): run on the worker between steps."""
+
+    action: Callable[[], object]
+
+
+#: The tag of the notice that says the settings file has a problem (replaced, then withdrawn
+#: once the file is good again).
+SETTINGS_NOTICE_TAG: Final = "settings"
+
 #: The commands the timer carries out (Quit is the loop's own).
 _TimerCommand = Status | Snooze | Skip | Pause | Resume | BreakNow | StartBreak | FinishBreak
 
@@ -115,7 +133,7 @@ class Inbox:
     """
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        self._queue: queue.Queue[_Request | _Job | None] = queue.Queue()
         self._closed = threading.Event()
 
     def submit(self, command: Command | Malformed, timeout: float = 5.0) -> Result:
@@ -134,6 +152,12 @@ class Inbox:
             request.abandoned.set()
             return Refused(reason=_(refusals.BUSY))
 
+    def post(self, action: Callable[[], object]) -> None:
+        """Have the worker run `action` at its next pass, without waiting for it. Any thread;
+        dropped once the inbox is closed."""
+        if not self._closed.is_set():
+            self._queue.put(_Job(action))
+
     @property
     def closed(self) -> bool:
         return self._closed.is_set()
@@ -143,13 +167,15 @@ class Inbox:
         self._closed.set()
         self._queue.put(None)
 
-    def take(self, timeout: float) -> _Request | None:
-        """The next command still wanted, waiting up to `timeout` seconds; None: none came (or
-        the inbox was closed). Worker thread."""
+    def take(self, timeout: float) -> _Request | _Job | None:
+        """The next command still wanted (or posted job), waiting up to `timeout` seconds;
+        None: none came (or the inbox was closed). Worker thread."""
         try:
             request = self._queue.get(timeout=timeout)
         except queue.Empty:
             return None
+        if isinstance(request, _Job):
+            return request
         return None if request is None or request.abandoned.is_set() else request
 
     def refuse_waiting(self) -> None:
@@ -159,7 +185,7 @@ class Inbox:
                 request = self._queue.get_nowait()
             except queue.Empty:
                 return
-            if request is not None:
+            if isinstance(request, _Request):
                 request.reply.put(Refused(reason=_(refusals.SHUTTING_DOWN)))
 
 
@@ -242,6 +268,9 @@ class Service:
         #: Rule 6; None without a store.
         self._log = None if store is None else BreakLog(store, clock.now())
         self._episode_open = False
+        #: The settings file's problems now (`settings_trouble`), and those already said.
+        self._trouble: SettingsTrouble | None = None
+        self._told: frozenset[str] = frozenset()
         if store is not None:
             self._scheduler.every(flush_every_s).seconds.do(self._flush_job)
         for job in minute_jobs:
@@ -259,6 +288,11 @@ class Service:
     def submit(self, command: Command | Malformed, timeout: float = 5.0) -> Result:
         """Queue a command for the worker and wait for its result (`Inbox.submit`). Any thread."""
         return self._inbox.submit(command, timeout)
+
+    def post(self, action: Callable[[], object]) -> None:
+        """Have the worker run `action` soon (`Inbox.post`), e.g. the settings watch's check
+        when a file changed. Any thread."""
+        self._inbox.post(action)
 
     def stop(self) -> None:
         """Ask the worker to finish its step and return from `run()`. Thread-safe."""
@@ -283,6 +317,9 @@ class Service:
             while not self._inbox.closed:
                 self._guarded(self._scheduler.run_pending)
                 request = self._inbox.take(self._wait_seconds())
+                if isinstance(request, _Job):
+                    self._guarded(request.action)
+                    request = None
                 self._guarded(self._step)
                 if request is not None and not request.abandoned.is_set():
                     request.reply.put(self._answer(request.command))
@@ -313,6 +350,36 @@ class Service:
             self._poll_s = max(1.0, min(IDLE_POLL_S, settings.timer.idle_threshold_s / 2))
         self._publish(self._clock.now(), [])
         return True
+
+    def settings_trouble(self, trouble: SettingsTrouble | None) -> None:
+        """The settings file's problems while the last good settings stay (None: none now).
+        Worker thread only (the settings watch's check).
+
+        Each problem is said once while the file stays broken: one notice and one log line
+        for the problems not said yet; status shows them all (the snapshot). Once the file is
+        good again the notice is withdrawn, and a problem that comes back is said again.
+        """
+        if trouble is None:
+            if self._trouble is not None:
+                log.info("the settings file %s has no problems now", self._trouble.file)
+                self._withdraw(SETTINGS_NOTICE_TAG)
+            self._told = frozenset()
+        else:
+            new = [p for p in trouble.problems if p not in self._told]
+            if new:
+                more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
+                log.error(
+                    "the settings file changed but has a problem; keeping the last good "
+                    "settings: %s%s",
+                    new[0],
+                    more,
+                )
+                title, message = settings_trouble_notice(new[0])
+                self._notify(title, message, tag=SETTINGS_NOTICE_TAG)
+                self._told |= frozenset(trouble.problems)
+        if trouble != self._trouble:
+            self._trouble = trouble
+            self._publish(self._clock.now(), [])
 
     def _guarded(self, action: Callable[[], object]) -> None:
         """Run one part of a loop pass; a bug in it is logged and the loop goes on (Rule 5)."""
@@ -425,6 +492,7 @@ class Service:
             notifier=self._notifier.name,
             today=self._today(now, status),
             episode_open=self._episode_open,
+            settings_trouble=self._trouble,
         )
         if self._on_snapshot is not None:
             try:

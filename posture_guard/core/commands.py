@@ -157,6 +157,16 @@ def _check_seconds(verb: str, seconds: int | None, maximum: int) -> None:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SettingsTrouble:
+    """The person's settings file changed but has problems: the service keeps the last good
+    settings until it is fixed (app/managed.py `SettingsWatch`)."""
+
+    file: str
+    #: One line each, naming the file, the key, what was expected and what was got.
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Snapshot:
     """What the service shows the world after a step; immutable, shared between threads."""
 
@@ -177,6 +187,8 @@ class Snapshot:
     today: DayTally
     #: A spasm episode is open in the diary (read at start and with each minute's save).
     episode_open: bool = False
+    #: The settings file's problems while the last good settings are kept; None: none.
+    settings_trouble: SettingsTrouble | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
@@ -187,6 +188,58 @@ def _days(raw: object) -> object:
     return frozenset(DAY_NAMES.index(d) for d in names)
 
 
+def _hours_expected() -> str:
+    # Translators: the text in double quotes is a value typed in the file, keep it as written
+    return _('expected time ranges like "09:00-12:00, 13:00-17:30" (24:00 ends the day), or ""')
+
+
+def _hours(raw: object) -> object:
+    """`[working_hours] hours`: "" (start and end say it), or ranges in a string separated by
+    commas or in a list; each starts before it ends, and none overlaps another."""
+    if raw in ("", []):
+        return None
+    if isinstance(raw, str):
+        parts = [p.strip() for p in raw.split(",")]
+    elif isinstance(raw, list) and all(isinstance(p, str) for p in raw):
+        parts = [p.strip() for p in raw]
+    else:
+        raise ValueError(_hours_expected())
+    ranges: list[tuple[time, time, str]] = []
+    for part in parts:
+        first, dash, second = part.partition("-")
+        if not dash:
+            raise ValueError(_hours_expected())
+        try:
+            start = parse_clock(first, allow_24=False)
+            end = parse_clock(second, allow_24=True)
+        except ValueError:
+            # Translators: {range} is one range from the file, as written ("09:00-25:00")
+            raise ValueError(
+                _("expected times from 00:00 to 24:00 in each range; {range} is not").format(
+                    range=format_value(part)
+                )
+            ) from None
+        if end <= start:
+            # Translators: {range} is one range from the file, as written ("17:00-09:00")
+            raise ValueError(
+                _("expected each range to end after it starts; {range} does not").format(
+                    range=format_value(part)
+                )
+            )
+        ranges.append((start, end, part))
+    ranges.sort()
+    for index in range(1, len(ranges)):
+        (_start1, end1, text1), (start2, _end2, text2) = ranges[index - 1], ranges[index]
+        if start2 < end1:
+            # Translators: {first} and {second} are ranges from the file, as written
+            raise ValueError(
+                _("expected ranges that do not overlap; {first} and {second} do").format(
+                    first=format_value(text1), second=format_value(text2)
+                )
+            )
+    return tuple((start, end) for start, end, _text in ranges)
+
+
 def _text(max_chars: int, what: str) -> Callable[[object], object]:
     def check(raw: object) -> object:
         # Translators: {what} says what the text is ("the organisation's name"); "" is an empty
@@ -298,6 +351,7 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "general.snooze": _duration(10),
     "general.max_snoozes": _count_or_unlimited,
     "general.max_skips_in_row": _count_or_unlimited,
+    "general.max_skips_per_day": _count_or_unlimited,
     "general.busy_max_wait": _off_or_duration,
     "general.language": _language,
     **{
@@ -312,6 +366,7 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "working_hours.days": _days,
     "working_hours.start": _clock(False),
     "working_hours.end": _clock(True),
+    "working_hours.hours": _hours,
     "controls.snooze": _boolean,
     "controls.skip": _boolean,
     "controls.pause": _boolean,
@@ -330,6 +385,10 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "fleet.directory": _directory,
     "fleet.team": _label,
 }
+
+#: The keys that say the working hours' times: a lock on one locks them all, so a locked
+#: start and end cannot be escaped by setting `hours` (or the other way round).
+HOURS_KEYS: Final = ("working_hours.start", "working_hours.end", "working_hours.hours")
 
 #: Sections only the organisation's policy can set (Rule 5).
 POLICY_ONLY: Final = ("branding", "fleet")
@@ -468,23 +527,67 @@ def _read_locks(file: str, value: object, problems: list[Problem]) -> set[str]:
     return locked
 
 
+#: The largest settings file read; a larger one is a mistake (a log or a disk image in its place).
+MAX_FILE_BYTES: Final = 1024 * 1024
+
+
 def _read_text(path: Path | None, layer: Layer, problems: list[Problem]) -> str | None:
+    """The file's text; None when it is absent (an absent layer) or cannot be read as a settings
+    file (then one line in `problems` names the file, what was expected and what was got). A
+    link is followed to a regular file; anything else (a folder, a pipe, a device, a link to
+    nothing) is never opened, so reading cannot block or run away."""
     if path is None:
         return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
+
+    def problem(got: str) -> None:
+        # Translators: {file} is a file's path; {got} says what is there instead ("a directory")
+        message = _("{file}: expected a settings file (UTF-8 TOML text), got {got}")
         problems.append(
-            Problem(
-                # Translators: {file} is a file's path, {reason} the system's reason
-                message=_("{file}: cannot be read: {reason}").format(file=path, reason=exc),
-                is_error=True,
-                layer=layer,
+            Problem(message=message.format(file=path, got=got), is_error=True, layer=layer)
+        )
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            # Translators: {target} is where the link points, as the file system says it
+            problem(_("a link to {target}, which does not exist").format(target=_link(path)))
+        return None
+    except OSError as exc:
+        problem(_("an error: {reason}").format(reason=exc.strerror or exc))
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        problem(_("a directory"))
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        problem(_("something that is not a regular file (a pipe, a device or a socket)"))
+        return None
+    if info.st_size > MAX_FILE_BYTES:
+        problem(_("{size} bytes (at most 1 MiB is read)").format(size=info.st_size))
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problem(_("an error: {reason}").format(reason=exc.strerror or exc))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        # Translators: {line} is a line number of the file, {byte} a byte value like 0xff
+        problem(
+            _("the byte {byte} on line {line}, which is not UTF-8").format(
+                byte=f"0x{data[exc.start]:02x}", line=line
             )
         )
         return None
+
+
+def _link(path: Path) -> str:
+    try:
+        return str(path.readlink())
+    except OSError:
+        return "?"
 
 
 def builtin_text() -> str:
@@ -573,7 +676,7 @@ def load(
                 layer=Layer.BUILT_IN, file=builtin.file, locked=origins[key].locked
             )
     return Loaded(
-        settings=_build(values, frozenset(policy.locks)),
+        settings=_build(values, frozenset(policy.locks), origins),
         values=raw_values,
         origins=origins,
         problems=tuple(problems),
@@ -626,6 +729,10 @@ def _read_policies(
                 parsed[key], raw[key], sources[key] = value, data.raw[key], source.name
         for key in data.locks:
             locked_by.setdefault(key, source.name)
+    hours_lock = next((locked_by[k] for k in HOURS_KEYS if k in locked_by), None)
+    if hours_lock is not None:
+        for key in HOURS_KEYS:
+            locked_by.setdefault(key, hours_lock)
     layer = _PolicyLayer(
         present[0] if present else "", Layer.POLICY, raw, parsed, frozenset(locked_by), sources
     )
@@ -696,7 +803,20 @@ def _cross_check(
     return found
 
 
-def _build(values: Mapping[str, object], locked: frozenset[str]) -> Settings:
+_RANK: Final[Mapping[Layer, int]] = {Layer.BUILT_IN: 0, Layer.POLICY: 1, Layer.USER: 2}
+
+
+def _hours_win(origins: Mapping[str, Origin]) -> bool:
+    """Whether `[working_hours] hours` (when set) says the times rather than start and end:
+    the words of the highest layer win, so an old file's start and end still beat the
+    organisation's `hours` (unless locked: the three lock together, HOURS_KEYS)."""
+    rank = _RANK[origins["working_hours.hours"].layer]
+    return all(rank >= _RANK[origins[k].layer] for k in HOURS_KEYS[:2])
+
+
+def _build(
+    values: Mapping[str, object], locked: frozenset[str], origins: Mapping[str, Origin]
+) -> Settings:
     breaks = [
         BreakSpec(
             kind=kind,
@@ -710,6 +830,13 @@ def _build(values: Mapping[str, object], locked: frozenset[str]) -> Settings:
     breaks.sort(key=lambda b: (b.length_s, b.every_s))
     days = values["working_hours.days"]
     assert isinstance(days, frozenset)
+    start, end = _time(values["working_hours.start"]), _time(values["working_hours.end"])
+    more: tuple[tuple[time, time], ...] = ()
+    ranges = values["working_hours.hours"]
+    if ranges is not None and _hours_win(origins):
+        assert isinstance(ranges, tuple)
+        (start, end), *rest = ranges
+        more = tuple(rest)
     timer = TimerSettings(
         breaks=tuple(breaks),
         idle_threshold_s=_int(values["general.idle_threshold"]),
@@ -721,10 +848,9 @@ def _build(values: Mapping[str, object], locked: frozenset[str]) -> Settings:
         max_skips_in_row=_opt_int(values["general.max_skips_in_row"]),
         busy_max_wait_s=_opt_int(values["general.busy_max_wait"]),
         working_hours=WorkingHours(
-            days=frozenset(int(d) for d in days),
-            start=_time(values["working_hours.start"]),
-            end=_time(values["working_hours.end"]),
+            days=frozenset(int(d) for d in days), start=start, end=end, more=more
         ),
+        max_skips_per_day=_opt_int(values["general.max_skips_per_day"]),
     )
     org_clinic = None
     if values["branding.clinic.name"] is not None:

@@ -368,9 +368,12 @@ _REFUSALS: Final[Mapping[str, tuple[str, str]]] = {
     ),
 }
 #: Control command -> the count that can forbid it when the policy locks it at 0.
-_COUNT_KEYS: Final[Mapping[str, tuple[str, str]]] = {
-    "snooze": ("general.max_snoozes", "max_snoozes"),
-    "skip": ("general.max_skips_in_row", "max_skips_in_row"),
+_COUNT_KEYS: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
+    "snooze": (("general.max_snoozes", "max_snoozes"),),
+    "skip": (
+        ("general.max_skips_in_row", "max_skips_in_row"),
+        ("general.max_skips_per_day", "max_skips_per_day"),
+    ),
 }
 
 
@@ -397,9 +400,7 @@ def _refusal_reason(settings: Settings, command: str) -> str | None:
     assert isinstance(allowed, bool)
     if not allowed:
         return SET_BY_ORGANISATION if key in settings.locked else TURNED_OFF_IN_SETTINGS
-    count = _COUNT_KEYS.get(command)
-    if count is not None:
-        dotted, attr = count
+    for dotted, attr in _COUNT_KEYS.get(command, ()):
         if dotted in settings.locked and getattr(settings.timer, attr) == 0:
             return SET_BY_ORGANISATION
     return None

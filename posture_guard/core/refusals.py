@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from typing import Final
 
 from posture_guard.core.errors import IllegalCommand
-from posture_guard.core.i18n import N_, _
-from posture_guard.core.timer import Command, NotAllowedNow, State
+from posture_guard.core.i18n import N_, _, ngettext
+from posture_guard.core.timer import Command, NotAllowedNow, SkipsUsedUp, State
 from posture_guard.core.units import format_duration
 
 #: The service stopped taking commands.
@@ -71,7 +71,24 @@ def illegal(exc: IllegalCommand) -> str:
             exc.command, NOT_NOW
         )
         return _(text)
+    if isinstance(exc, SkipsUsedUp):
+        return skips_used_up(exc.skipped, exc.limit)
     return _sentence(str(exc))
+
+
+def skips_used_up(skipped: int, limit: int) -> str:
+    """Skip refused by the daily cap (`[general] max_skips_per_day`)."""
+    if limit == 0:
+        # Translators: [general] max_skips_per_day is the setting as written in the file
+        return _("Skipping breaks is turned off ([general] max_skips_per_day = 0)")
+    # Translators: [general] max_skips_per_day is the setting as written in the file
+    return ngettext(
+        "You have skipped {count} break today, the most your settings allow "
+        "([general] max_skips_per_day); take it or snooze it",
+        "You have skipped {count} breaks today, the most your settings allow "
+        "([general] max_skips_per_day); take it or snooze it",
+        skipped,
+    ).format(count=skipped)
 
 
 def not_whole_seconds(verb: str, value: object) -> str:

@@ -38,21 +38,39 @@ class BreakSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class WorkingHours:
-    """Days (0 = Monday) and local times in which breaks are asked for."""
+    """Days (0 = Monday) and local times in which breaks are asked for.
+
+    `start`-`end` is the first range of each day; `more` holds the day's further ranges
+    (`[working_hours] hours = "09:00-12:00, 13:00-17:30"`). With further ranges every range
+    starts before it ends and none overlaps another (the loader checks this); a lone range
+    whose start is after its end spans midnight.
+    """
 
     days: frozenset[int]
     start: time
     end: time  # time.max means the end of the day
+    #: The day's further ranges, each (start, end) with start < end; () for one range.
+    more: tuple[tuple[time, time], ...] = ()
+
+    @property
+    def ranges(self) -> tuple[tuple[time, time], ...]:
+        """Every range of a working day, the first one first."""
+        return ((self.start, self.end), *self.more)
 
     def contains(self, moment: datetime) -> bool:
         """True when `moment` (aware, local) is inside working hours; a start after end spans midnight."""
         t = moment.timetz().replace(tzinfo=None)
-        if self.start <= self.end:
-            return moment.weekday() in self.days and self.start <= t < self.end
-        if t >= self.start:
-            return moment.weekday() in self.days
-        # after midnight: the span began on the previous day
-        return (moment.weekday() - 1) % 7 in self.days and t < self.end
+        for start, end in self.ranges:
+            if start <= end:  # time.max ends the day: its last microsecond is inside too
+                if moment.weekday() in self.days and start <= t and (t < end or end == time.max):
+                    return True
+            elif t >= start:
+                if moment.weekday() in self.days:
+                    return True
+            # after midnight: the span began on the previous day
+            elif (moment.weekday() - 1) % 7 in self.days and t < end:
+                return True
+        return False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,6 +86,8 @@ class TimerSettings:
     max_snoozes: int | None  # None = unlimited
     max_skips_in_row: int | None  # None = unlimited
     working_hours: WorkingHours
+    #: Skips allowed in one working day, all kinds together; None = unlimited.
+    max_skips_per_day: int | None = None
     #: Longest real time a due break waits for a busy desktop (full screen, locked, a
     #: meeting) before it is asked for anyway; None = waits as long as the desktop is busy.
     busy_max_wait_s: int | None = None

@@ -17,7 +17,7 @@ Rule 7: no break is asked for while paused or outside working hours; a break tha
         resume (held back while the desktop is busy, as any prompt; or cancelled, when the
         pause ends outside working hours).
 Rule 8: a command not allowed in the current state (TRANSITIONS) or beyond a limit (snoozes, skips
-        in a row) raises IllegalCommand and changes nothing.
+        in a row, skips in a working day) raises IllegalCommand and changes nothing.
 
 Theory of operation. Each enabled break kind has a counter of active seconds. When one or more
 counters reach their interval, the longest such kind becomes due (it covers the shorter ones):
@@ -88,6 +88,17 @@ class NotAllowedNow(IllegalCommand):
         self.command = command
         self.state = state
         super().__init__(f"can't {command.value} when state={state.name}")
+
+
+class SkipsUsedUp(IllegalCommand):
+    """Skip refused: `skipped` breaks were skipped this working day, the daily `limit`
+    (`max_skips_per_day`); nothing changed. The fields let the refusal be worded for people
+    (core/refusals.py); the message stays in the timer's own terms."""
+
+    def __init__(self, skipped: int, limit: int) -> None:
+        self.skipped = skipped
+        self.limit = limit
+        super().__init__(f"can't skip: skipped {_times(skipped)} today (limit {limit} a day)")
 
 
 _S, _C = State, Command
@@ -668,6 +679,10 @@ class BreakTimer:
             raise IllegalCommand(
                 f"can't skip the {self._title(kind)}: skipped {_times(skipped)} in a row (limit {limit})"
             )
+        per_day = self.settings.max_skips_per_day
+        today = self.skips_today()
+        if per_day is not None and today >= per_day:
+            raise SkipsUsedUp(today, per_day)
         events: list[Event] = []
         self._end_current(now, Outcome.SKIPPED, events)
         return events
@@ -786,6 +801,12 @@ class BreakTimer:
 
     # --- queries -----------------------------------------------------------------------------
 
+    def skips_today(self) -> int:
+        """Breaks skipped in this working day, all kinds together (for `max_skips_per_day`)."""
+        return sum(
+            per_kind.get(Outcome.SKIPPED.value, 0) for per_kind in self._outcomes_today.values()
+        )
+
     def earned_s(self, kind: str) -> float:
         """Active seconds counted toward `kind` since it last restarted."""
         return self._counters.earned(kind)
@@ -819,7 +840,11 @@ class BreakTimer:
             allowed=frozenset(c for (s, c) in TRANSITIONS if s is self.state),
             snoozes_left=None if snooze_limit is None else max(0, snooze_limit - self._snoozes),
             skip_allowed=self.current is not None
-            and (skip_limit is None or self._counters.skips_in_row[self.current] < skip_limit),
+            and (skip_limit is None or self._counters.skips_in_row[self.current] < skip_limit)
+            and (
+                self.settings.max_skips_per_day is None
+                or self.skips_today() < self.settings.max_skips_per_day
+            ),
             waiting_for=self._deferred_for
             if self.state is State.BREAK_DUE and self._prompt_pending
             else None,
@@ -858,7 +883,13 @@ class BreakTimer:
         if self.state is State.SNOOZED:
             return self._snooze_left_s <= elapsed_s
         if self.state is State.PAUSED:
-            return self.current is not None  # the pause may end in the step: asked again
+            if self.current is not None:
+                return True  # the pause may end in the step: asked again
+            if self._paused_until is None:
+                return False  # until resumed: only a command ends it
+            # a pause that ends in the step may ask for a break already earned at once
+            left = _utc_seconds(self._paused_until) - _utc_seconds(self._last_now)
+            return left <= elapsed_s
         return False
 
     def seconds_until_next(self, now: datetime) -> float | None:
@@ -950,12 +981,13 @@ class BreakTimer:
 
 def next_hours_change(hours: WorkingHours, now: datetime) -> datetime | None:
     """The first local time after `now` at which being inside working hours changes, or None."""
-    if len(hours.days) == 7 and hours.start == time() and hours.end == time.max:
+    if len(hours.days) == 7 and hours.ranges == ((time(), time.max),):
         return None  # always inside
     inside = hours.contains(now)
+    edges = sorted({t for span in hours.ranges for t in span if t != time.max})
     for offset in range(8):
         day = now.date() + timedelta(days=offset)
-        times = [hours.start, *([hours.end] if hours.end != time.max else [])]
+        times = edges
         candidates = [datetime.combine(day, t, tzinfo=now.tzinfo) for t in times]
         candidates.append(datetime.combine(day + timedelta(days=1), time(), tzinfo=now.tzinfo))
         for moment in sorted(candidates):

@@ -185,6 +185,19 @@ def daily_limit_notice(limit_s: float) -> tuple[str, str]:
     )
 
 
+#: After a settings file's problem, in the notice and in `status` (English; shown through `_`).
+LAST_GOOD_KEPT: Final = N_("The last good settings stay in use until the file is fixed.")
+
+
+def settings_trouble_notice(problem: str) -> tuple[str, str]:
+    """The notice (title, message) that the settings file changed but has `problem` (one line
+    naming the file, the key, what was expected and what was got)."""
+    return (
+        _("Your settings file has a problem"),
+        f"{problem}\n{_(LAST_GOOD_KEPT)}",
+    )
+
+
 def check_in_notice(days: int, *, on_desktop: bool = False) -> tuple[str, str]:
     """The notice (title, message) asking for a check-in on an episode `days` old;
     `on_desktop`: the words name the tray menu's item, else the command."""

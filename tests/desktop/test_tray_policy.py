@@ -17,7 +17,7 @@ from tests.desktop.traydesk import TrayDesktop, wait_for_icon
 pytestmark = pytest.mark.desktop
 
 # A tray of its own process (pystray owns the main thread) wired to a real Service whose
-# PolicyWatch job runs each (fake) second, as runner wires them; prints the Pause item before
+# SettingsWatch job runs each (fake) second, as runner wires them; prints the Pause item before
 # and after the policy file changes, then waits for "stop" on stdin.
 RUN_TRAY_WITH_SERVICE = """
 import sys, threading, time
@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 from posture_guard.ui.launch import Launcher
-from posture_guard.app.managed import PolicyWatch, load_effective
+from posture_guard.app.managed import SettingsWatch, load_effective
 from posture_guard.ui.tray import open_tray
 from posture_guard.desktop.paths import Paths
 from posture_guard.app.service import Service
@@ -38,8 +38,10 @@ policy = tmp / "policy.toml"
 paths = Paths(user_config=tmp / "config.toml", policy=policy, state_dir=tmp / "state",
               data_dir=tmp / "data", runtime_dir=tmp / "run", policy_files=(policy,))
 services = []
-watch = PolicyWatch(paths, lambda loaded: services[0].apply_settings(loaded.settings))
-settings = load_effective(paths).settings
+start = load_effective(paths)
+watch = SettingsWatch(paths, lambda loaded: services[0].apply_settings(loaded.settings),
+                      lambda trouble: services[0].settings_trouble(trouble), start)
+settings = start.settings
 tray, reasons = open_tray(lambda p: services[0].submit(p), Launcher(), rhythm_s=1200,
                           locked=policy_locks(settings))
 assert tray is not None, reasons

@@ -15,10 +15,19 @@ import pytest
 
 from posture_guard.app import control
 from posture_guard.app.control import ControlServer
-from posture_guard.app.managed import PolicyWatch, load_effective
+from posture_guard.app.managed import SettingsWatch, load_effective
 from posture_guard.app.service import Service
 from posture_guard.core import config
-from posture_guard.core.commands import BreakNow, Command, FinishBreak, Pause, Resume, Skip, Status
+from posture_guard.core.commands import (
+    BreakNow,
+    Command,
+    FinishBreak,
+    Pause,
+    Resume,
+    SettingsTrouble,
+    Skip,
+    Status,
+)
 from posture_guard.core.timer import Outcome
 from posture_guard.desktop.paths import Paths
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
@@ -40,7 +49,7 @@ def _paths(tmp_path: Path, policy: Path) -> Paths:
 
 
 class Running:
-    """The in-process service with the real PolicyWatch job (each second) and control socket."""
+    """The in-process service with the real SettingsWatch job (each second) and control socket."""
 
     def __init__(self, paths: Paths) -> None:
         self.clock = FakeClock(START)
@@ -51,9 +60,14 @@ class Running:
             assert service is not None
             return service.apply_settings(loaded.settings)
 
-        self.watch = PolicyWatch(paths, apply)
+        def report(trouble: SettingsTrouble | None) -> None:
+            assert service is not None
+            service.settings_trouble(trouble)
+
+        start = load_effective(paths)
+        self.watch = SettingsWatch(paths, apply, report, start)
         service = Service(
-            load_effective(paths).settings,
+            start.settings,
             self.clock,
             ScriptedIdleSource([0.0]),
             RecordingNotifier(),

@@ -29,7 +29,14 @@ from posture_guard.core.commands import (
 )
 from posture_guard.core.errors import IllegalCommand, InvalidCommand, UnknownCommand
 from posture_guard.core.records import DayTally
-from posture_guard.core.timer import TRANSITIONS, BreakTimer, NotAllowedNow, Outcome, State
+from posture_guard.core.timer import (
+    TRANSITIONS,
+    BreakTimer,
+    NotAllowedNow,
+    Outcome,
+    SkipsUsedUp,
+    State,
+)
 from posture_guard.core.timer import Command as TimerCommand
 from posture_guard.core.traymodel import TrayStatus
 from posture_guard.core.wording import STATE_WORDS
@@ -192,3 +199,26 @@ def test_tray_status_of_a_snapshot_equals_the_one_read_from_its_json() -> None:
 def test_commands_unknown_name_says_which() -> None:
     with pytest.raises(UnknownCommand, match=r"^unknown command 'explode'$"):
         decode_command({"command": "explode"})
+
+
+@pytest.mark.parametrize(
+    ("skipped", "limit", "said"),
+    [
+        (
+            2,
+            2,
+            "You have skipped 2 breaks today, the most your settings allow "
+            "([general] max_skips_per_day); take it or snooze it",
+        ),
+        (
+            1,
+            1,
+            "You have skipped 1 break today, the most your settings allow "
+            "([general] max_skips_per_day); take it or snooze it",
+        ),
+        (0, 0, "Skipping breaks is turned off ([general] max_skips_per_day = 0)"),
+    ],
+)
+def test_refusals_the_daily_skip_cap_in_plain_words(skipped: int, limit: int, said: str) -> None:
+    """The timer's SkipsUsedUp is worded from its numbers, never from its own message."""
+    assert refusals.illegal(SkipsUsedUp(skipped, limit)) == said

@@ -273,10 +273,43 @@ def test_config_missing_files_are_absent_layers(tmp_path: Path) -> None:
 
 def test_config_unreadable_file_is_reported(tmp_path: Path) -> None:
     user = tmp_path / "config.toml"
-    user.write_bytes(b"\xff\xfe not utf-8")
+    user.write_bytes(b'[general]\nsnooze = "5m"\n# caf\xe9\n')
     loaded = config.load(user, None)
-    assert len(loaded.problems) == 1
-    assert loaded.problems[0].message.startswith(f"{user}: cannot be read: ")
+    assert [p.message for p in loaded.problems] == [
+        f"{user}: expected a settings file (UTF-8 TOML text), got the byte 0xe9 on line 3,"
+        " which is not UTF-8"
+    ]
+    assert loaded.settings == config.defaults()
+
+
+def test_config_a_directory_a_dangling_link_or_a_pipe_in_its_place_is_one_line(
+    tmp_path: Path,
+) -> None:
+    """Whatever stands where the settings file should be, one line says what it is, and a
+    pipe is never opened (reading it would block the service)."""
+    import os
+
+    got = {}
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    got[folder] = "a directory"
+    link = tmp_path / "link.toml"
+    link.symlink_to(tmp_path / "elsewhere.toml")
+    got[link] = f"a link to {tmp_path / 'elsewhere.toml'}, which does not exist"
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)
+    got[pipe] = "something that is not a regular file (a pipe, a device or a socket)"
+    for path, what in got.items():
+        loaded = config.load(path, None)
+        assert [p.message for p in loaded.problems] == [
+            f"{path}: expected a settings file (UTF-8 TOML text), got {what}"
+        ]
+        assert [p.layer for p in loaded.problems] == [Layer.USER]
+    good = tmp_path / "good.toml"
+    good.write_text('[general]\nsnooze = "7m"\n')
+    link.unlink()
+    link.symlink_to(good)  # a link to a settings file is followed (dotfile managers)
+    assert config.load(link, None).settings.timer.snooze_s == 7 * 60
 
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -348,3 +381,99 @@ def test_config_language_not_a_code_is_refused_and_the_desktops_kept(tmp_path: P
         ' language code like "de" or "hi"'
     ]
     assert loaded.settings.language is None
+
+
+# [working_hours] hours and [general] max_skips_per_day: each mistake one line naming the
+# file, the key, what was expected and what was got.
+HOURS_MISTAKES = [
+    (
+        '"09:00-12:00, 11:30-17:30"',
+        'F: [working_hours] hours = "09:00-12:00, 11:30-17:30": expected ranges that do not'
+        ' overlap; "09:00-12:00" and "11:30-17:30" do',
+    ),
+    (
+        '"17:30-13:00"',
+        'F: [working_hours] hours = "17:30-13:00": expected each range to end after it starts;'
+        ' "17:30-13:00" does not',
+    ),
+    (
+        '["09:00-12:00", "13:00-25:00"]',
+        'F: [working_hours] hours = ["09:00-12:00", "13:00-25:00"]: expected times from 00:00 to'
+        ' 24:00 in each range; "13:00-25:00" is not',
+    ),
+    (
+        '"9 to 5"',
+        'F: [working_hours] hours = "9 to 5": expected time ranges like "09:00-12:00,'
+        ' 13:00-17:30" (24:00 ends the day), or ""',
+    ),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), HOURS_MISTAKES)
+def test_config_working_hours_ranges_mistakes_are_one_line_each(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    user = _write(tmp_path, "config.toml", f"[working_hours]\nhours = {value}\n")
+    loaded = config.load(user)
+    assert [p.message for p in loaded.problems] == [message.replace("F", str(user), 1)]
+    assert loaded.settings.timer.working_hours == config.defaults().timer.working_hours
+
+
+@pytest.mark.parametrize("value", ['"13:00-17:30, 09:00-12:00"', '["09:00-12:00", "13:00-17:30"]'])
+def test_config_working_hours_ranges_as_text_or_list_in_any_order(
+    tmp_path: Path, value: str
+) -> None:
+    user = _write(tmp_path, "config.toml", f'[working_hours]\ndays = ["mon"]\nhours = {value}\n')
+    loaded = config.load(user)
+    assert loaded.problems == ()
+    hours = loaded.settings.timer.working_hours
+    assert hours.ranges == ((time(9), time(12)), (time(13), time(17, 30)))
+    monday = datetime(2026, 11, 23, tzinfo=BERLIN)
+    assert [hours.contains(monday.replace(hour=h)) for h in (8, 9, 11, 12, 13, 17, 18)] == [
+        False, True, True, False, True, True, False,
+    ]  # fmt: skip
+
+
+def test_config_old_start_and_end_still_work_and_beat_a_lower_layers_hours(
+    tmp_path: Path,
+) -> None:
+    """Old files keep working: start and end in the user file win over the organisation's
+    `hours` (the highest layer's words win)."""
+    policy = _write(
+        tmp_path, "policy.toml", '[working_hours]\nhours = "08:00-12:00, 13:00-16:00"\n'
+    )
+    user = _write(tmp_path, "config.toml", '[working_hours]\nstart = "10:00"\nend = "18:00"\n')
+    loaded = config.load(user, policy)
+    assert loaded.problems == ()
+    assert loaded.settings.timer.working_hours.ranges == ((time(10), time(18)),)
+    assert config.load(None, policy).settings.timer.working_hours.ranges == (
+        (time(8), time(12)),
+        (time(13), time(16)),
+    )
+
+
+def test_config_a_lock_on_start_and_end_locks_hours_too(tmp_path: Path) -> None:
+    """The three keys that say the times lock together: a locked start cannot be escaped by
+    setting `hours`."""
+    policy = _write(
+        tmp_path,
+        "policy.toml",
+        '[working_hours]\nstart = "08:00"\nend = "16:00"\n[policy]\nlock = ["working_hours.start"]\n',
+    )
+    user = _write(tmp_path, "config.toml", '[working_hours]\nhours = "06:00-12:00, 13:00-22:00"\n')
+    loaded = config.load(user, policy)
+    assert [p.is_error for p in loaded.problems] == [False]
+    assert "set by your organisation" in loaded.problems[0].message
+    assert loaded.settings.timer.working_hours.ranges == ((time(8), time(16)),)
+    assert loaded.locked("working_hours.hours")
+
+
+def test_config_daily_skip_cap(tmp_path: Path) -> None:
+    user = _write(tmp_path, "config.toml", "[general]\nmax_skips_per_day = 3\n")
+    assert config.load(user).settings.timer.max_skips_per_day == 3
+    assert config.defaults().timer.max_skips_per_day is None
+    user.write_text('[general]\nmax_skips_per_day = "lots"\n')
+    assert [p.message for p in config.load(user).problems] == [
+        f'{user}: [general] max_skips_per_day = "lots": expected a whole number of 0 or more,'
+        ' or "unlimited"'
+    ]

@@ -419,6 +419,10 @@ _POLICY_LOCKS = {
         '[general]\nmax_skips_in_row = 0\n[policy]\nlock = ["general.max_skips_in_row"]\n',
         {"skip": "Can't skip: set by your organisation."},
     ),
+    "daily-skips-locked-at-zero": (
+        '[general]\nmax_skips_per_day = 0\n[policy]\nlock = ["general.max_skips_per_day"]\n',
+        {"skip": "Can't skip: set by your organisation."},
+    ),
     "quit-and-snooze-off-locked": (
         '[controls]\nquit = false\nsnooze = false\n[policy]\nlock = ["controls"]\n',
         {

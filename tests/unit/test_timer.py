@@ -36,6 +36,7 @@ from posture_guard.core.timer import (
     Outcome,
     Paused,
     Resumed,
+    SkipsUsedUp,
     State,
     WorkingHoursBegan,
     WorkingHoursEnded,
@@ -1436,3 +1437,78 @@ def test_issue_7_working_hours_that_begin_in_the_skipped_dst_hour_begin_at_the_j
         WorkingHoursBegan(at=datetime(2026, 3, 29, 3, 0, tzinfo=BERLIN))
     ]
     assert timer.state is State.WORKING
+
+
+def test_timer_daily_skip_cap_refuses_the_next_skip_until_the_day_rolls_over() -> None:
+    """`max_skips_per_day`: after N skips in one working day (all kinds together) Skip is
+    refused with SkipsUsedUp and nothing changes; the status greys it out; the next working
+    day skips again."""
+    timer, clock = due_posture(timer_settings(breaks=(POSTURE,), max_skips_per_day=2))
+    assert timer.status().skip_allowed is True
+    timer.skip(clock.now())
+    feed(timer, clock, active(20 * MIN))
+    timer.skip(clock.now())
+    feed(timer, clock, active(20 * MIN))
+    assert (timer.state, timer.skips_today()) == (State.BREAK_DUE, 2)
+    assert timer.status().skip_allowed is False
+    before = copy.deepcopy(timer)
+    with pytest.raises(SkipsUsedUp, match=r"^can't skip: skipped 2 times today \(limit 2 a day\)$"):
+        timer.skip(clock.now())
+    assert timer == before
+    # the break window's Skip is the same skip, refused the same way
+    timer.start_break(clock.now())
+    on_break = copy.deepcopy(timer)
+    with pytest.raises(SkipsUsedUp):
+        timer.finish_break(clock.now(), Outcome.SKIPPED)
+    assert timer == on_break
+    # taking a break does not give skips back (unlike skips in a row) ...
+    timer.finish_break(clock.now(), Outcome.TAKEN)
+    feed(timer, clock, active(20 * MIN))
+    assert timer.status().skip_allowed is False
+    # ... the next working day does (day_starts_at 04:00)
+    timer.pause(clock.now(), None)
+    feed(timer, clock, [(20 * HOUR, None)])
+    timer.resume(clock.now())
+    feed(timer, clock, active(20 * MIN))
+    assert timer.state is State.BREAK_DUE
+    assert timer.status().skip_allowed is True
+    timer.skip(clock.now())
+    assert timer.skips_today() == 1
+
+
+def test_timer_two_working_hours_ranges_make_a_quiet_gap() -> None:
+    """Two ranges a day: the timer is OFF_HOURS in the gap, a break due when the first range
+    ends is cancelled, and none is asked for the moment the second begins."""
+    lunch = replace(hours("09:00", "12:00"), more=((time(13, 0), time(17, 30)),))
+    timer, clock = start(timer_settings(breaks=(POSTURE,), working_hours=lunch), at("11:30"))
+    feed(timer, clock, active(20 * MIN))
+    assert timer.state is State.BREAK_DUE
+    feed(timer, clock, active(10 * MIN))
+    assert timer.state is State.OFF_HOURS
+    events = feed(timer, clock, active(60 * MIN))
+    assert not any(isinstance(e, BreakDue | BreakPrompted) for e in events)
+    assert timer.state is State.WORKING
+    assert timer.seconds_until_next(clock.now()) is not None
+
+
+def test_hours_to_24_00_include_the_days_last_microsecond() -> None:
+    """Found by the short-nights property: with hours ending at 24:00 (time.max), the moment
+    23:59:59.999999 read as outside while the timer, rightly, stayed working."""
+    late = hours("00:05", "24:00")
+    last = datetime(2026, 1, 5, 23, 59, 59, 999999, tzinfo=at("09:00").tzinfo)
+    assert late.contains(last)
+    assert not late.contains(last.replace(hour=0, minute=4, second=0, microsecond=0))
+
+
+def test_a_pause_ending_in_the_step_over_an_earned_break_lets_busy_matter() -> None:
+    """Found by the short-nights property: a break cut short by a pause is asked for again as
+    the pause ends; `busy_matters` said the step was free, so a full-screen desktop did not
+    hold that prompt back."""
+    timer, clock = due_posture()
+    timer.start_break(clock.now())
+    clock.advance(1)
+    timer.pause(clock.now(), until=at("09:23"))
+    assert timer.state is State.PAUSED
+    assert timer.current is None
+    assert not timer.busy_matters(60)  # the pause goes on through this step
+    assert timer.busy_matters(3 * MIN)  # it ends in this one: a prompt may come with it

@@ -24,7 +24,11 @@ properties are checked against that model, never against the timer's internals:
 (m) a prompt held back for a busy desktop waits less than `busy_max_wait_s` of real time: at the
     first observation at or past it, it is asked for anyway (or the break ended meanwhile);
 (n) when `busy_matters(step)` is False, a busy observation gives exactly the events and state
-    of a free one (so the service may skip asking its busy sources).
+    of a free one (so the service may skip asking its busy sources);
+(o) the day's skips never exceed `max_skips_per_day`.
+
+With several working-hours ranges a day, (b) and (i) say no break is ever due or asked for in
+the gap between two ranges.
 
 Runs are derandomized and use no example database, so CI sees the same timelines every time.
 """
@@ -199,6 +203,7 @@ def timer_settings(draw: st.DrawFn, *, always_on: bool = False) -> TimerSettings
         snooze_s=draw(st.sampled_from([MIN, 5 * MIN])),
         max_snoozes=draw(st.sampled_from([None, 0, 1, 3])),
         max_skips_in_row=draw(st.sampled_from([None, 0, 1, 2])),
+        max_skips_per_day=draw(st.sampled_from([None, None, 0, 1, 3])),
         working_hours=hours,
         busy_max_wait_s=draw(st.sampled_from([None, MIN, 10 * MIN, 30 * MIN])),
     )
@@ -216,6 +221,24 @@ def working_hours(draw: st.DrawFn) -> WorkingHours:
         start=time(start // 2, 30 * (start % 2)),
         end=time(end // 2, 30 * (end % 2)),
     )
+
+
+@st.composite
+def split_days(draw: st.DrawFn) -> WorkingHours:
+    """Two (sometimes three) ranges a day with gaps between them (ten-minute steps), on some
+    days: a lunch break, a split shift."""
+    count = draw(st.integers(2, 3))
+    edges = sorted(
+        draw(st.lists(st.integers(0, 144), min_size=2 * count, max_size=2 * count, unique=True))
+    )
+
+    def clock(step: int) -> time:
+        return time.max if step == 144 else time(step // 6, 10 * (step % 6))
+
+    ranges = [(clock(edges[i]), clock(edges[i + 1])) for i in range(0, 2 * count, 2)]
+    days = draw(st.frozensets(st.integers(0, 6), min_size=1))
+    (start, end), *more = ranges
+    return WorkingHours(days=days, start=start, end=end, more=tuple(more))
 
 
 @st.composite
@@ -406,6 +429,12 @@ class Run:
             assert (status.state is State.OFF_HOURS) == (not inside), self.fail(
                 f"state {status.state.name} with working hours {'on' if inside else 'off'}"
             )
+        # (o) the day's skips never exceed the daily cap
+        cap = self.settings.max_skips_per_day
+        skipped = sum(per_kind.get("skipped", 0) for per_kind in self.outcomes.values())
+        assert cap is None or skipped <= cap, self.fail(f"{skipped} skips today, cap {cap}")
+        if cap is not None and skipped == cap:
+            self.applied("o")
         # (k) the day's outcome figures are the tally of the events since the day began
         assert status.outcomes_today == self.outcomes, self.fail(
             f"outcomes_today {status.outcomes_today} but events say {self.outcomes}"
@@ -690,3 +719,37 @@ def test_timer_properties_short_nights(
     # Working hours with a short gap that people work through: breaks due when hours end
     # must not come straight back when they begin.
     run_timeline(*night, steps)
+
+
+@profile(300, HealthCheck.data_too_large)
+@given(
+    settings_=timer_settings(always_on=True),
+    hours=split_days(),
+    start=starts(dst=False),
+    steps=st.lists(st.one_of(steps_of_busy_days, jumps), min_size=10, max_size=60),
+)
+def test_timer_properties_several_ranges_a_day(
+    settings_: TimerSettings, hours: WorkingHours, start: datetime, steps: list[Step]
+) -> None:
+    # Two or three working-hours ranges a day, mostly work with random commands: no break is
+    # ever due or asked for in a gap (b), the timer is quiet there (i), and the daily skip cap
+    # holds (o).
+    run_timeline(replace(settings_, working_hours=hours), start, steps)
+
+
+@profile(200, HealthCheck.data_too_large)
+@given(
+    settings_=timer_settings(always_on=True),
+    cap=st.integers(0, 3),
+    start=starts(dst=False),
+    steps=st.lists(st.one_of(steps_of_busy_days, jumps), min_size=10, max_size=60),
+)
+def test_timer_properties_the_daily_skip_cap_holds(
+    settings_: TimerSettings, cap: int, start: datetime, steps: list[Step]
+) -> None:
+    # Busy days with many prompts and random commands (skips among them): never more skips in
+    # a working day than the cap (o); a refused skip changes nothing (h).
+    run = run_timeline(
+        replace(settings_, max_skips_per_day=cap, max_skips_in_row=None), start, steps
+    )
+    assert run.timer.skips_today() <= cap
