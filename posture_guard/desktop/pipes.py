@@ -235,8 +235,9 @@ class _PipePeer:
         self._admitted = False
 
     def admit(self, deadline: float) -> Admission:
+        dog = _Watchdog(self._conn, deadline)
         try:
-            with _Watchdog(self._conn, deadline) as dog:
+            with dog:
                 deliver_challenge(self._conn, self._authkey)
                 answer_challenge(self._conn, self._authkey)
         except AuthenticationError:
