@@ -22,7 +22,8 @@ Rule 4: this is the only place that speaks JSON. A request line becomes a comman
 Rule 5: one slow or idle client never blocks another: each connection is answered on a thread of
         its own (at most MAX_CLIENTS at once; the kernel's backlog, as deep as it allows, holds
         the rest), and a client that finds the backlog full waits for its turn within its
-        timeout instead of failing.
+        timeout instead of failing (on the pipe, for a free pipe instance, as multiprocessing's
+        Client waits: up to its own 20 s). The key's challenge, too, runs on the client's thread.
 """
 
 from __future__ import annotations
