@@ -1,4 +1,5 @@
-"""`posture-guard run`: wires the service to the real clock, idle source, notifier and socket."""
+"""`posture-guard run`: wires the service to the real clock, idle source, notifier and control
+channel."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from posture_guard.desktop.clock import SystemClock
 from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
+from posture_guard.desktop.ipc import select_channel
 from posture_guard.desktop.notify import select_notifier
 from posture_guard.desktop.paths import Paths, ensure_private_dir
 from posture_guard.desktop.signals import StopSignals
@@ -223,7 +225,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
                 tray.stop()
 
     signals.install()
-    server = ControlServer(paths.socket, service.submit)
+    server = ControlServer(select_channel(paths.socket), service.submit)  # a pipe on Windows
     worker = threading.Thread(target=work, name="posture-guard-service")
     poller = Poller(watch, paths, service.post)  # an edit by hand applies within seconds
     server.start()

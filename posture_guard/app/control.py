@@ -1,12 +1,19 @@
-"""Local control channel: `posture-guard snooze` reaches the running service over a Unix socket.
+"""Local control channel: `posture-guard snooze` reaches the running service over a Unix socket
+(Linux, macOS) or a named pipe (Windows), one protocol over either.
 
 Protocol: one JSON object per connection, one line each way. The client sends
 ``{"command": "snooze", "seconds": 600}``; the service answers ``{"ok": true, "message": ...}``
 or ``{"ok": false, "error": ...}``, with ``"status"`` (the snapshot) when the command reached
-the timer.
+the timer. The transport is behind one seam (`desktop/ipc.py`: `Channel`, `Peer`); this module
+speaks to nothing else, so its tests run over each transport.
 
-Rule 1: the socket lives in the user's private runtime dir (0700) and is itself 0600.
-Rule 2: a peer whose user id is not ours (or cannot be told) is refused before anything is read.
+Rule 1: the channel lives in the user's private runtime dir (0700): a Unix socket, itself 0600;
+        on Windows a named pipe with a random name, written with a random key to a 0600 ticket
+        file there (`desktop/pipes.py`).
+Rule 2: a peer that is not the owner is refused before its request is read: on a Unix socket, a
+        peer whose user id is not ours (or cannot be told), told so in a reply; on the pipe, a
+        peer that fails the key's mutual challenge, told so by the challenge. The client, too,
+        talks only to a server that is the owner's.
 Rule 3: garbage, oversized or slow requests get an error reply (or are dropped); the server and the
         service behind it never fail because of what a client sent.
 Rule 4: this is the only place that speaks JSON. A request line becomes a command value
@@ -15,16 +22,15 @@ Rule 4: this is the only place that speaks JSON. A request line becomes a comman
 Rule 5: one slow or idle client never blocks another: each connection is answered on a thread of
         its own (at most MAX_CLIENTS at once; the kernel's backlog, as deep as it allows, holds
         the rest), and a client that finds the backlog full waits for its turn within its
-        timeout instead of failing.
+        timeout instead of failing (on the pipe, for a free pipe instance, as multiprocessing's
+        Client waits: up to its own 20 s). The key's challenge, too, runs on the client's thread.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -53,15 +59,20 @@ from posture_guard.core.errors import ControlError, UnknownCommand
 from posture_guard.core.i18n import _
 from posture_guard.core.timer import Outcome
 from posture_guard.core.wording import state_words
-from posture_guard.desktop.ipc import local_stream_socket, peer_is_owner
+from posture_guard.desktop.ipc import (
+    Channel,
+    KeyRefused,
+    Listening,
+    Peer,
+    ServedByStranger,
+    select_channel,
+)
 
 MAX_REQUEST_BYTES: Final = 64 * 1024
 READ_TIMEOUT_S: Final = 2.0
 REPLY_TIMEOUT_S: Final = 10.0
 #: Connections answered at once, each on a thread of its own (Rule 5); more wait in the backlog.
 MAX_CLIENTS: Final = 64
-#: How long a client sleeps before it tries a full backlog again (it keeps to its timeout).
-_CONNECT_RETRY_S: Final = 0.02
 
 log = logging.getLogger(__name__)
 
@@ -69,112 +80,108 @@ Submit = Callable[[Command | Malformed], Result]
 
 
 class ControlServer:
-    """Accepts control requests on `path`, and answers each with what `submit(command)` returns.
+    """Accepts control requests on `channel` (a path: the OS's channel there, see
+    `desktop.ipc.select_channel`), and answers each with what `submit(command)` returns.
 
     The accept loop runs on its own daemon thread, blocked in accept() (no CPU while idle);
     each connection is answered on a short-lived daemon thread of its own (Rule 5). `submit` is
     called on those; it must be thread-safe (the service's `submit` is).
     """
 
-    def __init__(self, path: Path, submit: Submit) -> None:
-        self.path = path
+    def __init__(self, channel: Channel | Path, submit: Submit) -> None:
+        self.channel = select_channel(channel) if isinstance(channel, Path) else channel
+        self.path = self.channel.path
         self._submit = submit
-        self._sock: socket.socket | None = None
+        self._listening: Listening | None = None
         self._thread: threading.Thread | None = None
         self._closing = threading.Event()
         self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
 
     def start(self) -> None:
-        """Bind (replacing a stale socket file), restrict to 0600, and start accepting."""
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-        sock = local_stream_socket()
-        old_umask = os.umask(0o177)
-        try:
-            sock.bind(str(self.path))
-        finally:
-            os.umask(old_umask)
-        os.chmod(self.path, 0o600)
-        sock.listen(socket.SOMAXCONN)
-        self._sock = sock
+        """Listen (replacing a stale socket or ticket, Rule 1), and start accepting."""
+        self._listening = self.channel.listen()
         self._thread = threading.Thread(
             target=self._serve, name="posture-guard-control", daemon=True
         )
         self._thread.start()
 
     def close(self) -> None:
-        """Stop accepting and remove the socket file."""
+        """Stop accepting and remove the channel's file."""
         self._closing.set()
-        if self._sock is not None:
-            with contextlib.suppress(OSError):
-                self._sock.shutdown(socket.SHUT_RDWR)
-            self._sock.close()
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+        if self._listening is not None:
+            self._listening.interrupt()
         if self._thread is not None:
             self._thread.join(timeout=2)
+        if self._listening is not None:
+            self._listening.close()
 
     def _serve(self) -> None:
-        assert self._sock is not None
+        assert self._listening is not None
         while not self._closing.is_set():
             try:
-                conn, _address = self._sock.accept()
-            except OSError:
+                peer = self._listening.accept()
+            except (OSError, EOFError):
                 if self._closing.is_set():
                     return
                 continue
+            if self._closing.is_set():
+                peer.close()
+                return
             self._slots.acquire()  # MAX_CLIENTS busy: the next ones wait in the backlog
             try:
                 threading.Thread(
-                    target=self._handle, args=(conn,), name="posture-guard-control-client",
+                    target=self._handle, args=(peer,), name="posture-guard-control-client",
                     daemon=True,
                 ).start()  # fmt: skip
             except RuntimeError:  # no thread to be had: this one is dropped, the server goes on
                 self._slots.release()
-                conn.close()
+                peer.close()
                 log.warning("control: no thread for a connection; dropped it")
 
-    def _handle(self, conn: socket.socket) -> None:
+    def _handle(self, peer: Peer) -> None:
         try:
-            with conn:
-                self._answer(conn)
+            self._answer(peer)
         except Exception:  # a bug in handling one request must not stop the server
             log.exception("control request failed")
         finally:
+            peer.close()
             self._slots.release()
 
-    def _answer(self, conn: socket.socket) -> None:
-        owner, uid = peer_is_owner(conn)
-        if not owner:
-            log.warning("refused a control connection from user id %s", uid)
-            _discard_input(conn)
-            _send(conn, {"ok": False, "error": "refused: this service belongs to another user"})
+    def _answer(self, peer: Peer) -> None:
+        deadline = time.monotonic() + READ_TIMEOUT_S
+        admission = peer.admit(deadline)
+        if not admission.owner:
+            log.warning("refused a control connection from %s", admission.who)
+            peer.discard_input()
+            _send(peer, {"ok": False, "error": "refused: this service belongs to another user"})
             return
         try:
-            raw = _read_line(conn, time.monotonic() + READ_TIMEOUT_S)
+            raw = peer.recv_request(MAX_REQUEST_BYTES, deadline)
         except TimeoutError:
-            _send(conn, {"ok": False, "error": "request timed out"})
+            _send(peer, {"ok": False, "error": "request timed out"})
+            return
+        except OSError:  # the client went away
             return
         if raw is None:
-            _discard_input(conn)
+            peer.discard_input()
             _send(
-                conn, {"ok": False, "error": f"request too large (limit {MAX_REQUEST_BYTES} bytes)"}
+                peer, {"ok": False, "error": f"request too large (limit {MAX_REQUEST_BYTES} bytes)"}
             )
             return
         try:
             request = json.loads(raw)
         except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError, huge numbers
-            _send(conn, {"ok": False, "error": "request is not valid JSON"})
+            _send(peer, {"ok": False, "error": "request is not valid JSON"})
             return
         if not isinstance(request, dict) or not isinstance(request.get("command"), str):
-            _send(conn, {"ok": False, "error": 'expected a JSON object with a "command" string'})
+            _send(peer, {"ok": False, "error": 'expected a JSON object with a "command" string'})
             return
         try:
             command = decode_command(request)
         except UnknownCommand as exc:
-            _send(conn, {"ok": False, "error": str(exc)})
+            _send(peer, {"ok": False, "error": str(exc)})
             return
-        _send(conn, encode_result(self._submit(command)))
+        _send(peer, encode_result(self._submit(command)))
 
 
 # --- JSON <-> values -------------------------------------------------------------------------
@@ -319,111 +326,64 @@ def encode_snapshot(snapshot: Snapshot) -> dict[str, object]:
     }
 
 
-def _read_line(conn: socket.socket, deadline: float) -> bytes | None:
-    """Read up to the first newline or EOF; None when over MAX_REQUEST_BYTES.
-
-    Raises:
-        TimeoutError: when the whole line has not arrived by `deadline` (time.monotonic()).
-    """
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError
-        conn.settimeout(left)
-        chunk = conn.recv(8192)
-        if not chunk:
-            break
-        newline = chunk.find(b"\n")
-        if newline >= 0:
-            chunks.append(chunk[:newline])
-            size += newline
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_REQUEST_BYTES:
-            return None
-    return None if size > MAX_REQUEST_BYTES else b"".join(chunks)
+def _send(peer: Peer, reply: Mapping[str, object]) -> None:
+    peer.send_reply(json.dumps(reply).encode() + b"\n")
 
 
-def _discard_input(conn: socket.socket) -> None:
-    """Drop what the client is still sending (briefly, bounded), so that closing the connection
-    with unread data does not reset it before the client has read our reply."""
-    conn.settimeout(0.2)
-    dropped = 0
-    with contextlib.suppress(OSError):
-        while dropped < 16 * MAX_REQUEST_BYTES and (chunk := conn.recv(65536)):
-            dropped += len(chunk)
-
-
-def _send(conn: socket.socket, reply: Mapping[str, object]) -> None:
-    with contextlib.suppress(OSError):
-        conn.sendall(json.dumps(reply).encode() + b"\n")
-
-
-def request(path: Path, command: Command, *, timeout: float = REPLY_TIMEOUT_S) -> dict[str, object]:
-    """Send `command` to the service listening on `path` and return its reply object
-    ("ok", "message" or "error", and "status" as `encode_result` makes them).
+def request(
+    channel: Channel | Path, command: Command, *, timeout: float = REPLY_TIMEOUT_S
+) -> dict[str, object]:
+    """Send `command` to the service listening on `channel` (a path: the OS's channel there)
+    and return its reply object ("ok", "message" or "error", and "status" as `encode_result`
+    makes them).
 
     Raises:
         ControlError: when no service is running or the reply is not understood.
     """
-    sock = local_stream_socket()
-    sock.settimeout(timeout)
+    channel = select_channel(channel) if isinstance(channel, Path) else channel
+    path = channel.path
     deadline = time.monotonic() + timeout
-    with sock:
-        try:
-            _connect(sock, path, deadline)
-        except (FileNotFoundError, ConnectionRefusedError):
-            raise ControlError(
-                _("Posture Guard is not running (start it with `posture-guard run`)")
-            ) from None
-        except TimeoutError:
-            raise ControlError(
-                _("Posture Guard did not answer within {seconds} s").format(seconds=f"{timeout:g}")
-            ) from None
-        except OSError as exc:
-            raise ControlError(
-                _("cannot reach Posture Guard at {path}: {reason}").format(
-                    path=path, reason=exc.strerror or exc
-                )
-            ) from None
-        owner, uid = peer_is_owner(sock)
-        if not owner:
-            raise ControlError(
-                _("{path} is served by user id {uid}, not by you; not talking to it").format(
-                    path=path, uid=uid
-                )
-            )
-        try:
-            sock.sendall(json.dumps(encode_command(command)).encode() + b"\n")
-            raw = _read_line(sock, deadline)
-        except TimeoutError:
-            raise ControlError(
-                _("Posture Guard did not answer within {seconds} s").format(seconds=f"{timeout:g}")
-            ) from None
-        except OSError as exc:
-            raise ControlError(
-                _("connection to Posture Guard failed: {reason}").format(reason=exc.strerror)
-            ) from None
+    late = _("Posture Guard did not answer within {seconds} s").format(seconds=f"{timeout:g}")
     try:
-        reply = json.loads(raw or b"")
-    except json.JSONDecodeError:
+        calling = channel.connect(deadline)
+    except (FileNotFoundError, ConnectionRefusedError):
+        raise ControlError(
+            _("Posture Guard is not running (start it with `posture-guard run`)")
+        ) from None
+    except TimeoutError:
+        raise ControlError(late) from None
+    except ServedByStranger as exc:
+        raise ControlError(
+            _("{path} is served by user id {uid}, not by you; not talking to it").format(
+                path=path, uid=exc.uid
+            )
+        ) from None
+    except KeyRefused:
+        raise ControlError(
+            _(
+                "the service behind {path} does not hold the key written there, or refused ours;"
+                " not talking to it"
+            ).format(path=path)
+        ) from None
+    except (OSError, EOFError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ControlError(
+            _("cannot reach Posture Guard at {path}: {reason}").format(path=path, reason=reason)
+        ) from None
+    try:
+        raw = calling.call(json.dumps(encode_command(command)).encode() + b"\n", deadline)
+    except TimeoutError:
+        raise ControlError(late) from None
+    except OSError as exc:
+        raise ControlError(
+            _("connection to Posture Guard failed: {reason}").format(reason=exc.strerror or exc)
+        ) from None
+    finally:
+        calling.close()
+    try:
+        reply = json.loads(raw)
+    except (ValueError, RecursionError):
         raise ControlError(_("Posture Guard sent a reply that is not JSON")) from None
     if not isinstance(reply, dict):
         raise ControlError(_("Posture Guard sent a reply that is not a JSON object"))
     return reply
-
-
-def _connect(sock: socket.socket, path: Path, deadline: float) -> None:
-    """Connect, waiting while the server's backlog is full (EAGAIN on a Unix socket) until
-    `deadline` (time.monotonic()); then raise as connect does (Rule 5)."""
-    while True:
-        try:
-            sock.connect(str(path))
-            return
-        except BlockingIOError:
-            if time.monotonic() + _CONNECT_RETRY_S >= deadline:
-                raise TimeoutError from None
-            time.sleep(_CONNECT_RETRY_S)

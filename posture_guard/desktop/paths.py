@@ -54,7 +54,9 @@ class Paths:
 
     @property
     def socket(self) -> Path:
-        return self.runtime_dir / "control.sock"
+        """The control channel's file: the Unix socket, or on Windows the ticket that names the
+        pipe and holds its key (`desktop/pipes.py`)."""
+        return self.runtime_dir / ("control.ticket" if sys.platform == "win32" else "control.sock")
 
     @property
     def instance_lock(self) -> Path:

@@ -40,6 +40,8 @@ from posture_guard.core.commands import (
 )
 from posture_guard.core.errors import ControlError
 from posture_guard.core.timer import Outcome
+from posture_guard.desktop.ipc import Channel, UnixSocketChannel
+from posture_guard.desktop.pipes import PipeChannel
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
 from tests.app import App, read_until
 
@@ -272,10 +274,15 @@ def test_control_request_encodes_exactly_today_s_lines() -> None:
 class Served:
     """The real service (fake clock and idle) behind the real control socket."""
 
-    def __init__(self, run_dir: Path, settings: config.Settings) -> None:
+    def __init__(self, run_dir: Path, settings: config.Settings, transport: str = "socket") -> None:
         self.clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin")))
         self.service = Service(settings, self.clock, ScriptedIdleSource([0.0]), RecordingNotifier())
-        self.server = control.ControlServer(run_dir / "control.sock", self.service.submit)
+        channel: Channel = (
+            PipeChannel(run_dir / "control.ticket", "AF_UNIX")
+            if transport == "pipe"
+            else UnixSocketChannel(run_dir / "control.sock")
+        )
+        self.server = control.ControlServer(channel, self.service.submit)
         self.thread = threading.Thread(target=self.service.run, daemon=True)
 
     def __enter__(self) -> Served:
@@ -289,16 +296,24 @@ class Served:
         self.server.close()
 
     def send(self, request: Mapping[str, object]) -> dict[str, object]:
-        reply = json.loads(_raw(self.server.path, json.dumps(request).encode() + b"\n"))
+        """The reply to `request`, sent as it is (not through `control.request`)."""
+        calling = self.server.channel.connect(time.monotonic() + 10)
+        try:
+            raw = calling.call(json.dumps(request).encode() + b"\n", time.monotonic() + 10)
+        finally:
+            calling.close()
+        reply = json.loads(raw)
         assert isinstance(reply, dict)
         return reply
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+@pytest.fixture(params=["socket", "pipe"])
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Served]:
+    """The real service behind each transport: the Unix socket, and the Windows one
+    (desktop/pipes.py) over a Unix socket, so the protocol's answers are tested through both."""
     run_dir = tmp_path / "run"
     run_dir.mkdir(mode=0o700)
-    with Served(run_dir, config.defaults()) as running:
+    with Served(run_dir, config.defaults(), request.param) as running:
         yield running
 
 
