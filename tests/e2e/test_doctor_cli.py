@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from posture_guard.desktop.sound import LINUX_PLAYERS, SilentChime
 from tests.app import App
 
 
@@ -21,11 +22,15 @@ def test_doctor_without_display_says_what_is_missing_and_exits_0(app: App) -> No
     assert (done.returncode, done.stderr) == (0, "")
     print(done.stdout)  # the report, for the record (pytest -s)
     lines = backends(done.stdout)
+    # the break sounds' one line names the player this machine has (or says there is none)
+    (sound,) = [name for area, name in lines if area == "sound"]
+    assert sound in (*LINUX_PLAYERS, SilentChime().name), sound
     assert list(lines) == [
         ("idle", "x11"), ("idle", "gnome"), ("idle", "freedesktop"), ("idle", "none"),
         ("busy", "fullscreen-x11"), ("busy", "screen-lock"), ("busy", "do-not-disturb"),
         ("busy", "camera-microphone"),
         ("notify", "freedesktop"), ("notify", "terminal"),
+        ("sound", sound),
         ("tray", "appindicator"), ("tray", "gtk"), ("tray", "xorg"), ("tray", "headless"),
     ]  # fmt: skip
     no_bus = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
