@@ -652,13 +652,11 @@ def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
         )
     latest = store.latest_check_in()
     inputs = exercises.picker_inputs(
-        current_episode(store.episodes()), None if latest is None else latest.check_in
+        current_episode(store.episodes()),
+        None if latest is None else latest.check_in,
+        None if latest is None else latest.advice.tier,
     )
-    neck = (
-        exercises.NeckLimit.FREE
-        if latest is None
-        else exercises.neck_limit(latest.check_in, latest.advice.tier)
-    )
+    neck = inputs.neck
     offered = exercises.eligible(
         catalogue,
         kind=kind,

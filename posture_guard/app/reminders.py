@@ -28,7 +28,6 @@ from posture_guard.core.exercises import (
     Exercise,
     NeckLimit,
     instructions,
-    neck_limit,
     pick,
     picker_inputs,
 )
@@ -116,13 +115,12 @@ class Reminders:
             inputs = picker_inputs(
                 current_episode(self._store.episodes()),
                 None if latest is None else latest.check_in,
+                None if latest is None else latest.advice.tier,
             )
         except StoreError as exc:
             log.warning("cannot read the diary for the exercise picker: %s", exc)
             return True, frozenset(), NeckLimit.HOLD
-        if latest is None:
-            return inputs.acute, inputs.symptoms, NeckLimit.FREE
-        return inputs.acute, inputs.symptoms, neck_limit(latest.check_in, latest.advice.tier)
+        return inputs.acute, inputs.symptoms, inputs.neck
 
     def maybe_ask_check_in(self, now: datetime) -> None:
         """Ask for a short check-in when an open episode is a day old (Rule 2)."""

@@ -435,15 +435,20 @@ class PickerInputs:
     acute: bool
     symptoms: frozenset[str]
     why: str
+    neck: NeckLimit
 
 
-def picker_inputs(current: Episode | None, latest: CheckIn | None) -> PickerInputs:
+def picker_inputs(
+    current: Episode | None, latest: CheckIn | None, tier: Tier | None = None
+) -> PickerInputs:
     """`acute` = is_acute(open episode, latest pain); symptoms = the current episode's so far,
-    plus the latest check-in's when it was made during or after that episode.
+    plus the latest check-in's when it was made during or after that episode; `neck` =
+    neck_limit(latest, tier) (Rule 9).
 
     Args:
         current: the open episode, else the latest (`episodes.current_episode`), or None.
         latest: the most recent check-in, or None.
+        tier: the tier of the advice that check-in was given, or None.
     """
     pains: list[tuple[datetime, int]] = []
     symptoms: set[str] = set()
@@ -465,7 +470,9 @@ def picker_inputs(current: Episode | None, latest: CheckIn | None) -> PickerInpu
         if acute
         else ""
     )
-    return PickerInputs(acute=acute, symptoms=frozenset(symptoms), why=why)
+    return PickerInputs(
+        acute=acute, symptoms=frozenset(symptoms), why=why, neck=neck_limit(latest, tier)
+    )
 
 
 class NeckLimit(Enum):
