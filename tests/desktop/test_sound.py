@@ -80,6 +80,24 @@ class SinkInputs:
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        try:
+            self._wait_live(server)
+        except BaseException:
+            self.close()
+            raise
+
+    def _wait_live(self, server: SoundServer) -> None:
+        """Nudge the sink's volume until its change event arrives: from then on, nothing is
+        missed (a subscription that has not connected yet would miss the test's first change)."""
+        deadline = time.monotonic() + 10
+        step = 0
+        while not any("'change' on sink #" in line for line in self.lines):
+            if time.monotonic() > deadline:
+                pytest.fail("timed out after 10 s waiting for pactl subscribe")
+            server.pactl("set-sink-volume", "@DEFAULT_SINK@", f"{99 + step % 2}%")
+            step += 1
+            time.sleep(0.1)
+        server.pactl("set-sink-volume", "@DEFAULT_SINK@", "100%")
 
     def _read(self) -> None:
         assert self._proc.stdout is not None
@@ -166,13 +184,13 @@ def test_sound_muted_sink_plays_nothing(
         players["paplay"], sounds_dir=tmp_path / "sounds", data_dirs=[Path("/usr/share")],
         pactl=players["pactl"],
     )  # fmt: skip
-    streams = SinkInputs(sound_server)
-    sound_server.pactl("set-sink-mute", "@DEFAULT_SINK@", "1")
-    # the mute's own event shows the subscription is live before the break
-    wait_until(
-        lambda: any("'change' on sink #" in line for line in streams.lines), "pactl subscribe"
-    )
-    assert chime.muted() is True
+    streams = SinkInputs(sound_server)  # live once it returns
+    try:
+        sound_server.pactl("set-sink-mute", "@DEFAULT_SINK@", "1")
+        assert chime.muted() is True
+    except BaseException:
+        streams.close()
+        raise
     clock = FakeClock(START)
     service, thread = service_with(chime, clock)
     try:
