@@ -3,7 +3,8 @@
 `python -m posture_guard.ui.menu_window [--config FILE]` asks the running service for its
 status over the control socket, shows the same entries as the tray menu (traymodel.tray_menu),
 and acts through the socket (requests) or by launching a window (launch.py). It closes after an
-action, on Escape, or when it loses focus. Keyboard: Tab / arrows move, Enter or Space acts.
+action, on Escape, or when it loses focus. Keyboard: Tab / arrows move, Enter or Space acts, and a
+letter moves to the next item that starts with it (as menus do).
 The tray process never imports tkinter; this process does.
 """
 
@@ -69,6 +70,20 @@ def flat_entries(entries: Sequence[MenuEntry]) -> list[MenuEntry]:
     return flat
 
 
+def next_starting_with(texts: Sequence[str], current: int, letter: str) -> int | None:
+    """The index of the first of `texts` after `current` (wrapping round) whose text starts with
+    `letter` (any case, any script); None when none does."""
+    wanted = letter.casefold()
+    if not wanted:
+        return None
+    count = len(texts)
+    for step in range(1, count + 1):
+        index = (current + step) % count
+        if texts[index].casefold().startswith(wanted):
+            return index
+    return None
+
+
 class MenuWindow:
     """The window; `run()` blocks until it closes."""
 
@@ -103,6 +118,7 @@ class MenuWindow:
         self.root.bind("<Return>", self._activate_selected)
         self.root.bind("<KP_Enter>", self._activate_selected)
         self.root.bind("<space>", self._activate_selected)
+        self.root.bind("<Key>", self._jump_to_letter)
         self.root.bind("<FocusOut>", self._on_focus_out)
         self.root.protocol("WM_DELETE_WINDOW", self.close)
         self._place()
@@ -154,6 +170,15 @@ class MenuWindow:
         if self._buttons:
             self._select((self._selected + step) % len(self._buttons))
         return "break"  # Tab: no focus traversal of its own
+
+    def _jump_to_letter(self, event: tk.Event[tk.Misc]) -> str | None:
+        char = event.char
+        if len(char) != 1 or not char.isprintable() or char.isspace():
+            return None  # arrows, Tab, Enter: their own bindings
+        found = next_starting_with([b.cget("text") for b in self._buttons], self._selected, char)
+        if found is not None:
+            self._select(found)
+        return "break"
 
     def _activate_selected(self, _event: object = None) -> str:
         if 0 <= self._selected < len(self._entries):

@@ -24,6 +24,10 @@ xorg backend (`pystray._xorg.Icon`; see `XorgIcon`):
 - `_dock_window()`: sends the XEmbed dock request. 0.19.5 sends it when the icon is shown and
   when its tray host goes away (once, at that moment), never when a host starts later; we
   send it again when a tray host announces itself or a request went unanswered.
+- `_assert_docked` (wrapped) and `_systray_manager`: 0.19.5 sends the dock request again at
+  every icon change; a host that already embeds the icon embeds it anew, and trayer then lays
+  it out 1 px wide (seen when the paused icon replaced the working one). The wrapper sends it
+  only while no host embeds the icon.
 
 GTK backends (`pystray._appindicator.Icon`, `pystray._gtk.Icon`; see `GtkIcon`):
 
@@ -60,6 +64,8 @@ class XorgIcon(Protocol):
     _gc: Any
     _display: Any
     _message_handlers: dict[int, Callable[[Any], None]]
+    _assert_docked: Callable[[], None]
+    _systray_manager: Any
 
     def _dock_window(self) -> None: ...
 
@@ -117,10 +123,11 @@ class XorgWaker:
     under `_lock`, so python-xlib's threading is never relied on. Both connections are
     trimmed (xconn.travel_light): what they cost is the socket, not the visuals and keymap.
 
-    Also fixes two things pystray 0.19.5 (pinned) does not do on xorg: it asks the window for
-    left clicks (ButtonPress), and it docks again when a tray host announces itself (the
-    XEmbed MANAGER message on the root: the panel restarted, or started after us) or when a
-    dock request went unanswered (a tray host that was still starting up).
+    Also fixes what pystray 0.19.5 (pinned) does not do on xorg: it asks the window for left
+    clicks (ButtonPress), and it docks again when a tray host announces itself (the XEmbed
+    MANAGER message on the root: the panel restarted, or started after us) or when a dock
+    request went unanswered (a tray host that was still starting up); and it does not ask a
+    host that embeds the icon already to embed it again at each icon change.
     """
 
     #: How often an unanswered dock request is sent again, one second apart, at start.
@@ -166,6 +173,13 @@ class XorgWaker:
                 previous(event)
 
         handlers[X.ClientMessage] = on_client_message
+        assert_docked = icon._assert_docked
+
+        def assert_docked_once() -> None:
+            if icon._systray_manager is None or not self.docked():
+                assert_docked()
+
+        icon._assert_docked = assert_docked_once
 
     def wake(self) -> None:
         """Ask the loop to run the callback (any thread; returns at once)."""

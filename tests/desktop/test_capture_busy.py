@@ -1,7 +1,8 @@
 """Camera and microphone in use: real processes holding files under a fake /dev root.
 
 The adapter reads the real /proc; the device root is passed in, so a process of ours that
-opens `<tmp>/dev/video0` looks exactly like a video call holding the camera.
+opens `<tmp>/dev/video0` looks exactly like a video call holding the camera. Recording streams
+are asked of a real, private PulseAudio (the `sound_server` fixture).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import pytest
 
 from posture_guard.core.errors import BusySourceUnavailable
 from posture_guard.desktop.busy.media import CaptureDeviceSource, capture_kind, recording_streams
+from posture_guard.desktop.programs import which
 from tests.app import stop_process
+from tests.desktop.conftest import SoundServer, wait_until
 
 HOLDER = (
     "import sys, time; f = open(sys.argv[1], 'rb'); print('HOLDING', flush=True); time.sleep(60)"
@@ -69,19 +72,40 @@ def test_microphone_in_use_only_for_a_capture_pcm(dev: Path) -> None:
         assert source.busy_reason() == f"microphone in use ({comm(proc)})"
 
 
-def test_capture_source_asks_pactl_for_recording_streams(dev: Path, tmp_path: Path) -> None:
-    # Protects: where a sound server runs, a recording stream counts as a microphone in use;
-    # `pactl` is run only when it was found. (A stand-in script prints what pactl prints.)
-    listing = tmp_path / "listing"
-    pactl = tmp_path / "pactl"
-    pactl.write_text(f'#!/bin/sh\n[ "$*" = "list short source-outputs" ] && cat {listing}\n')
-    pactl.chmod(0o755)
-    source = CaptureDeviceSource(Path("/proc"), dev, str(pactl))
-    listing.write_text("")
-    assert source.busy_reason() is None
-    listing.write_text("42\t57\t91\tprotocol-native.c\tfloat32le 1ch 48000Hz\n")
-    assert source.busy_reason() == "microphone in use"
+def test_capture_source_counts_a_microphone_stream_on_the_sound_server_not_a_monitor(
+    dev: Path, sound_server: SoundServer, tmp_path: Path
+) -> None:
+    # Protects: on a real sound server a stream recording a microphone makes the desktop busy
+    # ("microphone in use"), while one recording a sink's monitor (desktop audio: a screen
+    # recorder, a volume meter) does not; `pactl` is asked only when it was found.
+    pactl = which("pactl")
+    assert pactl is not None, "tests/run.sh installs pulseaudio-utils"
+    assert CaptureDeviceSource(Path("/proc"), dev).via == "/proc/*/fd"
+    source = CaptureDeviceSource(Path("/proc"), dev, pactl)
     assert source.via == "/proc/*/fd + pactl"
+    assert source.busy_reason() is None
+    with recording_from(sound_server, sound_server.monitor, tmp_path / "desktop.wav"):
+        assert source.busy_reason() is None
+    sound_server.pactl("load-module", "module-null-source", "source_name=mic")
+    with recording_from(sound_server, "mic", tmp_path / "mic.wav"):
+        assert source.busy_reason() == "microphone in use"
+    wait_until(lambda: source.busy_reason() is None, "the microphone stream to end")
+
+
+@contextmanager
+def recording_from(server: SoundServer, device: str, path: Path) -> Iterator[None]:
+    """`parecord` from `device` on `server` while the block runs (once the server lists it)."""
+    proc = subprocess.Popen(
+        ["parecord", f"--device={device}", str(path)],
+        env=server.env, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_until(
+            lambda: server.pactl("list", "short", "source-outputs").strip(), "parecord to record"
+        )
+        yield
+    finally:
+        stop_process(proc)
 
 
 def test_capture_source_without_a_process_table_is_unavailable(tmp_path: Path) -> None:
@@ -108,7 +132,11 @@ def test_capture_kind_of_a_link_target(target: str, kind: str | None) -> None:
     assert capture_kind(target, "/dev") == kind
 
 
-def test_recording_streams_counts_listed_lines() -> None:
+def test_recording_streams_counts_listed_lines_except_those_from_a_monitor() -> None:
+    # Protects: every listed stream counts unless its source (2nd column) is a sink's monitor.
     assert recording_streams("") == 0
     assert recording_streams("\n") == 0
     assert recording_streams("1\t2\t3\tx\ty\n7\t2\t3\tx\ty\n") == 2
+    sources = "0\tbreaks.monitor\tmodule-null-sink.c\ts16le\tIDLE\n2\tmic\tm.c\ts16le\tIDLE\n"
+    assert recording_streams("1\t0\t3\tx\ty\n", sources) == 0
+    assert recording_streams("1\t0\t3\tx\ty\n7\t2\t3\tx\ty\n", sources) == 1

@@ -16,7 +16,7 @@ from posture_guard.desktop import language
 from posture_guard.desktop.paths import default_paths
 from posture_guard.ui.info_window import about_text, ensure_config_file, settings_text
 from posture_guard.ui.launch import Launcher, launch_argv
-from posture_guard.ui.menu_window import flat_entries
+from posture_guard.ui.menu_window import flat_entries, next_starting_with
 
 
 def test_launch_argv_runs_our_python_with_the_same_config(tmp_path):
@@ -96,6 +96,19 @@ def test_menu_window_writes_submenus_out_as_lines():
     paused = flat_entries(tray_menu(TrayStatus.from_json({"state": "paused"})))
     assert next(e for e in paused if e.id == "pause-1h").enabled is False
     assert find_entry(tuple(flat), "quit") is not None
+
+
+def test_menu_window_letter_moves_to_the_next_item_starting_with_it():
+    # Protects: in the menu window a letter moves to the next item that starts with it, round
+    # from the current one, in any case and script; a letter no item starts with moves nothing.
+    texts = ["Take a break now", "Check-in…", "Advice and booking…", "About Posture Guard"]
+    assert next_starting_with(texts, 0, "c") == 1
+    assert next_starting_with(texts, 1, "A") == 2
+    assert next_starting_with(texts, 2, "a") == 3
+    assert next_starting_with(texts, 3, "a") == 2  # round again
+    assert next_starting_with(texts, 0, "z") is None
+    assert next_starting_with(["जाँच…", "रिपोर्ट"], 0, "र") == 1
+    assert next_starting_with(texts, 0, "") is None
 
 
 def test_settings_creates_a_missing_config_file_with_a_comment_only(tmp_path):

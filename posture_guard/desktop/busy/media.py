@@ -6,7 +6,9 @@ Two ways to see it:
    inspect are seen (our own user's, which is where a video call runs);
 2. where PulseAudio or PipeWire's pulse server runs and `pactl` is installed, a recording
    stream (`pactl list short source-outputs`), which also covers apps that reach the
-   microphone through the sound server rather than the device.
+   microphone through the sound server rather than the device. A stream that records a sink's
+   monitor (`pactl list short sources`: its name ends in ".monitor") is desktop audio, as a
+   screen recorder or a volume meter takes it, not a microphone: it does not count.
 
 The roots are parameters so tests can pass a fake /dev with a real process holding a file.
 The service asks busy sources only while a break is due, so the scan and `pactl` run then,
@@ -48,9 +50,19 @@ def capture_kind(target: str, dev_root: str) -> str | None:
     return None
 
 
-def recording_streams(pactl_output: str) -> int:
-    """How many recording streams `pactl list short source-outputs` lists."""
-    return sum(1 for line in pactl_output.splitlines() if line.strip())
+def recording_streams(source_outputs: str, sources: str = "") -> int:
+    """How many recording streams `pactl list short source-outputs` lists that record from a
+    source other than a monitor (`sources`: what `pactl list short sources` lists)."""
+    monitors = {
+        columns[0].strip()
+        for columns in (line.split("\t") for line in sources.splitlines())
+        if len(columns) > 1 and columns[1].strip().endswith(".monitor")
+    }
+    return sum(
+        1
+        for columns in (line.split("\t") for line in source_outputs.splitlines() if line.strip())
+        if len(columns) < 2 or columns[1].strip() not in monitors
+    )
 
 
 class CaptureDeviceSource:
@@ -122,18 +134,25 @@ class CaptureDeviceSource:
         return None
 
     def _pactl_recording(self) -> bool:
+        streams = self._pactl_list("source-outputs")
+        if not streams.strip():
+            return False
+        return recording_streams(streams, self._pactl_list("sources")) > 0
+
+    def _pactl_list(self, what: str) -> str:
+        """`pactl list short WHAT`'s output; "" when it failed or took too long."""
         assert self._pactl is not None
         try:
             done = subprocess.run(
-                [self._pactl, "list", "short", "source-outputs"],
+                [self._pactl, "list", "short", what],
                 capture_output=True,
                 text=True,
                 timeout=PACTL_TIMEOUT_S,
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired):
-            return False
-        return done.returncode == 0 and recording_streams(done.stdout) > 0
+            return ""
+        return done.stdout if done.returncode == 0 else ""
 
 
 def _program(proc_dir: str) -> str:
