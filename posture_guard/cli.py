@@ -155,7 +155,9 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--window",
         action="store_true",
-        help=_("show today, the last 7 and the last 30 days in a window (as the tray's Statistics…)"),
+        help=_(
+            "show today, the last 7 and the last 30 days in a window (as the tray's Statistics…)"
+        ),
     )
     _report_parser(commands)
     login = commands.add_parser("autostart", help=_("start Posture Guard at login (or not)"))

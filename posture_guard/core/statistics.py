@@ -90,9 +90,7 @@ def period_name(days: int) -> str:
         # Translators: the statistics window's column of the working day in progress
         return _("Today")
     # Translators: the statistics window's column of the last N working days, today included
-    return ngettext("Last {count} day", "Last {count} days", days).format(
-        count=format_number(days)
-    )
+    return ngettext("Last {count} day", "Last {count} days", days).format(count=format_number(days))
 
 
 def _all_kinds(summary: Summary) -> KindFigures:
@@ -132,7 +130,9 @@ def _row(label: str, columns: Sequence[str], cells: Sequence[str]) -> Row:
     return Row(label, tuple(cells), _("{label}: {values}").format(label=label, values=values))
 
 
-def statistics_window(summaries: Sequence[Summary], *, look: Look | None = None) -> StatisticsWindow:
+def statistics_window(
+    summaries: Sequence[Summary], *, look: Look | None = None
+) -> StatisticsWindow:
     """The window for one Summary per period (`PERIODS`, in that order; each ending today).
 
     Raises:

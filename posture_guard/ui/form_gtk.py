@@ -622,7 +622,9 @@ def statistics_view(window: StatisticsWindow, look: Look) -> Any:
     page.pack_start(_label(window.title, "pg-title"), False, False, 0)
     if window.empty:
         page.pack_start(_label(window.empty, "pg-muted"), False, False, 0)
-    sizes = [Gtk.SizeGroup(mode=Gtk.SizeGroupMode.HORIZONTAL) for _ in range(len(window.columns) + 1)]
+    sizes = [
+        Gtk.SizeGroup(mode=Gtk.SizeGroupMode.HORIZONTAL) for _ in range(len(window.columns) + 1)
+    ]
 
     def cells(texts: tuple[str, ...], *classes: str) -> Any:
         row = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=24)

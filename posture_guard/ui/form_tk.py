@@ -21,7 +21,6 @@ from tkinter import font as tkfont
 from tkinter import ttk
 from typing import Final, NamedTuple
 
-from posture_guard.core.statistics import StatisticsWindow
 from posture_guard.core.form_view import (
     Action,
     Check,
@@ -43,6 +42,7 @@ from posture_guard.core.form_view import (
     touched,
     window_title,
 )
+from posture_guard.core.statistics import StatisticsWindow
 
 BASE_SCALING: Final = 96 / 72
 #: The focus ring's width in pixels (WCAG 2.4.13 asks for at least 2), as gtk_look's.
@@ -655,9 +655,12 @@ def statistics_view(root: tk.Tk, window: StatisticsWindow, look: Look) -> tk.Tk:
         ttk.Label(page, text=note, style="Muted.TLabel", wraplength=wrap * 1.4).pack(anchor="w")
     made = [
         ttk.Button(
-            row_of_buttons, text=button_text(action), command=root.destroy,
-            style="Accent.TButton" if action.primary else "TButton", name=action.id,
-        )  # fmt: skip
+            row_of_buttons,
+            text=button_text(action),
+            command=root.destroy,
+            style="Accent.TButton" if action.primary else "TButton",
+            name=action.id,
+        )
         for action in window.actions
     ]
     _buttons(row_of_buttons, made)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from datetime import date, datetime, time as clock, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -134,18 +135,17 @@ def test_statistics_window_draws_the_bars_in_the_reports_blue_and_esc_closes_it(
 
 
 @pytest.mark.parametrize(
-    ("name", "extra_env", "args"),
+    "look",
     [
         ("200", {"GDK_SCALE": "2"}, ("--scale", "2")),
         ("high-contrast", {"GTK_THEME": "HighContrast"}, ()),
     ],
 )
-def test_statistics_window_at_200_percent_and_in_high_contrast(
-    desk, env, opened, name, extra_env, args
-):
+def test_statistics_window_at_200_percent_and_in_high_contrast(desk, env, opened, look):
     # Protects: the window opens at 200 % (GDK_SCALE=2 for GTK, --scale 2 for Tk) and in high
     # contrast (the bars then in the high-contrast accent, not the usual blue); screenshots
     # to look at.
+    name, extra_env, args = look
     window = opened({**env, **extra_env}, *(args if env["POSTURE_GUARD_TOOLKIT"] == "tk" else ()))
     window.wait()
     shot = window.shot(name)

@@ -24,8 +24,8 @@ from posture_guard.cli import format_status
 from posture_guard.core import config
 from posture_guard.core.commands import BreakNow, Command, Skip, Snooze, Status
 from posture_guard.core.ports import IdleSource
-from posture_guard.core.settings import Settings
 from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.settings import Settings
 from posture_guard.core.stretches import WorkStretch
 from posture_guard.core.timer import Outcome
 from posture_guard.desktop.idle.none import NoIdleSource
@@ -257,7 +257,9 @@ def test_issue_14_the_daily_skip_cap_counts_todays_skips_of_an_earlier_run(store
     defaults = config.defaults()
     capped = replace(defaults, timer=replace(defaults.timer, max_skips_per_day=1))
     store.add_break(  # yesterday evening's skip belongs to yesterday's working day
-        BreakRecord(kind="posture", ended=at("09:00") - timedelta(hours=13), outcome=Outcome.SKIPPED)
+        BreakRecord(
+            kind="posture", ended=at("09:00") - timedelta(hours=13), outcome=Outcome.SKIPPED
+        )
     )
     first = Running(store, settings=capped)
     try:
