@@ -152,6 +152,13 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument(
         "--days", type=_days, default=7, metavar="N", help=_("how many working days (default: 7)")
     )
+    summary.add_argument(
+        "--window",
+        action="store_true",
+        help=_(
+            "show today, the last 7 and the last 30 days in a window (as the tray's Statistics…)"
+        ),
+    )
     _report_parser(commands)
     login = commands.add_parser("autostart", help=_("start Posture Guard at login (or not)"))
     login.add_argument("action", choices=("enable", "disable", "status"))
@@ -550,6 +557,11 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
 
 def _stats(args: argparse.Namespace, paths: Paths) -> int:
     from posture_guard.app import diary, stats  # noqa: PLC0415 - see the imports
+
+    if args.window:  # the tray's window, in this process (it reads the same figures)
+        from posture_guard.ui import statistics  # noqa: PLC0415
+
+        return statistics.main(["--config", str(paths.user_config)])
 
     day_starts_at = load_effective(paths).settings.timer.day_starts_at
     zone = local_zone() or datetime.now().astimezone().tzinfo

@@ -72,7 +72,9 @@ from posture_guard.core.timer import (
     DailyLimitReached,
     Event,
     NaturalBreakRecorded,
+    Outcome,
     TimerStatus,
+    day_of,
 )
 from posture_guard.core.units import format_duration
 from posture_guard.core.wording import (
@@ -273,6 +275,7 @@ class Service:
         self._told: frozenset[str] = frozenset()
         if store is not None:
             self._scheduler.every(flush_every_s).seconds.do(self._flush_job)
+            self._count_earlier_skips(store, clock.now())
         for job in minute_jobs:
             self._scheduler.every(flush_every_s).seconds.do(self._guarded, job)
         #: True once `run()` has returned because `stop()` was asked for.
@@ -506,6 +509,21 @@ class Service:
                 log.exception("events listener failed")
                 wake = None
             self._events_wake_at = None if wake is None else self._clock.monotonic() + wake
+
+    def _count_earlier_skips(self, store: Store, now: datetime) -> None:
+        """Today's skips that earlier runs recorded count toward the daily skip cap, so a
+        restart does not give skips back (the store is the record; `stats` reads it too)."""
+        starts = self.settings.timer.day_starts_at
+        day = day_of(now, starts.hour * 3600 + starts.minute * 60)
+        start = datetime.combine(day, starts, tzinfo=now.tzinfo)
+        end = datetime.combine(day + timedelta(days=1), starts, tzinfo=now.tzinfo)
+        try:
+            records = store.breaks_between(start, end)
+        except StoreError as exc:
+            log.warning("cannot read today's skips from the store: %s", exc)
+            return
+        skipped = sum(1 for record in records if record.outcome is Outcome.SKIPPED)
+        self._timer.count_earlier_skips(day, skipped)
 
     def _today(self, now: datetime, status: TimerStatus) -> DayTally:
         """The day so far for the snapshot: from the break log (the store and the unsaved

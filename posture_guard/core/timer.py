@@ -399,6 +399,8 @@ class BreakTimer:
     _active_today_s: float = 0.0
     _limit_reached: bool = False
     _outcomes_today: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Skips an earlier run recorded on a working day (`count_earlier_skips`): the day, how many.
+    _skips_before: tuple[date, int] | None = None
 
     def __post_init__(self) -> None:
         self._specs = {b.kind: b for b in self.settings.breaks}
@@ -802,10 +804,25 @@ class BreakTimer:
     # --- queries -----------------------------------------------------------------------------
 
     def skips_today(self) -> int:
-        """Breaks skipped in this working day, all kinds together (for `max_skips_per_day`)."""
-        return sum(
+        """Breaks skipped in this working day, all kinds together (for `max_skips_per_day`),
+        those an earlier run recorded included (`count_earlier_skips`)."""
+        earlier = self._skips_before
+        before = earlier[1] if earlier is not None and earlier[0] == self._day else 0
+        return before + sum(
             per_kind.get(Outcome.SKIPPED.value, 0) for per_kind in self._outcomes_today.values()
         )
+
+    def count_earlier_skips(self, day: date, skipped: int) -> None:
+        """Breaks skipped on working day `day` before this timer started (the store's records
+        of an earlier run): they count toward `max_skips_per_day` while `day` is the working
+        day, so restarting the service does not give skips back. Called once, at the start.
+
+        Raises:
+            ValueError: `skipped` is negative.
+        """
+        if skipped < 0:
+            raise ValueError(f"skipped: expected 0 or more, got {skipped}")
+        self._skips_before = (day, skipped)
 
     def earned_s(self, kind: str) -> float:
         """Active seconds counted toward `kind` since it last restarted."""

@@ -11,8 +11,10 @@ Rules:
 3. The menu is rebuilt only when the tuple of `MenuEntry` values changes: the "next break"
    label is rounded (to the minute under 10 minutes, to 5 minutes above), so it changes at most
    once a minute of active time.
-4. An item is enabled only when the status allows its command now; an item the organisation's
-   policy locks is disabled and says so (`locked`: item id -> reason, default none).
+4. An item is enabled only when the status allows its command now (Skip also only while the
+   timer would take a skip: `skip_allowed`, false once a skip limit is reached); an item the
+   organisation's policy locks is disabled and says so (`locked`: item id -> reason, default
+   none).
    What the tray takes from the settings (`TraySettings`) follows the service's current
    settings: a policy the running service re-applied changes the menu without a restart.
 5. Nothing here runs anything: an entry carries an `Action` (a request for the service, or the
@@ -31,7 +33,16 @@ from datetime import datetime
 from enum import Enum
 from typing import Final
 
-from posture_guard.core.commands import BreakNow, Command, Pause, Quit, Resume, Snapshot, Snooze
+from posture_guard.core.commands import (
+    BreakNow,
+    Command,
+    Pause,
+    Quit,
+    Resume,
+    Skip,
+    Snapshot,
+    Snooze,
+)
 from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.policy import SET_BY_ORGANISATION, menu_locks
 from posture_guard.core.settings import Branding, Settings
@@ -104,6 +115,8 @@ class TrayStatus:
     next_in_s: float | None = None
     paused_until: datetime | None = None
     snoozes_left: int | None = None
+    #: The timer would take a skip now (False: a skip limit is reached, or nothing to skip).
+    skip_allowed: bool = False
     episode_open: bool = False
 
     @classmethod
@@ -120,6 +133,7 @@ class TrayStatus:
             next_in_s=None if s.next_in_s is None else float(s.next_in_s),
             paused_until=s.paused_until,
             snoozes_left=s.snoozes_left,
+            skip_allowed=s.skip_allowed,
             episode_open=snapshot.episode_open,
         )
 
@@ -152,6 +166,7 @@ class TrayStatus:
             snoozes_left=snoozes
             if isinstance(snoozes, int) and not isinstance(snoozes, bool)
             else None,
+            skip_allowed=status.get("skip_allowed") is True,
             episode_open=status.get("episode_open") is True,
         )
 
@@ -314,6 +329,7 @@ LAUNCHES: Final[Mapping[str, tuple[str, ...]]] = {
     "advice": ("-m", "posture_guard.ui.info_window", "advice"),
     "settings": ("-m", "posture_guard.ui.info_window", "settings"),
     "about": ("-m", "posture_guard.ui.info_window", "about"),
+    "statistics": ("-m", "posture_guard.ui.statistics"),
     "menu": ("-m", "posture_guard.ui.menu_window"),
     "welcome": ("-m", "posture_guard.ui.welcome"),
 }
@@ -418,6 +434,12 @@ def tray_menu(
             Submit(Snooze()),
             allowed_now="snooze" in allowed and status.snoozes_left != 0,
         ),
+        item(
+            "skip",
+            _("Skip this break"),
+            Submit(Skip()),
+            allowed_now="skip" in allowed and status.skip_allowed,
+        ),
     ]
     pause_locked = "pause" in locks
     pause = item("pause", _("Pause"), None, allowed_now="pause" in allowed)
@@ -445,6 +467,7 @@ def tray_menu(
         item("check-in", _("Check-in…"), Launch("check-in")),
         item("advice", _("Advice and booking…"), Launch("advice")),
         item("report", _("Open report"), Launch("report")),
+        item("statistics", _("Statistics…"), Launch("statistics")),
         SEPARATOR,
         item("settings", _("Settings…"), Launch("settings")),
         item("about", _("About Posture Guard"), Launch("about")),

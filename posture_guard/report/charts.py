@@ -30,10 +30,11 @@ from matplotlib.ticker import Formatter, MaxNLocator
 from posture_guard.core import i18n
 from posture_guard.core.i18n import _
 from posture_guard.core.localeforms import format_number, format_short_date
+from posture_guard.core.statistics import ACTIVE_COLOUR
 from posture_guard.report import typefaces
 from posture_guard.report.model import ReportModel
 
-ACTIVE: Final = "#0072B2"
+ACTIVE: Final = ACTIVE_COLOUR  # one blue for active time, here and in the statistics window
 TAKEN: Final = "#009E73"
 SKIPPED: Final = "#D55E00"
 EPISODE: Final = "#E69F00"

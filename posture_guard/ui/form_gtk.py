@@ -46,10 +46,12 @@ from posture_guard.core.form_view import (
     touched,
     window_title,
 )
+from posture_guard.core.statistics import StatisticsWindow
 from posture_guard.ui.gtk_look import apply_look, name_for_readers  # requires Gtk 3, Gdk 3
 
 gi.require_version("Atk", "1.0")
-from gi.repository import Atk, Gdk, GLib, Gtk  # noqa: E402
+gi.require_version("PangoCairo", "1.0")
+from gi.repository import Atk, Gdk, GLib, Gtk, PangoCairo  # noqa: E402
 
 FORM_CLASS: Final = "PostureGuardForm"
 INFO_CLASS: Final = "PostureGuardInfo"
@@ -63,6 +65,8 @@ button:not(.pg-primary) label {{ color: {text}; }}
 radio, check {{ border: 2px solid {muted}; background-image: none;
                background-color: {field}; color: {text}; }}
 radio:checked, check:checked {{ background-color: {text}; color: {page}; }}
+list.pg-table, list.pg-table row {{ background-color: {page}; color: {text}; }}
+list.pg-table row:focus {{ outline-offset: -3px; }}
 """
 Handler = Callable[["GtkForm"], None]
 #: gtk-xft-dpi at 100 %: 96 dots per inch, in 1024ths.
@@ -551,5 +555,156 @@ def show_text(window: TextWindow, handlers: Mapping[str, Callable[[], object]], 
     )
     top.show_all()
     made[0].grab_focus()
+    top.present()
+    Gtk.main()
+
+
+# --- the statistics window ---------------------------------------------------------------------
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    value = Gdk.RGBA()
+    value.parse(colour)
+    return value.red, value.green, value.blue
+
+
+def _draw_bars(area: Any, cr: Any, window: StatisticsWindow, look: Look) -> bool:
+    """The bars of active time per day: the time above each bar, the day under it, a base
+    line; the focus ring round them when they have the focus (a Tab stop of their own)."""
+    width, height = area.get_allocated_width(), area.get_allocated_height()
+    layout = area.create_pango_layout("0")
+    line = layout.get_pixel_size()[1]
+    top, bottom = line + 6, line + 10
+    room = max(1, height - top - bottom)
+    slot = width / max(1, len(window.bars))
+    for number, bar in enumerate(window.bars):
+        left = number * slot
+        tall = bar.fraction * room
+        if bar.fraction > 0:
+            tall = max(tall, 2.0)
+        cr.set_source_rgb(*_rgb(window.bar_colour))
+        cr.rectangle(left + slot * 0.2, top + room - tall, slot * 0.6, tall)
+        cr.fill()
+        cr.set_source_rgb(*_rgb(look.text))
+        for text, y in ((bar.value, top + room - tall - line - 3), (bar.label, top + room + 6)):
+            layout.set_text(text, -1)
+            text_width = layout.get_pixel_size()[0]
+            cr.move_to(left + (slot - text_width) / 2, y)
+            PangoCairo.show_layout(cr, layout)
+    cr.set_source_rgb(*_rgb(look.muted))
+    cr.set_line_width(1)
+    cr.move_to(0, top + room + 0.5)
+    cr.line_to(width, top + room + 0.5)
+    cr.stroke()
+    if area.has_focus():
+        cr.set_source_rgb(*_rgb(look.focus))
+        cr.set_line_width(3)
+        cr.rectangle(1.5, 1.5, width - 3, height - 3)
+        cr.stroke()
+    return False
+
+
+def statistics_view(window: StatisticsWindow, look: Look) -> Any:
+    """The statistics window as a Gtk.Window (shown by the caller). The table is a list whose
+    rows are Tab and arrow stops, each named with its sentence (`Row.spoken`); the bars are a
+    Tab stop named with every day's time; Close (Esc) closes."""
+    top = Gtk.Window(title=window_title(window.title))
+    top.connect(
+        "key-press-event",
+        lambda _w, e: e.keyval == Gdk.KEY_Escape and (top.destroy() or True),
+    )
+    page = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=8)
+    page.get_style_context().add_class("pg-page")
+    page.set_border_width(18)
+    top.add(page)
+    if window.brand:
+        page.pack_start(_label(window.brand, "pg-brand"), False, False, 0)
+    page.pack_start(_label(window.title, "pg-title"), False, False, 0)
+    if window.empty:
+        page.pack_start(_label(window.empty, "pg-muted"), False, False, 0)
+    sizes = [
+        Gtk.SizeGroup(mode=Gtk.SizeGroupMode.HORIZONTAL) for _ in range(len(window.columns) + 1)
+    ]
+
+    def cells(texts: tuple[str, ...], *classes: str) -> Any:
+        row = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=24)
+        for number, text in enumerate(texts):
+            cell = _label(text, *classes, wrap=False)
+            cell.set_xalign(0.0 if number == 0 else 1.0)
+            sizes[number].add_widget(cell)
+            row.pack_start(cell, False, False, 0)
+        row.set_margin_start(6)
+        row.set_margin_end(6)
+        return row
+
+    body = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=8)
+    body.set_border_width(4)
+    scrolled = Gtk.ScrolledWindow()
+    scrolled.set_policy(Gtk.PolicyType.NEVER, Gtk.PolicyType.AUTOMATIC)
+    scrolled.set_propagate_natural_height(True)  # as tall as the figures, within the screen
+    scrolled.set_propagate_natural_width(True)
+    scrolled.set_overlay_scrolling(False)  # a scroll bar shown when they do not fit
+    scrolled.set_max_content_height(max(160, top.get_screen().get_height() - 200))
+    scrolled.set_vexpand(True)
+    scrolled.add(body)
+    page.pack_start(scrolled, True, True, 0)
+    body.set_focus_vadjustment(scrolled.get_vadjustment())
+    header = cells(("", *window.columns), "pg-question")
+    body.pack_start(header, False, False, 0)
+    table = Gtk.ListBox()
+    table.set_name("statistics-table")
+    table.get_style_context().add_class("pg-table")
+    table.set_selection_mode(Gtk.SelectionMode.NONE)
+    name_for_readers(table, window.title)
+    for row in window.rows:
+        item = Gtk.ListBoxRow()
+        item.add(cells((row.label, *row.cells)))
+        item.set_activatable(False)
+        name_for_readers(item, row.spoken)
+        table.add(item)
+    body.pack_start(table, False, False, 0)
+    body.pack_start(_label(window.bars_title, "pg-question"), False, False, 6)
+    area = Gtk.DrawingArea()
+    area.set_name("statistics-bars")
+    area.set_can_focus(True)
+    probe = area.create_pango_layout(max((b.label for b in window.bars), key=len, default="M"))
+    label_width, line = probe.get_pixel_size()
+    area.set_size_request(max(420, (label_width + 24) * len(window.bars)), line * 8)
+    name_for_readers(area, window.bars_spoken)
+    accessible = area.get_accessible()
+    if accessible is not None:
+        accessible.set_role(Atk.Role.IMAGE)
+    area.connect("draw", lambda a, cr: _draw_bars(a, cr, window, look))
+    area.connect("focus-in-event", lambda a, _e: a.queue_draw() and False)
+    area.connect("focus-out-event", lambda a, _e: a.queue_draw() and False)
+    body.pack_start(area, False, False, 0)
+    for note in window.notes:
+        note_label = _label(note, "pg-muted")
+        note_label.set_max_width_chars(80)
+        body.pack_start(note_label, False, False, 0)
+    buttons = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=10)
+    buttons.get_style_context().add_class("pg-form-buttons")
+    buttons.pack_start(Gtk.Box(), True, True, 0)
+    for action in window.actions:
+        button = Gtk.Button(label=button_text(action))
+        name_for_readers(button, action.label)
+        if action.primary:
+            button.get_style_context().add_class("pg-primary")
+        button.connect("clicked", lambda _b: top.destroy())  # Close is the only action
+        buttons.pack_start(button, False, False, 0)
+    page.pack_start(buttons, False, False, 0)
+    first = table.get_row_at_index(0)
+    top.connect("show", lambda *_a: first.grab_focus() if first is not None else None)
+    return top
+
+
+def show_statistics(window: StatisticsWindow, look: Look, *, scale: float | None) -> None:
+    """Draw the statistics window and run it until it closes (RuntimeError: no display); the
+    table's first row has the focus."""
+    _open(INFO_CLASS, look, scale)
+    top = statistics_view(window, look)
+    top.connect("destroy", lambda *_a: Gtk.main_quit())
+    top.show_all()
+    top.set_focus_visible(True)
     top.present()
     Gtk.main()

@@ -42,6 +42,7 @@ from posture_guard.core.form_view import (
     touched,
     window_title,
 )
+from posture_guard.core.statistics import StatisticsWindow
 
 BASE_SCALING: Final = 96 / 72
 #: The focus ring's width in pixels (WCAG 2.4.13 asks for at least 2), as gtk_look's.
@@ -591,3 +592,83 @@ def text_window(
     root.bind("<Escape>", lambda _e: root.destroy())
     made[0].focus_set()
     return root
+
+
+# --- the statistics window ---------------------------------------------------------------------
+
+
+def statistics_view(root: tk.Tk, window: StatisticsWindow, look: Look) -> tk.Tk:
+    """Draw the statistics into `root`: the table is `.page.table` (a label per cell), the bars
+    `.page.bars` (a canvas, a Tab stop with the focus ring), Close `.page.buttons.close`; Esc
+    closes. Tk says nothing to screen readers (Rule 3): the words are on screen only."""
+    root.title(window_title(window.title))
+    fonts = apply_look(root, look)
+    page = ttk.Frame(root, padding=18, name="page")
+    page.pack(fill="both", expand=True)
+    # the buttons first, at the bottom: on a small screen the figures give way, never Close
+    row_of_buttons = ttk.Frame(page, name="buttons")
+    row_of_buttons.pack(side="bottom", fill="x", pady=(10, 0))
+    if window.brand:
+        ttk.Label(page, text=window.brand, style="Brand.TLabel").pack(anchor="w")
+    ttk.Label(page, text=window.title, style="Title.TLabel").pack(anchor="w", pady=(0, 8))
+    wrap = fonts.body.measure("M") * 48
+    if window.empty:
+        ttk.Label(page, text=window.empty, style="Muted.TLabel", wraplength=wrap).pack(anchor="w")
+    table = ttk.Frame(page, name="table")
+    table.pack(anchor="w", pady=(4, 10))
+    for column, text in enumerate(window.columns, start=1):
+        ttk.Label(table, text=text, style="Question.TLabel").grid(
+            row=0, column=column, sticky="e", padx=(24, 0)
+        )
+    for number, row in enumerate(window.rows, start=1):
+        ttk.Label(table, text=row.label).grid(row=number, column=0, sticky="w", pady=2)
+        for column, cell in enumerate(row.cells, start=1):
+            ttk.Label(table, text=cell).grid(row=number, column=column, sticky="e", padx=(24, 0))
+    ttk.Label(page, text=window.bars_title, style="Question.TLabel").pack(anchor="w")
+    line = fonts.body.metrics("linespace")
+    slot = max(fonts.body.measure(b.label) for b in window.bars) + 24 if window.bars else 60
+    width, height = max(420, slot * len(window.bars)), line * 8
+    bars = tk.Canvas(
+        page, width=width, height=height, background=look.page, name="bars", takefocus=1,
+        highlightthickness=FOCUS_RING_PX, highlightcolor=look.focus,
+        highlightbackground=look.page,
+    )  # fmt: skip
+    bars.pack(anchor="w", pady=(4, 8))
+    top, room = line + 6, height - 2 * line - 16
+    slot_width = width / max(1, len(window.bars))
+    for number, bar in enumerate(window.bars):
+        left = number * slot_width
+        tall = max(bar.fraction * room, 2.0) if bar.fraction > 0 else 0.0
+        base = top + room
+        if tall:
+            bars.create_rectangle(
+                left + slot_width * 0.2, base - tall, left + slot_width * 0.8, base,
+                fill=window.bar_colour, outline="",
+            )  # fmt: skip
+        middle = left + slot_width / 2
+        bars.create_text(middle, base - tall - 3, text=bar.value, anchor="s",
+                         fill=look.text, font=fonts.body)  # fmt: skip
+        bars.create_text(middle, base + 6, text=bar.label, anchor="n",
+                         fill=look.text, font=fonts.body)  # fmt: skip
+    bars.create_line(0, top + room, width, top + room, fill=look.muted)
+    for note in window.notes:
+        ttk.Label(page, text=note, style="Muted.TLabel", wraplength=wrap * 1.4).pack(anchor="w")
+    made = [
+        ttk.Button(
+            row_of_buttons,
+            text=button_text(action),
+            command=root.destroy,
+            style="Accent.TButton" if action.primary else "TButton",
+            name=action.id,
+        )
+        for action in window.actions
+    ]
+    _buttons(row_of_buttons, made)
+    root.bind("<Escape>", lambda _e: root.destroy())
+    made[0].focus_set()
+    return root
+
+
+def show_statistics(window: StatisticsWindow, look: Look, *, scale: float | None) -> None:
+    """The statistics window in our look; blocks until closed (tk.TclError: no display)."""
+    statistics_view(open_root(INFO_CLASS, scale), window, look).mainloop()

@@ -28,7 +28,9 @@ from posture_guard.core.traymodel import LAUNCHES
 log = logging.getLogger(__name__)
 
 #: Targets that accept `--config FILE` (our own CLI and windows; the forms do not yet).
-_TAKES_CONFIG: Final = frozenset({"report", "advice", "settings", "about", "menu", "welcome"})
+_TAKES_CONFIG: Final = frozenset(
+    {"report", "advice", "settings", "about", "menu", "welcome", "statistics"}
+)
 #: Targets that take the organisation's branding as `--accent` and `--organisation`.
 _TAKES_BRANDING: Final = frozenset({"episode", "check-in"})
 

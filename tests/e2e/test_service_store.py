@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import closing
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from posture_guard.core import config
 from posture_guard.core.commands import BreakNow, Command, Skip, Snooze, Status
 from posture_guard.core.ports import IdleSource
 from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.settings import Settings
 from posture_guard.core.stretches import WorkStretch
 from posture_guard.core.timer import Outcome
 from posture_guard.desktop.idle.none import NoIdleSource
@@ -46,14 +48,19 @@ class Running:
     """The in-process service on a fake clock, recording into a real Store."""
 
     def __init__(
-        self, store: Store, *, flush_every_s: int = 60, idle: IdleSource | None = None
+        self,
+        store: Store,
+        *,
+        flush_every_s: int = 60,
+        idle: IdleSource | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.clock = FakeClock(START)
         self.idle = ScriptedIdleSource([0.0])
         self.notifier = RecordingNotifier()
         self.store = store
         self.service = Service(
-            config.defaults(),
+            config.defaults() if settings is None else settings,
             self.clock,
             self.idle if idle is None else idle,
             self.notifier,
@@ -239,6 +246,38 @@ def test_service_store_status_today_keeps_the_day_across_a_restart(store: Store)
         assert "Today:       27m active; breaks 0 taken, 0 natural, 1 skipped" in status_lines(
             again
         )
+    finally:
+        again.stop()
+
+
+def test_issue_14_the_daily_skip_cap_counts_todays_skips_of_an_earlier_run(store: Store) -> None:
+    # Protects: `max_skips_per_day` counts the skips the store holds for today, so restarting
+    # the service does not give skips back (it used to count from 0 again); yesterday's skips
+    # do not count.
+    defaults = config.defaults()
+    capped = replace(defaults, timer=replace(defaults.timer, max_skips_per_day=1))
+    store.add_break(  # yesterday evening's skip belongs to yesterday's working day
+        BreakRecord(
+            kind="posture", ended=at("09:00") - timedelta(hours=13), outcome=Outcome.SKIPPED
+        )
+    )
+    first = Running(store, settings=capped)
+    try:
+        first.work(20)  # the posture break comes due
+        assert first.ask(Status())["status"]["skip_allowed"] is True  # type: ignore[index]
+        first.ask(Skip())  # the one skip of the day
+    finally:
+        first.stop()
+    again = Running(store, settings=capped)  # restarted on the same working day
+    try:
+        again.work(20)
+        status = again.ask(Status())["status"]
+        assert isinstance(status, dict)
+        assert (status["state"], status["skip_allowed"]) == ("break_due", False)
+        refused = encode_result(again.service.submit(Skip()))
+        assert refused["ok"] is False
+        assert "max_skips_per_day" in str(refused["error"])
+        assert [b.outcome for b in again.breaks()].count(Outcome.SKIPPED) == 2  # nothing added
     finally:
         again.stop()
 

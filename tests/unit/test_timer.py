@@ -1476,6 +1476,24 @@ def test_timer_daily_skip_cap_refuses_the_next_skip_until_the_day_rolls_over() -
     assert timer.skips_today() == 1
 
 
+def test_timer_daily_skip_cap_counts_the_earlier_runs_skips_of_the_same_day_only() -> None:
+    # Protects: skips an earlier run recorded today count toward `max_skips_per_day` (a
+    # restart gives none back); those of another working day do not.
+    settings = timer_settings(breaks=(POSTURE,), max_skips_per_day=2)
+    timer, clock = start(settings, at("09:00"))
+    timer.count_earlier_skips(date(2026, 3, 2), 2)
+    feed(timer, clock, active(20 * MIN))
+    assert (timer.state, timer.skips_today(), timer.status().skip_allowed) == (
+        State.BREAK_DUE, 2, False,
+    )  # fmt: skip
+    with pytest.raises(SkipsUsedUp):
+        timer.skip(clock.now())
+    other, clock = start(settings, at("09:00"))
+    other.count_earlier_skips(date(2026, 3, 1), 2)
+    feed(other, clock, active(20 * MIN))
+    assert (other.skips_today(), other.status().skip_allowed) == (0, True)
+
+
 def test_timer_two_working_hours_ranges_make_a_quiet_gap() -> None:
     """Two ranges a day: the timer is OFF_HOURS in the gap, a break due when the first range
     ends is cancelled, and none is asked for the moment the second begins."""

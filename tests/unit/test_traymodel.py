@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from posture_guard.core.commands import BreakNow, Pause, Quit, Resume, Snooze
+from posture_guard.core.commands import BreakNow, Pause, Quit, Resume, Skip, Snooze
 from posture_guard.core.traymodel import (
     LAUNCHES,
     LOCKED_REASON,
@@ -212,8 +212,8 @@ def ids(entries: tuple[MenuEntry, ...]) -> list[str]:
 def test_menu_lists_every_item_in_order():
     menu = tray_menu(working())
     assert ids(menu) == [
-        "status", "-", "take-break", "snooze", "pause", "resume", "-",
-        "episode", "check-in", "advice", "report", "-", "settings", "about", "quit",
+        "status", "-", "take-break", "snooze", "skip", "pause", "resume", "-",
+        "episode", "check-in", "advice", "report", "statistics", "-", "settings", "about", "quit",
     ]  # fmt: skip
     assert ids(find_entry(menu, "pause").children) == ["pause-30m", "pause-1h", "pause-tomorrow"]
     assert menu[0] == MenuEntry(id="status", text="Next break in 10 min (posture)", enabled=False)
@@ -228,7 +228,7 @@ def test_menu_items_carry_the_control_requests_and_launches():
     assert find_entry(menu, "pause-30m").action == Submit(Pause(seconds=1800))
     assert find_entry(menu, "pause-1h").action == Submit(Pause(seconds=3600))
     assert find_entry(menu, "pause-tomorrow").action == Submit(Pause(tomorrow=True))
-    for target in ("episode", "check-in", "advice", "report", "settings", "about"):
+    for target in ("episode", "check-in", "advice", "report", "statistics", "settings", "about"):
         entry = find_entry(menu, target)
         assert entry.action == Launch(target)
         assert target in LAUNCHES
@@ -252,6 +252,19 @@ def test_menu_disables_snooze_when_no_snoozes_are_left():
     assert find_entry(tray_menu(TrayStatus.from_json(status)), "snooze").enabled is True
     spent = TrayStatus.from_json({**status, "snoozes_left": 0})
     assert find_entry(tray_menu(spent), "snooze").enabled is False
+
+
+def test_issue_14_menu_greys_out_skip_once_a_skip_limit_is_reached():
+    # Protects: the tray's Skip follows the timer's `skip_allowed` (the daily cap or the skips
+    # in a row used up), not only the state, so it is greyed out instead of refused.
+    status = {"state": "break_due", "allowed": ["skip", "snooze", "pause"]}
+    skip = find_entry(tray_menu(TrayStatus.from_json({**status, "skip_allowed": True})), "skip")
+    assert (skip.text, skip.enabled, skip.action) == ("Skip this break", True, Submit(Skip()))
+    used_up = TrayStatus.from_json({**status, "skip_allowed": False})
+    assert find_entry(tray_menu(used_up), "skip").enabled is False
+    assert find_entry(tray_menu(working()), "skip").enabled is False  # nothing to skip
+    locked = tray_menu(TrayStatus.from_json({**status, "skip_allowed": True}), locked={"skip": ""})
+    assert find_entry(locked, "skip").enabled is False
 
 
 def test_menu_shows_locked_items_disabled_with_the_reason():
