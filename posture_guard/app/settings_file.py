@@ -103,6 +103,7 @@ def edited(path: Path, text: str, changes: Mapping[str, object]) -> str:
         raise SettingsFileError(
             path, _("text that is not TOML ({reason})").format(reason=exc)
         ) from None
+    made: list[Table] = []
     for key, value in changes.items():
         *sections, leaf = key.split(".")
         table: tomlkit.TOMLDocument | Table = document
@@ -111,12 +112,14 @@ def edited(path: Path, text: str, changes: Mapping[str, object]) -> str:
             if inner is None:
                 inner = tomlkit.table()
                 table.append(name, inner)
-                inner.add(tomlkit.nl())  # a blank line before whatever table follows
+                made.append(inner)
             if not isinstance(inner, Table):
                 got = _("[{table}] as a value, not a table").format(table=name)
                 raise SettingsFileError(path, got)
             table = inner
         table[leaf] = value
+    for new in made:
+        new.add(tomlkit.nl())  # a blank line before whatever table comes next
     return document.as_string()
 
 
