@@ -170,6 +170,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "menu", help=_("open Posture Guard's menu in a window (where no tray icon shows)")
     )
+    commands.add_parser(
+        "settings", help=_("change the settings in a window (applied at once, no restart)")
+    )
     return parser
 
 
@@ -304,6 +307,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             config_args = ["--config", str(args.config)] if args.config is not None else []
             return menu_window.main(config_args)
+        if args.verb == "settings":
+            from posture_guard.ui import settings_window  # noqa: PLC0415 - a window on demand
+
+            config_args = ["--config", str(args.config)] if args.config is not None else []
+            return settings_window.main(config_args)
         if args.verb in ("autostart", "launcher", "doctor"):
             from posture_guard.ui import setup  # noqa: PLC0415 - desktop probing on demand
 

@@ -82,6 +82,9 @@ class Problem:
     #: Whose file it is in (POLICY: the organisation's; USER: the person's own, which they can
     #: fix), so callers tell them apart from one load.
     layer: Layer
+    #: The dotted key it is about (the settings window shows it beside that key's field);
+    #: None for the file as a whole (unreadable, not TOML).
+    key: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -367,6 +370,7 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "working_hours.start": _clock(False),
     "working_hours.end": _clock(True),
     "working_hours.hours": _hours,
+    **{f"working_hours.{day}": _hours for day in DAY_NAMES},
     "controls.snooze": _boolean,
     "controls.skip": _boolean,
     "controls.pause": _boolean,
@@ -387,8 +391,14 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
 }
 
 #: The keys that say the working hours' times: a lock on one locks them all, so a locked
-#: start and end cannot be escaped by setting `hours` (or the other way round).
-HOURS_KEYS: Final = ("working_hours.start", "working_hours.end", "working_hours.hours")
+#: start and end cannot be escaped by setting `hours` or one day's hours (or the other way
+#: round).
+HOURS_KEYS: Final = (
+    "working_hours.start",
+    "working_hours.end",
+    "working_hours.hours",
+    *(f"working_hours.{day}" for day in DAY_NAMES),
+)
 
 #: Sections only the organisation's policy can set (Rule 5).
 POLICY_ONLY: Final = ("branding", "fleet")
@@ -485,7 +495,7 @@ def _check_document(
                 raise ConfigError(file, key, expected, value)
             parsed[key] = _SETTINGS.value(key, value, refuse)
         except ConfigError as exc:
-            problems.append(Problem(message=str(exc), is_error=True, layer=layer))
+            problems.append(Problem(message=str(exc), is_error=True, layer=layer, key=exc.key))
             continue
         raw[key] = value
     return _LayerData(layer, file, raw, parsed, frozenset(locks))
@@ -623,12 +633,15 @@ def load(
     policy_file: Path | None = None,
     *,
     policies: Sequence[PolicySource] | None = None,
+    user_text: str | None = None,
 ) -> Loaded:
     """Read and validate defaults < policy < user file. Missing files are simply absent layers.
 
     Args:
         policies: the policy sources, highest precedence first (Rule 5); default: just
             `policy_file`, when given.
+        user_text: the user file's text as it would be (the settings window checks what it
+            is about to write, exactly as `config check` would read it); None: read the file.
 
     Never raises for bad content: every problem is in `Loaded.problems`, and a dropped value
     falls back to the layer below. Writes nothing.
@@ -640,7 +653,9 @@ def load(
     if policies is None:
         policies = [file_source(policy_file)] if policy_file is not None else []
     policy, locked_by, present = _read_policies(policies, problems)
-    user = _read_layer(Layer.USER, user_file, _read_text(user_file, Layer.USER, problems), problems)
+    if user_text is None:
+        user_text = _read_text(user_file, Layer.USER, problems)
+    user = _read_layer(Layer.USER, user_file, user_text, problems)
 
     values: dict[str, object] = {}
     raw_values: dict[str, object] = {}
@@ -657,7 +672,7 @@ def load(
                     "ignored, because it is set by your organisation ({policy}) and is locked"
                 )
                 message = f"{user.file}: {format_key(key)}: " + words.format(policy=locked_by[key])
-                problems.append(Problem(message=message, is_error=False, layer=Layer.USER))
+                problems.append(Problem(message=message, is_error=False, layer=Layer.USER, key=key))
                 continue
             values[key] = data.parsed[key]
             raw_values[key] = data.raw[key]
@@ -741,7 +756,7 @@ def _read_policies(
 
 def _blame(error: ConfigError, origin: Origin) -> Problem:
     """A rule between keys broken: an error of the layer that set the key it names."""
-    return Problem(message=str(error), is_error=True, layer=origin.layer)
+    return Problem(message=str(error), is_error=True, layer=origin.layer, key=error.key)
 
 
 def _cross_check(
@@ -814,6 +829,13 @@ def _hours_win(origins: Mapping[str, Origin]) -> bool:
     return all(rank >= _RANK[origins[k].layer] for k in HOURS_KEYS[:2])
 
 
+def _day_wins(origins: Mapping[str, Origin], key: str, usual: Sequence[str]) -> bool:
+    """Whether a day's own hours (`key`, set) replace the usual ones that day: set in a layer
+    at least as high as the keys that say the usual hours (`usual`), as with `_hours_win`."""
+    rank = _RANK[origins[key].layer]
+    return all(rank >= _RANK[origins[k].layer] for k in usual)
+
+
 def _build(
     values: Mapping[str, object], locked: frozenset[str], origins: Mapping[str, Origin]
 ) -> Settings:
@@ -833,10 +855,18 @@ def _build(
     start, end = _time(values["working_hours.start"]), _time(values["working_hours.end"])
     more: tuple[tuple[time, time], ...] = ()
     ranges = values["working_hours.hours"]
+    usual = HOURS_KEYS[:2]
     if ranges is not None and _hours_win(origins):
         assert isinstance(ranges, tuple)
         (start, end), *rest = ranges
         more = tuple(rest)
+        usual = ("working_hours.hours",)
+    by_day = []
+    for index, day in enumerate(DAY_NAMES):
+        own = values[f"working_hours.{day}"]
+        if own is not None and _day_wins(origins, f"working_hours.{day}", usual):
+            assert isinstance(own, tuple)
+            by_day.append((index, own))
     timer = TimerSettings(
         breaks=tuple(breaks),
         idle_threshold_s=_int(values["general.idle_threshold"]),
@@ -848,7 +878,11 @@ def _build(
         max_skips_in_row=_opt_int(values["general.max_skips_in_row"]),
         busy_max_wait_s=_opt_int(values["general.busy_max_wait"]),
         working_hours=WorkingHours(
-            days=frozenset(int(d) for d in days), start=start, end=end, more=more
+            days=frozenset(int(d) for d in days),
+            start=start,
+            end=end,
+            more=more,
+            by_day=tuple(by_day),
         ),
         max_skips_per_day=_opt_int(values["general.max_skips_per_day"]),
     )

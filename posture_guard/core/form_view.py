@@ -127,13 +127,16 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A line of text (a number, a time); `hint` is shown beside it, `width` in characters."""
+    """A line of text (a number, a time); `hint` is shown beside it, `width` in characters.
+    `locked`: why it cannot be changed ("Set by your organisation"), shown in place of the
+    hint; the entry is drawn disabled with `default`, the value in force ("" = can change)."""
 
     name: str
     text: str
     default: str = ""
     hint: str = ""
     width: int = 12
+    locked: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +156,8 @@ class SingleChoice:
     options: tuple[Option, ...]
     default: str | None = None
     columns: int = 2
+    #: As Entry's: the choices drawn disabled with `default` chosen, and this said beside.
+    locked: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,11 +185,13 @@ class YesNo:
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """One check box whose label is `text`; its answer is "yes" (ticked) or "no"."""
+    """One check box whose label is `text`; its answer is "yes" (ticked) or "no". `locked`
+    as Entry's: drawn disabled as `default`, the reason beside it."""
 
     name: str
     text: str
     default: bool = False
+    locked: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,6 +668,9 @@ def touched(form: Form, raw: Mapping[str, Raw]) -> bool:
         elif isinstance(question, YesNo):
             opened = None if question.default is None else ("yes" if question.default else "no")
             if value != opened:
+                return True
+        elif isinstance(question, Check):
+            if value != ("yes" if question.default else "no"):
                 return True
         elif (value or None) != (question.default or None):
             return True

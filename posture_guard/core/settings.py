@@ -51,25 +51,34 @@ class WorkingHours:
     end: time  # time.max means the end of the day
     #: The day's further ranges, each (start, end) with start < end; () for one range.
     more: tuple[tuple[time, time], ...] = ()
+    #: Days (0 = Monday) with ranges of their own (`[working_hours] fri = "08:00-13:00"`),
+    #: each range start < end and none overlapping; the other days have `ranges`.
+    by_day: tuple[tuple[int, tuple[tuple[time, time], ...]], ...] = ()
 
     @property
     def ranges(self) -> tuple[tuple[time, time], ...]:
-        """Every range of a working day, the first one first."""
+        """Every range of a usual working day, the first one first."""
         return ((self.start, self.end), *self.more)
+
+    def ranges_on(self, weekday: int) -> tuple[tuple[time, time], ...]:
+        """The ranges of `weekday` (0 = Monday): its own, else the usual ones."""
+        return next((own for day, own in self.by_day if day == weekday), self.ranges)
 
     def contains(self, moment: datetime) -> bool:
         """True when `moment` (aware, local) is inside working hours; a start after end spans midnight."""
         t = moment.timetz().replace(tzinfo=None)
-        for start, end in self.ranges:
-            if start <= end:  # time.max ends the day: its last microsecond is inside too
-                if moment.weekday() in self.days and start <= t and (t < end or end == time.max):
+        today, yesterday = moment.weekday(), (moment.weekday() - 1) % 7
+        if today in self.days:
+            for start, end in self.ranges_on(today):
+                if start <= end:  # time.max ends the day: its last microsecond is inside too
+                    if start <= t and (t < end or end == time.max):
+                        return True
+                elif t >= start:
                     return True
-            elif t >= start:
-                if moment.weekday() in self.days:
+        if yesterday in self.days:  # after midnight: a span that began on the previous day
+            for start, end in self.ranges_on(yesterday):
+                if start > end and t < end:
                     return True
-            # after midnight: the span began on the previous day
-            elif (moment.weekday() - 1) % 7 in self.days and t < end:
-                return True
         return False
 
 

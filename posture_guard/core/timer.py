@@ -998,10 +998,12 @@ class BreakTimer:
 
 def next_hours_change(hours: WorkingHours, now: datetime) -> datetime | None:
     """The first local time after `now` at which being inside working hours changes, or None."""
-    if len(hours.days) == 7 and hours.ranges == ((time(), time.max),):
+    whole_day = ((time(), time.max),)
+    if len(hours.days) == 7 and all(hours.ranges_on(d) == whole_day for d in range(7)):
         return None  # always inside
     inside = hours.contains(now)
-    edges = sorted({t for span in hours.ranges for t in span if t != time.max})
+    spans = [span for day in range(7) for span in hours.ranges_on(day)]
+    edges = sorted({t for span in spans for t in span if t != time.max})
     for offset in range(8):
         day = now.date() + timedelta(days=offset)
         times = edges

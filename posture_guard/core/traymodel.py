@@ -327,7 +327,7 @@ LAUNCHES: Final[Mapping[str, tuple[str, ...]]] = {
     "check-in": ("-m", "posture_guard.ui.forms", "check-in"),
     "report": ("-m", "posture_guard", "report", "--open"),
     "advice": ("-m", "posture_guard.ui.info_window", "advice"),
-    "settings": ("-m", "posture_guard.ui.info_window", "settings"),
+    "settings": ("-m", "posture_guard.ui.settings_window"),
     "about": ("-m", "posture_guard.ui.info_window", "about"),
     "statistics": ("-m", "posture_guard.ui.statistics"),
     "menu": ("-m", "posture_guard.ui.menu_window"),

@@ -67,6 +67,7 @@ radio, check {{ border: 2px solid {muted}; background-image: none;
 radio:checked, check:checked {{ background-color: {text}; color: {page}; }}
 list.pg-table, list.pg-table row {{ background-color: {page}; color: {text}; }}
 list.pg-table row:focus {{ outline-offset: -3px; }}
+entry:disabled {{ background-color: {page}; color: {text}; border: 1px dashed {muted}; }}
 """
 Handler = Callable[["GtkForm"], None]
 #: gtk-xft-dpi at 100 %: 96 dots per inch, in 1024ths.
@@ -228,21 +229,30 @@ class GtkForm:
         button.get_child().set_line_wrap(True)
         button.set_active(q.default)
         button.set_halign(Gtk.Align.START)  # its focus ring round the box and label only
-        name_for_readers(button, q.text)
-        box.pack_start(button, False, False, 0)
-        return lambda: "yes" if button.get_active() else "no", [button], ""
+        name_for_readers(button, q.text, q.locked)
+        if q.locked:
+            button.set_sensitive(False)
+            row = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=10)
+            row.pack_start(button, False, False, 0)
+            row.pack_start(_label(q.locked, "pg-muted", wrap=False), False, False, 0)
+            box.pack_start(row, False, False, 0)
+        else:
+            box.pack_start(button, False, False, 0)
+        return lambda: "yes" if button.get_active() else "no", [button], q.locked
 
     def _entry(self, box: Any, label: Any, q: Entry) -> tuple[Callable[[], Raw], list[Any], str]:
         row = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=10)
         entry = Gtk.Entry(text=q.default, width_chars=q.width)
         entry.set_activates_default(False)
         label.set_mnemonic_widget(entry)
-        name_for_readers(entry, q.text, q.hint)
+        beside = q.locked or q.hint
+        name_for_readers(entry, q.text, beside)
+        entry.set_sensitive(not q.locked)
         row.pack_start(entry, False, False, 0)
-        if q.hint:
-            row.pack_start(_label(q.hint, "pg-muted", wrap=False), False, False, 0)
+        if beside:
+            row.pack_start(_label(beside, "pg-muted", wrap=False), False, False, 0)
         box.pack_start(row, False, False, 0)
-        return entry.get_text, [entry], q.hint
+        return entry.get_text, [entry], beside
 
     def _notes(self, box: Any, label: Any, q: Notes) -> tuple[Callable[[], Raw], list[Any], str]:
         view = Gtk.TextView(wrap_mode=Gtk.WrapMode.WORD_CHAR, accepts_tab=False)
@@ -294,6 +304,11 @@ class GtkForm:
             buttons.append(button)
         nothing.set_active(default is None)
         self._grid(box, label, q, buttons, columns)
+        if isinstance(q, SingleChoice) and q.locked:
+            for button in buttons:
+                button.set_sensitive(False)
+            _describe(buttons, q.locked)
+            box.pack_start(_label(q.locked, "pg-muted"), False, False, 0)
         values = [value for value, _text in options]
 
         def read() -> Raw:

@@ -277,8 +277,10 @@ class TkForm:
             row, textvariable=var, width=q.width, font=self.f_body, name=f"field_{q.name}"
         )
         widget.pack(side="left")
-        if q.hint:
-            ttk.Label(row, text=q.hint, style="Muted.TLabel").pack(side="left", padx=10)
+        if q.locked:
+            widget.state(["disabled"])
+        if q.locked or q.hint:
+            ttk.Label(row, text=q.locked or q.hint, style="Muted.TLabel").pack(side="left", padx=10)
         self._keep_visible(widget)
         return var.get, widget
 
@@ -321,15 +323,24 @@ class TkForm:
             button.grid(row=index // columns, column=index % columns, sticky="w", padx=(0, 24))
             self._keep_visible(button)
             buttons.append(button)
+        if isinstance(q, SingleChoice) and q.locked:
+            for button in buttons:
+                button.state(["disabled"])
+            ttk.Label(box, text=q.locked, style="Muted.TLabel").pack(anchor="w")
         return lambda: var.get() or None, buttons[0]
 
     def _check(self, box: ttk.Frame, q: Check) -> tuple[Callable[[], Raw], tk.Widget]:
         """One check box labelled by its own text; its answer "yes" or "no"."""
         var = tk.BooleanVar(self.root, q.default)
+        row = ttk.Frame(box)
+        row.pack(anchor="w", pady=(4, 0))
         button = ttk.Checkbutton(
-            box, text=q.text, variable=var, name=f"field_{q.name}".replace("-", "_")
+            row, text=q.text, variable=var, name=f"field_{q.name}".replace("-", "_")
         )
-        button.pack(anchor="w", pady=(4, 0))
+        button.pack(side="left")
+        if q.locked:
+            button.state(["disabled"])
+            ttk.Label(row, text=q.locked, style="Muted.TLabel").pack(side="left", padx=10)
         self._keep_visible(button)
         return lambda: "yes" if var.get() else "no", button
 

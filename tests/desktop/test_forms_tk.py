@@ -14,6 +14,7 @@ from tkinter import ttk
 import pytest
 from PIL import Image
 
+from posture_guard.core import config, settings_form
 from posture_guard.core.form_view import (
     ErrorPlace,
     Look,
@@ -306,3 +307,33 @@ def test_a_refusal_is_scrolled_into_view_with_the_focus_on_its_question(root, pl
     else:
         assert field.error.cget("text") == place.text
     save_screenshot(_display(root), f"tk-form-refusal-{place.field or 'top'}")
+
+
+def test_settings_form_in_tk_a_locked_key_is_disabled_and_tab_passes_it_by(root, tmp_path):
+    # Protects: the settings window as Tk draws it (Windows, macOS, no PyGObject): a key the
+    # policy locks is a disabled entry holding the policy's value with "Set by your
+    # organisation" beside it, Tab goes from the stretch check box to its length past it, and
+    # the locked check box (sound) is disabled too.
+    policy = tmp_path / "policy.toml"
+    policy.write_text(
+        '[breaks.stretch]\nevery = "25m"\n[sound]\nenabled = false\n'
+        '[policy]\nlock = ["breaks.stretch.every", "sound.enabled"]\n'
+    )
+    loaded = config.load(None, policy)
+    form = settings_form.settings_form(loaded, settings_form.Extras(languages=("de", "en", "hi")))
+    drawn = TkForm(root, form, LOOK, {"save": lambda _form: None})
+    root.geometry("1100x700+0+0")
+    pump(root)
+    every = drawn.fields["breaks-stretch-every"].first
+    assert isinstance(every, ttk.Entry)
+    assert every.instate(["disabled"])
+    assert every.get() == "25m"
+    beside = [w.cget("text") for w in every.master.winfo_children() if isinstance(w, ttk.Label)]
+    assert beside == ["Set by your organisation"]
+    sound = drawn.fields["sound"].first
+    assert sound.instate(["disabled"])
+    root.focus_force()
+    focus_on(root, drawn.fields["breaks-stretch-enabled"].first)
+    keys(root, _display(root), "Tab")
+    assert root.focus_get() == drawn.fields["breaks-stretch-length"].first
+    save_screenshot(_display(root), "settings-form-tk-locked")

@@ -468,6 +468,48 @@ def test_config_a_lock_on_start_and_end_locks_hours_too(tmp_path: Path) -> None:
     assert loaded.locked("working_hours.hours")
 
 
+def test_config_a_weekday_of_its_own_replaces_the_usual_hours_that_day(tmp_path: Path) -> None:
+    # Protects: per-weekday working hours: `fri = "08:00-13:00"` changes Fridays only; "" keeps
+    # the usual hours; a bad day's ranges is one line naming the key and only that day falls back.
+    user = _write(
+        tmp_path,
+        "config.toml",
+        '[working_hours]\nhours = "09:00-12:00, 13:00-17:30"\nfri = "08:00-13:00"\nmon = ""\n',
+    )
+    loaded = config.load(user)
+    assert loaded.problems == ()
+    hours = loaded.settings.timer.working_hours
+    assert hours.ranges_on(4) == ((time(8), time(13)),)
+    assert hours.ranges_on(0) == hours.ranges == ((time(9), time(12)), (time(13), time(17, 30)))
+    friday, thursday = (datetime(2026, 11, d, 12, 30, tzinfo=BERLIN) for d in (27, 26))
+    assert hours.contains(friday)
+    assert not hours.contains(thursday)
+    user.write_text('[working_hours]\nfri = "13:00-08:00"\n')
+    loaded = config.load(user)
+    assert [(p.key, p.message) for p in loaded.problems] == [
+        (
+            "working_hours.fri",
+            f'{user}: [working_hours] fri = "13:00-08:00": expected each range to end after it'
+            ' starts; "13:00-08:00" does not',
+        )
+    ]
+    assert loaded.settings.timer.working_hours.by_day == ()
+
+
+def test_config_a_lock_on_the_hours_locks_each_weekday_too(tmp_path: Path) -> None:
+    # Protects: a locked plan cannot be escaped by giving one weekday hours of its own.
+    policy = _write(
+        tmp_path,
+        "policy.toml",
+        '[working_hours]\nhours = "08:00-16:00"\n[policy]\nlock = ["working_hours.hours"]\n',
+    )
+    user = _write(tmp_path, "config.toml", '[working_hours]\nwed = "06:00-22:00"\n')
+    loaded = config.load(user, policy)
+    assert [p.is_error for p in loaded.problems] == [False]
+    assert loaded.locked("working_hours.wed")
+    assert loaded.settings.timer.working_hours.ranges_on(2) == ((time(8), time(16)),)
+
+
 def test_config_daily_skip_cap(tmp_path: Path) -> None:
     user = _write(tmp_path, "config.toml", "[general]\nmax_skips_per_day = 3\n")
     assert config.load(user).settings.timer.max_skips_per_day == 3

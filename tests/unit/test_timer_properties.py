@@ -242,6 +242,27 @@ def split_days(draw: st.DrawFn) -> WorkingHours:
 
 
 @st.composite
+def week_plans(draw: st.DrawFn) -> WorkingHours:
+    """Usual ranges (split_days) and, on some days, ranges of their own (one to three, with
+    gaps): a short Friday, a split shift on Mondays only."""
+    usual = draw(split_days())
+    own = []
+    for day in sorted(draw(st.frozensets(st.integers(0, 6), min_size=1))):
+        count = draw(st.integers(1, 3))
+        edges = sorted(
+            draw(st.lists(st.integers(0, 144), min_size=2 * count, max_size=2 * count, unique=True))
+        )
+
+        def clock(step: int) -> time:
+            return time.max if step == 144 else time(step // 6, 10 * (step % 6))
+
+        own.append(
+            (day, tuple((clock(edges[i]), clock(edges[i + 1])) for i in range(0, 2 * count, 2)))
+        )
+    return replace(usual, by_day=tuple(own))
+
+
+@st.composite
 def short_nights(draw: st.DrawFn) -> tuple[TimerSettings, datetime]:
     """Every day, with a short off-hours span (5 to 120 minutes) that people work through; the
     timeline starts up to three hours before working hours end."""
@@ -734,6 +755,21 @@ def test_timer_properties_several_ranges_a_day(
     # Two or three working-hours ranges a day, mostly work with random commands: no break is
     # ever due or asked for in a gap (b), the timer is quiet there (i), and the daily skip cap
     # holds (o).
+    run_timeline(replace(settings_, working_hours=hours), start, steps)
+
+
+@profile(300, HealthCheck.data_too_large)
+@given(
+    settings_=timer_settings(always_on=True),
+    hours=week_plans(),
+    start=starts(dst=False),
+    steps=st.lists(st.one_of(steps_of_busy_days, jumps), min_size=10, max_size=60),
+)
+def test_timer_properties_hours_of_their_own_on_some_weekdays(
+    settings_: TimerSettings, hours: WorkingHours, start: datetime, steps: list[Step]
+) -> None:
+    # Per-weekday plans (some days with ranges of their own, one to three with gaps): no break
+    # is ever due or asked for outside that day's ranges (b), the timer is quiet there (i).
     run_timeline(replace(settings_, working_hours=hours), start, steps)
 
 
