@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import webbrowser
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
@@ -534,10 +534,21 @@ def tier_word(tier: Tier) -> str:
     return _(_TIER_WORDS[tier])
 
 
-def advice_text(advice: Advice, stored: StoredCheckIn | None = None) -> str:
+def advice_text(
+    advice: Advice, stored: StoredCheckIn | None = None, *, in_window: bool = False
+) -> str:
     """The advice as printed after a check-in and by `posture-guard advice`: its heading in
     words, then the reasons as sentences (the rules' ids and tiers are the records', for
-    `--json`-like exports and the clinician's report, not for this text)."""
+    `--json`-like exports and the clinician's report, not for this text). `in_window`: for a
+    window, where the way to add a clinic is a button (form_view.ADD_CLINIC), not a command."""
+    if in_window and advice.add_clinic is not None:
+        advice = replace(
+            advice,
+            add_clinic=_(
+                "No clinic is set up yet, so Posture Guard has no booking link to offer. To "
+                "add yours, press Add my clinic (or choose Settings… in the tray menu later)."
+            ),
+        )
     # Translators: {heading} is what the advice says to do, in words ("Book an appointment
     # within the next few days"); the reasons follow under "Why:"
     head = _("Advice: {heading}").format(heading=advice.heading)

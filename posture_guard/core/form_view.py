@@ -216,7 +216,8 @@ class Form:
     """A form: its title (the window is titled `window_title(title)`), the brand line, a line
     of introduction, the questions (and paragraphs) in reading order and the actions (the
     primary one first). `small`: a small window (a few questions and paragraphs), not one
-    sized for a long questionnaire."""
+    sized for a long questionnaire. `focus`: the question that has the focus first, scrolled
+    into view (None: the first question)."""
 
     id: str
     title: str
@@ -225,6 +226,7 @@ class Form:
     brand: str = ""
     intro: str = ""
     small: bool = False
+    focus: str | None = None
 
     def question(self, name: str) -> Question | None:
         return next(
@@ -701,11 +703,24 @@ def episode_result(action: Literal["start", "update", "end"], text: str) -> Resu
     return Result(heading, text, (_close(),))
 
 
-def check_in_result(heading: str, advice: str, *, booking: bool) -> Result:
-    """After a check-in: the advice (its heading on top), and the booking page when offered."""
+#: The action that opens the settings window at the clinic, where advice has no clinic to offer.
+ADD_CLINIC: Final = "add-clinic"
+
+
+def _add_clinic() -> Action:
+    return Action(ADD_CLINIC, _("Add my clinic"))
+
+
+def check_in_result(
+    heading: str, advice: str, *, booking: bool, add_clinic: bool = False
+) -> Result:
+    """After a check-in: the advice (its heading on top), the booking page when offered, and
+    Add my clinic when no clinic is set (and the person may set one)."""
     actions = [_close()]
     if booking:
         actions.append(Action("book", _("Open booking page")))
+    if add_clinic:
+        actions.append(_add_clinic())
     return Result(heading, advice, tuple(actions))
 
 
@@ -726,9 +741,11 @@ def advice_alert(tier: Tier, what_to_do: str) -> str:
     return _("Emergency. {what_to_do}").format(what_to_do=what_to_do)
 
 
-def advice_window(advice: str | None, *, booking: bool, alert: str = "") -> TextWindow:
+def advice_window(
+    advice: str | None, *, booking: bool, alert: str = "", add_clinic: bool = False
+) -> TextWindow:
     """The latest advice (None: no check-in yet), with the booking button when it offers one,
-    and `alert` (advice_alert) in a banner above it."""
+    Add my clinic when no clinic is set, and `alert` (advice_alert) in a banner above it."""
     text = (
         advice
         if advice is not None
@@ -737,6 +754,8 @@ def advice_window(advice: str | None, *, booking: bool, alert: str = "") -> Text
     actions = [_close_window()]
     if booking:
         actions.append(Action("book", _("Book an appointment")))
+    if add_clinic:
+        actions.append(_add_clinic())
     # Translators: the window's title: {app} is Posture Guard
     title = _("{app}: advice").format(app=APP_NAME)
     return TextWindow(title, text, tuple(actions), name=_("Advice"), alert=alert)

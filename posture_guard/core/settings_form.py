@@ -264,7 +264,8 @@ def settings_form(loaded: Loaded, extras: Extras, *, look: Look | None = None) -
 
 
 def _language(chosen: str, languages: Sequence[str], locked: str) -> SingleChoice:
-    codes = [c for c in languages if c in LANGUAGE_NAMES]
+    # English is the catalogues' own language: it has no catalogue and is always there
+    codes = list(dict.fromkeys(c for c in ("en", *languages) if c in LANGUAGE_NAMES))
     if chosen != "auto" and chosen not in codes:
         codes.append(chosen)  # a code with no catalogue here still shows what is set
     options = (

@@ -166,8 +166,9 @@ def welcome_form(
                 (
                     _(
                         "When the advice says to see someone, it offers your clinic's booking "
-                        "page or phone number. You can add it later with {command}."
-                    ).format(command="`posture-guard clinic set`"),
+                        "page or phone number. You can also add it later: Settings… in the "
+                        "tray menu."
+                    ),
                 ),
             ),
             Entry(CLINIC_NAME, _("Clinic's name"), clinic.name if clinic else "", width=36),

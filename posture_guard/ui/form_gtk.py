@@ -470,7 +470,7 @@ class GtkForm:
             primary.grab_focus()
 
     def run(self) -> None:
-        """Show the form until it closes; the first question has the focus."""
+        """Show the form until it closes; the first question (or `form.focus`) has the focus."""
         screen = self.window.get_screen()
         width, height = (720, 780) if self.form.small else (1120, 740)
         self.window.set_default_size(
@@ -480,9 +480,11 @@ class GtkForm:
         # the focus ring from the start, not only after the first key (a check box that has
         # the focus shows no caret to tell)
         self.window.set_focus_visible(True)
-        first = next(iter(self.fields.values()), None)
+        first = self.fields.get(self.form.focus or "") or next(iter(self.fields.values()), None)
         if first is not None:
             first.controls[0].grab_focus()
+            if self.form.focus is not None:
+                GLib.idle_add(self._reveal, first.box)
         self.window.present()
         Gtk.main()
 

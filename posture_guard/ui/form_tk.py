@@ -503,9 +503,11 @@ class TkForm:
 
     def focus_first(self) -> None:
         self.root.focus_force()
-        first = next(iter(self.fields.values()), None)
+        first = self.fields.get(self.form.focus or "") or next(iter(self.fields.values()), None)
         if first is not None:
             first.first.focus_set()
+            if self.form.focus is not None:
+                self._reveal(first.box)
 
     def run(self) -> None:
         """Show the form until it closes."""

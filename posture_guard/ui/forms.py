@@ -31,6 +31,7 @@ from posture_guard.core.triage import Advice
 from posture_guard.desktop import language, toolkit
 from posture_guard.desktop.look import high_contrast_wanted, scale_wanted
 from posture_guard.desktop.paths import default_paths
+from posture_guard.ui.launch import Launcher
 
 
 class Window(Protocol):
@@ -123,7 +124,10 @@ def check_in_form(
         if advice.booking_url is not None:
             booking.append(advice)
         result = view.check_in_result(
-            advice.heading, diary.advice_text(advice), booking=advice.booking_url is not None
+            advice.heading,
+            diary.advice_text(advice, in_window=True),
+            booking=advice.booking_url is not None,
+            add_clinic=advice.add_clinic is not None,
         )
         window.show_result(result)
 
@@ -131,7 +135,12 @@ def check_in_form(
         if booking:
             diary.open_booking(booking[-1])
 
-    return form, {"save": save, "book": book}
+    def add_clinic(window: Window) -> None:
+        problem = Launcher().launch("settings", "--clinic")
+        if problem is not None:
+            window.show_error(view.ErrorPlace(None, f"{view.WARNING_SIGN} {problem}"))
+
+    return form, {"save": save, "book": book, view.ADD_CLINIC: add_clinic}
 
 
 FORMS: Final = {"episode": episode_form, "check-in": check_in_form}

@@ -36,6 +36,7 @@ from posture_guard.desktop.files import write_file
 from posture_guard.desktop.look import high_contrast_wanted, scale_wanted
 from posture_guard.desktop.paths import Paths, default_paths, ensure_private_dir
 from posture_guard.desktop.programs import open_with_default_app
+from posture_guard.ui.launch import Launcher
 
 #: The class of the window (WM_CLASS), for window managers and tests.
 WINDOW_CLASS = "PostureGuardInfo"
@@ -54,19 +55,21 @@ def config_header() -> str:
     return "".join(f"# {line}\n" for line in text.splitlines())
 
 
-def advice_text(paths: Paths, now: datetime) -> tuple[str | None, str | None, str]:
-    """The advice as `posture-guard advice` prints it (None: no check-in yet), the booking
-    link it offers (or None), and its banner (form_view.advice_alert; "" for none)."""
+def advice_text(paths: Paths, now: datetime) -> tuple[str | None, str | None, str, bool]:
+    """The advice as `posture-guard advice` prints it (None: no check-in yet) in a window's
+    words, the booking link it offers (or None), its banner (form_view.advice_alert; "" for
+    none), and whether it asks for a clinic to be added."""
     from posture_guard.app import diary  # noqa: PLC0415 - only this window needs the diary
 
     fallback = diary.org_clinic(load_effective(paths).settings)  # the organisation's clinic
     with diary.open_store(paths) as store:
         found = diary.current_advice(store, now, fallback=fallback)
     if found is None:
-        return None, None, ""
+        return None, None, "", False
     stored, advice = found
     alert = form_view.advice_alert(advice.tier, advice.what_to_do)
-    return diary.advice_text(advice, stored), advice.booking_url, alert
+    text = diary.advice_text(advice, stored, in_window=True)
+    return text, advice.booking_url, alert, advice.add_clinic is not None
 
 
 def settings_text(paths: Paths, timeout: float = SETTINGS_TIMEOUT_S) -> str:
@@ -150,10 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.what == "advice":
             now = datetime.now().astimezone().replace(microsecond=0)
-            text, url, alert = advice_text(paths, now)
+            text, url, alert, no_clinic = advice_text(paths, now)
             if url is not None:
                 handlers["book"] = lambda: webbrowser.open(url)
-            window = form_view.advice_window(text, booking=url is not None, alert=alert)
+            if no_clinic:
+                launcher = Launcher(config_file=args.config)
+                handlers[form_view.ADD_CLINIC] = lambda: launcher.launch("settings", "--clinic")
+            window = form_view.advice_window(
+                text, booking=url is not None, alert=alert, add_clinic=no_clinic
+            )
         elif args.what == "settings":
             config_file = ensure_config_file(paths.user_config)
             problem = open_with_default_app(config_file)

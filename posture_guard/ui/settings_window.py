@@ -21,7 +21,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from posture_guard.app import diary
@@ -128,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--config", type=Path)
     parser.add_argument("--scale", type=float, help=_("2 = 200 %% (default: the desktop's)"))
+    parser.add_argument(
+        "--clinic", action="store_true", help=_("start at the clinic (the advice's Add my clinic)")
+    )
     args = parser.parse_args(argv)
     paths = default_paths(config_file=args.config)
     look = view.Look.of(high_contrast=high_contrast_wanted())
@@ -139,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     with store:
         form, handlers = settings_handlers(Place(paths, store, login_item()), outcome, look)
+        if args.clinic:
+            form = replace(form, focus=welcome.CLINIC_NAME)
         problem = show(form, look, handlers, args.scale)
     if problem:
         print(

@@ -258,6 +258,39 @@ def test_advice_window_is_named_and_tab_reaches_its_buttons(desk, user_env, wind
         assert sorted(reached) == sorted(key(n) for n in controls)
 
 
+def test_advice_without_a_clinic_offers_add_my_clinic_which_opens_settings_at_the_clinic(
+    desk, user_env, window, tmp_path
+):
+    # Protects: with no clinic set, the advice window names a button, never a command, and
+    # that button opens the settings window with the focus on the clinic's name.
+    cli(user_env, "check-in", "--pain", "7", "--stiffness", "moderate", "--symptom",
+        "tingling-numbness", "--trend", "same", "--age", "42", "--yes")  # fmt: skip
+    with accessibility(user_env, tmp_path / "a11y") as env:
+        advice = window(env, "info_window", "advice")
+        advice.wait("Posture Guard: advice")
+        app = settle(env, "Posture Guard: advice")
+        controls = all_controls(app)
+        assert [n.name for n in controls] == ["Advice", "Close", "Add my clinic"]
+        assert "press Add my clinic" in controls[0].text
+        assert "posture-guard" not in controls[0].text
+        desk.xdotool("key", "Tab")
+        time.sleep(0.3)
+        now = focused(env)
+        assert now is not None
+        assert now.name == "Add my clinic"
+        desk.xdotool("key", "space")
+        wait_until(lambda: desk.windows_named("Settings - Posture Guard"), "the settings", 20)
+        settle(env, "Settings - Posture Guard")
+        wait_until(
+            lambda: getattr(focused(env), "name", "") == "Clinic's name",
+            "the focus on the clinic's name",
+            10,
+        )
+        save_screenshot(desk.display, "advice-add-my-clinic-settings")
+        for window_id, _box in desk.windows_named("Settings - Posture Guard"):
+            desk.close_window(window_id)
+
+
 def test_emergency_advice_opens_with_an_alert_before_anything_else(
     desk, user_env, window, tmp_path
 ):

@@ -216,6 +216,9 @@ def test_results_offer_close_on_enter_and_the_booking_page_when_there_is_one():
     advice = check_in_result("Book an appointment", "text", booking=True)
     assert [a.id for a in advice.actions] == ["close", "book"]
     assert [a.id for a in check_in_result("h", "t", booking=False).actions] == ["close"]
+    # Protects: with no clinic set, the advice offers a button to add one (never a command)
+    no_clinic = check_in_result("h", "t", booking=False, add_clinic=True)
+    assert [button_text(a) for a in no_clinic.actions] == ["Close  (Enter)", "Add my clinic"]
 
 
 def test_the_info_windows():
@@ -225,6 +228,8 @@ def test_the_info_windows():
     assert [button_text(a) for a in none_yet.actions] == ["Close  (Esc)"]
     booking = advice_window("Advice: book", booking=True)
     assert [a.id for a in booking.actions] == ["close", "book"]  # Tab goes from Close to it
+    no_clinic = advice_window("Advice: book", booking=False, add_clinic=True)
+    assert [a.id for a in no_clinic.actions] == ["close", "add-clinic"]
     settings = settings_window('[general] snooze = "5m"', problem="no opener")
     assert settings.monospace
     assert settings.text.startswith("no opener\n\n[general]")

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from posture_guard.app import diary
 from posture_guard.core import content, triage
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.episodes import (
@@ -732,6 +733,10 @@ def test_advice_without_a_clinic_says_how_to_add_one_and_invents_no_link(tier: T
         assert "`posture-guard clinic import FILE`" in advice.add_clinic
         assert advice.add_clinic in advice.text()
         assert "http" not in advice.text()
+        # Protects: a window says the button's name instead of the commands
+        in_window = diary.advice_text(advice, in_window=True)
+        assert "posture-guard" not in in_window
+        assert "press Add my clinic" in in_window
 
 
 def test_advice_reasons_carry_words_and_resolved_sources() -> None:
