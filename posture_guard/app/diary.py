@@ -452,14 +452,15 @@ def check_in(
         if text is not None:
             field = CHECK_IN_FLAGS[flag]
             answers[field] = _parser(field, flag)(text)
-    if answers.get("high_risk_mechanism") is True:
-        answers.setdefault("after_injury", True)  # a dangerous fall or crash is an injury
-    if answers.get("head_injury"):
-        answers.setdefault("after_injury", answers["head_injury"])  # a hurt head is an injury
+    for follow_up in ("high_risk_mechanism", "head_injury"):
+        if answers.get(follow_up):  # a dangerous fall or crash, a hurt head: an injury
+            answers.setdefault("after_injury", answers[follow_up])
     defaults = check_in_defaults(store, now)
     required = ("pain_now", "stiffness", "trend", "pain_lasted", "age_band")
     interactive = ask
-    if ask is not None and all(f in answers for f in required):
+    # Given as flags, the main answers skip the questions; one without a default (how long it
+    # has lasted, asked since a later version) is still asked on its own.
+    if ask is not None and all(f in answers for f in required if f != "pain_lasted"):
         ask = None
     for field in CHECK_IN_QUESTIONS:
         if field in answers:
@@ -488,6 +489,9 @@ def check_in(
             answers[field] = _ask_one(field, MISSING, interactive, say)
             continue
         if ask is None:
+            if field not in defaults and interactive is not None:
+                answers[field] = _ask_one(field, MISSING, interactive, say)
+                continue
             if field not in defaults:
                 missing = [
                     "--" + _FLAG_OF[f] for f in required if f not in answers and f not in defaults
