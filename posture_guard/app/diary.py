@@ -456,11 +456,11 @@ def check_in(
         if answers.get(follow_up):  # a dangerous fall or crash, a hurt head: an injury
             answers.setdefault("after_injury", answers[follow_up])
     defaults = check_in_defaults(store, now)
-    required = ("pain_now", "stiffness", "trend", "pain_lasted", "age_band")
+    required = ("pain_now", "stiffness", "trend", "age_band")
     interactive = ask
-    # Given as flags, the main answers skip the questions; one without a default (how long it
-    # has lasted, asked since a later version) is still asked on its own.
-    if ask is not None and all(f in answers for f in required if f != "pain_lasted"):
+    # Given as flags, these answers skip the questions; how long it has lasted, with no open
+    # episode to tell it, is still asked on its own (with --yes it stays not answered).
+    if ask is not None and all(f in answers for f in required):
         ask = None
     for field in CHECK_IN_QUESTIONS:
         if field in answers:
@@ -488,10 +488,12 @@ def check_in(
                 )
             answers[field] = _ask_one(field, MISSING, interactive, say)
             continue
+        if ask is None and field == "pain_lasted" and field not in defaults:
+            answers[field] = (
+                None if interactive is None else _ask_one(field, MISSING, interactive, say)
+            )
+            continue
         if ask is None:
-            if field not in defaults and interactive is not None:
-                answers[field] = _ask_one(field, MISSING, interactive, say)
-                continue
             if field not in defaults:
                 missing = [
                     "--" + _FLAG_OF[f] for f in required if f not in answers and f not in defaults

@@ -644,13 +644,16 @@ def check_in_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
     head, is only an answer after an injury (yes or not sure), as the CLI asks it.
 
     Raises:
-        DiaryValueError: nothing ticked in the warning signs (field `warning-signs`, missing:
+        DiaryValueError: how long it has lasted not answered (field `lasted`, missing);
+            nothing ticked in the warning signs (field `warning-signs`, missing:
             "None of these" is the answer for none), or "None of these" ticked with a sign.
     """
     answers = dict(given)
     if answers.get("after-injury") not in ("yes", Answer.NOT_SURE.value):
         answers["high-risk-injury"] = None
         answers["head-injury"] = None
+    if "lasted" in answers and not answers["lasted"]:  # the form asks it; the CLI's --yes may not
+        raise DiaryValueError("lasted", _("expected an answer"), MISSING)
     signs = [w for w in (answers.pop(WARNING_SIGNS, None) or "").split(",") if w]
     if not signs:
         raise DiaryValueError(WARNING_SIGNS, _("expected the signs you have, or None of these"),
