@@ -644,16 +644,14 @@ def check_in_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
     head, is only an answer after an injury (yes or not sure), as the CLI asks it.
 
     Raises:
-        DiaryValueError: how long it has lasted not answered (field `lasted`, missing);
-            nothing ticked in the warning signs (field `warning-signs`, missing:
-            "None of these" is the answer for none), or "None of these" ticked with a sign.
+        DiaryValueError: nothing ticked in the warning signs (field `warning-signs`, missing:
+            "None of these" is the answer for none), or "None of these" ticked with a sign;
+            how long it has lasted not answered (field `lasted`, missing), in that order.
     """
     answers = dict(given)
     if answers.get("after-injury") not in ("yes", Answer.NOT_SURE.value):
         answers["high-risk-injury"] = None
         answers["head-injury"] = None
-    if "lasted" in answers and not answers["lasted"]:  # the form asks it; the CLI's --yes may not
-        raise DiaryValueError("lasted", _("expected an answer"), MISSING)
     signs = [w for w in (answers.pop(WARNING_SIGNS, None) or "").split(",") if w]
     if not signs:
         raise DiaryValueError(WARNING_SIGNS, _("expected the signs you have, or None of these"),
@@ -664,6 +662,8 @@ def check_in_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
             _("expected either None of these or the signs you have, not both"),
             ", ".join(signs),
         )
+    if "lasted" in answers and not answers["lasted"]:  # the form asks it; the CLI's --yes may not
+        raise DiaryValueError("lasted", _("expected an answer"), MISSING)
     everyday = [w for w in (answers.get("symptom") or "").split(",") if w and w != "none"]
     ticked = everyday + [w for w in signs if w != NONE_OF_THESE]
     answers["symptom"] = ",".join(ticked) or "none"
