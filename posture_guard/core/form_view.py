@@ -638,20 +638,29 @@ def _with_words(question: Question) -> Question:
     return question
 
 
+#: The check-in form's questions that must be answered (no "not answered" among their choices).
+_REQUIRED: Final = frozenset({"pain", "stiffness", WARNING_SIGNS, "lasted", "age"})
+
+
 def check_in_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
     """The check-in's answers as `diary.check_in` takes them: the everyday symptoms and the
     warning signs are one `symptom` answer; whether the injury was a dangerous one, or hurt the
     head, is only an answer after an injury (yes or not sure), as the CLI asks it.
 
     Raises:
-        DiaryValueError: nothing ticked in the warning signs (field `warning-signs`, missing:
-            "None of these" is the answer for none), or "None of these" ticked with a sign;
-            how long it has lasted not answered (field `lasted`, missing), in that order.
+        DiaryValueError: the first question in `given`'s order (the form's) that must be
+            answered and was not (pain, stiffness, the warning signs: "None of these" is the
+            answer for none, how long it has lasted, age), missing; or "None of these" ticked
+            with a sign.
     """
     answers = dict(given)
     if answers.get("after-injury") not in ("yes", Answer.NOT_SURE.value):
         answers["high-risk-injury"] = None
         answers["head-injury"] = None
+    # the questions the check-in form has no "not answered" for, refused in the form's order
+    for name, text in given.items():
+        if name in _REQUIRED and not text:
+            raise DiaryValueError(name, _("expected an answer"), MISSING)
     signs = [w for w in (answers.pop(WARNING_SIGNS, None) or "").split(",") if w]
     if not signs:
         raise DiaryValueError(WARNING_SIGNS, _("expected the signs you have, or None of these"),
@@ -662,8 +671,6 @@ def check_in_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
             _("expected either None of these or the signs you have, not both"),
             ", ".join(signs),
         )
-    if "lasted" in answers and not answers["lasted"]:  # the form asks it; the CLI's --yes may not
-        raise DiaryValueError("lasted", _("expected an answer"), MISSING)
     everyday = [w for w in (answers.get("symptom") or "").split(",") if w and w != "none"]
     ticked = everyday + [w for w in signs if w != NONE_OF_THESE]
     answers["symptom"] = ",".join(ticked) or "none"

@@ -203,14 +203,14 @@ def test_check_in_form_asks_for_what_is_missing_saves_and_shows_the_advice(form,
     f = form("check-in", "How is your neck today?")
     shot(desk, diary_env, "form-check-in")
     f.keys(*["Tab"] * 4, "space")  # pain 4
+    f.keys("Return")  # stiffness has no answer and no default yet
+    shot(desk, diary_env, "form-check-in-missing")
+    f.keys("space")  # the focus went to the first stiffness choice: no stiffness
     f.keys("Return")  # the warning signs need an answer: "None of these" is not assumed
     shot(desk, diary_env, "form-check-in-warning-signs-missing")
     f.keys("space")  # the focus went to the first warning-sign choice: None of these
     f.keys("Return")  # how long it has lasted has no answer (no open episode)
     f.keys("space")  # the focus went to its first choice: less than a week
-    f.keys("Return")  # stiffness has no answer and no default yet
-    shot(desk, diary_env, "form-check-in-missing")
-    f.keys("space")  # the focus went to the first stiffness choice: no stiffness
     f.keys("Return")  # now the age is the one missing; its first band has the focus
     f.keys("Tab", "space")  # 20 to 50
     f.keys("Return")
