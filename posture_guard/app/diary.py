@@ -32,11 +32,13 @@ from posture_guard.core.episodes import (
     CHECK_IN_QUESTIONS,
     LABELS,
     AgeBand,
+    Answer,
     Area,
     CheckIn,
     Episode,
     EpisodeUpdate,
     Helped,
+    Lasted,
     RiskFactor,
     Stiffness,
     Symptom,
@@ -44,7 +46,9 @@ from posture_guard.core.episodes import (
     Trigger,
     current_episode,
     in_order,
+    lasted_for,
     parse_age,
+    parse_answer,
     parse_choice,
     parse_choices,
     parse_days,
@@ -56,7 +60,7 @@ from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.localeforms import format_date_time
 from posture_guard.core.records import AdviceSummary, StoredCheckIn
 from posture_guard.core.settings import Settings
-from posture_guard.core.triage import Advice, Tier, assess
+from posture_guard.core.triage import Advice, Tier, assess, elapsed
 from posture_guard.core.wording import kind_word
 from posture_guard.desktop.paths import Paths
 
@@ -332,6 +336,11 @@ def _parser(field: str, flag: str) -> Callable[[str], object]:
         "stiffness": lambda t: _choice(Stiffness, t, flag),
         "symptoms": lambda t: _choices(Symptom, t, flag),
         "trend": lambda t: _choice(Trend, t, flag),
+        "pain_lasted": lambda t: _choice(Lasted, t, flag),
+        "after_injury": lambda t: _answer(t, flag),
+        "high_risk_mechanism": lambda t: _answer(t, flag),
+        "head_injury": lambda t: _answer(t, flag),
+        "neck_manipulation": lambda t: _answer(t, flag),
         "home_care_days": lambda t: parse_days(t, flag),
         "risk_history": lambda t: _choices(RiskFactor, t, flag),
         "age_band": lambda t: _age(t, flag),
@@ -356,6 +365,14 @@ def _choices(kind: type[_E], text: str, field: str) -> frozenset[_E]:
     return numbered | parse_choices(kind, ",".join(words), field)
 
 
+def _answer(text: str, field: str) -> Answer:
+    """yes, no or not-sure, or its number in the list the interactive check-in shows."""
+    word = text.strip()
+    if word.isascii() and word.isdigit():
+        return _choice(Answer, word, field)
+    return parse_answer(word, field)
+
+
 def _age(text: str, field: str) -> AgeBand:
     return parse_age(text, field)
 
@@ -365,15 +382,19 @@ def _shown(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, Enum):
         return str(value.value)
+    if value is None:
+        return "none"
     if isinstance(value, frozenset):
         return ",".join(str(m.value) for m in sorted(value, key=lambda m: str(m.value))) or "none"
     return str(value)
 
 
-def check_in_defaults(store: Store) -> dict[str, object]:
-    """What Enter keeps: the open episode's pain and stiffness, the last check-in's age, risks and
-    days of home care, "same" and "no" for the rest. Pain, stiffness and age have no default
-    until the diary holds one."""
+def check_in_defaults(store: Store, now: datetime | None = None) -> dict[str, object]:
+    """What Enter keeps: the open episode's pain, stiffness and how long it has lasted, the last
+    check-in's age, risks and days of home care, "same" and "no" for the rest. Pain, stiffness,
+    how long it has lasted and age have no default until the diary holds one; whether the
+    injury was a dangerous one, or hurt the head, never has one (it is asked after an injury).
+    How long it has lasted is the open episode's age at `now` (none without `now`)."""
     defaults: dict[str, object] = {
         "symptoms": frozenset(),
         "trend": Trend.SAME,
@@ -381,8 +402,8 @@ def check_in_defaults(store: Store) -> dict[str, object]:
         "pain_stops_work": False,
         "daily_life_affected": False,
         "home_care_days": 0,
-        "after_injury": False,
-        "high_risk_mechanism": False,
+        "after_injury": Answer.NO,
+        "neck_manipulation": Answer.NO,
         "risk_history": frozenset(),
     }
     latest = store.latest_check_in()
@@ -396,6 +417,8 @@ def check_in_defaults(store: Store) -> dict[str, object]:
     episode = store.open_episode()
     if episode is not None:
         defaults.update(pain_now=episode.pain_now, stiffness=episode.stiffness_now)
+        if now is not None:
+            defaults.update(pain_lasted=lasted_for(elapsed(episode.started, now)))
     return defaults
 
 
@@ -429,19 +452,22 @@ def check_in(
         if text is not None:
             field = CHECK_IN_FLAGS[flag]
             answers[field] = _parser(field, flag)(text)
-    if answers.get("high_risk_mechanism") is True:
-        answers.setdefault("after_injury", True)  # a dangerous fall or crash is an injury
-    defaults = check_in_defaults(store)
+    for follow_up in ("high_risk_mechanism", "head_injury"):
+        if answers.get(follow_up):  # a dangerous fall or crash, a hurt head: an injury
+            answers.setdefault("after_injury", answers[follow_up])
+    defaults = check_in_defaults(store, now)
     required = ("pain_now", "stiffness", "trend", "age_band")
     interactive = ask
+    # Given as flags, these answers skip the questions; how long it has lasted, with no open
+    # episode to tell it, is still asked on its own (with --yes it stays not answered).
     if ask is not None and all(f in answers for f in required):
         ask = None
     for field in CHECK_IN_QUESTIONS:
         if field in answers:
             continue
-        if field == "high_risk_mechanism":
-            if not answers.get("after_injury", False):
-                answers[field] = False
+        if field in ("high_risk_mechanism", "head_injury"):
+            if not answers.get("after_injury", Answer.NO):
+                answers[field] = Answer.NO
                 continue
             # After an injury this answer decides between an emergency and a booking: it is
             # asked (or must be given), never filled in by a default.
@@ -449,12 +475,23 @@ def check_in(
                 raise DiaryValueError(
                     _FLAG_OF[field],
                     _(
-                        "expected yes or no after an injury (a fall from height or down stairs, "
-                        "a diving accident, a fast or rollover crash, a bike collision)"
+                        "expected yes, no or not-sure after an injury (a fall from height or "
+                        "down stairs, a diving accident, a fast or rollover crash, a bike "
+                        "collision)"
+                    )
+                    if field == "high_risk_mechanism"
+                    else _(
+                        "expected yes, no or not-sure after an injury (whether the head was hit "
+                        "or hurt)"
                     ),
                     MISSING,
                 )
             answers[field] = _ask_one(field, MISSING, interactive, say)
+            continue
+        if ask is None and field == "pain_lasted" and field not in defaults:
+            answers[field] = (
+                None if interactive is None else _ask_one(field, MISSING, interactive, say)
+            )
             continue
         if ask is None:
             if field not in defaults:
@@ -483,6 +520,11 @@ _CHOICES: Final[Mapping[str, type[Enum]]] = {
     "stiffness": Stiffness,
     "symptoms": Symptom,
     "trend": Trend,
+    "pain_lasted": Lasted,
+    "after_injury": Answer,
+    "high_risk_mechanism": Answer,
+    "head_injury": Answer,
+    "neck_manipulation": Answer,
     "risk_history": RiskFactor,
     "age_band": AgeBand,
 }

@@ -30,7 +30,8 @@ together with the day's figure (`DayActivity`, an upsert of the absolute value) 
 keeps episodes, their updates, check-ins (with an `AdviceSummary` of the advice they produced) and
 the clinic profile; each diary value is stored whole as its JSON record, beside the UTC columns
 queries sort on. Work stretches (v3) are the active seconds between two rests, saved with the
-breaks that end them, for the report's longest unbroken stretch; the one in progress is saved
+breaks that end them, for the report's longest unbroken stretch (v4 gave stored check-ins the
+questions added since, as not asked); the one in progress is saved
 too and replaced by each later save (`save(in_progress=, replacing=)`), so a killed process
 loses only the time since. Episode changes read, let the pure lifecycle of episodes.py decide, and write, in
 one transaction, so a refused change leaves everything as it was.
@@ -200,11 +201,33 @@ def _v3_work_stretches(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX work_stretches_by_ended ON work_stretches (ended)")
 
 
+def _v4_check_in_answers(db: sqlite3.Connection) -> None:
+    """Version 4: check-ins ask how long the pain has lasted, whether the injury hurt the head
+    and about a recent neck manipulation, and the injury questions take "not sure". Each stored
+    check-in's answers get the new keys as null (not asked then: never a made-up "no"), and its
+    injury answers, true and false until now, become the words yes and no."""
+    db.execute(
+        """
+        UPDATE check_ins SET answers = json_set(
+            answers,
+            '$.after_injury',
+            CASE WHEN json_extract(answers, '$.after_injury') THEN 'yes' ELSE 'no' END,
+            '$.high_risk_mechanism',
+            CASE WHEN json_extract(answers, '$.high_risk_mechanism') THEN 'yes' ELSE 'no' END,
+            '$.pain_lasted', NULL,
+            '$.head_injury', NULL,
+            '$.neck_manipulation', NULL
+        )
+        """
+    )
+
+
 #: `MIGRATIONS[n]` takes a database from schema version n to n + 1 (Rule 3).
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_breaks_and_activity,
     _v2_diary,
     _v3_work_stretches,
+    _v4_check_in_answers,
 )
 #: The version this code writes; a database above it is refused (Rule 4).
 SCHEMA_VERSION: Final = len(MIGRATIONS)

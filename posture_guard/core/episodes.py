@@ -132,6 +132,27 @@ class Symptom(Enum):
     SWOLLEN_GLANDS = "swollen-glands"
     # heart (row 17)
     CHEST_PAIN = "chest-pain"
+    # the second clinical pass: the rest of the neck-artery signs (IFOMPT cervical framework;
+    # rows 10 and 12), and nerve signs that are spreading or on both sides (rows 6 and 11)
+    NAUSEA = "nausea"
+    NYSTAGMUS = "nystagmus"
+    SUDDEN_UNSTEADINESS = "sudden-unsteadiness"
+    SUDDEN_VISION_LOSS = "sudden-vision-loss"
+    WEAKNESS_SPREADING = "weakness-spreading"
+    BOTH_ARMS = "both-arms"
+
+
+#: The seed page's everyday symptoms of a neck-muscle spasm: the check-in asks them apart from
+#: the warning signs (every other Symptom), which need an explicit "none of these".
+EVERYDAY_SYMPTOMS: Final = (
+    Symptom.HEADACHE,
+    Symptom.PAIN_ON_MOVEMENT,
+    Symptom.TWITCHING,
+    Symptom.SHOULDER_DISCOMFORT,
+    Symptom.POSTURE_DISCOMFORT,
+)
+#: Every other symptom is a warning sign (CLINICAL.md section 1), in vocabulary order.
+WARNING_SYMPTOMS: Final = tuple(s for s in Symptom if s not in EVERYDAY_SYMPTOMS)
 
 
 class Helped(Enum):
@@ -172,6 +193,50 @@ class RiskFactor(Enum):
     OSTEOPOROSIS = "osteoporosis"
     NECK_SURGERY = "neck-surgery"
     VASCULAR_DISEASE = "vascular-disease"
+
+
+class Answer(Enum):
+    """Yes, no or not sure, for questions a person may not know the answer to (the injury
+    questions). In order; only NO is false, so code that asks `if answer:` treats "not sure"
+    as yes: the safe reading (triage Rule 1)."""
+
+    NO = "no"
+    NOT_SURE = "not-sure"
+    YES = "yes"
+
+    def __bool__(self) -> bool:
+        return self is not Answer.NO
+
+    @property
+    def level(self) -> int:
+        """0 (no) to 2 (yes), for comparing."""
+        return list(Answer).index(self)
+
+
+class Lasted(Enum):
+    """How long the neck pain or stiffness has lasted so far, in order (CLINICAL.md row 1:
+    "a few weeks"; CKS: 4-12 weeks)."""
+
+    UNDER_1_WEEK = "under-1-week"
+    WEEKS_1_TO_3 = "1-3-weeks"
+    WEEKS_3_TO_12 = "3-12-weeks"
+    OVER_12_WEEKS = "over-12-weeks"
+
+    @property
+    def level(self) -> int:
+        """0 (under a week) to 3 (more than 12 weeks), for comparing."""
+        return list(Lasted).index(self)
+
+
+def lasted_for(duration: timedelta) -> Lasted:
+    """The band of a duration: 6 days 23 hours -> under a week, 3 weeks -> 3 to 12 weeks."""
+    if duration < timedelta(weeks=1):
+        return Lasted.UNDER_1_WEEK
+    if duration < timedelta(weeks=3):
+        return Lasted.WEEKS_1_TO_3
+    if duration <= timedelta(weeks=12):
+        return Lasted.WEEKS_3_TO_12
+    return Lasted.OVER_12_WEEKS
 
 
 class AgeBand(Enum):
@@ -232,13 +297,21 @@ LABELS: Final[Mapping[Enum, str]] = {
     Symptom.BLADDER_BOWEL_CHANGES: N_("changes in bladder or bowel control"),
     Symptom.SEVERE_HEADACHE: N_("a new, severe headache, unlike my usual ones"),
     Symptom.DIZZINESS: N_("dizziness"),
-    Symptom.VISION_CHANGES: N_("blurred or lost vision"),
+    Symptom.VISION_CHANGES: N_("blurred vision or other changes in sight"),
     Symptom.HEARING_CHANGES: N_("changes in hearing"),
     Symptom.DROP_ATTACKS: N_("sudden falls without blacking out"),
     Symptom.FEELING_UNWELL: N_("feeling generally unwell"),
     Symptom.NIGHT_SWEATS_WEIGHT_LOSS: N_("night sweats or weight loss I cannot explain"),
     Symptom.SWOLLEN_GLANDS: N_("swollen glands"),
     Symptom.CHEST_PAIN: N_("chest pain, tightness or pressure"),
+    Symptom.NAUSEA: N_("feeling sick (nausea)"),
+    Symptom.NYSTAGMUS: N_("eyes flicking or jumping on their own, or the view seeming to jump"),
+    Symptom.SUDDEN_UNSTEADINESS: N_(
+        "suddenly unsteady on my feet, staggering or falling to one side"
+    ),
+    Symptom.SUDDEN_VISION_LOSS: N_("sudden loss of sight, in one or both eyes"),
+    Symptom.WEAKNESS_SPREADING: N_("weakness or numbness that is getting worse or spreading"),
+    Symptom.BOTH_ARMS: N_("pain, pins and needles, numbness or weakness in both arms"),
     Helped.HEAT: N_("heat"),
     Helped.COLD: N_("cold"),
     Helped.REST: N_("rest"),
@@ -261,6 +334,13 @@ LABELS: Final[Mapping[Enum, str]] = {
     RiskFactor.OSTEOPOROSIS: N_("osteoporosis (thin bones)"),
     RiskFactor.NECK_SURGERY: N_("an operation on the neck"),
     RiskFactor.VASCULAR_DISEASE: N_("heart or blood-vessel disease, or a stroke"),
+    Answer.NO: N_("no"),
+    Answer.NOT_SURE: N_("not sure"),
+    Answer.YES: N_("yes"),
+    Lasted.UNDER_1_WEEK: N_("less than a week"),
+    Lasted.WEEKS_1_TO_3: N_("1 to 3 weeks"),
+    Lasted.WEEKS_3_TO_12: N_("3 to 12 weeks"),
+    Lasted.OVER_12_WEEKS: N_("more than 12 weeks"),
     AgeBand.UNDER_20: N_("under 20"),
     AgeBand.FROM_20_TO_50: N_("20 to 50"),
     AgeBand.FROM_51_TO_55: N_("51 to 55"),
@@ -274,12 +354,15 @@ CHECK_IN_FLAGS: Final[Mapping[str, str]] = {
     "stiffness": "stiffness",
     "symptom": "symptoms",
     "trend": "trend",
+    "lasted": "pain_lasted",
     "sleep-disturbed": "pain_disturbs_sleep",
     "stops-work": "pain_stops_work",
     "daily-life-affected": "daily_life_affected",
     "home-care-days": "home_care_days",
     "after-injury": "after_injury",
     "high-risk-injury": "high_risk_mechanism",
+    "head-injury": "head_injury",
+    "neck-manipulation": "neck_manipulation",
     "risk": "risk_history",
     "age": "age_band",
 }
@@ -296,18 +379,31 @@ CHECK_IN_QUESTIONS: Final[Mapping[str, str]] = {
     "trend": N_(
         "Since your last check-in (or since it began), is it getting better, about the same, or worse?"
     ),
+    "pain_lasted": N_(
+        "How long have you had this neck pain or stiffness: less than a week, 1 to 3 weeks, "
+        "3 to 12 weeks, or more than 12 weeks?"
+    ),
     "pain_disturbs_sleep": N_("Does the pain keep you awake or wake you up?"),
-    "pain_stops_work": N_("Does the pain stop you from working?"),
+    "pain_stops_work": N_("Is the pain interfering with your work?"),
     "daily_life_affected": N_(
         "Does it get in the way of everyday things (dressing, driving, housework)?"
     ),
     "home_care_days": N_(
         "For how many days have you been looking after it yourself (heat, movement, pain relief)? 0 if you have not."
     ),
-    "after_injury": N_("Did the pain start after an injury, a fall or a knock?"),
+    "after_injury": N_(
+        "Did the pain start after an injury, a fall or a knock? (yes, no or not sure)"
+    ),
     "high_risk_mechanism": N_(
         "Was it a fall from more than a metre or five stairs, a diving accident, a fast or "
-        "rollover car crash, or a bicycle collision?"
+        "rollover car crash, or a bicycle collision? (yes, no or not sure)"
+    ),
+    "head_injury": N_(
+        "In that injury, did you hit your head or was your head hurt? (yes, no or not sure)"
+    ),
+    "neck_manipulation": N_(
+        "In the last 4 weeks, has anyone manipulated your neck: a quick push or twist that "
+        "may click, as a chiropractor, osteopath or physiotherapist may do? (yes, no or not sure)"
     ),
     "risk_history": N_("Do you have, or have you had, any of these? Pick all that apply."),
     "age_band": N_("How old are you?"),
@@ -532,6 +628,38 @@ def parse_yes_no(text: str, field: str) -> bool:
     if word in _NO:
         return False
     raise DiaryValueError(field, _("expected yes or no"), text.strip())
+
+
+_NOT_SURE: Final = frozenset({"not-sure", "not sure", "notsure", "unsure", "?"})
+
+
+def parse_answer(text: str, field: str) -> Answer:
+    """``yes``, ``no`` or ``not-sure`` (also ``not sure``, ``unsure``; and the words
+    parse_yes_no takes), case-insensitive.
+
+    Raises:
+        DiaryValueError: ``after-injury = "maybe": expected yes, no or not-sure``.
+    """
+    word = " ".join(text.strip().lower().split())
+    if word in _NOT_SURE or word.replace(" ", "-") in _NOT_SURE:
+        return Answer.NOT_SURE
+    if word in _YES:
+        return Answer.YES
+    if word in _NO:
+        return Answer.NO
+    raise DiaryValueError(field, _("expected yes, no or not-sure"), text.strip())
+
+
+def check_answer(value: object, field: str, *, optional: bool = False) -> Answer | None:
+    """An Answer; true and false are taken as yes and no (what these questions held before
+    "not sure" could be said). None only when `optional` (a question not asked then)."""
+    if value is None and optional:
+        return None
+    if isinstance(value, bool):
+        return Answer.YES if value else Answer.NO
+    if not isinstance(value, Answer):
+        raise DiaryValueError(field, expected_one_of(Answer), value)
+    return value
 
 
 def age_band_for(years: int, field: str = "age") -> AgeBand:
@@ -823,11 +951,20 @@ class CheckIn:
         trend: better, the same or worse since the last check-in (or since it began).
         pain_disturbs_sleep, pain_stops_work, daily_life_affected: yes or no.
         home_care_days: days of looking after it yourself so far (0 = not tried).
-        after_injury: the pain began after an injury, fall or knock.
+        pain_lasted: how long the pain or stiffness has lasted so far; None where it was not
+            asked (check-ins from before the question).
+        after_injury: the pain began after an injury, fall or knock (yes, no, not sure; true
+            and false are taken as yes and no).
         high_risk_mechanism: that injury was a dangerous one (a fall from more than 1 m or five
             stairs, diving, a fast or rollover crash, a bicycle collision); only with after_injury.
+        head_injury: the head was hit or hurt in that injury; only with after_injury; None
+            where it was not asked.
+        neck_manipulation: someone manipulated the neck in the last 4 weeks; None where it
+            was not asked.
         risk_history: conditions, past or present, that raise the risk of a serious cause.
         age_band: the person's age band.
+
+    "Not sure" is a possible yes: every Answer but NO is true (Answer.__bool__).
     """
 
     at: datetime
@@ -839,8 +976,11 @@ class CheckIn:
     pain_stops_work: bool = False
     daily_life_affected: bool = False
     home_care_days: int = 0
-    after_injury: bool = False
-    high_risk_mechanism: bool = False
+    pain_lasted: Lasted | None = None
+    after_injury: Answer = Answer.NO
+    high_risk_mechanism: Answer = Answer.NO
+    head_injury: Answer | None = Answer.NO
+    neck_manipulation: Answer | None = Answer.NO
     risk_history: frozenset[RiskFactor] = frozenset()
     age_band: AgeBand
 
@@ -854,14 +994,21 @@ class CheckIn:
         for name in ("pain_disturbs_sleep", "pain_stops_work", "daily_life_affected"):
             check_bool(getattr(self, name), name)
         check_days(self.home_care_days, "home_care_days")
-        check_bool(self.after_injury, "after_injury")
-        check_bool(self.high_risk_mechanism, "high_risk_mechanism")
-        if self.high_risk_mechanism and not self.after_injury:
-            raise DiaryValueError(
-                "high_risk_mechanism",
-                "expected only with after_injury = true (it describes the injury)",
-                True,
+        if self.pain_lasted is not None:
+            check_member(Lasted, self.pain_lasted, "pain_lasted")
+        for name in ("after_injury", "high_risk_mechanism", "head_injury", "neck_manipulation"):
+            optional = name in ("head_injury", "neck_manipulation")
+            object.__setattr__(
+                self, name, check_answer(getattr(self, name), name, optional=optional)
             )
+        for name in ("high_risk_mechanism", "head_injury"):
+            answer = getattr(self, name)
+            if answer and not self.after_injury:
+                raise DiaryValueError(
+                    name,
+                    "expected only with after_injury yes or not-sure (it describes the injury)",
+                    answer.value,
+                )
         check_members(RiskFactor, self.risk_history, "risk_history")
         check_member(AgeBand, self.age_band, "age_band")
 
@@ -877,8 +1024,13 @@ class CheckIn:
             "pain_stops_work": self.pain_stops_work,
             "daily_life_affected": self.daily_life_affected,
             "home_care_days": self.home_care_days,
-            "after_injury": self.after_injury,
-            "high_risk_mechanism": self.high_risk_mechanism,
+            "pain_lasted": None if self.pain_lasted is None else self.pain_lasted.value,
+            "after_injury": self.after_injury.value,
+            "high_risk_mechanism": self.high_risk_mechanism.value,
+            "head_injury": None if self.head_injury is None else self.head_injury.value,
+            "neck_manipulation": (
+                None if self.neck_manipulation is None else self.neck_manipulation.value
+            ),
             "risk_history": [m.value for m in in_order(RiskFactor, self.risk_history)],
             "age_band": self.age_band.value,
         }
@@ -905,8 +1057,11 @@ class CheckIn:
                 pain_stops_work=r[_PAIN_STOPS_WORK],
                 daily_life_affected=r[_DAILY_LIFE_AFFECTED],
                 home_care_days=r[_HOME_CARE_DAYS],
+                pain_lasted=r[_PAIN_LASTED],
                 after_injury=r[_AFTER_INJURY],
                 high_risk_mechanism=r[_HIGH_RISK_MECHANISM],
+                head_injury=r[_HEAD_INJURY],
+                neck_manipulation=r[_NECK_MANIPULATION],
                 risk_history=r[_RISK_HISTORY],
                 age_band=r[_AGE_BAND],
             )
@@ -1035,8 +1190,12 @@ _PAIN_DISTURBS_SLEEP: Final = Key("pain_disturbs_sleep", _checked(check_bool))
 _PAIN_STOPS_WORK: Final = Key("pain_stops_work", _checked(check_bool))
 _DAILY_LIFE_AFFECTED: Final = Key("daily_life_affected", _checked(check_bool))
 _HOME_CARE_DAYS: Final = Key("home_care_days", _checked(check_days))
-_AFTER_INJURY: Final = Key("after_injury", _checked(check_bool))
-_HIGH_RISK_MECHANISM: Final = Key("high_risk_mechanism", _checked(check_bool))
+_AFTER_INJURY: Final = Key("after_injury", one_of(Answer))
+_HIGH_RISK_MECHANISM: Final = Key("high_risk_mechanism", one_of(Answer))
+#: None: not asked (check-ins from before these questions; store migration 4 says so).
+_PAIN_LASTED: Final = Key("pain_lasted", _or_none(one_of(Lasted)))
+_HEAD_INJURY: Final = Key("head_injury", _or_none(one_of(Answer)))
+_NECK_MANIPULATION: Final = Key("neck_manipulation", _or_none(one_of(Answer)))
 _RISK_HISTORY: Final = Key("risk_history", _words(RiskFactor))
 _AGE_BAND: Final = Key("age_band", one_of(AgeBand))
 
@@ -1081,8 +1240,11 @@ _CHECK_IN_RECORD: Final = _record(
     _PAIN_STOPS_WORK,
     _DAILY_LIFE_AFFECTED,
     _HOME_CARE_DAYS,
+    _PAIN_LASTED,
     _AFTER_INJURY,
     _HIGH_RISK_MECHANISM,
+    _HEAD_INJURY,
+    _NECK_MANIPULATION,
     _RISK_HISTORY,
     _AGE_BAND,
 )

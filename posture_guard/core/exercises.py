@@ -146,6 +146,14 @@ SYMPTOM_CAUTIONS: Final[Mapping[str, frozenset[str]]] = {
     "night-sweats-weight-loss": _EVERY,
     "swollen-glands": _EVERY,
     "chest-pain": _EVERY,
+    # the second clinical pass: neck-artery signs (IFOMPT cervical framework) and nerve signs
+    # that spread or affect both arms (rows 6, 10-12)
+    "nausea": _EVERY,
+    "nystagmus": _EVERY,
+    "sudden-unsteadiness": _EVERY,
+    "sudden-vision-loss": _EVERY,
+    "weakness-spreading": _EVERY,
+    "both-arms": _EVERY,
 }
 
 

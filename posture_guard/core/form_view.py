@@ -39,10 +39,14 @@ from posture_guard.core.brand_colours import (
 from posture_guard.core.episodes import (
     CHECK_IN_FLAGS,
     CHECK_IN_QUESTIONS,
+    EVERYDAY_SYMPTOMS,
     LABELS,
+    WARNING_SYMPTOMS,
     AgeBand,
+    Answer,
     Area,
     Helped,
+    Lasted,
     RiskFactor,
     Stiffness,
     Symptom,
@@ -58,7 +62,14 @@ APP_NAME: Final = "Posture Guard"
 Key = Literal["enter", "escape"]
 WARNING_SIGN: Final = "\u26a0"
 #: The yes/no questions of the check-in, by their CLI flag, in the order asked.
-YES_NO_FLAGS: Final = ("sleep-disturbed", "stops-work", "daily-life-affected", "after-injury")
+YES_NO_FLAGS: Final = ("sleep-disturbed", "stops-work", "daily-life-affected")
+#: The yes/no/not-sure questions of the check-in (the injury questions and a recent neck
+#: manipulation), by their CLI flag, in the order asked; the middle two only after an injury.
+ANSWER_FLAGS: Final = ("after-injury", "high-risk-injury", "head-injury", "neck-manipulation")
+#: The check-in's list of warning signs: its own question, whose empty answer is not "none":
+#: nothing ticked is no answer, and "None of these" (NONE_OF_THESE) must be ticked instead.
+WARNING_SIGNS: Final = "warning-signs"
+NONE_OF_THESE: Final = "none"
 
 
 # --- the look ----------------------------------------------------------------------------------
@@ -538,11 +549,27 @@ def check_in_form(defaults: Mapping[str, object], *, look: Look | None = None) -
         Trend.WORSE: _("Worse"),
     }
     pain = d("pain_now")
+    had = _default_set(d("symptoms"))
+    everyday = {str(m.value) for m in EVERYDAY_SYMPTOMS}
     questions: list[Question] = [
         pain_scale("pain", _(q["pain_now"]), _default_text(pain) or None, optional=False),
         _stiffness(_(q["stiffness"]), _default_word(d("stiffness")), optional=False),
         MultipleChoice(
-            "symptom", _(q["symptoms"]), _options(list(Symptom)), _default_set(d("symptoms"))
+            "symptom",
+            _("Do you have any of these everyday symptoms now? Pick all that apply."),
+            _options(EVERYDAY_SYMPTOMS),
+            had & everyday,
+        ),
+        MultipleChoice(
+            WARNING_SIGNS,
+            _(
+                "Do you have any of these warning signs now? Pick all that apply, or "
+                "“None of these”."
+            ),
+            # Translators: the first choice of the check-in's list of warning signs
+            (Option(NONE_OF_THESE, _("None of these")), *_options(WARNING_SYMPTOMS)),
+            had - everyday,
+            none="",
         ),
         SingleChoice(
             "trend",
@@ -551,13 +578,25 @@ def check_in_form(defaults: Mapping[str, object], *, look: Look | None = None) -
             _default_word(d("trend")),
             columns=3,
         ),
+        SingleChoice(
+            "lasted", _(q["pain_lasted"]), _options(list(Lasted)), _default_word(d("pain_lasted"))
+        ),
     ]
     questions += [
         YesNo(flag, _(q[CHECK_IN_FLAGS[flag]]), _default_bool(d(CHECK_IN_FLAGS[flag])))
         for flag in YES_NO_FLAGS
     ]
     questions += [
-        YesNo("high-risk-injury", _(q["high_risk_mechanism"]), None),
+        SingleChoice(
+            flag,
+            _(q[CHECK_IN_FLAGS[flag]]),
+            _answers(),
+            _default_word(d(CHECK_IN_FLAGS[flag])),
+            columns=3,
+        )
+        for flag in ANSWER_FLAGS
+    ]
+    questions += [
         Entry(
             "home-care-days",
             _(q["home_care_days"]),
@@ -584,6 +623,12 @@ def check_in_form(defaults: Mapping[str, object], *, look: Look | None = None) -
     )
 
 
+def _answers() -> tuple[Option, ...]:
+    """Yes, no and not sure (Answer), in words."""
+    words = {Answer.YES: _("Yes"), Answer.NO: _("No"), Answer.NOT_SURE: _("Not sure")}
+    return tuple(Option(str(a.value), word) for a, word in words.items())
+
+
 def _age_bands() -> tuple[Option, ...]:
     """The age bands the warning signs use (AgeBand), in words."""
     words = {
@@ -602,12 +647,42 @@ def _with_words(question: Question) -> Question:
     return question
 
 
+#: The check-in form's questions that must be answered (no "not answered" among their choices).
+_REQUIRED: Final = frozenset({"pain", "stiffness", WARNING_SIGNS, "lasted", "age"})
+
+
 def check_in_answers(given: Mapping[str, str | None]) -> dict[str, str | None]:
-    """The check-in's answers as `diary.check_in` takes them: whether the injury was a
-    dangerous one is only an answer after an injury (as the CLI asks it)."""
+    """The check-in's answers as `diary.check_in` takes them: the everyday symptoms and the
+    warning signs are one `symptom` answer; whether the injury was a dangerous one, or hurt the
+    head, is only an answer after an injury (yes or not sure), as the CLI asks it.
+
+    Raises:
+        DiaryValueError: the first question in `given`'s order (the form's) that must be
+            answered and was not (pain, stiffness, the warning signs: "None of these" is the
+            answer for none, how long it has lasted, age), missing; or "None of these" ticked
+            with a sign.
+    """
     answers = dict(given)
-    if answers.get("after-injury") != "yes":
+    if answers.get("after-injury") not in ("yes", Answer.NOT_SURE.value):
         answers["high-risk-injury"] = None
+        answers["head-injury"] = None
+    # the questions the check-in form has no "not answered" for, refused in the form's order
+    for name, text in given.items():
+        if name in _REQUIRED and not text:
+            raise DiaryValueError(name, _("expected an answer"), MISSING)
+    signs = [w for w in (answers.pop(WARNING_SIGNS, None) or "").split(",") if w]
+    if not signs:
+        raise DiaryValueError(WARNING_SIGNS, _("expected the signs you have, or None of these"),
+                              MISSING)  # fmt: skip
+    if NONE_OF_THESE in signs and len(signs) > 1:
+        raise DiaryValueError(
+            WARNING_SIGNS,
+            _("expected either None of these or the signs you have, not both"),
+            ", ".join(signs),
+        )
+    everyday = [w for w in (answers.get("symptom") or "").split(",") if w and w != "none"]
+    ticked = everyday + [w for w in signs if w != NONE_OF_THESE]
+    answers["symptom"] = ",".join(ticked) or "none"
     return answers
 
 

@@ -18,9 +18,11 @@ Rule 6: the booking link comes only from the clinic the user (or their employer)
         made up.
 Rule 7: a worse answer never lowers the tier: every predicate is monotone in each answer that can
         get worse (a symptom added, pain or stiffness up, the trend worse, a "yes", a risk added,
-        more days of home care). Age is a band, not a direction, and is the one exception.
-Rule 8: what the diary can tell is computed, not asked: duration from the open episode's start,
-        recurrence from the starts in the last 8 weeks, worsening from successive pain values.
+        more days of home care, a longer duration; "not sure" sits between "no" and "yes" and
+        fires what "yes" fires). Age is a band, not a direction, and is the one exception.
+Rule 8: what the diary can tell is computed: duration from the open episode's start, recurrence
+        from the starts in the last 8 weeks, worsening from successive pain values. Duration is
+        asked too (weeks of pain need not be an open episode); either one counts.
         Durations are real elapsed time (UTC), so a DST change neither adds nor loses an hour.
 Rule 9: the code holds the logic (RULES); content/warning_signs.toml holds the words (title, what
         to do, sources) in our own words. Loading the words checks that both list the same ids,
@@ -57,6 +59,7 @@ from posture_guard.core.episodes import (
     AgeBand,
     CheckIn,
     Episode,
+    Lasted,
     RiskFactor,
     Stiffness,
     Symptom,
@@ -78,6 +81,14 @@ RECURRENCE_COUNT: Final = 3
 WORSENING_POINTS: Final = 2
 #: Pain from this score up is severe (a common convention for the 0-10 scale; judgement).
 SEVERE_PAIN: Final = 7
+#: The top of the scale, "worst imaginable": intractable pain (CLINICAL.md row 2; judgement).
+WORST_PAIN: Final = 10
+#: Pain that has lasted this long without going has had "a few weeks" (HSE/NHS, row 1).
+FEW_WEEKS: Final = Lasted.WEEKS_3_TO_12
+#: Two or more neck-artery signs together are read as stroke-like (judgement, see the rule).
+VASCULAR_SIGNS_TOGETHER: Final = 2
+#: Without a fever, a stiff neck with this many meningitis signs is an emergency (judgement).
+MENINGISM_SIGNS_WITHOUT_FEVER: Final = 2
 
 
 class Tier(Enum):
@@ -242,7 +253,20 @@ MENINGITIS_COMPANIONS: Final = frozenset(
         _S.DROWSINESS,
     }
 )
-#: Sudden nerve, spinal-cord or brain signs (row 10; a seizure added, judgement).
+#: Without a recorded fever, meningitis signs counted by kind (a headache of any sort is one
+#: kind): a stiff neck with MENINGISM_SIGNS_WITHOUT_FEVER of them is an emergency (row 7).
+MENINGISM_KINDS: Final = (
+    frozenset({_S.HEADACHE, _S.SEVERE_HEADACHE, _S.THUNDERCLAP_HEADACHE}),
+    frozenset({_S.VOMITING}),
+    frozenset({_S.LIGHT_SENSITIVITY}),
+)
+#: A stiff neck with one of these and no fever: possible early meningitis (row 7, prompt).
+MENINGISM_ALONE: Final = frozenset({_S.VOMITING, _S.LIGHT_SENSITIVITY})
+#: Unusually drowsy, confused or hard to wake (NHS "when to call 999": an acute confused state).
+ALTERED_CONSCIOUSNESS: Final = frozenset({_S.DROWSINESS})
+#: Sudden nerve, spinal-cord or brain signs (row 10; a seizure added, judgement), with the
+#: stroke-like neck-artery signs of the IFOMPT cervical framework (row 12: sudden loss of sight,
+#: nystagmus, sudden unsteadiness).
 SUDDEN_DEFICITS: Final = frozenset(
     {
         _S.SUDDEN_WEAKNESS,
@@ -252,21 +276,54 @@ SUDDEN_DEFICITS: Final = frozenset(
         _S.FAINTING,
         _S.SEIZURE,
         _S.ELECTRIC_SHOCK_FEELING,
+        _S.SUDDEN_VISION_LOSS,
+        _S.NYSTAGMUS,
+        _S.SUDDEN_UNSTEADINESS,
     }
 )
 #: Gradual spinal-cord compression (row 11).
 MYELOPATHY_SIGNS: Final = frozenset(
     {_S.CLUMSY_HANDS, _S.BALANCE_PROBLEMS, _S.BLADDER_BOWEL_CHANGES, _S.ELECTRIC_SHOCK_FEELING}
 )
-#: Possible neck-artery problem without stroke-like signs (row 12).
+#: Possible neck-artery problem without stroke-like signs (row 12; nausea from the IFOMPT
+#: cervical framework's list).
 DISSECTION_SIGNS: Final = frozenset(
-    {_S.SEVERE_HEADACHE, _S.DIZZINESS, _S.VISION_CHANGES, _S.HEARING_CHANGES, _S.DROP_ATTACKS}
+    {
+        _S.SEVERE_HEADACHE,
+        _S.DIZZINESS,
+        _S.VISION_CHANGES,
+        _S.HEARING_CHANGES,
+        _S.DROP_ATTACKS,
+        _S.NAUSEA,
+    }
+)
+#: The neck-artery (cervical arterial dysfunction) signs of the IFOMPT cervical framework that
+#: a person can notice, and the new severe headache that often comes first (RCEM): two or more
+#: together, or any after an injury or a neck manipulation, are an emergency (row 12).
+VASCULAR_SIGNS: Final = DISSECTION_SIGNS | frozenset(
+    {
+        _S.BALANCE_PROBLEMS,
+        _S.DOUBLE_VISION,
+        _S.TROUBLE_SPEAKING_SWALLOWING,
+        _S.FACE_NUMBNESS,
+        _S.SUDDEN_VISION_LOSS,
+        _S.NYSTAGMUS,
+        _S.SUDDEN_UNSTEADINESS,
+        _S.THUNDERCLAP_HEADACHE,
+    }
+)
+#: After any injury (the head may have been hit without the person knowing): NICE head-injury
+#: signs that need the emergency department.
+AFTER_INJURY_SIGNS: Final = frozenset({_S.VOMITING, _S.DROWSINESS, _S.SEIZURE, _S.FAINTING})
+#: After a head injury, NICE adds a headache that persists and signs of the brain or nerves.
+AFTER_HEAD_INJURY_SIGNS: Final = AFTER_INJURY_SIGNS | frozenset(
+    {_S.HEADACHE, _S.SEVERE_HEADACHE, _S.CLUMSY_HANDS, _S.BALANCE_PROBLEMS}
 )
 #: The whole body (row 13).
 SYSTEMIC_SIGNS: Final = frozenset(
     {_S.FEVER, _S.FEELING_UNWELL, _S.NIGHT_SWEATS_WEIGHT_LOSS, _S.SWOLLEN_GLANDS}
 )
-#: An irritated nerve root (row 6).
+#: Arm signs that can come from a nerve root in the neck (row 6).
 NERVE_ROOT_SIGNS: Final = frozenset({_S.ARM_PAIN, _S.TINGLING_NUMBNESS, _S.COLD_ARM, _S.WEAKNESS})
 #: After an injury, any of these in the limbs is a C-spine high-risk feature (row 9).
 LIMB_SIGNS_AFTER_INJURY: Final = frozenset({_S.TINGLING_NUMBNESS, _S.WEAKNESS, _S.SUDDEN_WEAKNESS})
@@ -295,11 +352,42 @@ def _not_improving(c: CheckIn) -> bool:
     return c.trend is not Trend.IMPROVING
 
 
+def _stiff_neck(c: CheckIn) -> bool:
+    return c.stiffness is not Stiffness.NONE
+
+
 def _meningitis_signs(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
     s = c.symptoms
-    return _S.NON_FADING_RASH in s or (
-        _S.FEVER in s and _neck_symptoms(c) and bool(s & MENINGITIS_COMPANIONS)
+    kinds = sum(1 for kind in MENINGISM_KINDS if s & kind)
+    return (
+        _S.NON_FADING_RASH in s
+        or (_S.FEVER in s and _stiff_neck(c))
+        or (_S.FEVER in s and _neck_symptoms(c) and bool(s & MENINGITIS_COMPANIONS))
+        or (_stiff_neck(c) and kinds >= MENINGISM_SIGNS_WITHOUT_FEVER)
     )
+
+
+def _altered_consciousness(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
+    return bool(c.symptoms & ALTERED_CONSCIOUSNESS)
+
+
+def _injury_warning_signs(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
+    return bool(
+        (c.after_injury and c.symptoms & AFTER_INJURY_SIGNS)
+        or (c.head_injury and c.symptoms & AFTER_HEAD_INJURY_SIGNS)
+    )
+
+
+def _vascular_signs_together(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
+    return len(c.symptoms & VASCULAR_SIGNS) >= VASCULAR_SIGNS_TOGETHER
+
+
+def _vascular_signs_after_strain(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
+    return bool((c.after_injury or c.neck_manipulation) and c.symptoms & VASCULAR_SIGNS)
+
+
+def _possible_meningitis_no_fever(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
+    return _stiff_neck(c) and bool(c.symptoms & MENINGISM_ALONE)
 
 
 def _thunderclap_headache(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
@@ -307,8 +395,8 @@ def _thunderclap_headache(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> 
 
 
 def _neck_injury_high_risk(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
-    return c.after_injury and (
-        c.high_risk_mechanism
+    return bool(c.after_injury) and (
+        bool(c.high_risk_mechanism)
         or c.age_band is AgeBand.FROM_65
         or bool(c.symptoms & LIMB_SIGNS_AFTER_INJURY)
         or c.stiffness is Stiffness.SEVERE
@@ -340,21 +428,37 @@ def _risk_history(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
 
 
 def _weakness_getting_worse(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
-    return _S.WEAKNESS in c.symptoms and c.trend is Trend.WORSE
+    return _S.WEAKNESS_SPREADING in c.symptoms or (
+        _S.WEAKNESS in c.symptoms and c.trend is Trend.WORSE
+    )
+
+
+def _both_arms(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
+    return _S.BOTH_ARMS in c.symptoms
+
+
+def _severe_pain_getting_worse(c: CheckIn, h: Sequence[Episode], now: datetime) -> bool:
+    return c.pain_now >= WORST_PAIN or (c.pain_now >= SEVERE_PAIN and _getting_worse(c, h, now))
 
 
 def _osteoporosis_and_injury(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
-    return RiskFactor.OSTEOPOROSIS in c.risk_history and c.after_injury
+    return RiskFactor.OSTEOPOROSIS in c.risk_history and bool(c.after_injury)
+
+
+def _lasted_at_least(c: CheckIn, band: Lasted) -> bool:
+    return c.pain_lasted is not None and c.pain_lasted.level >= band.level
 
 
 def _several_days_no_better(c: CheckIn, h: Sequence[Episode], now: datetime) -> bool:
     episode = open_episode_at(h, now)
-    return (
-        episode is not None
-        and elapsed(episode.started, now) >= SEVERAL_DAYS
-        and _not_improving(c)
-        and _neck_symptoms(c)
-    )
+    long_enough = (
+        episode is not None and elapsed(episode.started, now) >= SEVERAL_DAYS
+    ) or _lasted_at_least(c, Lasted.WEEKS_1_TO_3)
+    return long_enough and _not_improving(c) and _neck_symptoms(c)
+
+
+def _lasting_weeks(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
+    return _lasted_at_least(c, FEW_WEEKS) and _neck_symptoms(c)
 
 
 def _persisting_despite_home_care(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
@@ -408,7 +512,7 @@ def _previous_neck_surgery(c: CheckIn, _h: Sequence[Episode], _now: datetime) ->
 
 
 def _neck_injury(c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
-    return c.after_injury
+    return bool(c.after_injury)  # yes or not sure
 
 
 def _always(_c: CheckIn, _h: Sequence[Episode], _now: datetime) -> bool:
@@ -430,6 +534,41 @@ RULES: Final[tuple[Rule, ...]] = (
         applies=_meningitis_signs,
     ),
     Rule(
+        id="altered-consciousness",
+        tier=_E,
+        sources=("swast-when-to-call-999", "nhs-meningitis", "nice-ng232-head-injury", "judgement"),
+        basis="CLINICAL.md 1.7 (drowsiness); NHS when to call 999 (an acute confused state)",
+        applies=_altered_consciousness,
+    ),
+    Rule(
+        id="injury-warning-signs",
+        tier=_E,
+        sources=("nice-ng232-head-injury", "judgement"),
+        basis="CLINICAL.md 1.9 (after an injury); NICE NG232 1.1 (referral to the emergency "
+        "department after a head injury)",
+        applies=_injury_warning_signs,
+    ),
+    Rule(
+        id="vascular-signs-together",
+        tier=_E,
+        sources=("ifompt-cervical-framework", "rcem-dissection", "judgement"),
+        basis="CLINICAL.md 1.10, 1.12; IFOMPT cervical framework (signs of cervical arterial "
+        "dysfunction)",
+        applies=_vascular_signs_together,
+    ),
+    Rule(
+        id="vascular-signs-after-injury-or-manipulation",
+        tier=_E,
+        sources=(
+            "ifompt-cervical-framework",
+            "rcem-dissection",
+            "gponline-cks-neck-pain",
+            "judgement",
+        ),
+        basis="CLINICAL.md 1.12 (after neck trauma or manipulation); IFOMPT cervical framework",
+        applies=_vascular_signs_after_strain,
+    ),
+    Rule(
         id="thunderclap-headache",
         tier=_E,
         sources=("nice-ng228-sah",),
@@ -446,8 +585,14 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         id="sudden-neuro-deficit",
         tier=_E,
-        sources=("sheffield-msk-neck-pain", "rcem-dissection", "judgement"),
-        basis="CLINICAL.md 1.10, 1.12 (stroke-like), seed (neurological symptoms)",
+        sources=(
+            "sheffield-msk-neck-pain",
+            "rcem-dissection",
+            "ifompt-cervical-framework",
+            "judgement",
+        ),
+        basis="CLINICAL.md 1.10, 1.12 (stroke-like), seed (neurological symptoms); IFOMPT "
+        "cervical framework",
         applies=_sudden_neuro_deficit,
     ),
     Rule(
@@ -473,9 +618,22 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         id="dissection-like-signs",
         tier=_P,
-        sources=("rcem-dissection", "gponline-cks-neck-pain", "move-better-gwent", "judgement"),
-        basis="CLINICAL.md 1.12",
+        sources=(
+            "rcem-dissection",
+            "gponline-cks-neck-pain",
+            "move-better-gwent",
+            "ifompt-cervical-framework",
+            "judgement",
+        ),
+        basis="CLINICAL.md 1.12; IFOMPT cervical framework (nausea)",
         applies=_dissection_like_signs,
+    ),
+    Rule(
+        id="possible-meningitis-no-fever",
+        tier=_P,
+        sources=("nhs-meningitis", "judgement"),
+        basis="CLINICAL.md 1.7 (do not wait for every symptom)",
+        applies=_possible_meningitis_no_fever,
     ),
     Rule(
         id="systemic-signs",
@@ -494,9 +652,28 @@ RULES: Final[tuple[Rule, ...]] = (
     Rule(
         id="weakness-getting-worse",
         tier=_P,
-        sources=("aafp-radiculopathy", "hse-ireland-neck-pain", "judgement"),
+        sources=(
+            "aafp-radiculopathy",
+            "hse-ireland-neck-pain",
+            "gponline-cks-neck-pain",
+            "judgement",
+        ),
         basis="CLINICAL.md 1.6 (weakness getting worse)",
         applies=_weakness_getting_worse,
+    ),
+    Rule(
+        id="both-arms",
+        tier=_P,
+        sources=("gponline-cks-neck-pain", "kce-119", "gpreasoning-neck-pain", "judgement"),
+        basis="CLINICAL.md 1.6 (more than one myotome or dermatome), 1.11",
+        applies=_both_arms,
+    ),
+    Rule(
+        id="severe-pain-getting-worse",
+        tier=_P,
+        sources=("gponline-cks-neck-pain", "versus-arthritis-neck-leaflet", "judgement"),
+        basis="CLINICAL.md 1.2 (intractable or increasing pain), 1.18 (severe pain)",
+        applies=_severe_pain_getting_worse,
     ),
     Rule(
         id="osteoporosis-and-injury",
@@ -511,6 +688,13 @@ RULES: Final[tuple[Rule, ...]] = (
         sources=("seed-nivaan", "hse-ireland-neck-pain", "uclh-neck-pain", "judgement"),
         basis="seed (several days without improvement), CLINICAL.md 1.1, 1.3 (not easing)",
         applies=_several_days_no_better,
+    ),
+    Rule(
+        id="lasting-weeks",
+        tier=_B,
+        sources=("hse-ireland-neck-pain", "uclh-neck-pain", "nice-cks-neck-pain", "judgement"),
+        basis="CLINICAL.md 1.1 (not gone after a few weeks), 1.5 (4-12 weeks)",
+        applies=_lasting_weeks,
     ),
     Rule(
         id="persisting-despite-home-care",

@@ -67,11 +67,31 @@ COLUMNS: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
         ("symptoms", N_("symptoms present then")),
         ("trend", N_("improving, same or worse")),
         ("pain_disturbs_sleep", N_("true or false")),
-        ("pain_stops_work", N_("true or false")),
+        (
+            "pain_stops_work",
+            N_(
+                "true or false: the pain interferes with work (earlier versions asked whether "
+                "it stops you working)"
+            ),
+        ),
         ("daily_life_affected", N_("true or false")),
         ("home_care_days", N_("days of looking after it yourself so far")),
-        ("after_injury", N_("true or false")),
-        ("high_risk_mechanism", N_("true or false: a dangerous fall or crash")),
+        (
+            "pain_lasted",
+            N_(
+                "how long the pain had lasted: under-1-week, 1-3-weeks, 3-12-weeks or "
+                "over-12-weeks (empty: not asked then)"
+            ),
+        ),
+        ("after_injury", N_("yes, no or not-sure")),
+        ("high_risk_mechanism", N_("yes, no or not-sure: a dangerous fall or crash")),
+        ("head_injury", N_("yes, no or not-sure: the head hit or hurt (empty: not asked then)")),
+        (
+            "neck_manipulation",
+            N_(
+                "yes, no or not-sure: the neck manipulated in the last 4 weeks (empty: not asked then)"
+            ),
+        ),
         ("risk_history", N_("past or present conditions that raise the risk")),
         ("age_band", N_("under-20, 20-50, 51-55, 56-64 or 65-plus")),
         ("advice_tier", N_("the advice it produced then: self-care, book, prompt or emergency")),

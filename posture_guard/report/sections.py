@@ -12,9 +12,10 @@ Rule 3: every word is in the language in use, translated when the sections are m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Final
 
-from posture_guard.core.episodes import Stiffness, Trend
+from posture_guard.core.episodes import LABELS, Stiffness, Trend
 from posture_guard.core.i18n import N_, _, ngettext, pgettext
 from posture_guard.core.localeforms import (
     format_clock,
@@ -221,6 +222,12 @@ def trend_word(trend: Trend) -> str:
     return words[trend]
 
 
+def answer_word(answer: Enum | None) -> str:
+    """A check-in's answer (how long it had lasted; yes, no or not sure) as the check-ins table
+    shows it: "-" where the question was not asked then (check-ins from before it)."""
+    return "-" if answer is None else _(LABELS[answer])
+
+
 def sections(model: ReportModel) -> tuple[Section, ...]:
     """The report's sections, in order. With no data: the summary alone, saying so."""
     if not model.has_data:
@@ -414,6 +421,10 @@ def _episodes(model: ReportModel) -> Section:
             pgettext("check-ins table", "pain"),
             pgettext("check-ins table", "stiffness"),
             pgettext("check-ins table", "trend"),
+            pgettext("check-ins table", "lasted"),
+            # Translators: a column of three answers: after an injury? the head hurt? the
+            # neck manipulated in the last 4 weeks? ("no / - / no")
+            pgettext("check-ins table", "injury / head / manipulation"),
             pgettext("check-ins table", "advice then"),
         ),
         rows=tuple(
@@ -422,6 +433,15 @@ def _episodes(model: ReportModel) -> Section:
                 str(c.check_in.pain_now),
                 stiffness_word(c.check_in.stiffness),
                 trend_word(c.check_in.trend),
+                answer_word(c.check_in.pain_lasted),
+                " / ".join(
+                    answer_word(a)
+                    for a in (
+                        c.check_in.after_injury,
+                        c.check_in.head_injury,
+                        c.check_in.neck_manipulation,
+                    )
+                ),
                 tier_word(c.advice.tier),
             )
             for c in shown

@@ -110,12 +110,12 @@ def check_in_form(
     store: Store, look: view.Look, outcome: dict[str, object]
 ) -> tuple[view.Form, dict[str, Handler]]:
     """The check-in questions with the diary's defaults; shows the advice when saved."""
-    form = view.check_in_form(diary.check_in_defaults(store), look=look)
+    form = view.check_in_form(diary.check_in_defaults(store, now()), look=look)
     booking: list[Advice] = []
 
     def save(window: Window) -> None:
-        given = view.check_in_answers(_read(form, window))
         try:
+            given = view.check_in_answers(_read(form, window))
             advice = diary.check_in(store, given, now(), ask=None, say=lambda _line: None)
         except PostureGuardError as exc:
             window.show_error(view.place_error(form, exc))

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from posture_guard.app.store import Store
-from posture_guard.core.episodes import AgeBand, Area, Episode, Stiffness
+from posture_guard.core.episodes import AgeBand, Area, Episode, Lasted, Stiffness
 from posture_guard.desktop.paths import APP_NAME, default_paths
 from tests.app import Output, stop_process
 from tests.desktop.conftest import save_screenshot, wait_until
@@ -206,6 +206,11 @@ def test_check_in_form_asks_for_what_is_missing_saves_and_shows_the_advice(form,
     f.keys("Return")  # stiffness has no answer and no default yet
     shot(desk, diary_env, "form-check-in-missing")
     f.keys("space")  # the focus went to the first stiffness choice: no stiffness
+    f.keys("Return")  # the warning signs need an answer: "None of these" is not assumed
+    shot(desk, diary_env, "form-check-in-warning-signs-missing")
+    f.keys("space")  # the focus went to the first warning-sign choice: None of these
+    f.keys("Return")  # how long it has lasted has no answer (no open episode)
+    f.keys("space")  # the focus went to its first choice: less than a week
     f.keys("Return")  # now the age is the one missing; its first band has the focus
     f.keys("Tab", "space")  # 20 to 50
     f.keys("Return")
@@ -219,6 +224,8 @@ def test_check_in_form_asks_for_what_is_missing_saves_and_shows_the_advice(form,
     assert latest is not None
     assert (latest.check_in.pain_now, latest.check_in.stiffness) == (4, Stiffness.NONE)
     assert latest.check_in.age_band is AgeBand.FROM_20_TO_50
+    assert latest.check_in.symptoms == frozenset()  # "None of these", said
+    assert latest.check_in.pain_lasted is Lasted.UNDER_1_WEEK
     assert outcome["tier"] == latest.advice.tier.value
 
 

@@ -175,7 +175,8 @@ def test_check_in_form_every_control_is_named_and_tab_reaches_each(
         # each choice says its question too (its description), so "Yes" is never alone
         choices = [n for n in controls if n.role in ("radio button", "check box")]
         assert all(n.description for n in choices)
-        assert "Does the pain stop you from working?" in {n.description for n in choices}
+        assert "Is the pain interfering with your work?" in {n.description for n in choices}
+        assert "None of these" in {n.name for n in choices}
         # the pain is chosen on a scale, each choice named, its question its description
         first = next(n for n in controls if n.name == "0: no pain")
         assert first.role == "radio button"

@@ -4,6 +4,7 @@ clinic, the exercise picker, and bad input that changes nothing (issue 4, accept
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import stat
@@ -128,7 +129,7 @@ def test_diary_cli_without_a_clinic_says_how_to_add_one_and_invents_no_link(
 def test_diary_cli_emergency_answer_prints_the_emergency_number_and_no_booking(app: App) -> None:
     ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
     out = ok(app, "check-in", "--pain", "3", "--stiffness", "mild", "--trend", "same", "--age",
-             "30", "--symptom", "thunderclap-headache")  # fmt: skip
+             "30", "--symptom", "thunderclap-headache", "--lasted", "under-1-week")  # fmt: skip
     assert "Advice: Get emergency help now\n" in out
     assert "- A sudden, very severe headache that reaches its worst within moments" in out
     assert "Call your local emergency number now (112 anywhere in Europe, 999 in the UK" in out
@@ -160,11 +161,13 @@ def test_diary_cli_interactive_check_in_reads_answers_from_stdin(app: App, now: 
             "arm-pain, 7",  # symptoms: a word and a number (7 = tingling-numbness)
             "meh",  # trend: not a word it knows: explained and asked again
             "same",
+            "",  # how long: Enter keeps the open episode's (under a week)
             "",  # sleep: no
             "",  # work: no
             "",  # daily life: no
             "",  # home care days: 0
-            "",  # after an injury: no (so the high-risk question is not asked)
+            "",  # after an injury: no (so the high-risk and head questions are not asked)
+            "",  # a neck manipulation in the last 4 weeks: no
             "",  # risk history: none
             "",  # age: no default yet: asked again
             "45",
@@ -314,13 +317,14 @@ def test_after_emergency_advice_no_break_offers_a_neck_exercise_until_a_calmer_c
     offered neck turns and tilts. Through the real CLI and store: after an emergency check-in
     nothing offered moves the neck; a later check-in without warning signs clears it."""
     ok(app, "check-in", "--pain", "8", "--stiffness", "moderate", "--symptom",
-       "thunderclap-headache", "--trend", "worse", "--age", "42", "--yes")  # fmt: skip
+       "thunderclap-headache", "--trend", "worse", "--age", "42", "--lasted", "under-1-week",
+       "--yes")  # fmt: skip
     held = ok(app, "exercises", "--for-break", "stretch")
     assert "Nothing that moves your neck, after the advice of your latest check-in" in held
     assert "Neck" not in held, held
     assert "neck (" not in held, held
     ok(app, "check-in", "--pain", "2", "--stiffness", "none", "--symptom", "", "--trend",
-       "improving", "--age", "42", "--yes")  # fmt: skip
+       "improving", "--age", "42", "--lasted", "under-1-week", "--yes")  # fmt: skip
     cleared = ok(app, "exercises", "--for-break", "stretch")
     assert "Nothing that moves your neck" not in cleared
     assert "neck" in cleared.lower()
@@ -362,16 +366,24 @@ def test_issue_4_review_diary_refuses_future_times_and_overlaps(app: App) -> Non
 
 
 def test_issue_4_review_high_risk_injury_is_never_defaulted(app: App) -> None:
-    base = ["check-in", "--pain", "5", "--stiffness", "mild", "--trend", "same", "--age", "40"]
-    unanswered = app.cli(*base, "--after-injury", "yes", "--yes")
-    assert unanswered.returncode == 2
-    assert unanswered.stderr.strip() == (
-        "posture-guard check-in: high-risk-injury is missing: expected yes or no after an "
-        "injury (a fall from height or down stairs, a diving accident, a fast or rollover crash, "
-        "a bike collision)"
+    base = ["check-in", "--pain", "5", "--stiffness", "mild", "--trend", "same", "--age", "40",
+            "--lasted", "under-1-week"]  # fmt: skip
+    for after in ("yes", "not-sure"):
+        unanswered = app.cli(*base, "--after-injury", after, "--yes")
+        assert unanswered.returncode == 2
+        assert unanswered.stderr.strip() == (
+            "posture-guard check-in: high-risk-injury is missing: expected yes, no or not-sure "
+            "after an injury (a fall from height or down stairs, a diving accident, a fast or "
+            "rollover crash, a bike collision)"
+        )
+    head = app.cli(*base, "--after-injury", "yes", "--high-risk-injury", "no", "--yes")
+    assert head.returncode == 2
+    assert head.stderr.strip() == (
+        "posture-guard check-in: head-injury is missing: expected yes, no or not-sure after an "
+        "injury (whether the head was hit or hurt)"
     )
     # a dangerous mechanism given on its own implies the injury, and is an emergency
-    high_risk = app.cli(*base, "--high-risk-injury", "yes")
+    high_risk = app.cli(*base, "--high-risk-injury", "yes", "--head-injury", "no")
     assert high_risk.returncode == 0, high_risk.stderr
     assert "Advice: Get emergency help now\n" in high_risk.stdout
     assert "- Neck pain after an injury with a high-risk feature" in high_risk.stdout
@@ -396,3 +408,33 @@ def test_diary_cli_prints_notes_with_escape_sequences_spelled_out(app: App) -> N
     assert "\u202e" not in shown
     assert "  notes: woke up stiff\\x1b[2J\\u202ekcab\n" in shown
     assert "notes: better\\x1b[31m" in shown
+
+
+def test_issue_17_new_answers_are_stored_read_back_and_reach_the_advice(app: App) -> None:
+    """# Protects: how long the pain has lasted, "not sure" after an injury, a head injury and
+    a neck manipulation are asked as flags, kept in the diary and read back by `advice`; weeks of
+    pain without an open episode are no longer self-care, and vomiting after an injury one is
+    not sure of is an emergency."""
+    base = ["check-in", "--pain", "3", "--stiffness", "mild", "--trend", "improving", "--age",
+            "40"]  # fmt: skip
+    weeks = ok(app, *base, "--lasted", "3-12-weeks", "--yes")
+    assert f"{BOOK_HEAD}\n" in weeks
+    assert "- Neck pain or stiffness that has lasted 3 weeks or more" in weeks
+    hurt = ok(app, *base, "--lasted", "under-1-week", "--after-injury", "not-sure",
+              "--high-risk-injury", "no", "--head-injury", "not-sure", "--neck-manipulation",
+              "yes", "--symptom", "vomiting", "--yes")  # fmt: skip
+    assert "Advice: Get emergency help now\n" in hurt
+    assert "- After an injury (or if you are not sure): vomiting" in hurt
+    again = ok(app, "advice")
+    assert "- After an injury (or if you are not sure): vomiting" in again
+    with sqlite3.connect(database(app)) as db:
+        stored = db.execute("SELECT answers FROM check_ins ORDER BY id").fetchall()
+    answers = json.loads(stored[-1][0])
+    assert {k: answers[k] for k in ("pain_lasted", "after_injury", "head_injury",
+                                    "neck_manipulation", "high_risk_mechanism")} == {
+        "pain_lasted": "under-1-week", "after_injury": "not-sure", "head_injury": "not-sure",
+        "neck_manipulation": "yes", "high_risk_mechanism": "no",
+    }  # fmt: skip
+    refused(app, *base, "--lasted", "ages", "--yes", code=2, message=(
+        'posture-guard check-in: lasted = "ages": expected one of under-1-week, 1-3-weeks, '
+        "3-12-weeks, over-12-weeks"))  # fmt: skip

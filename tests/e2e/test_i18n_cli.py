@@ -33,11 +33,13 @@ CHECK_IN = (
     "--stiffness", "severe",
     "--symptom", "arm-pain,weakness",
     "--trend", "worse",
+    "--lasted", "1-3-weeks",
     "--sleep-disturbed", "yes",
     "--stops-work", "yes",
     "--daily-life-affected", "yes",
     "--home-care-days", "10",
     "--after-injury", "no",
+    "--neck-manipulation", "no",
     "--risk", "none",
     "--age", "40",
 )  # fmt: skip

@@ -17,11 +17,13 @@ from posture_guard.app.store import Store
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.episodes import (
     AgeBand,
+    Answer,
     Area,
     CheckIn,
     Episode,
     EpisodeUpdate,
     Helped,
+    Lasted,
     RiskFactor,
     Stiffness,
     Symptom,
@@ -103,8 +105,11 @@ check_ins = st.builds(
     pain_stops_work=st.booleans(),
     daily_life_affected=st.booleans(),
     home_care_days=st.integers(0, 3650),
-    after_injury=st.just(False),
-    high_risk_mechanism=st.just(False),
+    pain_lasted=st.none() | st.sampled_from(Lasted),
+    after_injury=st.just(Answer.NO),
+    high_risk_mechanism=st.just(Answer.NO),
+    head_injury=st.sampled_from([Answer.NO, None]),
+    neck_manipulation=st.none() | st.sampled_from(Answer),
     risk_history=sets_of(RiskFactor),
     age_band=st.sampled_from(AgeBand),
 ) | st.builds(
@@ -113,8 +118,11 @@ check_ins = st.builds(
     pain_now=pains,
     stiffness=st.sampled_from(Stiffness),
     trend=st.sampled_from(Trend),
-    after_injury=st.just(True),
-    high_risk_mechanism=st.booleans(),
+    pain_lasted=st.sampled_from(Lasted),
+    after_injury=st.sampled_from([Answer.YES, Answer.NOT_SURE]),
+    high_risk_mechanism=st.sampled_from(Answer),
+    head_injury=st.none() | st.sampled_from(Answer),
+    neck_manipulation=st.sampled_from(Answer),
     age_band=st.sampled_from(AgeBand),
 )
 summaries = st.builds(

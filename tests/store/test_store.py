@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from posture_guard.app.store import MIGRATIONS, SCHEMA_VERSION, Store
+from posture_guard.core.episodes import Answer
 from posture_guard.core.errors import StoreError
 from posture_guard.core.records import BreakRecord, DayActivity
 from posture_guard.core.stretches import WorkStretch
@@ -375,6 +376,52 @@ SEEDS[2] = Seed(
 )
 
 
+# a v3 database: v2's data, a work stretch, and a check-in after an injury (true and false, as
+# the injury answers were until v4)
+SEEDS[3] = Seed(
+    sql=(
+        *SEEDS[2].sql,
+        "INSERT INTO work_stretches (started, ended, active_seconds) VALUES"
+        " ('2026-11-23T08:08:00.000000+00:00', '2026-11-23T09:00:00.000000+00:00', 3000.0)",
+        "INSERT INTO check_ins (at, answers, tier, rule_ids) VALUES"
+        ' (\'2026-11-24T10:00:00.000000+00:00\', \'{"at": "2026-11-24T11:00:00+01:00",'
+        ' "pain_now": 4, "stiffness": "mild", "symptoms": [], "trend": "same",'
+        ' "pain_disturbs_sleep": false, "pain_stops_work": false,'
+        ' "daily_life_affected": false, "home_care_days": 0, "after_injury": true,'
+        ' "high_risk_mechanism": false, "risk_history": [], "age_band": "20-50"}\','
+        " 'book', '[\"neck-injury\"]')",
+    ),
+    breaks=SEEDS[2].breaks,
+    activity=SEEDS[2].activity,
+    episodes=1,
+    check_ins=2,
+    clinic="Riverside",
+)
+
+
+def test_store_migration_4_keeps_injury_answers_and_marks_new_questions_not_asked(
+    tmp_path: Path,
+) -> None:
+    """# Protects: a check-in stored before the duration, head-injury and manipulation
+    questions reads back with them as not asked (never a made-up "no"), and its injury answers
+    (true, false) as yes and no."""
+    path = db_path(tmp_path)
+    build_at(path, 3)
+    with raw(path) as db:
+        for statement in SEEDS[3].sql:
+            db.execute(statement)
+    with Store.open(path) as store:
+        first, second = (c.check_in for c in store.check_ins())
+    assert (first.after_injury, first.high_risk_mechanism) == (Answer.NO, Answer.NO)
+    assert (second.after_injury, second.high_risk_mechanism) == (Answer.YES, Answer.NO)
+    for check_in in (first, second):
+        assert (check_in.pain_lasted, check_in.head_injury, check_in.neck_manipulation) == (
+            None,
+            None,
+            None,
+        )
+
+
 def build_at(path: Path, version: int) -> None:
     """A database at `version`, as the code of that version left it."""
     if version == 0:
@@ -405,8 +452,8 @@ def test_store_migrates_from_every_earlier_version(tmp_path: Path, version: int)
         assert len(store.check_ins()) == seed.check_ins
         clinic = store.clinic()
         assert (None if clinic is None else clinic.name) == seed.clinic
-        # and the work stretches (v3): none yet
-        assert store.stretches_between(*EVER) == []
+        # and the work stretches (v3): the seed's, if any
+        assert len(store.stretches_between(*EVER)) == (1 if version == 3 else 0)
     assert integrity(path) == [("ok",)]
 
 

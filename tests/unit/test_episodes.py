@@ -26,11 +26,13 @@ from posture_guard.core.episodes import (
     CHECK_IN_QUESTIONS,
     LABELS,
     AgeBand,
+    Answer,
     Area,
     CheckIn,
     Episode,
     EpisodeUpdate,
     Helped,
+    Lasted,
     RiskFactor,
     Stiffness,
     Symptom,
@@ -66,7 +68,8 @@ SYMPTOM_WORDS = (
     "double-vision, trouble-speaking-swallowing, fainting, electric-shock-feeling, clumsy-hands, "
     "balance-problems, bladder-bowel-changes, severe-headache, dizziness, vision-changes, "
     "hearing-changes, drop-attacks, feeling-unwell, night-sweats-weight-loss, swollen-glands, "
-    "chest-pain"
+    "chest-pain, nausea, nystagmus, sudden-unsteadiness, sudden-vision-loss, weakness-spreading, "
+    "both-arms"
 )
 EPISODE_KEYS = (
     "id, started, ended, pain_at_start, pain_peak, stiffness, range_of_motion, areas, triggers, "
@@ -160,8 +163,8 @@ INVALID: list[tuple[str, Callable[[], object], str]] = [
     (
         "high-risk mechanism without an injury",
         lambda: check_in(high_risk_mechanism=True),
-        "high_risk_mechanism = true: expected only with after_injury = true (it describes the "
-        "injury)",
+        'high_risk_mechanism = "yes": expected only with after_injury yes or not-sure (it '
+        "describes the injury)",
     ),
     (
         "check-in risk as a word",
@@ -700,8 +703,11 @@ def test_record_check_in_shape_is_pinned() -> None:
         "pain_stops_work": False,
         "daily_life_affected": False,
         "home_care_days": 0,
-        "after_injury": False,
-        "high_risk_mechanism": False,
+        "pain_lasted": None,
+        "after_injury": "no",
+        "high_risk_mechanism": "no",
+        "head_injury": "no",
+        "neck_manipulation": "no",
         "risk_history": [],
         "age_band": "20-50",
     }
@@ -798,8 +804,19 @@ RECORD_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     ),
     (
         "check-in yes/no as a number",
-        lambda: CheckIn.from_record({**GOOD_CHECK_IN, "after_injury": 1}),
-        "check-in record: after_injury = 1: expected true or false",
+        lambda: CheckIn.from_record({**GOOD_CHECK_IN, "pain_stops_work": 1}),
+        "check-in record: pain_stops_work = 1: expected true or false",
+    ),
+    (
+        "check-in injury answer as true (before migration 4)",
+        lambda: CheckIn.from_record({**GOOD_CHECK_IN, "after_injury": True}),
+        "check-in record: after_injury = true: expected one of no, not-sure, yes",
+    ),
+    (
+        "check-in duration not a band",
+        lambda: CheckIn.from_record({**GOOD_CHECK_IN, "pain_lasted": "ages"}),
+        'check-in record: pain_lasted = "ages": expected one of under-1-week, 1-3-weeks, '
+        "3-12-weeks, over-12-weeks",
     ),
     (
         "check-in pain as bool",
@@ -813,9 +830,9 @@ RECORD_ERRORS: list[tuple[str, Callable[[], object], str]] = [
     ),
     (
         "check-in inconsistent injury answers",
-        lambda: CheckIn.from_record({**GOOD_CHECK_IN, "high_risk_mechanism": True}),
-        "check-in record: high_risk_mechanism = true: expected only with after_injury = true (it "
-        "describes the injury)",
+        lambda: CheckIn.from_record({**GOOD_CHECK_IN, "head_injury": "not-sure"}),
+        'check-in record: head_injury = "not-sure": expected only with after_injury yes or '
+        "not-sure (it describes the injury)",
     ),
     (
         "update record",
@@ -1020,7 +1037,7 @@ def episodes(draw: st.DrawFn) -> Episode:
 
 @st.composite
 def check_ins(draw: st.DrawFn) -> CheckIn:
-    after_injury = draw(st.booleans())
+    after_injury = draw(st.sampled_from(list(Answer)))
     return CheckIn(
         at=draw(moments),
         pain_now=draw(pains),
@@ -1031,8 +1048,11 @@ def check_ins(draw: st.DrawFn) -> CheckIn:
         pain_stops_work=draw(st.booleans()),
         daily_life_affected=draw(st.booleans()),
         home_care_days=draw(st.integers(min_value=0, max_value=3650)),
+        pain_lasted=draw(st.none() | st.sampled_from(list(Lasted))),
         after_injury=after_injury,
-        high_risk_mechanism=after_injury and draw(st.booleans()),
+        high_risk_mechanism=draw(st.sampled_from(list(Answer))) if after_injury else Answer.NO,
+        head_injury=draw(st.none() | st.sampled_from(list(Answer))) if after_injury else None,
+        neck_manipulation=draw(st.none() | st.sampled_from(list(Answer))),
         risk_history=draw(sets(RiskFactor)),
         age_band=draw(st.sampled_from(list(AgeBand))),
     )

@@ -7,7 +7,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from posture_guard.core import i18n
-from posture_guard.core.episodes import CHECK_IN_QUESTIONS, AgeBand, RiskFactor, Stiffness, Symptom
+from posture_guard.core.episodes import (
+    CHECK_IN_QUESTIONS,
+    EVERYDAY_SYMPTOMS,
+    WARNING_SYMPTOMS,
+    AgeBand,
+    RiskFactor,
+    Stiffness,
+    Symptom,
+)
 from posture_guard.core.errors import MISSING, DiaryValueError, IllegalEpisodeChange
 from posture_guard.core.form_view import (
     About,
@@ -98,11 +106,18 @@ def test_the_check_in_form_asks_the_check_in_questions_with_the_diarys_defaults(
     }
     form = check_in_form(defaults)
     assert form.title == "How is your neck today?"
-    # every question once; the injury's follow-up right after it
-    assert sorted(q.text for q in form.questions) == sorted(CHECK_IN_QUESTIONS.values())
+    # every question once (the symptoms in two lists); the injury's follow-ups right after it
+    lists = [
+        "Do you have any of these everyday symptoms now? Pick all that apply.",
+        "Do you have any of these warning signs now? Pick all that apply, or \u201cNone of "
+        "these\u201d.",
+    ]
+    asked = [t for f, t in CHECK_IN_QUESTIONS.items() if f != "symptoms"]
+    assert sorted(q.text for q in form.questions) == sorted(asked + lists)
     names = [q.name for q in form.questions]
     assert names.index("high-risk-injury") == names.index("after-injury") + 1
-    pain, stiffness, symptoms = form.questions[:3]
+    assert names.index("head-injury") == names.index("after-injury") + 2
+    pain, stiffness, symptoms, signs = form.questions[:4]
     assert isinstance(pain, SingleChoice)
     assert (pain.text, pain.default) == (CHECK_IN_QUESTIONS["pain_now"], "4")
     assert isinstance(stiffness, SingleChoice)
@@ -110,13 +125,35 @@ def test_the_check_in_form_asks_the_check_in_questions_with_the_diarys_defaults(
     assert [o.label for o in stiffness.options][:2] == ["no stiffness", "a little stiff"]
     assert isinstance(symptoms, MultipleChoice)
     assert symptoms.none == "none"
-    assert len(symptoms.options) == len(Symptom)
+    assert [o.value for o in symptoms.options] == [s.value for s in EVERYDAY_SYMPTOMS]
+    # the warning signs apart, "None of these" first and nothing ticked not an answer
+    assert isinstance(signs, MultipleChoice)
+    assert (signs.name, signs.none) == ("warning-signs", "")
+    assert signs.options[0] == Option("none", "None of these")
+    assert [o.value for o in signs.options[1:]] == [s.value for s in WARNING_SYMPTOMS]
+    assert {o.value for o in signs.options[1:]} | {s.value for s in EVERYDAY_SYMPTOMS} == {
+        s.value for s in Symptom
+    }
     sleep = form.question("sleep-disturbed")
     assert sleep == YesNo("sleep-disturbed", CHECK_IN_QUESTIONS["pain_disturbs_sleep"], False,
                           "Yes", "No")  # fmt: skip
-    injury = form.question("high-risk-injury")
-    assert isinstance(injury, YesNo)
-    assert injury.default is None
+    for name in ("high-risk-injury", "head-injury"):
+        injury = form.question(name)
+        assert isinstance(injury, SingleChoice)
+        assert injury.default is None
+        assert [o.value for o in injury.options] == ["yes", "no", "not-sure"]
+        assert [o.label for o in injury.options] == ["Yes", "No", "Not sure"]
+    after = form.question("after-injury")
+    assert isinstance(after, SingleChoice)
+    assert after.text == CHECK_IN_QUESTIONS["after_injury"]
+    work = form.question("stops-work")
+    assert isinstance(work, YesNo)
+    assert work.text == "Is the pain interfering with your work?"
+    lasted = form.question("lasted")
+    assert isinstance(lasted, SingleChoice)
+    assert [o.label for o in lasted.options] == [
+        "less than a week", "1 to 3 weeks", "3 to 12 weeks", "more than 12 weeks",
+    ]  # fmt: skip
     risk = form.question("risk")
     assert isinstance(risk, MultipleChoice)
     assert risk.default == frozenset({"cancer"})
@@ -178,17 +215,41 @@ def test_answers_travel_as_the_clis_flags_carry_them():
     assert "at-time" not in answers
 
 
+NONE = {"warning-signs": "none"}
+
+
 def test_a_dangerous_injury_is_only_an_answer_after_an_injury():
-    assert check_in_answers({"after-injury": "no", "high-risk-injury": "yes"}) == {
-        "after-injury": "no", "high-risk-injury": None,
+    """# Protects: the injury's follow-ups (dangerous? the head?) count only after an injury,
+    "not sure" included."""
+    assert check_in_answers({**NONE, "after-injury": "no", "high-risk-injury": "yes",
+                             "head-injury": "yes"}) == {
+        "after-injury": "no", "high-risk-injury": None, "head-injury": None, "symptom": "none",
     }  # fmt: skip
-    assert check_in_answers({"after-injury": "yes", "high-risk-injury": None}) == {
-        "after-injury": "yes", "high-risk-injury": None,
+    assert check_in_answers({**NONE, "after-injury": "yes", "high-risk-injury": None}) == {
+        "after-injury": "yes", "high-risk-injury": None, "symptom": "none",
     }  # fmt: skip
-    assert (
-        check_in_answers({"after-injury": "yes", "high-risk-injury": "no"})["high-risk-injury"]
-        == "no"
+    unsure = check_in_answers(
+        {**NONE, "after-injury": "not-sure", "high-risk-injury": "no", "head-injury": "not-sure"}
     )
+    assert (unsure["high-risk-injury"], unsure["head-injury"]) == ("no", "not-sure")
+
+
+def test_the_warning_signs_need_an_explicit_answer_and_join_the_symptoms():
+    """# Protects: the check-in's symptom list keeps everyday symptoms apart from warning signs,
+    and "none of these" must be said: nothing ticked is no answer, not "none"."""
+    with pytest.raises(DiaryValueError) as missing:
+        check_in_answers({"symptom": "headache", "warning-signs": None})
+    assert (missing.value.field, missing.value.got) == ("warning-signs", MISSING)
+    form = check_in_form(CHECK_IN_DEFAULTS)
+    assert place_error(form, missing.value) == ErrorPlace(
+        "warning-signs", "\u26a0 Please answer this question."
+    )
+    with pytest.raises(DiaryValueError, match="not both"):
+        check_in_answers({"symptom": "none", "warning-signs": "none,dizziness"})
+    joined = check_in_answers({"symptom": "headache,twitching", "warning-signs": "dizziness"})
+    assert joined["symptom"] == "headache,twitching,dizziness"
+    assert "warning-signs" not in joined
+    assert check_in_answers({"symptom": "none", "warning-signs": "none"})["symptom"] == "none"
 
 
 def test_a_refusal_goes_beside_the_question_it_names():

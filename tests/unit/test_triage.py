@@ -28,9 +28,11 @@ from posture_guard.core import content, triage
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.episodes import (
     AgeBand,
+    Answer,
     CheckIn,
     Episode,
     EpisodeUpdate,
+    Lasted,
     RiskFactor,
     Stiffness,
     Symptom,
@@ -65,13 +67,25 @@ def ask(
     work: bool = False,
     daily: bool = False,
     home_care: int = 0,
-    injury: bool = False,
-    high_risk: bool = False,
+    injury: bool | str = False,
+    high_risk: bool | str = False,
+    head: bool | str = False,
+    manipulation: bool | str = False,
+    lasted: str | None = None,
     risks: str = "",
     age: int = 35,
     at: datetime = NOW,
 ) -> CheckIn:
-    """Check-in answers in the CLI's words; anything not given is the calm baseline."""
+    """Check-in answers in the CLI's words ("not-sure" for the yes/no/not-sure questions);
+    anything not given is the calm baseline."""
+
+    def answer(value: bool | str) -> Answer:
+        return (
+            parse_choice(Answer, value, "answer")
+            if isinstance(value, str)
+            else Answer("yes" if value else "no")
+        )
+
     return CheckIn(
         at=at,
         pain_now=pain,
@@ -82,8 +96,11 @@ def ask(
         pain_stops_work=work,
         daily_life_affected=daily,
         home_care_days=home_care,
-        after_injury=injury,
-        high_risk_mechanism=high_risk,
+        pain_lasted=None if lasted is None else parse_choice(Lasted, lasted, "lasted"),
+        after_injury=answer(injury),
+        high_risk_mechanism=answer(high_risk),
+        head_injury=answer(head),
+        neck_manipulation=answer(manipulation),
         risk_history=parse_choices(RiskFactor, risks, "risk_history"),
         age_band=age_band_for(age),
     )
@@ -263,7 +280,7 @@ VIGNETTES: list[Vignette] = [
     # --- the seed page's other reasons to book
     v("severe stiffness", ask(stiffness="severe"), B, {"severe-stiffness"}),
     v("pain disturbs sleep", ask(sleep=True), B, {"sleep-disturbed"}),
-    v("pain stops work", ask(work=True), B, {"work-stopped"}),
+    v("pain interferes with work", ask(work=True), B, {"work-stopped"}),
     v("daily life affected", ask(daily=True), B, {"daily-life-affected"}),
     v("pain 7 is severe", ask(pain=7), B, {"severe-pain"}),
     v("arm tingling", ask(symptoms="tingling-numbness"), B, {"arm-or-nerve-symptoms"}),
@@ -367,11 +384,28 @@ VIGNETTES: list[Vignette] = [
         P,
         {"systemic-signs"},
     ),
-    v("fever alone with neck pain", ask(symptoms="fever"), P, {"systemic-signs"}),
+    v(
+        "fever alone with neck pain, not stiff",
+        ask(symptoms="fever", stiffness="none"),
+        P,
+        {"systemic-signs"},
+    ),
+    v(
+        "fever with a stiff neck, nothing else",
+        ask(symptoms="fever"),
+        E,
+        {"meningitis-signs", "systemic-signs"},
+    ),
     v("a non-fading rash alone", ask(symptoms="non-fading-rash"), E, {"meningitis-signs"}),
     v(
         "headache, vomiting and light-sensitivity without fever",
         ask(symptoms="headache,vomiting,light-sensitivity"),
+        E,
+        {"meningitis-signs", "possible-meningitis-no-fever"},
+    ),
+    v(
+        "headache, vomiting and light-sensitivity without fever or stiffness",
+        ask(symptoms="headache,vomiting,light-sensitivity", stiffness="none"),
         S,
         SELF,
     ),
@@ -403,8 +437,8 @@ VIGNETTES: list[Vignette] = [
     v(
         "new severe headache and blurred vision",
         ask(symptoms="severe-headache,vision-changes"),
-        P,
-        {"dissection-like-signs"},
+        E,
+        {"vascular-signs-together", "dissection-like-signs"},
     ),
     v("hearing changes", ask(symptoms="hearing-changes"), P, {"dissection-like-signs"}),
     v("drop attacks", ask(symptoms="drop-attacks"), P, {"dissection-like-signs"}),
@@ -412,7 +446,7 @@ VIGNETTES: list[Vignette] = [
         "dizziness with double vision (stroke-like)",
         ask(symptoms="dizziness,double-vision"),
         E,
-        {"sudden-neuro-deficit", "dissection-like-signs"},
+        {"sudden-neuro-deficit", "vascular-signs-together", "dissection-like-signs"},
     ),
     v(
         "night sweats or weight loss",
@@ -432,8 +466,9 @@ VIGNETTES: list[Vignette] = [
     v(
         "a bad fortnight: 14 days, worse, severe, sleepless, off work, home care tried",
         ask(pain=8, trend="worse", sleep=True, work=True, daily=True, home_care=10),
-        B,
+        P,
         {
+            "severe-pain-getting-worse",
             "several-days-no-better",
             "persisting-despite-home-care",
             "getting-worse",
@@ -450,6 +485,68 @@ VIGNETTES: list[Vignette] = [
         P,
         {"myelopathy-signs", "recurrent-episodes", "getting-worse"},
         [ep(40, lasted=4), ep(25, lasted=3), ep(2, pain=3)],
+    ),
+    # --- the second clinical pass (issue 17): each new rule at least once
+    v("unusually drowsy, alone", ask(symptoms="drowsiness"), E, {"altered-consciousness"}),
+    v(
+        "vomiting after an injury",
+        ask(injury=True, symptoms="vomiting"),
+        E,
+        {"injury-warning-signs", "neck-injury", "possible-meningitis-no-fever"},
+    ),
+    v(
+        "headache after a blow to the head, not sure",
+        ask(injury=True, head="not-sure", symptoms="headache"),
+        E,
+        {"injury-warning-signs", "neck-injury"},
+    ),
+    v(
+        "dizziness and nausea together",
+        ask(symptoms="dizziness,nausea"),
+        E,
+        {"vascular-signs-together", "dissection-like-signs"},
+    ),
+    v(
+        "dizziness after a neck manipulation",
+        ask(manipulation=True, symptoms="dizziness"),
+        E,
+        {"vascular-signs-after-injury-or-manipulation", "dissection-like-signs"},
+    ),
+    v("a neck manipulation alone", ask(manipulation=True), S, SELF),
+    v("weakness spreading", ask(symptoms="weakness-spreading"), P, {"weakness-getting-worse"}),
+    v("both arms", ask(symptoms="both-arms"), P, {"both-arms"}),
+    v(
+        "pain 10, improving",
+        ask(pain=10),
+        P,
+        {"severe-pain-getting-worse", "severe-pain"},
+    ),
+    v(
+        "pain 10 and getting worse",
+        ask(pain=10, trend="worse"),
+        P,
+        {"severe-pain-getting-worse", "severe-pain", "getting-worse"},
+    ),
+    v("lasted 3-12 weeks, improving", ask(lasted="3-12-weeks"), B, {"lasting-weeks"}),
+    v(
+        "lasted 1-3 weeks, the same, no open episode",
+        ask(lasted="1-3-weeks", trend="same"),
+        B,
+        {"several-days-no-better"},
+    ),
+    v("lasted 1-3 weeks, improving", ask(lasted="1-3-weeks"), S, SELF),
+    v(
+        "lasted over 12 weeks, no pain or stiffness left",
+        ask(lasted="over-12-weeks", pain=0, stiffness="none"),
+        S,
+        SELF,
+    ),
+    v("injury: not sure", ask(injury="not-sure"), B, {"neck-injury"}),
+    v(
+        "injury not sure, dangerous not sure",
+        ask(injury="not-sure", high_risk="not-sure"),
+        E,
+        {"neck-injury-high-risk", "neck-injury"},
     ),
     v(
         "age 70, tingling, no injury",
@@ -491,14 +588,14 @@ SYMPTOM_ALONE: dict[Symptom, Tier] = {
     Symptom.TWITCHING: S,
     Symptom.SHOULDER_DISCOMFORT: S,
     Symptom.POSTURE_DISCOMFORT: S,
-    Symptom.VOMITING: S,
-    Symptom.LIGHT_SENSITIVITY: S,
-    Symptom.DROWSINESS: S,
+    Symptom.VOMITING: P,
+    Symptom.LIGHT_SENSITIVITY: P,
+    Symptom.DROWSINESS: E,
     Symptom.ARM_PAIN: B,
     Symptom.TINGLING_NUMBNESS: B,
     Symptom.COLD_ARM: B,
     Symptom.WEAKNESS: B,
-    Symptom.FEVER: P,
+    Symptom.FEVER: E,  # the baseline's neck is a little stiff: fever with a stiff neck
     Symptom.FEELING_UNWELL: P,
     Symptom.NIGHT_SWEATS_WEIGHT_LOSS: P,
     Symptom.SWOLLEN_GLANDS: P,
@@ -520,6 +617,12 @@ SYMPTOM_ALONE: dict[Symptom, Tier] = {
     Symptom.FAINTING: E,
     Symptom.ELECTRIC_SHOCK_FEELING: E,
     Symptom.CHEST_PAIN: E,
+    Symptom.NAUSEA: P,
+    Symptom.NYSTAGMUS: E,
+    Symptom.SUDDEN_UNSTEADINESS: E,
+    Symptom.SUDDEN_VISION_LOSS: E,
+    Symptom.WEAKNESS_SPREADING: P,
+    Symptom.BOTH_ARMS: P,
 }
 
 
@@ -536,9 +639,13 @@ def sets(kind: Any) -> st.SearchStrategy[frozenset[Any]]:
     return st.frozensets(st.sampled_from(list(kind)))
 
 
+#: Each yes/no/not-sure answer; None where a stored check-in predates the question.
+answers_ = st.sampled_from(list(Answer))
+
+
 @st.composite
 def check_ins(draw: st.DrawFn) -> CheckIn:
-    after_injury = draw(st.booleans())
+    after_injury = draw(answers_)
     return CheckIn(
         at=NOW,
         pain_now=draw(st.integers(0, 10)),
@@ -549,8 +656,11 @@ def check_ins(draw: st.DrawFn) -> CheckIn:
         pain_stops_work=draw(st.booleans()),
         daily_life_affected=draw(st.booleans()),
         home_care_days=draw(st.integers(0, 30)),
+        pain_lasted=draw(st.none() | st.sampled_from(list(Lasted))),
         after_injury=after_injury,
-        high_risk_mechanism=after_injury and draw(st.booleans()),
+        high_risk_mechanism=draw(answers_) if after_injury else Answer.NO,
+        head_injury=draw(answers_ | st.none()) if after_injury else Answer.NO,
+        neck_manipulation=draw(answers_ | st.none()),
         risk_history=draw(sets(RiskFactor)),
         age_band=draw(st.sampled_from(list(AgeBand))),
     )
@@ -598,6 +708,10 @@ def test_property_the_highest_tier_wins(answers: CheckIn, history: tuple[Episode
     assert advice.what_to_do == triage.load_warning_signs().tiers[advice.tier].what_to_do
 
 
+def _level(value: Answer | Lasted | None) -> int:
+    return -1 if value is None else value.level
+
+
 def _add(kind: str) -> Callable[[Any], Callable[[CheckIn], CheckIn]]:
     def make(value: Any) -> Callable[[CheckIn], CheckIn]:
         def worse(c: CheckIn) -> CheckIn:
@@ -616,6 +730,14 @@ def _add(kind: str) -> Callable[[Any], Callable[[CheckIn], CheckIn]]:
                     return replace(c, home_care_days=c.home_care_days + value)
                 case "yes":
                     return replace(c, **{value: True})
+                case "answer":  # no -> not sure -> yes (None, not asked, is below no)
+                    name, answer = value
+                    old = getattr(c, name)
+                    if name in ("high_risk_mechanism", "head_injury"):
+                        c = replace(c, after_injury=max(c.after_injury, answer, key=_level))
+                    return replace(c, **{name: max(old, answer, key=_level)})
+                case "lasted":
+                    return replace(c, pain_lasted=max(c.pain_lasted, value, key=_level))
                 case "dangerous":
                     return replace(c, after_injury=True, high_risk_mechanism=True)
             raise AssertionError(kind)
@@ -634,9 +756,16 @@ worse_answers = st.one_of(
     st.sampled_from(list(Stiffness)).map(_add("stiffness")),
     st.sampled_from(list(Trend)).map(_add("trend")),
     st.integers(1, 30).map(_add("home_care")),
-    st.sampled_from(
-        ["pain_disturbs_sleep", "pain_stops_work", "daily_life_affected", "after_injury"]
-    ).map(_add("yes")),
+    st.sampled_from(["pain_disturbs_sleep", "pain_stops_work", "daily_life_affected"]).map(
+        _add("yes")
+    ),
+    st.tuples(
+        st.sampled_from(
+            ["after_injury", "high_risk_mechanism", "head_injury", "neck_manipulation"]
+        ),
+        st.sampled_from([Answer.NOT_SURE, Answer.YES]),
+    ).map(_add("answer")),
+    st.sampled_from(list(Lasted)).map(_add("lasted")),
     st.just(None).map(_add("dangerous")),
 )
 
