@@ -374,6 +374,9 @@ SEEDS[2] = Seed(
     clinic="Riverside",
 )
 
+#: v3 added work stretches only; its seed is v2's (the stretches are checked to start empty).
+SEEDS[3] = SEEDS[2]
+
 
 def build_at(path: Path, version: int) -> None:
     """A database at `version`, as the code of that version left it."""
@@ -407,6 +410,10 @@ def test_store_migrates_from_every_earlier_version(tmp_path: Path, version: int)
         assert (None if clinic is None else clinic.name) == seed.clinic
         # and the work stretches (v3): none yet
         assert store.stretches_between(*EVER) == []
+        # the clinic's pack (v4): none yet; older breaks offered no recorded exercise
+        assert store.pack() is None
+        assert store.phase_changes() == []
+        assert all(b.exercise == "" for b in store.breaks_between(*EVER))
     assert integrity(path) == [("ok",)]
 
 
