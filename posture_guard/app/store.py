@@ -244,6 +244,14 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
 #: The version this code writes; a database above it is refused (Rule 4).
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 _V4: Final = 4
+_BREAKS_SINCE_V4: Final = (
+    "SELECT id, kind, due, prompted, started, ended, outcome, snoozes, exercise"
+    " FROM break_events WHERE ended >= ? AND ended < ? ORDER BY ended, id"
+)
+_BREAKS_BEFORE_V4: Final = (
+    "SELECT id, kind, due, prompted, started, ended, outcome, snoozes, ''"
+    " FROM break_events WHERE ended >= ? AND ended < ? ORDER BY ended, id"
+)
 
 
 # --- the store ---------------------------------------------------------------------------------
@@ -443,10 +451,7 @@ class Store:
         bounds = (_instant(in_utc("start", start)), _instant(in_utc("end", end)))
         with self._using("read breaks") as db:
             rows = db.execute(
-                "SELECT id, kind, due, prompted, started, ended, outcome, snoozes, "
-                + ("exercise" if self._break_exercise else "''")
-                + " FROM break_events WHERE ended >= ? AND ended < ? ORDER BY ended, id",
-                bounds,
+                _BREAKS_SINCE_V4 if self._break_exercise else _BREAKS_BEFORE_V4, bounds
             ).fetchall()
         return [self._break_from_row(row) for row in rows]
 
@@ -659,8 +664,10 @@ class Store:
 
     def set_pack(self, pack: StoredPack, profile: ClinicProfile) -> None:
         """Make `pack` the pack in use and its clinic the clinic, its first phase in force from
-        its import; one transaction (Rule 5). Raises as `save`."""
+        its import (the same pack imported again keeps its phase); one transaction (Rule 5).
+        Raises as `save`."""
         with self._using("save the clinic's pack") as db, _transaction(db):
+            before = db.execute("SELECT digest FROM clinic_pack").fetchone()
             _upsert_clinic(db, profile)
             db.execute(
                 "INSERT INTO clinic_pack"
@@ -678,10 +685,11 @@ class Store:
                     json.dumps(list(pack.phases)),
                 ),
             )
-            db.execute(
-                "INSERT INTO programme_phases (digest, at, phase) VALUES (?, ?, ?)",
-                (pack.digest, _instant(pack.imported), pack.phases[0]),
-            )
+            if before is None or before[0] != pack.digest:
+                db.execute(
+                    "INSERT INTO programme_phases (digest, at, phase) VALUES (?, ?, ?)",
+                    (pack.digest, _instant(pack.imported), pack.phases[0]),
+                )
 
     def pack(self) -> StoredPack | None:
         """The pack in use, or None. Raises as `episodes`."""

@@ -33,7 +33,6 @@ A pack (a folder, or a zip of one):
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -66,6 +65,9 @@ NAME_EXPECTED: Final = N_(
     "expected a file name inside the pack: letters, digits, ., _ and -, folders joined by /"
     " (no .., no absolute path)"
 )
+#: How a file's name is named in a message about it.
+FILE_NAME: Final = "file name"
+PACK_MISSING: Final = N_("expected the pack's details and programme")
 MANIFEST_MISSING: Final = N_("expected a manifest of every file's SHA-256 sum")
 MANIFEST_LINE_EXPECTED: Final = N_(
     'expected a line "<64 hex digits>  <file>", as sha256sum writes it'
@@ -115,10 +117,6 @@ class Pack:
         return tuple(p for p in self.prescriptions if p.phase == phase)
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def name_problem(name: str) -> str | None:
     """None when `name` is a safe relative name inside a pack, else the "expected ..." text."""
     if (
@@ -142,7 +140,7 @@ def parse_manifest(text: str, *, file: str) -> dict[str, str]:
     """The manifest's sums by file name (lower-case hex).
 
     Raises:
-        ClinicError (PackError): a line that is not "<sum>  <file>", an unsafe or repeated name.
+        PackError: a line that is not "<sum>  <file>", an unsafe or repeated name.
     """
     sums: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -158,37 +156,38 @@ def parse_manifest(text: str, *, file: str) -> dict[str, str]:
     return sums
 
 
-def manifest_text(files: Mapping[str, bytes]) -> str:
-    """The manifest of `files` (the manifest itself left out), sorted by name."""
+def manifest_text(sums: Mapping[str, str]) -> str:
+    """The manifest of files whose SHA-256 sums are `sums` (the manifest left out), by name."""
     return "".join(
-        f"{sha256(data)}  {name}\n" for name, data in sorted(files.items()) if name != MANIFEST_FILE
+        f"{digest}  {name}\n" for name, digest in sorted(sums.items()) if name != MANIFEST_FILE
     )
 
 
-def check_manifest(files: Mapping[str, bytes], *, where: str) -> str:
-    """Rule 3; returns the manifest's own SHA-256 (the pack's digest).
+def check_manifest(files: Mapping[str, bytes], sums: Mapping[str, str], *, where: str) -> str:
+    """Rule 3; returns the manifest's own SHA-256 (the pack's digest). `sums`: each file's
+    SHA-256 (hex), worked out by the shell (hashing is not the core's: test_layering).
 
     Raises:
-        ClinicError (PackError): no manifest, a bad line, a file not listed, a listed file missing, a sum
+        PackError: no manifest, a bad line, a file not listed, a listed file missing, a sum
             that does not match.
     """
     for name in sorted(files):
         if name_problem(name) is not None:
-            raise PackError(where, "", NAME_EXPECTED, name)
+            raise PackError(where, FILE_NAME, NAME_EXPECTED, name)
     raw = files.get(MANIFEST_FILE)
     if raw is None:
-        raise PackError(_join(where, MANIFEST_FILE), "", MANIFEST_MISSING, MISSING)
+        raise PackError(where, MANIFEST_FILE, MANIFEST_MISSING)
     file = _join(where, MANIFEST_FILE)
-    sums = parse_manifest(_utf8(raw, file), file=file)
+    listed = parse_manifest(_utf8(raw, file), file=file)
     for name in sorted(files):
-        if name != MANIFEST_FILE and name not in sums:
+        if name != MANIFEST_FILE and name not in listed:
             raise PackError(file, name, NOT_LISTED)
-    for name, digest in sums.items():
+    for name, digest in listed.items():
         if name not in files:
             raise PackError(file, name, LISTED_MISSING, digest)
-        if sha256(files[name]) != digest:
-            raise PackError(file, name, _(SUM_EXPECTED).format(sum=digest), sha256(files[name]))
-    return sha256(raw)
+        if sums[name] != digest:
+            raise PackError(file, name, _(SUM_EXPECTED).format(sum=digest), sums[name])
+    return sums[MANIFEST_FILE]
 
 
 def _utf8(data: bytes, file: str) -> str:
@@ -198,23 +197,26 @@ def _utf8(data: bytes, file: str) -> str:
         raise PackError(file, "", UTF8_EXPECTED) from None
 
 
-def read_pack(files: Mapping[str, bytes], *, where: str, catalogue: Catalogue) -> Pack:
+def read_pack(
+    files: Mapping[str, bytes], sums: Mapping[str, str], *, where: str, catalogue: Catalogue
+) -> Pack:
     """Check a whole pack (Rule 2) and read it.
 
     Args:
         files: every file of the pack by its name inside the pack ("pictures/a.png"), the
             manifest included.
+        sums: the SHA-256 (hex) of each of `files`, by name.
         where: the pack as the person named it (a folder or a zip), for messages.
         catalogue: the built-in exercises (a prescription may name one; an own id may not).
 
     Raises:
-        ClinicError (PackError): the first problem, one line: "<where>/<file>: <key> = <got>: <expected>".
+        PackError: the first problem, one line: "<where>/<file>: <key> = <got>: <expected>".
     """
-    digest = check_manifest(files, where=where)
+    digest = check_manifest(files, sums, where=where)
     file = _join(where, PACK_FILE)
     raw = files.get(PACK_FILE)
     if raw is None:
-        raise PackError(file, "", LISTED_MISSING, MISSING)
+        raise PackError(where, PACK_FILE, PACK_MISSING)
     try:
         document = parse_toml(_utf8(raw, file))
     except Invalid as exc:

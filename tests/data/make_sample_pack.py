@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from posture_guard.app.pack import sums_of
 from posture_guard.art.exercises import draw
 from posture_guard.art.pose import CALM
 from posture_guard.core.pack import MANIFEST_FILE, manifest_text
@@ -119,7 +120,7 @@ def main() -> None:
     for name, data in files.items():
         (HERE / name).parent.mkdir(parents=True, exist_ok=True)
         (HERE / name).write_bytes(data)
-    (HERE / MANIFEST_FILE).write_text(manifest_text(files), encoding="utf-8")
+    (HERE / MANIFEST_FILE).write_text(manifest_text(sums_of(files)), encoding="utf-8")
     Image.open(HERE / "pictures/riverside-supported-chin-nod.png").verify()
 
 
