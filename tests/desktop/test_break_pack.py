@@ -98,7 +98,8 @@ def test_a_break_shows_the_packs_exercise_with_the_clinics_picture(
 
         wait_until(on_break, "start-break from the window", 10)
         snapshot = service.snapshot
-        assert snapshot is not None and snapshot.exercise is not None
+        assert snapshot is not None
+        assert snapshot.exercise is not None
         assert snapshot.exercise.id == "riverside-supported-chin-nod"
         time.sleep(0.8)
         path = save_screenshot(desk.display, f"break-pack-{toolkit}")
