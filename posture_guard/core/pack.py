@@ -143,8 +143,8 @@ def parse_manifest(text: str, *, file: str) -> dict[str, str]:
         PackError: a line that is not "<sum>  <file>", an unsafe or repeated name.
     """
     sums: dict[str, str] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line:
             continue
         match = _MANIFEST_LINE.fullmatch(line)
         if match is None:
