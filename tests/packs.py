@@ -15,6 +15,12 @@ from posture_guard.core.pack import MANIFEST_FILE, manifest_text
 SAMPLE: Final = Path(__file__).parent / "data" / "clinic-pack"
 PACK: Final = "pack.toml"
 NOD_PICTURE: Final = "pictures/riverside-supported-chin-nod.png"
+NOD: Final = "riverside-supported-chin-nod"
+NOD_SUM = "5093ac22f37e5c620e0906c698c38717937d52b5f42c199de9ecd1d874d638a7"
+HTTPS = (
+    "expected a web address starting with https:// (a secure link), like"
+    ' "https://clinic.example/book"'
+)
 BOOKING: Final = 'booking_url = "https://riverside-physio.example/book"'
 
 Files = dict[str, bytes]
@@ -95,3 +101,25 @@ def write_zip(files: Mapping[str, bytes], path: Path, *, prefix: str = "") -> Pa
         for name, data in files.items():
             archive.writestr(prefix + name, data)
     return path
+
+
+#: name -> the one line read_pack gives for it, with the pack named "clinic-pack" (the
+#: checksum's line is a regex: the changed file's sum).
+BROKEN_LINES = {
+    "missing field": "clinic-pack/pack.toml: [clinic] name is missing: expected the clinic's"
+    " name: one line of text, not empty",
+    "http booking link": "clinic-pack/pack.toml: [clinic] booking_url ="
+    f' "http://riverside-physio.example/book": {HTTPS}',
+    "javascript booking link": "clinic-pack/pack.toml: [clinic] booking_url ="
+    f' "javascript:alert(1)": {HTTPS}',
+    "picture not a png": f'clinic-pack/pack.toml: [exercise "{NOD}"] picture ='
+    f' "pictures/{NOD}.png": expected a PNG picture (a file that starts with the PNG signature)',
+    "unknown phase": 'clinic-pack/pack.toml: [programme.exercise #5] phase = "rehab": expected'
+    ' one of the programme\'s phases: "acute", "recovery", "maintenance"',
+    "wrong checksum": f'clinic-pack/MANIFEST.sha256: pictures/{NOD}.png = "[0-9a-f]{{64}}":'
+    f" expected SHA-256 {NOD_SUM}: the file was changed or damaged",
+    "file not in the manifest": "clinic-pack/MANIFEST.sha256: notes.txt is missing: expected"
+    " a line for every file of the pack; this file has none",
+    "file missing from the pack": f"clinic-pack/MANIFEST.sha256: pictures/{NOD}.png ="
+    f' "{NOD_SUM}": expected the file this line lists; it is not in the pack',
+}

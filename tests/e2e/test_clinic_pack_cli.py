@@ -18,6 +18,7 @@ from posture_guard.core.records import BreakRecord
 from posture_guard.core.timer import Outcome
 from tests import packs
 from tests.app import App
+from tests.packs import BROKEN_LINES
 
 pytestmark = pytest.mark.e2e
 NOD = "riverside-supported-chin-nod"
@@ -114,8 +115,6 @@ def test_clinic_import_refuses_a_broken_pack_with_one_line_and_changes_nothing(
 ) -> None:
     # Protects: a broken pack, as a folder or a zip, is refused with one exact line naming the
     # file, key, expected and got, and the store and the kept files stay byte-identical.
-    from tests.unit.test_pack import BROKEN_LINES  # noqa: PLC0415 - one table of lines
-
     ok(app, "clinic", "import", str(packs.SAMPLE))
     before = snapshot(app)
     files = packs.BROKEN[broken](packs.sample())

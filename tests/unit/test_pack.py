@@ -24,16 +24,12 @@ from posture_guard.core.records import BreakRecord, PhaseChange
 from posture_guard.core.timer import Outcome
 from posture_guard.report.model import ProgrammeRecords, phase_at, programme_figures
 from tests import packs
+from tests.packs import BROKEN_LINES
 
 CATALOGUE = load_catalogue()
 WHERE = "clinic-pack"
 NOD = "riverside-supported-chin-nod"
 CIRCLES = "riverside-shoulder-circles"
-NOD_SUM = "5093ac22f37e5c620e0906c698c38717937d52b5f42c199de9ecd1d874d638a7"
-HTTPS = (
-    "expected a web address starting with https:// (a secure link), like"
-    ' "https://clinic.example/book"'
-)
 
 
 def read(files: packs.Files) -> object:
@@ -52,26 +48,6 @@ def test_pack_the_sample_is_read_whole() -> None:
     )
     assert [e.id for e in pack.exercises] == [NOD, CIRCLES]
     assert pack.exercises[0].picture == f"pictures/{NOD}.png"
-
-
-BROKEN_LINES = {
-    "missing field": "clinic-pack/pack.toml: [clinic] name is missing: expected the clinic's"
-    " name: one line of text, not empty",
-    "http booking link": "clinic-pack/pack.toml: [clinic] booking_url ="
-    f' "http://riverside-physio.example/book": {HTTPS}',
-    "javascript booking link": "clinic-pack/pack.toml: [clinic] booking_url ="
-    f' "javascript:alert(1)": {HTTPS}',
-    "picture not a png": f'clinic-pack/pack.toml: [exercise "{NOD}"] picture ='
-    f' "pictures/{NOD}.png": expected a PNG picture (a file that starts with the PNG signature)',
-    "unknown phase": 'clinic-pack/pack.toml: [programme.exercise #5] phase = "rehab": expected'
-    ' one of the programme\'s phases: "acute", "recovery", "maintenance"',
-    "wrong checksum": f'clinic-pack/MANIFEST.sha256: pictures/{NOD}.png = "[0-9a-f]{{64}}":'
-    f" expected SHA-256 {NOD_SUM}: the file was changed or damaged",
-    "file not in the manifest": "clinic-pack/MANIFEST.sha256: notes.txt is missing: expected"
-    " a line for every file of the pack; this file has none",
-    "file missing from the pack": f"clinic-pack/MANIFEST.sha256: pictures/{NOD}.png ="
-    f' "{NOD_SUM}": expected the file this line lists; it is not in the pack',
-}
 
 
 @pytest.mark.parametrize("broken", sorted(packs.BROKEN))
