@@ -228,6 +228,8 @@ def import_pack(
     base = ensure_private_dir(ensure_private_dir(paths.data_dir) / PACKS_DIR)
     folder = base / pack.digest[:32]
     created = False
+    if folder.is_dir() and not _holds(folder, pack, catalogue):
+        _remove(folder)  # the same pack kept before, damaged since: keep it again
     if not folder.is_dir():
         _write_folder(base, folder, files)
         created = True
@@ -249,6 +251,14 @@ def import_pack(
         if other.name != folder.name:
             _remove(other)
     return pack
+
+
+def _holds(folder: Path, pack: Pack, catalogue: Catalogue) -> bool:
+    """Whether `folder` still holds `pack`, whole and unchanged."""
+    try:
+        return check(_read_folder(folder), where=str(folder), catalogue=catalogue) == pack
+    except PostureGuardError:
+        return False
 
 
 def _write_folder(base: Path, folder: Path, files: dict[str, bytes]) -> None:

@@ -182,3 +182,21 @@ def test_report_shows_the_programme_with_adherence_per_exercise(app: App) -> Non
     assert "riverside-neck-programme, version 1.2. Phase now: acute." in text
     row = re.search(r"Supported chin nod\|+acute, recovery\|+3\|+3\|+2\|+67\s?%", text)
     assert row is not None, text[text.find("Supported chin nod") - 200 :][:600]
+
+
+def test_clinic_import_again_keeps_the_phase_and_mends_a_damaged_copy(app: App) -> None:
+    # Protects: importing the same pack again keeps the phase chosen, and a kept copy damaged
+    # since is written again (the service would not use a damaged one).
+    ok(app, "clinic", "import", str(packs.SAMPLE))
+    ok(app, "clinic", "phase", "maintenance")
+    (folder,) = (data_dir(app) / "clinic-packs").iterdir()
+    (folder / packs.NOD_PICTURE).write_bytes(b"damaged")
+    shown = app.cli("clinic", "show")  # not used while damaged, and said so in one line
+    assert shown.returncode == 0
+    assert "Phase maintenance" not in shown.stdout
+    assert shown.stderr.startswith("the clinic's pack is not used: ")
+    assert shown.stderr.endswith(": the file was changed or damaged\n")
+    assert shown.stderr.count("\n") == 1
+    said = ok(app, "clinic", "import", str(packs.SAMPLE))
+    assert "Phase maintenance (now)" in said
+    assert (folder / packs.NOD_PICTURE).read_bytes() == packs.sample()[packs.NOD_PICTURE]
