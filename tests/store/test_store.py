@@ -663,3 +663,33 @@ def test_store_keeps_every_acknowledged_write_when_the_writer_is_killed(tmp_path
     assert sum(map(len, acked.values())) > CRASH_RUNS, "the kills should land mostly mid-write"
     assert {mode(p) for p in path.parent.iterdir()} == {0o600}
     print(f"{CRASH_RUNS} kills in {elapsed:.1f} s, {written} records kept, seed {seed}")
+
+
+# --- the clinic's pack (v4) ----------------------------------------------------------------------
+
+
+def test_store_keeps_the_pack_its_phases_and_each_breaks_exercise(tmp_path: Path) -> None:
+    # Protects: a break's exercise round-trips; the pack in use, its clinic and phase changes
+    # are kept; the same pack again adds no phase change; an unknown phase writes nothing.
+    from posture_guard.core.clinic import ClinicProfile
+    from posture_guard.core.records import PhaseChange, StoredPack
+
+    pack = StoredPack(
+        id="riverside", version="1.2", digest="ab" * 32, folder="ab" * 16, imported=AT,
+        phases=("acute", "recovery"),
+    )  # fmt: skip
+    clinic = ClinicProfile(name="Riverside", booking_url="https://riverside.example/book")
+    with Store.open(db_path(tmp_path)) as store:
+        store.add_break(a_break(0, exercise="chin-glide"))
+        assert [b.exercise for b in store.breaks_between(*EVER)] == ["chin-glide"]
+        store.set_pack(pack, clinic)
+        store.set_pack(pack, clinic)
+        assert store.pack() == pack
+        assert store.clinic() == clinic
+        store.set_phase("recovery", AT + timedelta(days=2))
+        with pytest.raises(ValueError, match=r"^phase: expected one of the pack's phases"):
+            store.set_phase("rehab", AT + timedelta(days=3))
+        assert store.phase_changes() == [
+            PhaseChange(at=AT, phase="acute"),
+            PhaseChange(at=AT + timedelta(days=2), phase="recovery"),
+        ]
