@@ -23,8 +23,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from posture_guard.app.store import MIGRATIONS, SCHEMA_VERSION, Store
+from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.errors import StoreError
-from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.records import BreakRecord, DayActivity, PhaseChange, StoredPack
 from posture_guard.core.stretches import WorkStretch
 from posture_guard.core.timer import Outcome
 from tests.store import crash_writer
@@ -671,8 +672,6 @@ def test_store_keeps_every_acknowledged_write_when_the_writer_is_killed(tmp_path
 def test_store_keeps_the_pack_its_phases_and_each_breaks_exercise(tmp_path: Path) -> None:
     # Protects: a break's exercise round-trips; the pack in use, its clinic and phase changes
     # are kept; the same pack again adds no phase change; an unknown phase writes nothing.
-    from posture_guard.core.clinic import ClinicProfile
-    from posture_guard.core.records import PhaseChange, StoredPack
 
     pack = StoredPack(
         id="riverside", version="1.2", digest="ab" * 32, folder="ab" * 16, imported=AT,
