@@ -249,9 +249,15 @@ def _diary_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     clinic_set.add_argument(
         "--hours", metavar=_("HOURS"), help=_('opening hours, e.g. "Mon-Fri 08:00-18:00"')
     )
-    clinic_import = clinic_actions.add_parser("import", help=_("read a clinic file"))
+    clinic_import = clinic_actions.add_parser(
+        "import", help=_("read a clinic file, or a clinic's pack (a folder or a zip)")
+    )
     clinic_import.add_argument("file", type=Path, metavar=_("file"))
-    clinic_actions.add_parser("show", help=_("the clinic set now"))
+    clinic_actions.add_parser("show", help=_("the clinic set now, and its programme"))
+    clinic_phase = clinic_actions.add_parser(
+        "phase", help=_("choose the phase of the clinic's programme you are in")
+    )
+    clinic_phase.add_argument("phase", metavar=_("PHASE"))
 
     exercises = commands.add_parser("exercises", help=_("the exercise catalogue"))
     exercises.add_argument(
@@ -547,14 +553,16 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
                 )
             )
         elif args.clinic_command == "import":
-            print(diary.import_clinic(store, args.file))
+            print(diary.import_clinic(store, args.file, paths))
+        elif args.clinic_command == "phase":
+            print(diary.set_phase(store, paths, args.phase))
         else:
             org = _org_clinic(settings)
             if store.clinic() is None and org is not None:
                 print(_("Your organisation ({name}) offers this clinic:").format(name=org.owner))
                 print(diary.describe_clinic(org.profile))
             else:
-                print(diary.show_clinic(store))
+                print(diary.show_clinic(store, paths))
     else:
         print(diary.exercises_text(store, paths, args.for_break))
     return EXIT_OK

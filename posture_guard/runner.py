@@ -14,11 +14,13 @@ from posture_guard.app import fleet
 from posture_guard.app.control import ControlServer
 from posture_guard.app.logs import setup_logging
 from posture_guard.app.managed import Poller, SettingsWatch, load_effective
+from posture_guard.app.pack import installed_or_none
 from posture_guard.app.service import Inbox, Service
 from posture_guard.app.store import Store
 from posture_guard.core import config, policy, welcome
 from posture_guard.core.commands import Command, Result, SettingsTrouble
 from posture_guard.core.errors import PostureGuardError, StoreError
+from posture_guard.core.exercises import Catalogue, load_catalogue
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.ports import Notifier
 from posture_guard.core.settings import Settings
@@ -212,6 +214,7 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         on_snapshot=tray.on_snapshot if tray is not None else None,
         inbox=inbox,
         on_desktop=presenter is not None,
+        programme=_programme(store, paths),
     )
     write_fleet()  # at once too, before the worker starts (it owns the store from then on)
 
@@ -261,6 +264,18 @@ _PLAN_WORDS: Final[Mapping[str, str]] = {
     "stretch": N_("stretch break every {duration}"),
     "movement": N_("movement break every {duration}"),
 }
+
+
+def _programme(store: Store, paths: Paths) -> Callable[[], Catalogue | None]:
+    """The clinic programme's exercises for the phase in force, read from the kept pack each
+    time a break's exercise is picked (the CLI may import a pack or change the phase)."""
+    catalogue = load_catalogue()
+
+    def programme() -> Catalogue | None:
+        found = installed_or_none(store, paths, catalogue)
+        return None if found is None else found.catalogue(catalogue)
+
+    return programme
 
 
 def _running_banner(settings: Settings, idle: str, notifier: str, tray: Tray | None) -> str:

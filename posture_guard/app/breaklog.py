@@ -49,7 +49,7 @@ class _Cycle:
     started: datetime | None = None
     snoozes: int = 0
 
-    def record(self, ended: datetime, outcome: Outcome) -> BreakRecord:
+    def record(self, ended: datetime, outcome: Outcome, exercise: str = "") -> BreakRecord:
         return BreakRecord(
             kind=self.kind,
             due=self.due,
@@ -58,6 +58,7 @@ class _Cycle:
             ended=ended,
             outcome=outcome,
             snoozes=self.snoozes,
+            exercise=exercise,
         )
 
 
@@ -87,7 +88,7 @@ class BreakLog:
         #: Something was recorded that is saved at once (a finished break, a day that ended).
         self.flush_due = False
 
-    def follow(self, event: Event, active_today_s: float) -> None:
+    def follow(self, event: Event, active_today_s: float, offered: str = "") -> None:
         """Gather each break cycle into a BreakRecord, and note the days that end (Rule 6).
 
         A cycle runs from BreakDue (due) through its first BreakPrompted (prompted; reminders do
@@ -98,6 +99,8 @@ class BreakLog:
 
         Args:
             active_today_s: the timer's active seconds today, read after the step.
+            offered: for BreakEnded, the id of the exercise the break offered ("" = none);
+                kept in its record for the programme's adherence (store v4).
         """
         stretch = self._stretches.follow(event, active_today_s)
         if stretch is not None:
@@ -113,7 +116,9 @@ class BreakLog:
         elif isinstance(event, BreakStarted):
             self._cycle_of(event.kind).started = event.at
         elif isinstance(event, BreakEnded):
-            self._unsaved_breaks.append(self._cycle_of(event.kind).record(event.at, event.outcome))
+            self._unsaved_breaks.append(
+                self._cycle_of(event.kind).record(event.at, event.outcome, offered)
+            )
             self._cycle = None
             self.flush_due = True
         elif isinstance(event, NaturalBreakRecorded):

@@ -23,6 +23,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Final, TypeVar
 
+from posture_guard.app import pack as clinic_pack
 from posture_guard.app.managed import load_effective
 from posture_guard.app.store import Store
 from posture_guard.core import exercises, policy
@@ -58,6 +59,7 @@ from posture_guard.core.episodes import (
 from posture_guard.core.errors import MISSING, DiaryValueError, terminal_safe
 from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.localeforms import format_date_time
+from posture_guard.core.pack import exercise_names
 from posture_guard.core.records import AdviceSummary, StoredCheckIn
 from posture_guard.core.settings import Settings
 from posture_guard.core.triage import Advice, Tier, assess, elapsed
@@ -660,15 +662,70 @@ def set_clinic(
     return _("Clinic saved.") + "\n" + describe_clinic(profile)
 
 
-def import_clinic(store: Store, file: Path) -> str:
-    """Make the clinic file's profile the clinic. Raises ClinicError (file, key, expected, got)."""
+def import_clinic(store: Store, file: Path, paths: Paths | None = None) -> str:
+    """Make the clinic file's profile the clinic; or, for a pack (a folder or a zip) and with
+    `paths`, make the pack the one in use (app/pack.py). Raises ClinicError (file, key,
+    expected, got); nothing changes then."""
+    if paths is not None and clinic_pack.is_pack(file):
+        now = datetime.now().astimezone().replace(microsecond=0)
+        pack = clinic_pack.import_pack(store, paths, file, exercises.load_catalogue(), now)
+        return "\n".join(
+            (
+                _("Clinic pack imported from {file}.").format(file=file),
+                describe_clinic(pack.clinic),
+                pack_text(clinic_pack.installed(store, paths, exercises.load_catalogue())),
+            )
+        )
     profile = parse_clinic_file(file)
     store.set_clinic(profile)
     return _("Clinic imported from {file}.").format(file=file) + "\n" + describe_clinic(profile)
 
 
-def show_clinic(store: Store) -> str:
+def pack_text(found: clinic_pack.Installed | None) -> str:
+    """The pack in use: its id and version, its phases (the one in force marked) and each
+    phase's exercises with how many times a day."""
+    if found is None:
+        return ""
+    pack = found.pack
+    names = exercise_names(pack, exercises.load_catalogue())
+    lines = [
+        _("Programme: {pack} version {version}").format(pack=pack.id, version=pack.version),
+    ]
+    for phase in pack.phases:
+        head = (
+            _("Phase {phase} (now)").format(phase=phase)
+            if phase == found.phase
+            else _("Phase {phase}").format(phase=phase)
+        )
+        lines.append("  " + head)
+        for item in pack.in_phase(phase):
+            lines.append(
+                "    "
+                + ngettext(
+                    "{exercise}: {count} time a day",
+                    "{exercise}: {count} times a day",
+                    item.per_day,
+                ).format(exercise=names[item.exercise], count=item.per_day)
+            )
+    return "\n".join(lines)
+
+
+def set_phase(store: Store, paths: Paths, phase: str) -> str:
+    """Put the programme's `phase` in force from now. Raises PackError; nothing changes then."""
+    now = datetime.now().astimezone().replace(microsecond=0)
+    found = clinic_pack.set_phase(store, paths, exercises.load_catalogue(), phase, now)
+    return _("The programme's phase is now {phase}.").format(phase=phase) + "\n" + pack_text(found)
+
+
+def show_clinic(store: Store, paths: Paths | None = None) -> str:
     profile = store.clinic()
+    programme = (
+        ""
+        if paths is None
+        else pack_text(clinic_pack.installed_or_none(store, paths, exercises.load_catalogue()))
+    )
+    if profile is not None and programme:
+        return describe_clinic(profile) + "\n" + programme
     if profile is None:
         return _(
             "No clinic is set. Add one with `posture-guard clinic set --name NAME --booking-url URL"

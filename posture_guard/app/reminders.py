@@ -9,6 +9,9 @@ Rule 2: the check-in reminder has no timer of its own: it is looked at when the 
         once a day while an episode is open.
 Rule 3: the diary is read, never written; a diary that cannot be read is logged and the safe
         choice is made (gentle exercises that leave the neck still, no reminder).
+Rule 4: a clinic's programme comes first: the pick is from the exercises its phase in force
+        prescribes (core/pack.py), by the same picker and so under the same cautions and neck
+        limit; only when none of them fits this break is it from the catalogue.
 
 Threads: the service's worker thread only.
 """
@@ -51,12 +54,15 @@ class Reminders:
         store: Store | None = None,
         *,
         on_desktop: bool = False,
+        programme: Callable[[], Catalogue | None] | None = None,
     ) -> None:
         """Args:
         notify: shows a notice (title, message); must not raise.
         store: the diary to read; None: nothing is known (not acute, no symptoms, no episode).
         on_desktop: the person has the tray menu, so notices name its items, not commands.
+        programme: the clinic programme's exercises for the phase in force (Rule 4), or None.
         """
+        self._programme = programme
         self._on_desktop = on_desktop
         self._catalogue = catalogue
         self._notify = notify
@@ -73,19 +79,35 @@ class Reminders:
         was yet; None when none fits."""
         if kind not in self._exercise:
             acute, symptoms, neck = self._diary_state()
-            exercise = pick(
-                self._catalogue,
-                kind=kind,
-                history=self._shown[-HISTORY:],
-                acute=acute,
-                symptoms=symptoms,
-                length_s=length_s,
-                neck=neck,
-            )
+            exercise = None
+            for catalogue in (self._programme_now(), self._catalogue):
+                if catalogue is None:
+                    continue
+                exercise = pick(
+                    catalogue,
+                    kind=kind,
+                    history=self._shown[-HISTORY:],
+                    acute=acute,
+                    symptoms=symptoms,
+                    length_s=length_s,
+                    neck=neck,
+                )
+                if exercise is not None:
+                    break
             self._exercise[kind] = exercise
             if exercise is not None:
                 self._shown = [*self._shown[-(HISTORY - 1) :], exercise.id]
         return self._exercise[kind]
+
+    def _programme_now(self) -> Catalogue | None:
+        """The programme's exercises now (Rule 4); None without one, or when it fails (logged)."""
+        if self._programme is None:
+            return None
+        try:
+            return self._programme()
+        except Exception:
+            log.exception("cannot read the clinic's programme; the catalogue is used")
+            return None
 
     def picked(self, kind: str) -> Exercise | None:
         """The exercise already picked for this kind's break in progress (None: none yet, or

@@ -212,6 +212,7 @@ class Service:
         inbox: Inbox | None = None,
         on_desktop: bool = False,
         chime: Chime | None = None,
+        programme: Callable[[], Catalogue | None] | None = None,
     ) -> None:
         """Wire the service to its adapters; nothing runs until `run()`.
 
@@ -235,6 +236,8 @@ class Service:
             on_desktop: the person sees the break window and the tray menu: notices name
                 their buttons and items, never commands.
             chime: plays the break's start and end sounds (Rule 8); None: silent.
+            programme: the exercises the clinic's programme prescribes now (app/pack.py), read
+                when a break's exercise is picked; None, or it returns None: the catalogue only.
         """
         self._on_desktop = on_desktop
         self.settings = settings
@@ -266,6 +269,7 @@ class Service:
             self._notify,
             store,
             on_desktop=on_desktop,
+            programme=programme,
         )
         #: Rule 6; None without a store.
         self._log = None if store is None else BreakLog(store, clock.now())
@@ -543,7 +547,10 @@ class Service:
     def _react(self, event: Event) -> None:
         log.info("%s", event)
         if self._log is not None:
-            self._log.follow(event, self._timer.status().active_today_s)
+            picked = self._reminders.picked(event.kind) if isinstance(event, BreakEnded) else None
+            self._log.follow(
+                event, self._timer.status().active_today_s, "" if picked is None else picked.id
+            )
         if ends_break_notice(event):
             self._withdraw(BREAK_NOTICE_TAG)
         cue = cue_for(event)

@@ -30,10 +30,10 @@ together with the day's figure (`DayActivity`, an upsert of the absolute value) 
 keeps episodes, their updates, check-ins (with an `AdviceSummary` of the advice they produced) and
 the clinic profile; each diary value is stored whole as its JSON record, beside the UTC columns
 queries sort on. Work stretches (v3) are the active seconds between two rests, saved with the
-breaks that end them, for the report's longest unbroken stretch (v4 gave stored check-ins the
-questions added since, as not asked); the one in progress is saved
+breaks that end them, for the report's longest unbroken stretch; the one in progress is saved
 too and replaced by each later save (`save(in_progress=, replacing=)`), so a killed process
-loses only the time since. Episode changes read, let the pure lifecycle of episodes.py decide, and write, in
+loses only the time since. v4 gave stored check-ins the questions added since, as not asked; v5
+keeps the clinic's pack, its phase changes and the exercise each break offered. Episode changes read, let the pure lifecycle of episodes.py decide, and write, in
 one transaction, so a refused change leaves everything as it was.
 """
 
@@ -73,7 +73,9 @@ from posture_guard.core.records import (
     AdviceSummary,
     BreakRecord,
     DayActivity,
+    PhaseChange,
     StoredCheckIn,
+    StoredPack,
     in_utc,
 )
 from posture_guard.core.stretches import WorkStretch
@@ -222,15 +224,57 @@ def _v4_check_in_answers(db: sqlite3.Connection) -> None:
     )
 
 
+def _v5_clinic_pack(db: sqlite3.Connection) -> None:
+    """Version 5: the clinic's pack and its programme (core/pack.py). Which exercise each break
+    offered (for the programme's adherence; '' for breaks saved before, and those offering
+    none); the one pack in use (its files live in `folder` under the data folder); and each
+    change of the programme's phase, so check-ins can be grouped by the phase in force."""
+    db.execute("ALTER TABLE break_events ADD COLUMN exercise TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """
+        CREATE TABLE clinic_pack (
+            only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+            pack_id  TEXT NOT NULL,
+            version  TEXT NOT NULL,
+            digest   TEXT NOT NULL,
+            folder   TEXT NOT NULL,
+            imported TEXT NOT NULL,      -- UTC instant, as break_events
+            phases   TEXT NOT NULL       -- JSON list of the programme's phases, in order
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE programme_phases (
+            id     INTEGER PRIMARY KEY,
+            digest TEXT NOT NULL,        -- the pack it belongs to (clinic_pack.digest)
+            at     TEXT NOT NULL,        -- UTC instant the phase came in force
+            phase  TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX programme_phases_by_at ON programme_phases (digest, at)")
+
+
 #: `MIGRATIONS[n]` takes a database from schema version n to n + 1 (Rule 3).
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_breaks_and_activity,
     _v2_diary,
     _v3_work_stretches,
     _v4_check_in_answers,
+    _v5_clinic_pack,
 )
 #: The version this code writes; a database above it is refused (Rule 4).
 SCHEMA_VERSION: Final = len(MIGRATIONS)
+_V4: Final = 4
+_BREAKS_SINCE_V4: Final = (
+    "SELECT id, kind, due, prompted, started, ended, outcome, snoozes, exercise"
+    " FROM break_events WHERE ended >= ? AND ended < ? ORDER BY ended, id"
+)
+_BREAKS_BEFORE_V4: Final = (
+    "SELECT id, kind, due, prompted, started, ended, outcome, snoozes, ''"
+    " FROM break_events WHERE ended >= ? AND ended < ? ORDER BY ended, id"
+)
 
 
 # --- the store ---------------------------------------------------------------------------------
@@ -239,9 +283,11 @@ SCHEMA_VERSION: Final = len(MIGRATIONS)
 class Store:
     """An open database. Get one from `Store.open(path)`; close it, or use it in `with`."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
-        """Use `Store.open`; this only wraps a connection that it has set up."""
+    def __init__(self, db: sqlite3.Connection, path: Path, version: int = SCHEMA_VERSION) -> None:
+        """Use `Store.open`; this only wraps a connection that it has set up (at `version`)."""
         self.path = path
+        #: Breaks carry the exercise they offered from v5 on (a test may open an older schema).
+        self._break_exercise = version >= _V4
         self._db: sqlite3.Connection | None = db
         self._lock = threading.Lock()
 
@@ -299,7 +345,7 @@ class Store:
         except BaseException:
             db.close()
             raise
-        return cls(db, path)
+        return cls(db, path, len(migrations))
 
     def close(self) -> None:
         """Close the database (the WAL is folded into the file). Calling it again does nothing."""
@@ -346,7 +392,7 @@ class Store:
         Raises:
             StoreError: nothing was written (disk full, database locked...); retrying is safe.
         """
-        break_rows = [
+        break_rows: list[tuple[object, ...]] = [
             (
                 r.kind,
                 None if r.due is None else _instant(r.due),
@@ -355,6 +401,7 @@ class Store:
                 _instant(r.ended),
                 r.outcome.value,
                 r.snoozes,
+                *((r.exercise,) if self._break_exercise else ()),
             )
             for r in breaks
         ]
@@ -375,7 +422,12 @@ class Store:
         row: int | None = None
         with self._using(f"save {what}") as db, _transaction(db):
             db.executemany(
-                "INSERT INTO break_events (kind, due, prompted, started, ended, outcome, snoozes)"
+                "INSERT INTO break_events"
+                " (kind, due, prompted, started, ended, outcome, snoozes, exercise)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                if self._break_exercise
+                else "INSERT INTO break_events"
+                " (kind, due, prompted, started, ended, outcome, snoozes)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 break_rows,
             )
@@ -422,9 +474,7 @@ class Store:
         bounds = (_instant(in_utc("start", start)), _instant(in_utc("end", end)))
         with self._using("read breaks") as db:
             rows = db.execute(
-                "SELECT id, kind, due, prompted, started, ended, outcome, snoozes"
-                " FROM break_events WHERE ended >= ? AND ended < ? ORDER BY ended, id",
-                bounds,
+                _BREAKS_SINCE_V4 if self._break_exercise else _BREAKS_BEFORE_V4, bounds
             ).fetchall()
         return [self._break_from_row(row) for row in rows]
 
@@ -612,13 +662,7 @@ class Store:
     def set_clinic(self, profile: ClinicProfile) -> None:
         """Make `profile` the clinic (replacing any before; one transaction). Raises as `save`."""
         with self._using("save the clinic") as db, _transaction(db):
-            db.execute(
-                "INSERT INTO clinic (only_row, name, booking_url, phone, opening_hours)"
-                " VALUES (1, ?, ?, ?, ?) ON CONFLICT (only_row) DO UPDATE SET"
-                " name = excluded.name, booking_url = excluded.booking_url,"
-                " phone = excluded.phone, opening_hours = excluded.opening_hours",
-                (profile.name, profile.booking_url, profile.phone, profile.opening_hours),
-            )
+            _upsert_clinic(db, profile)
 
     def clinic(self) -> ClinicProfile | None:
         """The clinic the user set, or None. Raises as `episodes`."""
@@ -639,6 +683,97 @@ class Store:
         except (TypeError, ClinicError) as exc:
             raise StoreError(f"{self.path}: the clinic row is unreadable: {exc}") from exc
 
+    # --- the clinic's pack (v5) -------------------------------------------------------------
+
+    def set_pack(self, pack: StoredPack, profile: ClinicProfile) -> None:
+        """Make `pack` the pack in use and its clinic the clinic, its first phase in force from
+        its import (the same pack imported again keeps its phase); one transaction (Rule 5).
+        Raises as `save`."""
+        with self._using("save the clinic's pack") as db, _transaction(db):
+            before = db.execute("SELECT digest FROM clinic_pack").fetchone()
+            _upsert_clinic(db, profile)
+            db.execute(
+                "INSERT INTO clinic_pack"
+                " (only_row, pack_id, version, digest, folder, imported, phases)"
+                " VALUES (1, ?, ?, ?, ?, ?, ?) ON CONFLICT (only_row) DO UPDATE SET"
+                " pack_id = excluded.pack_id, version = excluded.version,"
+                " digest = excluded.digest, folder = excluded.folder,"
+                " imported = excluded.imported, phases = excluded.phases",
+                (
+                    pack.id,
+                    pack.version,
+                    pack.digest,
+                    pack.folder,
+                    _instant(pack.imported),
+                    json.dumps(list(pack.phases)),
+                ),
+            )
+            if before is None or before[0] != pack.digest:
+                db.execute(
+                    "INSERT INTO programme_phases (digest, at, phase) VALUES (?, ?, ?)",
+                    (pack.digest, _instant(pack.imported), pack.phases[0]),
+                )
+
+    def pack(self) -> StoredPack | None:
+        """The pack in use, or None. Raises as `episodes`."""
+        with self._using("read the clinic's pack") as db:
+            row = db.execute(
+                "SELECT pack_id, version, digest, folder, imported, phases FROM clinic_pack"
+                " WHERE only_row = 1"
+            ).fetchone()
+        if row is None:
+            return None
+        pack_id, version, digest, folder, imported, phases = row
+        try:
+            listed = json.loads(_text(phases))
+            if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+                raise TypeError(f"phases: expected a list of texts, got {listed!r}")
+            return StoredPack(
+                id=_text(pack_id),
+                version=_text(version),
+                digest=_text(digest),
+                folder=_text(folder),
+                imported=datetime.fromisoformat(_text(imported)),
+                phases=tuple(listed),
+            )
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"{self.path}: the clinic_pack row is unreadable: {exc}") from exc
+
+    def set_phase(self, phase: str, at: datetime) -> None:
+        """Put `phase` of the pack in use in force from `at` (one transaction).
+
+        Raises:
+            StoreError: no pack is in use, or nothing was written (as `save`).
+            ValueError: `phase` is not one of the pack's phases (a caller's mistake).
+        """
+        with self._using("save the programme's phase") as db, _transaction(db):
+            row = db.execute("SELECT digest, phases FROM clinic_pack").fetchone()
+            if row is None:
+                raise StoreError(f"{self.path}: can't set the phase: no clinic pack is in use")
+            if phase not in json.loads(_text(row[1])):
+                raise ValueError(f"phase: expected one of the pack's phases, got {phase!r}")
+            db.execute(
+                "INSERT INTO programme_phases (digest, at, phase) VALUES (?, ?, ?)",
+                (row[0], _instant(in_utc("at", at)), phase),
+            )
+
+    def phase_changes(self) -> list[PhaseChange]:
+        """The phase changes of the pack in use, oldest first ([] without a pack)."""
+        with self._using("read the programme's phases") as db:
+            rows = db.execute(
+                "SELECT p.id, p.at, p.phase FROM programme_phases AS p"
+                " JOIN clinic_pack AS c ON c.digest = p.digest ORDER BY p.at, p.id"
+            ).fetchall()
+        found = []
+        for row_id, at, phase in rows:
+            try:
+                found.append(PhaseChange(at=datetime.fromisoformat(_text(at)), phase=_text(phase)))
+            except (TypeError, ValueError) as exc:
+                raise StoreError(
+                    f"{self.path}: programme_phases row {row_id} is unreadable: {exc}"
+                ) from exc
+        return found
+
     # --- internals -----------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -653,7 +788,7 @@ class Store:
                 raise StoreError(f"{self.path}: can't {doing}: {exc}") from exc
 
     def _break_from_row(self, row: tuple[object, ...]) -> BreakRecord:
-        row_id, kind, due, prompted, started, ended, outcome, snoozes = row
+        row_id, kind, due, prompted, started, ended, outcome, snoozes, exercise = row
         try:
             return BreakRecord(
                 kind=_text(kind),
@@ -663,6 +798,7 @@ class Store:
                 ended=datetime.fromisoformat(_text(ended)),
                 outcome=Outcome(outcome),
                 snoozes=_whole(snoozes),
+                exercise=_text(exercise),
             )
         except (TypeError, ValueError) as exc:
             raise StoreError(
@@ -741,6 +877,16 @@ class Store:
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _upsert_clinic(db: sqlite3.Connection, profile: ClinicProfile) -> None:
+    db.execute(
+        "INSERT INTO clinic (only_row, name, booking_url, phone, opening_hours)"
+        " VALUES (1, ?, ?, ?, ?) ON CONFLICT (only_row) DO UPDATE SET"
+        " name = excluded.name, booking_url = excluded.booking_url,"
+        " phone = excluded.phone, opening_hours = excluded.opening_hours",
+        (profile.name, profile.booking_url, profile.phone, profile.opening_hours),
+    )
 
 
 def _create_private(path: Path) -> None:

@@ -133,6 +133,8 @@ class BreakView:
     title: str
     heading: str
     exercise_id: str
+    #: The clinic's own picture of the exercise (a PNG file), "" for the catalogue's drawing.
+    picture: str
     picture_name: str
     steps: tuple[Step, ...]
     hold: str
@@ -163,6 +165,7 @@ def describe(screen: BreakScreen) -> BreakView:
         title=screen.title,
         heading=heading,
         exercise_id=screen.exercise_id,
+        picture=screen.picture,
         # Translators: the exercise's drawing, for screen readers; {name} is the exercise
         picture_name=_("Drawing of the exercise: {name}").format(name=heading),
         steps=tuple(

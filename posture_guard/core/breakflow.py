@@ -75,6 +75,9 @@ class BreakScreen:
     organisation: str = ""
     #: The organisation's logo, a PNG file's path ("" = none); the window skips one it cannot read.
     logo: str = ""
+    #: The exercise's picture from the clinic's pack, a PNG file's path ("" = the drawing of
+    #: `exercise_id`, if any); the window shows none when it cannot read it.
+    picture: str = ""
 
     def to_json(self) -> str:
         return json.dumps({**asdict(self), "steps": list(self.steps)})
@@ -134,6 +137,7 @@ class BreakScreen:
             accent=accent,
             organisation=text("organisation"),
             logo=text("logo"),
+            picture=text("picture"),
         )
 
 
@@ -169,6 +173,7 @@ def screen_for(
         accent=accent,
         organisation=organisation,
         logo=logo,
+        picture=exercise.picture_file if exercise else "",
     )
 
 

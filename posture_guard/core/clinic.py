@@ -47,6 +47,9 @@ PHONE_EXPECTED: Final = N_(
 )
 HOURS_EXPECTED: Final = N_('expected one line of text, not empty, like "Mon-Fri 08:00-18:00"')
 CONTACT_EXPECTED: Final = N_("[clinic]: expected a booking_url or a phone, or both")
+HTTPS_EXPECTED: Final = N_(
+    'expected a web address starting with https:// (a secure link), like "https://clinic.example/book"'
+)
 
 _PHONE_RE: Final = re.compile(r"^\+?[0-9 -]+$")
 _PHONE_DIGITS: Final = (3, 20)
@@ -172,7 +175,21 @@ def parse_clinic_text(text: str, *, file: str) -> ClinicProfile:
     for key, value in document.items():
         if key != SECTION:
             raise ClinicError(file, key, "expected everything inside the [clinic] table", value)
-    table = document.get(SECTION, MISSING)
+    return parse_clinic_table(document.get(SECTION, MISSING), file=file)
+
+
+def parse_clinic_table(table: object, *, file: str, https_only: bool = False) -> ClinicProfile:
+    """Read a [clinic] table already parsed from TOML (a clinic file's, or a pack's: core/pack.py).
+
+    Args:
+        table: the table's value, or MISSING when the document has none.
+        file: the name used in error messages.
+        https_only: refuse a booking link that is not https:// (a pack's: a link a clinic hands
+            out in a file should not be readable or changeable on the way).
+
+    Raises:
+        ClinicError: the first problem, in the order `parse_clinic_text` says.
+    """
     if table is MISSING:
         raise ClinicError(
             file,
@@ -189,7 +206,10 @@ def parse_clinic_text(text: str, *, file: str) -> ClinicProfile:
     if "name" not in table:
         raise ClinicError(file, f"{SECTION}.name", NAME_EXPECTED)
     for key in KEYS:
-        _check(file, key, table.get(key))
+        value = table.get(key)
+        if https_only and key == "booking_url" and value is not None and not _is_https(value):
+            raise ClinicError(file, f"{SECTION}.{key}", HTTPS_EXPECTED, value)
+        _check(file, key, value)
     name, booking_url, phone, hours = (table.get(key) for key in KEYS)
     assert isinstance(name, str)  # checked above
     if booking_url is None and phone is None:
@@ -200,6 +220,15 @@ def parse_clinic_text(text: str, *, file: str) -> ClinicProfile:
         phone=_optional_str(phone),
         opening_hours=_optional_str(hours),
     )
+
+
+def _is_https(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return urlsplit(value.strip()).scheme.lower() == "https"
+    except ValueError:
+        return False
 
 
 def _optional_str(value: object) -> str | None:

@@ -191,6 +191,23 @@ class ClinicError(PostureGuardError):
         super().__init__(": ".join(parts))
 
 
+class PackError(ClinicError):
+    """A clinic's pack is wrong (core/pack.py): names the file, the key as written, what was
+    expected and what was got, as ClinicError does; the key is shown as given
+    (``pictures/a.png``, ``[exercise "nod"] picture``), never split at its dots."""
+
+    def __init__(self, file: str, key: str, expected: str, got: object = MISSING) -> None:
+        self.file = file
+        self.key = key
+        self.expected = expected = _(expected)
+        self.got = got
+        parts = [file] if file else []
+        if key:
+            parts.append(_key_and_value(key, got))
+        parts.append(expected)
+        PostureGuardError.__init__(self, ": ".join(parts))
+
+
 class DiaryError(PostureGuardError):
     """A diary value (episode, update, check-in) is wrong, or a diary change is not allowed.
 

@@ -195,6 +195,9 @@ class Exercise:
     sources: tuple[str, ...]
     #: What part is our own judgement; "" when the entry does not cite "judgement".
     judgement: str
+    #: A PNG file shown as it is instead of the drawing: a clinic's own picture (core/pack.py),
+    #: its path in the user's data folder; "" for the catalogue's (posture_guard.art draws those).
+    picture_file: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -287,6 +290,14 @@ _PICTURE: Final = Key("picture", non_empty_text)
 _JUDGEMENT: Final = Key("judgement", optional(text, ""))
 
 
+#: Where the catalogue's pictures are kept in the repository.
+PICTURE_DIR: Final = "icons/exercises"
+
+
+def _sources_key(sources: Sequence[Source]) -> Key[tuple[str, ...]]:
+    return Key("sources", ids([source.id for source in sources], SOURCES_FILE, at_least_one=True))
+
+
 def _exercise_schema(sources: Key[tuple[str, ...]]) -> Schema:
     """The [[exercise]] keys in the order they are listed and checked; `sources` is the key
     that knows which sources the catalogue has."""
@@ -331,10 +342,6 @@ def parse_catalogue(
             least one exercise for every kind of break.
     """
     entries = _CATALOGUE.read(content_toml(text, file), in_content(file))[_ENTRIES]
-    sources_key = Key(
-        "sources", ids([source.id for source in sources], SOURCES_FILE, at_least_one=True)
-    )
-    schema = _exercise_schema(sources_key)
     exercises: list[Exercise] = []
     seen: dict[str, int] = {}
     for number, values in enumerate(entries, start=1):
@@ -352,7 +359,7 @@ def parse_catalogue(
                 f"expected a unique id; exercise #{seen[exercise_id]} already has it",
                 exercise_id,
             )
-        exercise = _parse_exercise(file, values, numbered, schema, sources_key)
+        exercise = parse_exercise(file, values, numbered, sources)
         seen[exercise.id] = number
         exercises.append(exercise)
     for kind in BREAK_KINDS:
@@ -363,15 +370,23 @@ def parse_catalogue(
     return Catalogue(exercises=tuple(exercises), sources=tuple(sources))
 
 
-def _parse_exercise(
+def parse_exercise(
     file: str,
     values: Mapping[str, object],
     numbered: Refuse,
-    schema: Schema,
-    sources_key: Key[tuple[str, ...]],
+    sources: Sequence[Source],
+    *,
+    picture_dir: str = PICTURE_DIR,
 ) -> Exercise:
     """One [[exercise]] table: the id (it names the entry), the keys, each value in the
-    schema's order, then the rules between keys."""
+    schema's order, then the rules between keys. The picture must be `<picture_dir>/<id>.png`
+    (a clinic's pack keeps its own pictures in its own folder: core/pack.py).
+
+    Raises:
+        ContentError: the first problem, as `parse_catalogue` says.
+    """
+    sources_key = _sources_key(sources)
+    schema = _exercise_schema(sources_key)
     exercise_id = _ID.read(values, numbered)
     table = schema.read(values, in_content(file, f'exercise "{exercise_id}"'))
     exercise = Exercise(
@@ -394,7 +409,7 @@ def _parse_exercise(
             "cautions",
             f'expected no "{ACUTE_CAUTION}" on an exercise whose phase is "{exercise.phase.value}"',
         )
-    picture = f"icons/exercises/{exercise_id}.png"
+    picture = f"{picture_dir}/{exercise_id}.png"
     if exercise.picture != picture:
         raise table.error("picture", f'expected "{picture}"')
     if exercise.sources == (JUDGEMENT,):

@@ -33,6 +33,8 @@ class BreakRecord:
         started: when the break began: the break window opening, or for a natural break the
             moment input stopped; the latest start if it was started again after a snooze.
         snoozes: how many times it was snoozed.
+        exercise: the id of the exercise the break offered ("" when it offered none, or
+            before store v5 recorded it), for the programme's adherence (report).
     """
 
     kind: str
@@ -42,12 +44,15 @@ class BreakRecord:
     prompted: datetime | None = None
     started: datetime | None = None
     snoozes: int = 0
+    exercise: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, str) or not self.kind:
             raise ValueError(f"BreakRecord.kind: expected a break kind, got {self.kind!r}")
         if not isinstance(self.outcome, Outcome):
             raise ValueError(f"BreakRecord.outcome: expected an Outcome, got {self.outcome!r}")
+        if not isinstance(self.exercise, str):
+            raise ValueError(f"BreakRecord.exercise: expected an id or '', got {self.exercise!r}")
         if isinstance(self.snoozes, bool) or not isinstance(self.snoozes, int) or self.snoozes < 0:
             raise ValueError(
                 f"BreakRecord.snoozes: expected a whole number >= 0, got {self.snoozes!r}"
@@ -139,3 +144,40 @@ def in_utc(name: str, moment: object) -> datetime:
     if not isinstance(moment, datetime) or moment.utcoffset() is None:
         raise ValueError(f"BreakRecord.{name}: expected an aware datetime, got {moment!r}")
     return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredPack:
+    """The clinic's pack in use (core/pack.py), as the store keeps it: which pack, where its
+    files are, and its programme's phases in order.
+
+    Attributes:
+        id, version: the pack's own.
+        digest: the SHA-256 of its manifest: names this exact pack.
+        folder: the folder under the data folder that holds its files.
+        imported: when it was imported.
+        phases: the programme's phases, in order.
+    """
+
+    id: str
+    version: str
+    digest: str
+    folder: str
+    imported: datetime
+    phases: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "imported", in_utc("imported", self.imported))
+        if not self.phases:
+            raise ValueError("StoredPack.phases: expected at least one phase")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PhaseChange:
+    """From `at` on, the programme's phase in force is `phase` (until the next change)."""
+
+    at: datetime
+    phase: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", in_utc("at", self.at))

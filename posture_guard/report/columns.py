@@ -25,6 +25,7 @@ COLUMNS: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
         ("started", N_("when the break began (for a natural break: when input stopped)")),
         ("ended", N_("when the outcome happened")),
         ("snoozes", N_("how many times it was snoozed")),
+        ("exercise", N_("the id of the exercise the break offered (empty: none recorded)")),
     ),
     "daily_activity": (
         ("day", N_("working day (YYYY-MM-DD)")),

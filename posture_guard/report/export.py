@@ -49,6 +49,7 @@ def tables(records: Records, period: Period) -> dict[str, list[dict[str, object]
             "started": _iso(b.started, zone),
             "ended": _iso(b.ended, zone),
             "snoozes": b.snoozes,
+            "exercise": b.exercise,
         }
         for b in sorted(records.breaks, key=lambda b: b.ended)
         if period.start <= b.ended < period.end

@@ -17,6 +17,11 @@ Rule 4: "work patterns before episodes" compares the `window_days` working days 
         no such window. Each figure is an average over the days that have it (a day with an
         active-time figure; for the stretch, a day that has one). The words say it is
         an association in the person's own records, never a cause.
+Rule 6: the clinic's programme (core/pack.py), when a pack is in use: adherence per prescribed
+        exercise is the period's breaks that offered it (store v5 records which) against those
+        of them taken; pain per phase groups the period's check-ins by the phase in force at
+        each check-in's time (the latest phase change at or before it; check-ins before the
+        pack's import are "before the programme").
 Rule 5: the sentences here are written whole in English and translated when the report is made
         (i18n.py Rule 1); dates and numbers in them are the language's (core/localeforms.py).
         The model's values stay English words (the vocabulary's `LABELS`): the words' functions
@@ -26,7 +31,7 @@ Rule 5: the sentences here are written whole in English and translated when the 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
@@ -41,13 +46,14 @@ from posture_guard.core.localeforms import (
     format_percent,
 )
 from posture_guard.core.summary import DayFigures, KindFigures, summarise
-from posture_guard.core.timer import day_of
+from posture_guard.core.timer import Outcome, day_of
 from posture_guard.core.units import format_duration
 from posture_guard.report.branding import NO_BRANDING, ReportBranding
 
 if TYPE_CHECKING:
     from posture_guard.core.clinic import ClinicProfile
-    from posture_guard.core.records import BreakRecord, DayActivity, StoredCheckIn
+    from posture_guard.core.pack import Prescription
+    from posture_guard.core.records import BreakRecord, DayActivity, PhaseChange, StoredCheckIn
     from posture_guard.core.stretches import WorkStretch
     from posture_guard.core.triage import Advice
 
@@ -75,6 +81,65 @@ STRETCH_NOTE: Final = N_(
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ProgrammeRecords:
+    """The clinic's pack in use, as the report needs it (Rule 6).
+
+    Attributes:
+        pack_id, version: the pack's own.
+        clinic: the clinic's name in the pack.
+        phases: the programme's phases, in order.
+        phase: the phase in force now.
+        prescriptions: every exercise of every phase, with how many times a day.
+        names: each prescribed exercise's id -> its name, in the language in use.
+        changes: every phase change, oldest first (the import starts the first phase).
+    """
+
+    pack_id: str
+    version: str
+    clinic: str
+    phases: tuple[str, ...]
+    phase: str
+    prescriptions: tuple[Prescription, ...]
+    names: Mapping[str, str]
+    changes: tuple[PhaseChange, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Adherence:
+    """One prescribed exercise over the period: offered in how many breaks, done in how many."""
+
+    exercise: str
+    name: str
+    phases: tuple[str, ...]
+    per_day: int
+    offered: int
+    done: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PhasePain:
+    """The period's check-ins made while `phase` was in force ("" = before the programme)."""
+
+    phase: str
+    check_ins: int
+    mean: float
+    lowest: int
+    highest: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProgrammeFigures:
+    """Rule 6's figures, with the pack they are for."""
+
+    pack_id: str
+    version: str
+    clinic: str
+    phase: str
+    adherence: tuple[Adherence, ...]
+    pain: tuple[PhasePain, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Records:
     """Everything the report reads from the store, for one period (plus the window before it).
 
@@ -99,6 +164,7 @@ class Records:
     advice_check_in: StoredCheckIn | None
     stretches: tuple[WorkStretch, ...] = ()
     clinic_owner: str | None = None
+    programme: ProgrammeRecords | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -224,6 +290,7 @@ class ReportModel:
     stretch_measured: bool = False
     clinic_owner: str | None = None
     branding: ReportBranding = NO_BRANDING
+    programme: ProgrammeFigures | None = None
 
     @property
     def active_total_s(self) -> float:
@@ -304,7 +371,14 @@ def build(
         for s in episodes
         if windows[s.number][0] >= extended[0]
     )
+    in_span = [b for b in records.breaks if period.start <= b.ended < period.end]
+    programme = (
+        None
+        if records.programme is None
+        else programme_figures(records.programme, in_span, check_ins)
+    )
     return ReportModel(
+        programme=programme,
         period=period,
         generated=now,
         days=in_period.days,
@@ -319,11 +393,69 @@ def build(
         window_days=window_days,
         baseline=baseline,
         before=before,
-        has_data=bool(in_period.has_data or episodes or check_ins),
+        has_data=bool(in_period.has_data or episodes or check_ins or programme),
         stretch_measured=measured,
         clinic_owner=records.clinic_owner if records.clinic is not None else None,
         branding=branding,
     )
+
+
+def programme_figures(
+    programme: ProgrammeRecords,
+    breaks: Sequence[BreakRecord],
+    check_ins: Sequence[StoredCheckIn],
+) -> ProgrammeFigures:
+    """Rule 6: adherence per prescribed exercise and pain per phase, from the period's breaks
+    and check-ins."""
+    order: list[str] = []
+    for p in programme.prescriptions:
+        if p.exercise not in order:
+            order.append(p.exercise)
+    adherence = []
+    for exercise in order:
+        mine = [p for p in programme.prescriptions if p.exercise == exercise]
+        offered = [b for b in breaks if b.exercise == exercise]
+        adherence.append(
+            Adherence(
+                exercise=exercise,
+                name=programme.names.get(exercise, exercise),
+                phases=tuple(p.phase for p in mine),
+                per_day=max(p.per_day for p in mine),
+                offered=len(offered),
+                done=sum(b.outcome is Outcome.TAKEN for b in offered),
+            )
+        )
+    pains: dict[str, list[int]] = {}
+    for stored in check_ins:
+        phase = phase_at(programme.changes, stored.check_in.at)
+        pains.setdefault(phase, []).append(stored.check_in.pain_now)
+    ordered = [p for p in ("", *programme.phases) if p in pains]
+    return ProgrammeFigures(
+        pack_id=programme.pack_id,
+        version=programme.version,
+        clinic=programme.clinic,
+        phase=programme.phase,
+        adherence=tuple(adherence),
+        pain=tuple(
+            PhasePain(
+                phase=phase,
+                check_ins=len(pains[phase]),
+                mean=sum(pains[phase]) / len(pains[phase]),
+                lowest=min(pains[phase]),
+                highest=max(pains[phase]),
+            )
+            for phase in ordered
+        ),
+    )
+
+
+def phase_at(changes: Sequence[PhaseChange], moment: datetime) -> str:
+    """The phase in force at `moment`: the latest change at or before it; "" before the first."""
+    found = ""
+    for change in changes:
+        if change.at <= moment:
+            found = change.phase
+    return found
 
 
 # --- words shared by the HTML and PDF renderers ------------------------------------------------

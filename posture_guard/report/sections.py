@@ -33,6 +33,7 @@ from posture_guard.report.model import (
     CHECK_IN_ROWS,
     STRETCH_MEASURED_NOTE,
     STRETCH_NOTE,
+    ProgrammeFigures,
     ReportModel,
     WorkFigures,
     describe_before,
@@ -232,9 +233,11 @@ def sections(model: ReportModel) -> tuple[Section, ...]:
     """The report's sections, in order. With no data: the summary alone, saying so."""
     if not model.has_data:
         return (Section(id="summary", title=_("Summary"), paragraphs=(_(NO_DATA),)),)
+    programme = () if model.programme is None else (_programme(model.programme),)
     return (
         _summary(model),
         _daily(model),
+        *programme,
         _episodes(model),
         _tallies(model),
         _before(model),
@@ -367,6 +370,73 @@ def _daily(model: ReportModel) -> Section:
             ),
         ),
         tables=(kinds,),
+    )
+
+
+def _programme(p: ProgrammeFigures) -> Section:
+    """The clinic's programme (model Rule 6): the pack, adherence per exercise, pain per phase."""
+    adherence = Table(
+        header=(
+            # Translators: the report's table of the clinic's programme, one row per exercise
+            pgettext("programme table", "exercise"),
+            # Translators: the programme's phases (such as acute, recovery) that prescribe it
+            pgettext("programme table", "phases"),
+            # Translators: how many times a day the clinic prescribes the exercise
+            pgettext("programme table", "per day"),
+            # Translators: in how many breaks the exercise was offered
+            pgettext("programme table", "offered"),
+            # Translators: in how many of those breaks it was done (the break was taken)
+            pgettext("programme table", "done"),
+            pgettext("programme table", "done of offered"),
+        ),
+        rows=tuple(
+            (
+                a.name,
+                ", ".join(a.phases),
+                format_number(a.per_day),
+                format_number(a.offered),
+                format_number(a.done),
+                "-" if not a.offered else format_percent(round(100 * a.done / a.offered)),
+            )
+            for a in p.adherence
+        ),
+        numeric=frozenset({2, 3, 4, 5}),
+        text_columns=frozenset({0, 1}),
+        caption=_(
+            "offered: breaks of the period that offered the exercise; done: those of them taken"
+        ),
+    )
+    pain = Table(
+        header=(
+            # Translators: the report's table of pain per phase of the clinic's programme
+            pgettext("programme table", "phase"),
+            pgettext("programme table", "check-ins"),
+            pgettext("programme table", "average pain"),
+            pgettext("programme table", "lowest - highest"),
+        ),
+        rows=tuple(
+            (
+                row.phase or _("before the programme"),
+                format_number(row.check_ins),
+                format_number(row.mean, 1),
+                f"{format_number(row.lowest)} - {format_number(row.highest)}",
+            )
+            for row in p.pain
+        )
+        or ((_("no check-in in the period"), format_number(0), "-", "-"),),
+        numeric=frozenset({1, 2, 3}),
+        text_columns=frozenset({0}),
+        caption=_("pain 0-10 at each check-in, by the phase in force when it was made"),
+    )
+    return Section(
+        id="programme",
+        title=_("The clinic's programme"),
+        paragraphs=(
+            _("{clinic}: programme {pack}, version {version}. Phase now: {phase}.").format(
+                clinic=p.clinic, pack=p.pack_id, version=p.version, phase=p.phase
+            ),
+        ),
+        tables=(adherence, pain),
     )
 
 

@@ -10,14 +10,24 @@ from pathlib import Path
 from typing import Final
 
 from posture_guard.app import diary
+from posture_guard.app import pack as clinic_pack
 from posture_guard.app.managed import load_effective
 from posture_guard.app.store import Store
+from posture_guard.core.exercises import load_catalogue
 from posture_guard.core.i18n import _
+from posture_guard.core.pack import exercise_names
 from posture_guard.desktop.clock import local_zone
 from posture_guard.desktop.files import write_file
 from posture_guard.desktop.paths import Paths
 from posture_guard.report import DEFAULT_SINCE_DAYS, FITTED, FORMATS, Fitted, branding
-from posture_guard.report.model import Period, Records, ReportModel, build, records_span
+from posture_guard.report.model import (
+    Period,
+    ProgrammeRecords,
+    Records,
+    ReportModel,
+    build,
+    records_span,
+)
 
 #: The file name's ending per format; CSV is a zip of one CSV file per table.
 EXTENSIONS: Final = {"html": "html", "pdf": "pdf", "csv": "zip", "json": "json"}
@@ -33,10 +43,16 @@ class Written:
 
 
 def read_records(
-    store: Store, period: Period, now: datetime, *, fallback: diary.OrgClinic | None = None
+    store: Store,
+    period: Period,
+    now: datetime,
+    *,
+    fallback: diary.OrgClinic | None = None,
+    paths: Paths | None = None,
 ) -> Records:
     """What the model needs from the store for `period` (Rule 1 of model.py: it decides); the
-    clinic and the advice fall back to the organisation's clinic as the advice does."""
+    clinic and the advice fall back to the organisation's clinic as the advice does; with
+    `paths`, the clinic's pack in use (its kept files; one that cannot be read is left out)."""
     start, end = records_span(period)
     found = diary.current_advice(store, now, fallback=fallback)
     clinic, owner = diary.clinic_in_use(store, fallback)
@@ -50,6 +66,25 @@ def read_records(
         advice=None if found is None else found[1],
         advice_check_in=None if found is None else found[0],
         stretches=tuple(store.stretches_between(start, end)),
+        programme=None if paths is None else _programme(store, paths),
+    )
+
+
+def _programme(store: Store, paths: Paths) -> ProgrammeRecords | None:
+    catalogue = load_catalogue()
+    found = clinic_pack.installed_or_none(store, paths, catalogue)
+    if found is None:
+        return None
+    pack = found.pack
+    return ProgrammeRecords(
+        pack_id=pack.id,
+        version=pack.version,
+        clinic=pack.clinic.name,
+        phases=pack.phases,
+        phase=found.phase,
+        prescriptions=pack.prescriptions,
+        names=exercise_names(pack, catalogue),
+        changes=found.changes,
     )
 
 
@@ -133,7 +168,7 @@ def write_report(
     settings = load_effective(paths).settings
     with diary.open_store(paths) as store:
         period = make_period(store, now, since_days, settings.timer.day_starts_at)
-        records = read_records(store, period, now, fallback=diary.org_clinic(settings))
+        records = read_records(store, period, now, fallback=diary.org_clinic(settings), paths=paths)
     shown = branding.from_settings(settings.branding, with_logo=fmt in ("html", "pdf"))
     model = build(records, period, now, branding=shown)
     data = render(fmt, model, records)

@@ -258,7 +258,12 @@ class GtkBreak:
 
         middle = Gtk.Box(spacing=pad)
         picture_w = bv.picture_width(monitor.width, monitor.height, self.s)
-        image = exercise_picture(view.exercise_id, picture_w * self.device, high_contrast=self.hc)
+        image = exercise_picture(
+            view.exercise_id,
+            picture_w * self.device,
+            high_contrast=self.hc,
+            picture=view.picture,
+        )
         if image is not None:
             picture = image_widget(image, self.device)
             picture.set_valign(Gtk.Align.START)

@@ -220,7 +220,9 @@ class TkBreak:
         middle = tk.Frame(card, background=c.card)
         middle.pack(fill="x")
         picture_w = bv.picture_width(monitor.width, monitor.height, self.scale)
-        image = exercise_picture(view.exercise_id, picture_w, high_contrast=self.hc)
+        image = exercise_picture(
+            view.exercise_id, picture_w, high_contrast=self.hc, picture=view.picture
+        )
         if image is not None:
             self.picture = photo(image, window)
             tk.Label(middle, image=self.picture, bg=c.card, name="picture").pack(

@@ -83,8 +83,21 @@ def logo_picture(path: str, height: int) -> Image.Image | None:
     return image
 
 
-def exercise_picture(exercise_id: str, width: int, *, high_contrast: bool) -> Image.Image | None:
-    """The exercise's drawing `width` pixels wide, or None when it has none."""
+def exercise_picture(
+    exercise_id: str, width: int, *, high_contrast: bool, picture: str = ""
+) -> Image.Image | None:
+    """The exercise's picture `width` pixels wide: the clinic's own (`picture`, a PNG file,
+    scaled to the width) or our drawing of `exercise_id`; None when it has none, or the
+    clinic's cannot be read (one log line: the break goes on without it)."""
+    if picture:
+        try:
+            with Image.open(picture, formats=("PNG",)) as opened:
+                image = opened.convert("RGBA")
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            log.warning("break window: picture %s skipped: %s", picture, exc)
+            return None
+        height = max(1, round(image.height * width / max(1, image.width)))
+        return image.resize((width, height), Image.Resampling.LANCZOS)
     if exercise_id not in DRAWINGS:
         return None
     return draw(exercise_id, width, HIGH_CONTRAST if high_contrast else CALM)

@@ -132,6 +132,7 @@ def test_service_store_records_skipped_natural_and_taken_breaks_and_the_days_act
             ended=at("09:25"),
             outcome=Outcome.SKIPPED,
             snoozes=1,
+            exercise="distance-gaze",  # the exercise it offered (store v4), the catalogue's first
         )
         # an outcome is saved at once, with the day's figure so far
         assert running.breaks() == [skipped]
@@ -162,6 +163,7 @@ def test_service_store_records_skipped_natural_and_taken_breaks_and_the_days_act
             started=at("09:57:30"),
             ended=at("09:58:30"),
             outcome=Outcome.TAKEN,
+            exercise="blink-reset",  # the rotation's next
         )
         assert running.breaks() == [skipped, *natural, taken]
         assert running.figure() == DayActivity(day=DAY, active_s=56 * 60)
@@ -371,6 +373,7 @@ def test_service_store_a_locked_database_is_retried_and_loses_nothing(
                 prompted=at("09:20"),
                 ended=at("09:20"),
                 outcome=Outcome.SKIPPED,
+                exercise="distance-gaze",
             )
         ]
         assert running.figure() == DayActivity(day=DAY, active_s=21 * 60)

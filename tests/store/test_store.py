@@ -23,9 +23,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from posture_guard.app.store import MIGRATIONS, SCHEMA_VERSION, Store
+from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.episodes import Answer
 from posture_guard.core.errors import StoreError
-from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.records import BreakRecord, DayActivity, PhaseChange, StoredPack
 from posture_guard.core.stretches import WorkStretch
 from posture_guard.core.timer import Outcome
 from tests.store import crash_writer
@@ -399,6 +400,27 @@ SEEDS[3] = Seed(
 )
 
 
+# a v4 database: v3's rows but its check-ins, and one check-in with the v4 answers
+SEEDS[4] = Seed(
+    sql=(
+        *(q for q in SEEDS[3].sql if not q.startswith("INSERT INTO check_ins")),  # v3's answers
+        "INSERT INTO check_ins (at, answers, tier, rule_ids) VALUES"
+        ' (\'2026-11-25T10:00:00.000000+00:00\', \'{"at": "2026-11-25T11:00:00+01:00",'
+        ' "pain_now": 3, "stiffness": "mild", "symptoms": [], "trend": "improving",'
+        ' "pain_disturbs_sleep": false, "pain_stops_work": false,'
+        ' "daily_life_affected": false, "home_care_days": 0, "after_injury": "not-sure",'
+        ' "high_risk_mechanism": "no", "pain_lasted": null, "head_injury": null,'
+        ' "neck_manipulation": null, "risk_history": [], "age_band": "20-50"}\','
+        " 'book', '[\"neck-injury\"]')",
+    ),
+    breaks=SEEDS[2].breaks,
+    activity=SEEDS[2].activity,
+    episodes=1,
+    check_ins=1,
+    clinic="Riverside",
+)
+
+
 def test_store_migration_4_keeps_injury_answers_and_marks_new_questions_not_asked(
     tmp_path: Path,
 ) -> None:
@@ -453,7 +475,11 @@ def test_store_migrates_from_every_earlier_version(tmp_path: Path, version: int)
         clinic = store.clinic()
         assert (None if clinic is None else clinic.name) == seed.clinic
         # and the work stretches (v3): the seed's, if any
-        assert len(store.stretches_between(*EVER)) == (1 if version == 3 else 0)
+        assert len(store.stretches_between(*EVER)) == (1 if version in (3, 4) else 0)
+        # the clinic's pack (v5): none yet; older breaks offered no recorded exercise
+        assert store.pack() is None
+        assert store.phase_changes() == []
+        assert all(b.exercise == "" for b in store.breaks_between(*EVER))
     assert integrity(path) == [("ok",)]
 
 
@@ -703,3 +729,31 @@ def test_store_keeps_every_acknowledged_write_when_the_writer_is_killed(tmp_path
     assert sum(map(len, acked.values())) > CRASH_RUNS, "the kills should land mostly mid-write"
     assert {mode(p) for p in path.parent.iterdir()} == {0o600}
     print(f"{CRASH_RUNS} kills in {elapsed:.1f} s, {written} records kept, seed {seed}")
+
+
+# --- the clinic's pack (v5) ----------------------------------------------------------------------
+
+
+def test_store_keeps_the_pack_its_phases_and_each_breaks_exercise(tmp_path: Path) -> None:
+    # Protects: a break's exercise round-trips; the pack in use, its clinic and phase changes
+    # are kept; the same pack again adds no phase change; an unknown phase writes nothing.
+
+    pack = StoredPack(
+        id="riverside", version="1.2", digest="ab" * 32, folder="ab" * 16, imported=AT,
+        phases=("acute", "recovery"),
+    )  # fmt: skip
+    clinic = ClinicProfile(name="Riverside", booking_url="https://riverside.example/book")
+    with Store.open(db_path(tmp_path)) as store:
+        store.add_break(a_break(0, exercise="chin-glide"))
+        assert [b.exercise for b in store.breaks_between(*EVER)] == ["chin-glide"]
+        store.set_pack(pack, clinic)
+        store.set_pack(pack, clinic)
+        assert store.pack() == pack
+        assert store.clinic() == clinic
+        store.set_phase("recovery", AT + timedelta(days=2))
+        with pytest.raises(ValueError, match=r"^phase: expected one of the pack's phases"):
+            store.set_phase("rehab", AT + timedelta(days=3))
+        assert store.phase_changes() == [
+            PhaseChange(at=AT, phase="acute"),
+            PhaseChange(at=AT + timedelta(days=2), phase="recovery"),
+        ]

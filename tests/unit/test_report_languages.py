@@ -232,4 +232,4 @@ def test_report_csv_readme_in_german_keeps_the_columns_names() -> None:
     assert readme.startswith("Posture-Guard-Aufzeichnungen: eine Tabelle pro Datei (CSV)")
     assert "  snoozes: wie oft sie verschoben wurde" in readme
     assert "breaks:" in readme
-    assert header == "day,kind,outcome,due,prompted,started,ended,snoozes"
+    assert header == "day,kind,outcome,due,prompted,started,ended,snoozes,exercise"

@@ -234,6 +234,7 @@ def test_export_tables_hold_every_record_of_the_period() -> None:
         "started": f"{first}T08:58:00+09:00",
         "ended": f"{first}T09:00:00+09:00",
         "snoozes": 0,
+        "exercise": "",
     }
     assert out["daily_activity"][0] == {"day": first.isoformat(), "active_seconds": 10800.0}
     assert [u["pain"] for u in out["episode_updates"]] == [8, 4, 6]
@@ -292,7 +293,7 @@ def test_export_csv_zip_has_a_file_per_table_and_defuses_formulas() -> None:
     assert rows["breaks.csv"][3] == {
         "day": h.day(LAST, 1).isoformat(), "kind": "movement", "outcome": "natural", "due": "",
         "prompted": "", "started": f"{h.day(LAST, 1)}T10:54:00+09:00",
-        "ended": f"{h.day(LAST, 1)}T11:00:00+09:00", "snoozes": "0",
+        "ended": f"{h.day(LAST, 1)}T11:00:00+09:00", "snoozes": "0", "exercise": "",
     }  # fmt: skip
     assert rows["episodes.csv"][0]["triggers"] == "posture;long-screen-session"
     assert rows["episodes.csv"][0]["notes"] == h.NASTY_NOTE  # starts with "<": left as it is
