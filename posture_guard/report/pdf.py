@@ -309,7 +309,8 @@ def _table(pdf: FPDF, table: Table, glyphs: _Glyphs) -> None:
     pdf.set_font(_FONT, size=8.5)
     aligns = tuple("RIGHT" if i in table.numeric else "LEFT" for i in range(len(table.header)))
     with pdf.table(
-        col_widths=_widths(table),
+        width=pdf.epw,
+        col_widths=_widths(pdf, table, glyphs),
         text_align=aligns,
         line_height=4.6,
         padding=(1, 1.5),
@@ -329,14 +330,37 @@ def _table(pdf: FPDF, table: Table, glyphs: _Glyphs) -> None:
     pdf.set_font(_FONT, size=9.5)
 
 
-def _widths(table: Table) -> tuple[float, ...]:
-    """Column weights from the content: the longest cell (at most 40 characters) or the
-    header's longest word, whichever is more."""
-    weights = []
+#: A cell's padding left and right (the table's `padding`), and a hair more, in mm.
+_CELL_PAD: Final = 2 * 1.5 + 0.6
+#: The widest a single word may make its column (a long link wraps inside it instead), in mm.
+_LONGEST_WORD: Final = 45.0
+
+
+def _widths(pdf: FPDF, table: Table, glyphs: _Glyphs) -> tuple[float, ...]:
+    """Column widths in mm over the page's width. Each column is at least as wide as its
+    longest word, measured in the font it is set in (the header's bold), so no word is broken
+    inside ("Schme-rz"); the room left goes to the columns whose text would wrap, in proportion
+    to how much more they want (the longest cell, up to 40 characters' worth)."""
+    size = 8.5
+    least: list[float] = []
+    wanted: list[float] = []
     for i, head in enumerate(table.header):
-        longest = max((len(row[i]) for row in table.rows), default=0)
-        weights.append(max(min(longest, 40), *(len(w) for w in head.split()), 5) + 3.0)
-    return tuple(weights)
+        cells = [glyphs(row[i]) for row in table.rows]
+        pdf.set_font(_FONT, style="B", size=size)
+        word = max((pdf.get_string_width(w) for w in glyphs(head).split()), default=0.0)
+        pdf.set_font(_FONT, size=size)
+        for cell in cells:
+            word = max(word, *(pdf.get_string_width(w) for w in cell.split()), 0.0)
+        whole = max((pdf.get_string_width(c[:40]) for c in cells), default=0.0)
+        least.append(min(word, _LONGEST_WORD) + _CELL_PAD)
+        wanted.append(max(whole + _CELL_PAD, least[-1]))
+    room = pdf.epw - sum(least)
+    if room <= 0:  # too many columns for any layout: each in proportion to its least
+        return tuple(w * pdf.epw / sum(least) for w in least)
+    more = [w - m for w, m in zip(wanted, least, strict=True)]
+    if sum(more) <= room:  # all fit unwrapped: the rest in proportion to what each wants
+        return tuple(w * pdf.epw / sum(wanted) for w in wanted)
+    return tuple(m + room * x / sum(more) for m, x in zip(least, more, strict=True))
 
 
 def _chart(name: str | None, model: ReportModel) -> tuple[bytes, float] | None:

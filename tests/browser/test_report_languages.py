@@ -94,3 +94,13 @@ def test_report_pdf_pages_in_a_language(app: App, code: str, words: tuple[str, .
     found = " ".join(text(path).split())
     for expected in words:
         assert expected in found
+
+
+def test_report_pdf_table_headers_keep_their_words_whole(app: App) -> None:
+    # Protects: a narrow column is never narrower than its longest word in the header's bold
+    # font: German headers were broken inside words ("Schme rz:", "Daue r", "helpe d").
+    write_known_history(app)
+    path = report(app, "de", "pdf")
+    found = text(path).split()
+    for word in ("Schmerz:", "Höchstwert", "Dauer", "geholfen", "Steifheit", "Empfehlung"):
+        assert word in found, word
