@@ -33,7 +33,7 @@ from posture_guard.desktop.display import display_available
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.instance import InstanceLock
 from posture_guard.desktop.ipc import select_channel
-from posture_guard.desktop.notify import select_notifier
+from posture_guard.desktop.notify import FallbackNotifier, select_notifier
 from posture_guard.desktop.paths import Paths, ensure_private_dir
 from posture_guard.desktop.signals import StopSignals
 from posture_guard.desktop.sound import select_chime
@@ -217,6 +217,8 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         programme=_programme(store, paths),
     )
     write_fleet()  # at once too, before the worker starts (it owns the store from then on)
+    if isinstance(notifier, FallbackNotifier):  # `[notifications] enabled`, as it is now
+        notifier.use_primary = lambda: service.settings.notifications
 
     signals = StopSignals(lambda _signum: service.stop())
 

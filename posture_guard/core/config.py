@@ -376,6 +376,7 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "controls.pause": _boolean,
     "controls.quit": _boolean,
     "sound.enabled": _boolean,
+    "notifications.enabled": _boolean,
     "branding.organisation": _text(100, N_("the organisation's name")),
     "branding.accent_colour": _colour,
     "branding.logo": _png_file,
@@ -920,6 +921,7 @@ def _build(
         locked=locked,
         language=_opt_str(values["general.language"]),
         sound=bool(values["sound.enabled"]),
+        notifications=bool(values["notifications.enabled"]),
     )
 
 

@@ -156,3 +156,6 @@ class Settings:
     language: str | None = None
     #: A soft sound when a break starts and when its time is up (`[sound] enabled`).
     sound: bool = True
+    #: The desktop's notifications (the coming break, the break, reminders); off, the break
+    #: window and the tray still say it (`[notifications] enabled`).
+    notifications: bool = True

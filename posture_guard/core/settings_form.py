@@ -74,6 +74,7 @@ FIELDS: Final[Mapping[str, tuple[str, Kind]]] = {
     "idle-threshold": ("general.idle_threshold", "text"),
     "daily-limit": ("general.daily_limit", "text"),
     "sound": ("sound.enabled", "check"),
+    "notifications": ("notifications.enabled", "check"),
     "language": ("general.language", "choice"),
 }
 #: The field a problem with each key is shown beside (FIELDS, and the keys that say the same
@@ -247,6 +248,7 @@ def settings_form(loaded: Loaded, extras: Extras, *, look: Look | None = None) -
         ),
         Paragraph("general", _("General")),
         check("sound", _("Play a soft sound when a break starts and ends")),
+        check("notifications", _("Show notifications (the coming break, reminders)")),
         Check(START_AT_LOGIN, _("Start Posture Guard when I log in"), extras.start_at_login),
         _language(texts["language"], extras.languages, note("language")),
         *_clinic_items(extras),

@@ -221,7 +221,9 @@ class TerminalNotifier:
 
 
 class FallbackNotifier:
-    """Tries `primary`; when it returns False or raises, shows the notice with `fallback`."""
+    """Tries `primary`; when it returns False or raises, shows the notice with `fallback`.
+    While `use_primary()` says False (the person turned the desktop's notifications off), the
+    notice goes to `fallback` only."""
 
     def __init__(self, primary: Notifier, fallback: Notifier | None = None) -> None:
         """Args: `primary` to try first; `fallback` (default: a `TerminalNotifier`)."""
@@ -229,9 +231,13 @@ class FallbackNotifier:
         self.fallback: Notifier = fallback if fallback is not None else TerminalNotifier()
         #: "plyer+terminal": both names, primary first.
         self.name = f"{primary.name}+{self.fallback.name}"
+        #: Asked at each notice (any thread): False sends it to `fallback` only.
+        self.use_primary: Callable[[], bool] = lambda: True
 
     def notify(self, title: str, message: str, *, tag: str | None = None) -> bool:
         """True when either notifier took the notice. Never raises, even if both do."""
+        if not self.use_primary():
+            return _notify_safely(self.fallback, title, message, tag)
         if _notify_safely(self.primary, title, message, tag):
             return True
         _log.warning(

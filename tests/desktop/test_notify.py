@@ -276,3 +276,19 @@ def test_terminal_notifier_logs_and_reports_a_closed_stream(
     with caplog.at_level("INFO", logger="posture_guard.notify"):
         assert TerminalNotifier(stream, now=fixed_clock).notify("Stretch break", "Up.") is False
     assert "notice: Stretch break: Up." in caplog.text
+
+
+def test_fallback_notifier_sends_to_the_fallback_only_while_the_primary_is_off() -> None:
+    # Protects: `[notifications] enabled = false`: the desktop's notifier is not asked at all;
+    # the notice still reaches the fallback (the tray title, the terminal), and when the
+    # setting turns on again the desktop's is used.
+    primary, fallback = RecordingNotifier(), RecordingNotifier()
+    notifier = FallbackNotifier(primary, fallback)
+    wanted = [False]
+    notifier.use_primary = lambda: wanted[0]
+    assert notifier.notify("Eye break", "Look away.") is True
+    assert (primary.notices, list(fallback.titles())) == ([], ["Eye break"])
+    wanted[0] = True
+    assert notifier.notify("Stretch break", "Stand up.") is True
+    assert list(primary.titles()) == ["Stretch break"]
+    assert list(fallback.titles()) == ["Eye break"]
