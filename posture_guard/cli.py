@@ -170,8 +170,11 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "menu", help=_("open Posture Guard's menu in a window (where no tray icon shows)")
     )
-    commands.add_parser(
+    window = commands.add_parser(
         "settings", help=_("change the settings in a window (applied at once, no restart)")
+    )
+    window.add_argument(
+        "--clinic", action="store_true", help=_("start at the clinic (the advice's Add my clinic)")
     )
     return parser
 
@@ -317,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from posture_guard.ui import settings_window  # noqa: PLC0415 - a window on demand
 
             config_args = ["--config", str(args.config)] if args.config is not None else []
-            return settings_window.main(config_args)
+            return settings_window.main(config_args + (["--clinic"] if args.clinic else []))
         if args.verb in ("autostart", "launcher", "doctor"):
             from posture_guard.ui import setup  # noqa: PLC0415 - desktop probing on demand
 

@@ -140,7 +140,9 @@ class Option:
 class Entry:
     """A line of text (a number, a time); `hint` is shown beside it, `width` in characters.
     `locked`: why it cannot be changed ("Set by your organisation"), shown in place of the
-    hint; the entry is drawn disabled with `default`, the value in force ("" = can change)."""
+    hint; the entry is drawn disabled with `default`, the value in force ("" = can change).
+    `choose`: a file's path, with a button of that label beside it that opens the desktop's
+    file chooser to fill it in ("" = plain text)."""
 
     name: str
     text: str
@@ -148,6 +150,7 @@ class Entry:
     hint: str = ""
     width: int = 12
     locked: str = ""
+    choose: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,6 +86,8 @@ KEY_FIELDS: Final[Mapping[str, str]] = {
     "working_hours.days": "hours-mon",
 }
 CLINIC_HOURS: Final = "clinic-hours"
+#: A clinic's file or pack to import on save (`posture-guard clinic import`).
+CLINIC_FILE: Final = "clinic-file"
 #: A refused clinic value's key (ClinicError.key) -> its field; "" (neither a link nor a
 #: phone) is shown beside the booking link.
 CLINIC_FIELDS: Final[Mapping[str, str]] = {
@@ -321,6 +323,19 @@ def _clinic_items(extras: Extras) -> list[Item]:
             width=24,
             locked=locked,
         ),
+        *(
+            ()
+            if locked
+            else (
+                Entry(
+                    CLINIC_FILE,
+                    _("A file from your clinic (optional)"),
+                    hint=_("its programme and details, imported when you save"),
+                    width=36,
+                    choose=_("Choose…"),
+                ),
+            )
+        ),
     ]
 
 
@@ -413,13 +428,15 @@ def place_clinic_error(error: ClinicError) -> ErrorPlace:
     return ErrorPlace(field, f"{WARNING_SIGN} {words}")
 
 
-def saved_result(loaded: Loaded) -> Result:
-    """After a save: the break plan now in force, and that it applies without a restart."""
+def saved_result(loaded: Loaded, imported: str = "") -> Result:
+    """After a save: the break plan now in force, that it applies without a restart, and what
+    a clinic's file brought (`imported`, as `clinic import` says it; "" for none)."""
     text = "\n".join(
         (
             *plan_lines(loaded.settings.timer.breaks),
             "",
             _("Posture Guard applies them within seconds; no restart is needed."),
+            *(("", imported) if imported else ()),
         )
     )
     return Result(_("Settings saved"), text, (Action("close", _("Close"), "enter", primary=True),))

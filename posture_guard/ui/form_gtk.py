@@ -249,10 +249,26 @@ class GtkForm:
         name_for_readers(entry, q.text, beside)
         entry.set_sensitive(not q.locked)
         row.pack_start(entry, False, False, 0)
+        if q.choose and not q.locked:
+            button = Gtk.Button(label=q.choose)
+            name_for_readers(button, q.choose, q.text)
+            button.connect("clicked", lambda _b: self._choose_file(entry, q.text))
+            row.pack_start(button, False, False, 0)
         if beside:
             row.pack_start(_label(beside, "pg-muted", wrap=False), False, False, 0)
         box.pack_start(row, False, False, 0)
         return entry.get_text, [entry], beside
+
+    def _choose_file(self, entry: Any, title: str) -> None:
+        """The desktop's file chooser (a portal's where there is one); the file picked goes
+        into `entry`, which keeps the focus."""
+        chooser = Gtk.FileChooserNative.new(title, self.window, Gtk.FileChooserAction.OPEN)
+        if chooser.run() == Gtk.ResponseType.ACCEPT:
+            picked = chooser.get_filename()
+            if picked:
+                entry.set_text(picked)
+        chooser.destroy()
+        entry.grab_focus()
 
     def _notes(self, box: Any, label: Any, q: Notes) -> tuple[Callable[[], Raw], list[Any], str]:
         view = Gtk.TextView(wrap_mode=Gtk.WrapMode.WORD_CHAR, accepts_tab=False)

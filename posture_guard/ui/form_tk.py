@@ -279,6 +279,17 @@ class TkForm:
         widget.pack(side="left")
         if q.locked:
             widget.state(["disabled"])
+        elif q.choose:
+
+            def choose() -> None:
+                from tkinter import filedialog  # noqa: PLC0415 - only when asked for
+
+                picked = filedialog.askopenfilename(parent=self.root, title=q.text)
+                if picked:
+                    var.set(picked)
+                widget.focus_set()
+
+            ttk.Button(row, text=q.choose, command=choose).pack(side="left", padx=(8, 0))
         if q.locked or q.hint:
             ttk.Label(row, text=q.locked or q.hint, style="Muted.TLabel").pack(side="left", padx=10)
         self._keep_visible(widget)

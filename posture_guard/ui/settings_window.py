@@ -93,6 +93,19 @@ def settings_handlers(
             refuse(window, places)
             return
         start_at_login = answers.get(welcome.START_AT_LOGIN) == "yes"
+        clinic_file = (answers.get(settings_form.CLINIC_FILE) or "").strip()
+        imported = ""
+        if clinic_file:  # first: a refused file changes nothing at all
+            try:
+                file = Path(clinic_file).expanduser()
+                imported = diary.import_clinic(place.store, file, paths)
+            except (PostureGuardError, OSError) as exc:
+                refuse(
+                    window,
+                    [view.ErrorPlace(settings_form.CLINIC_FILE, f"{view.WARNING_SIGN} {exc}")],
+                )
+                return
+            clinic = None  # the file's clinic, not the fields shown before it was imported
         try:
             if text != before:
                 files.write(path, text)
@@ -112,9 +125,10 @@ def settings_handlers(
             outcome="saved",
             changed=sorted(changes) if text != before else [],
             clinic=clinic is not None,
+            clinic_file=bool(clinic_file),
             start_at_login=start_at_login,
         )
-        window.show_result(settings_form.saved_result(after))
+        window.show_result(settings_form.saved_result(after, imported))
 
     return form, {"save": save}
 

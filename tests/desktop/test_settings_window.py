@@ -6,6 +6,7 @@ running service. Screenshots go to tests/artifacts/settings-*.png."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -27,6 +28,7 @@ __all__ = ["desk"]
 pytestmark = pytest.mark.desktop
 
 TITLE = "Settings - Posture Guard"
+SAMPLE_PACK = Path(__file__).resolve().parents[1] / "data" / "clinic-pack"
 STRETCH_EVERY = "Stretch break: after this much screen time"
 #: A person's own file: comments, their order, a blank line; the stretch break every 10m.
 MINE = """\
@@ -51,11 +53,11 @@ def window_title(desk: Desk) -> str:
 class SettingsWindow:
     """`posture-guard settings --config FILE` on the desk, until it exits."""
 
-    def __init__(self, desk: Desk, env: dict[str, str], config: Path) -> None:
+    def __init__(self, desk: Desk, env: dict[str, str], config: Path, *args: str) -> None:
         self.desk = Desk(desk.display, env)
         self.toolkit = env["POSTURE_GUARD_TOOLKIT"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "posture_guard", "--config", str(config), "settings"],
+            [sys.executable, "-m", "posture_guard", "--config", str(config), "settings", *args],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )  # fmt: skip
         self.out = Output(self.proc)
@@ -92,8 +94,8 @@ class SettingsWindow:
 def opened(desk: Desk):
     made: list[SettingsWindow] = []
 
-    def open_(env: dict[str, str], config: Path) -> SettingsWindow:
-        made.append(SettingsWindow(desk, env, config))
+    def open_(env: dict[str, str], config: Path, *args: str) -> SettingsWindow:
+        made.append(SettingsWindow(desk, env, config, *args))
         return made[-1]
 
     yield open_
@@ -291,6 +293,54 @@ def test_a_save_keeps_the_persons_comments_and_changes_only_the_value(
     assert result["changed"] == ["breaks.stretch.every"]
     assert config.read_text() == MINE.replace('every = "10m"', 'every = "3m"')
     assert config.stat().st_mode & 0o777 == 0o600
+
+
+# --- the clinic's file, imported from the window (issue 17) ------------------------------------
+
+
+def clinic_show(env: dict[str, str], config: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "posture_guard", "--config", str(config), "clinic", "show"],
+        env=env, capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_clinic_pack_is_imported_from_the_window_and_a_damaged_one_changes_nothing(
+    desk: Desk, tmp_path: Path, opened, toolkit: str
+):
+    """Protects: the clinic's file can be imported from the settings window (keyboard only,
+    from the clinic's section the advice's Add my clinic opens): a damaged pack is refused
+    beside its field, with the import's own line, and nothing is saved; the good one is then
+    imported and `clinic show` lists its programme."""
+    env = user_env(desk, tmp_path, toolkit)
+    config = mine(tmp_path)
+    damaged = tmp_path / "damaged-pack"
+    shutil.copytree(SAMPLE_PACK, damaged)
+    toml = damaged / "pack.toml"
+    toml.write_text(toml.read_text().replace("Riverside", "Rivershade", 1))
+    window = opened(env, config, "--clinic")
+    window.wait()
+    window.keys("Tab", "Tab", "Tab", "Tab")  # the link, the phone, the hours, the file
+    window.type(str(damaged))
+    window.keys("Return")
+    time.sleep(0.5)
+    window.shot("clinic-file-refused")
+    assert window.proc.poll() is None  # still open, to correct it
+    assert clinic_show(env, config).startswith("No clinic is set.")
+    assert config.read_text() == MINE
+    window.keys("Home", "shift+End", "BackSpace")  # what was typed, gone (GTK and Tk alike)
+    window.type(str(SAMPLE_PACK))
+    window.keys("Return")
+    time.sleep(0.5)
+    window.shot("clinic-file-imported")  # the saved page says what the pack brought
+    window.keys("Escape")
+    result = window.result()
+    assert (result["outcome"], result["clinic_file"]) == ("saved", True)
+    shown = clinic_show(env, config)
+    assert "Riverside" in shown
+    assert "acute" in shown  # the programme's first phase
 
 
 # --- acceptance 7: screenshots at 100 % and 200 % and in high contrast --------------------------
