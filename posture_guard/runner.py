@@ -8,13 +8,14 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Mapping
+from datetime import time
 from typing import TYPE_CHECKING, Final
 
 from posture_guard.app import fleet
 from posture_guard.app.control import ControlServer
 from posture_guard.app.logs import setup_logging
 from posture_guard.app.managed import Poller, SettingsWatch, load_effective
-from posture_guard.app.pack import installed_or_none
+from posture_guard.app.pack import programme_now
 from posture_guard.app.service import Inbox, Service
 from posture_guard.app.store import Store
 from posture_guard.core import config, policy, welcome
@@ -22,7 +23,7 @@ from posture_guard.core.commands import Command, Result, SettingsTrouble
 from posture_guard.core.errors import PostureGuardError, StoreError
 from posture_guard.core.exercises import Catalogue, load_catalogue
 from posture_guard.core.i18n import N_, _
-from posture_guard.core.ports import Notifier
+from posture_guard.core.ports import Clock, Notifier
 from posture_guard.core.settings import Settings
 from posture_guard.core.traymodel import policy_locks
 from posture_guard.core.units import format_duration
@@ -214,7 +215,12 @@ def _serve(paths: Paths, loaded: config.Loaded, store: Store, *, headless: bool)
         on_snapshot=tray.on_snapshot if tray is not None else None,
         inbox=inbox,
         on_desktop=presenter is not None,
-        programme=_programme(store, paths),
+        programme=_programme(
+            store,
+            paths,
+            clock,
+            lambda: (service.settings if service is not None else settings).timer.day_starts_at,
+        ),
     )
     write_fleet()  # at once too, before the worker starts (it owns the store from then on)
     if isinstance(notifier, FallbackNotifier):  # `[notifications] enabled`, as it is now
@@ -268,14 +274,16 @@ _PLAN_WORDS: Final[Mapping[str, str]] = {
 }
 
 
-def _programme(store: Store, paths: Paths) -> Callable[[], Catalogue | None]:
-    """The clinic programme's exercises for the phase in force, read from the kept pack each
-    time a break's exercise is picked (the CLI may import a pack or change the phase)."""
+def _programme(
+    store: Store, paths: Paths, clock: Clock, day_starts_at: Callable[[], time]
+) -> Callable[[], Catalogue | None]:
+    """The clinic programme's exercises for the phase in force that are short of today's dose
+    (core/pack.py Rule 8), read from the kept pack and the day's taken breaks each time a
+    break's exercise is picked (the CLI may import a pack or change the phase)."""
     catalogue = load_catalogue()
 
     def programme() -> Catalogue | None:
-        found = installed_or_none(store, paths, catalogue)
-        return None if found is None else found.catalogue(catalogue)
+        return programme_now(store, paths, catalogue, clock.now(), day_starts_at())
 
     return programme
 

@@ -25,9 +25,10 @@ import logging
 import os
 import secrets
 import stat
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Final
 
@@ -45,6 +46,7 @@ from posture_guard.core.pack import (
     read_pack,
 )
 from posture_guard.core.records import PhaseChange, StoredPack
+from posture_guard.core.timer import Outcome, day_of, day_window
 from posture_guard.desktop.files import write_file
 from posture_guard.desktop.paths import Paths, ensure_private_dir
 
@@ -74,10 +76,17 @@ class Installed:
     phase: str
     changes: tuple[PhaseChange, ...]
 
-    def catalogue(self, catalogue: Catalogue) -> Catalogue:
-        """The exercises of the phase in force, for the picker (their pictures in `folder`)."""
+    def catalogue(
+        self, catalogue: Catalogue, done_today: Mapping[str, int] | None = None
+    ) -> Catalogue:
+        """The exercises of the phase in force, for the picker (their pictures in `folder`);
+        with `done_today`, those short of their dose (core/pack.py Rule 8)."""
         return programme_catalogue(
-            self.pack, catalogue, self.phase, picture_folder=self.folder.as_posix()
+            self.pack,
+            catalogue,
+            self.phase,
+            picture_folder=self.folder.as_posix(),
+            done_today=done_today,
         )
 
 
@@ -331,6 +340,24 @@ def installed_or_none(store: Store, paths: Paths, catalogue: Catalogue) -> Insta
     except (StoreError, PostureGuardError) as exc:
         log.warning("the clinic's pack is not used: %s", exc)
         return None
+
+
+def programme_now(
+    store: Store, paths: Paths, catalogue: Catalogue, now: datetime, day_starts_at: time
+) -> Catalogue | None:
+    """The programme's exercises a break may offer `now`: the phase in force, each short of
+    today's dose (core/pack.py Rule 8: breaks taken with it since the working day began);
+    None without a pack in use."""
+    found = installed_or_none(store, paths, catalogue)
+    if found is None:
+        return None
+    day = day_of(now, day_starts_at.hour * 3600 + day_starts_at.minute * 60)
+    done = Counter(
+        record.exercise
+        for record in store.breaks_between(*day_window(day, day_starts_at, now.tzinfo))
+        if record.outcome is Outcome.TAKEN and record.exercise
+    )
+    return found.catalogue(catalogue, done_today=done)
 
 
 def set_phase(

@@ -75,6 +75,7 @@ from posture_guard.core.timer import (
     Outcome,
     TimerStatus,
     day_of,
+    day_window,
 )
 from posture_guard.core.units import format_duration
 from posture_guard.core.wording import (
@@ -519,10 +520,8 @@ class Service:
         restart does not give skips back (the store is the record; `stats` reads it too)."""
         starts = self.settings.timer.day_starts_at
         day = day_of(now, starts.hour * 3600 + starts.minute * 60)
-        start = datetime.combine(day, starts, tzinfo=now.tzinfo)
-        end = datetime.combine(day + timedelta(days=1), starts, tzinfo=now.tzinfo)
         try:
-            records = store.breaks_between(start, end)
+            records = store.breaks_between(*day_window(day, starts, now.tzinfo))
         except StoreError as exc:
             log.warning("cannot read today's skips from the store: %s", exc)
             return
@@ -535,9 +534,7 @@ class Service:
         live = DayTally(active_s=status.active_today_s, outcomes=status.outcomes_today)
         if self._log is None or status.day is None:
             return live
-        starts = self.settings.timer.day_starts_at
-        start = datetime.combine(status.day, starts, tzinfo=now.tzinfo)
-        end = datetime.combine(status.day + timedelta(days=1), starts, tzinfo=now.tzinfo)
+        start, end = day_window(status.day, self.settings.timer.day_starts_at, now.tzinfo)
         try:
             return self._log.today(status, start, end)
         except StoreError as exc:

@@ -22,6 +22,9 @@ Rule 6: the booking link of a pack must be https:// (it is handed out as a file;
 Rule 7: the advice still wins: the programme only says which exercises the picker may offer
         (`programme_catalogue`); the picker's cautions and neck limit (exercises.py Rules 4-9)
         apply to them as to the catalogue's.
+Rule 8: the dose: a break offers the programme's exercises that were done fewer times today
+        than prescribed (`per_day`); once each has had its dose, the day's programme is done
+        and breaks offer the catalogue's exercises again.
 
 A pack (a folder, or a zip of one):
 
@@ -365,15 +368,25 @@ def _programme(
 
 
 def programme_catalogue(
-    pack: Pack, catalogue: Catalogue, phase: str, *, picture_folder: str = ""
+    pack: Pack,
+    catalogue: Catalogue,
+    phase: str,
+    *,
+    picture_folder: str = "",
+    done_today: Mapping[str, int] | None = None,
 ) -> Catalogue:
     """The exercises the programme prescribes in `phase`, as a catalogue for the picker
     (Rule 7), in the pack's order; each own exercise's `picture_file` is its picture inside
     `picture_folder` (the pack's folder), so the break window shows the clinic's picture.
-    A phase the pack does not have gives none."""
+    A phase the pack does not have gives none. With `done_today` (exercise id -> breaks taken
+    with it today), only those short of their dose (Rule 8)."""
     own = {e.id: e for e in pack.exercises}
     chosen: list[Exercise] = []
     for prescription in pack.in_phase(phase):
+        if done_today is not None and done_today.get(prescription.exercise, 0) >= (
+            prescription.per_day
+        ):
+            continue
         exercise = own.get(prescription.exercise)
         if exercise is not None:
             if picture_folder:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import Enum, auto
 from typing import Final
 
@@ -279,6 +279,15 @@ class TimerStatus:
 def day_of(moment: datetime, day_starts_at_s: int) -> date:
     """The working day `moment` belongs to: the local date, shifted back by the day start."""
     return (moment - timedelta(seconds=day_starts_at_s)).date()
+
+
+def day_window(day: date, starts: time, zone: tzinfo | None) -> tuple[datetime, datetime]:
+    """From the start of working `day` to the start of the next, in `zone` (the store's
+    queries take this window)."""
+    return (
+        datetime.combine(day, starts, tzinfo=zone),
+        datetime.combine(day + timedelta(days=1), starts, tzinfo=zone),
+    )
 
 
 def _times(count: int) -> str:

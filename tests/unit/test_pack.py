@@ -158,6 +158,26 @@ def test_pack_neck_exercises_of_the_programme_follow_the_neck_limit() -> None:
     assert programme_catalogue(pack, CATALOGUE, "no-such-phase").exercises == ()
 
 
+def test_pack_a_break_offers_only_the_exercises_short_of_today_s_dose() -> None:
+    # Protects: Rule 8: the programme's exercises each have a dose a day (per_day); one done
+    # that often today is not offered again, and with every dose done none is (the catalogue's
+    # exercises come back); without the day's counts, all of the phase's are offered.
+    pack = read_pack(packs.sample(), packs.sums(packs.sample()), where=WHERE, catalogue=CATALOGUE)
+    per_day = {p.exercise: p.per_day for p in pack.in_phase("acute")}
+    assert per_day == {NOD: 3, CIRCLES: 4}
+
+    def offered(done: dict[str, int] | None) -> list[str]:
+        found = programme_catalogue(pack, CATALOGUE, "acute", done_today=done)
+        return [e.id for e in found.exercises]
+
+    assert offered(None) == [NOD, CIRCLES]
+    assert offered({}) == [NOD, CIRCLES]
+    assert offered({NOD: 2, CIRCLES: 3}) == [NOD, CIRCLES]
+    assert offered({NOD: 3}) == [CIRCLES]
+    assert offered({NOD: 3, CIRCLES: 4}) == []
+    assert offered({"chin-glide": 9}) == [NOD, CIRCLES]  # another phase's exercise: no matter
+
+
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
