@@ -7,24 +7,35 @@
   Measured here, and asserted so a newer mutter that changes it is noticed: mutter 43 offers
   neither ext_idle_notifier_v1 (it came in mutter 45) nor org_kde_kwin_idle, so over Wayland
   itself a client cannot see idle time under GNOME; only the D-Bus monitor tells it.
+- Do not disturb: GNOME's switch is GSettings org.gnome.desktop.notifications show-banners.
+  A real dconf-service (Debian's dconf-service 0.40) on a private bus writes it when
+  `gsettings set` (libglib2.0-bin, through the dconf GIO module) changes it, into the test's
+  own $XDG_CONFIG_HOME/dconf/user; our reader and the do-not-disturb source follow the file.
+  GNOME Shell itself (the notification daemon that names itself "gnome-shell") is played by
+  tests/desktop/fake_desktop_bus.py: only its name matters to the source.
 """
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from posture_guard.core.errors import IdleSourceUnavailable
+from posture_guard.core.errors import BusySourceUnavailable, IdleSourceUnavailable
+from posture_guard.desktop.busy.dnd import SHOW_BANNERS, DoNotDisturbSource
 from posture_guard.desktop.dbus import Bus
+from posture_guard.desktop.dconf import UserSettings, user_db_path
 from posture_guard.desktop.idle import select_idle_source
 from posture_guard.desktop.idle.dbus_idle import GNOME, DBusIdleSource
-from tests.app import App, read_until
+from tests.app import App, read_until, stop_process
 from tests.desktop.compositors import Compositor, mutter, mutter_input, offered
-from tests.desktop.conftest import SessionBus, start_session_bus
+from tests.desktop.conftest import SessionBus, start_session_bus, wait_until
+from tests.desktop.test_dbus_sources import fake_desktop
 
 pytestmark = pytest.mark.desktop
 
@@ -180,3 +191,154 @@ def test_the_service_under_gnome_wayland_reads_idle_from_mutter(
     assert "not used: x11: not used in a Wayland session" in log
     assert app.cli("quit").returncode == 0
     assert proc.wait(timeout=10) == 0
+
+
+# --- do not disturb ----------------------------------------------------------------------------
+
+DCONF = "ca.desrt.dconf"
+NOTIFICATIONS = "org.freedesktop.Notifications"
+
+
+@dataclass(frozen=True)
+class Dconf:
+    """A running dconf-service; `gsettings(...)` runs gsettings against it."""
+
+    env: dict[str, str]
+    db: Path
+
+    def gsettings(self, *args: str) -> str:
+        done = subprocess.run(
+            ["gsettings", *args], env=self.env, capture_output=True, text=True, timeout=10,
+            check=False,
+        )  # fmt: skip
+        assert (done.returncode, done.stderr) == (0, ""), (args, done)
+        return done.stdout.strip()
+
+    def banners(self, shown: bool) -> None:
+        self.gsettings("set", "org.gnome.desktop.notifications", "show-banners", str(shown).lower())
+
+
+@contextmanager
+def dconf_service(bus: SessionBus, config_home: Path, runtime: Path) -> Iterator[Dconf]:
+    """dconf-service on `bus`, writing under `config_home`, until the block ends."""
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    env = {
+        **bus.env,
+        "XDG_CONFIG_HOME": str(config_home),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "GSETTINGS_BACKEND": "dconf",  # never GLib's memory backend, which would pass silently
+    }
+    env.pop("DCONF_PROFILE", None)
+    with (bus.log_dir / "dconf-service.log").open("wb") as log:
+        proc = subprocess.Popen(
+            ["/usr/libexec/dconf-service"], env=env,
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_until(lambda: bus.name_has_owner(DCONF), "dconf-service on the bus")
+        yield Dconf(env=env, db=user_db_path(env))
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture
+def dconf(make_session_bus: MakeBus, tmp_path: Path) -> Iterator[tuple[SessionBus, Dconf]]:
+    with make_session_bus() as bus, dconf_service(bus, tmp_path / "config", tmp_path / "run") as d:
+        yield bus, d
+
+
+def test_gnome_settings_reader_follows_gsettings(dconf: tuple[SessionBus, Dconf]) -> None:
+    # Protects: the dconf file as dconf-service really writes it reads back as gsettings says,
+    # after each change, with other keys beside it, and a reset key reads as its default.
+    _bus, service = dconf
+    settings = UserSettings(service.db)
+    assert not service.db.exists()
+    assert settings.boolean(SHOW_BANNERS, default=True) is True  # nothing changed yet
+    service.banners(False)
+    assert settings.boolean(SHOW_BANNERS, default=True) is False
+    service.gsettings("set", "org.gnome.desktop.notifications", "show-in-lock-screen", "false")
+    service.gsettings("set", "org.gnome.desktop.interface", "clock-format", "12h")
+    assert settings.boolean(SHOW_BANNERS, default=True) is False
+    lock_screen = "/org/gnome/desktop/notifications/show-in-lock-screen"
+    assert settings.boolean(lock_screen, default=True) is False
+    service.banners(True)
+    assert settings.boolean(SHOW_BANNERS, default=False) is True
+    service.gsettings("reset", "org.gnome.desktop.notifications", "show-banners")
+    assert settings.boolean(SHOW_BANNERS, default=True) is True
+    assert settings.boolean(SHOW_BANNERS, default=False) is False  # absent: the default
+    assert service.gsettings("get", "org.gnome.desktop.interface", "clock-format") == "'12h'"
+
+
+def test_dnd_under_gnome_shell_follows_show_banners(dconf: tuple[SessionBus, Dconf]) -> None:
+    # Protects: GNOME's do-not-disturb (show-banners off, as its quick settings switch sets it)
+    # holds breaks back, and turning it off frees them, read from the real dconf database.
+    bus, service = dconf
+    with fake_desktop(bus, [NOTIFICATIONS], {"server_name": "gnome-shell"}):
+        source = DoNotDisturbSource(Bus(bus.address), service.db)
+        try:
+            assert source.switch == ("org.gnome.desktop.notifications", "show-banners")
+            assert source.busy_reason() is None
+            service.banners(False)
+            assert source.busy_reason() == "do not disturb"
+            service.banners(True)
+            assert source.busy_reason() is None
+            service.banners(False)
+            service.gsettings("reset", "org.gnome.desktop.notifications", "show-banners")
+            assert source.busy_reason() is None
+        finally:
+            source.close()
+
+
+def test_dnd_reads_not_busy_from_a_damaged_gnome_database(
+    dconf: tuple[SessionBus, Dconf],
+) -> None:
+    # Protects: a damaged dconf file never raises into the service, never reads as busy
+    # forever, and is read again once dconf-service rewrites it.
+    bus, service = dconf
+    service.banners(False)
+    with fake_desktop(bus, [NOTIFICATIONS], {"server_name": "gnome-shell"}):
+        source = DoNotDisturbSource(Bus(bus.address), service.db)
+        try:
+            assert source.busy_reason() == "do not disturb"
+            service.db.write_bytes(b"GVariant" + b"\xff" * 40)
+            assert source.busy_reason() is None
+            service.banners(True)
+            service.banners(False)
+            assert source.busy_reason() == "do not disturb"
+        finally:
+            source.close()
+
+
+def test_dnd_of_a_daemon_without_any_switch_is_unavailable(
+    dconf: tuple[SessionBus, Dconf],
+) -> None:
+    # Protects: show-banners is read only where GNOME Shell shows the notifications; another
+    # daemon without a switch is refused with the reason, whatever GSettings says.
+    bus, service = dconf
+    service.banners(False)
+    with (
+        fake_desktop(bus, [NOTIFICATIONS], {"server_name": "notification-daemon"}),
+        pytest.raises(
+            BusySourceUnavailable,
+            match=r"^the notification daemon exposes no do-not-disturb switch$",
+        ),
+    ):
+        DoNotDisturbSource(Bus(bus.address), service.db)
+
+
+def test_doctor_shows_gnomes_do_not_disturb(app: App, tmp_path: Path) -> None:
+    # Protects: doctor says GNOME's switch is used, where it reads it, and what it says now.
+    with (
+        start_session_bus(app.env, tmp_path / "dbus") as bus,
+        dconf_service(bus, app.home / ".config", tmp_path / "dconf-run") as service,
+        fake_desktop(bus, [NOTIFICATIONS], {"server_name": "gnome-shell"}),
+    ):
+        app.env.update(DBUS_SESSION_BUS_ADDRESS=bus.address, NO_AT_BRIDGE="1")
+        service.banners(False)
+        done = app.cli("doctor")
+        assert (done.returncode, done.stderr) == (0, ""), done
+        dnd = next(line for line in done.stdout.splitlines() if "do-not-disturb" in line)
+        assert dnd.split(maxsplit=2)[2] == (
+            "ok  busy now: do not disturb (via org.gnome.desktop.notifications show-banners, "
+            f"{app.home}/.config/dconf/user)  [used]"
+        )
