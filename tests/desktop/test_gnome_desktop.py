@@ -154,11 +154,11 @@ def test_doctor_names_mutters_idle_monitor_in_a_gnome_wayland_session(
     done = app.cli("doctor")
     assert (done.returncode, done.stderr) == (0, ""), done
     print(done.stdout)  # the report, for the record (pytest -s)
-    idle = {}
+    lines = {}
     for line in done.stdout.splitlines()[1:]:
         area, name, rest = line.split(maxsplit=2)
-        if area == "idle":
-            idle[name] = rest
+        lines[(area, name)] = rest
+    idle = {name: rest for (area, name), rest in lines.items() if area == "idle"}
     assert list(idle) == ["gnome", "ext-idle-notify", "kwin-idle", "freedesktop", "x11", "none"]
     verdict, seconds, tail = idle["gnome"].split(maxsplit=2)
     assert verdict == "ok"
@@ -170,6 +170,10 @@ def test_doctor_names_mutters_idle_monitor_in_a_gnome_wayland_session(
         "no  not used in a Wayland session: XWayland sees only the input to X11 apps"
     )
     assert idle["none"] == "ok  counts all time as active (the last resort)"
+    # the full-screen check sees XWayland's windows only, and says so
+    assert lines[("busy", "fullscreen-x11")] == (
+        "ok  not busy now (via XWayland: full-screen X11 apps only, not Wayland windows)  [used]"
+    )
 
 
 def test_the_service_under_gnome_wayland_reads_idle_from_mutter(
