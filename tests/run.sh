@@ -27,6 +27,11 @@ apt_packages+=(sway wtype kwin-wayland)
 for tool in sway swaymsg wtype kwin_wayland setpriv; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# tests/desktop/test_gnome_desktop.py: mutter 43 --headless, GNOME's compositor and its idle
+# monitor (about 35 MB to download with its dependencies, most of it WebKit through zenity;
+# mutter itself is small)
+apt_packages+=(mutter)
+command -v mutter >/dev/null 2>&1 || missing+=(mutter)
 # tests/desktop/test_sound.py: a private PulseAudio with a null sink, recorded with parecord; the
 # freedesktop sound theme the break's sounds are looked up in
 apt_packages+=(pulseaudio pulseaudio-utils sound-theme-freedesktop)

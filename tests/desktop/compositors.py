@@ -8,9 +8,15 @@
   container) exec fails with EPERM, so a copy without it runs instead. Its name must stay
   kwin_wayland: KWin's own Qt platform plugin refuses to load in a binary named otherwise.
   KWIN_WAYLAND_NO_PERMISSION_CHECKS=1 lets a test client use org_kde_kwin_fake_input.
+- `mutter(tmp, bus)`: mutter --headless --wayland --no-x11 with one virtual monitor (GNOME 43's
+  compositor, without GNOME Shell), on a private session bus where it owns
+  org.gnome.Mutter.IdleMonitor and org.gnome.Mutter.RemoteDesktop. It renders with Mesa's
+  surfaceless software renderer; no GPU, no logind, and it runs as root.
 
 Input is injected with each compositor's own means: `wtype` (the virtual keyboard protocol)
-or `swaymsg seat - cursor move` for sway, org_kde_kwin_fake_input for KWin (`kwin_pointer`).
+or `swaymsg seat - cursor move` for sway, org_kde_kwin_fake_input for KWin (`kwin_pointer`),
+a RemoteDesktop session's NotifyPointerMotionRelative or NotifyKeyboardKeycode for mutter
+(`mutter_input`: what GNOME Remote Desktop calls).
 Each context manager stops its compositor; nothing outlives the test.
 """
 
@@ -28,8 +34,10 @@ from pathlib import Path
 
 import pytest
 
+from posture_guard.desktop.dbus import Bus
 from posture_guard.desktop.wayland import Connection, WaylandError, int32, socket_path, string
 from tests.app import stop_process
+from tests.desktop.conftest import SessionBus, wait_until
 
 STARTUP_TIMEOUT_S = 20.0
 NOBODY = 65534
@@ -146,6 +154,56 @@ def kwin(tmp: Path) -> Iterator[Compositor]:
         yield Compositor("kwin", {**env, "WAYLAND_DISPLAY": display}, runtime, log)
     finally:
         stop_process(proc)
+
+
+@contextmanager
+def mutter(tmp: Path, bus: SessionBus) -> Iterator[Compositor]:
+    """mutter --headless (GNOME 43) on `bus`, ready once its Wayland socket answers and it owns
+    org.gnome.Mutter.IdleMonitor. Its env carries the bus's address."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    runtime = _private_runtime(tmp)
+    assert shutil.which("mutter"), "mutter is not installed (tests/run.sh installs it)"
+    env = _base_env(runtime, tmp)
+    env["DBUS_SESSION_BUS_ADDRESS"] = bus.address
+    log = tmp / "mutter.log"
+    cmd = ["mutter", "--headless", "--wayland", "--no-x11", "--virtual-monitor", "1280x800",
+           "--wayland-display", "wayland-mutter"]  # fmt: skip
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        display = _wait_for_socket(proc, runtime, log, "mutter", "wayland-mutter")
+        wait_until(lambda: bus.name_has_owner(MUTTER_IDLE), "mutter's idle monitor on the bus")
+        yield Compositor("mutter", {**env, "WAYLAND_DISPLAY": display}, runtime, log)
+    finally:
+        stop_process(proc)
+
+
+MUTTER_IDLE = "org.gnome.Mutter.IdleMonitor"
+REMOTE_DESKTOP = "org.gnome.Mutter.RemoteDesktop"
+
+
+def mutter_input(address: str, how: str) -> None:
+    """Input to mutter through its remote desktop API: "pointer" moves the pointer by (5, 3),
+    "key" presses and releases A (evdev keycode 30). The session lives on one connection:
+    mutter closes it when its caller leaves the bus."""
+    bus = Bus(address)
+    session_iface = f"{REMOTE_DESKTOP}.Session"
+    try:
+        (path,) = bus.call(
+            REMOTE_DESKTOP, "/org/gnome/Mutter/RemoteDesktop", REMOTE_DESKTOP, "CreateSession",
+            timeout=5,
+        )  # fmt: skip
+        bus.call(REMOTE_DESKTOP, path, session_iface, "Start", timeout=5)
+        if how == "pointer":
+            bus.call(REMOTE_DESKTOP, path, session_iface, "NotifyPointerMotionRelative",
+                     "dd", (5.0, 3.0), timeout=5)  # fmt: skip
+        else:
+            for pressed in (True, False):
+                bus.call(REMOTE_DESKTOP, path, session_iface, "NotifyKeyboardKeycode",
+                         "ub", (30, pressed), timeout=5)  # fmt: skip
+        bus.call(REMOTE_DESKTOP, path, session_iface, "Stop", timeout=5)
+    finally:
+        bus.close()
 
 
 def offered(env: Mapping[str, str]) -> set[str]:

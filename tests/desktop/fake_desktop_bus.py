@@ -13,7 +13,9 @@ at every call so a test changes the desktop by rewriting it:
 - org.freedesktop.login1  GetSession(s) / GetSessionByPID(u) -> o "/org/freedesktop/login1/
   session/_31" (GetSessionByPID fails unless "pid_in_session"), GetUser(u), and the properties
   Session.LockedHint (b, "locked_hint") and User.Display ((so));
-- org.freedesktop.Notifications  property Inhibited (b, "inhibited").
+- org.freedesktop.Notifications  property Inhibited (b, "inhibited"; absent: no such property,
+  as GNOME Shell), GetServerInformation -> ssss, its name from "server_name" (default
+  "fake-desktop").
 
 Every call is appended to STATE_FILE + ".calls" as "member path", so tests can assert what was
 asked. It prints READY once it owns every name.
@@ -42,8 +44,10 @@ def answer(state: dict, dest: str, path: str, iface: str, member: str, body: tup
             return "v", (("b", bool(state.get("locked_hint", False))),)
         if (prop_iface, prop) == ("org.freedesktop.login1.User", "Display"):
             return "v", (("(so)", ("31", SESSION_PATH)),)
-        if (prop_iface, prop) == ("org.freedesktop.Notifications", "Inhibited"):
-            return "v", (("b", bool(state.get("inhibited", False))),)
+        if (prop_iface, prop) == ("org.freedesktop.Notifications", "Inhibited") and (
+            "inhibited" in state
+        ):
+            return "v", (("b", bool(state["inhibited"])),)
         return None, "org.freedesktop.DBus.Error.UnknownProperty"
     if dest == "org.gnome.Mutter.IdleMonitor" and member == "GetIdletime":
         return "t", (int(state["mutter_idle_ms"]),)
@@ -58,6 +62,8 @@ def answer(state: dict, dest: str, path: str, iface: str, member: str, body: tup
             return "u", (int(state["session_idle_ms"]),)
         if member == "GetActive":
             return "b", (bool(state.get("screensaver_active", False)),)
+    if dest == "org.freedesktop.Notifications" and member == "GetServerInformation":
+        return "ssss", (state.get("server_name", "fake-desktop"), "tests", "1", "1.2")
     if dest == "org.gnome.ScreenSaver" and member == "GetActive":
         return "b", (bool(state.get("screensaver_active", False)),)
     if dest == "org.freedesktop.login1":

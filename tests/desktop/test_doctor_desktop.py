@@ -68,7 +68,9 @@ def test_doctor_on_a_desktop_finds_x11_dunst_and_the_xembed_tray(
         "no  org.gnome.Mutter.IdleMonitor is not on the session bus (not a GNOME session)"
     )
     assert lines[("busy", "fullscreen-x11")] == "ok  not busy now  [used]"
-    assert lines[("busy", "do-not-disturb")] == "ok  not busy now  [used]"  # dunst's paused
+    assert lines[("busy", "do-not-disturb")] == (
+        "ok  not busy now (via org.dunstproject.cmd0 paused)  [used]"  # dunst's switch
+    )
     assert lines[("notify", "freedesktop")] == "ok  a notification service answers  [used]"
     assert lines[("tray", "xorg")].startswith("ok  icon only: no menu;")
     assert ("tray", "headless") not in lines

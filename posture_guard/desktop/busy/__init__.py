@@ -7,12 +7,15 @@ Rules:
 2. Every source that works here is used, in a fixed order (full screen, screen locked, do not
    disturb, camera or microphone), behind one `CompositeBusySource`; each that does not work
    leaves a reason such as "fullscreen-x11: no DISPLAY set" for `doctor` and the log.
+4. In a Wayland session the full-screen check sees only X11 apps (through XWayland); it is
+   still used (a full-screen X11 game or film counts), and `doctor` says what it cannot see.
 3. Backend modules import their libraries when a source is built, so importing this package
    needs no display, no D-Bus library and no desktop at all.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,8 +37,14 @@ __all__ = [
 
 def _make_fullscreen() -> BusySource:
     from posture_guard.desktop.busy.fullscreen import FullscreenSource  # noqa: PLC0415
+    from posture_guard.desktop.idle import in_wayland_session  # noqa: PLC0415
 
-    return FullscreenSource()
+    source = FullscreenSource()
+    if in_wayland_session(os.environ):
+        # Translators: how the full-screen check sees windows in a Wayland session (doctor
+        # shows it after "via")
+        source.via = _("XWayland: full-screen X11 apps only, not Wayland windows")
+    return source
 
 
 def _make_screen_lock() -> BusySource:

@@ -24,6 +24,9 @@ class FullscreenSource:
 
     #: A short name for logs and `doctor`.
     name: str = "fullscreen-x11"
+    #: What it sees, for `doctor`, where that is less than every window (set by the selector
+    #: in a Wayland session, where the display is XWayland's); None on X11.
+    via: str | None = None
 
     def __init__(self, display: str | None = None) -> None:
         """Open `display` (default: $DISPLAY).
