@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Final, Literal
 
+from posture_guard.core import welcome
 from posture_guard.core.clinic import NAME_EXPECTED, ClinicProfile
 from posture_guard.core.config import Layer, Loaded
 from posture_guard.core.errors import ClinicError
@@ -91,11 +92,8 @@ CLINIC_FILE: Final = "clinic-file"
 #: A refused clinic value's key (ClinicError.key) -> its field; "" (neither a link nor a
 #: phone) is shown beside the booking link.
 CLINIC_FIELDS: Final[Mapping[str, str]] = {
-    "clinic.name": CLINIC_NAME,
-    "clinic.booking_url": BOOKING_URL,
-    "clinic.phone": PHONE,
+    **welcome.CLINIC_FIELDS,
     "clinic.opening_hours": CLINIC_HOURS,
-    "": BOOKING_URL,
 }
 #: The word in a weekday's field for a day without working hours (not in `days`).
 OFF: Final = "off"
@@ -419,13 +417,8 @@ def clinic_to_save(answers: Mapping[str, str | None], extras: Extras) -> ClinicP
 
 
 def place_clinic_error(error: ClinicError) -> ErrorPlace:
-    """A refused clinic beside its field, in the words `clinic set` uses."""
-    field = CLINIC_FIELDS.get(error.key, BOOKING_URL)
-    if not error.key:
-        words = _("Give a booking link or a phone number, or both.")
-    else:
-        words = error.expected[:1].upper() + error.expected[1:]
-    return ErrorPlace(field, f"{WARNING_SIGN} {words}")
+    """A refused clinic beside its field (its opening hours too), as the welcome's."""
+    return welcome.place_clinic_error(error, CLINIC_FIELDS)
 
 
 def saved_result(loaded: Loaded, imported: str = "") -> Result:

@@ -255,10 +255,11 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def place_clinic_error(error: ClinicError) -> ErrorPlace:
-    """A refused clinic beside its field (Rule 4): what a good value looks like, as `clinic
-    set` says it; "give a link or a phone" beside the booking link."""
-    field = CLINIC_FIELDS.get(error.key, BOOKING_URL)
+def place_clinic_error(error: ClinicError, fields: Mapping[str, str] = CLINIC_FIELDS) -> ErrorPlace:
+    """A refused clinic beside its field (Rule 4; `fields`: the window's key -> field map):
+    what a good value looks like, as `clinic set` says it; "give a link or a phone" beside the
+    booking link."""
+    field = fields.get(error.key, BOOKING_URL)
     if not error.key:
         words = _("Give a booking link or a phone number, or both.")
     else:

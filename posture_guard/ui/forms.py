@@ -30,7 +30,7 @@ from posture_guard.core.i18n import _
 from posture_guard.core.triage import Advice
 from posture_guard.desktop import language, toolkit
 from posture_guard.desktop.look import high_contrast_wanted, scale_wanted
-from posture_guard.desktop.paths import default_paths
+from posture_guard.desktop.paths import Paths, default_paths
 from posture_guard.ui.launch import Launcher
 
 
@@ -164,11 +164,6 @@ def main(argv: list[str] | None = None) -> int:
         except ValueError as exc:
             print(f"posture-guard forms: --accent: {exc}", file=sys.stderr)
             return 2
-    try:
-        store = diary.open_store(default_paths())
-    except PostureGuardError as exc:
-        print(f"posture-guard forms: {exc}", file=sys.stderr)
-        return 1
     high_contrast = args.high_contrast == "on" or (
         args.high_contrast == "auto" and high_contrast_wanted()
     )
@@ -176,13 +171,40 @@ def main(argv: list[str] | None = None) -> int:
         high_contrast=high_contrast, accent=args.accent, organisation=args.organisation
     )
     outcome: dict[str, object] = {"outcome": "cancelled"}
+    return show_with_diary(
+        "forms",
+        default_paths(),
+        lambda store: FORMS[args.form](store, look, outcome),
+        look=look,
+        scale=args.scale,
+        outcome=outcome,
+    )
+
+
+def show_with_diary(
+    name: str,
+    paths: Paths,
+    build: Callable[[Store], tuple[view.Form, Mapping[str, Handler]]],
+    *,
+    look: view.Look,
+    scale: float | None,
+    outcome: Mapping[str, object],
+) -> int:
+    """Open the diary, draw the form `build` makes with it until it closes, and print
+    `outcome` (as the handlers left it) as a JSON line: 0. When the diary or the window
+    cannot be opened, one line naming `name` ("settings") on stderr: 1."""
+    try:
+        store = diary.open_store(paths)
+    except PostureGuardError as exc:
+        print(f"posture-guard {name}: {exc}", file=sys.stderr)
+        return 1
     with store:
-        form, handlers = FORMS[args.form](store, look, outcome)
-        problem = show(form, look, handlers, args.scale)
+        form, handlers = build(store)
+        problem = show(form, look, handlers, scale)
     if problem:
         print(
-            "posture-guard forms: "
-            + _("no display to show the form on ({problem})").format(problem=problem),
+            f"posture-guard {name}: "
+            + _("cannot open a window: {problem}").format(problem=problem),
             file=sys.stderr,
         )
         return 1

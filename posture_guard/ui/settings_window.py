@@ -18,9 +18,7 @@ Rule 4: Cancel, Esc or closing the window changes nothing (asking first when som
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,7 +34,7 @@ from posture_guard.desktop import language
 from posture_guard.desktop.autostart import LoginItem, login_item
 from posture_guard.desktop.look import high_contrast_wanted
 from posture_guard.desktop.paths import Paths, default_paths
-from posture_guard.ui.forms import Handler, Window, show
+from posture_guard.ui.forms import Handler, Window, show_with_diary
 from posture_guard.ui.setup import autostart_line
 
 
@@ -149,25 +147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = default_paths(config_file=args.config)
     look = view.Look.of(high_contrast=high_contrast_wanted())
     outcome: dict[str, object] = {"outcome": "cancelled"}
-    try:
-        store = diary.open_store(paths)
-    except PostureGuardError as exc:
-        print(f"posture-guard settings: {exc}", file=sys.stderr)
-        return 1
-    with store:
+
+    def build(store: Store) -> tuple[view.Form, Mapping[str, Handler]]:
         form, handlers = settings_handlers(Place(paths, store, login_item()), outcome, look)
-        if args.clinic:
-            form = replace(form, focus=welcome.CLINIC_NAME)
-        problem = show(form, look, handlers, args.scale)
-    if problem:
-        print(
-            "posture-guard settings: "
-            + _("cannot open a window: {problem}").format(problem=problem),
-            file=sys.stderr,
-        )
-        return 1
-    print(json.dumps(outcome), flush=True)
-    return 0
+        return (replace(form, focus=welcome.CLINIC_NAME) if args.clinic else form), handlers
+
+    return show_with_diary("settings", paths, build, look=look, scale=args.scale, outcome=outcome)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,6 @@ Rule 4: on exit it prints one JSON line: {"outcome": "started" | "skipped", ...}
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,7 +31,7 @@ from posture_guard.desktop import language
 from posture_guard.desktop.autostart import LoginItem, login_item
 from posture_guard.desktop.look import high_contrast_wanted
 from posture_guard.desktop.paths import default_paths
-from posture_guard.ui.forms import Handler, Window, show
+from posture_guard.ui.forms import Handler, Window, show_with_diary
 from posture_guard.ui.setup import autostart_line
 
 
@@ -100,23 +98,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_effective(paths).settings
     look = view.Look.of(high_contrast=high_contrast_wanted())
     outcome: dict[str, object] = {"outcome": "skipped"}
-    try:
-        store = diary.open_store(paths)
-    except PostureGuardError as exc:
-        print(f"posture-guard welcome: {exc}", file=sys.stderr)
-        return 1
-    with store:
-        form, handlers = welcome_handlers(settings, store, login_item(), outcome, look)
-        problem = show(form, look, handlers, args.scale)
-    if problem:
-        print(
-            "posture-guard welcome: "
-            + _("cannot open a window: {problem}").format(problem=problem),
-            file=sys.stderr,
-        )
-        return 1
-    print(json.dumps(outcome), flush=True)
-    return 0
+    return show_with_diary(
+        "welcome",
+        paths,
+        lambda store: welcome_handlers(settings, store, login_item(), outcome, look),
+        look=look,
+        scale=args.scale,
+        outcome=outcome,
+    )
 
 
 if __name__ == "__main__":
