@@ -50,7 +50,8 @@ class MenuExport:
             return False
         self._entries = entries
         self._by_id = {}
-        self._children = {ROOT: self._number(entries, "")}
+        self._children = {}
+        self._children[ROOT] = self._number(entries, "")
         self.revision += 1
         return True
 
