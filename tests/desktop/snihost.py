@@ -33,6 +33,7 @@ def wait_until(predicate: Callable[[], object], what: str, timeout: float = 5.0)
 
     conftest_wait_until(predicate, what, timeout)
 
+
 WATCHER = "org.kde.StatusNotifierWatcher"
 WAYBAR_CONFIG = {
     "layer": "top",
@@ -66,6 +67,7 @@ class WaybarDesk:
     def screenshot(self, name: str) -> Image.Image:
         """The whole output, saved as tests/artifacts/<name>.png."""
         from tests.desktop.conftest import ARTIFACTS
+
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         done = subprocess.run(
@@ -114,7 +116,7 @@ class SniClient:
     def __init__(self, env: dict[str, str]) -> None:
         self.address = env["DBUS_SESSION_BUS_ADDRESS"]
 
-    def call(
+    def call(  # noqa: PLR0917 - a D-Bus call's parts, in their usual order
         self, dest: str, path: str, interface: str, method: str, sig: str | None = None,
         body: tuple[Any, ...] = (),
     ) -> tuple[Any, ...]:  # fmt: skip

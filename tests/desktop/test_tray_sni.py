@@ -16,10 +16,10 @@ import pytest
 
 from posture_guard.core.traymodel import TrayStatus, tray_menu
 from tests.app import App, output_lines
+from tests.desktop.conftest import wait_until
 from tests.desktop.snihost import SniClient, WaybarDesk, flatten
 from tests.desktop.test_tray import PAUSED_GREY, PLAN, SLATE, loaded_pillow, running_line
 from tests.desktop.traydesk import share_near
-from tests.desktop.conftest import wait_until
 
 pytestmark = pytest.mark.desktop
 
@@ -79,7 +79,8 @@ def test_sni_tray_shows_in_waybar_its_menu_acts_and_it_comes_back_after_a_restar
         15,
     )
     maps = Path(f"/proc/{proc.pid}/maps").read_text()
-    assert "libgtk" not in maps and "/gi/" not in maps  # no GTK in the service process
+    assert "libgtk" not in maps  # no GTK in the service process
+    assert "/gi/" not in maps
     assert loaded_pillow(proc.pid) == []
 
     # the menu as a host reads it: traymodel's entries, labels and enabled state
@@ -87,7 +88,7 @@ def test_sni_tray_shows_in_waybar_its_menu_acts_and_it_comes_back_after_a_restar
     menu_path, items = menu_of(client)
     expected = tray_menu(TrayStatus.from_json(status_json(app)))
 
-    def flat(entries):  # noqa: ANN001, ANN202
+    def flat(entries):
         for entry in entries:
             yield entry
             yield from flat(entry.children)
