@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from posture_guard.core.traymodel import TrayStatus, tray_menu
-from tests.app import App, output_lines
+from tests.app import ROOT, App, output_lines
 from tests.desktop.conftest import wait_until
 from tests.desktop.snihost import SniClient, WaybarDesk, flatten
 from tests.desktop.test_tray import PAUSED_GREY, PLAN, SLATE, loaded_pillow, running_line
@@ -138,3 +138,52 @@ def test_sni_tray_shows_in_waybar_its_menu_acts_and_it_comes_back_after_a_restar
     assert proc.wait(timeout=15) == 0
     wait_until(lambda: client.items() == [], "the item to go from waybar")
     assert not [line for line in output_lines(proc) if "Traceback" in line]
+
+
+def test_a_fresh_pip_install_without_pygobject_gives_the_full_menu(
+    app: App, waybar: WaybarDesk, tmp_path: Path
+) -> None:
+    # Protects: issue 15 acceptance 3: `pip install .` in a fresh venv (no [tray] extra, no
+    # PyGObject, no root, nothing compiled) gives the full tray menu on an SNI host.
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = str(venv / "bin" / "python")
+    done = subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--disable-pip-version-check", str(ROOT)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    no_gi = subprocess.run([python, "-c", "import gi"], capture_output=True, check=False)
+    assert no_gi.returncode != 0  # PyGObject is not there
+    app.env.pop("PYTHONPATH")  # the installed package, not the source tree
+    for name in ("DBUS_SESSION_BUS_ADDRESS", "WAYLAND_DISPLAY"):
+        app.env[name] = waybar.env[name]
+    app.env.pop("DISPLAY", None)
+    app.config.write_text(PLAN.format(every="20m"))
+    proc = subprocess.Popen(
+        [python, "-u", "-m", "posture_guard", "--config", str(app.config), "run"],
+        env=app.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        client = SniClient(waybar.env)
+        wait_until(lambda: len(client.items()) == 1, "the item registered with waybar", 30)
+        _menu, items = menu_of(client)
+        labels = [p["label"] for _i, p in items[1:] if "label" in p]
+        expected = [e.text for e in _flat(tray_menu(TrayStatus())) if not e.is_separator]
+        assert labels[1:] == expected[1:]  # all but the status line (it names the next break)
+        wait_until(
+            lambda: share_near(waybar.tray_area("tray-sni-fresh-venv"), SLATE) > 0.05,
+            "the icon in waybar",
+            15,
+        )
+    finally:
+        proc.terminate()
+        out, _err = proc.communicate(timeout=15)
+    assert "tray: sni" in out
+    assert "Traceback" not in out
+
+
+def _flat(entries):
+    for entry in entries:
+        yield entry
+        yield from _flat(entry.children)
