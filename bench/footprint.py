@@ -30,7 +30,9 @@ Run: `.venv/bin/python bench/footprint.py [--seconds S] [--settle S] [--backend 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -282,8 +284,6 @@ def tree(pid: int) -> list[int]:
 def measure_workrave(args: argparse.Namespace, desk_env: dict[str, str], tmp: Path) -> dict | None:
     """Workrave on the same desktop, measured as the app was (its process tree); None when it
     is not installed."""
-    import shutil
-
     if shutil.which("workrave") is None:
         return None
     home = tmp / "workrave"
@@ -306,10 +306,8 @@ def measure_workrave(args: argparse.Namespace, desk_env: dict[str, str], tmp: Pa
                 "processes": len(pids)}  # fmt: skip
     finally:
         for p in reversed(tree(proc.pid)):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(p, 15)
-            except ProcessLookupError:
-                pass
         proc.wait(timeout=15)
 
 
