@@ -4,19 +4,24 @@ How it is measured (one run, everything private and torn down at the end):
 - a desktop as in tests/desktop: Xvfb (-displayfd), a private session dbus-daemon, openbox,
   trayer and dunst; then a GTK3 client (a small Gtk.Window in another process) opens the display
   first, as the panel and apps on a real desktop do, so shared GTK pages are shared as there;
-- for each backend (appindicator, xorg): `posture-guard run` with PYSTRAY_BACKEND pinned, the
-  X11 idle source and the default break plan (20 min is never reached), until its icon is docked
-  and it has settled (--settle, default 10 s); and a bare `python3 -c 'time.sleep(...)'` started
-  at the same time; then, on its own, the toolkit alone (FLOOR: the same tray backend with a
-  menu and nothing else, docked and settled the same way);
+- for each backend (sni, xorg, appindicator): `posture-guard run` with POSTURE_GUARD_TRAY
+  pinned, the X11 idle source and the default break plan (20 min is never reached), until its
+  icon is docked (sni: registered with a stand-in StatusNotifierWatcher that reads its
+  properties and menu as a host does, tests/desktop/sniwatcher.py, started for that row only)
+  and it has settled (--settle, default 10 s); and a bare `python3 -c 'time.sleep(...)'`
+  started at the same time; then, on its own, the toolkit alone (FLOOR: the same tray backend
+  with a menu and nothing else, docked and settled the same way);
+- then Workrave (Debian's package, where installed) on the same desktop, measured the same way
+  (its whole process tree's PSS): the peer the issue compares against, in the same run;
 - over the idle window (--seconds, default 120): CPU seconds (schedstat of every thread, ns),
   context switches (voluntary + involuntary, summed over the threads alive at the end; GLib's
   pool threads come and go), PSS at the end
   (/proc/PID/smaps_rollup), and the set of child processes, polled every second (any new one
   counts as spawned while idle).
 Prints the figures, the per-2-minute / per-minute rates, and the ratios to the targets: PSS under
-31 MiB with appindicator and under 20 MiB on xorg, under 0.02 s CPU per idle 2 minutes, under 60
-context switches a minute, no child processes while idle.
+31 MiB with appindicator, under 20 MiB on xorg and sni (and sni at or below Workrave's), under
+0.02 s CPU per idle 2 minutes, under 60 context switches a minute, no child processes while
+idle.
 
 Run: `.venv/bin/python bench/footprint.py [--seconds S] [--settle S] [--backend NAME]
 [--detail N]` (needs Xvfb, dbus-daemon, openbox, trayer, dunst and xprop on the PATH).
@@ -25,7 +30,9 @@ Run: `.venv/bin/python bench/footprint.py [--seconds S] [--settle S] [--backend 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +46,9 @@ from idle import pss_kib, start_xvfb  # noqa: E402
 
 from tests.desktop.traydesk import tray_icons  # noqa: E402
 
-TARGET_PSS_MIB = {"appindicator": 31.0, "xorg": 20.0}
+TARGET_PSS_MIB = {"sni": 20.0, "appindicator": 31.0, "xorg": 20.0}
+BACKENDS = ("sni", "xorg", "appindicator")
+WATCHER = "org.kde.StatusNotifierWatcher"
 TARGET_CPU_PER_2MIN = 0.02
 TARGET_SWITCHES_PER_MIN = 60
 TRAYER = (
@@ -62,6 +71,15 @@ BARE = "import time; time.sleep(10**6)"
 #: xorg: pystray's xorg backend with a Pillow icon, plyer and schedule imported (as the issue's
 #: "python3 with pystray, pillow, plyer and schedule imported" reference).
 FLOOR = {
+    "sni": (
+        "import jeepney, os, signal; from jeepney.io.threading import open_dbus_connection;"
+        " from jeepney import message_bus; c = open_dbus_connection(bus='SESSION');"
+        " n = f'org.kde.StatusNotifierItem-{os.getpid()}-1';"
+        " c.send(message_bus.RequestName(n)); a = jeepney.DBusAddress('/StatusNotifierWatcher',"
+        " 'org.kde.StatusNotifierWatcher', 'org.kde.StatusNotifierWatcher');"
+        " c.send(jeepney.new_method_call(a, 'RegisterStatusNotifierItem', 's', (n,)));"
+        " signal.pause()"
+    ),
     "appindicator": (
         "import gi; gi.require_version('Gtk', '3.0');"
         " gi.require_version('AyatanaAppIndicator3', '0.1');"
@@ -176,13 +194,18 @@ def measure(backend: str, args: argparse.Namespace, desk_env: dict[str, str], tm
         "XDG_DATA_HOME": str(home / "data"),
         "POSTURE_GUARD_POLICY": "",
         "PYTHONPATH": str(ROOT),
-        "PYSTRAY_BACKEND": backend,
+        "POSTURE_GUARD_TRAY": backend,
     }
+    host = (
+        quiet([sys.executable, "-m", "tests.desktop.sniwatcher"], env) if backend == "sni" else None
+    )
+    if host is not None:
+        wait_for(lambda: owned(env, WATCHER), "the stand-in StatusNotifierWatcher")
     app = quiet([sys.executable, "-m", "posture_guard", "run"], env)
     bare = quiet([sys.executable, "-c", BARE], env)
     try:
         wait_for(lambda: ok(env, sys.executable, "-m", "posture_guard", "status"), "status")
-        wait_for(lambda: bool(tray_icons(env["DISPLAY"])), f"the {backend} icon to dock")
+        wait_for(lambda: docked(backend, env), f"the {backend} icon to dock")
         time.sleep(args.settle)
         if app.poll() is not None:
             raise SystemExit(f"posture-guard ({backend}) exited early")
@@ -214,16 +237,85 @@ def measure(backend: str, args: argparse.Namespace, desk_env: dict[str, str], tm
         for proc in (app, bare):
             proc.terminate()
             proc.wait(timeout=15)
-    wait_for(lambda: not tray_icons(env["DISPLAY"]), "the icon to go")
-    result["floor_pss"] = measure_floor(backend, args, env)
+    try:
+        wait_for(lambda: not docked(backend, env), "the icon to go")
+        result["floor_pss"] = measure_floor(backend, args, env)
+    finally:
+        if host is not None:
+            host.terminate()
+            host.wait(timeout=15)
     return result
+
+
+def owned(env: dict[str, str], name: str) -> bool:
+    done = subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+         "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return "boolean true" in done.stdout
+
+
+def docked(backend: str, env: dict[str, str]) -> bool:
+    """The icon is shown: docked in trayer (XEmbed) or, for sni, an item registered with the
+    watcher whose owner is alive."""
+    if backend != "sni":
+        return bool(tray_icons(env["DISPLAY"]))
+    done = subprocess.run(
+        ["dbus-send", "--session", "--print-reply", f"--dest={WATCHER}", "/StatusNotifierWatcher",
+         "org.freedesktop.DBus.Properties.Get", f"string:{WATCHER}",
+         "string:RegisteredStatusNotifierItems"],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    names = [w.strip('"') for w in done.stdout.split() if "StatusNotifierItem-" in w]
+    return any(owned(env, n) for n in names)
+
+
+def tree(pid: int) -> list[int]:
+    """`pid` and its descendants."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo += sorted(children(p))
+    return found
+
+
+def measure_workrave(args: argparse.Namespace, desk_env: dict[str, str], tmp: Path) -> dict | None:
+    """Workrave on the same desktop, measured as the app was (its process tree); None when it
+    is not installed."""
+    if shutil.which("workrave") is None:
+        return None
+    home = tmp / "workrave"
+    (home / "run").mkdir(parents=True, mode=0o700)
+    env = {**desk_env, "HOME": str(home), "XDG_RUNTIME_DIR": str(home / "run"),
+           "XDG_CONFIG_HOME": str(home / "cfg")}  # fmt: skip
+    proc = quiet(["workrave"], env)
+    try:
+        time.sleep(args.settle + 5)  # no status to ask: a fixed start-up allowance
+        if proc.poll() is not None:
+            raise SystemExit("workrave exited early")
+        pids = tree(proc.pid)
+        before = {p: per_thread(p) for p in pids}
+        time.sleep(args.seconds)
+        cpu = sw = 0.0
+        for p in pids:
+            c, w = growth(before[p], per_thread(p))
+            cpu, sw = cpu + c, sw + w
+        return {"pss": sum(pss_kib(p) for p in tree(proc.pid)) / 1024, "cpu": cpu, "sw": sw,
+                "processes": len(pids)}  # fmt: skip
+    finally:
+        for p in reversed(tree(proc.pid)):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(p, 15)
+        proc.wait(timeout=15)
 
 
 def measure_floor(backend: str, args: argparse.Namespace, env: dict[str, str]) -> float:
     """PSS (MiB) of the toolkit alone (FLOOR), docked and settled as the app was, on its own."""
     floor = quiet([sys.executable, "-c", FLOOR[backend]], env)
     try:
-        wait_for(lambda: bool(tray_icons(env["DISPLAY"])), f"the {backend} floor icon to dock")
+        wait_for(lambda: docked(backend, env), f"the {backend} floor icon to dock")
         time.sleep(args.settle)
         return pss_kib(floor.pid) / 1024
     finally:
@@ -235,14 +327,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=120.0, help="idle window per backend")
     parser.add_argument("--settle", type=float, default=10.0, help="wait after the icon docked")
-    parser.add_argument(
-        "--backend", action="append", choices=("appindicator", "xorg"), help="default: both"
-    )
+    parser.add_argument("--backend", action="append", choices=BACKENDS, help="default: all three")
+    parser.add_argument("--no-workrave", action="store_true", help="skip Workrave's row")
     parser.add_argument(
         "--detail", type=int, default=0, metavar="N", help="also print the N largest mappings"
     )
     args = parser.parse_args()
-    backends = args.backend or ["appindicator", "xorg"]
+    backends = args.backend or list(BACKENDS)
+    workrave = None
     display, xvfb = start_xvfb()
     procs: list[subprocess.Popen[bytes]] = []
     results = {}
@@ -255,7 +347,13 @@ def main() -> None:
             env = {
                 k: v
                 for k, v in os.environ.items()
-                if k not in ("WAYLAND_DISPLAY", "POSTURE_GUARD_IDLE", "PYSTRAY_BACKEND")
+                if k
+                not in (
+                    "WAYLAND_DISPLAY",
+                    "POSTURE_GUARD_IDLE",
+                    "PYSTRAY_BACKEND",
+                    "POSTURE_GUARD_TRAY",
+                )
             }
             env.update(
                 DISPLAY=display,
@@ -276,6 +374,8 @@ def main() -> None:
             time.sleep(2)
             for backend in backends:
                 results[backend] = measure(backend, args, env, tmp)
+            if not args.no_workrave:
+                workrave = measure_workrave(args, env, tmp)
     finally:
         for proc in reversed(procs):
             proc.terminate()
@@ -318,6 +418,20 @@ def main() -> None:
         print("  PSS parts (MiB): " + ", ".join(f"{k} {v:.1f}" for k, v in r["rollup"].items()))
         for mib, name in r["mappings"]:
             print(f"    {mib:6.2f}  {name}")
+    if workrave is not None:
+        cpu2, swm = workrave["cpu"] * per2, workrave["sw"] * 60 / args.seconds
+        print(
+            f"\n  workrave (Debian's, {workrave['processes']} processes, same desktop and window)"
+        )
+        print(f"  {'PSS MiB':30}{workrave['pss']:>16.1f}")
+        print(f"  {'CPU s per idle 2 minutes':30}{cpu2:>16.4f}")
+        print(f"  {'context switches / minute':30}{swm:>16.1f}")
+        if "sni" in results:
+            sni = results["sni"]["pss"]
+            verdict = "at or below" if sni <= workrave["pss"] else "ABOVE"
+            print(f"  sni tray: {sni:.1f} MiB PSS, {verdict} Workrave's {workrave['pss']:.1f} MiB")
+    elif not args.no_workrave:
+        print("\n  workrave: not installed (apt-get install workrave), no row")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ from posture_guard.ui.presenter import BreakPresenter
 
 if TYPE_CHECKING:
     from posture_guard.ui.launch import Launcher
-    from posture_guard.ui.tray import Tray
+    from posture_guard.ui.trayview import TrayView
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def _launcher(paths: Paths, settings: Settings, *, headless: bool) -> Launcher |
 
 def _open_tray(
     settings: Settings, submit: Callable[[Command], Result], launcher: Launcher | None
-) -> tuple[Tray | None, list[str]]:
+) -> tuple[TrayView | None, list[str]]:
     """The tray for this run, or None (headless, no display, no tray possible) and why."""
     if launcher is None:
         return None, ["tray: --headless"]
@@ -74,7 +74,7 @@ def _open_tray(
     )
 
 
-def _tray_jobs(tray: Tray | None, notifier: Notifier) -> tuple[Callable[[], None], ...]:
+def _tray_jobs(tray: TrayView | None, notifier: Notifier) -> tuple[Callable[[], None], ...]:
     """The tray's minute job: a minute in, say once when nothing here shows tray icons."""
     if tray is None:
         return ()
@@ -288,7 +288,7 @@ def _programme(
     return programme
 
 
-def _running_banner(settings: Settings, idle: str, notifier: str, tray: Tray | None) -> str:
+def _running_banner(settings: Settings, idle: str, notifier: str, tray: TrayView | None) -> str:
     """What `run` prints once it is up: the adapters it chose, the break plan, the commands.
     The adapters' and the tray backend's names are names, not words."""
     plan = ", ".join(

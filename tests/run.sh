@@ -24,7 +24,10 @@ command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 # (org_kde_kwin_idle; wtype and swaymsg inject input), KWin 5.27 (ext-idle-notify-v1 too;
 # about 27 MB to download, 184 MB installed, worth it: the only packaged ext-idle-notify-v1)
 apt_packages+=(sway wtype kwin-wayland)
-for tool in sway swaymsg wtype kwin_wayland setpriv; do
+# a real StatusNotifierItem host for the sni tray (tests/desktop/test_tray_sni.py): waybar's tray
+# in headless sway, screenshots with grim; 20 packages, about 6 MB installed with the libraries
+apt_packages+=(waybar grim)
+for tool in sway swaymsg wtype kwin_wayland setpriv waybar grim; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 # tests/desktop/test_gnome_desktop.py: mutter 43 --headless, GNOME's compositor and its idle

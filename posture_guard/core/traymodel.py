@@ -53,13 +53,12 @@ from posture_guard.core.wording import day_and_time, kind_word, state_words
 PROGRESS_STEPS: Final = 12
 #: How long a notice stays in the tray title (and menu) when no notification service showed it.
 NOTICE_TTL_S: Final = 10 * 60
-#: How to get the full tray (appindicator: a real menu) on Linux; `run` logs it (English),
-#: `doctor` prints it in the reader's language.
+#: How to get the full tray (the StatusNotifierItem's menu) on Linux when only an XEmbed tray
+#: runs; `run` logs it (English), `doctor` prints it in the reader's language.
 HOW_TO_GET_THE_FULL_TRAY: Final = N_(
-    "for the full tray menu on Linux install PyGObject and the appindicator typelib: "
-    "`apt-get install libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 "
-    "gir1.2-ayatanaappindicator3-0.1` and `pip install 'posture-guard[tray]'` "
-    "(or run `bash setup-and-run.sh`, which does both)"
+    "for the full tray menu on Linux the panel must show StatusNotifierItems (KDE, XFCE,"
+    " Cinnamon, LXQt and waybar do; on GNOME install the AppIndicator extension); nothing"
+    " more to install for Posture Guard"
 )
 
 #: What a locked item says when the lock gives no reason of its own.

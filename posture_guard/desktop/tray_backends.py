@@ -1,4 +1,4 @@
-"""Which pystray backends we drive on this platform, best first (after pystray's `backend()`).
+"""Which tray backends we drive on this platform, best first: our StatusNotifierItem and pystray's.
 
 Rules:
 
@@ -19,14 +19,16 @@ from typing import Final
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrayBackends:
-    """The pystray backends we drive on one platform, by pystray's names for them."""
+    """The tray backends we drive on one platform: "sni" (ours, ui/sni.py) and pystray's by
+    pystray's names for them."""
 
-    #: What `run` tries, in this order, when PYSTRAY_BACKEND pins none of `pinnable`.
+    #: What `run` tries, in this order, when POSTURE_GUARD_TRAY or PYSTRAY_BACKEND pins none
+    #: of `pinnable`.
     candidates: tuple[str, ...]
     #: Every backend we drive here, best first: `doctor` gives each one a line.
     known: tuple[str, ...]
-    #: The backends PYSTRAY_BACKEND may pin `run` to (then tried alone). Empty: the platform
-    #: has one backend, and PYSTRAY_BACKEND is not read at all.
+    #: The backends POSTURE_GUARD_TRAY (or, for pystray's, PYSTRAY_BACKEND) may pin `run` to
+    #: (then tried alone). Empty: the platform has one backend, and neither is read at all.
     pinnable: frozenset[str]
     #: Whether the icon shows only inside a tray host the desktop may not run (a
     #: StatusNotifierWatcher on the session bus, or an XEmbed tray on the X display), so
@@ -34,13 +36,14 @@ class TrayBackends:
     needs_tray_host: bool
 
 
-#: Linux (and the other Unixes, to which pystray's `backend()` offers the same three):
-#: appindicator has a real menu and docks again when the panel restarts, then xorg; gtk is
-#: used only when PYSTRAY_BACKEND pins it.
+#: Linux (and the other Unixes): our StatusNotifierItem wherever a StatusNotifierWatcher runs
+#: (a real menu over D-Bus, no GTK, re-registers when the panel restarts), else pystray's
+#: xorg for an XEmbed-only tray (a left click opens our menu window). pystray's appindicator
+#: and gtk (PyGObject) are used only when pinned.
 _UNIX: Final = TrayBackends(
-    candidates=("appindicator", "xorg"),
-    known=("appindicator", "gtk", "xorg"),
-    pinnable=frozenset({"appindicator", "gtk", "xorg"}),
+    candidates=("sni", "xorg"),
+    known=("sni", "appindicator", "gtk", "xorg"),
+    pinnable=frozenset({"sni", "appindicator", "gtk", "xorg"}),
     needs_tray_host=True,
 )
 _WINDOWS: Final = TrayBackends(
@@ -52,7 +55,7 @@ _MACOS: Final = TrayBackends(
 
 
 def tray_backends() -> TrayBackends:
-    """The pystray backends we drive on this platform (see `TrayBackends`)."""
+    """The tray backends we drive on this platform (see `TrayBackends`)."""
     if sys.platform == "win32":
         return _WINDOWS
     elif sys.platform == "darwin":

@@ -221,7 +221,7 @@ def _tray() -> tuple[list[Finding], list[str]]:
                 area="tray",
                 name=name,
                 works=problem is None,
-                detail=detail + (" (PYSTRAY_BACKEND)" if probe.pinned == name else ""),
+                detail=detail + (f" ({probe.pinned_by})" if probe.pinned == name else ""),
                 used=name == probe.used,
             )
         )
@@ -235,7 +235,7 @@ def _tray() -> tuple[list[Finding], list[str]]:
                 used=True,
             )
         )
-    return findings, [HOW_TO_GET_THE_FULL_TRAY] if probe.full_tray_needs_install else []
+    return findings, [HOW_TO_GET_THE_FULL_TRAY] if probe.full_tray_needs_host else []
 
 
 _NATIVE: Final = N_("pystray's native backend (menu included)")
@@ -269,6 +269,7 @@ def _tray_hosts() -> dict[str, str]:
         )
     # Translators: {where} is where the icon shows ("a StatusNotifierItem host")
     return {
+        "sni": _("menu on click, without GTK; {where}").format(where=where),
         "appindicator": _("menu on click; {where}").format(where=where),
         "gtk": gtk,
         "xorg": xorg,

@@ -1,13 +1,16 @@
-"""The tray icon and its menu: pystray on the main thread, redrawn from the service's snapshots.
+"""The tray icon and its menu: which backend, and pystray's on the main thread.
 
 Rules:
 
 1. The backend is ours to choose, never pystray's import-time guess: `open_tray()` tries the
-   candidates for this platform in order (desktop/tray_backends.py; Linux: appindicator,
-   which has a real menu and re-docks, then xorg), sets PYSTRAY_BACKEND before importing
-   pystray, and keeps a reason for each one it did not take. PYSTRAY_BACKEND set by the user
-   (on Linux: appindicator, gtk or xorg) is tried alone. No candidate left means no tray: the
-   caller runs headless.
+   candidates for this platform in order (desktop/tray_backends.py; Linux: our
+   StatusNotifierItem (ui/sni.py) where a StatusNotifierWatcher runs, then pystray's xorg),
+   sets PYSTRAY_BACKEND before importing pystray, and keeps a reason for each one it did not
+   take. POSTURE_GUARD_TRAY (sni, appindicator, gtk or xorg), else PYSTRAY_BACKEND (pystray's
+   three), set by the user is tried alone. When nothing else works and only the watcher is
+   missing, the StatusNotifierItem is used anyway: it shows once a panel starts (a Wayland
+   login where the app starts first). No candidate left means no tray: the caller runs
+   headless. What every backend shares (the view, notices, clicks) is trayview.py's.
 2. Threads: `run()` owns the main thread (pystray's loop), and every pystray call is made on
    it. `on_snapshot()` and the notices come from the service's worker thread: they store the
    new status, decide what the tray shows, and wake the loop only when that changed (most
@@ -34,33 +37,20 @@ import importlib.util
 import logging
 import os
 import sys
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from types import ModuleType
 from typing import Any, Final
 
-from posture_guard.core.commands import Command, Refused, Result, Snapshot
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.ports import Notifier
-from posture_guard.core.settings import Settings
 from posture_guard.core.traymodel import (
     APP_TITLE,
     HOW_TO_GET_THE_FULL_TRAY,
-    IconMode,
     IconState,
-    Launch,
     MenuEntry,
-    Notice,
-    Submit,
-    TraySettings,
-    TrayStatus,
-    icon_state,
-    notice_shown,
     tray_menu,
-    tray_title,
 )
 from posture_guard.desktop.dbus import DBusError, no_session_bus, session_bus, session_bus_address
 from posture_guard.desktop.display import display_available
@@ -70,24 +60,15 @@ from posture_guard.desktop.xconn import XUnavailable, share_display
 from posture_guard.ui.launch import Launcher
 from posture_guard.ui.pystray_private import XorgWaker, refresh_title, use_picture_drawing
 from posture_guard.ui.tray_images import tray_image
+from posture_guard.ui.trayview import FIRST_ICON, Submitter, TrayView
 
 log = logging.getLogger(__name__)
 
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
 #: The backends that take our Picture as it is (pystray's win32 and darwin want Pillow's).
 _PICTURE_BACKENDS: Final = frozenset({"appindicator", "gtk", "xorg"})
-
-Submitter = Callable[[Command], Result]
-
-
-@dataclass(frozen=True, slots=True)
-class _View:
-    """Everything the tray shows: decided on the worker thread, drawn on the main thread."""
-
-    icon: IconState
-    title: str
-    #: None on a backend without a menu of its own (xorg).
-    menu: tuple[MenuEntry, ...] | None
+#: Our own choice of tray backend (any of the platform's `pinnable`); before PYSTRAY_BACKEND.
+TRAY_ENV: Final = "POSTURE_GUARD_TRAY"
 
 
 class TrayUnavailable(PostureGuardError):
@@ -130,13 +111,26 @@ def tray_candidates(env: Mapping[str, str] | None = None) -> tuple[list[str], li
         # Translators: DISPLAY and WAYLAND_DISPLAY are environment variables' names
         return [], ["tray: " + _("no display (DISPLAY and WAYLAND_DISPLAY are not set)")]
     here = tray_backends()
-    if not here.pinnable:  # one backend here: PYSTRAY_BACKEND is not read
+    if not here.pinnable:  # one backend here: neither variable is read
         return list(here.candidates), []
-    override = env.get("PYSTRAY_BACKEND", "")
-    if override in here.pinnable:
-        return [override], [f"tray: PYSTRAY_BACKEND={override} is set: only it is tried"]
-    notes = [f"tray: PYSTRAY_BACKEND={override!r} is not one we drive; ignored"] if override else []
+    notes: list[str] = []
+    for variable in (TRAY_ENV, "PYSTRAY_BACKEND"):
+        override = env.get(variable, "")
+        if override in here.pinnable and (variable == TRAY_ENV or override != "sni"):
+            return [override], [*notes, f"tray: {variable}={override} is set: only it is tried"]
+        if override:
+            notes.append(f"tray: {variable}={override!r} is not one we drive; ignored")
     return list(here.candidates), notes
+
+
+def pinned_by(env: Mapping[str, str], backend: str) -> str | None:
+    """The variable that pins `run` to `backend` (for `doctor`), or None."""
+    if tray_backends().pinnable and backend in tray_backends().pinnable:
+        if env.get(TRAY_ENV) == backend:
+            return TRAY_ENV
+        if env.get("PYSTRAY_BACKEND") == backend != "sni" and env.get(TRAY_ENV) is None:
+            return "PYSTRAY_BACKEND"
+    return None
 
 
 def tray_host_problem() -> str | None:
@@ -150,10 +144,10 @@ def tray_host_problem() -> str | None:
 SNI_WATCHER: Final = "org.kde.StatusNotifierWatcher"
 
 
-def sni_watcher_present() -> bool:
+def sni_watcher_present(env: Mapping[str, str] | None = None) -> bool:
     """Whether a StatusNotifierWatcher runs on the session bus (False when there is none)."""
     try:
-        bus = session_bus()
+        bus = session_bus(env)
     except (DBusError, ImportError):
         return False
     try:
@@ -165,11 +159,12 @@ def sni_watcher_present() -> bool:
 
 
 def no_tray_host(backend: str) -> bool:
-    """Whether nothing on this desktop can show the icon of `backend` now: no XEmbed tray
-    and, for appindicator, no StatusNotifierWatcher either."""
-    if backend == "appindicator" and sni_watcher_present():
+    """Whether nothing on this desktop can show the icon of `backend` now: for sni no
+    StatusNotifierWatcher; else no XEmbed tray and, for appindicator, no StatusNotifierWatcher
+    either."""
+    if backend in ("sni", "appindicator") and sni_watcher_present():
         return False
-    return tray_host_problem() is not None
+    return backend == "sni" or tray_host_problem() is not None
 
 
 #: Said once when a minute after the start nothing shows tray icons (stock GNOME, a bare
@@ -226,12 +221,37 @@ def _tray_host() -> tuple[str | None, bool]:
         shared.close()
 
 
-def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType:
-    """Import pystray pinned to `backend`.
+class _NoWatcher(TrayUnavailable):
+    """sni: the session bus answers, but no StatusNotifierWatcher runs on it (yet)."""
+
+
+def _sni_address(env: Mapping[str, str]) -> str:
+    """The session bus where a StatusNotifierWatcher runs now.
+
+    Raises:
+        TrayUnavailable: no session bus or no jeepney; `_NoWatcher`: no watcher on the bus.
+    """
+    address = session_bus_address(env)
+    if address is None:
+        raise TrayUnavailable(f"sni: {no_session_bus()}")
+    if importlib.util.find_spec("jeepney") is None:
+        raise TrayUnavailable("sni: " + _("jeepney is not installed"))
+    if not sni_watcher_present(env):
+        # Translators: StatusNotifierItem is a protocol's name, org.kde... a D-Bus name
+        why = _("no StatusNotifierItem host (nothing owns {name} on the session bus)")
+        raise _NoWatcher("sni: " + why.format(name=SNI_WATCHER))
+    return address
+
+
+def _import_pystray(backend: str, env: Mapping[str, str]) -> ModuleType | None:
+    """Import pystray pinned to `backend` (for "sni": check it can work; None).
 
     Raises:
         TrayUnavailable: naming what is missing for this backend.
     """
+    if backend == "sni":
+        _sni_address(env)
+        return None
     if backend in _GTK_BACKENDS:
         if importlib.util.find_spec("gi") is None:
             raise _LibraryMissing(f"{backend}: " + _("PyGObject (gi) is not installed"))
@@ -259,22 +279,24 @@ class TrayProbe:
 
     #: The backend `run` would use; None: it runs without a tray.
     used: str | None
-    #: The backend PYSTRAY_BACKEND pins `run` to, if it names one we drive.
+    #: The backend POSTURE_GUARD_TRAY or PYSTRAY_BACKEND pins `run` to, if one we drive.
     pinned: str | None
+    #: The variable that pins it ("POSTURE_GUARD_TRAY" or "PYSTRAY_BACKEND").
+    pinned_by: str | None
     #: Every backend we drive on this platform, best first -> why `run` could not use it
     #: (None: it could).
     problems: dict[str, str | None]
     #: `probe_tray`'s reasons: "tray: ..." lines, as `run` logs them.
     notes: list[str]
-    #: The full tray (appindicator's menu) fails for a missing library: installing it helps
-    #: (HOW_TO_GET_THE_FULL_TRAY), unlike a missing bus or display.
-    full_tray_needs_install: bool
+    #: The full tray (the StatusNotifierItem's menu) fails only for want of a tray host that
+    #: speaks it (HOW_TO_GET_THE_FULL_TRAY), not for a missing bus or display.
+    full_tray_needs_host: bool
 
 
 def probe_tray(env: Mapping[str, str] | None = None) -> tuple[str | None, list[str]]:
     """The tray backend `run` would use here (None: headless), and why the others would not
-    be used, e.g. "tray: appindicator: PyGObject (gi) is not installed" and, for xorg, how to
-    get the full tray (HOW_TO_GET_THE_FULL_TRAY). Imports pystray; shows nothing.
+    be used, e.g. "tray: sni: no StatusNotifierItem host (...)" and, for xorg, how to get the
+    full tray (HOW_TO_GET_THE_FULL_TRAY). Imports pystray; shows nothing.
     """
     probe = _probe(env, every=False)
     return probe.used, probe.notes
@@ -291,9 +313,10 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
     env = os.environ if env is None else env
     candidates, notes = tray_candidates(env)
     backends = tray_backends().known
-    pinned = candidates[0] if env.get("PYSTRAY_BACKEND") in candidates else None
+    pinned_var = pinned_by(env, candidates[0]) if len(candidates) == 1 else None
+    pinned = candidates[0] if pinned_var is not None else None
     problems: dict[str, str | None] = {}
-    needs_install = False
+    needs_host = False
     used: str | None = None
     saved = os.environ.get("PYSTRAY_BACKEND")
     try:
@@ -305,8 +328,8 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
                 problems[backend] = None
             except TrayUnavailable as exc:
                 problems[backend] = str(exc).removeprefix(f"{backend}: ")
-                if backend == "appindicator" and isinstance(exc, _LibraryMissing):
-                    needs_install = True
+                if isinstance(exc, _NoWatcher) and backend in candidates:
+                    needs_host = True
             if used is not None or backend not in candidates:
                 continue  # `run` would not get this far: no note
             if problems[backend] is not None:
@@ -314,7 +337,10 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
                 continue
             used = backend
             if backend == "xorg":
-                notes.append(_xorg_note(full_tray_needs_install=needs_install))
+                notes.append(_xorg_note(full_tray_needs_host=needs_host))
+        if used is None and needs_host:  # only a panel is missing: the item waits for one
+            used = "sni"
+            notes.append(_SNI_WAITS)
     finally:
         if saved is None:
             os.environ.pop("PYSTRAY_BACKEND", None)
@@ -326,10 +352,14 @@ def _probe(env: Mapping[str, str] | None, *, every: bool) -> TrayProbe:
     return TrayProbe(
         used=used,
         pinned=pinned,
+        pinned_by=pinned_var,
         problems={b: problems.get(b) for b in backends},
         notes=notes,
-        full_tray_needs_install=needs_install,
+        full_tray_needs_host=needs_host and used != "sni",
     )
+
+
+_SNI_WAITS: Final = "tray: sni: no StatusNotifierItem host yet; the icon shows when one starts"
 
 
 def open_tray(
@@ -339,46 +369,73 @@ def open_tray(
     rhythm_s: float | None,
     locked: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
-) -> tuple[Tray | None, list[str]]:
+) -> tuple[TrayView | None, list[str]]:
     """The first tray that can be built here (not yet running), and why the others were not.
 
     Called once at service start on the main thread. None means run without a tray.
     """
     env = os.environ if env is None else env
     candidates, reasons = tray_candidates(env)
-    needs_install = False
+    needs_host = False
     for backend in candidates:
         try:
-            pystray = _import_pystray(backend, env)
-            tray = Tray(
-                pystray,
-                backend,
-                submit,
-                launcher,
-                rhythm_s=rhythm_s,
-                locked=locked,
-            )
+            tray = _build(backend, env, submit, launcher, rhythm_s=rhythm_s, locked=locked)
         except TrayUnavailable as exc:
             reasons.append(f"tray: {exc}")
-            needs_install |= backend == "appindicator" and isinstance(exc, _LibraryMissing)
+            needs_host |= isinstance(exc, _NoWatcher)
             continue
-        except Exception as exc:  # building the icon failed (X or GTK refused)
+        except Exception as exc:  # building the icon failed (X, GTK or the bus refused)
             reasons.append(f"tray: {backend}: {type(exc).__name__}: {exc}")
             continue
         if backend == "xorg":
-            reasons.append(_xorg_note(full_tray_needs_install=needs_install))
+            reasons.append(_xorg_note(full_tray_needs_host=needs_host))
         return tray, reasons
+    if needs_host:  # rule 1: only a panel is missing; the item shows once one starts
+        address = session_bus_address(env)
+        if address is not None:
+            from posture_guard.ui.sni import SniTray  # noqa: PLC0415
+
+            try:
+                tray = SniTray(submit, launcher, address=address, rhythm_s=rhythm_s, locked=locked)
+            except Exception as exc:
+                reasons.append(f"tray: sni: {type(exc).__name__}: {exc}")
+            else:
+                return tray, [*reasons, _SNI_WAITS]
     return None, reasons
 
 
-def _xorg_note(*, full_tray_needs_install: bool) -> str:
-    """What `run` logs when it settles for xorg: with how to get the full tray only when
-    installing something would give it (not when the session bus or a tray host is missing)."""
+def _build(
+    backend: str,
+    env: Mapping[str, str],
+    submit: Submitter,
+    launcher: Launcher,
+    *,
+    rhythm_s: float | None,
+    locked: Mapping[str, str] | None,
+) -> TrayView:
+    """The tray of `backend`, not yet running.
+
+    Raises:
+        TrayUnavailable: the backend cannot work here; other errors: building it failed.
+    """
+    if backend == "sni":
+        from posture_guard.ui.sni import SniTray  # noqa: PLC0415 - jeepney's, Linux only
+
+        address = _sni_address(env)
+        return SniTray(submit, launcher, address=address, rhythm_s=rhythm_s, locked=locked)
+    pystray = _import_pystray(backend, env)
+    assert pystray is not None
+    return Tray(pystray, backend, submit, launcher, rhythm_s=rhythm_s, locked=locked)
+
+
+def _xorg_note(*, full_tray_needs_host: bool) -> str:
+    """What `run` logs when it settles for xorg: with how to get the full tray only when a
+    StatusNotifierItem host would give it (not when the session bus is missing)."""
     note = "tray: xorg has no menu of its own"
-    return f"{note}; {HOW_TO_GET_THE_FULL_TRAY}" if full_tray_needs_install else note
+    return f"{note}; {HOW_TO_GET_THE_FULL_TRAY}" if full_tray_needs_host else note
 
 
-class Tray:
+class Tray(TrayView):
     """One pystray icon kept in step with the service's snapshots.
 
     Every pystray call happens on the main thread (rule 2): other threads store what changed
@@ -399,37 +456,29 @@ class Tray:
     ) -> None:
         """`rhythm_s` and `locked` hold until the first snapshot; from then on each snapshot's
         settings give them, so a re-applied policy reaches the menu and the forms."""
-        self.backend = backend
+        super().__init__(
+            backend,
+            submit,
+            launcher,
+            rhythm_s=rhythm_s,
+            locked=locked,
+            has_menu=bool(pystray.Icon.HAS_MENU),
+        )
         self._pystray = pystray
-        self._submit = submit
-        self._launcher = launcher
-        self._rhythm_s = rhythm_s
-        self._locked = dict(locked or {})
-        self._settings_seen: Settings | None = None  # worker thread only
         self._opaque = backend == "xorg"
-        self._lock = threading.Lock()
-        self._status = TrayStatus()
-        self._notice: Notice | None = None
         self._apply_pending = False
         self._stop_pending = False
         self._running = False
         # main thread only:
-        first = IconState(mode=IconMode.ACTIVE)
-        self._icon_state: IconState = first
+        self._icon_state: IconState = FIRST_ICON
         self._menu_entries: tuple[MenuEntry, ...] | None = None
-        #: How often each part was redrawn (tests and the footprint bench read these).
-        self.redraws = {"icon": 0, "title": 0, "menu": 0}
-        #: How often a snapshot or notice asked the loop to redraw (tests read this).
-        self.wakes = 0
         self._icon = pystray.Icon(
             "posture-guard",
-            icon=self._image(first),
+            icon=self._image(FIRST_ICON),
             title=APP_TITLE,
             # never an empty menu: appindicator's show() fails silently without an item
             menu=self._pystray_menu(tray_menu(self._status)),
         )
-        #: What the tray should show; `on_snapshot` wakes the loop only when it changes.
-        self._view = self._view_of(self._status, None)
         self._waker: XorgWaker | None = None
         if backend == "xorg":
             use_picture_drawing(self._icon)
@@ -541,66 +590,11 @@ class Tray:
             self._stop_pending = True
         self._call_on_main_thread(force=True)
 
-    def on_snapshot(self, snapshot: Snapshot) -> None:
-        """Note the new status and wake the loop only when what the tray shows (icon, title,
-        menu) changed: most snapshots only move the next break by a few seconds. Worker
-        thread; never blocks on the tray and never raises."""
-        try:
-            self._launcher.reap()
-            self._follow_settings(snapshot.settings)
-            status = TrayStatus.of(snapshot)
-            with self._lock:
-                self._status = status
-                self._notice = notice_shown(self._notice, status, snapshot.at)
-                changed = self._new_view()
-                if changed:  # counted under the lock: the worker and the main thread ask
-                    self.wakes += 1
-            if changed:
-                self._call_on_main_thread()
-        except Exception:
-            log.exception("the tray could not take a snapshot")
+    def _view_changed(self) -> None:
+        self._call_on_main_thread()
 
-    def _view_of(self, status: TrayStatus, notice: Notice | None) -> _View:
-        """What the tray shows for this status and notice (traymodel decides; any thread)."""
-        title = tray_title(status, notice)
-        return _View(
-            icon=icon_state(status, self._rhythm_s),
-            title=_latin1(title) if self.backend == "xorg" else title,
-            menu=tray_menu(status, notice=notice, locked=self._locked)
-            if self._icon.HAS_MENU
-            else None,
-        )
-
-    def _new_view(self) -> bool:
-        """Decide the view from the current status; True when it changed. Holding `_lock`."""
-        view = self._view_of(self._status, self._notice)
-        changed, self._view = view != self._view, view
-        return changed
-
-    def _follow_settings(self, current: Settings) -> None:
-        """Take the locks, rhythm and branding of the service's settings when the service
-        replaced them (worker thread; otherwise one identity check)."""
-        if current is self._settings_seen:
-            return
-        self._settings_seen = current
-        wanted = TraySettings.of(current)
-        with self._lock:
-            if wanted.locked != self._locked:
-                log.info("tray: locked items now: %s", ", ".join(sorted(wanted.locked)) or "none")
-            self._locked = dict(wanted.locked)
-            self._rhythm_s = wanted.rhythm_s
-        self._launcher.set_branding(wanted.branding)
-
-    def show_notice(self, title: str, message: str) -> None:
-        """Put a notice no notification service showed into the title and menu (any thread)."""
-        now = datetime.now().astimezone()
-        with self._lock:
-            self._notice = Notice(title=title, message=message, at=now)
-            changed = self._new_view()
-            if changed:
-                self.wakes += 1
-        if changed:
-            self._call_on_main_thread()
+    def _shown_title(self, title: str) -> str:
+        return _latin1(title) if self.backend == "xorg" else title
 
     def _call_on_main_thread(self, *, force: bool = False) -> None:
         """Have the loop run `_on_main_thread` soon; at most one such call waits at a time."""
@@ -644,20 +638,6 @@ class Tray:
 
         return self._pystray.MenuItem(entry.text, activate, enabled=entry.enabled)
 
-    def _activate(self, item_id: str, action: Submit | Launch | None) -> None:
-        """A menu item was clicked (main thread)."""
-        log.info("tray: %s", item_id)
-        problem: str | None = None
-        if isinstance(action, Submit):
-            result = self._submit(action.command)
-            if isinstance(result, Refused):
-                problem = result.reason
-        elif isinstance(action, Launch):
-            problem = self._launcher.launch(action.target)
-        if problem is not None:
-            log.warning("tray: %s: %s", item_id, problem)
-            self.show_notice(APP_TITLE, problem)
-
     def _on_xorg_click(self, _icon: object, _item: object) -> None:
         self._launcher.launch("menu")
 
@@ -679,7 +659,7 @@ def backend_image(backend: str, state: IconState, *, opaque: bool = False) -> ob
 class TitleNotifier:
     """Shows a notice in the tray's title and menu, and passes it on to `also` (the terminal)."""
 
-    def __init__(self, tray: Tray, also: Notifier) -> None:
+    def __init__(self, tray: TrayView, also: Notifier) -> None:
         self._tray = tray
         self._also = also
         self.name = f"tray-title+{also.name}"
@@ -708,7 +688,7 @@ class TitleNotifier:
             log.exception("notifier %s raised in withdraw", self._also.name)
 
 
-def with_tray_fallback(notifier: Notifier, tray: Tray) -> Notifier:
+def with_tray_fallback(notifier: Notifier, tray: TrayView) -> Notifier:
     """`notifier`, with the tray title added wherever it would fall back to the terminal."""
     if isinstance(notifier, FallbackNotifier):
         return FallbackNotifier(notifier.primary, TitleNotifier(tray, notifier.fallback))

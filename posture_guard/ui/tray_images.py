@@ -134,3 +134,42 @@ def tray_image(state: IconState, *, opaque: bool = False) -> Picture:
         file.seek(start + offset)
         raw = zlib.decompress(file.read(length))
     return Picture("RGB" if opaque else "RGBA", raw)
+
+
+def sni_pixmaps(state: IconState) -> list[tuple[int, int, bytes]]:
+    """The icon for `state` as a StatusNotifierItem's IconPixmap: (width, height, ARGB32 in
+    network byte order) at 64, 32 and 16 px, so the host picks the size nearest its own
+    (halved with a 2x2 box over premultiplied alpha, as a resampler would). Any thread."""
+    rgba, size = tray_image(state).raw, SIZE
+    found = []
+    while size >= 16:
+        argb = bytearray(len(rgba))
+        argb[0::4], argb[1::4], argb[2::4], argb[3::4] = (
+            rgba[3::4],
+            rgba[0::4],
+            rgba[1::4],
+            rgba[2::4],
+        )
+        found.append((size, size, bytes(argb)))
+        rgba, size = _halved(rgba, size), size // 2
+    return found
+
+
+def _halved(rgba: bytes, size: int) -> bytes:
+    """`size` x `size` RGBA pixels averaged in 2x2 boxes; colour weighted by alpha."""
+    half = size // 2
+    out = bytearray(half * half * 4)
+    stride = size * 4
+    for y in range(half):
+        for x in range(half):
+            top = 2 * y * stride + 8 * x
+            quad = (top, top + 4, top + stride, top + stride + 4)
+            alpha = sum(rgba[i + 3] for i in quad)
+            o = (y * half + x) * 4
+            if alpha:
+                for c in range(3):
+                    out[o + c] = min(
+                        255, round(sum(rgba[i + c] * rgba[i + 3] for i in quad) / alpha)
+                    )
+            out[o + 3] = round(alpha / 4)
+    return bytes(out)

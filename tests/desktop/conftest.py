@@ -307,6 +307,8 @@ def make_session_bus(
 
 
 # openbox + trayer for the tray tests (at the end: traydesk imports the helpers above)
+# waybar's tray in headless sway, a real StatusNotifierItem host (snihost imports the above)
+from tests.desktop.snihost import waybar  # noqa: E402, F401
 from tests.desktop.traydesk import quiet_tray_desktop, tray_desktop  # noqa: E402, F401
 
 

@@ -74,9 +74,10 @@ def test_doctor_on_a_desktop_finds_x11_dunst_and_the_xembed_tray(
     assert lines[("notify", "freedesktop")] == "ok  a notification service answers  [used]"
     assert lines[("tray", "xorg")].startswith("ok  icon only: no menu;")
     assert ("tray", "headless") not in lines
-    # the hint for the full tray appears exactly when PyGObject is what is missing
-    hinted = any(line.startswith("hint: ") for line in done.stdout.splitlines())
-    assert hinted == ("PyGObject (gi) is not installed" in lines[("tray", "appindicator")])
+    # an XEmbed tray only: the hint says the full menu needs a StatusNotifierItem host
+    assert lines[("tray", "sni")].startswith("no  no StatusNotifierItem host")
+    hints = [line for line in done.stdout.splitlines() if line.startswith("hint: ")]
+    assert hints == [f"hint: {HOW_TO_GET_THE_FULL_TRAY}"]
 
 
 def _probe_tray(env: dict[str, str]) -> str | None:
@@ -99,9 +100,9 @@ def _probe_tray(env: dict[str, str]) -> str | None:
 @pytest.mark.parametrize(
     "case",
     [
-        # no tray host yet: `run` still takes appindicator (it docks when a panel starts);
-        # doctor used to call every backend broken and say headless
-        (True, None, "appindicator"),
+        # no tray host yet: `run` takes xorg (it docks when a panel starts); doctor used to
+        # call every backend broken and say headless
+        (True, None, "xorg"),
         (False, None, "xorg"),
         # a pinned backend that cannot work: `run` goes headless; doctor used to mark it used
         (False, "gtk", None),
@@ -134,10 +135,10 @@ def test_doctor_marks_used_the_tray_backend_run_would_use(
     if bus_on and pinned is None:  # nothing owns the tray selection: doctor says so
         assert lines[("tray", "appindicator")] == (
             "ok  menu on click; no tray host yet (no StatusNotifierWatcher, no XEmbed tray): "
-            "it shows when one starts  [used]"
+            "it shows when one starts"
         )
         assert lines[("tray", "xorg")].endswith(
-            "; no tray host yet: the icon shows when one starts"
+            "; no tray host yet: the icon shows when one starts  [used]"
         )
     if pinned is not None:
         assert lines[("tray", pinned)].endswith(
@@ -145,8 +146,10 @@ def test_doctor_marks_used_the_tray_backend_run_would_use(
         )
     if not bus_on:
         assert lines[("tray", "appindicator")] == f"no  {NO_SESSION_BUS}"
-    # installing anything would not help here (PyGObject is there): no hint
-    assert not [line for line in done.stdout.splitlines() if line.startswith("hint: ")]
+        assert lines[("tray", "sni")] == f"no  {NO_SESSION_BUS}"
+    # the hint (a panel that shows StatusNotifierItems) only where that is what is missing
+    hints = [line for line in done.stdout.splitlines() if line.startswith("hint: ")]
+    assert bool(hints) == (bus_on and pinned is None)
 
 
 def test_doctor_hints_how_to_get_the_full_tray_when_pygobject_is_missing(

@@ -31,7 +31,8 @@ def test_doctor_without_display_says_what_is_missing_and_exits_0(app: App) -> No
         ("busy", "camera-microphone"),
         ("notify", "freedesktop"), ("notify", "terminal"),
         ("sound", sound),
-        ("tray", "appindicator"), ("tray", "gtk"), ("tray", "xorg"), ("tray", "headless"),
+        ("tray", "sni"), ("tray", "appindicator"), ("tray", "gtk"), ("tray", "xorg"),
+        ("tray", "headless"),
     ]  # fmt: skip
     no_bus = "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
     assert lines[("idle", "x11")] == "no  no DISPLAY set"

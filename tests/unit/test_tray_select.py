@@ -26,8 +26,9 @@ def test_no_display_means_no_tray(monkeypatch):
     )
 
 
-def test_linux_tries_appindicator_then_xorg(display):
-    assert tray_candidates({}) == (["appindicator", "xorg"], [])
+def test_linux_tries_the_status_notifier_item_then_xorg(display):
+    # Protects: issue 15: no GTK by default; appindicator and gtk only when pinned
+    assert tray_candidates({}) == (["sni", "xorg"], [])
 
 
 def test_pystray_backend_set_by_the_user_is_tried_alone(display):
@@ -37,19 +38,31 @@ def test_pystray_backend_set_by_the_user_is_tried_alone(display):
     )
 
 
+def test_our_own_variable_pins_any_backend_and_comes_before_pystrays(display):
+    # Protects: POSTURE_GUARD_TRAY pins sni too (PYSTRAY_BACKEND is pystray's: not sni)
+    assert tray_candidates({"POSTURE_GUARD_TRAY": "sni", "PYSTRAY_BACKEND": "xorg"}) == (
+        ["sni"],
+        ["tray: POSTURE_GUARD_TRAY=sni is set: only it is tried"],
+    )
+    assert tray_candidates({"PYSTRAY_BACKEND": "sni"}) == (
+        ["sni", "xorg"],
+        ["tray: PYSTRAY_BACKEND='sni' is not one we drive; ignored"],
+    )
+
+
 def test_an_unknown_pystray_backend_is_ignored_with_a_note(display):
     assert tray_candidates({"PYSTRAY_BACKEND": "win32"}) == (
-        ["appindicator", "xorg"],
+        ["sni", "xorg"],
         ["tray: PYSTRAY_BACKEND='win32' is not one we drive; ignored"],
     )
 
 
 def test_without_a_session_bus_or_a_reachable_x_server_there_is_no_tray(display):
-    # appindicator needs the session bus; xorg needs the X server (there is none on :999)
+    # sni needs the session bus; xorg needs the X server (there is none on :999)
     tray, reasons = open_tray(lambda _p: {"ok": True}, Launcher(), rhythm_s=1200, env={})
     assert tray is None
     assert reasons[0] == (
-        "tray: appindicator: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
+        "tray: sni: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set, and $XDG_RUNTIME_DIR/bus is not a socket of ours)"
     )
     assert reasons[1].startswith("tray: xorg: cannot open the X display: ")
 
@@ -71,7 +84,7 @@ def test_windows_and_macos_use_their_one_backend_and_do_not_read_pystray_backend
 @pytest.mark.parametrize(
     ("platform", "known", "needs_tray_host"),
     [
-        ("linux", ("appindicator", "gtk", "xorg"), True),
+        ("linux", ("sni", "appindicator", "gtk", "xorg"), True),
         ("win32", ("win32",), False),
         ("darwin", ("darwin",), False),
     ],
