@@ -2,18 +2,25 @@
 # Set up Posture Guard in .venv and run it: the README's one command from a fresh clone.
 # - The command: `posture-guard` is linked into ~/.local/bin, as pipx does, so a new terminal
 #   finds it; when that folder is not on PATH, it says so and prints the line to add.
-# - On Linux, the full tray menu and the accessible GTK windows need PyGObject, which pip builds
-#   from source: it says which Debian packages that takes (and how many with their dependencies)
-#   before installing them as root or with passwordless sudo; POSTURE_GUARD_NO_APT=1 skips them,
-#   and without root it prints the apt-get line instead. Without PyGObject it runs all the same:
-#   the basic tray (a left click opens our own menu window) and Tk windows, or headless with no
-#   display.
+# - The tray needs neither root nor a compiler: where the panel shows StatusNotifierItems the full
+#   menu is Posture Guard's own (pure Python), elsewhere a left click opens our menu window.
+# - On Linux the windows are GTK 3 (shaped text in every script, screen readers) where PyGObject
+#   can be had: the system's (python3-gi, as desktops ship it) is used when the python3 running
+#   this has it, with nothing to build; else pip builds it from source, and the script says which
+#   Debian packages that takes (and how many with their dependencies) before installing them as
+#   root or with passwordless sudo; POSTURE_GUARD_NO_APT=1 skips them, and without root it prints
+#   the apt-get line instead. Without PyGObject the windows are Tk's; headless with no display.
 # - POSTURE_GUARD_SETUP_ONLY=1 sets up and stops before running. Other arguments go to
 #   `posture-guard run`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-[ -x .venv/bin/python ] || python3 -m venv .venv
+venv_args=()
+if [ "$(uname -s)" = Linux ] \
+        && python3 -c 'import gi; gi.require_version("Gtk", "3.0")' >/dev/null 2>&1; then
+    venv_args=(--system-site-packages)  # the system's PyGObject: nothing to build, no root
+fi
+[ -x .venv/bin/python ] || python3 -m venv "${venv_args[@]}" .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e .
 
 if [ "$(uname -s)" = Linux ] && ! .venv/bin/python -c 'import gi' >/dev/null 2>&1; then
@@ -36,19 +43,19 @@ if [ "$(uname -s)" = Linux ] && ! .venv/bin/python -c 'import gi' >/dev/null 2>&
             "${sudo_cmd[@]}" apt-get update -qq || true
             count=$(LC_ALL=C apt-get -s install --no-install-recommends "${missing[@]}" 2>/dev/null \
                     | grep -c '^Inst ' || true)
-            echo "setup: the full tray menu and the accessible GTK windows need PyGObject, which pip"
-            echo "       builds from source. Installing its Debian build packages: ${missing[*]}"
+            echo "setup: the accessible GTK windows need PyGObject, which pip builds from source"
+            echo "       (the tray does not). Installing its Debian build packages: ${missing[*]}"
             echo "       (${count} packages with their dependencies). To skip: POSTURE_GUARD_NO_APT=1"
-            echo "       bash setup-and-run.sh (then the basic tray menu and Tk windows)."
+            echo "       bash setup-and-run.sh (then the windows are Tk's)."
             DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq \
                 --no-install-recommends "${missing[@]}" >/dev/null || true
         else
-            echo "setup: for the full tray menu and accessible windows, install as root:"
+            echo "setup: the tray is complete; for accessible GTK windows, install as root:"
             echo "       apt-get install ${missing[*]}   then run this script again."
         fi
     fi
     .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[tray]' >/dev/null 2>&1 \
-        || echo "setup: PyGObject did not build; running with the basic tray menu instead."
+        || echo "setup: PyGObject did not build; the windows are Tk's (the tray is complete)."
 fi
 
 # the command, where a new terminal finds it (as pipx does)
