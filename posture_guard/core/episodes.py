@@ -1276,9 +1276,13 @@ def current_episode(history: Sequence[Episode]) -> Episode | None:
 def overlaps(
     start: datetime, end: datetime | None, other_start: datetime, other_end: datetime | None
 ) -> bool:
-    """Whether two spells of time share a moment: each from its start to its end, both
-    included (an end of None: still going)."""
-    return (other_end is None or start <= other_end) and (end is None or other_start <= end)
+    """Whether two spells of time share a moment. A spell runs from its start up to, not
+    including, its end (an end of None: still going), so one may end the moment the next
+    starts; a spell that ends as it starts holds that one moment."""
+    same_start = start == other_start
+    return (other_end is None or start < other_end or same_start) and (
+        end is None or other_start < end or same_start
+    )
 
 
 def _first_later(history: Iterable[Episode], episode: Episode) -> Episode | None:
@@ -1313,7 +1317,7 @@ def start_episode(history: Iterable[Episode], episode: Episode) -> Episode:
                     episode=_name(other)
                 )
             )
-        if other.started <= episode.started <= other.ended:
+        if other.started == episode.started or other.started < episode.started < other.ended:
             raise IllegalEpisodeChange(
                 _(
                     "can't start an episode at {time}: that is inside {episode}, which ended {end}"
@@ -1392,10 +1396,11 @@ def end_episode(episode: Episode, at: datetime, history: Iterable[Episode] = ())
             )
         )
     later = _first_later(history, episode)
-    if later is not None and at >= later.started:
+    if later is not None and at > later.started:  # ending as the later one starts is fine
         raise IllegalEpisodeChange(
             _(
-                "can't end {episode} at {time}: it would overlap {later}; end it before {start}"
+                "can't end {episode} at {time}: it would overlap {later}; end it at {start}"
+                " at the latest"
             ).format(
                 episode=_name(episode), time=when(at), later=_name(later), start=when(later.started)
             )
