@@ -325,7 +325,7 @@ def _special_files(folder: Path) -> dict[str, tuple[Path, str]]:
     pipe = folder / "pipe"
     os.mkfifo(pipe)
     sock = folder / "sock"
-    import socket  # noqa: PLC0415 - only here
+    import socket
 
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(str(sock))
