@@ -593,7 +593,8 @@ class Service:
             log.exception("notifier %s failed", self._notifier.name)
             delivered = False
         if not delivered:
-            log.warning("notice not delivered: %s: %s", title, message)
+            # its words stay out of the log: a check-in's speak of the diary
+            log.warning("notice not delivered (%s)", tag or "untagged")
 
     def _sound(self, cue: Cue) -> None:
         """Play `cue` unless something keeps it silent (Rule 8); never raises (Rule 5)."""
