@@ -16,7 +16,7 @@ from posture_guard.app.logs import setup_logging
 from posture_guard.app.managed import Poller, SettingsWatch, load_effective
 from posture_guard.app.pack import installed_or_none
 from posture_guard.app.service import Inbox, Service
-from posture_guard.app.store import Store
+from posture_guard.app.store import Store, open_or_read
 from posture_guard.core import config, policy, welcome
 from posture_guard.core.commands import Command, Result, SettingsTrouble
 from posture_guard.core.errors import PostureGuardError, StoreError
@@ -116,8 +116,8 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
             setup_logging(paths.log_file, verbose=verbose)
             for message in sorted(policy_errors):
                 log.error("policy problem (that value falls back to the default): %s", message)
-            try:
-                store = Store.open(paths.database)
+            try:  # on read-only or full storage, read-only: reminders go on, nothing is saved
+                store = open_or_read(paths.database, told=_say_read_only)
             except StoreError as exc:  # e.g. a database from a newer version: one line, no trace
                 log.error("not started: %s", exc)
                 print(f"posture-guard: {exc}", file=sys.stderr)
@@ -129,6 +129,14 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
     except OSError as exc:  # a file or folder in the way: say which, without a traceback
         where = exc.filename or paths.runtime_dir
         raise PostureGuardError(f"{where}: {exc.strerror or exc}") from None
+
+
+def _say_read_only(why: StoreError) -> None:
+    print(
+        "posture-guard: " + _("{why}. Reminders go on meanwhile.").format(why=why),
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _first_run_notice(paths: Paths, loaded: config.Loaded, desktop: Launcher | None) -> None:

@@ -25,7 +25,7 @@ from typing import Final, TypeVar
 
 from posture_guard.app import pack as clinic_pack
 from posture_guard.app.managed import load_effective
-from posture_guard.app.store import Store
+from posture_guard.app.store import Store, open_or_read
 from posture_guard.core import exercises, policy
 from posture_guard.core.clinic import ClinicProfile, parse_clinic_file
 from posture_guard.core.episodes import (
@@ -56,7 +56,7 @@ from posture_guard.core.episodes import (
     parse_pain,
     parse_yes_no,
 )
-from posture_guard.core.errors import MISSING, DiaryValueError, terminal_safe
+from posture_guard.core.errors import MISSING, DiaryValueError, StoreError, terminal_safe
 from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.localeforms import format_date_time
 from posture_guard.core.pack import exercise_names
@@ -75,9 +75,10 @@ Ask = Callable[[str], str]
 Say = Callable[[str], None]
 
 
-def open_store(paths: Paths) -> Store:
-    """The user's database. Raises StoreError as `Store.open` does."""
-    return Store.open(paths.database)
+def open_store(paths: Paths, *, told: Callable[[StoreError], None] | None = None) -> Store:
+    """The user's database, as `store.open_or_read` opens it (read-only on storage that
+    refuses writes, after `told(why)`). Raises StoreError as that does."""
+    return open_or_read(paths.database, told=told)
 
 
 #: How far past `now` an `--at` may lie (clock differences between machines, typing time).
