@@ -19,7 +19,7 @@ from posture_guard.app.service import Inbox, Service
 from posture_guard.app.store import Store, open_or_read
 from posture_guard.core import config, policy, welcome
 from posture_guard.core.commands import Command, Result, SettingsTrouble
-from posture_guard.core.errors import PostureGuardError, StoreError
+from posture_guard.core.errors import PostureGuardError, StoreError, terminal_safe
 from posture_guard.core.exercises import Catalogue, load_catalogue
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.ports import Notifier
@@ -151,7 +151,10 @@ def _first_run_notice(paths: Paths, loaded: config.Loaded, desktop: Launcher | N
     )
     if step is welcome.FirstRun.DONE:
         return
-    notice = policy.first_run_notice(loaded.settings, managed=managed)
+    # the policy's branding may hold escape sequences or bidi overrides: spelled out, never raw
+    notice = terminal_safe(
+        policy.first_run_notice(loaded.settings, managed=managed), keep_newlines=True
+    )
     print(notice + "\n", flush=True)
     log.info("first run: told the user: %s", notice.replace("\n", " "))
     if step is welcome.FirstRun.WELCOME and desktop is not None:
