@@ -31,6 +31,7 @@ from posture_guard.core.clinic import ClinicProfile, parse_clinic_file
 from posture_guard.core.episodes import (
     CHECK_IN_FLAGS,
     CHECK_IN_QUESTIONS,
+    EARLIEST_DAY,
     LABELS,
     AgeBand,
     Answer,
@@ -89,7 +90,8 @@ def parse_at(text: str | None, now: datetime, field: str = "at") -> datetime:
     """`--at` as typed: ISO 8601, local time when it has no offset; `now` when not given.
 
     Raises:
-        DiaryValueError: not such a time, or a time in the future (the diary records what was).
+        DiaryValueError: not such a time, one before EARLIEST_DAY, or a time in the future (the
+            diary records what was).
     """
     if text is None:
         return now
@@ -97,8 +99,19 @@ def parse_at(text: str | None, now: datetime, field: str = "at") -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise DiaryValueError(field, _(AT_EXPECTED), text) from None
-    moment = moment if moment.utcoffset() is not None else moment.astimezone()
-    if moment.timestamp() > (now + FUTURE_ALLOWANCE).timestamp():
+    if moment.date() < EARLIEST_DAY:  # before the local zone is applied: year 1 has no room
+        raise DiaryValueError(
+            field,
+            # Translators: {earliest} is a date written 2000-01-01
+            _("expected a time on or after {earliest}").format(earliest=EARLIEST_DAY.isoformat()),
+            text,
+        )
+    try:
+        moment = moment if moment.utcoffset() is not None else moment.astimezone()
+        instant = moment.timestamp()
+    except (ValueError, OverflowError):  # the calendar's far edge
+        raise DiaryValueError(field, _("expected a time that is not in the future"), text) from None
+    if instant > (now + FUTURE_ALLOWANCE).timestamp():
         raise DiaryValueError(field, _("expected a time that is not in the future"), text)
     return moment
 

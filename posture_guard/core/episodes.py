@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import Enum
 from typing import Final, Self, TypeVar
 
@@ -472,6 +472,11 @@ def check_id(value: object, field: str = "id") -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise DiaryValueError(field, ID_EXPECTED, value)
     return value
+
+
+#: The earliest day a diary takes: a year typed wrong (1026 for 2026) or the calendar's edge is
+#: refused, so a report never spans a millennium (2 GB and two minutes) or meets year 1.
+EARLIEST_DAY: Final = date(2000, 1, 1)
 
 
 def check_moment(value: object, field: str) -> datetime:

@@ -15,6 +15,7 @@ from posture_guard.app import diary
 from posture_guard.app import pack as clinic_pack
 from posture_guard.app.managed import load_effective
 from posture_guard.app.store import Store
+from posture_guard.core.episodes import EARLIEST_DAY
 from posture_guard.core.exercises import load_catalogue
 from posture_guard.core.i18n import _
 from posture_guard.core.pack import exercise_names
@@ -103,8 +104,8 @@ def make_period(
     )
     today = probe.day_of(now)
     recorded = _first_day(store, probe)
-    if since_days is None:
-        first = recorded or today
+    if since_days is None:  # a record from before the diary's earliest day never stretches it
+        first = max(recorded or today, EARLIEST_DAY)
     elif since_days is FITTED:
         first = today - timedelta(days=DEFAULT_SINCE_DAYS - 1)
         if recorded is not None and recorded > first:
