@@ -49,6 +49,7 @@ from posture_guard.core.episodes import (
     current_episode,
     in_order,
     lasted_for,
+    mend_text,
     parse_age,
     parse_answer,
     parse_choice,
@@ -171,7 +172,7 @@ def start_episode(
             triggers=_words(Trigger, answers.trigger, "trigger"),
             symptoms=_words(Symptom, answers.symptom, "symptom"),
             helped=_words(Helped, answers.helped, "helped"),
-            notes=answers.notes or "",
+            notes=mend_text(answers.notes or ""),
         )
     )
     head = _("Started episode {id} at {time}.").format(
@@ -199,7 +200,7 @@ def update_episode(
         ),
         symptoms=_words(Symptom, answers.symptom, "symptom"),
         helped=_words(Helped, answers.helped, "helped"),
-        notes=answers.notes or "",
+        notes=mend_text(answers.notes or ""),
     )
     episode = store.update_episode(update)
     head = _("Updated episode {id} ({time}).").format(

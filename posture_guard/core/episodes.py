@@ -523,6 +523,15 @@ def check_members(kind: type[_E], value: object, field: str) -> frozenset[_E]:
     return value
 
 
+def mend_text(text: str) -> str:
+    """`text` with every lone surrogate made U+FFFD (the replacement character): bytes that
+    were not UTF-8 reach Python as such (an argument decoded with surrogateescape), and no
+    file format can hold one. Everything else stays as written."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
 def check_text(value: object, field: str, max_chars: int) -> str:
     """Free text of at most `max_chars` characters (may be empty)."""
     if not isinstance(value, str):
@@ -1183,7 +1192,10 @@ _AREAS: Final = Key("areas", _words(Area))
 _TRIGGERS: Final = Key("triggers", _words(Trigger))
 _SYMPTOMS: Final = Key("symptoms", _words(Symptom))
 _HELPED: Final = Key("helped", _words(Helped))
-_NOTES: Final = Key("notes", _checked(lambda raw, field: check_text(raw, field, NOTES_MAX)))
+#: A record kept before mend_text existed may hold lone surrogates: read mended.
+_NOTES: Final = Key(
+    "notes", _checked(lambda raw, field: mend_text(check_text(raw, field, NOTES_MAX)))
+)
 _UPDATES: Final = Key("updates", _updates)
 _AT: Final = Key("at", _moment)
 _UPDATE_PAIN: Final = Key("pain", _or_none(_checked(check_pain)))

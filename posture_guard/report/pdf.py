@@ -320,13 +320,26 @@ def _table(pdf: FPDF, table: Table, glyphs: _Glyphs) -> None:
         for row in (table.header, *table.rows):
             cells = out.row()
             for cell in row:
-                cells.cell(glyphs(cell))
+                cells.cell(glyphs(_clipped(cell)))
     if table.caption:
         pdf.set_font(_FONT, size=7.5)
         pdf.set_text_color(*_MUTED)
         pdf.multi_cell(0, 4, glyphs(table.caption), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(*_INK)
     pdf.set_font(_FONT, size=9.5)
+
+
+#: The most characters of one table cell the PDF shows: a row must fit on a page (4,000 emoji
+#: in a note made it "too high" and a crash), and a diary must never become unreportable.
+CELL_MAX: Final = 600
+
+
+def _clipped(text: str) -> str:
+    """`text`, cut at CELL_MAX characters with a note saying where the rest is."""
+    if len(text) <= CELL_MAX:
+        return text
+    # Translators: after a note cut short in the PDF report
+    return text[:CELL_MAX] + "… " + _("(shortened here; the HTML and JSON reports hold it whole)")
 
 
 def _widths(table: Table) -> tuple[float, ...]:
