@@ -640,7 +640,7 @@ class Service:
         if refusal is not None:
             return Refused(reason=refusal, snapshot=self._snapshot)
         try:
-            validate(command)
+            validate(command, self.settings)
         except InvalidCommand as exc:
             return Refused(reason=str(exc), snapshot=self._snapshot)
         assert not isinstance(command, Malformed)  # `validate` refused it
