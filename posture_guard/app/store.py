@@ -1079,9 +1079,12 @@ def _fault(path: Path, exc: BaseException) -> str | None:
 def _folder_fault(folder: Path) -> str | None:
     """READ_ONLY when `folder`'s storage is mounted read-only or we may not write in it, FULL
     when it has no room left; None when it looks fine."""
+    statvfs = getattr(os, "statvfs", None)  # none on Windows: the write permission only
     try:
-        info = os.statvfs(folder)
-    except (OSError, AttributeError):  # gone, or no statvfs (Windows)
+        if statvfs is None:
+            raise OSError
+        info = statvfs(folder)
+    except OSError:
         return None if os.access(folder, os.W_OK) else READ_ONLY
     if info.f_flag & getattr(os, "ST_RDONLY", 1) or not os.access(folder, os.W_OK):
         return READ_ONLY
