@@ -17,10 +17,10 @@ from posture_guard.app.logs import setup_logging
 from posture_guard.app.managed import Poller, SettingsWatch, load_effective
 from posture_guard.app.pack import programme_now
 from posture_guard.app.service import Inbox, Service
-from posture_guard.app.store import Store
+from posture_guard.app.store import Store, open_or_read
 from posture_guard.core import config, policy, welcome
 from posture_guard.core.commands import Command, Result, SettingsTrouble
-from posture_guard.core.errors import PostureGuardError, StoreError
+from posture_guard.core.errors import PostureGuardError, StoreError, terminal_safe
 from posture_guard.core.exercises import Catalogue, load_catalogue
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.ports import Clock, Notifier
@@ -117,8 +117,8 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
             setup_logging(paths.log_file, verbose=verbose)
             for message in sorted(policy_errors):
                 log.error("policy problem (that value falls back to the default): %s", message)
-            try:
-                store = Store.open(paths.database)
+            try:  # on read-only or full storage, read-only: reminders go on, nothing is saved
+                store = open_or_read(paths.database, told=_say_read_only)
             except StoreError as exc:  # e.g. a database from a newer version: one line, no trace
                 log.error("not started: %s", exc)
                 print(f"posture-guard: {exc}", file=sys.stderr)
@@ -130,6 +130,14 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
     except OSError as exc:  # a file or folder in the way: say which, without a traceback
         where = exc.filename or paths.runtime_dir
         raise PostureGuardError(f"{where}: {exc.strerror or exc}") from None
+
+
+def _say_read_only(why: StoreError) -> None:
+    print(
+        "posture-guard: " + _("{why}. Reminders go on meanwhile.").format(why=why),
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _first_run_notice(paths: Paths, loaded: config.Loaded, desktop: Launcher | None) -> None:
@@ -144,7 +152,10 @@ def _first_run_notice(paths: Paths, loaded: config.Loaded, desktop: Launcher | N
     )
     if step is welcome.FirstRun.DONE:
         return
-    notice = policy.first_run_notice(loaded.settings, managed=managed)
+    # the policy's branding may hold escape sequences or bidi overrides: spelled out, never raw
+    notice = terminal_safe(
+        policy.first_run_notice(loaded.settings, managed=managed), keep_newlines=True
+    )
     print(notice + "\n", flush=True)
     log.info("first run: told the user: %s", notice.replace("\n", " "))
     if step is welcome.FirstRun.WELCOME and desktop is not None:

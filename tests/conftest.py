@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.app import ROOT, App, stop_process
+from tests.storage import Mounts
 
 
 @pytest.fixture
@@ -61,3 +62,13 @@ def now(app: App) -> datetime:
     machine's zone. Mark such a test `date_sensitive` (tests/e2e/test_seven_days.py)."""
     app.env["TZ"] = "Asia/Tokyo"
     return datetime.now(TOKYO).replace(microsecond=0)
+
+
+@pytest.fixture
+def mounts() -> Iterator[Mounts]:
+    """Real mounts for storage faults (tests/storage.py), undone after the test."""
+    made = Mounts()
+    try:
+        yield made
+    finally:
+        made.undo()

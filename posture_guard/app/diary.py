@@ -25,12 +25,13 @@ from typing import Final, TypeVar
 
 from posture_guard.app import pack as clinic_pack
 from posture_guard.app.managed import load_effective
-from posture_guard.app.store import Store
+from posture_guard.app.store import Store, open_or_read
 from posture_guard.core import exercises, policy
 from posture_guard.core.clinic import ClinicProfile, parse_clinic_file
 from posture_guard.core.episodes import (
     CHECK_IN_FLAGS,
     CHECK_IN_QUESTIONS,
+    EARLIEST_DAY,
     LABELS,
     AgeBand,
     Answer,
@@ -48,6 +49,7 @@ from posture_guard.core.episodes import (
     current_episode,
     in_order,
     lasted_for,
+    mend_text,
     parse_age,
     parse_answer,
     parse_choice,
@@ -56,7 +58,7 @@ from posture_guard.core.episodes import (
     parse_pain,
     parse_yes_no,
 )
-from posture_guard.core.errors import MISSING, DiaryValueError, terminal_safe
+from posture_guard.core.errors import MISSING, DiaryValueError, StoreError, terminal_safe
 from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.localeforms import format_date_time
 from posture_guard.core.pack import exercise_names
@@ -75,9 +77,10 @@ Ask = Callable[[str], str]
 Say = Callable[[str], None]
 
 
-def open_store(paths: Paths) -> Store:
-    """The user's database. Raises StoreError as `Store.open` does."""
-    return Store.open(paths.database)
+def open_store(paths: Paths, *, told: Callable[[StoreError], None] | None = None) -> Store:
+    """The user's database, as `store.open_or_read` opens it (read-only on storage that
+    refuses writes, after `told(why)`). Raises StoreError as that does."""
+    return open_or_read(paths.database, told=told)
 
 
 #: How far past `now` an `--at` may lie (clock differences between machines, typing time).
@@ -88,7 +91,8 @@ def parse_at(text: str | None, now: datetime, field: str = "at") -> datetime:
     """`--at` as typed: ISO 8601, local time when it has no offset; `now` when not given.
 
     Raises:
-        DiaryValueError: not such a time, or a time in the future (the diary records what was).
+        DiaryValueError: not such a time, one before EARLIEST_DAY, or a time in the future (the
+            diary records what was).
     """
     if text is None:
         return now
@@ -96,8 +100,19 @@ def parse_at(text: str | None, now: datetime, field: str = "at") -> datetime:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise DiaryValueError(field, _(AT_EXPECTED), text) from None
-    moment = moment if moment.utcoffset() is not None else moment.astimezone()
-    if moment.timestamp() > (now + FUTURE_ALLOWANCE).timestamp():
+    if moment.date() < EARLIEST_DAY:  # before the local zone is applied: year 1 has no room
+        raise DiaryValueError(
+            field,
+            # Translators: {earliest} is a date written 2000-01-01
+            _("expected a time on or after {earliest}").format(earliest=EARLIEST_DAY.isoformat()),
+            text,
+        )
+    try:
+        moment = moment if moment.utcoffset() is not None else moment.astimezone()
+        instant = moment.timestamp()
+    except (ValueError, OverflowError):  # the calendar's far edge
+        raise DiaryValueError(field, _("expected a time that is not in the future"), text) from None
+    if instant > (now + FUTURE_ALLOWANCE).timestamp():
         raise DiaryValueError(field, _("expected a time that is not in the future"), text)
     return moment
 
@@ -157,7 +172,7 @@ def start_episode(
             triggers=_words(Trigger, answers.trigger, "trigger"),
             symptoms=_words(Symptom, answers.symptom, "symptom"),
             helped=_words(Helped, answers.helped, "helped"),
-            notes=answers.notes or "",
+            notes=mend_text(answers.notes or ""),
         )
     )
     head = _("Started episode {id} at {time}.").format(
@@ -185,7 +200,7 @@ def update_episode(
         ),
         symptoms=_words(Symptom, answers.symptom, "symptom"),
         helped=_words(Helped, answers.helped, "helped"),
-        notes=answers.notes or "",
+        notes=mend_text(answers.notes or ""),
     )
     episode = store.update_episode(update)
     head = _("Updated episode {id} ({time}).").format(

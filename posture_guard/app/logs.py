@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Final
 
+from posture_guard.core.i18n import _
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -35,6 +37,9 @@ class PrivateRotatingFile(logging.FileHandler):
         self._max_bytes = max_bytes
         self._backups = backups
         self._rotation_failed = False
+        #: A line could not be written (disk full, file system gone read-only...): said once,
+        #: until a line is written again.
+        self._writing_failed = False
         super().__init__(path, mode="a", encoding="utf-8")
 
     def _open(self) -> io.TextIOWrapper:
@@ -45,6 +50,7 @@ class PrivateRotatingFile(logging.FileHandler):
         """Write `record`, rotating first when it would not fit (called under the handler lock).
         A log moved or deleted meanwhile is started afresh; a rotation that fails otherwise is
         reported once, and the lines go on into the current file."""
+        at: int | None = None
         try:
             data = (self.format(record) + self.terminator).encode()
             if self.stream is None:
@@ -53,14 +59,44 @@ class PrivateRotatingFile(logging.FileHandler):
             if size and size + len(data) > self._max_bytes:
                 try:
                     self._rotate()
-                except OSError:  # keep writing to the log as it is; say so once per run
+                except OSError as exc:  # keep writing to the log as it is; say so once per run
                     if not self._rotation_failed:
                         self._rotation_failed = True
-                        self.handleError(record)
+                        self._say(_("can't rotate the log {file}: {reason}"), exc)
+            at = self.stream.tell()
             self.stream.write(data.decode())
             self.stream.flush()
+        except OSError as exc:  # disk full, read-only...: one line, not a traceback per record
+            self._drop_stream()
+            if at is not None:  # no half line left behind for the next one to run into
+                with contextlib.suppress(OSError):
+                    os.truncate(self.baseFilename, at)
+            if not self._writing_failed:
+                self._writing_failed = True
+                self._say(
+                    _("can't write the log {file}: {reason}; lines are left out until it can"), exc
+                )
         except Exception:  # as logging's own handlers: report it, never raise into the caller
             self.handleError(record)
+        else:
+            self._writing_failed = False
+
+    def _drop_stream(self) -> None:
+        """Forget the stream whose write failed (its buffer too): the next record reopens."""
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+
+    def _say(self, template: str, exc: OSError) -> None:
+        """One line on stderr (never a traceback), as logging's own handleError would print."""
+        if not logging.raiseExceptions:
+            return
+        reason = exc.strerror or str(exc)
+        line = template.format(file=self.baseFilename, reason=reason)
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"posture-guard: {line}\n")
+            sys.stderr.flush()
 
     def _rotate(self) -> None:
         """.N-1 -> .N ... the log -> .1 (the oldest dropped), then a new log, opened even when a

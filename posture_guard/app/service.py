@@ -590,7 +590,8 @@ class Service:
             log.exception("notifier %s failed", self._notifier.name)
             delivered = False
         if not delivered:
-            log.warning("notice not delivered: %s: %s", title, message)
+            # its words stay out of the log: a check-in's speak of the diary
+            log.warning("notice not delivered (%s)", tag or "untagged")
 
     def _sound(self, cue: Cue) -> None:
         """Play `cue` unless something keeps it silent (Rule 8); never raises (Rule 5)."""
@@ -636,7 +637,7 @@ class Service:
         if refusal is not None:
             return Refused(reason=refusal, snapshot=self._snapshot)
         try:
-            validate(command)
+            validate(command, self.settings)
         except InvalidCommand as exc:
             return Refused(reason=str(exc), snapshot=self._snapshot)
         assert not isinstance(command, Malformed)  # `validate` refused it

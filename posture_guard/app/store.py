@@ -40,6 +40,7 @@ one transaction, so a refused change leaves everything as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
@@ -69,6 +70,7 @@ from posture_guard.core.errors import (
     PostureGuardError,
     StoreError,
 )
+from posture_guard.core.i18n import _
 from posture_guard.core.records import (
     AdviceSummary,
     BreakRecord,
@@ -290,6 +292,8 @@ class Store:
         self._break_exercise = version >= _V4
         self._db: sqlite3.Connection | None = db
         self._lock = threading.Lock()
+        #: Opened with `open_for_reading`: every write fails with a StoreError saying so.
+        self.read_only = False
 
     @classmethod
     def open(
@@ -299,6 +303,7 @@ class Store:
         migrations: Sequence[Migration] = MIGRATIONS,
         synchronous: Synchronous = "FULL",
         timeout_s: float = DEFAULT_TIMEOUT_S,
+        read_only: bool = False,
     ) -> Store:
         """Open (creating if needed) the database at `path` and bring its schema up to date.
 
@@ -309,6 +314,7 @@ class Store:
                 also survives a power cut; "NORMAL" syncs only at checkpoints (survives a
                 killed process, not a power cut). `bench/store.py` compares the two.
             timeout_s: how long a write waits for another writer before failing.
+            read_only: only read it, never create, migrate or write it (`open_for_reading`).
 
         Raises:
             StoreError: the folder or file cannot be used, the file is not a database of ours, it
@@ -317,19 +323,21 @@ class Store:
         """
         if synchronous not in ("NORMAL", "FULL"):
             raise ValueError(f"synchronous: expected NORMAL or FULL, got {synchronous!r}")
+        if read_only:
+            return cls._open_read_only(path, len(migrations), timeout_s)
         try:
             ensure_private_dir(path.parent)
             _create_private(path)
         except PostureGuardError as exc:
             raise StoreError(str(exc)) from None
         except OSError as exc:
-            raise StoreError(f"{exc.filename or path}: {exc.strerror or exc}") from None
+            raise _storage_error(path, exc) from None
         try:
             db = sqlite3.connect(
                 path, timeout=timeout_s, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: can't open the database: {exc}") from exc
+            raise _storage_error(path, exc) from exc
         try:
             _check_version(db, path, len(migrations))
             db.execute("PRAGMA foreign_keys = ON")
@@ -341,11 +349,70 @@ class Store:
             _tighten_side_files(path)
         except sqlite3.Error as exc:
             db.close()
-            raise StoreError(f"{path}: can't open the database: {exc}") from exc
+            raise _storage_error(path, exc) from exc
         except BaseException:
             db.close()
             raise
         return cls(db, path, len(migrations))
+
+    @classmethod
+    def open_for_reading(cls, path: Path, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> Store:
+        """Open the database at `path` only to read it: for storage that refuses writes (a
+        read-only mount, a full disk), where the diary can still be read and reminders go on.
+        Every write raises a StoreError that says the storage is read-only.
+
+        Raises:
+            StoreError: the file is missing, not ours, from another schema version, or cannot
+                be read either.
+        """
+        return cls._open_read_only(path, len(MIGRATIONS), timeout_s)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, known: int, timeout_s: float) -> Store:
+        if not path.exists():
+            raise StoreError(
+                _("{path}: missing: there is no diary to read yet").format(path=path), fault=MISSING
+            )
+        # mode=ro reads a WAL database whose -shm can be made or exists; on storage where it
+        # can be neither, immutable=1 reads the file as it stands (nothing can change it there)
+        last: sqlite3.Error | None = None
+        for options in ("mode=ro", "mode=ro&immutable=1"):
+            try:
+                db = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?{options}",
+                    uri=True,
+                    timeout=timeout_s,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+            except sqlite3.Error as exc:
+                last = exc
+                continue
+            try:
+                _check_version(db, path, known)
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error as exc:
+                db.close()
+                last = exc
+                continue
+            except BaseException:
+                db.close()
+                raise
+            found = _user_version(db)
+            if found < known:  # older: reading it needs the upgrade writing would do
+                db.close()
+                raise StoreError(
+                    _(
+                        "{path}: the database needs an upgrade (schema version {found} to {known}),"
+                        " which needs writable storage"
+                    ).format(path=path, found=found, known=known),
+                    fault=READ_ONLY,
+                )
+            store = cls(db, path, known)
+            store.read_only = True
+            return store
+        assert last is not None
+        raise _storage_error(path, last) from last
 
     def close(self) -> None:
         """Close the database (the WAL is folded into the file). Calling it again does nothing."""
@@ -785,7 +852,13 @@ class Store:
             try:
                 yield self._db
             except sqlite3.Error as exc:
-                raise StoreError(f"{self.path}: can't {doing}: {exc}") from exc
+                fault = _fault(self.path, exc)
+                if fault is None and self.read_only:
+                    fault = READ_ONLY
+                if fault is None:
+                    raise StoreError(f"{self.path}: can't {doing}: {exc}") from exc
+                reason = _fault_text(self.path, fault, exc)
+                raise StoreError(f"{self.path}: can't {doing}: {reason}", fault=fault) from exc
 
     def _break_from_row(self, row: tuple[object, ...]) -> BreakRecord:
         row_id, kind, due, prompted, started, ended, outcome, snoozes, exercise = row
@@ -925,19 +998,124 @@ def _check_version(db: sqlite3.Connection, path: Path, known: int) -> None:
         found = _user_version(db)
         tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        if _fault(path, exc) not in (None, NOT_OURS):
+            raise  # the storage, not the file: Store.open names what is wrong
         raise StoreError(
-            f"{path}: not a Posture Guard database ({exc}); nothing was changed"
+            f"{path}: not a Posture Guard database ({exc}); nothing was changed", fault=NOT_OURS
         ) from exc
     if found > known:
         raise StoreError(
             f"{path}: the database is from a newer Posture Guard (schema version {found}; "
-            f"this version reads up to {known}); nothing was changed. Update Posture Guard to use it."
+            f"this version reads up to {known}); nothing was changed. Update Posture Guard to use it.",
+            fault=NEWER,
         )
     if found < 0 or (found == 0 and tables):
         raise StoreError(
             f"{path}: not a Posture Guard database (schema version {found} with "
-            f"{tables} tables or indexes already in it); nothing was changed"
+            f"{tables} tables or indexes already in it); nothing was changed",
+            fault=NOT_OURS,
         )
+
+
+def open_or_read(path: Path, *, told: Callable[[StoreError], None] | None = None) -> Store:
+    """`Store.open(path)`; on storage that refuses writes (read-only, full) the database opened
+    only to read (`Store.open_for_reading`), after `told(why)` if given, so that the diary can
+    be read and reminders go on.
+
+    Raises:
+        StoreError: as `Store.open` does, when the database cannot even be read.
+    """
+    try:
+        return Store.open(path)
+    except StoreError as exc:
+        if exc.fault not in (READ_ONLY, FULL):
+            raise
+        try:
+            reading = Store.open_for_reading(path)
+        except StoreError:
+            raise exc from None
+        log.info("opened the database read-only: %s", exc)
+        if told is not None:
+            told(exc)
+        return reading
+
+
+# --- what is wrong with the storage ------------------------------------------------------------
+
+#: StoreError.fault: what is wrong, so a caller can go on without writing (READ_ONLY, FULL).
+READ_ONLY: Final = "read-only"
+FULL: Final = "full"
+MISSING: Final = "missing"
+NOT_OURS: Final = "not ours"
+NEWER: Final = "newer"
+
+_READ_ONLY_ERRNOS: Final = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+_FULL_ERRNOS: Final = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def _fault(path: Path, exc: BaseException) -> str | None:
+    """What an error says about the storage under `path`: READ_ONLY, FULL, NOT_OURS or None
+    (something else). SQLite's "unable to open database file" is read from the folder itself:
+    the database is fine, its storage refuses the files SQLite must make beside it."""
+    if isinstance(exc, OSError):
+        if exc.errno in _FULL_ERRNOS:
+            return FULL
+        return READ_ONLY if exc.errno in _READ_ONLY_ERRNOS else None
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL:
+        return FULL
+    if code == sqlite3.SQLITE_NOTADB:
+        return NOT_OURS
+    if code is None or (code & 0xFF) not in (
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_PERM,
+    ):
+        return None
+    return _folder_fault(path.parent)
+
+
+def _folder_fault(folder: Path) -> str | None:
+    """READ_ONLY when `folder`'s storage is mounted read-only or we may not write in it, FULL
+    when it has no room left; None when it looks fine."""
+    statvfs = getattr(os, "statvfs", None)  # none on Windows: the write permission only
+    try:
+        if statvfs is None:
+            raise OSError
+        info = statvfs(folder)
+    except OSError:
+        return None if os.access(folder, os.W_OK) else READ_ONLY
+    if info.f_flag & getattr(os, "ST_RDONLY", 1) or not os.access(folder, os.W_OK):
+        return READ_ONLY
+    return FULL if info.f_bavail == 0 else None
+
+
+def _fault_text(path: Path, fault: str, exc: BaseException) -> str:
+    if fault == READ_ONLY:
+        return _(
+            "the folder {folder} is on read-only storage or not writable for you (the files in"
+            " it are fine); nothing new is saved until it is writable"
+        ).format(folder=path.parent)
+    if fault == FULL:
+        return _("the disk holding {folder} is full; free some space").format(folder=path.parent)
+    return str(exc)
+
+
+def _storage_error(path: Path, exc: BaseException) -> StoreError:
+    """A StoreError naming what is wrong with the storage, else the error as it came."""
+    if isinstance(exc, StoreError):
+        return exc
+    fault = _fault(path, exc)
+    if fault == NOT_OURS:
+        return StoreError(
+            f"{path}: not a Posture Guard database ({exc}); nothing was changed", fault=NOT_OURS
+        )
+    if fault is not None:
+        return StoreError(f"{path}: {_fault_text(path, fault, exc)}", fault=fault)
+    if isinstance(exc, OSError):
+        return StoreError(f"{exc.filename or path}: {exc.strerror or exc}")
+    return StoreError(f"{path}: can't open the database: {exc}")
 
 
 def _migrate(db: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from posture_guard.core.content import Invalid, check_depth, too_deep
 from posture_guard.core.errors import MISSING, ClinicError
 from posture_guard.core.i18n import N_
 
@@ -170,8 +171,11 @@ def parse_clinic_text(text: str, *, file: str) -> ClinicProfile:
     """
     try:
         document = tomllib.loads(text)
+        check_depth(document)
     except tomllib.TOMLDecodeError as exc:
         raise ClinicError(file, "", f"not valid TOML: {exc}") from None
+    except (Invalid, RecursionError):
+        raise ClinicError(file, "", too_deep()) from None
     for key, value in document.items():
         if key != SECTION:
             raise ClinicError(file, key, "expected everything inside the [clinic] table", value)

@@ -129,8 +129,12 @@ def policy_verb(command: Command | Malformed) -> str:
     return command.VERB
 
 
-def validate(command: Command | Malformed) -> None:
-    """Check a command's arguments (Rule 2).
+#: The policy key whose lock bounds a snooze's length (a locked "5m" is the longest snooze).
+SNOOZE_KEY: Final = "general.snooze"
+
+
+def validate(command: Command | Malformed, settings: Settings | None = None) -> None:
+    """Check a command's arguments (Rule 2); with `settings`, against the policy's locks too.
 
     Raises:
         InvalidCommand: with the refusal as people read it, e.g. "Can't snooze for 5h:
@@ -140,6 +144,15 @@ def validate(command: Command | Malformed) -> None:
         raise InvalidCommand(command.problem)
     if isinstance(command, Snooze):
         _check_seconds(command.VERB, command.seconds, MAX_SNOOZE_S)
+        if (
+            settings is not None
+            and command.seconds is not None
+            and SNOOZE_KEY in settings.locked
+            and command.seconds > settings.timer.snooze_s
+        ):
+            raise InvalidCommand(
+                refusals.snooze_over_locked(command.seconds, settings.timer.snooze_s)
+            )
     elif isinstance(command, Pause) and not command.tomorrow:
         _check_seconds(command.VERB, command.seconds, MAX_PAUSE_S)
     elif isinstance(command, FinishBreak) and command.outcome not in (

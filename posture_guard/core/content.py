@@ -311,17 +311,57 @@ def one_of(kind: type[_E], *, quoted: bool = False) -> Callable[[object], _E]:
 # --- TOML ------------------------------------------------------------------------------------------
 
 
-def parse_toml(text: str) -> dict[str, object]:
-    """A TOML document.
+#: The deepest nesting of tables and arrays a document may have. Ours need 4 at most; a
+#: deeper one is refused whole, before any recursive code (ours or a reader's) meets it.
+MAX_DEPTH: Final = 16
+
+
+def depth(value: object) -> int:
+    """How deeply `value`'s dicts and lists nest (a scalar: 0), found without recursion, so
+    a hostile document cannot exhaust the stack; counting stops past MAX_DEPTH."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level + 1)
+            if deepest > MAX_DEPTH:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def check_depth(document: object) -> None:
+    """Refuse a document nested deeper than MAX_DEPTH.
 
     Raises:
-        Invalid: ``not valid TOML: <tomllib's reason>`` (the caller names the file).
+        Invalid: ``nested deeper than 16 levels of tables and arrays``.
+    """
+    if depth(document) > MAX_DEPTH:
+        raise Invalid(too_deep())
+
+
+def too_deep() -> str:
+    return _("nested deeper than {levels} levels of tables and arrays").format(levels=MAX_DEPTH)
+
+
+def parse_toml(text: str) -> dict[str, object]:
+    """A TOML document, at most MAX_DEPTH deep.
+
+    Raises:
+        Invalid: ``not valid TOML: <tomllib's reason>`` (the caller names the file), or nested
+            too deep.
     """
     try:
-        return tomllib.loads(text)
+        document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # Translators: TOML is the files' format; {reason} is the reader's reason, in English
         raise Invalid(_("not valid TOML: {reason}").format(reason=exc)) from None
+    except RecursionError:  # the reader itself gave up on the nesting
+        raise Invalid(too_deep()) from None
+    check_depth(document)
+    return document
 
 
 def content_toml(text: str, file: str) -> dict[str, object]:

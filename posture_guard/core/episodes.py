@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import Enum
 from typing import Final, Self, TypeVar
 
@@ -474,6 +474,11 @@ def check_id(value: object, field: str = "id") -> int | None:
     return value
 
 
+#: The earliest day a diary takes: a year typed wrong (1026 for 2026) or the calendar's edge is
+#: refused, so a report never spans a millennium (2 GB and two minutes) or meets year 1.
+EARLIEST_DAY: Final = date(2000, 1, 1)
+
+
 def check_moment(value: object, field: str) -> datetime:
     """An aware datetime (one that knows its UTC offset)."""
     if not isinstance(value, datetime) or value.utcoffset() is None:
@@ -516,6 +521,15 @@ def check_members(kind: type[_E], value: object, field: str) -> frozenset[_E]:
     for member in value:
         check_member(kind, member, field)
     return value
+
+
+def mend_text(text: str) -> str:
+    """`text` with every lone surrogate made U+FFFD (the replacement character): bytes that
+    were not UTF-8 reach Python as such (an argument decoded with surrogateescape), and no
+    file format can hold one. Everything else stays as written."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
 
 
 def check_text(value: object, field: str, max_chars: int) -> str:
@@ -1178,7 +1192,10 @@ _AREAS: Final = Key("areas", _words(Area))
 _TRIGGERS: Final = Key("triggers", _words(Trigger))
 _SYMPTOMS: Final = Key("symptoms", _words(Symptom))
 _HELPED: Final = Key("helped", _words(Helped))
-_NOTES: Final = Key("notes", _checked(lambda raw, field: check_text(raw, field, NOTES_MAX)))
+#: A record kept before mend_text existed may hold lone surrogates: read mended.
+_NOTES: Final = Key(
+    "notes", _checked(lambda raw, field: mend_text(check_text(raw, field, NOTES_MAX)))
+)
 _UPDATES: Final = Key("updates", _updates)
 _AT: Final = Key("at", _moment)
 _UPDATE_PAIN: Final = Key("pain", _or_none(_checked(check_pain)))
@@ -1276,9 +1293,13 @@ def current_episode(history: Sequence[Episode]) -> Episode | None:
 def overlaps(
     start: datetime, end: datetime | None, other_start: datetime, other_end: datetime | None
 ) -> bool:
-    """Whether two spells of time share a moment: each from its start to its end, both
-    included (an end of None: still going)."""
-    return (other_end is None or start <= other_end) and (end is None or other_start <= end)
+    """Whether two spells of time share a moment. A spell runs from its start up to, not
+    including, its end (an end of None: still going), so one may end the moment the next
+    starts; a spell that ends as it starts holds that one moment."""
+    same_start = start == other_start
+    return (other_end is None or start < other_end or same_start) and (
+        end is None or other_start < end or same_start
+    )
 
 
 def _first_later(history: Iterable[Episode], episode: Episode) -> Episode | None:
@@ -1313,7 +1334,7 @@ def start_episode(history: Iterable[Episode], episode: Episode) -> Episode:
                     episode=_name(other)
                 )
             )
-        if other.started <= episode.started <= other.ended:
+        if other.started == episode.started or other.started < episode.started < other.ended:
             raise IllegalEpisodeChange(
                 _(
                     "can't start an episode at {time}: that is inside {episode}, which ended {end}"
@@ -1392,10 +1413,11 @@ def end_episode(episode: Episode, at: datetime, history: Iterable[Episode] = ())
             )
         )
     later = _first_later(history, episode)
-    if later is not None and at >= later.started:
+    if later is not None and at > later.started:  # ending as the later one starts is fine
         raise IllegalEpisodeChange(
             _(
-                "can't end {episode} at {time}: it would overlap {later}; end it before {start}"
+                "can't end {episode} at {time}: it would overlap {later}; end it at {start}"
+                " at the latest"
             ).format(
                 episode=_name(episode), time=when(at), later=_name(later), start=when(later.started)
             )

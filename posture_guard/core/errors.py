@@ -61,7 +61,15 @@ class InvalidCommand(PostureGuardError):
 
 
 class StoreError(PostureGuardError):
-    """The database cannot be opened, read or written; the message names the file and why."""
+    """The database cannot be opened, read or written; the message names the file and why.
+
+    `fault` says what is wrong where it is known: "read-only" or "full" (the storage; the
+    database may still be read), "missing", "not ours", "newer" (app/store.py names them).
+    """
+
+    def __init__(self, message: str, *, fault: str | None = None) -> None:
+        super().__init__(message)
+        self.fault = fault
 
 
 class IdleSourceUnavailable(PostureGuardError):

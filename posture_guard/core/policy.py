@@ -28,6 +28,7 @@ from typing import Final
 
 from posture_guard.core import config
 from posture_guard.core.config import Loaded, PolicySource
+from posture_guard.core.content import Invalid, check_depth
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import Settings
@@ -83,15 +84,14 @@ def parse_reg_export(data: bytes, *, file: str) -> dict[str, dict[str, object]]:
         PolicyFormatError: not a registry export, or a line that is not a value of a known type.
             Keys outside PostureGuard are ignored.
     """
-    if data.startswith(b"\xff\xfe"):
-        text = data[2:].decode("utf-16-le", errors="strict")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise PolicyFormatError(
-                file, _("expected a `reg export` file (UTF-16 with BOM)")
-            ) from None
+    try:  # an odd byte count or a lone surrogate is no export either
+        text = (
+            data[2:].decode("utf-16-le")
+            if data.startswith(b"\xff\xfe")
+            else data.decode("utf-8-sig")
+        )
+    except UnicodeDecodeError:
+        raise PolicyFormatError(file, _("expected a `reg export` file (UTF-16 with BOM)")) from None
     lines = _join_continued(text.splitlines())
     if not lines or lines[0][1].strip() not in (
         "Windows Registry Editor Version 5.00",
@@ -244,6 +244,10 @@ def parse_managed_plist(data: bytes, *, file: str) -> dict[str, object]:
         raise PolicyFormatError(file, expected) from None
     if not isinstance(document, dict):
         raise PolicyFormatError(file, _("expected a dictionary at the top of the property list"))
+    try:
+        check_depth(document)
+    except Invalid as exc:
+        raise PolicyFormatError(file, str(exc)) from None
     return _without_payload_keys(document)
 
 

@@ -109,6 +109,13 @@ def seconds_out_of_range(verb: str, seconds: int, maximum: int) -> str:
     )
 
 
+def snooze_over_locked(seconds: int, locked_s: int) -> str:
+    """A snooze longer than the one the organisation set and locked."""
+    return _("Can't snooze for {duration}: your organisation set snoozes to {maximum}").format(
+        duration=format_duration(seconds), maximum=format_duration(locked_s)
+    )
+
+
 def bad_pause_until(until: object) -> str:
     # Translators: {command} is the command's name as typed ("snooze", "pause"); the words in
     # double quotes are the control socket's JSON names and values: keep both as they are.

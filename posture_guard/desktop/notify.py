@@ -101,7 +101,7 @@ class PlyerNotifier:
                     title=title, message=message, app_name=self.app_name, timeout=self.timeout
                 )
         except Exception as exc:  # any backend failure (DBusException, NotImplementedError...)
-            _log.warning("plyer could not show %r: %s: %s", title, type(exc).__name__, exc)
+            _log.warning("plyer could not show a notice: %s: %s", type(exc).__name__, exc)
             return False
         return True
 
@@ -141,7 +141,7 @@ class FreedesktopNotifier:
                 (self.app_name, replaces, APP_ICON, title, body, [], _HINTS, self.timeout * 1000),
             )  # fmt: skip
         except DBusError as exc:
-            _log.warning("the notification service did not take %r: %s", title, exc)
+            _log.warning("the notification service did not take a notice: %s", exc)
             return False
         if tag is not None:
             self._ids[tag] = int(notice_id)
@@ -200,10 +200,11 @@ class TerminalNotifier:
         """Print and flush one line; True when it was written. Never raises. `tag` is
         ignored: a printed line stays printed.
 
-        The notice is also logged on "posture_guard.notify" at INFO, even when there is no
-        terminal to print on (`sys.stdout` is None under pythonw, or closed).
+        That a notice came is logged on "posture_guard.notify" at INFO, with its tag, even when
+        there is no terminal to print on (`sys.stdout` is None under pythonw, or closed); its
+        words never are: a check-in's notice speaks of the diary, which stays out of the log.
         """
-        _log.info("notice: %s: %s", title, message)
+        _log.info("notice for the terminal (%s)", tag or "untagged")
         stream = self._stream if self._stream is not None else sys.stdout
         if stream is None:
             return False
@@ -241,7 +242,10 @@ class FallbackNotifier:
         if _notify_safely(self.primary, title, message, tag):
             return True
         _log.warning(
-            "%s did not deliver %r; using %s", self.primary.name, title, self.fallback.name
+            "%s did not deliver a notice (%s); using %s",
+            self.primary.name,
+            tag or "untagged",
+            self.fallback.name,
         )
         return _notify_safely(self.fallback, title, message, tag)
 

@@ -37,7 +37,15 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
-from posture_guard.core.episodes import LABELS, Area, Episode, Helped, Trigger, in_order
+from posture_guard.core.episodes import (
+    EARLIEST_DAY,
+    LABELS,
+    Area,
+    Episode,
+    Helped,
+    Trigger,
+    in_order,
+)
 from posture_guard.core.i18n import N_, _, ngettext
 from posture_guard.core.localeforms import (
     format_date,
@@ -638,6 +646,7 @@ def _tally(kind: type[Enum], sets: Sequence[frozenset[Enum]]) -> tuple[tuple[str
 
 
 def _window(start_day: date, window_days: int) -> tuple[date, date]:
+    start_day = max(start_day, EARLIEST_DAY)  # a record kept from before the bound (year 1)
     return start_day - timedelta(days=window_days), start_day - timedelta(days=1)
 
 

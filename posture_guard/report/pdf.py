@@ -321,13 +321,26 @@ def _table(pdf: FPDF, table: Table, glyphs: _Glyphs) -> None:
         for row in (table.header, *table.rows):
             cells = out.row()
             for cell in row:
-                cells.cell(glyphs(cell))
+                cells.cell(glyphs(_clipped(cell)))
     if table.caption:
         pdf.set_font(_FONT, size=7.5)
         pdf.set_text_color(*_MUTED)
         pdf.multi_cell(0, 4, glyphs(table.caption), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(*_INK)
     pdf.set_font(_FONT, size=9.5)
+
+
+#: The most characters of one table cell the PDF shows: a row must fit on a page (4,000 emoji
+#: in a note made it "too high" and a crash), and a diary must never become unreportable.
+CELL_MAX: Final = 600
+
+
+def _clipped(text: str) -> str:
+    """`text`, cut at CELL_MAX characters with a note saying where the rest is."""
+    if len(text) <= CELL_MAX:
+        return text
+    # Translators: after a note cut short in the PDF report
+    return text[:CELL_MAX] + "… " + _("(shortened here; the HTML and JSON reports hold it whole)")
 
 
 #: A cell's padding left and right (the table's `padding`), and a hair more, in mm.
@@ -345,7 +358,7 @@ def _widths(pdf: FPDF, table: Table, glyphs: _Glyphs) -> tuple[float, ...]:
     least: list[float] = []
     wanted: list[float] = []
     for i, head in enumerate(table.header):
-        cells = [glyphs(row[i]) for row in table.rows]
+        cells = [glyphs(_clipped(row[i])) for row in table.rows]
         pdf.set_font(_FONT, style="B", size=size)
         word = max((pdf.get_string_width(w) for w in glyphs(head).split()), default=0.0)
         pdf.set_font(_FONT, size=size)

@@ -3,6 +3,8 @@ rules: mode 0600 from creation, a default name never replaces a file)."""
 
 from __future__ import annotations
 
+import errno
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,6 +15,7 @@ from posture_guard.app import diary
 from posture_guard.app import pack as clinic_pack
 from posture_guard.app.managed import load_effective
 from posture_guard.app.store import Store
+from posture_guard.core.episodes import EARLIEST_DAY
 from posture_guard.core.exercises import load_catalogue
 from posture_guard.core.i18n import _
 from posture_guard.core.pack import exercise_names
@@ -101,8 +104,8 @@ def make_period(
     )
     today = probe.day_of(now)
     recorded = _first_day(store, probe)
-    if since_days is None:
-        first = recorded or today
+    if since_days is None:  # a record from before the diary's earliest day never stretches it
+        first = max(recorded or today, EARLIEST_DAY)
     elif since_days is FITTED:
         first = today - timedelta(days=DEFAULT_SINCE_DAYS - 1)
         if recorded is not None and recorded > first:
@@ -158,10 +161,13 @@ def write_report(
     Raises:
         ValueError: `fmt` is not one of FORMATS.
         StoreError: the store cannot be read.
-        OSError: the file cannot be written (the caller names it).
+        OSError: the file cannot be written (the caller names it), or `out` is something
+            other than a regular file (`check_replaceable`).
     """
     if fmt not in FORMATS:
         raise ValueError(f"format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if out is not None:
+        check_replaceable(out)
     if now is None:
         zone = local_zone() or datetime.now().astimezone().tzinfo
         now = datetime.now(zone).replace(microsecond=0)
@@ -222,6 +228,37 @@ def open_report(path: Path, opener: Callable[[str], bool] | None = None) -> bool
 
 
 # --- files -------------------------------------------------------------------------------------
+
+
+def check_replaceable(path: Path) -> None:
+    """Refuse to replace anything but a regular file: a device (run as root, `--out /dev/full`
+    once replaced the device node with the report), a named pipe, a socket, a folder or a
+    symbolic link stays as it is.
+
+    Raises:
+        OSError: `path` exists and is not a regular file; its strerror says what it is.
+    """
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = _("it is a device")
+    elif stat.S_ISFIFO(mode):
+        what = _("it is a named pipe")
+    elif stat.S_ISSOCK(mode):
+        what = _("it is a socket")
+    elif stat.S_ISDIR(mode):
+        what = _("it is a folder")
+    elif stat.S_ISLNK(mode):
+        what = _("it is a symbolic link")
+    else:
+        what = _("it is not a regular file")
+    # Translators: {what} is "it is a device", "it is a named pipe"...
+    reason = _("{what}; a report is written only to a regular file or a new one").format(what=what)
+    raise OSError(errno.EEXIST, reason, str(path))
 
 
 def _create_private(base: Path, data: bytes) -> Path:

@@ -270,12 +270,16 @@ def test_plyer_notifier_returns_false_when_plyer_raises(monkeypatch: pytest.Monk
 def test_terminal_notifier_logs_and_reports_a_closed_stream(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    # Protects: a closed terminal is False (not an exception), and the notice is still logged.
+    # Protects: a closed terminal is False (not an exception), and that a notice came is still
+    # logged, with its tag and never its words (issue 18: nothing of the diary in the log)
     stream = io.StringIO()
     stream.close()
     with caplog.at_level("INFO", logger="posture_guard.notify"):
-        assert TerminalNotifier(stream, now=fixed_clock).notify("Stretch break", "Up.") is False
-    assert "notice: Stretch break: Up." in caplog.text
+        notifier = TerminalNotifier(stream, now=fixed_clock)
+        assert notifier.notify("Stretch break", "Up.", tag="break") is False
+    assert "notice for the terminal (break)" in caplog.text
+    assert "Stretch break" not in caplog.text
+    assert "Up." not in caplog.text
 
 
 def test_fallback_notifier_sends_to_the_fallback_only_while_the_primary_is_off() -> None:

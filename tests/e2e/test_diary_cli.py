@@ -359,7 +359,7 @@ def test_issue_4_review_diary_refuses_future_times_and_overlaps(app: App) -> Non
     assert overlap.stderr.strip() == (
         "posture-guard episode end: can't end episode 2 (started 2026-11-19 10:00+00:00) at "
         "2026-11-21 10:00+00:00: it would overlap episode 1 (started 2026-11-20 10:00+00:00); "
-        "end it before 2026-11-20 10:00+00:00"
+        "end it at 2026-11-20 10:00+00:00 at the latest"
     )
     assert app.cli("episode", "list").stdout == before
     assert app.cli("episode", "end", "--at", "2026-11-19T18:00+00:00").returncode == 0

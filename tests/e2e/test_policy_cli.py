@@ -159,3 +159,18 @@ def test_policy_broken_policy_falls_back_to_defaults_and_the_service_still_start
     assert app.cli("quit").returncode == 0
     assert proc.wait(timeout=15) == 0
     assert os.path.exists(app.home / ".state" / "posture-guard" / "posture-guard.log")
+
+
+def test_policy_branding_with_controls_is_never_printed_raw(app: App, tmp_path: Path) -> None:
+    # Protects: the first-run notice spells out C1 controls and bidi overrides from the
+    # policy's branding (U+009B is a CSI on many terminals; U+202E reverses the text)
+    _managed(
+        app,
+        tmp_path,
+        '[branding]\norganisation = "Acme\\u009b2J Ltd"\nwelcome = "Hi \\u202eereht\\u001b[31m"\n',
+    )
+    proc = app.start("--headless")
+    text = "\n".join(read_until(proc, "Posture Guard is running", timeout=15))
+    assert not any(ch in text for ch in "\u009b\u202e\x1b")
+    assert "Hi \\u202eereht\\x1b[31m" in text
+    assert "Acme\\x9b2J Ltd manages this copy of Posture Guard with a policy." in text

@@ -315,3 +315,54 @@ def test_report_open_without_out_reuses_one_private_copy_in_the_data_folder(
     assert done.stdout.splitlines()[0] == f"Report written to {copy} (HTML, readable only by you)."
     assert private(copy)
     assert [p.name for p in copy.parent.glob("report*")] == ["report.html"]
+
+
+def _special_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    """A device (a copy of /dev/null's node, made here: never the real one), a named pipe, a
+    socket, a folder and a symbolic link to the device; each with what the refusal says."""
+    device = folder / "null-device"
+    os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    pipe = folder / "pipe"
+    os.mkfifo(pipe)
+    sock = folder / "sock"
+    import socket
+
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(sock))
+    listener.close()
+    (folder / "folder").mkdir()
+    (folder / "link").symlink_to(device)
+    return {
+        "device": (device, "it is a device"),
+        "pipe": (pipe, "it is a named pipe"),
+        "socket": (sock, "it is a socket"),
+        "folder": (folder / "folder", "it is a folder"),
+        "link": (folder / "link", "it is a symbolic link"),
+    }
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
+def test_report_out_writes_only_to_a_regular_or_new_file(app: App, tmp_path: Path) -> None:
+    # Protects: `report --out` never replaces a device, pipe, socket, folder or link (as root,
+    # `--out /dev/full` replaced the device node with the report); one line says what it is
+    # and the node is still there as it was
+    special = tmp_path / "special"
+    special.mkdir()
+    for path, what in _special_files(special).values():
+        before = path.lstat()
+        done = app.cli("report", "--out", str(path), timeout=30)
+        assert done.returncode == 1, done.stdout
+        assert done.stderr.strip() == (
+            f"posture-guard report: {path}: can't write it: {what}; a report is written only to"
+            " a regular file or a new one"
+        )
+        after = path.lstat()
+        assert (after.st_mode, after.st_ino, after.st_rdev) == (
+            before.st_mode,
+            before.st_ino,
+            before.st_rdev,
+        )
+    regular = tmp_path / "report.html"
+    regular.write_text("old")
+    assert app.cli("report", "--out", str(regular), timeout=30).returncode == 0
+    assert "old" not in regular.read_text()

@@ -26,6 +26,7 @@ from posture_guard.core.commands import (
     Resume,
     SettingsTrouble,
     Skip,
+    Snooze,
     Status,
 )
 from posture_guard.core.timer import Outcome
@@ -200,3 +201,22 @@ def test_run_refuses_to_start_on_the_users_mistake_even_beside_a_policy_one(
         f'{app.config}: [breaks.stretch] every = "90x": expected a duration like "45m" or "1h30m"',
         "posture-guard: not started; fix the settings above (`posture-guard config check`).",
     ]
+
+
+def test_service_policy_locked_snooze_length_bounds_the_snooze_argument(tmp_path: Path) -> None:
+    # Protects: a locked `general.snooze = "5m"` was bypassed by `snooze 4h`; the locked length
+    # is the longest snooze, at the socket as at the CLI
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[general]\nsnooze = "5m"\n[policy]\nlock = ["general.snooze"]\n')
+    world = Running(_paths(tmp_path, policy))
+    try:
+        refused = world.request(Snooze(seconds=4 * 3600))
+        assert refused["ok"] is False
+        assert refused["error"] == "Can't snooze for 4h: your organisation set snoozes to 5m"
+        assert world.request(BreakNow())["ok"] is True
+        assert world.request(Snooze(seconds=301))["error"] == (
+            "Can't snooze for 5m1s: your organisation set snoozes to 5m"
+        )
+        assert world.request(Snooze(seconds=300))["ok"] is True  # the locked length itself
+    finally:
+        world.stop()

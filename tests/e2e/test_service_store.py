@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import sqlite3
@@ -28,7 +29,9 @@ from posture_guard.core.records import BreakRecord, DayActivity
 from posture_guard.core.settings import Settings
 from posture_guard.core.stretches import WorkStretch
 from posture_guard.core.timer import Outcome
+from posture_guard.core.wording import check_in_notice
 from posture_guard.desktop.idle.none import NoIdleSource
+from posture_guard.desktop.notify import FallbackNotifier, TerminalNotifier
 from posture_guard.testing import FakeClock, RecordingNotifier, ScriptedIdleSource
 from tests.app import App
 
@@ -54,10 +57,11 @@ class Running:
         flush_every_s: int = 60,
         idle: IdleSource | None = None,
         settings: Settings | None = None,
+        notices_fail: bool = False,
     ) -> None:
         self.clock = FakeClock(START)
         self.idle = ScriptedIdleSource([0.0])
-        self.notifier = RecordingNotifier()
+        self.notifier = RecordingNotifier(fail=notices_fail)
         self.store = store
         self.service = Service(
             config.defaults() if settings is None else settings,
@@ -452,6 +456,28 @@ def test_service_asks_for_a_check_in_once_a_day_while_an_episode_is_open(store: 
         assert "Posture and eyes check (20s)" in titles
     finally:
         running.stop()
+
+
+def test_service_log_holds_nothing_of_the_diary(
+    store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Protects: with no notification daemon the check-in's notice ("Your episode began 2 days
+    # ago") falls to the terminal notifier; neither it nor the service logs its words
+    # (issue 18: the log held the reminder's text)
+    _open_episode(store, days_ago=2.2, notes="woke up stiff")
+    with caplog.at_level("DEBUG", logger="posture_guard"):
+        running = Running(store, notices_fail=True)
+        try:
+            running.work(30)
+        finally:
+            running.stop()
+        notifier = FallbackNotifier(RecordingNotifier(fail=True), TerminalNotifier(io.StringIO()))
+        assert notifier.notify(*check_in_notice(2), tag=None)
+    logged = caplog.text
+    assert "notice not delivered" in logged
+    assert "notice for the terminal" in logged
+    for words in ("neck", "episode", "woke up stiff", "check-in"):
+        assert words not in logged.lower()
 
 
 def test_service_does_not_ask_for_a_check_in_for_a_fresh_episode(store: Store) -> None:

@@ -554,18 +554,28 @@ def test_lifecycle_a_past_episode_may_start_before_a_later_one_and_end_before_it
     assert (ended.started, ended.ended) == (T0 - DAY, T0)
 
 
+def test_lifecycle_an_episode_may_start_the_moment_the_last_one_ended() -> None:
+    # Protects: ending an episode and starting the next in the same second is not an overlap
+    # (issue 18: it was refused as one)
+    ended = end_episode(episode(id=1, started=T0 - HOUR), T0)
+    started = start_episode([ended], episode(id=None, started=T0))
+    assert started.started == ended.ended
+    with pytest.raises(IllegalEpisodeChange):  # but never at the same start
+        start_episode([ended], episode(id=None, started=T0 - HOUR))
+
+
 def test_lifecycle_a_past_episode_may_not_reach_into_a_later_one() -> None:
     later = episode(id=1, started=T0 + DAY, ended=T0 + DAY + HOUR)
     past = start_episode([later], episode(id=2, started=T0))
     with pytest.raises(
         IllegalEpisodeChange,
         match=exactly(
-            "can't end episode 2 (started 2026-03-02 09:00+01:00) at 2026-03-03 09:00+01:00: it "
-            "would overlap episode 1 (started 2026-03-03 09:00+01:00); end it before "
-            "2026-03-03 09:00+01:00"
+            "can't end episode 2 (started 2026-03-02 09:00+01:00) at 2026-03-03 09:01+01:00: it "
+            "would overlap episode 1 (started 2026-03-03 09:00+01:00); end it at "
+            "2026-03-03 09:00+01:00 at the latest"
         ),
     ):
-        end_episode(past, T0 + DAY, [later, past])
+        end_episode(past, T0 + DAY + timedelta(minutes=1), [later, past])
     with pytest.raises(
         IllegalEpisodeChange,
         match=exactly(
@@ -586,7 +596,8 @@ def test_lifecycle_an_episode_is_accepted_iff_it_overlaps_none_kept(
     spells: list[tuple[int, int]],
 ) -> None:
     """The overlap rule, with random spells entered in any order (past ones afterwards): each
-    is started then ended; it is kept iff it shares no moment (ends included) with one kept."""
+    is started then ended; it is kept iff it shares no moment with one kept (a spell ends just
+    before its end: the next may start then)."""
     kept: list[Episode] = []
     for number, (start, length) in enumerate(spells, start=1):
         began = T0 + timedelta(minutes=start)
@@ -601,21 +612,24 @@ def test_lifecycle_an_episode_is_accepted_iff_it_overlaps_none_kept(
         assert not clash, (began, until, [(e.started, e.ended) for e in kept])
         kept.append(done)
     ordered = sorted(kept, key=lambda e: e.started)
-    assert all(a.ended is not None and a.ended < b.started for a, b in itertools.pairwise(ordered))
+    assert all(a.ended is not None and a.ended <= b.started for a, b in itertools.pairwise(ordered))
 
 
 @pytest.mark.parametrize(
     ("a", "b", "shared"),
     [
         ((0, 10), (11, 20), False),
-        ((0, 10), (10, 20), True),  # the end's moment is the other's start
+        ((0, 10), (10, 20), False),  # one ends the moment the other starts
+        ((0, 10), (9, 20), True),
+        ((5, 5), (5, 6), True),  # same start: the ended-at-once spell holds that moment
+        ((10, 10), (0, 10), False),
         ((11, 20), (0, 10), False),
         ((0, None), (5, 6), True),  # still open: to no end
         ((7, None), (5, 6), False),
         ((0, 30), (5, 6), True),
     ],
 )
-def test_overlaps_shares_a_moment_ends_included(
+def test_overlaps_shares_a_moment_ends_excluded(
     a: tuple[int, int | None], b: tuple[int, int | None], shared: bool
 ) -> None:
     def moment(minute: int | None) -> datetime | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from posture_guard.app.logs import PrivateRotatingFile, setup_logging
+from tests.storage import fill
 
 
 @pytest.fixture
@@ -118,7 +119,32 @@ def test_a_rotation_that_fails_is_reported_once_and_loses_no_line(tmp_path, logg
     (tmp_path / "service.log.2").mkdir()
     (tmp_path / "service.log.2" / "keep").write_text("x")
     logger.warning("line 01 %s", "c" * 20)  # its rotation fails: reported, not raised
-    assert "Logging error" in capfd.readouterr().err
+    assert capfd.readouterr().err.startswith(f"posture-guard: can't rotate the log {path}: ")
     logger.warning("line 02 %s", "c" * 20)
     assert capfd.readouterr().err == ""
     assert lines_in(path) == [f"line {n:02d} {'c' * 20}" for n in range(3)]
+
+
+def test_a_full_log_disk_says_so_in_one_line_and_logging_goes_on_after(
+    tmp_path, logger, capfd, mounts
+):
+    # Protects: a full disk under the log prints one line naming the file and the reason, not
+    # a "--- Logging error --- Traceback" block per line; once there is room, lines land again
+    disk = mounts.tmpfs(tmp_path / "state", size_kib=64)
+    path = disk / "service.log"
+    logger.addHandler(PrivateRotatingFile(path, max_bytes=1_000_000, backups=1))
+    logger.warning("before the disk filled")
+    fill(disk)
+    for n in range(20):
+        logger.warning("line %02d %s", n, "d" * 200)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err
+    assert err == (
+        f"posture-guard: can't write the log {path}: No space left on device; lines are left out"
+        " until it can\n"
+    )
+    (disk / "filler").unlink()
+    logger.warning("room again")
+    assert capfd.readouterr().err == ""
+    assert lines_in(path)[0] == "before the disk filled"
+    assert lines_in(path)[-1] == "room again"

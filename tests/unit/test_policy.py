@@ -776,3 +776,57 @@ def test_policy_property_lock_is_final_and_unlocked_user_values_win(data: st.Dat
         else:
             expected = policy_values.get(key, config.load(None, None).values[key])
         assert loaded.values[key] == expected, key
+
+
+# --- hostile files: one line each, never a traceback (issue 18) ----------------------------------
+
+_NEST = 400
+
+
+def _nested_dict(levels: int) -> dict[str, object]:
+    top: dict[str, object] = {}
+    inner = top
+    for _ in range(levels):
+        inner["k"] = inner = {}
+    return top
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        # Protects: a .reg export with an odd byte count, or a lone surrogate after its BOM, is
+        # refused as no export (it raised UnicodeDecodeError)
+        ("odd.reg", b"\xff\xfeW\x00i\x00n\x00x", "expected a `reg export` file (UTF-16 with BOM)"),
+        ("lone.reg", b"\xff\xfe\x00\xd8", "expected a `reg export` file (UTF-16 with BOM)"),
+        # Protects: 400-deep nesting is refused before any recursive code meets it
+        # (RecursionError in every command before)
+        (
+            "deep.toml",
+            ("a = " + "[" * _NEST + "]" * _NEST).encode(),
+            "nested deeper than 16 levels of tables and arrays",
+        ),
+        (
+            "deep-tables.toml",
+            ("[" + ".".join(["t"] * _NEST) + "]\nx = 1\n").encode(),
+            "nested deeper than 16 levels of tables and arrays",
+        ),
+        (
+            "deep.plist",
+            plistlib.dumps(_nested_dict(_NEST)),
+            "nested deeper than 16 levels of tables and arrays",
+        ),
+    ],
+)
+def test_policy_hostile_file_is_one_line(tmp_path: Path, name: str, data: bytes, problem: str):
+    file = tmp_path / name
+    file.write_bytes(data)
+    problems = policy.check_policy_file(file)
+    assert problems == [f"{file}: {problem}"]
+
+
+def test_config_nested_too_deep_is_one_problem_and_keeps_defaults(tmp_path: Path) -> None:
+    # Protects: a user config nested 400 deep is one problem, not a RecursionError
+    loaded = _load("", "x = " + "[" * _NEST + "]" * _NEST, tmp_path)
+    assert [p.message for p in loaded.problems] == [
+        f"{tmp_path / 'config.toml'}: nested deeper than 16 levels of tables and arrays"
+    ]
