@@ -31,13 +31,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from posture_guard.desktop.dbus import Bus
 from posture_guard.desktop.wayland import Connection, WaylandError, int32, socket_path, string
 from tests.app import stop_process
-from tests.desktop.conftest import SessionBus, wait_until
+from tests.desktop.traydesk import wait_until  # conftest's, imported when called
+
+if TYPE_CHECKING:  # conftest imports this module (through snihost's fixtures): no cycle at run
+    from tests.desktop.conftest import SessionBus
 
 STARTUP_TIMEOUT_S = 20.0
 NOBODY = 65534

@@ -5,7 +5,6 @@ running service. Screenshots go to tests/artifacts/settings-*.png."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -14,14 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.app import App, Output, stop_process
+from tests.app import App
 from tests.desktop.atspi import accessibility, focused
-from tests.desktop.conftest import save_screenshot, wait_until
+from tests.desktop.conftest import wait_until
+from tests.desktop.formwin import FormWindow
 from tests.desktop.test_forms_gtk import all_controls, settle
 from tests.desktop.test_tray import start_tray_app, status_of
 from tests.desktop.test_welcome_window import error_pixels, skip_what_was_typed, user_env
 from tests.desktop.traydesk import TrayDesktop, wait_for_icon
-from tests.desktop.wm import Desk, desk, wait_gone
+from tests.desktop.wm import Desk, desk
 
 __all__ = ["desk"]
 
@@ -45,49 +45,15 @@ enabled = false
 """
 
 
-def window_title(desk: Desk) -> str:
-    ids = desk.xdotool("search", "--onlyvisible", "--class", "PostureGuardForm").split()
-    return desk.xdotool("getwindowname", ids[0]).strip() if ids else ""
-
-
-class SettingsWindow:
+class SettingsWindow(FormWindow):
     """`posture-guard settings --config FILE` on the desk, until it exits."""
 
     def __init__(self, desk: Desk, env: dict[str, str], config: Path, *args: str) -> None:
-        self.desk = Desk(desk.display, env)
-        self.toolkit = env["POSTURE_GUARD_TOOLKIT"]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "posture_guard", "--config", str(config), "settings", *args],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-        self.out = Output(self.proc)
+        command = ["-m", "posture_guard", "--config", str(config), "settings", *args]
+        super().__init__(desk, env, command, "settings")
 
-    def wait(self) -> None:
-        wait_until(lambda: window_title(self.desk) == TITLE, "the settings window", 20)
-        time.sleep(0.8)  # the first control takes the focus once the window maps
-
-    def keys(self, *keys: str) -> None:
-        for name in keys:
-            self.desk.xdotool("key", name)
-            time.sleep(0.08)
-        time.sleep(0.4)
-
-    def type(self, text: str) -> None:
-        self.desk.xdotool("type", "--delay", "20", text)
-        time.sleep(0.3)
-
-    def shot(self, name: str) -> Path:
-        return save_screenshot(self.desk.display, f"settings-{name}-{self.toolkit}")
-
-    def result(self) -> dict[str, object]:
-        self.out.wait_for("outcome", 15)
-        assert wait_gone(self.proc) == 0
-        return json.loads(self.out.lines[-1])
-
-    def close(self) -> None:
-        stop_process(self.proc)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+    def wait(self, title: str = TITLE) -> None:
+        super().wait(title)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ tests/artifacts/welcome-*.png."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -20,9 +19,10 @@ import pytest
 from PIL import Image
 
 from posture_guard.core.form_view import Look
-from tests.app import App, Output, read_until, stop_process
+from tests.app import App, read_until
 from tests.desktop.atspi import accessibility, focused
-from tests.desktop.conftest import save_screenshot, wait_until
+from tests.desktop.conftest import wait_until
+from tests.desktop.formwin import FormWindow
 from tests.desktop.test_forms_gtk import all_controls, key, settle, tab_round
 from tests.desktop.wm import Desk, desk, wait_gone
 
@@ -70,50 +70,14 @@ def clinic_show(env: dict[str, str]) -> str:
     return done.stdout
 
 
-class Welcome:
+class Welcome(FormWindow):
     """`python -m posture_guard.ui.welcome` on the desk, until it exits."""
 
     def __init__(self, desk: Desk, env: dict[str, str]) -> None:
-        self.desk = Desk(desk.display, env)
-        self.toolkit = env["POSTURE_GUARD_TOOLKIT"]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "posture_guard.ui.welcome"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-        self.out = Output(self.proc)
+        super().__init__(desk, env, ["-m", "posture_guard.ui.welcome"], "welcome")
 
     def wait(self, title: str = TITLE) -> None:
-        """Until the window titled `title` (_NET_WM_NAME, UTF-8) is shown and has the focus."""
-        wait_until(lambda: self.title() == title, f"the welcome window {title!r}", 20)
-        time.sleep(0.8)  # the first control takes the focus once the window maps
-
-    def title(self) -> str:
-        found = self.desk.xdotool("search", "--onlyvisible", "--class", "PostureGuardForm")
-        ids = found.split()
-        return self.desk.xdotool("getwindowname", ids[0]).strip() if ids else ""
-
-    def keys(self, *keys: str) -> None:
-        for name in keys:
-            self.desk.xdotool("key", name)
-            time.sleep(0.08)
-        time.sleep(0.4)
-
-    def type(self, text: str) -> None:
-        self.desk.xdotool("type", "--delay", "20", text)
-        time.sleep(0.3)
-
-    def shot(self, name: str) -> Path:
-        return save_screenshot(self.desk.display, f"welcome-{name}-{self.toolkit}")
-
-    def result(self) -> dict[str, object]:
-        self.out.wait_for("outcome", 15)
-        assert wait_gone(self.proc) == 0
-        return json.loads(self.out.lines[-1])
-
-    def close(self) -> None:
-        stop_process(self.proc)
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        super().wait(title)
 
 
 @pytest.fixture
