@@ -9,9 +9,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
 
 from tests.app import ROOT, App, stop_process
 from tests.storage import Mounts
+
+# Speed is measured by the benches (bench/), beside a reference: a property test that takes more
+# than hypothesis's default 200 ms on a busy machine has not failed.
+settings.register_profile("posture-guard", deadline=None)
+settings.load_profile("posture-guard")
 
 
 @pytest.fixture
