@@ -221,7 +221,7 @@ def test_a_bad_booking_link_is_refused_beside_its_field_as_clinic_set_refuses_it
     place = refusal(**{CLINIC_NAME: "Riverside", BOOKING_URL: "riverside-physio.example"})
     assert place == ErrorPlace(
         BOOKING_URL,
-        "\u26a0 Expected a web address starting with https:// or http:// and a host name, like "
+        "\u26a0 Expected a web address starting with https:// and a host name, like "
         '"https://clinic.example/book"',
     )
     # the same check as `posture-guard clinic set --booking-url riverside-physio.example`
