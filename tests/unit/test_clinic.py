@@ -75,7 +75,9 @@ def test_clinic_the_users_own_booking_link_is_https_only_as_the_organisations() 
     # ClinicProfile) refuse a plain http:// link, naming the key, as the policy's clinic does.
     with pytest.raises(ClinicError) as refused:
         ClinicProfile(name="GP", booking_url="http://gp.example/book")
-    assert str(refused.value) == f'[clinic] booking_url = "http://gp.example/book": {HTTPS_EXPECTED}'
+    assert (
+        str(refused.value) == f'[clinic] booking_url = "http://gp.example/book": {HTTPS_EXPECTED}'
+    )
     with pytest.raises(ClinicError) as in_file:
         parse_clinic_text('[clinic]\nname = "GP"\nbooking_url = "HTTP://gp.example"\n', file="F")
     assert str(in_file.value) == f'F: [clinic] booking_url = "HTTP://gp.example": {HTTPS_EXPECTED}'
@@ -87,7 +89,8 @@ def test_clinic_an_http_link_saved_before_https_was_required_still_loads_with_a_
     old = ClinicProfile(name="GP", booking_url="http://gp.example/book", stored=True)
     assert old.booking_url == "http://gp.example/book"
     assert old.insecure_warning is not None
-    assert "http://" in old.insecure_warning and "clinic set" in old.insecure_warning
+    assert "http://" in old.insecure_warning
+    assert "clinic set" in old.insecure_warning
     assert ClinicProfile(name="GP", booking_url="https://gp.example/").insecure_warning is None
     with pytest.raises(ClinicError):  # stored rows still refuse what was never allowed
         ClinicProfile(name="GP", booking_url="ftp://gp.example/", stored=True)

@@ -4,12 +4,19 @@ changed, and a host the IDNA codec refuses is named, never opened (issue 18 "Lin
 
 from __future__ import annotations
 
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from posture_guard.core import links
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.triage import Advice, Tier
+from posture_guard.report import html, pdf
+from posture_guard.report.model import build
+from tests.unit.test_report_model import NOW, PERIOD, records
 
 #: "example.com" with a Cyrillic "e" (U+0435) and "x" (U+0445): looks like the familiar name.
 LOOKALIKE = "\u0435\u0445ample.com"
@@ -112,3 +119,24 @@ def test_links_the_advice_shows_the_xn_form_beside_a_lookalike_booking_link() ->
     assert f"Book online: {url} (letters of mixed alphabets; the address is {LOOKALIKE_PLAIN})" in (
         advice.text()
     )
+
+
+def test_links_the_report_shows_the_xn_form_and_links_to_it_in_html_and_pdf(
+    tmp_path: Path,
+) -> None:
+    # Protects: the clinician's report (html and pdf) shows the plain host beside a look-alike
+    # booking link, and the link a click follows is the plain form.
+    url = f"https://{LOOKALIKE}/book"
+    clinic = ClinicProfile(name="Riverside", booking_url=url)
+    model = build(replace(records(), clinic=clinic), PERIOD, NOW)
+    page = html.render(model)
+    assert f'href="https://{LOOKALIKE_PLAIN}/book"' in page
+    assert f"the address is {LOOKALIKE_PLAIN}" in page
+    assert f'href="{url}"' not in page
+    document = tmp_path / "report.pdf"
+    document.write_bytes(pdf.render(model))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(document), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert LOOKALIKE_PLAIN in " ".join(text.split())
+    assert f"https://{LOOKALIKE_PLAIN}/book".encode() in document.read_bytes()  # the link's URI

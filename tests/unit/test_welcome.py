@@ -229,6 +229,17 @@ def test_a_bad_booking_link_is_refused_beside_its_field_as_clinic_set_refuses_it
         ClinicProfile(name="Riverside", booking_url="riverside-physio.example")
 
 
+def test_a_plain_http_booking_link_is_refused_beside_its_field() -> None:
+    # Protects: issue 18 "Links": the welcome and settings windows (both make the profile
+    # through clinic_profile/ClinicProfile) refuse http:// as `clinic set` does.
+    place = refusal(**{CLINIC_NAME: "Riverside", BOOKING_URL: "http://riverside-physio.example"})
+    assert place == ErrorPlace(
+        BOOKING_URL,
+        "\u26a0 Expected a web address starting with https:// (a secure link), like "
+        '"https://clinic.example/book"',
+    )
+
+
 def test_each_clinic_refusal_goes_beside_the_field_it_is_about() -> None:
     assert refusal(**{BOOKING_URL: BOOKING}).field == CLINIC_NAME  # a link with no name
     assert refusal(**{CLINIC_NAME: "Riverside", PHONE: "call us"}).field == PHONE
