@@ -535,11 +535,15 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
         stored, advice = found
         print(diary.advice_text(advice, stored))
         if args.open:
-            url = diary.open_booking(advice)
-            if url is None:
+            opened = diary.open_booking(advice)
+            if opened is None:
                 print("posture-guard advice: " + _("no booking link to open"), file=sys.stderr)
                 return EXIT_FAILED
-            print("\n" + _("Opened {url}").format(url=url))
+            handed, line = opened
+            if not handed:
+                print("posture-guard advice: " + line, file=sys.stderr)
+                return EXIT_FAILED
+            print("\n" + line)
     elif args.verb == "clinic":
         refusal = policy.clinic_change_refusal(settings)
         if refusal is not None and args.clinic_command in ("set", "import"):

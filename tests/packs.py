@@ -111,7 +111,8 @@ BROKEN_LINES = {
     "http booking link": "clinic-pack/pack.toml: [clinic] booking_url ="
     f' "http://riverside-physio.example/book": {HTTPS}',
     "javascript booking link": "clinic-pack/pack.toml: [clinic] booking_url ="
-    f' "javascript:alert(1)": {HTTPS}',
+    ' "javascript:alert(1)": expected a web address starting with https:// and a host name,'
+    ' like "https://clinic.example/book"',
     "picture not a png": f'clinic-pack/pack.toml: [exercise "{NOD}"] picture ='
     f' "pictures/{NOD}.png": expected a PNG picture (a file that starts with the PNG signature)',
     "unknown phase": 'clinic-pack/pack.toml: [programme.exercise #5] phase = "rehab": expected'

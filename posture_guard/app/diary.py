@@ -26,7 +26,7 @@ from typing import Final, TypeVar
 from posture_guard.app import pack as clinic_pack
 from posture_guard.app.managed import load_effective
 from posture_guard.app.store import Store, open_or_read
-from posture_guard.core import exercises, policy
+from posture_guard.core import exercises, links, policy
 from posture_guard.core.clinic import ClinicProfile, parse_clinic_file
 from posture_guard.core.episodes import (
     CHECK_IN_FLAGS,
@@ -657,12 +657,40 @@ def clinic_in_use(
     return fallback.profile, fallback.owner
 
 
-def open_booking(advice: Advice, opener: Callable[[str], bool] = webbrowser.open) -> str | None:
-    """Open the booking link in the default browser; returns it, or None when there is none."""
+def open_booking(
+    advice: Advice, find_browser: Callable[[], webbrowser.BaseBrowser] = webbrowser.get
+) -> tuple[bool, str] | None:
+    """Hand the advice's booking link to the browser (`open_link`); None when there is none."""
     if advice.booking_url is None:
         return None
-    opener(advice.booking_url)
-    return advice.booking_url
+    return open_link(advice.booking_url, find_browser)
+
+
+def open_link(
+    url: str, find_browser: Callable[[], webbrowser.BaseBrowser] = webbrowser.get
+) -> tuple[bool, str]:
+    """Hand `url`, its host in the plain form (core/links.py Rule 2), to the person's browser.
+
+    Returns (True, "Asked your browser to open URL") only when a browser was found and took
+    it (started, or answered that it did); else (False, one line saying what went wrong, with
+    the link to open by hand). Never says "opened": a browser started is not a page shown.
+    """
+    plain = links.plain_url(url)
+    if plain is None:
+        return False, _(
+            "The booking link {url} has no host name a browser can look up; it was not opened."
+        ).format(url=url)
+    try:
+        browser = find_browser()
+    except webbrowser.Error:
+        return False, _(
+            "No web browser was found to open the link; open it yourself: {url}"
+        ).format(url=plain)
+    if not browser.open(plain):
+        return False, _("Your web browser did not take the link; open it yourself: {url}").format(
+            url=plain
+        )
+    return True, _("Asked your browser to open {url}").format(url=plain)
 
 
 # --- clinic --------------------------------------------------------------------------------------
@@ -752,7 +780,9 @@ def show_clinic(store: Store, paths: Paths | None = None) -> str:
 def describe_clinic(profile: ClinicProfile) -> str:
     lines = [_("Clinic: {name}").format(name=profile.name)]
     if profile.booking_url is not None:
-        lines.append("  " + _("Booking: {url}").format(url=profile.booking_url))
+        lines.append("  " + _("Booking: {url}").format(url=links.shown_url(profile.booking_url)))
+        if profile.insecure_warning is not None:
+            lines.append("  " + profile.insecure_warning)
     if profile.phone is not None:
         lines.append("  " + _("Phone: {phone}").format(phone=profile.phone))
     if profile.opening_hours is not None:

@@ -746,6 +746,7 @@ class Store:
                 booking_url=_optional_text(booking_url),
                 phone=_optional_text(phone),
                 opening_hours=_optional_text(hours),
+                stored=True,  # an http:// link saved before https:// was required still loads
             )
         except (TypeError, ClinicError) as exc:
             raise StoreError(f"{self.path}: the clinic row is unreadable: {exc}") from exc

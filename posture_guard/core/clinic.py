@@ -4,6 +4,12 @@ Rule 1: a profile is a value, checked when it is made: a name, and at least one 
         clinic (a booking link, a phone number, or both); opening hours are optional text.
 Rule 2: links and numbers come from the clinic's file or the user, as written. Nothing here makes
         up, completes or looks up a link, and nothing touches the network.
+Rule 2a: a booking link is https:// (a plain http:// page can be read and changed on the way),
+        with a host a browser can look up (core/links.py), wherever it comes from: `clinic set`,
+        a clinic file, a pack, the welcome or settings window, the policy. A profile saved in
+        the diary before this rule (an http:// link) still loads, unchanged (`stored=True`):
+        the advice and `clinic show` show it with a warning (`insecure_warning`) until the
+        person sets an https:// link; nothing rewrites what they entered.
 Rule 3: `parse_clinic_file` is the only I/O: it reads one file. Every problem raises ClinicError
         naming the file, the key, what was expected and what was got.
 Rule 4: `to_toml(profile)` writes a file that `parse_clinic_text` reads back as an equal profile.
@@ -24,21 +30,22 @@ import stat
 import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
+from posture_guard.core import links
 from posture_guard.core.content import Invalid, check_depth, too_deep
 from posture_guard.core.errors import MISSING, ClinicError
-from posture_guard.core.i18n import N_
+from posture_guard.core.i18n import N_, _
 
 SECTION: Final = "clinic"
 KEYS: Final = ("name", "booking_url", "phone", "opening_hours")
 
 NAME_EXPECTED: Final = N_("expected the clinic's name: one line of text, not empty")
 URL_EXPECTED: Final = N_(
-    'expected a web address starting with https:// or http:// and a host name, like "https://clinic.example/book"'
+    'expected a web address starting with https:// and a host name, like "https://clinic.example/book"'
 )
 URL_LOGIN_EXPECTED: Final = N_(
     "expected a web address without a user name or password before the host"
@@ -70,19 +77,24 @@ def _name_problem(value: str) -> str | None:
     return None if _one_line(value) else NAME_EXPECTED
 
 
-def _url_problem(value: str) -> str | None:
+def _url_problem(value: str, *, stored: bool = False) -> str | None:
+    """`stored`: the rules a link saved in the diary was checked by before Rule 2a."""
     if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in value):
         return URL_EXPECTED
     try:
         parts = urlsplit(value)
-        _ = parts.port  # raises ValueError when the port is not a number
+        _port = parts.port  # raises ValueError when the port is not a number
     except ValueError:
         return URL_EXPECTED
     if parts.scheme not in ("https", "http") or not parts.hostname:
         return URL_EXPECTED
     if "@" in parts.netloc:
         return URL_LOGIN_EXPECTED
-    return None
+    if stored:
+        return None
+    if parts.scheme != "https":
+        return HTTPS_EXPECTED
+    return links.host_problem(value)
 
 
 def _phone_problem(value: str) -> str | None:
@@ -120,13 +132,14 @@ def value_problem(key: str, value: str) -> str | None:
     return _CHECKS[key](value)
 
 
-def _check(file: str, key: str, value: object) -> None:
+def _check(file: str, key: str, value: object, *, stored: bool = False) -> None:
     """Raise ClinicError when `value` is no good for `key` (None = absent, fine except name)."""
     if value is None and key != "name":
         return
     if not isinstance(value, str):
         raise ClinicError(file, f"{SECTION}.{key}", _TYPE_EXPECTED[key], value)
-    problem = _CHECKS[key](value)
+    url = key == "booking_url"
+    problem = _url_problem(value, stored=stored) if url else _CHECKS[key](value)
     if problem is not None:
         raise ClinicError(file, f"{SECTION}.{key}", problem, value)
 
@@ -144,14 +157,27 @@ class ClinicProfile:
     booking_url: str | None = None
     phone: str | None = None
     opening_hours: str | None = None
+    #: Read back from the diary: checked by the rules it was saved under (Rule 2a).
+    stored: bool = field(default=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         _validate(self, file="")
 
+    @property
+    def insecure_warning(self) -> str | None:
+        """One line when the booking link is not https:// (a profile saved before Rule 2a);
+        else None."""
+        if self.booking_url is None or links.is_secure(self.booking_url):
+            return None
+        return _(
+            "This booking link is not secure (http://): set your clinic's https:// link with"
+            " `posture-guard clinic set` or in Settings."
+        )
+
 
 def _validate(profile: ClinicProfile, *, file: str) -> None:
     for key in KEYS:
-        _check(file, key, getattr(profile, key))
+        _check(file, key, getattr(profile, key), stored=profile.stored)
     if profile.booking_url is None and profile.phone is None:
         raise ClinicError(file, "", CONTACT_EXPECTED)
 
@@ -182,14 +208,12 @@ def parse_clinic_text(text: str, *, file: str) -> ClinicProfile:
     return parse_clinic_table(document.get(SECTION, MISSING), file=file)
 
 
-def parse_clinic_table(table: object, *, file: str, https_only: bool = False) -> ClinicProfile:
+def parse_clinic_table(table: object, *, file: str) -> ClinicProfile:
     """Read a [clinic] table already parsed from TOML (a clinic file's, or a pack's: core/pack.py).
 
     Args:
         table: the table's value, or MISSING when the document has none.
         file: the name used in error messages.
-        https_only: refuse a booking link that is not https:// (a pack's: a link a clinic hands
-            out in a file should not be readable or changeable on the way).
 
     Raises:
         ClinicError: the first problem, in the order `parse_clinic_text` says.
@@ -210,10 +234,7 @@ def parse_clinic_table(table: object, *, file: str, https_only: bool = False) ->
     if "name" not in table:
         raise ClinicError(file, f"{SECTION}.name", NAME_EXPECTED)
     for key in KEYS:
-        value = table.get(key)
-        if https_only and key == "booking_url" and value is not None and not _is_https(value):
-            raise ClinicError(file, f"{SECTION}.{key}", HTTPS_EXPECTED, value)
-        _check(file, key, value)
+        _check(file, key, table.get(key))
     name, booking_url, phone, hours = (table.get(key) for key in KEYS)
     assert isinstance(name, str)  # checked above
     if booking_url is None and phone is None:
@@ -224,15 +245,6 @@ def parse_clinic_table(table: object, *, file: str, https_only: bool = False) ->
         phone=_optional_str(phone),
         opening_hours=_optional_str(hours),
     )
-
-
-def _is_https(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        return urlsplit(value.strip()).scheme.lower() == "https"
-    except ValueError:
-        return False
 
 
 def _optional_str(value: object) -> str | None:

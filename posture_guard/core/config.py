@@ -314,17 +314,13 @@ def _label(raw: object) -> object:
     return raw
 
 
-def _clinic_field(key: str, *, https_only: bool = False) -> Callable[[object], object]:
+def _clinic_field(key: str) -> Callable[[object], object]:
     def check(raw: object) -> object:
         if raw == "":
             return None
         if not isinstance(raw, str):
             raise ValueError(_(clinic.EXPECTED[key]))
-        problem = clinic.value_problem(key, raw)
-        if problem is None and https_only and not raw.startswith("https://"):
-            problem = N_(
-                'expected a web address starting with https://, like "https://clinic.example/book"'
-            )
+        problem = clinic.value_problem(key, raw)  # a booking link: https:// only
         if problem is not None:
             raise ValueError(_(problem))
         return raw
@@ -383,7 +379,7 @@ _SCHEMA: Final[Mapping[str, Callable[[object], object]]] = {
     "branding.support_contact": _text(200, N_("who to ask for help (an address, a phone, a page)")),
     "branding.welcome": _text(500, N_("a short welcome")),
     "branding.clinic.name": _clinic_field("name"),
-    "branding.clinic.booking_url": _clinic_field("booking_url", https_only=True),
+    "branding.clinic.booking_url": _clinic_field("booking_url"),
     "branding.clinic.phone": _clinic_field("phone"),
     "branding.clinic.opening_hours": _clinic_field("opening_hours"),
     "fleet.enabled": _boolean,

@@ -17,8 +17,7 @@ Rule 4: a pack's exercises are the catalogue's schema (core/exercises.py), their
 Rule 5: the programme is phases in order (e.g. acute -> recovery -> maintenance), each with the
         exercises it prescribes and how many times a day. The first phase is the one in force
         until the person chooses another; a phase a prescription names must be one of them.
-Rule 6: the booking link of a pack must be https:// (it is handed out as a file; the clinic file
-        of `clinic import FILE` keeps accepting http:// as before).
+Rule 6: the booking link of a pack must be https://, as every clinic's (core/clinic.py Rule 2a).
 Rule 7: the advice still wins: the programme only says which exercises the picker may offer
         (`programme_catalogue`); the picker's cautions and neck limit (exercises.py Rules 4-9)
         apply to them as to the catalogue's.
@@ -228,7 +227,7 @@ def read_pack(
         if key not in _TOP_KEYS:
             raise PackError(file, key, _unknown(_TOP_KEYS), value)
     pack_id, version = _pack_table(document.get("pack", MISSING), file)
-    clinic = parse_clinic_table(document.get("clinic", MISSING), file=file, https_only=True)
+    clinic = parse_clinic_table(document.get("clinic", MISSING), file=file)
     exercises = _exercises(document.get("exercise", []), files, file, catalogue)
     phases, prescriptions = _programme(
         document.get("programme", MISSING), file, {e.id for e in exercises}, catalogue

@@ -43,6 +43,7 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Final
 
+from posture_guard.core import links
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.content import (
     Key,
@@ -195,7 +196,11 @@ class Advice:
             )
             lines += ["", whose.format(name=self.clinic.name, organisation=self.clinic_owner)]
             if self.booking_url is not None:
-                lines.append("  " + _("Book online: {url}").format(url=self.booking_url))
+                shown = links.shown_url(self.booking_url)
+                lines.append("  " + _("Book online: {url}").format(url=shown))
+                warning = self.clinic.insecure_warning
+                if warning is not None:
+                    lines.append("  " + warning)
             if self.clinic.phone is not None:
                 lines.append("  " + _("Phone: {phone}").format(phone=self.clinic.phone))
             if self.clinic.opening_hours is not None:

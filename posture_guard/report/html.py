@@ -121,13 +121,13 @@ def render(model: ReportModel) -> str:
     ]
     clinic = clinic_line(model)
     if clinic is not None:
-        name, url = clinic
         link = ""
-        if url is not None and _is_web(url):
-            link = f' · <a href="{escape(url)}">{escape(_("book an appointment"))}</a>'
-
+        if clinic.href is not None and _is_web(clinic.href):
+            link = f' · <a href="{escape(clinic.href)}">{escape(_("book an appointment"))}</a>'
+            if clinic.mixed and clinic.shown is not None:
+                link += f" ({escape(clinic.shown)})"
         label = escape(clinic_label(model))
-        parts.append(f'<p class="clinic">{label}: {escape(name)}{link}</p>')
+        parts.append(f'<p class="clinic">{label}: {escape(clinic.name)}{link}</p>')
     parts += [
         "</header>",
         f'<p class="notice" role="note"><strong>{escape(health_notice_lead())}</strong>'

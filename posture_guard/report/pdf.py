@@ -133,21 +133,27 @@ def render(model: ReportModel) -> bytes:
     )
     clinic = clinic_line(model)
     if clinic is not None:
-        name, url = clinic
         pdf.set_text_color(*_INK)
         pdf.multi_cell(
             0,
             5.5,
-            glyphs(f"{clinic_label(model)}: {name}"),
+            glyphs(f"{clinic_label(model)}: {clinic.name}"),
             align="L",
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
-        if url is not None:
+        if clinic.shown is not None:
             pdf.set_text_color(*_link(model))
             # Translators: before the address of the clinic's booking page
-            book = _("Book: {address}").format(address=url)
-            pdf.multi_cell(0, 5.5, glyphs(book), link=url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            book = _("Book: {address}").format(address=clinic.shown)
+            pdf.multi_cell(
+                0,
+                5.5,
+                glyphs(book),
+                link=clinic.href or "",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
     pdf.ln(3)
     pdf.set_fill_color(*_NOTICE_FILL)
     pdf.set_text_color(*_INK)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
 
+from posture_guard.core import links
 from posture_guard.core.episodes import LABELS, Stiffness, Trend
 from posture_guard.core.i18n import N_, _, ngettext, pgettext
 from posture_guard.core.localeforms import (
@@ -126,7 +127,26 @@ def period_line(model: ReportModel) -> str:
     )
 
 
-def clinic_line(model: ReportModel) -> tuple[str, str | None] | None:
+@dataclass(frozen=True, slots=True)
+class ClinicLine:
+    """The clinic as the report's header shows it.
+
+    Attributes:
+        name: its name, with phone and hours.
+        shown: the booking link as a person reads it (core/links.shown_url: the plain host
+            beside a host of mixed alphabets); None when there is no link.
+        href: the link a click follows, its host in the plain (xn--) form; None when there is
+            no link or its host has no plain form.
+        mixed: the link's host mixes alphabets (the report then prints `shown` beside the link).
+    """
+
+    name: str
+    shown: str | None
+    href: str | None
+    mixed: bool
+
+
+def clinic_line(model: ReportModel) -> ClinicLine | None:
     """The clinic's name (with phone and hours) and its booking link, when a profile is set."""
     c = model.clinic
     if c is None:
@@ -134,7 +154,14 @@ def clinic_line(model: ReportModel) -> tuple[str, str | None] | None:
     # Translators: the clinic's phone number, after its name
     phone = c.phone and _("phone {number}").format(number=c.phone)
     extra = "; ".join(part for part in (phone, c.opening_hours) if part)
-    return (c.name + (f" ({extra})" if extra else ""), c.booking_url)
+    url = c.booking_url
+    shown = None if url is None else links.shown_url(url)
+    return ClinicLine(
+        name=c.name + (f" ({extra})" if extra else ""),
+        shown=shown,
+        href=None if url is None else links.plain_url(url),
+        mixed=shown is not None and shown != url,
+    )
 
 
 def clinic_label(model: ReportModel) -> str:

@@ -19,7 +19,6 @@ import contextlib
 import math
 import subprocess
 import sys
-import webbrowser
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -70,6 +69,13 @@ def advice_text(paths: Paths, now: datetime) -> tuple[str | None, str | None, st
     alert = form_view.advice_alert(advice.tier, advice.what_to_do)
     text = diary.advice_text(advice, stored, in_window=True)
     return text, advice.booking_url, alert, advice.add_clinic is not None
+
+
+def open_link(url: str) -> bool:
+    """Hand the booking link to the browser in its plain form (app/diary.open_link)."""
+    from posture_guard.app import diary  # noqa: PLC0415 - only this window needs the diary
+
+    return diary.open_link(url)[0]
 
 
 def settings_text(paths: Paths, timeout: float = SETTINGS_TIMEOUT_S) -> str:
@@ -155,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             now = datetime.now().astimezone().replace(microsecond=0)
             text, url, alert, no_clinic = advice_text(paths, now)
             if url is not None:
-                handlers["book"] = lambda: webbrowser.open(url)
+                handlers["book"] = lambda: open_link(url)
             if no_clinic:
                 launcher = Launcher(config_file=args.config)
                 handlers[form_view.ADD_CLINIC] = lambda: launcher.launch("settings", "--clinic")

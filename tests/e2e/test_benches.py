@@ -76,6 +76,15 @@ CASES = (
         ),
     ),
     Case(
+        "control.py",
+        ("--calls", "20", "--idle", "20", "--parallel", "200"),
+        tuple(
+            rf"^{who}\s+status p50\s+{NUMBER} ms\s+p99\s+{NUMBER} ms\s+echo p50\s+{NUMBER} ms"
+            rf"\s+p99\s+{NUMBER} ms\s+failed 0 \(echo 0\)$"
+            for who in ("0 other clients", "20 idle clients", "200 parallel clients")
+        ),
+    ),
+    Case(
         "build_install.py",
         ("--repeat", "1"),
         (

@@ -148,7 +148,7 @@ def test_diary_cli_advice_open_opens_the_booking_link_in_the_browser(
     episode_over_days(app, now)
     ok(app, "clinic", "set", "--name", "Riverside Physiotherapy", "--booking-url", BOOKING)
     ok(app, "check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING)
-    assert f"Opened {BOOKING}" in ok(app, "advice", "--open")
+    assert f"Asked your browser to open {BOOKING}" in ok(app, "advice", "--open")
     assert opened.read_text().strip() == BOOKING
 
 
@@ -252,11 +252,11 @@ def test_diary_cli_bad_input_is_refused_and_changes_nothing(
     bad.write_text('[clinic]\nname = "Elsewhere"\nbooking_url = "ftp://elsewhere.example"\n')
     refused(app, "clinic", "import", str(bad), code=1, message=(
         f'posture-guard clinic import: {bad}: [clinic] booking_url = "ftp://elsewhere.example":'
-        " expected a web address starting with https:// or http:// and a host name, like"
+        " expected a web address starting with https:// and a host name, like"
         ' "https://clinic.example/book"'))  # fmt: skip
     refused(app, "clinic", "set", "--name", "Elsewhere", "--booking-url", "nope", code=2, message=(
         'posture-guard clinic set: [clinic] booking_url = "nope": expected a web address starting'
-        ' with https:// or http:// and a host name, like "https://clinic.example/book"'))  # fmt: skip
+        ' with https:// and a host name, like "https://clinic.example/book"'))  # fmt: skip
     assert "Clinic: Riverside Physiotherapy" in ok(app, "clinic", "show")
 
 

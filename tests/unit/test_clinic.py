@@ -28,7 +28,9 @@ RIVERSIDE = ClinicProfile(
     opening_hours="Mon-Fri 08:00-18:00",
 )
 
-URL_EXPECTED = 'expected a web address starting with https:// or http:// and a host name, like "https://clinic.example/book"'
+URL_EXPECTED = 'expected a web address starting with https:// and a host name, like "https://clinic.example/book"'
+HTTPS_EXPECTED = 'expected a web address starting with https:// (a secure link), like "https://clinic.example/book"'
+HOST_EXPECTED = 'expected a host name a browser can look up: parts of 1 to 63 letters, digits or hyphens between dots, like "clinic.example"'
 PHONE_EXPECTED = (
     'expected a phone number of digits, spaces, - and a leading +, like "+44 20 7946 0000"'
 )
@@ -62,10 +64,46 @@ def test_clinic_file_with_only_a_phone_or_only_a_link_is_enough() -> None:
     phone_only = parse_clinic_text('[clinic]\nname = "GP"\nphone = "0161 496 0000"\n', file="F")
     assert phone_only == ClinicProfile(name="GP", phone="0161 496 0000")
     link_only = parse_clinic_text(
-        '[clinic]\nname = "GP"\nbooking_url = "http://gp.example"\n', file="F"
+        '[clinic]\nname = "GP"\nbooking_url = "https://gp.example"\n', file="F"
     )
-    assert link_only == ClinicProfile(name="GP", booking_url="http://gp.example")
-    assert to_toml(link_only) == '[clinic]\nname = "GP"\nbooking_url = "http://gp.example"\n'
+    assert link_only == ClinicProfile(name="GP", booking_url="https://gp.example")
+    assert to_toml(link_only) == '[clinic]\nname = "GP"\nbooking_url = "https://gp.example"\n'
+
+
+def test_clinic_the_users_own_booking_link_is_https_only_as_the_organisations() -> None:
+    # Protects: issue 18 "Links": `clinic set`, a clinic file and the windows (all make a
+    # ClinicProfile) refuse a plain http:// link, naming the key, as the policy's clinic does.
+    with pytest.raises(ClinicError) as refused:
+        ClinicProfile(name="GP", booking_url="http://gp.example/book")
+    assert (
+        str(refused.value) == f'[clinic] booking_url = "http://gp.example/book": {HTTPS_EXPECTED}'
+    )
+    with pytest.raises(ClinicError) as in_file:
+        parse_clinic_text('[clinic]\nname = "GP"\nbooking_url = "HTTP://gp.example"\n', file="F")
+    assert str(in_file.value) == f'F: [clinic] booking_url = "HTTP://gp.example": {HTTPS_EXPECTED}'
+
+
+def test_clinic_an_http_link_saved_before_https_was_required_still_loads_with_a_warning() -> None:
+    # Protects: issue 18 "Links": a diary row from before keeps loading (no crash), unchanged,
+    # and says in one line that the link is not secure and how to set a secure one.
+    old = ClinicProfile(name="GP", booking_url="http://gp.example/book", stored=True)
+    assert old.booking_url == "http://gp.example/book"
+    assert old.insecure_warning is not None
+    assert "http://" in old.insecure_warning
+    assert "clinic set" in old.insecure_warning
+    assert ClinicProfile(name="GP", booking_url="https://gp.example/").insecure_warning is None
+    with pytest.raises(ClinicError):  # stored rows still refuse what was never allowed
+        ClinicProfile(name="GP", booking_url="ftp://gp.example/", stored=True)
+
+
+def test_clinic_a_link_whose_host_has_no_idna_form_is_refused_in_one_line() -> None:
+    # Protects: issue 18 "Links": a host the IDNA codec refuses (an over-long or empty part)
+    # could never be opened; it is refused when entered, naming the key.
+    long_host = "https://" + "\u0435" * 70 + ".example/"
+    for url in (long_host, "https://a..example/"):
+        with pytest.raises(ClinicError) as refused:
+            ClinicProfile(name="GP", booking_url=url)
+        assert str(refused.value) == f'[clinic] booking_url = "{url}": {HOST_EXPECTED}'
 
 
 def test_clinic_to_toml_escapes_quotes_and_backslashes() -> None:
@@ -81,7 +119,7 @@ _host = st.from_regex(r"\A[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?(\.[a-z]{2,6}){1,2}\
 _path = st.from_regex(r"\A(/[A-Za-z0-9._~%?=&-]{0,15}){0,3}\Z")
 _url = st.builds(
     lambda scheme, host, path: f"{scheme}://{host}{path}",
-    st.sampled_from(["https", "http"]),
+    st.sampled_from(["https", "HTTPS"]),
     _host,
     _path,
 )

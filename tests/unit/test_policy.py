@@ -241,7 +241,7 @@ MALFORMED = [
     (
         '[branding.clinic]\nname = "Acme"\nbooking_url = "http://acme.example/book"\n',
         [
-            'F: [branding.clinic] booking_url = "http://acme.example/book": expected a web address starting with https://, like "https://clinic.example/book"',
+            'F: [branding.clinic] booking_url = "http://acme.example/book": expected a web address starting with https:// (a secure link), like "https://clinic.example/book"',
             'F: [branding.clinic] name = "Acme": expected [branding.clinic] booking_url or phone with the name',
         ],
     ),

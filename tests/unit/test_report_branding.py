@@ -166,9 +166,13 @@ def test_report_shows_the_organisations_clinic_and_says_whose_it_is() -> None:
     )
     assert model.clinic == ACME_CLINIC
     assert clinic_label(model) == "Clinic offered by Acme Ltd"
-    assert clinic_line(model) == (
+    line = clinic_line(model)
+    assert line is not None
+    assert (line.name, line.shown, line.href, line.mixed) == (
         "Acme Physio (phone +44 20 7946 0000)",
         "https://physio.acme.example/book",
+        "https://physio.acme.example/book",
+        False,
     )
     page = render(model)
     assert (

@@ -221,12 +221,23 @@ def test_a_bad_booking_link_is_refused_beside_its_field_as_clinic_set_refuses_it
     place = refusal(**{CLINIC_NAME: "Riverside", BOOKING_URL: "riverside-physio.example"})
     assert place == ErrorPlace(
         BOOKING_URL,
-        "\u26a0 Expected a web address starting with https:// or http:// and a host name, like "
+        "\u26a0 Expected a web address starting with https:// and a host name, like "
         '"https://clinic.example/book"',
     )
     # the same check as `posture-guard clinic set --booking-url riverside-physio.example`
     with pytest.raises(ClinicError, match=r"expected a web address starting with https://"):
         ClinicProfile(name="Riverside", booking_url="riverside-physio.example")
+
+
+def test_a_plain_http_booking_link_is_refused_beside_its_field() -> None:
+    # Protects: issue 18 "Links": the welcome and settings windows (both make the profile
+    # through clinic_profile/ClinicProfile) refuse http:// as `clinic set` does.
+    place = refusal(**{CLINIC_NAME: "Riverside", BOOKING_URL: "http://riverside-physio.example"})
+    assert place == ErrorPlace(
+        BOOKING_URL,
+        "\u26a0 Expected a web address starting with https:// (a secure link), like "
+        '"https://clinic.example/book"',
+    )
 
 
 def test_each_clinic_refusal_goes_beside_the_field_it_is_about() -> None:
