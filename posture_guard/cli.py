@@ -509,7 +509,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
         elif args.episode_command == "end":
             print(diary.end_episode(store, args.at, now))
         elif args.episode_command == "list":
-            print(diary.list_episodes(store))
+            print(diary.list_episodes(store, now))
         else:
             print(diary.show_episode(store, args.id))
     elif args.verb == "check-in":
@@ -534,6 +534,8 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
             return EXIT_FAILED
         stored, advice = found
         print(diary.advice_text(advice, stored))
+        for line in diary.clock_ahead_lines(store, now, stored):
+            print(line)
         if args.open:
             url = diary.open_booking(advice)
             if url is None:
