@@ -396,6 +396,8 @@ def _config(args: argparse.Namespace, paths: Paths) -> int:
         else _("# policy file: {path} (none)")
     )
     print(policy_line.format(path=paths.policy or "-"))
+    if paths.policy_override is not None:
+        print(f"# {paths.policy_override}")
     for source in sorted(
         {o.file for o in loaded.origins.values() if o.layer is config.Layer.POLICY}
     ):

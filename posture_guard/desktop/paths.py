@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Final
 
 from posture_guard.core.errors import PostureGuardError
+from posture_guard.core.i18n import _
 
 APP_NAME = "posture-guard"
 
@@ -37,6 +38,9 @@ class Paths:
     managed_plists: tuple[Path, ...] = ()
     #: Whether to read HKLM\SOFTWARE\Policies\PostureGuard (Windows).
     policy_registry: bool = False
+    #: One line when POSTURE_GUARD_POLICY or POSTURE_GUARD_ROOT met a system policy: in effect
+    #: (it allows overrides) or ignored (`policy_override_note`); None otherwise.
+    policy_override: str | None = None
 
     @property
     def first_run_marker(self) -> Path:
@@ -82,7 +86,28 @@ def default_paths(
     """
     env = os.environ if env is None else env
     files, plists, registry = policy_locations(env)
+    note = None
+    overrides = [name for name in POLICY_OVERRIDES if name in env]
+    if overrides:
+        real = policy_locations({k: v for k, v in env.items() if k not in POLICY_OVERRIDES})
+        # the system's own places only: $XDG_CONFIG_DIRS is the user's to set, as these are
+        fixed = policy_locations({k: v for k, v in env.items() if k not in _NOT_FIXED})
+        present = next((p for p in (*fixed[0], *fixed[1]) if p.is_file()), None)
+        if present is not None:
+            names = ", ".join(f"{n}={env[n]!r}" for n in overrides)
+            if _allows_override(present):
+                note = _(
+                    "policy override in effect: {names} replaces the system policy {file},"
+                    " which allows it"
+                ).format(names=names, file=present)
+            else:
+                files, plists, registry = real
+                note = _(
+                    "policy override ignored: {names}; the system policy {file} applies (it"
+                    " does not set [policy] allow_override = true)"
+                ).format(names=names, file=present)
     return Paths(
+        policy_override=note,
         user_config=config_file or _user_dir("config", env) / "config.toml",
         policy=files[0] if files else None,
         state_dir=_user_dir("state", env),
@@ -95,6 +120,31 @@ def default_paths(
 
 
 POLICY_FILE_NAME = "policy.toml"
+#: The variables that move the policy away from the system's (`policy_locations`). Over a
+#: system policy they apply only when it sets `[policy] allow_override = true`.
+POLICY_OVERRIDES: Final = ("POSTURE_GUARD_POLICY", "POSTURE_GUARD_ROOT")
+_NOT_FIXED: Final = (*POLICY_OVERRIDES, "XDG_CONFIG_DIRS")
+
+
+def _allows_override(path: Path) -> bool:
+    """Whether the system policy at `path` (TOML, or a macOS plist) sets `[policy]
+    allow_override = true`; anything unreadable does not."""
+    try:
+        data = path.read_bytes()
+        if path.suffix == ".plist":
+            import plistlib  # noqa: PLC0415 - only when an override meets a policy
+
+            document = plistlib.loads(data)
+        else:
+            import tomllib  # noqa: PLC0415 - as above
+
+            document = tomllib.loads(data.decode("utf-8"))
+    except (OSError, ValueError):
+        return False
+    table = document.get("policy") if isinstance(document, dict) else None
+    return isinstance(table, dict) and table.get("allow_override") is True
+
+
 PLIST_NAME = "com.posture-guard.plist"
 
 
