@@ -396,6 +396,8 @@ def _config(args: argparse.Namespace, paths: Paths) -> int:
         else _("# policy file: {path} (none)")
     )
     print(policy_line.format(path=paths.policy or "-"))
+    if paths.policy_override is not None:
+        print(f"# {paths.policy_override}")
     for source in sorted(
         {o.file for o in loaded.origins.values() if o.layer is config.Layer.POLICY}
     ):
@@ -509,7 +511,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
         elif args.episode_command == "end":
             print(diary.end_episode(store, args.at, now))
         elif args.episode_command == "list":
-            print(diary.list_episodes(store))
+            print(diary.list_episodes(store, now))
         else:
             print(diary.show_episode(store, args.id))
     elif args.verb == "check-in":
@@ -534,6 +536,8 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
             return EXIT_FAILED
         stored, advice = found
         print(diary.advice_text(advice, stored))
+        for line in diary.clock_ahead_lines(store, now, stored):
+            print(line)
         if args.open:
             opened = diary.open_booking(advice)
             if opened is None:

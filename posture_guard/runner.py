@@ -115,6 +115,8 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
             return 1
         try:
             setup_logging(paths.log_file, verbose=verbose)
+            if paths.policy_override is not None:
+                log.warning("%s", paths.policy_override)
             for message in sorted(policy_errors):
                 log.error("policy problem (that value falls back to the default): %s", message)
             try:  # on read-only or full storage, read-only: reminders go on, nothing is saved

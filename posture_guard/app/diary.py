@@ -28,6 +28,7 @@ from posture_guard.app.managed import load_effective
 from posture_guard.app.store import Store, open_or_read
 from posture_guard.core import exercises, links, policy
 from posture_guard.core.clinic import ClinicProfile, parse_clinic_file
+from posture_guard.core.clock_ahead import ahead_line, ahead_open, check_ins_ahead, is_ahead
 from posture_guard.core.episodes import (
     CHECK_IN_FLAGS,
     CHECK_IN_QUESTIONS,
@@ -158,6 +159,7 @@ def start_episode(
             MISSING,
         )
     pain = parse_pain(answers.pain)
+    stale = ahead_open(store.episodes(), now)
     episode = store.start_episode(
         Episode(
             started=parse_at(answers.at, now),
@@ -173,11 +175,18 @@ def start_episode(
             symptoms=_words(Symptom, answers.symptom, "symptom"),
             helped=_words(Helped, answers.helped, "helped"),
             notes=mend_text(answers.notes or ""),
-        )
+        ),
+        now=now,
     )
     head = _("Started episode {id} at {time}.").format(
         id=episode.id, time=format_date_time(episode.started)
     )
+    if stale is not None:
+        # Translators: {ahead} is "entered while the clock was ahead: dated <time>"
+        closed = _("Episode {id} was ended at its own start ({ahead}).").format(
+            id=stale.id, ahead=ahead_line(stale.started)
+        )
+        head = f"{closed}\n{head}"
     return head + "\n" + describe_episode(episode, plain=plain)
 
 
@@ -216,20 +225,28 @@ def end_episode(store: Store, at: str | None, now: datetime, *, plain: bool = Fa
         DiaryValueError: `at` does not parse.
         IllegalEpisodeChange: no episode is open, or `at` is before its start or last update.
     """
-    episode = store.end_episode(parse_at(at, now))
+    episode = store.end_episode(parse_at(at, now), now=now)
     assert episode.ended is not None
     head = _("Ended episode {id} at {time}.").format(
         id=episode.id, time=format_date_time(episode.ended)
     )
+    if is_ahead(episode.started, now):
+        head += "\n" + ahead_line(episode.started)
     return head + "\n" + describe_episode(episode, plain=plain)
 
 
-def list_episodes(store: Store) -> str:
-    """One line per episode, oldest first."""
+def list_episodes(store: Store, now: datetime | None = None) -> str:
+    """One line per episode, oldest first; with `now`, one started in the future (entered
+    while the clock ran ahead) has one more line that says so."""
     found = store.episodes()
     if not found:
         return _("No episodes yet. Start one with `posture-guard episode start --pain N`.")
-    return "\n".join(_episode_line(e) for e in found)
+    lines = []
+    for episode in found:
+        lines.append(_episode_line(episode))
+        if now is not None and is_ahead(episode.started, now):
+            lines.append("     " + ahead_line(episode.started))
+    return "\n".join(lines)
 
 
 def _episode_line(episode: Episode) -> str:
@@ -628,6 +645,24 @@ def current_advice(
         return None
     profile, owner = clinic_in_use(store, fallback)
     return latest, assess(latest.check_in, store.episodes(), now, profile, clinic_owner=owner)
+
+
+def clock_ahead_lines(store: Store, now: datetime, used: StoredCheckIn | None) -> list[str]:
+    """One line per check-in entered while the clock ran ahead (clock_ahead Rule 1): the one
+    the advice is read from, or one the advice leaves out for a later one."""
+    lines = []
+    for stored in check_ins_ahead(store.check_ins(), now):
+        flag = ahead_line(stored.check_in.at)
+        if used is not None and stored.id == used.id:
+            lines.append(flag)
+        else:
+            # Translators: {ahead} is "entered while the clock was ahead: dated <time>"
+            lines.append(
+                _("Left out, as a later check-in was entered: a check-in {ahead}").format(
+                    ahead=flag
+                )
+            )
+    return lines
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from posture_guard.core.clinic import ClinicProfile
+from posture_guard.core.clock_ahead import ahead_open, end_ahead, last_moment
 from posture_guard.core.episodes import (
     CheckIn,
     Episode,
@@ -603,8 +604,10 @@ class Store:
     # writes the result, all in one transaction: a refused change (IllegalEpisodeChange) rolls
     # back and changes nothing, and two writers cannot both start an episode.
 
-    def start_episode(self, episode: Episode) -> Episode:
-        """Add a new episode (`episodes.start_episode` decides); returns it with its id.
+    def start_episode(self, episode: Episode, *, now: datetime | None = None) -> Episode:
+        """Add a new episode (`episodes.start_episode` decides); returns it with its id. With
+        `now`, an open episode that started in the future (entered while the clock ran ahead)
+        is first ended at its own last moment, in the same transaction (clock_ahead Rule 3).
 
         Raises:
             IllegalEpisodeChange: another episode is open, or this one starts inside an earlier
@@ -612,7 +615,17 @@ class Store:
             StoreError: as `save`.
         """
         with self._using("start an episode") as db, _transaction(db):
-            start_episode(self._read_episodes(db), episode)
+            history = self._read_episodes(db)
+            stale = None if now is None else ahead_open(history, now)
+            if stale is not None:
+                closed = end_episode(stale, last_moment(stale), history)
+                assert closed.ended is not None
+                db.execute(
+                    "UPDATE episodes SET ended = ?, record = ? WHERE id = ?",
+                    (_instant(closed.ended), _episode_json(closed), stale.id),
+                )
+                history = self._read_episodes(db)
+            start_episode(history, episode)
             cursor = db.execute(
                 "INSERT INTO episodes (started, ended, record) VALUES (?, ?, ?)",
                 (
@@ -645,8 +658,12 @@ class Store:
             )
         return changed
 
-    def end_episode(self, at: datetime, *, episode_id: int | None = None) -> Episode:
-        """End the episode `episode_id` (default: the open one) at `at`; returns it ended.
+    def end_episode(
+        self, at: datetime, *, episode_id: int | None = None, now: datetime | None = None
+    ) -> Episode:
+        """End the episode `episode_id` (default: the open one) at `at`; returns it ended. With
+        `now`, one that started in the future ends at its own last moment when `at` is before
+        it (clock_ahead Rule 3).
 
         Raises:
             IllegalEpisodeChange: no such episode or none open, it has already ended, or `at` is
@@ -656,6 +673,8 @@ class Store:
         """
         with self._using("end the episode") as db, _transaction(db):
             episode = self._target(db, episode_id, "can't end an episode")
+            if now is not None:
+                at = end_ahead(episode, at, now)
             ended = end_episode(episode, at, self._read_episodes(db))
             assert ended.ended is not None
             db.execute(
@@ -718,11 +737,13 @@ class Store:
         return [self._check_in_from_row(row) for row in rows]
 
     def latest_check_in(self) -> StoredCheckIn | None:
-        """The most recent check-in, or None. Raises as `episodes`."""
+        """The newest check-in: the one entered last (the highest id), whatever its date, so
+        one dated while the clock ran ahead never hides those entered after it (clock_ahead
+        Rule 1; `clock_ahead.newest_check_in` over `check_ins` in id order says the same), or
+        None. Raises as `episodes`."""
         with self._using("read the latest check-in") as db:
             row = db.execute(
-                "SELECT id, answers, tier, rule_ids FROM check_ins ORDER BY at DESC, id DESC"
-                " LIMIT 1"
+                "SELECT id, answers, tier, rule_ids FROM check_ins ORDER BY id DESC LIMIT 1"
             ).fetchone()
         return None if row is None else self._check_in_from_row(row)
 

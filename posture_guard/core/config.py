@@ -423,6 +423,9 @@ def value_problem(key: str, raw: object) -> str | None:
 
 
 _POLICY_LOCK_KEY: Final = "policy.lock"
+#: `[policy] allow_override = true`: POSTURE_GUARD_POLICY and POSTURE_GUARD_ROOT may replace
+#: this system policy (desktop/paths.py decides; here it is only checked).
+POLICY_ALLOW_OVERRIDE_KEY: Final = "policy.allow_override"
 
 
 # --- reading one layer ---------------------------------------------------------------------
@@ -482,6 +485,11 @@ def _check_document(
     for key, value in _flatten(document):
         if key == _POLICY_LOCK_KEY and layer is Layer.POLICY:
             locks.update(_read_locks(file, value, problems))
+            continue
+        if key == POLICY_ALLOW_OVERRIDE_KEY and layer is Layer.POLICY:
+            if not isinstance(value, bool):  # read by desktop/paths.py, before any layer
+                message = ConfigError(file, key, _("expected true or false"), value)
+                problems.append(Problem(message=str(message), is_error=True, layer=layer, key=key))
             continue
         try:
             if key.startswith("policy."):

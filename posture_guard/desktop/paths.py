@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Final
 
 from posture_guard.core.errors import PostureGuardError
+from posture_guard.core.i18n import _
 
 APP_NAME = "posture-guard"
 
@@ -37,6 +38,9 @@ class Paths:
     managed_plists: tuple[Path, ...] = ()
     #: Whether to read HKLM\SOFTWARE\Policies\PostureGuard (Windows).
     policy_registry: bool = False
+    #: One line when POSTURE_GUARD_POLICY or POSTURE_GUARD_ROOT met a system policy: in effect
+    #: (it allows overrides) or ignored (`policy_override_note`); None otherwise.
+    policy_override: str | None = None
 
     @property
     def first_run_marker(self) -> Path:
@@ -82,7 +86,28 @@ def default_paths(
     """
     env = os.environ if env is None else env
     files, plists, registry = policy_locations(env)
+    note = None
+    overrides = [name for name in POLICY_OVERRIDES if name in env]
+    if overrides:
+        real = policy_locations({k: v for k, v in env.items() if k not in POLICY_OVERRIDES})
+        # the system's own places only: $XDG_CONFIG_DIRS is the user's to set, as these are
+        fixed = policy_locations({k: v for k, v in env.items() if k not in _NOT_FIXED})
+        present = next((p for p in (*fixed[0], *fixed[1]) if p.is_file()), None)
+        if present is not None:
+            names = ", ".join(f"{n}={env[n]!r}" for n in overrides)
+            if _allows_override(present):
+                note = _(
+                    "policy override in effect: {names} replaces the system policy {file},"
+                    " which allows it"
+                ).format(names=names, file=present)
+            else:
+                files, plists, registry = real
+                note = _(
+                    "policy override ignored: {names}; the system policy {file} applies (it"
+                    " does not set [policy] allow_override = true)"
+                ).format(names=names, file=present)
     return Paths(
+        policy_override=note,
         user_config=config_file or _user_dir("config", env) / "config.toml",
         policy=files[0] if files else None,
         state_dir=_user_dir("state", env),
@@ -95,6 +120,31 @@ def default_paths(
 
 
 POLICY_FILE_NAME = "policy.toml"
+#: The variables that move the policy away from the system's (`policy_locations`). Over a
+#: system policy they apply only when it sets `[policy] allow_override = true`.
+POLICY_OVERRIDES: Final = ("POSTURE_GUARD_POLICY", "POSTURE_GUARD_ROOT")
+_NOT_FIXED: Final = (*POLICY_OVERRIDES, "XDG_CONFIG_DIRS")
+
+
+def _allows_override(path: Path) -> bool:
+    """Whether the system policy at `path` (TOML, or a macOS plist) sets `[policy]
+    allow_override = true`; anything unreadable does not."""
+    try:
+        data = path.read_bytes()
+        if path.suffix == ".plist":
+            import plistlib  # noqa: PLC0415 - only when an override meets a policy
+
+            document = plistlib.loads(data)
+        else:
+            import tomllib  # noqa: PLC0415 - as above
+
+            document = tomllib.loads(data.decode("utf-8"))
+    except (OSError, ValueError):
+        return False
+    table = document.get("policy") if isinstance(document, dict) else None
+    return isinstance(table, dict) and table.get("allow_override") is True
+
+
 PLIST_NAME = "com.posture-guard.plist"
 
 
@@ -151,7 +201,23 @@ def _user_dir(kind: str, env: Mapping[str, str]) -> Path:
         return base / APP_NAME
 
 
+#: The longest Unix socket path, in bytes: `sun_path` is 108 bytes on Linux (104 on macOS and
+#: the BSDs), one of them the closing NUL.
+SOCKET_PATH_MAX: Final = 103 if sys.platform == "darwin" else 107
+#: In the state dir: the private temporary runtime dir in use when ours would be too long.
+RUNTIME_RECORD: Final = "runtime-dir"
+
+
 def _runtime_dir(env: Mapping[str, str]) -> Path:
+    """This user's runtime folder (the control socket, the instance lock).
+
+    `$XDG_RUNTIME_DIR/posture-guard` when the session has one; Windows: platformdirs. Without
+    one (root shells, containers, macOS), `run` in our state folder: under the user's own home,
+    so no other user can create it first (a fixed name in /tmp could be taken by anyone and
+    stop the service). When a socket there would be longer than a socket path may be, a
+    private `mkdtemp` folder (a name no one can guess, mode 0700), whose name the state folder
+    keeps so every process finds the same one (`_recorded_runtime_dir`).
+    """
     base = env.get("XDG_RUNTIME_DIR")
     if base and Path(base).is_dir():
         return Path(base) / APP_NAME
@@ -160,10 +226,41 @@ def _runtime_dir(env: Mapping[str, str]) -> Path:
 
         return Path(platformdirs.user_runtime_dir(APP_NAME))
     else:
-        # No per-user runtime dir (root shells, containers): a private dir in the temp dir.
-        import tempfile  # noqa: PLC0415 - only here; it costs the running service 0.6 MiB
+        state = _user_dir("state", env)
+        private = state / "run"
+        if len(os.fsencode(private / "control.sock")) <= SOCKET_PATH_MAX:
+            return private
+        return _recorded_runtime_dir(state, env.get("TMPDIR") or None)
 
-        return Path(tempfile.gettempdir()) / f"{APP_NAME}-{os.getuid()}"
+
+def _recorded_runtime_dir(state: Path, temp: str | None) -> Path:
+    """The private temporary runtime folder this user's processes share: the one the state
+    folder names when it is still ours (a real folder, ours, 0700), else a new `mkdtemp` one
+    in `temp` (default: the temp folder), recorded. A record that cannot be written leaves the new folder unrecorded (then another
+    process may pick another, and `status` may not find the service)."""
+    record = state / RUNTIME_RECORD
+    with contextlib.suppress(OSError, ValueError):
+        named = Path(record.read_text(encoding="utf-8").strip())
+        if named.is_absolute() and _private_and_ours(named.lstat()):
+            return named
+    import tempfile  # noqa: PLC0415 - only here; it costs the running service 0.6 MiB
+
+    made = Path(tempfile.mkdtemp(prefix=f"{APP_NAME}-", dir=temp))  # 0700, a name no one can guess
+    with contextlib.suppress(OSError):
+        ensure_private_dir(state)
+        partial = record.with_name(f".{RUNTIME_RECORD}.{os.getpid()}")
+        partial.write_text(f"{made}\n", encoding="utf-8")
+        partial.replace(record)
+    return made
+
+
+def _private_and_ours(info: os.stat_result) -> bool:
+    """Whether a folder's `lstat` shows a real folder of this user's that no one else may use."""
+    if sys.platform == "win32":
+        return False  # no owner to compare here; Windows never asks (its own runtime folder)
+    else:
+        private = not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+        return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and private
 
 
 def xdg_data_dirs(env: Mapping[str, str] | None = None) -> tuple[Path, ...]:

@@ -37,6 +37,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
+from posture_guard.core.clock_ahead import check_ins_ahead
 from posture_guard.core.episodes import (
     EARLIEST_DAY,
     LABELS,
@@ -299,6 +300,8 @@ class ReportModel:
     clinic_owner: str | None = None
     branding: ReportBranding = NO_BRANDING
     programme: ProgrammeFigures | None = None
+    #: Check-ins entered while the clock ran ahead (clock_ahead Rule 1), from the whole diary.
+    check_ins_ahead: tuple[StoredCheckIn, ...] = ()
 
     @property
     def active_total_s(self) -> float:
@@ -386,6 +389,7 @@ def build(
         else programme_figures(records.programme, in_span, check_ins)
     )
     return ReportModel(
+        check_ins_ahead=check_ins_ahead(records.check_ins, now),
         programme=programme,
         period=period,
         generated=now,

@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Final
 
 from posture_guard.core import links
+from posture_guard.core.clock_ahead import ahead_line
 from posture_guard.core.episodes import LABELS, Stiffness, Trend
 from posture_guard.core.i18n import N_, _, ngettext, pgettext
 from posture_guard.core.localeforms import (
@@ -347,6 +348,17 @@ def _advice_fact(model: ReportModel) -> Fact:
         items.append(item)
     if advice.tier is Tier.SELF_CARE and not items:
         items = [_("no warning sign fired")]
+    for stored in model.check_ins_ahead:
+        flag = ahead_line(stored.check_in.at)
+        if stored.id == model.advice_check_in.id:
+            text += " " + flag
+        else:
+            # Translators: {ahead} is "entered while the clock was ahead: dated <time>"
+            items.append(
+                _("Left out, as a later check-in was entered: a check-in {ahead}").format(
+                    ahead=flag
+                )
+            )
     return Fact(label=_("Current advice"), text=text, items=tuple(items))
 
 

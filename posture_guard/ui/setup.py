@@ -109,8 +109,12 @@ def launcher(action: str) -> int:
 
 def doctor() -> int:
     """Print which backends work here and why the others do not; always 0."""
+    from posture_guard.desktop.paths import default_paths  # noqa: PLC0415 - as below
     from posture_guard.ui.doctor import diagnose, format_report  # noqa: PLC0415 - probing
 
     findings, hints = diagnose()
     print(format_report(findings, hints))
+    override = default_paths().policy_override
+    if override is not None:
+        print(override)
     return 0

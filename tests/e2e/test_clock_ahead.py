@@ -1,0 +1,92 @@
+"""A clock that ran ahead (issue 18): a check-in saved while the system clock was a year ahead (a
+wrong clock, a dead CMOS battery) hid every later check-in, so `advice` kept the stale
+"self-care" though the newest answers said "book"; an episode started then could not be ended,
+and no new one could start. Here libfaketime (Debian's `faketime`) moves the clock of the real
+CLI ahead, then the same diary is used at the real time: the newest record is the one entered
+last, and a record dated in the future is flagged in one line (core/clock_ahead.py)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.app import App
+from tests.e2e.test_diary_cli import BOOK_HEAD, TINGLING, database, ok
+
+pytestmark = pytest.mark.e2e
+
+AHEAD_S = 400 * 86_400  # the clock a little over a year ahead
+SELF_CARE = ("check-in", "--pain", "2", "--stiffness", "mild", "--trend", "improving",
+             "--age", "42", "--yes")  # fmt: skip
+BOOK = ("check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING, "--yes")
+FLAG = re.compile(r"entered while the clock was ahead: dated \d{1,2} \w+ \d{4}, \d\d:\d\d")
+
+
+def ahead(app: App, *args: str) -> str:
+    """`posture-guard ARGS` with the clock AHEAD_S ahead; returns its output."""
+    faketime = shutil.which("faketime")
+    assert faketime is not None, "faketime is missing: tests/run.sh installs Debian's faketime"
+    env = {k: v for k, v in app.env.items() if not k.startswith("FAKETIME")}
+    done = subprocess.run(
+        [faketime, "-f", f"+{AHEAD_S}s", sys.executable, "-m", "posture_guard",
+         "--config", str(app.config), *args],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_check_in_from_the_future_never_hides_a_later_one(app: App, tmp_path: Path) -> None:
+    # Protects: a check-in dated ahead is flagged and the one entered after it gives the advice
+    ahead(app, *SELF_CARE)
+    with sqlite3.connect(database(app)) as db:  # it really is dated a year ahead
+        (year,) = db.execute("SELECT substr(at, 1, 4) FROM check_ins").fetchone()
+    assert int(year) > datetime.now(UTC).year, year
+    ok(app, *BOOK)
+    out = ok(app, "advice")
+    assert f"{BOOK_HEAD}\n" in out, out
+    assert "Look after it yourself" not in out
+    left_out = [line for line in out.splitlines() if line.startswith("Left out")]
+    assert len(left_out) == 1, out
+    assert FLAG.search(left_out[0]), left_out
+    # the report says the same in its advice line
+    report = tmp_path / "report.html"
+    ok(app, "report", "--format", "html", "--out", str(report))
+    page = report.read_text(encoding="utf-8")
+    assert "Book an appointment within the next few days" in page
+    assert FLAG.search(page), "the report does not flag the check-in dated ahead"
+    # the newest check-in is trusted even when it is the one dated ahead, and flagged then
+    ahead(app, *SELF_CARE)
+    out = ok(app, "advice")
+    assert "Advice: Look after it yourself for now\n" in out
+    assert FLAG.search(out.splitlines()[-1]), out
+    assert sum(1 for line in out.splitlines() if line.startswith("Left out")) == 1
+
+
+def test_an_episode_from_the_future_can_be_ended_and_never_blocks_a_new_one(app: App) -> None:
+    # Protects: an episode started with the clock ahead ends (at its own start, flagged), and
+    # starting a new one ends it the same way instead of refusing
+    ahead(app, "episode", "start", "--pain", "4")
+    listed = ok(app, "episode", "list")
+    assert FLAG.search(listed), listed
+    ended = ok(app, "episode", "end")
+    assert ended.startswith("Ended episode 1 at "), ended
+    assert FLAG.search(ended.splitlines()[1]), ended
+    ahead(app, "episode", "start", "--pain", "5")
+    started = ok(app, "episode", "start", "--pain", "6")
+    first, second = started.splitlines()[:2]
+    assert first.startswith("Episode 2 was ended at its own start (entered while the clock"), first
+    assert second.startswith("Started episode 3 at "), second
+    listed = ok(app, "episode", "list").splitlines()  # by date: the real one comes first
+    numbers = [line.split()[0] for line in listed if not line.startswith(" " * 5)]
+    assert numbers == ["3", "1", "2"], listed
+    assert " open " in listed[0]
+    assert len([line for line in listed if FLAG.search(line)]) == 2
+    ok(app, "episode", "end")  # the real one ends as any other
