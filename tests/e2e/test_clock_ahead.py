@@ -29,13 +29,13 @@ BOOK = ("check-in", "--pain", "7", "--stiffness", "moderate", *TINGLING, "--yes"
 FLAG = re.compile(r"entered while the clock was ahead: dated \d{1,2} \w+ \d{4}, \d\d:\d\d")
 
 
-def ahead(app: App, *args: str) -> str:
-    """`posture-guard ARGS` with the clock AHEAD_S ahead; returns its output."""
+def ahead(app: App, *args: str, more_s: int = 0) -> str:
+    """`posture-guard ARGS` with the clock AHEAD_S (and `more_s`) ahead; returns its output."""
     faketime = shutil.which("faketime")
     assert faketime is not None, "faketime is missing: tests/run.sh installs Debian's faketime"
     env = {k: v for k, v in app.env.items() if not k.startswith("FAKETIME")}
     done = subprocess.run(
-        [faketime, "-f", f"+{AHEAD_S}s", sys.executable, "-m", "posture_guard",
+        [faketime, "-f", f"+{AHEAD_S + more_s}s", sys.executable, "-m", "posture_guard",
          "--config", str(app.config), *args],
         env=env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
@@ -79,7 +79,9 @@ def test_an_episode_from_the_future_can_be_ended_and_never_blocks_a_new_one(app:
     ended = ok(app, "episode", "end")
     assert ended.startswith("Ended episode 1 at "), ended
     assert FLAG.search(ended.splitlines()[1]), ended
-    ahead(app, "episode", "start", "--pain", "5")
+    # a day further ahead: within the same second as episode 1 it would start inside it (an
+    # episode that ended as it started holds that moment)
+    ahead(app, "episode", "start", "--pain", "5", more_s=86400)
     started = ok(app, "episode", "start", "--pain", "6")
     first, second = started.splitlines()[:2]
     assert first.startswith("Episode 2 was ended at its own start (entered while the clock"), first
