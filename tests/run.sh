@@ -18,6 +18,19 @@ apt_packages+=(chromium poppler-utils)  # the report's tests: a real browser, PD
 for tool in chromium pdftoppm pdftotext; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# tests/e2e/test_deb.py: the .deb (dpkg-deb, in dpkg) installed into a clean Debian 12 root that
+# debootstrap makes (debootstrap: 283 kB installed; the root it makes: 206 MB, once, cached in the
+# temporary directory); appstreamcli validates the AppStream metainfo (appstream: 2.5 MB installed)
+apt_packages+=(debootstrap appstream)
+for tool in debootstrap appstreamcli; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+# tests/e2e/test_fleet_prometheus.py: a real Prometheus server evaluating the fleet recording rules,
+# and promtool to check them (prometheus: both binaries, about 96 MB installed)
+apt_packages+=(prometheus)
+for tool in prometheus promtool; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 apt_packages+=(faketime)  # tests/e2e/test_seven_days.py: the date-sensitive tests on 7 dates
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 # tests/desktop/test_wayland_idle.py: real headless compositors and their input tools: sway 1.7

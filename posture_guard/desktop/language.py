@@ -136,6 +136,16 @@ def available(locale_dir: Path = LOCALE_DIR) -> tuple[str, ...]:
     )
 
 
+def translations(locale_dir: Path = LOCALE_DIR) -> dict[str, i18n.Catalogue]:
+    """Every catalogue but English, by its code: for the files that carry each language's words
+    side by side (the launcher's `Name[de]=`...)."""
+    return {
+        code: catalogue_for([code], locale_dir)[0]
+        for code in available(locale_dir)
+        if not code.startswith("en")
+    }
+
+
 def catalogue_for(
     preferences: Sequence[str], locale_dir: Path = LOCALE_DIR
 ) -> tuple[i18n.Catalogue, str]:

@@ -83,11 +83,6 @@ def launcher(action: str) -> int:
             ).format(count=len(removed))
         )
         return 0
-    catalogues = {
-        code: language.catalogue_for([code])[0]
-        for code in language.available()
-        if not code.startswith("en")
-    }
     pictures = {}
     for size, image in app_icon_images().items():
         buffer = io.BytesIO()
@@ -95,7 +90,7 @@ def launcher(action: str) -> int:
         pictures[size] = buffer.getvalue()
     done = entry.install(
         home,
-        entry.launcher_entry(sys.executable, catalogues),
+        entry.launcher_entry(sys.executable, language.translations()),
         pictures,
         symbolic=symbolic_svg().encode("utf-8"),
     )
