@@ -293,26 +293,7 @@ def _clinic_items(extras: Extras) -> list[Item]:
                 ),
             ),
         ),
-        Entry(
-            CLINIC_NAME, _("Clinic's name"), clinic.name if clinic else "", width=36, locked=locked
-        ),
-        Entry(
-            BOOKING_URL,
-            _("Booking link"),
-            (clinic.booking_url or "") if clinic else "",
-            # Translators: keep the web address as it is: it shows the form to type
-            hint=_("e.g. {example}").format(example="https://clinic.example/book"),
-            width=36,
-            locked=locked,
-        ),
-        Entry(
-            PHONE,
-            _("Phone (optional)"),
-            (clinic.phone or "") if clinic else "",
-            hint=_("e.g. {example}").format(example="+44 20 7946 0000"),
-            width=20,
-            locked=locked,
-        ),
+        *welcome.clinic_entries(clinic, locked=locked),
         Entry(
             CLINIC_HOURS,
             _("Opening hours (optional)"),

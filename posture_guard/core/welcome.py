@@ -171,22 +171,7 @@ def welcome_form(
                     ),
                 ),
             ),
-            Entry(CLINIC_NAME, _("Clinic's name"), clinic.name if clinic else "", width=36),
-            Entry(
-                BOOKING_URL,
-                _("Booking link"),
-                (clinic.booking_url or "") if clinic else "",
-                # Translators: keep the web address as it is: it shows the form to type
-                hint=_("e.g. {example}").format(example="https://clinic.example/book"),
-                width=36,
-            ),
-            Entry(
-                PHONE,
-                _("Phone (optional)"),
-                (clinic.phone or "") if clinic else "",
-                hint=_("e.g. {example}").format(example="+44 20 7946 0000"),
-                width=20,
-            ),
+            *clinic_entries(clinic),
         ]
     return Form(
         id="welcome",
@@ -212,6 +197,33 @@ class WelcomeAnswers:
     clinic_name: str | None = None
     booking_url: str | None = None
     phone: str | None = None
+
+
+def clinic_entries(clinic: ClinicProfile | None, *, locked: str = "") -> tuple[Entry, ...]:
+    """The clinic's name, booking link and phone as fields (the welcome's and the settings'),
+    holding `clinic`'s; `locked`: why they cannot be changed ("" = they can)."""
+    return (
+        Entry(
+            CLINIC_NAME, _("Clinic's name"), clinic.name if clinic else "", width=36, locked=locked
+        ),
+        Entry(
+            BOOKING_URL,
+            _("Booking link"),
+            (clinic.booking_url or "") if clinic else "",
+            # Translators: keep the web address as it is: it shows the form to type
+            hint=_("e.g. {example}").format(example="https://clinic.example/book"),
+            width=36,
+            locked=locked,
+        ),
+        Entry(
+            PHONE,
+            _("Phone (optional)"),
+            (clinic.phone or "") if clinic else "",
+            hint=_("e.g. {example}").format(example="+44 20 7946 0000"),
+            width=20,
+            locked=locked,
+        ),
+    )
 
 
 def read_answers(texts: Mapping[str, str | None]) -> WelcomeAnswers:
