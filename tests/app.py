@@ -57,6 +57,13 @@ class App:
         _outputs[proc.pid] = Output(proc)
         return proc
 
+    def not_first_run(self) -> None:
+        """As after the first run: a run with a display opens no welcome window (whose process
+        would outlive the test on a shared display). Tests of the first run leave this out."""
+        marker = Path(self.env["XDG_STATE_HOME"]) / "posture-guard" / "first-run-shown"
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+
     def wait_running(self, timeout: float = 15) -> None:
         """Wait until `status` answers."""
         deadline = time.monotonic() + timeout

@@ -97,9 +97,6 @@ def test_tray_menu_opens_settings_a_keyboard_change_shows_in_status_within_2_s(
     """Protects: tray -> Settings… opens the settings window (the real appindicator menu in
     trayer, walked with keys); Tab, typing and Enter alone change the stretch interval; the
     running service (never restarted) counts down the new one within 2 s of the save."""
-    marker = app.home / ".state" / "posture-guard" / "first-run-shown"
-    marker.parent.mkdir(parents=True)
-    marker.touch()  # not the first run: no welcome window beside the settings
     proc = start_tray_app(app, tray_desktop, "appindicator", POSTURE_GUARD_TOOLKIT="gtk")
     app.config.write_text(MINE)
     wait_until(lambda: "stretch in 9m" in status_of(app), "the 10m plan in status", 10)

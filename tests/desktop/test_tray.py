@@ -51,6 +51,7 @@ def start_tray_app(app: App, desk: TrayDesktop, backend: str, every: str = "20m"
     app.env.update(app_env(app.env, desk, backend))
     app.env.update(env)
     app.config.write_text(PLAN.format(every=every))
+    app.not_first_run()  # the welcome window has tests of its own
     proc = app.start()
     assert f"tray: {backend}" in running_line(proc)
     app.wait_running()

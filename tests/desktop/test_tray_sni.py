@@ -32,6 +32,7 @@ def start_on(app: App, desk: WaybarDesk) -> subprocess.Popen[str]:
         app.env.pop(name, None)
     app.env.update(XDG_SESSION_TYPE="wayland", NO_AT_BRIDGE="1")
     app.config.write_text(PLAN.format(every="20m"))
+    app.not_first_run()  # the welcome window has tests of its own
     proc = app.start()
     assert "tray: sni" in running_line(proc)
     app.wait_running()
