@@ -10,6 +10,7 @@ Rule 2: a source that cannot be read becomes a problem in `Loaded.problems` (nam
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from posture_guard.core import config, policy
 from posture_guard.core.commands import SettingsTrouble
 from posture_guard.core.config import Layer, Loaded, PolicySource
 from posture_guard.core.i18n import _
+from posture_guard.desktop.filewatch import FileWatch
 from posture_guard.desktop.paths import Paths
 from posture_guard.desktop.policy_stores import registry_policy
 
@@ -173,28 +175,35 @@ class SettingsWatch:
             log.info("the settings file changed; applied it (%s)", self._paths.user_config)
 
 
-#: How often `Poller` looks at the settings files' stamps (an edit applies within this and a
-#: loop step): a second, so that a change saved in the settings window shows in `status`
-#: within two; a few `stat` calls a second cost nothing to speak of.
+#: How often `Poller` looks at the settings files' stamps while a change waits to be applied
+#: (a break in progress), and where files cannot be watched (desktop/filewatch.py): a second,
+#: so that a change saved in the settings window shows in `status` within two.
 POLL_S: Final = 1.0
+#: How often, while nothing is heard, the watch looks for folders made since (a policy folder
+#: an administrator creates); the service's minute job checks the files in any case.
+REARM_S: Final = 60.0
 
 
 class Poller:
-    """Looks at the settings files' stamps every POLL_S on a daemon thread of its own, and on
-    a change (or while a change waits to be applied) hands `watch.check` to the worker with
-    `post`. The thread only calls `stat`; the worker reads and applies."""
+    """Hands `watch.check` to the worker with `post` within a second of a settings file's
+    change (or every POLL_S while a change waits to be applied), on a daemon thread of its own.
+
+    The thread sleeps on a `FileWatch` of the files' folders (inotify on Linux: no wake-up
+    while nothing changes; a timed look elsewhere), and only calls `stat`; the worker reads and
+    applies."""
 
     def __init__(
         self,
         watch: SettingsWatch,
         paths: Paths,
         post: Callable[[Callable[[], None]], None],
-        every_s: float = POLL_S,
     ) -> None:
         self._watch = watch
         self._paths = paths
         self._post = post
-        self._every_s = every_s
+        with contextlib.suppress(OSError):  # the user's own settings folder, to be watched
+            paths.user_config.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._files = FileWatch((*paths.managed_plists, *paths.policy_files, paths.user_config))
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._run, name="posture-guard-settings", daemon=True
@@ -206,12 +215,20 @@ class Poller:
     def close(self) -> None:
         """Stop looking (returns once the thread has ended). Any thread but the poller's."""
         self._stop.set()
+        self._files.close()
         if self._thread.ident is not None:
             self._thread.join(timeout=5)
+        if not self._thread.is_alive():
+            self._files.release()
 
     def _run(self) -> None:
         seen = file_stamps(self._paths)
-        while not self._stop.wait(self._every_s):
+        while not self._stop.is_set():
+            waiting = self._watch.pending or not self._files.notified
+            self._files.wait(POLL_S if waiting else REARM_S)
+            if self._stop.is_set():
+                return
+            self._files.rearm()
             stamps = file_stamps(self._paths)
             if stamps != seen or self._watch.pending:
                 seen = stamps
