@@ -147,3 +147,34 @@ def test_the_menu_xfce_draws_is_ours_and_clicking_its_items_acts(app: App, xfce:
     wait_until(lambda: client.items() == [], "the item to go from the panel")
     wait_until(lambda: xfce.icon_box(SLATE, "tray-xfce-quit") is None, "the icon to go")
     assert not [line for line in output_lines(proc) if "Traceback" in line]
+
+
+def test_a_host_that_calls_activate_or_context_menu_gets_our_menu_window(
+    app: App, xfce: XfceDesk
+):
+    # Protects: sni rule 4: ItemIsMenu tells hosts to show the menu themselves (xfce's panel
+    # does, above, and calls neither method), but a host that calls Activate (a left click
+    # elsewhere) or ContextMenu instead still opens a menu: our own window, on the display.
+    proc = start_on(app, xfce)
+    client = SniClient(xfce.env)
+    wait_until(lambda: len(client.items()) == 1, "the item registered with the panel", 15)
+    name = client.items()[0].partition("/")[0]
+    assert client.prop(name, "/StatusNotifierItem", ITEM, "ItemIsMenu") is True
+
+    def our_windows() -> list[str]:
+        done = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--class", "PostureGuardMenu"],
+            env=xfce.env, capture_output=True, text=True, timeout=10, check=False,
+        )  # fmt: skip
+        return done.stdout.split()
+
+    for method in ("Activate", "ContextMenu"):
+        client.call(name, "/StatusNotifierItem", ITEM, method, "ii", (16, 16))
+        wait_until(our_windows, f"our menu window after {method}", 15)
+        xfce.screenshot(f"tray-xfce-{method.lower()}")
+        xfce.xdotool("windowactivate", "--sync", our_windows()[0])
+        xfce.xdotool("key", "Escape")
+        wait_until(lambda: not our_windows(), "our menu window to close on Escape", 10)
+    assert not xfce.popup_menus()  # the panel drew no menu of its own for these calls
+    assert "State:       working" in app.cli("status").stdout
+    assert proc.poll() is None
