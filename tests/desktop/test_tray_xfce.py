@@ -149,9 +149,7 @@ def test_the_menu_xfce_draws_is_ours_and_clicking_its_items_acts(app: App, xfce:
     assert not [line for line in output_lines(proc) if "Traceback" in line]
 
 
-def test_a_host_that_calls_activate_or_context_menu_gets_our_menu_window(
-    app: App, xfce: XfceDesk
-):
+def test_a_host_that_calls_activate_or_context_menu_gets_our_menu_window(app: App, xfce: XfceDesk):
     # Protects: sni rule 4: ItemIsMenu tells hosts to show the menu themselves (xfce's panel
     # does, above, and calls neither method), but a host that calls Activate (a left click
     # elsewhere) or ContextMenu instead still opens a menu: our own window, on the display.
