@@ -43,6 +43,13 @@ apt_packages+=(waybar grim)
 for tool in sway swaymsg wtype kwin_wayland setpriv waybar grim; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# a second real StatusNotifierItem host, on X11 (tests/desktop/test_tray_xfce.py): xfce4-panel's
+# Status Tray plugin draws our menu with libdbusmenu-gtk; xfconf's daemon holds the panel's
+# settings (about 3 MB to download with their Xfce libraries on top of GTK 3)
+apt_packages+=(xfce4-panel xfconf)
+for tool in xfce4-panel xfconf-query; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 # tests/desktop/test_gnome_desktop.py: mutter 43 --headless, GNOME's compositor and its idle
 # monitor (about 35 MB to download with its dependencies, most of it WebKit through zenity;
 # mutter itself is small)

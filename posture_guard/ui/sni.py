@@ -18,6 +18,11 @@ Rules:
    the watcher's name gets a new owner (the panel restarted, or started after us).
 4. ItemIsMenu is true: a host shows the menu on a click. A host that calls Activate or
    ContextMenu anyway gets our menu window (as the xorg tray's left click).
+5. No IconAccessibleDesc: GNOME's AppIndicator extension (v46, Debian 12) asks for it after
+   each NewIcon and logs the UnknownProperty, but when the item has it the extension fails
+   ("Argument two may not be null"; listed by GetAll the icon never shows). Nor
+   ProvideXdgActivationToken: our windows would not use the token, and UnknownMethod makes
+   the extension stop sending one. (Tried in gnome-shell 43 --x11 on Xvfb.)
 """
 
 from __future__ import annotations
