@@ -449,7 +449,8 @@ def test_store_migration_6_keeps_episodes_with_no_made_up_reading(tmp_path: Path
         new = store.start_episode(
             Episode(started=now - timedelta(minutes=30), pain_at_start=3, pain_peak=3), now=now
         )
-        assert old.id is not None and new.id is not None
+        assert old.id is not None
+        assert new.id is not None
         assert store.episodes_entered() == {new.id: now}
     assert integrity(path) == [("ok",)]
 

@@ -176,7 +176,9 @@ def test_clock_ahead_an_episode_entered_ahead_never_blocks_later_ones(
     history = [replace(an_episode(future), id=1, ended=future)]
     entered = {1: future}
     readings = [NOW + timedelta(seconds=sum(real[: i + 1])) for i in range(len(real))]
-    for n, (reading, next_one) in enumerate(zip(readings, [*readings[1:], None]), start=2):
+    for n, (reading, next_one) in enumerate(
+        zip(readings, [*readings[1:], None], strict=True), start=2
+    ):
         # each ends before the next is entered (only one is open at a time); the last is open
         ended = None if next_one is None else reading + (next_one - reading) / 2
         history.append(replace(an_episode(reading), id=n, ended=ended))
@@ -190,9 +192,7 @@ def test_clock_ahead_an_episode_entered_ahead_never_blocks_later_ones(
     assert current_episode(sorted(history, key=lambda e: e.started)) is current
     updated = update_episode(current, EpisodeUpdate(at=later, pain=2), trusted)
     ended = end_episode(updated, later, trusted)
-    start_episode(
-        [*(e for e in trusted if e is not current), ended], an_episode(later + TOLERANCE)
-    )
+    start_episode([*(e for e in trusted if e is not current), ended], an_episode(later + TOLERANCE))
     # without the readings of the later episodes nothing tells it was entered ahead: it keeps
     # blocking, as it did before the store kept them
     assert episodes_ahead(history, {}, later) == {}
@@ -215,9 +215,7 @@ def test_clock_ahead_back_dated_episodes_are_never_flagged(back: list[int]) -> N
 
 
 @given(ahead_by=st.integers(301, 400 * 86_400), updates=st.integers(0, 3))
-def test_clock_ahead_an_episode_from_the_future_can_be_updated(
-    ahead_by: int, updates: int
-) -> None:
+def test_clock_ahead_an_episode_from_the_future_can_be_updated(ahead_by: int, updates: int) -> None:
     # Protects: an update at the real time to an episode started with the clock ahead (issue
     # 18: refused as "before it started") is dated at its last moment, so the person can
     # correct it; with nothing ahead, the time asked for is kept
