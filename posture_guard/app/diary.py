@@ -28,7 +28,14 @@ from posture_guard.app.managed import load_effective
 from posture_guard.app.store import Store, open_or_read
 from posture_guard.core import exercises, links, policy
 from posture_guard.core.clinic import ClinicProfile, parse_clinic_file
-from posture_guard.core.clock_ahead import ahead_line, ahead_open, check_ins_ahead, is_ahead
+from posture_guard.core.clock_ahead import (
+    ahead_line,
+    ahead_open,
+    check_ins_ahead,
+    episodes_ahead,
+    first_ahead,
+    update_ahead,
+)
 from posture_guard.core.episodes import (
     CHECK_IN_FLAGS,
     CHECK_IN_QUESTIONS,
@@ -195,6 +202,9 @@ def update_episode(
 ) -> str:
     """Add an update to the open episode; returns what to print (`plain`: as start_episode).
 
+    An episode entered while the clock ran ahead may be corrected: an update asked for before
+    its last moment is dated at that moment, and flagged (clock_ahead Rule 3), as ending it is.
+
     Raises:
         DiaryValueError: a value does not parse, or the update records nothing.
         IllegalEpisodeChange: no episode is open, or the update is before its start.
@@ -211,11 +221,17 @@ def update_episode(
         helped=_words(Helped, answers.helped, "helped"),
         notes=mend_text(answers.notes or ""),
     )
-    episode = store.update_episode(update)
-    head = _("Updated episode {id} ({time}).").format(
-        id=episode.id, time=format_date_time(update.at)
-    )
-    return head + "\n" + describe_episode(episode, plain=plain)
+    before = store.open_episode()
+    episode = store.update_episode(update, now=now)
+    at = update.at if before is None else update_ahead(before, update.at, now)  # as it was kept
+    head = _("Updated episode {id} ({time}).").format(id=episode.id, time=format_date_time(at))
+    return head + _ahead_flag(episode, now) + "\n" + describe_episode(episode, plain=plain)
+
+
+def _ahead_flag(episode: Episode, now: datetime) -> str:
+    """A line that flags the episode's first moment dated ahead of `now`, or nothing."""
+    moment = first_ahead(episode, now)
+    return "" if moment is None else "\n" + ahead_line(moment)
 
 
 def end_episode(store: Store, at: str | None, now: datetime, *, plain: bool = False) -> str:
@@ -230,22 +246,23 @@ def end_episode(store: Store, at: str | None, now: datetime, *, plain: bool = Fa
     head = _("Ended episode {id} at {time}.").format(
         id=episode.id, time=format_date_time(episode.ended)
     )
-    if is_ahead(episode.started, now):
-        head += "\n" + ahead_line(episode.started)
-    return head + "\n" + describe_episode(episode, plain=plain)
+    return head + _ahead_flag(episode, now) + "\n" + describe_episode(episode, plain=plain)
 
 
 def list_episodes(store: Store, now: datetime | None = None) -> str:
-    """One line per episode, oldest first; with `now`, one started in the future (entered
-    while the clock ran ahead) has one more line that says so."""
-    found = store.episodes()
+    """One line per episode in the order entered, so the last line is the newest (episodes
+    Rule 7), whatever the dates; with `now`, one entered while the clock ran ahead (dated
+    after `now`, or after an episode entered later: clock_ahead Rule 4) has one more line
+    that says so, even once the real time has passed its date."""
+    found = sorted(store.episodes(), key=lambda e: e.id or 0)
     if not found:
         return _("No episodes yet. Start one with `posture-guard episode start --pain N`.")
+    ahead = {} if now is None else episodes_ahead(found, store.episodes_entered(), now)
     lines = []
     for episode in found:
         lines.append(_episode_line(episode))
-        if now is not None and is_ahead(episode.started, now):
-            lines.append("     " + ahead_line(episode.started))
+        if episode.id in ahead:
+            lines.append("     " + ahead_line(ahead[episode.id]))
     return "\n".join(lines)
 
 
@@ -271,8 +288,8 @@ def _episode_line(episode: Episode) -> str:
 
 
 def show_episode(store: Store, episode_id: int | None) -> str:
-    """One episode in full: the one asked for, else the open one, else the latest (with none
-    at all, says so and how to start one).
+    """One episode in full: the one asked for, else the open one, else the one entered last
+    (episodes Rule 7; with none at all, says so and how to start one).
 
     Raises:
         DiaryValueError: there is no episode with the id asked for.
@@ -284,8 +301,7 @@ def show_episode(store: Store, episode_id: int | None) -> str:
                 "id", _("expected the id of an episode (see `episode list`)"), episode_id
             )
     else:
-        found = store.episodes()
-        episode = store.open_episode() or (found[-1] if found else None)
+        episode = current_episode(store.episodes())
         if episode is None:
             return list_episodes(store)  # the friendly "no episodes yet"
     return describe_episode(episode)

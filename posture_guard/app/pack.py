@@ -296,7 +296,8 @@ def _remove(folder: Path) -> None:
 
 
 def phase_in_force(stored: StoredPack, changes: list[PhaseChange] | tuple[PhaseChange, ...]) -> str:
-    """The latest change's phase, if it is one of the pack's; else the programme's first."""
+    """The phase of the change set last (`changes` in the order set, as the store gives them),
+    if it is one of the pack's; else the programme's first."""
     for change in reversed(changes):
         if change.phase in stored.phases:
             return change.phase

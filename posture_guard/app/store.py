@@ -33,8 +33,11 @@ queries sort on. Work stretches (v3) are the active seconds between two rests, s
 breaks that end them, for the report's longest unbroken stretch; the one in progress is saved
 too and replaced by each later save (`save(in_progress=, replacing=)`), so a killed process
 loses only the time since. v4 gave stored check-ins the questions added since, as not asked; v5
-keeps the clinic's pack, its phase changes and the exercise each break offered. Episode changes read, let the pure lifecycle of episodes.py decide, and write, in
-one transaction, so a refused change leaves everything as it was.
+keeps the clinic's pack, its phase changes and the exercise each break offered; v6 keeps the
+clock's reading as each episode was entered (clock_ahead Rule 4). Episode changes read, let the
+pure lifecycle of episodes.py decide, and write, in one transaction, so a refused change leaves
+everything as it was. What is newest is what was entered last (the row order), never what is
+dated latest: a record may be back-dated, or dated while the clock ran ahead.
 """
 
 from __future__ import annotations
@@ -54,7 +57,13 @@ from pathlib import Path
 from typing import Final, Literal
 
 from posture_guard.core.clinic import ClinicProfile
-from posture_guard.core.clock_ahead import ahead_open, end_ahead, last_moment
+from posture_guard.core.clock_ahead import (
+    ahead_open,
+    end_ahead,
+    last_moment,
+    overlap_history,
+    update_ahead,
+)
 from posture_guard.core.episodes import (
     CheckIn,
     Episode,
@@ -259,6 +268,13 @@ def _v5_clinic_pack(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX programme_phases_by_at ON programme_phases (digest, at)")
 
 
+def _v6_episode_entered(db: sqlite3.Connection) -> None:
+    """Version 6: the clock's reading as each episode was entered (a UTC instant), which tells
+    an episode dated while the clock ran ahead from a back-dated one (clock_ahead Rule 4).
+    NULL for the episodes entered before: not known, never made up."""
+    db.execute("ALTER TABLE episodes ADD COLUMN entered TEXT")
+
+
 #: `MIGRATIONS[n]` takes a database from schema version n to n + 1 (Rule 3).
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_breaks_and_activity,
@@ -266,6 +282,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v3_work_stretches,
     _v4_check_in_answers,
     _v5_clinic_pack,
+    _v6_episode_entered,
 )
 #: The version this code writes; a database above it is refused (Rule 4).
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -606,8 +623,10 @@ class Store:
 
     def start_episode(self, episode: Episode, *, now: datetime | None = None) -> Episode:
         """Add a new episode (`episodes.start_episode` decides); returns it with its id. With
-        `now`, an open episode that started in the future (entered while the clock ran ahead)
-        is first ended at its own last moment, in the same transaction (clock_ahead Rule 3).
+        `now` (the clock's reading, kept as the episode's `entered`), an open episode that
+        started in the future (entered while the clock ran ahead) is first ended at its own
+        last moment, in the same transaction (clock_ahead Rule 3), and an ended one entered
+        while the clock ran ahead does not block it (clock_ahead Rule 4).
 
         Raises:
             IllegalEpisodeChange: another episode is open, or this one starts inside an earlier
@@ -625,13 +644,16 @@ class Store:
                     (_instant(closed.ended), _episode_json(closed), stale.id),
                 )
                 history = self._read_episodes(db)
+            if now is not None:
+                history = overlap_history(history, self._read_entered(db), now)
             start_episode(history, episode)
             cursor = db.execute(
-                "INSERT INTO episodes (started, ended, record) VALUES (?, ?, ?)",
+                "INSERT INTO episodes (started, ended, record, entered) VALUES (?, ?, ?, ?)",
                 (
                     _instant(episode.started),
                     None if episode.ended is None else _instant(episode.ended),
                     _episode_json(episode),
+                    None if now is None else _instant(in_utc("now", now)),
                 ),
             )
             episode_id = _whole(cursor.lastrowid)
@@ -639,9 +661,14 @@ class Store:
                 _insert_update(db, episode_id, update)
         return _with_id(episode, episode_id)
 
-    def update_episode(self, update: EpisodeUpdate, *, episode_id: int | None = None) -> Episode:
+    def update_episode(
+        self, update: EpisodeUpdate, *, episode_id: int | None = None, now: datetime | None = None
+    ) -> Episode:
         """Add `update` to the episode `episode_id` (default: the open one); returns the episode
-        as it is now (`episodes.update_episode` decides, and may raise the peak).
+        as it is now (`episodes.update_episode` decides, and may raise the peak). With `now`,
+        an update to an episode whose last moment is in the future is dated at that moment
+        when it is asked for before it, and an ended episode entered while the clock ran ahead
+        does not block it (clock_ahead Rules 3 and 4).
 
         Raises:
             IllegalEpisodeChange: no such episode or none open, it has ended, or the update is
@@ -651,7 +678,11 @@ class Store:
         with self._using("update the episode") as db, _transaction(db):
             episode = self._target(db, episode_id, "can't add an update")
             assert episode.id is not None  # read from the store
-            changed = update_episode(episode, update, self._read_episodes(db))
+            history = self._read_episodes(db)
+            if now is not None:
+                update = replace(update, at=update_ahead(episode, update.at, now))
+                history = overlap_history(history, self._read_entered(db), now)
+            changed = update_episode(episode, update, history)
             _insert_update(db, episode.id, update)
             db.execute(
                 "UPDATE episodes SET record = ? WHERE id = ?", (_episode_json(changed), episode.id)
@@ -662,8 +693,9 @@ class Store:
         self, at: datetime, *, episode_id: int | None = None, now: datetime | None = None
     ) -> Episode:
         """End the episode `episode_id` (default: the open one) at `at`; returns it ended. With
-        `now`, one that started in the future ends at its own last moment when `at` is before
-        it (clock_ahead Rule 3).
+        `now`, one whose last moment is in the future ends at that moment when `at` is before
+        it, and an ended one entered while the clock ran ahead does not block it (clock_ahead
+        Rules 3 and 4).
 
         Raises:
             IllegalEpisodeChange: no such episode or none open, it has already ended, or `at` is
@@ -673,9 +705,11 @@ class Store:
         """
         with self._using("end the episode") as db, _transaction(db):
             episode = self._target(db, episode_id, "can't end an episode")
+            history = self._read_episodes(db)
             if now is not None:
                 at = end_ahead(episode, at, now)
-            ended = end_episode(episode, at, self._read_episodes(db))
+                history = overlap_history(history, self._read_entered(db), now)
+            ended = end_episode(episode, at, history)
             assert ended.ended is not None
             db.execute(
                 "UPDATE episodes SET ended = ?, record = ? WHERE id = ?",
@@ -698,8 +732,14 @@ class Store:
             found = self._read_episodes(db, episode_id=episode_id)
         return found[0] if found else None
 
+    def episodes_entered(self) -> dict[int, datetime]:
+        """The clock's reading as each episode was entered, by id (clock_ahead Rule 4); those
+        entered before schema v6 are missing. Raises as `episodes`."""
+        with self._using("read the episodes") as db:
+            return self._read_entered(db)
+
     def open_episode(self) -> Episode | None:
-        """The open episode (the latest started, should there be more), or None."""
+        """The open episode (the one entered last, should there be more), or None."""
         return open_episode(self.episodes())
 
     def has_open_episode(self) -> bool:
@@ -847,11 +887,13 @@ class Store:
             )
 
     def phase_changes(self) -> list[PhaseChange]:
-        """The phase changes of the pack in use, oldest first ([] without a pack)."""
+        """The phase changes of the pack in use, in the order they were set ([] without a
+        pack): each is dated by the clock as it is set, so the last one set is the phase in
+        force, never one dated later while the clock ran ahead (clock_ahead Rule 1)."""
         with self._using("read the programme's phases") as db:
             rows = db.execute(
                 "SELECT p.id, p.at, p.phase FROM programme_phases AS p"
-                " JOIN clinic_pack AS c ON c.digest = p.digest ORDER BY p.at, p.id"
+                " JOIN clinic_pack AS c ON c.digest = p.digest ORDER BY p.id"
             ).fetchall()
         found = []
         for row_id, at, phase in rows:
@@ -930,6 +972,19 @@ class Store:
         ):
             updates.setdefault(owner, []).append(self._json(record, "episode_updates", update_id))
         return [self._episode_from_row(row, updates.get(row[0], [])) for row in rows]
+
+    def _read_entered(self, db: sqlite3.Connection) -> dict[int, datetime]:
+        found: dict[int, datetime] = {}
+        for row_id, entered in db.execute(
+            "SELECT id, entered FROM episodes WHERE entered IS NOT NULL"
+        ):
+            try:
+                found[_whole(row_id)] = datetime.fromisoformat(_text(entered))
+            except (TypeError, ValueError) as exc:
+                raise StoreError(
+                    f"{self.path}: episodes row {row_id} is unreadable: entered: {exc}"
+                ) from exc
+        return found
 
     def _json(self, text: object, table: str, row_id: object) -> object:
         try:

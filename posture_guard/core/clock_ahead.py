@@ -7,33 +7,34 @@ Rule 1: the newest check-in is the one entered last (the store's row order), nev
         passed its date.
 Rule 2: a record dated more than `TOLERANCE` after `now` is "from the future": it was entered
         while the clock ran ahead. It is flagged wherever it is shown (`ahead_line`), never
-        silently trusted. `TOLERANCE` absorbs the small steps NTP makes.
-Rule 3: episodes may be back-dated (`--at`), so for them entry order says nothing about the
-        clock; only `now` does (Rule 2). An open episode started in the future can still be
-        ended: at a time before its start, it ends at its own last moment (its start or its
-        latest update), flagged (`end_ahead`). It never blocks a new episode: starting one
-        ends it the same way first (`ahead_open`).
-Rule 4: no clock and no I/O; `now` arrives as an aware datetime.
+        silently trusted. `TOLERANCE` (episodes.py, with `is_ahead`) absorbs NTP's small steps.
+Rule 3: episodes may be back-dated (`--at`), so their dates say nothing about the clock; the
+        clock's reading as each was entered does (`entered`, kept since store v6). An open
+        episode whose last moment is in the future can still be ended or updated: at a time
+        before that moment, the end or the update is dated at that moment (its start or its
+        latest update), flagged (`end_ahead`, `update_ahead`). It never blocks a new episode:
+        starting one ends an open episode started in the future the same way first
+        (`ahead_open`).
+Rule 4: a moment of an episode (its start, an update, its end) dated more than `TOLERANCE`
+        after `now`, or after the reading of an episode entered after it, was entered while
+        the clock ran ahead (`episodes_ahead`): every change to an episode is made before the
+        next one is entered (only one is open at a time), so with a right clock none is dated
+        after a later reading. It stays flagged once the real time has passed its date, and
+        an ended one never blocks a change entered after it (`overlap_history`): a later
+        entry's own date is trusted over it. The newest episode is the one entered last
+        (`episodes.current_episode`).
+Rule 5: no clock and no I/O; `now` arrives as an aware datetime.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
-from typing import Final
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 
-from posture_guard.core.episodes import Episode
+from posture_guard.core.episodes import Episode, is_ahead
 from posture_guard.core.i18n import _
 from posture_guard.core.localeforms import format_date_time
 from posture_guard.core.records import StoredCheckIn
-
-#: How far after `now` a record may be dated before it counts as entered with the clock ahead.
-TOLERANCE: Final = timedelta(minutes=5)
-
-
-def is_ahead(at: datetime, now: datetime) -> bool:
-    """Whether `at` is more than `TOLERANCE` after `now` (real time, whatever the offsets)."""
-    return at.astimezone(UTC) - now.astimezone(UTC) > TOLERANCE
 
 
 def ahead_line(at: datetime) -> str:
@@ -67,14 +68,60 @@ def ahead_open(history: Iterable[Episode], now: datetime) -> Episode | None:
 
 
 def last_moment(episode: Episode) -> datetime:
-    """The latest moment an episode holds: its start, or its latest update."""
+    """The latest moment an open episode holds: its start, or its latest update."""
     return max((episode.started, *(u.at for u in episode.updates)), key=lambda t: t.timestamp())
 
 
 def end_ahead(episode: Episode, at: datetime, now: datetime) -> datetime:
-    """When to end `episode` when asked for `at` (Rule 3): `at`, unless the episode started in
-    the future and `at` is before its last moment; then that last moment."""
+    """When to end `episode` when asked for `at` (Rule 3): `at`, unless the episode's last
+    moment is in the future and `at` is before it; then that last moment."""
     last = last_moment(episode)
-    if is_ahead(episode.started, now) and at.timestamp() < last.timestamp():
+    if is_ahead(last, now) and at.timestamp() < last.timestamp():
         return last
     return at
+
+
+def update_ahead(episode: Episode, at: datetime, now: datetime) -> datetime:
+    """When to date an update asked for `at` (Rule 3), as `end_ahead` says: the person may
+    correct an episode entered while the clock ran ahead, never refused as "before it
+    started"."""
+    return end_ahead(episode, at, now)
+
+
+def first_ahead(episode: Episode, horizon: datetime) -> datetime | None:
+    """The first of an episode's moments (start, updates, end) dated more than `TOLERANCE`
+    after `horizon`, or None."""
+    moments = (episode.started, *(u.at for u in episode.updates), episode.ended)
+    return next((t for t in moments if t is not None and is_ahead(t, horizon)), None)
+
+
+def episodes_ahead(
+    history: Iterable[Episode], entered: Mapping[int, datetime], now: datetime
+) -> dict[int, datetime]:
+    """The episodes entered while the clock ran ahead (Rule 4), by id, each with its first
+    moment dated ahead (the one to flag): dated more than `TOLERANCE` after `now` or after the
+    reading (`entered`, by id; a missing one, from before store v6, tells nothing) of an
+    episode entered after it. Episodes without an id (not stored) are not judged."""
+    flagged: dict[int, datetime] = {}
+    horizon = now.astimezone(UTC)
+    stored = sorted((e for e in history if e.id is not None), key=lambda e: e.id or 0)
+    for episode in reversed(stored):
+        assert episode.id is not None
+        moment = first_ahead(episode, horizon)
+        if moment is not None:
+            flagged[episode.id] = moment
+        reading = entered.get(episode.id)
+        if reading is not None:
+            horizon = min(horizon, reading.astimezone(UTC))
+    return flagged
+
+
+def overlap_history(
+    history: Iterable[Episode], entered: Mapping[int, datetime], now: datetime
+) -> list[Episode]:
+    """The episodes a change entered at `now` must not overlap (Rule 4): every one but an ended
+    one entered while the clock ran ahead, whose dates are not trusted over a later entry's.
+    An open one is kept: it still has to be ended first."""
+    history = list(history)
+    ahead = episodes_ahead(history, entered, now)
+    return [e for e in history if e.is_open or e.id not in ahead]

@@ -20,6 +20,11 @@ Rule 5: the episode lifecycle is pure functions over values: `start_episode` onl
         before its start, `end_episode` only an open episode and not before its start or its last
         update. A refused change raises IllegalEpisodeChange and changes nothing.
 Rule 6: no clock and no I/O; times arrive as aware datetimes.
+Rule 7: the newest episode is the one entered last (the highest id, the store's row order),
+        never the one dated latest: a date may be back-dated (`--at`) or, entered while the
+        system clock ran ahead, in the future (clock_ahead.py). `open_episode`,
+        `current_episode` and `entered_last` pick by entry order; a moment dated more than
+        `TOLERANCE` after `now` (`is_ahead`) tells nothing about when it really was.
 
 Pain is the Numeric Pain Rating Scale (NPRS): one whole number, 0 (no pain) to 10 (worst
 imaginable), as CLINICAL.md section 5 recommends for the daily diary.
@@ -28,7 +33,7 @@ imaginable), as CLINICAL.md section 5 recommends for the daily diary.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import Enum
@@ -1279,15 +1284,37 @@ def _name(episode: Episode) -> str:
     return _("the episode started {time}").format(time=when(episode.started))
 
 
+#: How far after `now` a moment may be dated before it counts as entered with the clock ahead
+#: (clock_ahead Rule 2); it absorbs the small steps NTP makes.
+TOLERANCE: Final = timedelta(minutes=5)
+
+
+def is_ahead(at: datetime, now: datetime) -> bool:
+    """Whether `at` is more than `TOLERANCE` after `now` (real time, whatever the offsets)."""
+    return at.astimezone(UTC) - now.astimezone(UTC) > TOLERANCE
+
+
+def entered_last(history: Iterable[Episode]) -> Episode | None:
+    """The episode entered last (Rule 7): the highest id, whatever the dates; one not stored
+    yet (no id) counts as entered after the stored ones, the later in `history` the later."""
+    found = max(
+        enumerate(history),
+        key=lambda p: (p[1].id is None, 0 if p[1].id is None else p[1].id, p[0]),
+        default=None,
+    )
+    return None if found is None else found[1]
+
+
 def open_episode(history: Iterable[Episode]) -> Episode | None:
-    """The open episode of a diary (the latest started, should there be more), or None."""
-    return max((e for e in history if e.is_open), key=lambda e: e.started, default=None)
+    """The open episode of a diary (the one entered last, should there be more), or None."""
+    return entered_last(e for e in history if e.is_open)
 
 
-def current_episode(history: Sequence[Episode]) -> Episode | None:
-    """The episode the diary is about now: the open one, else the latest started, else None
-    (`history` oldest first, as Store.episodes gives it)."""
-    return open_episode(history) or (history[-1] if history else None)
+def current_episode(history: Iterable[Episode]) -> Episode | None:
+    """The episode the diary is about now: the open one, else the one entered last (Rule 7;
+    never one dated later but entered earlier), else None."""
+    history = tuple(history)
+    return open_episode(history) or entered_last(history)
 
 
 def overlaps(
@@ -1436,11 +1463,21 @@ def check_in_due(
     now: datetime,
 ) -> bool:
     """Whether to ask for a short check-in now: an episode is open and a day old, and neither a
-    check-in nor a reminder came in the last day (the episode's start counts as a check-in)."""
-    if episode is None or not episode.is_open:
+    check-in nor a reminder came in the last day (the episode's start counts as a check-in).
+
+    A time dated ahead of `now` (Rule 7) says nothing about when it was: an episode started
+    ahead is of no known age (never due; it is flagged and ended as clock_ahead says), and a
+    check-in or reminder dated ahead is left out, so it cannot hold back every reminder until
+    the real time reaches its date.
+    """
+    if episode is None or not episode.is_open or is_ahead(episode.started, now):
         return False
     latest = max(
-        (t for t in (episode.started, last_check_in, last_reminder) if t is not None),
+        (
+            t
+            for t in (episode.started, last_check_in, last_reminder)
+            if t is not None and not is_ahead(t, now)
+        ),
         key=lambda t: t.timestamp(),
     )
     return now.timestamp() - latest.timestamp() >= CHECK_IN_EVERY.total_seconds()

@@ -100,7 +100,7 @@ class ProgrammeRecords:
         phase: the phase in force now.
         prescriptions: every exercise of every phase, with how many times a day.
         names: each prescribed exercise's id -> its name, in the language in use.
-        changes: every phase change, oldest first (the import starts the first phase).
+        changes: every phase change, in the order set (the import starts the first phase).
     """
 
     pack_id: str
@@ -462,7 +462,9 @@ def programme_figures(
 
 
 def phase_at(changes: Sequence[PhaseChange], moment: datetime) -> str:
-    """The phase in force at `moment`: the latest change at or before it; "" before the first."""
+    """The phase in force at `moment`: of the changes dated at or before it, the one set last
+    (`changes` in the order set, so one dated while the clock ran ahead never outlasts a later
+    one); "" before the first."""
     found = ""
     for change in changes:
         if change.at <= moment:

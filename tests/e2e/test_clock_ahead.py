@@ -86,9 +86,50 @@ def test_an_episode_from_the_future_can_be_ended_and_never_blocks_a_new_one(app:
     first, second = started.splitlines()[:2]
     assert first.startswith("Episode 2 was ended at its own start (entered while the clock"), first
     assert second.startswith("Started episode 3 at "), second
-    listed = ok(app, "episode", "list").splitlines()  # by date: the real one comes first
+    listed = ok(app, "episode", "list").splitlines()  # as entered: the newest comes last
     numbers = [line.split()[0] for line in listed if not line.startswith(" " * 5)]
-    assert numbers == ["3", "1", "2"], listed
-    assert " open " in listed[0]
+    assert numbers == ["1", "2", "3"], listed
+    assert " open " in listed[-1]
     assert len([line for line in listed if FLAG.search(line)]) == 2
     ok(app, "episode", "end")  # the real one ends as any other
+
+
+def test_an_episode_from_the_future_can_be_updated_as_it_can_be_ended(app: App) -> None:
+    # Protects: an update (the form's or `episode update`) to an episode started with the clock
+    # ahead is taken (it was refused as "before it started"), dated at the episode's own last
+    # moment and flagged, as ending it is
+    ahead(app, "episode", "start", "--pain", "4")
+    updated = ok(app, "episode", "update", "--pain", "3", "--notes", "clock was wrong")
+    head, flag = updated.splitlines()[:2]
+    assert head.startswith("Updated episode 1 ("), updated
+    assert FLAG.search(flag), updated
+    assert "now 3, peak 4" in updated, updated
+    ended = ok(app, "episode", "end")
+    assert ended.startswith("Ended episode 1 at "), ended
+    assert FLAG.search(ended.splitlines()[1]), ended
+
+
+def test_once_the_real_time_passes_an_episode_entered_ahead_it_blocks_nothing(app: App) -> None:
+    # Protects: an episode entered with the clock ahead, then a real one entered with the right
+    # clock: when the real time has passed the first one's date, the real one can still be
+    # updated and ended after it (it was refused as overlapping it), the first one stays
+    # flagged, and the current episode is the one entered last, never the one dated latest
+    ahead(app, "episode", "start", "--pain", "4")
+    ok(app, "episode", "end")  # at its own start, a year ahead
+    ok(app, "episode", "start", "--pain", "5")  # the real one, entered now
+    # a day after the first one's date: the real time has passed it
+    updated = ahead(app, "episode", "update", "--pain", "3", more_s=86_400)
+    assert updated.startswith("Updated episode 2 ("), updated
+    assert not FLAG.search(updated), updated
+    ended = ahead(app, "episode", "end", more_s=86_400)
+    assert ended.startswith("Ended episode 2 at "), ended
+    listed = ahead(app, "episode", "list", more_s=2 * 86_400).splitlines()
+    assert [line.split()[0] for line in listed if not line.startswith(" " * 5)] == ["1", "2"]
+    assert FLAG.search(listed[1]), listed  # the first one, still flagged
+    assert len([line for line in listed if FLAG.search(line)]) == 1, listed
+    shown = ahead(app, "episode", "show", more_s=2 * 86_400)
+    assert shown.startswith("Episode 2: started "), shown
+    # and now, at the real time, too: the current one is the one entered last
+    assert ok(app, "episode", "show").startswith("Episode 2: started "), shown
+    started = ahead(app, "episode", "start", "--pain", "2", more_s=2 * 86_400)
+    assert started.startswith("Started episode 3 at "), started

@@ -4,6 +4,7 @@ refusals that change nothing, check-ins with their advice, and the clinic profil
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,9 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from posture_guard.app import diary
+from posture_guard.app.pack import phase_in_force
 from posture_guard.app.store import Store
 from posture_guard.core.clinic import ClinicProfile
-from posture_guard.core.clock_ahead import newest_check_in
+from posture_guard.core.clock_ahead import episodes_ahead, newest_check_in
 from posture_guard.core.episodes import (
     AgeBand,
     Answer,
@@ -30,10 +32,12 @@ from posture_guard.core.episodes import (
     Symptom,
     Trend,
     Trigger,
+    current_episode,
 )
 from posture_guard.core.errors import IllegalEpisodeChange, StoreError
-from posture_guard.core.records import AdviceSummary, StoredCheckIn
+from posture_guard.core.records import AdviceSummary, StoredCheckIn, StoredPack
 from posture_guard.core.triage import Tier
+from posture_guard.report.model import phase_at
 from tests.store.test_store import db_path, fresh_store, raw
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -365,3 +369,52 @@ def test_a_form_s_saved_page_says_the_words_the_form_used(tmp_path: Path) -> Non
     assert "stiffness a little stiff; symptoms dizziness; helped " in later
     assert "dizziness" in later
     assert "where: neck-left, shoulder" in typed  # the CLI: as typed after --where
+
+
+@given(
+    ahead_days=st.integers(2, 400),
+    real=st.lists(st.integers(600, 86_400), min_size=1, max_size=3),
+    passed_s=st.integers(0, 3 * 86_400),
+)
+def test_diary_store_an_episode_entered_ahead_never_blocks_later_entries(
+    tmp_path_factory: pytest.TempPathFactory, ahead_days: int, real: list[int], passed_s: int
+) -> None:
+    # Protects: an episode entered with the clock `ahead_days` ahead (ended at its own start),
+    # then real episodes entered with the right clock: once the real time has passed its date
+    # (issue 18), the open real one is updated and ended after it and a new one starts, none
+    # refused as overlapping it; the current episode is the one entered last; the store keeps
+    # each episode's reading, so the first stays flagged
+    future = AT + timedelta(days=ahead_days)
+    with fresh_store(tmp_path_factory) as store:
+        store.start_episode(an_episode(ahead_days * 24), now=future)
+        store.end_episode(AT, now=AT)
+        readings = [AT + timedelta(seconds=sum(real[: i + 1])) for i in range(len(real))]
+        for reading, next_one in zip(readings, [*readings[1:], None], strict=True):
+            store.start_episode(replace(an_episode(), started=reading), now=reading)
+            if next_one is not None:  # ended before the next is entered; the last stays open
+                store.end_episode(reading + (next_one - reading) / 2, now=next_one)
+        later = future + timedelta(minutes=6, seconds=passed_s)
+        store.update_episode(EpisodeUpdate(at=later, pain=2), now=later)
+        ended = store.end_episode(later, now=later)
+        assert current_episode(store.episodes()) == ended
+        assert ended.id == len(real) + 1
+        assert list(episodes_ahead(store.episodes(), store.episodes_entered(), later)) == [1]
+        store.start_episode(replace(an_episode(), started=later), now=later)
+
+
+def test_diary_store_the_phase_in_force_is_the_one_set_last(tmp_path: Path) -> None:
+    # Protects: a programme phase set while the clock ran ahead (dated a year later) does not
+    # outlast the phase set after it with the right clock, even once the real time has passed
+    # its date (issue 18): the store gives the changes in the order set
+    pack = StoredPack(
+        id="riverside", version="1", digest="cd" * 32, folder="cd" * 16, imported=AT,
+        phases=("acute", "recovery", "maintenance"),
+    )  # fmt: skip
+    with Store.open(db_path(tmp_path)) as store:
+        store.set_pack(pack, ClinicProfile(name="Riverside", phone="+49 30 1234567"))
+        store.set_phase("maintenance", AT + timedelta(days=400))  # the clock a year ahead
+        store.set_phase("recovery", AT + timedelta(days=1))
+        changes = store.phase_changes()
+    assert phase_in_force(pack, changes) == "recovery"
+    assert phase_at(changes, AT + timedelta(days=401)) == "recovery"
+    assert phase_at(changes, AT + timedelta(hours=1)) == "acute"

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from posture_guard.app.store import MIGRATIONS, SCHEMA_VERSION, Store
 from posture_guard.core.clinic import ClinicProfile
-from posture_guard.core.episodes import Answer
+from posture_guard.core.episodes import Answer, Episode
 from posture_guard.core.errors import StoreError
 from posture_guard.core.records import BreakRecord, DayActivity, PhaseChange, StoredPack
 from posture_guard.core.stretches import WorkStretch
@@ -421,6 +421,40 @@ SEEDS[4] = Seed(
 )
 
 
+# a v5 database: v4's rows (its breaks now offer an exercise, '' for these), with an episode
+# that has no clock reading yet
+SEEDS[5] = Seed(
+    sql=SEEDS[4].sql,
+    breaks=SEEDS[4].breaks,
+    activity=SEEDS[4].activity,
+    episodes=1,
+    check_ins=1,
+    clinic="Riverside",
+)
+
+
+def test_store_migration_6_keeps_episodes_with_no_made_up_reading(tmp_path: Path) -> None:
+    """# Protects: an episode entered before v6 reads back unchanged with no clock reading (not
+    known, never made up), and one started after it keeps the reading it was entered at."""
+    path = db_path(tmp_path)
+    build_at(path, 5)
+    with raw(path) as db:
+        for statement in SEEDS[5].sql:
+            db.execute(statement)
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    with Store.open(path) as store:
+        (old,) = store.episodes()
+        assert store.episodes_entered() == {}
+        store.end_episode(now - timedelta(hours=1))
+        new = store.start_episode(
+            Episode(started=now - timedelta(minutes=30), pain_at_start=3, pain_peak=3), now=now
+        )
+        assert old.id is not None
+        assert new.id is not None
+        assert store.episodes_entered() == {new.id: now}
+    assert integrity(path) == [("ok",)]
+
+
 def test_store_migration_4_keeps_injury_answers_and_marks_new_questions_not_asked(
     tmp_path: Path,
 ) -> None:
@@ -475,7 +509,7 @@ def test_store_migrates_from_every_earlier_version(tmp_path: Path, version: int)
         clinic = store.clinic()
         assert (None if clinic is None else clinic.name) == seed.clinic
         # and the work stretches (v3): the seed's, if any
-        assert len(store.stretches_between(*EVER)) == (1 if version in (3, 4) else 0)
+        assert len(store.stretches_between(*EVER)) == (1 if version in (3, 4, 5) else 0)
         # the clinic's pack (v5): none yet; older breaks offered no recorded exercise
         assert store.pack() is None
         assert store.phase_changes() == []

@@ -12,15 +12,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from posture_guard.core.clock_ahead import (
-    TOLERANCE,
     ahead_open,
     check_ins_ahead,
     end_ahead,
-    is_ahead,
+    episodes_ahead,
     last_moment,
     newest_check_in,
+    overlap_history,
+    update_ahead,
 )
-from posture_guard.core.episodes import Episode, EpisodeUpdate, end_episode, start_episode
+from posture_guard.core.episodes import (
+    TOLERANCE,
+    Episode,
+    EpisodeUpdate,
+    check_in_due,
+    current_episode,
+    end_episode,
+    entered_last,
+    is_ahead,
+    open_episode,
+    start_episode,
+    update_episode,
+)
 from posture_guard.core.records import AdviceSummary, StoredCheckIn
 from posture_guard.core.triage import Tier
 from tests.store.test_diary_store import check_ins
@@ -121,3 +134,110 @@ def test_clock_ahead_tolerance_absorbs_small_steps() -> None:
     # Protects: a record a few minutes ahead (an NTP step) is not flagged
     assert not is_ahead(NOW + TOLERANCE, NOW)
     assert is_ahead(NOW + TOLERANCE + timedelta(seconds=1), NOW)
+
+
+# --- episodes entered while the clock ran ahead, once the real time has passed their dates ------
+
+
+def stored_episodes(starts: list[int]) -> list[Episode]:
+    """Ended episodes entered in this order (id = entry order), started NOW plus the seconds,
+    each ending as it starts (as one entered ahead is ended)."""
+    return [
+        replace(an_episode(NOW + timedelta(seconds=s)), id=n, ended=NOW + timedelta(seconds=s))
+        for n, s in enumerate(starts, start=1)
+    ]
+
+
+@given(starts=st.lists(st.integers(-400 * 86_400, 400 * 86_400), min_size=1, max_size=6))
+def test_clock_ahead_the_current_episode_is_the_one_entered_last(starts: list[int]) -> None:
+    # Protects: with no episode open, the current one is the one entered last, never one dated
+    # later (ahead) but entered before it (issue 18: an ended episode dated ahead was "current")
+    history = sorted(stored_episodes(starts), key=lambda e: e.started)  # as the store lists them
+    assert current_episode(history) is not None
+    assert current_episode(history).id == len(starts)  # type: ignore[union-attr]
+    assert entered_last(history).id == len(starts)  # type: ignore[union-attr]
+    assert open_episode(history) is None
+
+
+@given(
+    ahead_by=st.integers(2 * 86_400, 400 * 86_400),
+    real=st.lists(st.integers(1, 86_400), min_size=1, max_size=4),
+    passed=st.integers(0, 30 * 86_400),
+)
+def test_clock_ahead_an_episode_entered_ahead_never_blocks_later_ones(
+    ahead_by: int, real: list[int], passed: int
+) -> None:
+    # Protects: an episode entered with the clock `ahead_by` seconds ahead (ended at its own
+    # start), then real episodes entered with the right clock, the last left open: once the
+    # real time has passed its date it is still flagged (by the readings of those entered
+    # after it), the open one can be updated and ended after its date and a new one started,
+    # never refused as overlapping it
+    future = NOW + timedelta(seconds=ahead_by)
+    history = [replace(an_episode(future), id=1, ended=future)]
+    entered = {1: future}
+    readings = [NOW + timedelta(seconds=sum(real[: i + 1])) for i in range(len(real))]
+    for n, (reading, next_one) in enumerate(
+        zip(readings, [*readings[1:], None], strict=True), start=2
+    ):
+        # each ends before the next is entered (only one is open at a time); the last is open
+        ended = None if next_one is None else reading + (next_one - reading) / 2
+        history.append(replace(an_episode(reading), id=n, ended=ended))
+        entered[n] = reading
+    later = future + TOLERANCE + timedelta(seconds=passed + 1)  # the real time now
+    assert list(episodes_ahead(history, entered, later)) == [1]
+    assert episodes_ahead(history, entered, later)[1] == future
+    trusted = overlap_history(history, entered, later)
+    assert [e.id for e in trusted] == list(range(2, len(real) + 2))
+    current = history[-1]
+    assert current_episode(sorted(history, key=lambda e: e.started)) is current
+    updated = update_episode(current, EpisodeUpdate(at=later, pain=2), trusted)
+    ended = end_episode(updated, later, trusted)
+    start_episode([*(e for e in trusted if e is not current), ended], an_episode(later + TOLERANCE))
+    # without the readings of the later episodes nothing tells it was entered ahead: it keeps
+    # blocking, as it did before the store kept them
+    assert episodes_ahead(history, {}, later) == {}
+
+
+@given(back=st.lists(st.integers(0, 400 * 86_400), min_size=2, max_size=6))
+def test_clock_ahead_back_dated_episodes_are_never_flagged(back: list[int]) -> None:
+    # Protects: episodes back-dated with --at (entered in this order, each dated before its own
+    # reading, in any order of dates) flag nothing, and every one of them still counts for the
+    # overlap checks
+    history = []
+    entered = {}
+    for n, seconds in enumerate(back, start=1):
+        reading = NOW + timedelta(seconds=n)
+        started = reading - timedelta(seconds=seconds)
+        history.append(replace(an_episode(started), id=n, ended=started))
+        entered[n] = reading
+    assert episodes_ahead(history, entered, NOW + timedelta(days=1)) == {}
+    assert overlap_history(history, entered, NOW + timedelta(days=1)) == history
+
+
+@given(ahead_by=st.integers(301, 400 * 86_400), updates=st.integers(0, 3))
+def test_clock_ahead_an_episode_from_the_future_can_be_updated(ahead_by: int, updates: int) -> None:
+    # Protects: an update at the real time to an episode started with the clock ahead (issue
+    # 18: refused as "before it started") is dated at its last moment, so the person can
+    # correct it; with nothing ahead, the time asked for is kept
+    future = an_episode(NOW + timedelta(seconds=ahead_by), updates)
+    at = update_ahead(future, NOW, NOW)
+    assert at == last_moment(future)
+    changed = update_episode(future, EpisodeUpdate(at=at, pain=2), [future])
+    assert changed.pain_now == 2
+    real = an_episode(NOW - timedelta(days=1))
+    assert update_ahead(real, NOW, NOW) == NOW
+
+
+@given(ahead_by=st.integers(301, 400 * 86_400))
+def test_clock_ahead_a_check_in_reminder_is_never_held_back_by_a_date_ahead(
+    ahead_by: int,
+) -> None:
+    # Protects: a check-in dated ahead (issue 18) does not stop the daily check-in reminder
+    # until the real time reaches its date; an episode started ahead has no known age and
+    # asks for none
+    episode = an_episode(NOW - timedelta(days=2))
+    ahead = NOW + timedelta(seconds=ahead_by)
+    assert check_in_due(episode, ahead, None, NOW)
+    assert check_in_due(episode, ahead, ahead, NOW)
+    assert not check_in_due(episode, NOW - timedelta(hours=1), ahead, NOW)
+    assert not check_in_due(an_episode(ahead), None, None, NOW)
