@@ -183,7 +183,8 @@ def test_clock_ahead_an_episode_entered_ahead_never_blocks_later_ones(
         ended = None if next_one is None else reading + (next_one - reading) / 2
         history.append(replace(an_episode(reading), id=n, ended=ended))
         entered[n] = reading
-    later = future + TOLERANCE + timedelta(seconds=passed + 1)  # the real time now
+    # the real time now: past the date entered ahead and every later reading
+    later = max(future, readings[-1]) + TOLERANCE + timedelta(seconds=passed + 1)
     assert list(episodes_ahead(history, entered, later)) == [1]
     assert episodes_ahead(history, entered, later)[1] == future
     trusted = overlap_history(history, entered, later)
