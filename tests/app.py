@@ -35,19 +35,16 @@ class App:
             check=False,
         )
 
-    def start(self, *args: str) -> subprocess.Popen[str]:
-        """Start `posture-guard run ARGS` in the background; output is line-buffered text."""
+    def start(self, *args: str, preamble: str = "") -> subprocess.Popen[str]:
+        """Start `posture-guard run ARGS` in the background; output is line-buffered text.
+
+        `preamble`: Python run in the process first (then the app, as `-m posture_guard`)."""
+        entry = ["-m", "posture_guard"]
+        if preamble:
+            entry = ["-c", f"{preamble}\nimport runpy\nrunpy.run_module('posture_guard', "
+                     "run_name='__main__', alter_sys=True)"]  # fmt: skip
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-u",
-                "-m",
-                "posture_guard",
-                "--config",
-                str(self.config),
-                "run",
-                *args,
-            ],
+            [sys.executable, "-u", *entry, "--config", str(self.config), "run", *args],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -12,10 +12,16 @@ Rule 3: the registry has no nesting of its own: `HKLM\\SOFTWARE\\Policies\\Postu
         movement` holds the values of `[breaks.movement]` (`every` = "50m"); booleans and counts
         are REG_DWORD, lists REG_MULTI_SZ (or one comma-separated REG_SZ), everything else
         REG_SZ. Locks are REG_DWORD 1 values named by the dotted key (or section) under
-        `PostureGuard\\Locks`. The ADMX template in packaging/windows writes exactly this.
+        `PostureGuard\\Locks`. `AllowOverride` (REG_DWORD 1) in the PostureGuard key itself is
+        `[policy] allow_override = true`. The ADMX template in packaging/windows writes exactly
+        this.
 Rule 4: the macOS plist holds the TOML's tables as dictionaries (`breaks` -> `movement` ->
         `every`), locks as `policy` -> `lock` (an array); keys starting with "Payload" (the
         profile's own bookkeeping) are ignored.
+Rule 5: POSTURE_GUARD_POLICY and POSTURE_GUARD_ROOT (tests, image builds) replace a system
+        policy in place only when it allows it (`override_verdict`), on every OS alike: the
+        TOML file, the managed plist and the registry key are all read into one document and
+        asked the same question.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from typing import Final
 
 from posture_guard.core import config
 from posture_guard.core.config import Loaded, PolicySource
-from posture_guard.core.content import Invalid, check_depth
+from posture_guard.core.content import Invalid, check_depth, parse_toml
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.settings import Settings
@@ -42,7 +48,11 @@ TURNED_OFF_IN_SETTINGS: Final = N_("turned off in your settings")
 #: Why an item the timer's state does not allow is off (English; shown through `_`).
 NOT_NOW: Final = N_("not now")
 REGISTRY_KEY: Final = r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\PostureGuard"
+#: What messages and `config show` call the live registry key (`desktop/registry.py`).
+REGISTRY_SOURCE_NAME: Final = r"HKLM\SOFTWARE\Policies\PostureGuard"
 LOCKS_SUBKEY: Final = "Locks"
+#: The REG_DWORD in the PostureGuard key itself that is `[policy] allow_override` (Rule 3).
+ALLOW_OVERRIDE_VALUE: Final = "AllowOverride"
 PLIST_DOMAIN: Final = "com.posture-guard"
 
 
@@ -189,6 +199,10 @@ def registry_document(values: RegistryValues) -> dict[str, object]:
             _table(document, ["policy"])["lock"] = locks
             continue
         for name, value in named.items():
+            if not parts and name == ALLOW_OVERRIDE_VALUE:  # a DWORD 0/1 is false/true; the
+                allow = _coerce(config.POLICY_ALLOW_OVERRIDE_KEY, value, False)  # rest: checked
+                _table(document, ["policy"])["allow_override"] = allow
+                continue
             key = ".".join([*parts, name])
             _table(document, parts)[name] = _coerce(key, value, defaults.get(key))
     return document
@@ -223,6 +237,75 @@ def _coerce(key: str, value: object, default: object) -> object:
 
 def _builtin_values() -> dict[str, object]:
     return dict(config.load(None, None).values)
+
+
+# --- POSTURE_GUARD_POLICY and POSTURE_GUARD_ROOT over the system policy (Rule 5) -----------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OverrideVerdict:
+    """What the policy override variables do over this computer's own policy."""
+
+    #: They apply: there is no system policy in place, or it allows them.
+    applies: bool
+    #: The one line `config show`, `doctor` and the log say when they met a system policy
+    #: (in effect, or ignored); None when there was none to meet.
+    note: str | None
+
+
+def allows_override(system: PolicySource) -> bool:
+    """Whether a system policy sets `[policy] allow_override = true` (in the registry:
+    `AllowOverride` = 1). A source that cannot be read, is malformed or says anything else
+    (1, "true") does not: a lock is only given up in so many words."""
+    if system.error is not None:
+        return False
+    document = system.document
+    if document is None:
+        if system.text is None:
+            return False
+        try:
+            document = parse_toml(system.text)
+        except Invalid:
+            return False
+    table = document.get("policy")
+    return isinstance(table, Mapping) and table.get("allow_override") is True
+
+
+def override_verdict(
+    overrides: Sequence[tuple[str, str]], systems: Sequence[PolicySource]
+) -> OverrideVerdict:
+    """Whether POSTURE_GUARD_POLICY / POSTURE_GUARD_ROOT apply, and the line that says so.
+
+    They replace every policy source at once, so they apply only when every system policy in
+    place allows it; the note names the first that does not (else the first one).
+
+    Args:
+        overrides: the variables set, as (name, value), in the order to name them.
+        systems: the system policies in place at the system's own places, read, highest
+            precedence first: the TOML files and managed plists found, the Windows registry
+            key (`REGISTRY_SOURCE_NAME`) when it holds anything. Empty when there is none.
+    """
+    if not overrides or not systems:
+        return OverrideVerdict(applies=True, note=None)
+    names = ", ".join(f"{name}={value!r}" for name, value in overrides)
+    refusing = next((s for s in systems if not allows_override(s)), None)
+    if refusing is None:
+        note = _(
+            "policy override in effect: {names} replaces the system policy {file}, which allows it"
+        )
+        return OverrideVerdict(applies=True, note=note.format(names=names, file=systems[0].name))
+    if refusing.name == REGISTRY_SOURCE_NAME:
+        # Translators: AllowOverride is a registry value's name, keep it as written
+        note = _(
+            "policy override ignored: {names}; the system policy {file} applies (it"
+            " does not set AllowOverride = 1)"
+        )
+    else:
+        note = _(
+            "policy override ignored: {names}; the system policy {file} applies (it"
+            " does not set [policy] allow_override = true)"
+        )
+    return OverrideVerdict(applies=False, note=note.format(names=names, file=refusing.name))
 
 
 # --- macOS: managed preferences and configuration profiles ---------------------------------------

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from posture_guard.core.config import PolicySource
 from posture_guard.core.errors import PostureGuardError
-from posture_guard.core.i18n import _
 
 APP_NAME = "posture-guard"
 
@@ -87,25 +87,17 @@ def default_paths(
     env = os.environ if env is None else env
     files, plists, registry = policy_locations(env)
     note = None
-    overrides = [name for name in POLICY_OVERRIDES if name in env]
-    if overrides:
-        real = policy_locations({k: v for k, v in env.items() if k not in POLICY_OVERRIDES})
+    overrides = [(name, env[name]) for name in POLICY_OVERRIDES if name in env]
+    real = policy_locations({k: v for k, v in env.items() if k not in POLICY_OVERRIDES})
+    if overrides and (files, plists, registry) != real:
+        from posture_guard.core.policy import override_verdict  # noqa: PLC0415 - only then
+
         # the system's own places only: $XDG_CONFIG_DIRS is the user's to set, as these are
         fixed = policy_locations({k: v for k, v in env.items() if k not in _NOT_FIXED})
-        present = next((p for p in (*fixed[0], *fixed[1]) if p.is_file()), None)
-        if present is not None:
-            names = ", ".join(f"{n}={env[n]!r}" for n in overrides)
-            if _allows_override(present):
-                note = _(
-                    "policy override in effect: {names} replaces the system policy {file},"
-                    " which allows it"
-                ).format(names=names, file=present)
-            else:
-                files, plists, registry = real
-                note = _(
-                    "policy override ignored: {names}; the system policy {file} applies (it"
-                    " does not set [policy] allow_override = true)"
-                ).format(names=names, file=present)
+        verdict = override_verdict(overrides, _system_policies(*fixed))
+        note = verdict.note
+        if not verdict.applies:
+            files, plists, registry = real
     return Paths(
         policy_override=note,
         user_config=config_file or _user_dir("config", env) / "config.toml",
@@ -121,28 +113,43 @@ def default_paths(
 
 POLICY_FILE_NAME = "policy.toml"
 #: The variables that move the policy away from the system's (`policy_locations`). Over a
-#: system policy they apply only when it sets `[policy] allow_override = true`.
+#: system policy they apply only when it allows it (`policy.override_verdict`).
 POLICY_OVERRIDES: Final = ("POSTURE_GUARD_POLICY", "POSTURE_GUARD_ROOT")
 _NOT_FIXED: Final = (*POLICY_OVERRIDES, "XDG_CONFIG_DIRS")
 
 
-def _allows_override(path: Path) -> bool:
-    """Whether the system policy at `path` (TOML, or a macOS plist) sets `[policy]
-    allow_override = true`; anything unreadable does not."""
+def _system_policies(
+    files: tuple[Path, ...], plists: tuple[Path, ...], registry: bool
+) -> list[PolicySource]:
+    """The system policies in place, read, for `policy.override_verdict`, as `policy_sources`
+    orders them: the Windows registry key when it holds anything (or cannot be read), the
+    managed plists and the TOML files that are there."""
+    found: list[PolicySource] = []
+    if registry:
+        from posture_guard.desktop.policy_stores import registry_policy  # noqa: PLC0415
+
+        source = registry_policy()
+        if source is not None and (source.error is not None or source.document):
+            found.append(source)
+    found.extend(_read_system_file(path) for path in (*plists, *files) if path.is_file())
+    return found
+
+
+def _read_system_file(path: Path) -> PolicySource:
+    """A system policy file (TOML, or a macOS plist) as a source; one that cannot be read
+    (or is not UTF-8 TOML) carries an error, so it allows nothing."""
     try:
         data = path.read_bytes()
-        if path.suffix == ".plist":
-            import plistlib  # noqa: PLC0415 - only when an override meets a policy
+    except OSError as exc:
+        return PolicySource(name=str(path), error=str(exc))
+    if path.suffix == ".plist":
+        from posture_guard.core.policy import source_from_bytes  # noqa: PLC0415 - as above
 
-            document = plistlib.loads(data)
-        else:
-            import tomllib  # noqa: PLC0415 - as above
-
-            document = tomllib.loads(data.decode("utf-8"))
-    except (OSError, ValueError):
-        return False
-    table = document.get("policy") if isinstance(document, dict) else None
-    return isinstance(table, dict) and table.get("allow_override") is True
+        return source_from_bytes(data, file=str(path))
+    try:
+        return PolicySource(name=str(path), text=data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return PolicySource(name=str(path), error=str(exc))
 
 
 PLIST_NAME = "com.posture-guard.plist"

@@ -15,7 +15,7 @@ assert sys.platform == "win32"  # mypy narrows the platform with it
 import winreg  # noqa: E402
 
 _SUBKEY = r"SOFTWARE\Policies\PostureGuard"
-_NAME = "HKLM\\" + _SUBKEY
+_NAME = policy.REGISTRY_SOURCE_NAME
 
 
 def read_policy_key() -> PolicySource:

@@ -26,7 +26,9 @@ Rules:
    image is opaque RGB (that backend drops alpha onto black), and the icon docks again when a
    tray host starts (the panel restarted, or started after us).
    This module uses pystray's public API only; what needs its private attributes (xorg's
-   drawing, waking and docking, the GTK backends' title refresh) is in pystray_private.py.
+   drawing, waking and docking, the GTK backends' title refresh) is in pystray_private.py,
+   each extra feature-detected: with a pystray that lacks what one needs, that extra is off
+   (one log line) and pystray's own behaviour stays; the icon shows either way.
 5. The tray process never imports tkinter: every window of ours is its own process.
 """
 
@@ -37,6 +39,7 @@ import importlib.util
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -58,7 +61,16 @@ from posture_guard.desktop.notify import FallbackNotifier
 from posture_guard.desktop.tray_backends import tray_backends
 from posture_guard.desktop.xconn import XUnavailable, share_display
 from posture_guard.ui.launch import Launcher
-from posture_guard.ui.pystray_private import XorgWaker, refresh_title, use_picture_drawing
+from posture_guard.ui.pystray_private import (
+    XorgNudger,
+    XorgWaker,
+    ask_for_left_clicks,
+    dock_once,
+    refresh_title,
+    use_picture_drawing,
+    xorg_nudger,
+    xorg_waker,
+)
 from posture_guard.ui.tray_images import tray_image
 from posture_guard.ui.trayview import FIRST_ICON, Submitter, TrayView
 
@@ -67,6 +79,8 @@ log = logging.getLogger(__name__)
 _GTK_BACKENDS: Final = frozenset({"appindicator", "gtk"})
 #: The backends that take our Picture as it is (pystray's win32 and darwin want Pillow's).
 _PICTURE_BACKENDS: Final = frozenset({"appindicator", "gtk", "xorg"})
+#: How often the loop is nudged while pystray takes a change (xorg without a waker).
+NUDGE_EVERY_S: Final = 0.25
 #: Our own choice of tray backend (any of the platform's `pinnable`); before PYSTRAY_BACKEND.
 TRAY_ENV: Final = "POSTURE_GUARD_TRAY"
 
@@ -441,7 +455,8 @@ class Tray(TrayView):
     Every pystray call happens on the main thread (rule 2): other threads store what changed
     and ask the loop to run `_apply` (GTK: `GLib.idle_add`; xorg: a ClientMessage sent on a
     connection of our own, because pystray's xorg hand-over from another thread shares its X
-    connection between threads and can lose the wake-up, which hung `stop()` in testing).
+    connection between threads and can lose the wake-up, which hung `stop()` in testing;
+    that hand-over is what is left when another pystray has not what the waker needs).
     """
 
     def __init__(
@@ -466,6 +481,7 @@ class Tray(TrayView):
         )
         self._pystray = pystray
         self._opaque = backend == "xorg"
+        self._pillow = backend not in _PICTURE_BACKENDS  # else our Picture, drawn as it is
         self._apply_pending = False
         self._stop_pending = False
         self._running = False
@@ -480,14 +496,24 @@ class Tray(TrayView):
             menu=self._pystray_menu(tray_menu(self._status)),
         )
         self._waker: XorgWaker | None = None
-        if backend == "xorg":
-            use_picture_drawing(self._icon)
-            self._waker = XorgWaker(self._icon, self._on_main_thread)
+        #: xorg without a waker (another pystray): `_hand_over` runs `_on_main_thread` on a
+        #: thread of its own when this is set, and the nudger keeps pystray's loop awake.
+        self._handover = threading.Event()
+        self._nudger: XorgNudger | None = None
+        if backend == "xorg":  # each extra is off, said in one log line, where pystray differs
+            if not use_picture_drawing(self._icon):
+                self._pillow = True
+                self._icon.icon = self._image(FIRST_ICON)
+            ask_for_left_clicks(self._icon)
+            dock_once(self._icon)
+            self._waker = xorg_waker(self._icon, self._on_main_thread)
+            if self._waker is None:
+                self._nudger = xorg_nudger(self._icon)
 
     # --- main thread -------------------------------------------------------------------------
 
     def _image(self, state: IconState) -> object:
-        return backend_image(self.backend, state, opaque=self._opaque)
+        return backend_image(self.backend, state, opaque=self._opaque, pillow=self._pillow)
 
     def run(self, on_ready: Callable[[], None], on_main_thread: Callable[[], None]) -> None:
         """Show the icon and run the tray loop until `stop()`; blocks the main thread.
@@ -502,7 +528,9 @@ class Tray(TrayView):
 
         def once() -> None:
             nonlocal did_once
-            if not did_once:
+            # only on the main thread (signal handlers can only be set there): xorg without
+            # a waker runs `_on_main_thread` elsewhere, and needs nothing put back
+            if not did_once and threading.current_thread() is threading.main_thread():
                 did_once = True
                 on_main_thread()
 
@@ -514,6 +542,8 @@ class Tray(TrayView):
 
         self._running = True
         log.info("tray: %s backend", self.backend)
+        if self.backend == "xorg" and self._waker is None:
+            threading.Thread(target=self._hand_over, name="posture-guard-tray", daemon=True).start()
         if self.backend in _GTK_BACKENDS:
             _route_known_gtk_noise()
         try:
@@ -528,8 +558,11 @@ class Tray(TrayView):
             log.warning("the tray's toolkit failed while closing: %s: %s", type(exc).__name__, exc)
         finally:
             self._running = False
+            self._handover.set()  # `_hand_over` ends
             if self._waker is not None:
                 self._waker.close()
+            if self._nudger is not None:
+                self._nudger.close()
 
     def _on_main_thread(self) -> None:
         """Run on the tray loop's thread: show the icon first, then stop or redraw."""
@@ -606,6 +639,8 @@ class Tray(TrayView):
             self._apply_pending = True
         if self._waker is not None:
             self._waker.wake()
+        elif self.backend not in _GTK_BACKENDS:
+            self._handover.set()
         else:
             from gi.repository import GLib  # noqa: PLC0415 - GTK backends only
 
@@ -614,6 +649,29 @@ class Tray(TrayView):
                 return False
 
             GLib.idle_add(run_once)
+
+    def _hand_over(self) -> None:
+        """xorg without a waker, on a thread of its own while the loop runs: run
+        `_on_main_thread` here whenever asked, where pystray hands each call (icon, title,
+        visible, stop) to its loop itself and waits for it, and nudge the loop meanwhile. So
+        the service's thread never waits for pystray's loop."""
+        while True:
+            self._handover.wait()
+            self._handover.clear()
+            if not self._running:
+                return
+            done = threading.Event()
+            if self._nudger is not None:
+                threading.Thread(
+                    target=_nudge_until, args=(self._nudger, done), name="posture-guard-nudge",
+                    daemon=True,
+                ).start()  # fmt: skip
+            try:
+                self._on_main_thread()
+            except Exception as exc:  # pystray's hand-over failed: one line, and go on
+                log.warning("tray: the change could not be handed to pystray: %s", exc)
+            finally:
+                done.set()
 
     # --- building pystray's menu ---------------------------------------------------------------
 
@@ -642,18 +700,26 @@ class Tray(TrayView):
         self._launcher.launch("menu")
 
 
+def _nudge_until(nudger: XorgNudger, done: threading.Event) -> None:
+    """Nudge pystray's xorg loop every NUDGE_EVERY_S until `done` (its own thread)."""
+    while not done.wait(NUDGE_EVERY_S):
+        nudger.nudge()
+
+
 def _latin1(text: str) -> str:
     """pystray's xorg title is a latin-1 WM_NAME: anything else would raise there."""
     text = text.replace("\u2026", "...").replace("\u2013", "-").replace("\u2019", "'")
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def backend_image(backend: str, state: IconState, *, opaque: bool = False) -> object:
+def backend_image(
+    backend: str, state: IconState, *, opaque: bool = False, pillow: bool = False
+) -> object:
     """The icon for `state` as `backend` wants it: our Picture for the Linux backends (no
     Pillow in the process); a Pillow image for pystray's win32 (it saves an ICO) and darwin (it
-    resizes the image)."""
+    resizes the image), and wherever `pillow` (xorg without our drawing, pystray_private)."""
     picture = tray_image(state, opaque=opaque)
-    return picture if backend in _PICTURE_BACKENDS else picture.to_pil()
+    return picture if backend in _PICTURE_BACKENDS and not pillow else picture.to_pil()
 
 
 class TitleNotifier:

@@ -19,12 +19,19 @@ def _trees() -> tuple[ET.Element, ET.Element]:
     return admx, adml
 
 
+def _switches(admx: ET.Element) -> list[ET.Element]:
+    """The on/off policies: a value of their own (`valueName`), no elements."""
+    return [p for p in admx.iterfind("p:policies/p:policy", NS) if "valueName" in p.attrib]
+
+
 def test_admx_every_setting_is_one_policy_writing_the_registry_layout_the_reader_reads() -> None:
     admx, _ = _trees()
     assert admx.tag == f"{{{NS['p']}}}policyDefinitions"
     mapped: dict[str, str] = {}
     locks: set[str] = set()
     for element in admx.iterfind("p:policies/p:policy", NS):
+        if element in _switches(admx):
+            continue
         key = element.attrib["key"]
         assert element.attrib["class"] == "Machine"
         assert key.startswith(BASE + "\\")
@@ -69,12 +76,18 @@ def test_admx_every_reference_resolves_in_the_admx_or_the_adml() -> None:
         for parent in category.iterfind("p:parentCategory", NS):
             assert parent.attrib["ref"] in categories
     for element in admx.iterfind("p:policies/p:policy", NS):
+        # every policy has its name and its explanation in the ADML
+        assert string_ref(element.attrib["displayName"]) in strings
+        assert string_ref(element.attrib["explainText"]) in strings
         parent = element.find("p:parentCategory", NS)
         support = element.find("p:supportedOn", NS)
         assert parent is not None
         assert parent.attrib["ref"] in categories
         assert support is not None
         assert support.attrib["ref"] in supported
+        if element.find("p:elements", NS) is None:
+            assert "presentation" not in element.attrib, element.attrib["name"]
+            continue
         ref = element.attrib["presentation"]
         assert ref.startswith("$(presentation.")
         presentation = presentations[ref[len("$(presentation.") : -1]]
@@ -103,6 +116,8 @@ def test_admx_values_as_group_policy_writes_them_read_back_as_a_valid_locked_pol
     defaults = config.load(None, None).values
     values: dict[str, dict[str, object]] = {policy.LOCKS_SUBKEY: {}}
     for element in admx.iterfind("p:policies/p:policy", NS):
+        if element in _switches(admx):  # allow_override: the test below
+            continue
         sub = element.attrib["key"][len(BASE) + 1 :]
         value = element.find("p:elements/*[@id='value']", NS)
         assert value is not None
@@ -123,3 +138,38 @@ def test_admx_values_as_group_policy_writes_them_read_back_as_a_valid_locked_pol
     assert loaded.settings == config.Settings(
         timer=config.defaults().timer, locked=frozenset(config.KEYS)
     )
+
+
+def test_admx_allow_override_writes_the_value_the_registry_reader_takes_as_the_policy_key() -> None:
+    # Protects: the ADMX's allow_override policy writes exactly the registry value the reader
+    # reads as `[policy] allow_override` (AllowOverride in the PostureGuard key, 1 or 0), so
+    # enabling it in Group Policy lets the overrides through and disabling it does not; and
+    # the ADML explains it (what it allows, where it is said, what to leave it at)
+    admx, adml = _trees()
+    (switch,) = _switches(admx)
+    assert switch.attrib["class"] == "Machine"
+    assert switch.attrib["key"] == BASE
+    assert switch.attrib["valueName"] == policy.ALLOW_OVERRIDE_VALUE
+    written = {}
+    for state in ("enabledValue", "disabledValue"):
+        decimal = switch.find(f"p:{state}/p:decimal", NS)
+        assert decimal is not None, state
+        written[state] = int(decimal.attrib["value"])
+    for state, allows in (("enabledValue", True), ("disabledValue", False)):
+        # Group Policy writes the DWORD into the key itself: "" below PostureGuard
+        values = {"": {switch.attrib["valueName"]: written[state]}}
+        document = policy.registry_document(values)
+        assert document == {"policy": {"allow_override": allows}}
+        loaded = config.load(None, policies=[config.PolicySource(name="HKLM", document=document)])
+        assert loaded.problems == ()
+        source = config.PolicySource(name=policy.REGISTRY_SOURCE_NAME, document=document)
+        assert policy.allows_override(source) is allows
+        verdict = policy.override_verdict([("POSTURE_GUARD_POLICY", "")], [source])
+        assert verdict.applies is allows
+    explain = adml.find(
+        f"p:resources/p:stringTable/p:string[@id='{switch.attrib['name']}_Help']", NS
+    )
+    assert explain is not None
+    assert explain.text is not None
+    for words in ("POSTURE_GUARD_POLICY", "POSTURE_GUARD_ROOT", "config show", "not configured"):
+        assert words in explain.text, words

@@ -625,6 +625,12 @@ def test_policy_mobileconfig_example_in_the_repo_is_a_valid_policy() -> None:
     assert loaded.settings.branding.organisation == "Acme Ltd"
     assert loaded.settings.controls.quit is False
     assert "fleet.enabled" in loaded.settings.locked
+    # the example names allow_override, and leaves the locks in place
+    assert payloads[0]["policy"] == {
+        "lock": ["breaks.movement", "controls.quit", "branding", "fleet"],
+        "allow_override": False,
+    }
+    assert not policy.allows_override(PolicySource(name="p", document=payloads[0]))
 
 
 def test_policy_mobileconfig_with_two_payloads_keeps_both_settings_and_both_locks(
