@@ -575,7 +575,7 @@ def _diary_command(args: argparse.Namespace, paths: Paths, store: Store) -> int:
             else:
                 print(diary.show_clinic(store, paths))
     else:
-        print(diary.exercises_text(store, paths, args.for_break))
+        print(diary.exercises_text(store, paths, args.for_break, now))
     return EXIT_OK
 
 

@@ -844,7 +844,7 @@ def describe_clinic(profile: ClinicProfile) -> str:
 # --- exercises -----------------------------------------------------------------------------------
 
 
-def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
+def exercises_text(store: Store, paths: Paths, kind: str | None, now: datetime) -> str:
     """The catalogue, or what the picker may offer for a break of `kind` now (its length from
     the settings, the acute state and symptoms from the diary)."""
     catalogue = exercises.load_catalogue()
@@ -861,6 +861,7 @@ def exercises_text(store: Store, paths: Paths, kind: str | None) -> str:
         current_episode(store.episodes()),
         None if latest is None else latest.check_in,
         None if latest is None else latest.advice.tier,
+        now=now,
     )
     neck = inputs.neck
     offered = exercises.eligible(

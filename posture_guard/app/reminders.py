@@ -55,13 +55,16 @@ class Reminders:
         *,
         on_desktop: bool = False,
         programme: Callable[[], Catalogue | None] | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         """Args:
         notify: shows a notice (title, message); must not raise.
         store: the diary to read; None: nothing is known (not acute, no symptoms, no episode).
         on_desktop: the person has the tray menu, so notices name its items, not commands.
         programme: the clinic programme's exercises for the phase in force (Rule 4), or None.
+        now: the clock, for telling a diary date entered while it ran ahead; None trusts them.
         """
+        self._now = now
         self._programme = programme
         self._on_desktop = on_desktop
         self._catalogue = catalogue
@@ -138,6 +141,7 @@ class Reminders:
                 current_episode(self._store.episodes()),
                 None if latest is None else latest.check_in,
                 None if latest is None else latest.advice.tier,
+                now=None if self._now is None else self._now(),
             )
         except StoreError as exc:
             log.warning("cannot read the diary for the exercise picker: %s", exc)

@@ -271,6 +271,7 @@ class Service:
             store,
             on_desktop=on_desktop,
             programme=programme,
+            now=clock.now,
         )
         #: Rule 6; None without a store.
         self._log = None if store is None else BreakLog(store, clock.now())

@@ -63,7 +63,7 @@ from posture_guard.core.content import (
     texts,
     whole_number,
 )
-from posture_guard.core.episodes import CheckIn, RiskFactor, Stiffness
+from posture_guard.core.episodes import CheckIn, RiskFactor, Stiffness, is_ahead
 from posture_guard.core.errors import ContentError
 from posture_guard.core.i18n import _
 from posture_guard.core.settings import BREAK_KINDS
@@ -462,28 +462,38 @@ class PickerInputs:
 
 
 def picker_inputs(
-    current: Episode | None, latest: CheckIn | None, tier: Tier | None = None
+    current: Episode | None,
+    latest: CheckIn | None,
+    tier: Tier | None = None,
+    *,
+    now: datetime | None = None,
 ) -> PickerInputs:
     """`acute` = is_acute(open episode, latest pain); symptoms = the current episode's so far,
     plus the latest check-in's when it was made during or after that episode; `neck` =
     neck_limit(latest, tier) (Rule 9).
 
+    The latest pain is the episode's last rating as entered (its updates in entry order) or
+    the check-in's, whichever is dated later; one dated ahead of `now` (entered while the
+    clock ran ahead, `episodes.is_ahead`) is never trusted over one that is not.
+
     Args:
         current: the open episode, else the latest (`episodes.current_episode`), or None.
         latest: the most recent check-in, or None.
         tier: the tier of the advice that check-in was given, or None.
+        now: the clock's reading; None trusts every date.
     """
     pains: list[tuple[datetime, int]] = []
     symptoms: set[str] = set()
     if current is not None:
-        pains.append((current.started, current.pain_at_start))
-        pains += [(u.at, u.pain) for u in current.updates if u.pain is not None]
+        rated = [(u.at, u.pain) for u in current.updates if u.pain is not None]
+        pains.append(rated[-1] if rated else (current.started, current.pain_at_start))
         symptoms |= {m.value for m in current.symptoms_so_far}
     if latest is not None:
         pains.append((latest.at, latest.pain_now))
         if current is None or latest.at >= current.started:
             symptoms |= {m.value for m in latest.symptoms}
-    latest_pain = max(pains, key=lambda p: p[0])[1] if pains else None
+    trusted = [p for p in pains if now is None or not is_ahead(p[0], now)] or pains
+    latest_pain = max(trusted, key=lambda p: p[0].timestamp())[1] if trusted else None
     episode_open = current is not None and current.is_open
     acute = is_acute(episode_open=episode_open, latest_pain=latest_pain)
     why = (

@@ -34,6 +34,7 @@ from posture_guard.core.episodes import (
     start_episode,
     update_episode,
 )
+from posture_guard.core.exercises import ACUTE_PAIN, picker_inputs
 from posture_guard.core.records import AdviceSummary, StoredCheckIn
 from posture_guard.core.triage import Tier
 from tests.store.test_diary_store import check_ins
@@ -242,3 +243,32 @@ def test_clock_ahead_a_check_in_reminder_is_never_held_back_by_a_date_ahead(
     assert check_in_due(episode, ahead, ahead, NOW)
     assert not check_in_due(episode, NOW - timedelta(hours=1), ahead, NOW)
     assert not check_in_due(an_episode(ahead), None, None, NOW)
+
+
+@given(
+    answers=check_ins,
+    ahead_by=st.integers(TOLERANCE.seconds + 1, 400 * 86_400),
+    calm=st.integers(0, ACUTE_PAIN - 1),
+    sore=st.integers(ACUTE_PAIN, 10),
+    ago=st.integers(0, 7 * 86_400),
+)
+def test_clock_ahead_the_pickers_latest_pain_is_never_one_dated_ahead(
+    answers: object, ahead_by: int, calm: int, sore: int, ago: int
+) -> None:
+    # Protects: the exercise picker's "latest pain" (acute or not) is never a check-in dated
+    # while the clock ran ahead over a rating entered after it with the clock right: a calm
+    # check-in dated next month would otherwise keep offering neck work to a sore neck
+    ahead = replace(answers, at=NOW + timedelta(seconds=ahead_by), pain_now=calm)  # type: ignore[type-var]
+    rated = NOW - timedelta(seconds=ago)
+    episode = replace(
+        an_episode(rated - timedelta(hours=1)),
+        id=1,
+        pain_peak=sore,
+        updates=(EpisodeUpdate(at=rated, pain=sore),),
+        ended=rated + timedelta(minutes=1),
+    )
+    assert picker_inputs(episode, ahead, now=NOW).acute is True
+    assert picker_inputs(episode, ahead).acute is False  # trusting every date: the fault
+    # with the clock right, the later of the two counts, as before
+    right = replace(ahead, at=rated + timedelta(minutes=2))
+    assert picker_inputs(episode, right, now=NOW + timedelta(hours=1)).acute is False
