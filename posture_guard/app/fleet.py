@@ -68,12 +68,11 @@ def day_counts(
 
     A break counts for the working day its `ended` falls in (as in `stats`).
     """
-    start_s = day_starts_at.hour * 3600 + day_starts_at.minute * 60 + day_starts_at.second
     wanted = set(days)
     active = {a.day: a.active_s for a in activity if a.day in wanted}
     per_day: dict[date, list[BreakRecord]] = {}
     for record in breaks:
-        day = day_of(record.ended.astimezone(zone), start_s)
+        day = day_of(record.ended.astimezone(zone), day_starts_at)
         if day in wanted:
             per_day.setdefault(day, []).append(record)
     result = []
@@ -188,8 +187,7 @@ def export(
     zone = now.tzinfo
     if zone is None:
         raise ValueError(f"now: expected an aware datetime, got {now!r}")
-    start_s = day_starts_at.hour * 3600 + day_starts_at.minute * 60 + day_starts_at.second
-    days = days_back(day_of(now, start_s))
+    days = days_back(day_of(now, day_starts_at))
     start = datetime.combine(min(days) - timedelta(days=1), day_starts_at, tzinfo=zone)
     end = datetime.combine(max(days) + timedelta(days=2), day_starts_at, tzinfo=zone)
     counts = day_counts(

@@ -352,7 +352,7 @@ def programme_now(
     found = installed_or_none(store, paths, catalogue)
     if found is None:
         return None
-    day = day_of(now, day_starts_at.hour * 3600 + day_starts_at.minute * 60)
+    day = day_of(now, day_starts_at)
     done = Counter(
         record.exercise
         for record in store.breaks_between(*day_window(day, day_starts_at, now.tzinfo))

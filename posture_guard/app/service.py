@@ -520,7 +520,7 @@ class Service:
         """Today's skips that earlier runs recorded count toward the daily skip cap, so a
         restart does not give skips back (the store is the record; `stats` reads it too)."""
         starts = self.settings.timer.day_starts_at
-        day = day_of(now, starts.hour * 3600 + starts.minute * 60)
+        day = day_of(now, starts)
         try:
             records = store.breaks_between(*day_window(day, starts, now.tzinfo))
         except StoreError as exc:

@@ -50,8 +50,7 @@ def summaries(
     zone = now.tzinfo
     if zone is None or now.utcoffset() is None:
         raise ValueError(f"now: expected an aware datetime, got {now!r}")
-    start_s = day_starts_at.hour * 3600 + day_starts_at.minute * 60 + day_starts_at.second
-    today = day_of(now, start_s)
+    today = day_of(now, day_starts_at)
     periods = [period(today, count) for count in counts]
     days = max(periods, key=len)
     # one day more on each side: summarise keeps exactly the days asked for, by local day_of

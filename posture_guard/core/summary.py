@@ -162,17 +162,16 @@ def summarise(
     """
     if not days:
         raise ValueError("days: expected at least one day, got none")
-    start_s = day_starts_at.hour * 3600 + day_starts_at.minute * 60 + day_starts_at.second
     wanted = set(days)
     by_day: dict[date, list[BreakRecord]] = {}
     for record in breaks:  # grouped once: five years of breaks stay linear
-        day = day_of(record.ended.astimezone(zone), start_s)
+        day = day_of(record.ended.astimezone(zone), day_starts_at)
         if day in wanted:
             by_day.setdefault(day, []).append(record)
     active = {a.day: a.active_s for a in activity if a.day in wanted}
     longest: dict[date, float] = {}
     for stretch in stretches:
-        day = day_of(stretch.ended.astimezone(zone), start_s)
+        day = day_of(stretch.ended.astimezone(zone), day_starts_at)
         if day in wanted:
             longest[day] = max(longest.get(day, 0.0), stretch.active_s)
 

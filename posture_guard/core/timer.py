@@ -276,9 +276,11 @@ class TimerStatus:
     snooze_left_s: float | None = None
 
 
-def day_of(moment: datetime, day_starts_at_s: int) -> date:
-    """The working day `moment` belongs to: the local date, shifted back by the day start."""
-    return (moment - timedelta(seconds=day_starts_at_s)).date()
+def day_of(moment: datetime, starts: time) -> date:
+    """The working day `moment` belongs to: the local date, shifted back by the day's start."""
+    return (
+        moment - timedelta(hours=starts.hour, minutes=starts.minute, seconds=starts.second)
+    ).date()
 
 
 def day_window(day: date, starts: time, zone: tzinfo | None) -> tuple[datetime, datetime]:
@@ -994,7 +996,7 @@ class BreakTimer:
 
     def _day_of(self, now: datetime) -> date:
         start = self.settings.day_starts_at
-        return day_of(now, start.hour * 3600 + start.minute * 60)
+        return day_of(now, start)
 
     def next_day_start(self, now: datetime) -> datetime:
         """When the working day after the one `now` belongs to begins, on `now`'s clock."""

@@ -208,8 +208,7 @@ class Period:
 
     def day_of(self, moment: datetime) -> date:
         """The working day `moment` belongs to, in the period's zone."""
-        start_s = self.day_starts_at.hour * 3600 + self.day_starts_at.minute * 60
-        return day_of(moment.astimezone(self.zone), start_s + self.day_starts_at.second)
+        return day_of(moment.astimezone(self.zone), self.day_starts_at)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -87,7 +87,7 @@ def test_i18n_dates_a_refusal_names_the_moment_in_iso_in_every_language(app: App
 
 @pytest.mark.date_sensitive
 def test_i18n_dates_stats_and_advice_in_german_and_hindi(app: App, now: datetime) -> None:
-    last = day_of(now, 4 * 3600)
+    last = day_of(now, time(4))
     write_history(app, last)
     ok_in(app, "en", "check-in", "--pain", "3", "--stiffness", "mild", "--trend", "same",
           "--age", "42", "--yes")  # fmt: skip

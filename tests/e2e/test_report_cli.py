@@ -12,7 +12,7 @@ import stat
 import subprocess
 import sys
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Final
 
@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.date_sensitive]
 
 
 def today() -> date:
-    return day_of(datetime.now(h.TOKYO), 4 * 3600)
+    return day_of(datetime.now(h.TOKYO), time(4))
 
 
 def in_folder(app: App, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:

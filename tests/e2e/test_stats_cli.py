@@ -22,7 +22,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")  # no DST, so the expected lines do not depend on
 
 
 def today() -> date:
-    return day_of(datetime.now(TOKYO), 4 * 3600)
+    return day_of(datetime.now(TOKYO), time(4))
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:

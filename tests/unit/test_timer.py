@@ -1205,10 +1205,13 @@ def test_timer_daily_limit_event() -> None:
 
 
 def test_day_of_shifts_by_the_day_start() -> None:
-    four = 4 * 3600
+    four = time(4)
     assert day_of(at("03:59"), four) == date(2026, 3, 1)
     assert day_of(at("04:00"), four) == date(2026, 3, 2)
-    assert day_of(at("00:00"), 0) == date(2026, 3, 2)
+    assert day_of(at("00:00"), time(0)) == date(2026, 3, 2)
+    assert day_of(at("04:29"), time(4, 30)) == date(2026, 3, 1)
+    assert day_of(at("04:30"), time(4, 30)) == date(2026, 3, 2)
+    assert day_of(at("04:30"), time(4, 30, 1)) == date(2026, 3, 1)  # seconds count too
 
 
 # --- the wait: seconds_until_next ----------------------------------------------------------------
