@@ -18,7 +18,13 @@ from posture_guard.core.traymodel import TrayStatus, tray_menu
 from tests.app import ROOT, App, output_lines
 from tests.desktop.conftest import wait_until
 from tests.desktop.snihost import SniClient, WaybarDesk, flatten
-from tests.desktop.test_tray import PAUSED_GREY, PLAN, SLATE, loaded_pillow, running_line
+from tests.desktop.test_tray import (
+    PAUSED_GREY,
+    PLAN,
+    SLATE,
+    loaded_pillow,
+    start_finding_the_tray,
+)
 from tests.desktop.traydesk import share_near
 
 pytestmark = pytest.mark.desktop
@@ -28,15 +34,9 @@ def start_on(app: App, desk: WaybarDesk) -> subprocess.Popen[str]:
     """`posture-guard run` in the sway session (no X display), nothing pinned."""
     for name in ("DBUS_SESSION_BUS_ADDRESS", "WAYLAND_DISPLAY", "SWAYSOCK"):
         app.env[name] = desk.env[name]
-    for name in ("DISPLAY", "PYSTRAY_BACKEND", "POSTURE_GUARD_TRAY"):
-        app.env.pop(name, None)
-    app.env.update(XDG_SESSION_TYPE="wayland", NO_AT_BRIDGE="1")
-    app.config.write_text(PLAN.format(every="20m"))
-    app.not_first_run()  # the welcome window has tests of its own
-    proc = app.start()
-    assert "tray: sni" in running_line(proc)
-    app.wait_running()
-    return proc
+    app.env.pop("DISPLAY", None)
+    app.env["XDG_SESSION_TYPE"] = "wayland"
+    return start_finding_the_tray(app, "sni")
 
 
 def status_json(app: App) -> dict[str, object]:

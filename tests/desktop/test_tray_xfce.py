@@ -17,7 +17,7 @@ import pytest
 from tests.app import App, output_lines
 from tests.desktop.conftest import wait_until
 from tests.desktop.snihost import SniClient
-from tests.desktop.test_tray import PAUSED_GREY, PLAN, SLATE, running_line
+from tests.desktop.test_tray import PAUSED_GREY, SLATE, start_finding_the_tray
 from tests.desktop.xfcepanel import Box, MenuRow, XfceDesk, xfce
 
 __all__ = ["xfce"]
@@ -33,16 +33,9 @@ def start_on(app: App, desk: XfceDesk) -> subprocess.Popen[str]:
         DISPLAY=desk.display,
         DBUS_SESSION_BUS_ADDRESS=desk.env["DBUS_SESSION_BUS_ADDRESS"],
         XDG_SESSION_TYPE="x11",
-        NO_AT_BRIDGE="1",
     )
-    for name in ("WAYLAND_DISPLAY", "PYSTRAY_BACKEND", "POSTURE_GUARD_TRAY"):
-        app.env.pop(name, None)
-    app.config.write_text(PLAN.format(every="20m"))
-    app.not_first_run()  # the welcome window has tests of its own
-    proc = app.start()
-    assert "tray: sni" in running_line(proc)
-    app.wait_running()
-    return proc
+    app.env.pop("WAYLAND_DISPLAY", None)
+    return start_finding_the_tray(app, "sni")
 
 
 def top_level(client: SniClient) -> list[dict[str, Any]]:
