@@ -223,13 +223,20 @@ class Poller:
 
     def _run(self) -> None:
         seen = file_stamps(self._paths)
+        posted = False
         while not self._stop.is_set():
-            waiting = self._watch.pending or not self._files.notified
-            self._files.wait(POLL_S if waiting else REARM_S)
+            # after a post, look again soon: the worker may find the change cannot apply yet
+            soon = posted or self._watch.pending or not self._files.notified
+            try:
+                self._files.wait(POLL_S if soon else REARM_S)
+            except OSError as exc:  # the watch broke: timed looks from now on
+                log.warning("settings watch failed (%s); looking every %s s instead", exc, POLL_S)
+                self._files.give_up()
             if self._stop.is_set():
                 return
             self._files.rearm()
             stamps = file_stamps(self._paths)
-            if stamps != seen or self._watch.pending:
+            posted = stamps != seen or self._watch.pending
+            if posted:
                 seen = stamps
                 self._post(self._watch.check)

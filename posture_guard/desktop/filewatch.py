@@ -5,11 +5,13 @@ Rule 1: on Linux each file's folder is watched (inotify, through libc with ctype
         a write, a delete, a new file), or that say the folder itself went or the queue
         overflowed. A folder that does not exist yet is not watched until `rearm` finds it (the
         caller's minute check covers that gap); nothing else in the folder wakes anyone.
-Rule 2: elsewhere (or where inotify cannot be had: too many watches, no libc) `wait` returns
-        after its timeout, capped at FALLBACK_S, as a timed look: the caller compares stamps.
-Rule 3: `wait` says only "maybe changed", once the folder has been quiet for SETTLE_S (a
-        write in place truncates first: the caller must not read it then); the caller decides
-        by the files' stamps. `close` from another thread ends a `wait` at once.
+Rule 2: elsewhere (or where inotify cannot be had: no libc, or a folder that exists cannot be
+        watched, the user's watch limit reached) `wait` returns after its timeout, capped at
+        FALLBACK_S, as a timed look: the caller compares stamps.
+Rule 3: `wait` says only "maybe changed", once the watched files have been quiet for SETTLE_S
+        (a write in place truncates first: the caller must not read it then), SETTLE_MAX_S at
+        most; the caller decides by the files' stamps. `close` from another thread ends a
+        `wait` at once.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import contextlib
 import ctypes
 import functools
 import os
-import select
+import selectors
 import struct
 import sys
 import threading
@@ -31,6 +33,8 @@ from typing import Final
 FALLBACK_S: Final = 1.0
 #: How long the folder must be quiet after a change before `wait` says so (a save's steps).
 SETTLE_S: Final = 0.2
+#: The longest a stream of writes to a watched file holds `wait` back.
+SETTLE_MAX_S: Final = 2.0
 
 IN_MODIFY: Final = 0x00000002
 IN_ATTRIB: Final = 0x00000004
@@ -79,10 +83,15 @@ def concerns(found: Iterable[tuple[int, int, str]], names: dict[int, frozenset[s
 
 
 def folders(files: Sequence[Path]) -> dict[Path, frozenset[str]]:
-    """Each existing folder of `files`, with the names of the files in it to watch."""
+    """Each existing folder of `files`, with the names of the files in it to watch; a file that
+    is a symbolic link (a dotfiles folder's) is watched where it points too."""
     by_folder: dict[Path, set[str]] = {}
     for file in files:
         by_folder.setdefault(file.parent, set()).add(file.name)
+        if file.is_symlink():
+            with contextlib.suppress(OSError, RuntimeError):  # a loop, or unreadable
+                target = file.resolve()
+                by_folder.setdefault(target.parent, set()).add(target.name)
     return {folder: frozenset(names) for folder, names in by_folder.items() if folder.is_dir()}
 
 
@@ -96,28 +105,38 @@ class FileWatch:
         self._fd = _inotify_init() if sys.platform == "linux" else -1
         self._names: dict[int, frozenset[str]] = {}
         self._armed: dict[Path, int] = {}
+        self._missed = False  # a folder that exists could not be watched (Rule 2)
+        self._selector = selectors.DefaultSelector()  # epoll on Linux: any fd number
+        if self._fd >= 0:
+            self._selector.register(self._fd, selectors.EVENT_READ)
+            self._selector.register(self._wake_r, selectors.EVENT_READ)
         self.rearm()
 
     @property
     def notified(self) -> bool:
-        """Whether changes wake `wait` (inotify), rather than a timed look."""
-        return self._fd >= 0
+        """Whether changes to every file wake `wait` (inotify), rather than a timed look."""
+        return self._fd >= 0 and not self._missed
 
     def rearm(self) -> None:
-        """Watch the folders that exist now (one made since the start is found here)."""
+        """Watch the folders that exist now (one made since the start, or a link's new
+        target, is found here)."""
         if self._fd < 0:
             return
-        for folder, names in folders(self._files).items():
+        self._missed = False
+        wanted = folders(self._files)
+        self._forget({wd for folder, wd in self._armed.items() if folder not in wanted})
+        for folder, names in wanted.items():
             wd = _add_watch(self._fd, folder)
-            if wd < 0:
-                continue  # unreadable, or the user's watch limit reached: the minute look covers it
+            if wd < 0:  # unreadable, or the user's watch limit reached: timed looks (Rule 2)
+                self._missed = True
+                continue
             self._armed[folder] = wd
             self._names[wd] = names
 
     def wait(self, timeout: float | None) -> bool:
         """Until a watched file may have changed (True), the timeout ran out or `close` was
         called (False). Without inotify: False after the timeout, at most FALLBACK_S."""
-        if self._fd < 0:
+        if not self.notified:
             step = FALLBACK_S if timeout is None else min(timeout, FALLBACK_S)
             self._closed.wait(step)
             return False
@@ -128,15 +147,20 @@ class FileWatch:
             if not self._ready(left):
                 return False
             changed = self._drain()
-        # A write in place is a truncation, then the new bytes: wait until the folder has been
-        # quiet for SETTLE_S, so that the caller never reads a file half written.
-        while self._ready(SETTLE_S):
-            self._drain()
+        # A write in place is a truncation, then the new bytes: wait until the watched files
+        # have been quiet for SETTLE_S, so that the caller never reads a file half written.
+        quiet_from = time.monotonic()
+        settled_by = quiet_from + SETTLE_MAX_S
+        while (left := min(quiet_from + SETTLE_S, settled_by) - time.monotonic()) > 0:
+            if not self._ready(left):
+                break
+            if self._drain():
+                quiet_from = time.monotonic()
         return not self._closed.is_set()
 
     def _ready(self, timeout: float | None) -> bool:
         """Whether events wait to be read within `timeout` (False once closed)."""
-        ready, _, _ = select.select([self._fd, self._wake_r], [], [], timeout)
+        ready = {key.fd for key, _ in self._selector.select(timeout)}
         return self._fd in ready and self._wake_r not in ready and not self._closed.is_set()
 
     def _drain(self) -> bool:
@@ -146,8 +170,19 @@ class FileWatch:
             while True:
                 found = events(os.read(self._fd, 65536))
                 changed = changed or concerns(found, self._names)
-                self._forget({wd for wd, mask, _ in found if mask & IN_IGNORED})  # folder gone
+                self._forget({wd for wd, mask, _ in found if mask & (IN_IGNORED | IN_MOVE_SELF)})
         return changed
+
+    def give_up(self) -> None:
+        """Stop using inotify: timed looks from now on (Rule 2). The waiting thread only."""
+        if self._fd >= 0:
+            with contextlib.suppress(KeyError, ValueError, OSError):
+                self._selector.unregister(self._fd)
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+        self._fd = -1
+        self._armed.clear()
+        self._names.clear()
 
     def close(self) -> None:
         """End a `wait` in progress, and every later one. Any thread."""
@@ -159,6 +194,7 @@ class FileWatch:
 
     def release(self) -> None:
         """Free the file descriptors, once no thread waits any more (after `close`)."""
+        self._selector.close()
         for fd in (self._fd, self._wake_r, self._wake_w):
             if fd >= 0:
                 with contextlib.suppress(OSError):
@@ -166,12 +202,14 @@ class FileWatch:
         self._fd = self._wake_r = self._wake_w = -1
 
     def _forget(self, gone: set[int]) -> None:
+        """Drop the watches of folders gone or moved away (`rearm` watches their places anew)."""
         if not gone:
             return
         for folder, wd in list(self._armed.items()):
             if wd in gone:
                 del self._armed[folder]
                 self._names.pop(wd, None)
+                _rm_watch(self._fd, wd)  # a moved folder's watch would follow it
 
 
 @functools.cache
@@ -188,6 +226,12 @@ def _inotify_init() -> int:
         return -1
     fd = int(libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC))
     return fd if fd >= 0 else -1
+
+
+def _rm_watch(fd: int, wd: int) -> None:
+    libc = _libc()
+    if libc is not None:
+        libc.inotify_rm_watch(fd, wd)  # already gone (IN_IGNORED): EINVAL, nothing to do
 
 
 def _add_watch(fd: int, folder: Path) -> int:

@@ -137,3 +137,28 @@ def test_settings_a_folder_in_place_of_the_file_keeps_the_last_good_settings(app
     )
     _within(5, lambda: line in status())
     read_until(proc, f"Your settings file has a problem: {line}", timeout=5)
+
+
+def test_an_edit_made_during_a_break_applies_within_seconds_of_its_end(app: App) -> None:
+    # Protects: a change that cannot apply while a break runs is tried again every second
+    # after it (the settings watch otherwise sleeps until a file changes, and the minute job
+    # would apply it up to a minute late).
+    short = 'length = "20s"'
+    app.config.write_text(PLAN.format(every="10m").replace('length = "1m"', short))
+    proc = app.start("--headless")
+    read_until(proc, "Posture Guard is running", timeout=15)
+    app.wait_running()
+    assert app.cli("break-now").returncode == 0
+    assert "State:       on a break" in app.cli("status").stdout
+    app.config.write_text(PLAN.format(every="3m").replace('length = "1m"', short))
+    time.sleep(2)
+    assert "State:       on a break" in app.cli("status").stdout  # not applied: a break runs
+
+    def working() -> bool:
+        return "State:       working" in app.cli("status").stdout
+
+    _within(30, working)  # the break ends by itself (headless: nobody presses Done)
+    applied = _within(5, lambda: _next_break(app).startswith("2m"))
+    assert applied < 3, applied
+    assert app.cli("quit").returncode == 0
+    assert proc.wait(timeout=10) == 0

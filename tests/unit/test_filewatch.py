@@ -186,7 +186,7 @@ def test_a_write_in_place_is_said_only_once_the_file_is_whole(tmp_path: Path) ->
 
     def save_slowly() -> None:
         with config.open("w") as out:  # truncated here
-            time.sleep(0.1)
+            time.sleep(0.02)
             out.write(whole)
 
     writer = threading.Thread(target=save_slowly)
@@ -197,3 +197,87 @@ def test_a_write_in_place_is_said_only_once_the_file_is_whole(tmp_path: Path) ->
     finally:
         writer.join()
         _close(watch)
+
+
+def test_a_linked_settings_file_is_heard_where_it_points(tmp_path: Path) -> None:
+    # Protects: a settings file that is a link into a dotfiles folder (GNU stow) is watched at
+    # its target too: an edit there wakes the waiter, not only the minute check.
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    (dotfiles / "pg.toml").write_text("a = 1\n")
+    home = tmp_path / "config"
+    home.mkdir()
+    (home / "config.toml").symlink_to(dotfiles / "pg.toml")
+    watch = _watch([home / "config.toml"])
+    try:
+        (dotfiles / "pg.toml").write_text("a = 2\n")
+        assert watch.wait(5) is True
+    finally:
+        _close(watch)
+
+
+def test_a_busy_folder_never_holds_a_wait_past_its_timeout(tmp_path: Path) -> None:
+    # Protects: a settings file in a folder others write to all the time (a home folder, /tmp)
+    # still lets `wait` end at its timeout; their events never count as the file's.
+    config = tmp_path / "config.toml"
+    config.write_text("a = 1\n")
+    watch = _watch([config])
+    stop = threading.Event()
+
+    def noise() -> None:
+        while not stop.is_set():
+            (tmp_path / "other.log").write_text(str(time.monotonic()))
+            time.sleep(0.05)
+
+    writer = threading.Thread(target=noise)
+    writer.start()
+    try:
+        started = time.monotonic()
+        assert watch.wait(1.0) is False
+        assert time.monotonic() - started < 1.8
+        # a change amid the noise is said once the file itself is quiet, noise or not
+        config.write_text("a = 2\n")
+        started = time.monotonic()
+        assert watch.wait(5) is True
+        assert time.monotonic() - started < 1.5
+    finally:
+        stop.set()
+        writer.join()
+        _close(watch)
+
+
+def test_a_stream_of_writes_to_the_file_holds_a_wait_at_most_settle_max(tmp_path: Path) -> None:
+    # Protects: a program that rewrites the settings file without pause cannot keep the
+    # service from ever looking: after SETTLE_MAX_S it says "changed" anyway.
+    config = tmp_path / "config.toml"
+    config.write_text("a = 1\n")
+    watch = _watch([config])
+    stop = threading.Event()
+
+    def rewrite() -> None:
+        while not stop.is_set():
+            config.write_text(f"a = {time.monotonic_ns()}\n")
+            time.sleep(0.05)
+
+    writer = threading.Thread(target=rewrite)
+    writer.start()
+    try:
+        started = time.monotonic()
+        assert watch.wait(30) is True
+        assert time.monotonic() - started < filewatch.SETTLE_MAX_S + 1.5
+    finally:
+        stop.set()
+        writer.join()
+        _close(watch)
+
+
+def test_given_up_the_watch_is_a_timed_look(tmp_path: Path) -> None:
+    # Protects: when inotify fails while running, the poller falls back to looking every
+    # FALLBACK_S (never a spin, never a silent stop).
+    watch = _watch([tmp_path / "config.toml"])
+    watch.give_up()
+    assert not watch.notified
+    started = time.monotonic()
+    assert watch.wait(30) is False
+    assert 0.5 < time.monotonic() - started < filewatch.FALLBACK_S + 1
+    _close(watch)
