@@ -856,12 +856,14 @@ def exercises_text(store: Store, paths: Paths, kind: str | None, now: datetime) 
         return _("The {kind} break is switched off in your settings; nothing to offer.").format(
             kind=kind_word(kind)
         )
-    latest = store.latest_check_in()
+    diary = store.picker_diary()
+    latest = diary.latest
     inputs = exercises.picker_inputs(
-        current_episode(store.episodes()),
+        diary.current,
         None if latest is None else latest.check_in,
         None if latest is None else latest.advice.tier,
         now=now,
+        pains=diary.pains,
     )
     neck = inputs.neck
     offered = exercises.eligible(

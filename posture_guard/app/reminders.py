@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Final
 
 from posture_guard.app.store import Store
-from posture_guard.core.episodes import check_in_due, current_episode
+from posture_guard.core.episodes import check_in_due
 from posture_guard.core.errors import StoreError
 from posture_guard.core.exercises import (
     Catalogue,
@@ -136,12 +136,14 @@ class Reminders:
         if self._store is None:
             return False, frozenset(), NeckLimit.FREE
         try:
-            latest = self._store.latest_check_in()
+            diary = self._store.picker_diary()
+            latest = diary.latest
             inputs = picker_inputs(
-                current_episode(self._store.episodes()),
+                diary.current,
                 None if latest is None else latest.check_in,
                 None if latest is None else latest.advice.tier,
                 now=None if self._now is None else self._now(),
+                pains=diary.pains,
             )
         except StoreError as exc:
             log.warning("cannot read the diary for the exercise picker: %s", exc)

@@ -34,7 +34,9 @@ breaks that end them, for the report's longest unbroken stretch; the one in prog
 too and replaced by each later save (`save(in_progress=, replacing=)`), so a killed process
 loses only the time since. v4 gave stored check-ins the questions added since, as not asked; v5
 keeps the clinic's pack, its phase changes and the exercise each break offered; v6 keeps the
-clock's reading as each episode was entered (clock_ahead Rule 4). Episode changes read, let the
+clock's reading as each episode was entered (clock_ahead Rule 4); v7 numbers every episode,
+update and check-in in the order they were entered, from one counter (clock_ahead Rule 6).
+Episode changes read, let the
 pure lifecycle of episodes.py decide, and write, in one transaction, so a refused change leaves
 everything as it was. What is newest is what was entered last (the row order), never what is
 dated latest: a record may be back-dated, or dated while the clock ran ahead.
@@ -68,6 +70,7 @@ from posture_guard.core.episodes import (
     CheckIn,
     Episode,
     EpisodeUpdate,
+    current_episode,
     end_episode,
     open_episode,
     start_episode,
@@ -85,7 +88,9 @@ from posture_guard.core.records import (
     AdviceSummary,
     BreakRecord,
     DayActivity,
+    PainEntry,
     PhaseChange,
+    PickerDiary,
     StoredCheckIn,
     StoredPack,
     in_utc,
@@ -275,6 +280,25 @@ def _v6_episode_entered(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE episodes ADD COLUMN entered TEXT")
 
 
+def _v7_entry_sequence(db: sqlite3.Connection) -> None:
+    """Version 7: one counter of entries shared by episodes, episode updates and check-ins
+    (`entry_sequence`, one row, raised in the transaction of each insert), and each row's
+    place in it (`seq`): the order of entry across the three tables, which neither the dates
+    nor the clock's readings give once the clock ran ahead and was corrected (clock_ahead
+    Rule 6). NULL for the rows entered before: not known, never made up."""
+    db.execute(
+        """
+        CREATE TABLE entry_sequence (
+            only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
+            last     INTEGER NOT NULL CHECK (last >= 0)
+        )
+        """
+    )
+    db.execute("INSERT INTO entry_sequence (only_row, last) VALUES (1, 0)")
+    for table in ("episodes", "episode_updates", "check_ins"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN seq INTEGER")
+
+
 #: `MIGRATIONS[n]` takes a database from schema version n to n + 1 (Rule 3).
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_breaks_and_activity,
@@ -283,6 +307,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v4_check_in_answers,
     _v5_clinic_pack,
     _v6_episode_entered,
+    _v7_entry_sequence,
 )
 #: The version this code writes; a database above it is refused (Rule 4).
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -648,12 +673,14 @@ class Store:
                 history = overlap_history(history, self._read_entered(db), now)
             start_episode(history, episode)
             cursor = db.execute(
-                "INSERT INTO episodes (started, ended, record, entered) VALUES (?, ?, ?, ?)",
+                "INSERT INTO episodes (started, ended, record, entered, seq)"
+                " VALUES (?, ?, ?, ?, ?)",
                 (
                     _instant(episode.started),
                     None if episode.ended is None else _instant(episode.ended),
                     _episode_json(episode),
                     None if now is None else _instant(in_utc("now", now)),
+                    _next_seq(db),
                 ),
             )
             episode_id = _whole(cursor.lastrowid)
@@ -757,12 +784,13 @@ class Store:
         """
         with self._using("save the check-in") as db, _transaction(db):
             cursor = db.execute(
-                "INSERT INTO check_ins (at, answers, tier, rule_ids) VALUES (?, ?, ?, ?)",
+                "INSERT INTO check_ins (at, answers, tier, rule_ids, seq) VALUES (?, ?, ?, ?, ?)",
                 (
                     _instant(check_in.at),
                     json.dumps(check_in.to_record()),
                     advice.tier.value,
                     json.dumps(list(advice.rule_ids)),
+                    _next_seq(db),
                 ),
             )
             check_in_id = _whole(cursor.lastrowid)
@@ -786,6 +814,46 @@ class Store:
                 "SELECT id, answers, tier, rule_ids FROM check_ins ORDER BY id DESC LIMIT 1"
             ).fetchone()
         return None if row is None else self._check_in_from_row(row)
+
+    def picker_diary(self) -> PickerDiary:
+        """What the exercise picker reads of the diary, from one snapshot: the current episode
+        (`episodes.current_episode`), the check-in entered last, and the pain ratings with
+        their place in the order of entry (clock_ahead Rule 6): the current episode's start
+        and its updates with a pain, every check-in numbered since v7, and the last one entered
+        before. Raises as `episodes`."""
+        with self._using("read the diary") as db, _snapshot(db):
+            current = current_episode(self._read_episodes(db))
+            latest = db.execute(
+                "SELECT id, answers, tier, rule_ids FROM check_ins ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            rows: list[tuple[str, object, object, object, object]] = []
+            if current is not None:
+                rows += [
+                    ("episodes", current.id, seq, _instant(current.started), current.pain_at_start)
+                    for (seq,) in db.execute("SELECT seq FROM episodes WHERE id = ?", (current.id,))
+                ]
+                rows += [
+                    ("episode_updates", *row)
+                    for row in db.execute(
+                        "SELECT id, seq, at, json_extract(record, '$.pain') FROM episode_updates"
+                        " WHERE episode_id = ? AND json_extract(record, '$.pain') IS NOT NULL"
+                        " ORDER BY id",
+                        (current.id,),
+                    )
+                ]
+            rows += [
+                ("check_ins", *row)
+                for row in db.execute(
+                    "SELECT id, seq, at, json_extract(answers, '$.pain_now') FROM check_ins"
+                    " WHERE seq IS NOT NULL"
+                    " OR id = (SELECT max(id) FROM check_ins WHERE seq IS NULL) ORDER BY id"
+                )
+            ]
+        return PickerDiary(
+            current=current,
+            latest=None if latest is None else self._check_in_from_row(latest),
+            pains=tuple(self._pain_from_row(*row) for row in rows),
+        )
 
     def set_clinic(self, profile: ClinicProfile) -> None:
         """Make `profile` the clinic (replacing any before; one transaction). Raises as `save`."""
@@ -1016,6 +1084,18 @@ class Store:
         except (TypeError, ValueError, DiaryError) as exc:
             raise StoreError(f"{self.path}: check_ins row {row_id} is unreadable: {exc}") from exc
 
+    def _pain_from_row(
+        self, table: str, row_id: object, seq: object, at: object, pain: object
+    ) -> PainEntry:
+        try:
+            return PainEntry(
+                seq=None if seq is None else _whole(seq),
+                at=datetime.fromisoformat(_text(at)),
+                pain=_whole(pain),
+            )
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"{self.path}: {table} row {row_id} is unreadable: {exc}") from exc
+
     def _activity_from_row(self, row: tuple[object, ...]) -> DayActivity:
         day, seconds = row
         try:
@@ -1223,6 +1303,19 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
+@contextlib.contextmanager
+def _snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """A read transaction: the reads inside see one state of the database, whatever another
+    process writes meanwhile."""
+    db.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("COMMIT")
+
+
 def _episode_json(episode: Episode) -> str:
     """An episode's own fields as JSON: its id is the row's, its updates are rows of their own."""
     record = episode.to_record()
@@ -1232,9 +1325,16 @@ def _episode_json(episode: Episode) -> str:
 
 def _insert_update(db: sqlite3.Connection, episode_id: int, update: EpisodeUpdate) -> None:
     db.execute(
-        "INSERT INTO episode_updates (episode_id, at, record) VALUES (?, ?, ?)",
-        (episode_id, _instant(update.at), json.dumps(update.to_record())),
+        "INSERT INTO episode_updates (episode_id, at, record, seq) VALUES (?, ?, ?, ?)",
+        (episode_id, _instant(update.at), json.dumps(update.to_record()), _next_seq(db)),
     )
+
+
+def _next_seq(db: sqlite3.Connection) -> int:
+    """The next place in the order of entry (schema v7), taken inside the caller's
+    transaction: a change rolled back takes none, and two writers never share one."""
+    db.execute("UPDATE entry_sequence SET last = last + 1 WHERE only_row = 1")
+    return _whole(db.execute("SELECT last FROM entry_sequence WHERE only_row = 1").fetchone()[0])
 
 
 def _with_id(episode: Episode, episode_id: int) -> Episode:

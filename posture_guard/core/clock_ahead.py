@@ -24,6 +24,14 @@ Rule 4: a moment of an episode (its start, an update, its end) dated more than `
         entry's own date is trusted over it. The newest episode is the one entered last
         (`episodes.current_episode`).
 Rule 5: no clock and no I/O; `now` arrives as an aware datetime.
+Rule 6: the latest pain (the exercise picker's, exercises Rule 9's "latest pain") is the rating
+        entered last, across episodes, their updates and check-ins (`latest_pain`). Dates
+        cannot order them, and neither can the clock's readings at entry (they go back when
+        the clock is corrected): the store's entry counter (`PainEntry.seq`, schema v7) does.
+        A rating entered before v7 has none: it is older than every one that has, and those
+        without are ordered by date. A rating dated more than `TOLERANCE` after `now` never
+        wins over one that is not (unless every one is), and once the real time has passed
+        its date it is still older than what was entered after it.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from datetime import UTC, datetime
 from posture_guard.core.episodes import Episode, is_ahead
 from posture_guard.core.i18n import _
 from posture_guard.core.localeforms import format_date_time
-from posture_guard.core.records import StoredCheckIn
+from posture_guard.core.records import PainEntry, StoredCheckIn
 
 
 def ahead_line(at: datetime) -> str:
@@ -125,3 +133,18 @@ def overlap_history(
     history = list(history)
     ahead = episodes_ahead(history, entered, now)
     return [e for e in history if e.is_open or e.id not in ahead]
+
+
+def latest_pain(entries: Iterable[PainEntry], now: datetime | None) -> int | None:
+    """The pain of the rating entered last (Rule 6), or None without any: by entry sequence
+    (one without, entered before store v7, is older than one with; those without by date,
+    then by their place in `entries`), one dated ahead of `now` (`is_ahead`) only when every
+    one is; `now` None trusts every date."""
+    rated = list(entries)
+    trusted = [e for e in rated if now is None or not is_ahead(e.at, now)] or rated
+    found = max(
+        enumerate(trusted),
+        key=lambda p: (p[1].seq is not None, p[1].seq or 0, p[1].at.timestamp(), p[0]),
+        default=None,
+    )
+    return None if found is None else found[1].pain

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Final
 
-from posture_guard.core import content
+from posture_guard.core import clock_ahead, content
 from posture_guard.core.content import (
     ID_RE,
     SOURCES_FILE,
@@ -63,9 +63,10 @@ from posture_guard.core.content import (
     texts,
     whole_number,
 )
-from posture_guard.core.episodes import CheckIn, RiskFactor, Stiffness, is_ahead
+from posture_guard.core.episodes import CheckIn, RiskFactor, Stiffness
 from posture_guard.core.errors import ContentError
 from posture_guard.core.i18n import _
+from posture_guard.core.records import PainEntry
 from posture_guard.core.settings import BREAK_KINDS
 from posture_guard.core.triage import Tier
 
@@ -467,33 +468,32 @@ def picker_inputs(
     tier: Tier | None = None,
     *,
     now: datetime | None = None,
+    pains: Sequence[PainEntry] | None = None,
 ) -> PickerInputs:
     """`acute` = is_acute(open episode, latest pain); symptoms = the current episode's so far,
     plus the latest check-in's when it was made during or after that episode; `neck` =
     neck_limit(latest, tier) (Rule 9).
 
-    The latest pain is the episode's last rating as entered (its updates in entry order) or
-    the check-in's, whichever is dated later; one dated ahead of `now` (entered while the
-    clock ran ahead, `episodes.is_ahead`) is never trusted over one that is not.
+    The latest pain is the rating entered last (`clock_ahead.latest_pain`); one dated ahead of
+    `now` (entered while the clock ran ahead, `episodes.is_ahead`) is never trusted over one
+    that is not.
 
     Args:
         current: the open episode, else the latest (`episodes.current_episode`), or None.
         latest: the most recent check-in, or None.
         tier: the tier of the advice that check-in was given, or None.
         now: the clock's reading; None trusts every date.
+        pains: the ratings with their entry sequence (`Store.picker_diary`); None: the
+            current episode's and the latest check-in's, ordered by date.
     """
-    pains: list[tuple[datetime, int]] = []
     symptoms: set[str] = set()
     if current is not None:
-        rated = [(u.at, u.pain) for u in current.updates if u.pain is not None]
-        pains.append(rated[-1] if rated else (current.started, current.pain_at_start))
         symptoms |= {m.value for m in current.symptoms_so_far}
-    if latest is not None:
-        pains.append((latest.at, latest.pain_now))
-        if current is None or latest.at >= current.started:
-            symptoms |= {m.value for m in latest.symptoms}
-    trusted = [p for p in pains if now is None or not is_ahead(p[0], now)] or pains
-    latest_pain = max(trusted, key=lambda p: p[0].timestamp())[1] if trusted else None
+    if latest is not None and (current is None or latest.at >= current.started):
+        symptoms |= {m.value for m in latest.symptoms}
+    if pains is None:
+        pains = dated_pains(current, latest)
+    latest_pain = clock_ahead.latest_pain(pains, now)
     episode_open = current is not None and current.is_open
     acute = is_acute(episode_open=episode_open, latest_pain=latest_pain)
     why = (
@@ -506,6 +506,18 @@ def picker_inputs(
     return PickerInputs(
         acute=acute, symptoms=frozenset(symptoms), why=why, neck=neck_limit(latest, tier)
     )
+
+
+def dated_pains(current: Episode | None, latest: CheckIn | None) -> list[PainEntry]:
+    """The ratings of `current` (its start, its updates with a pain) and of `latest`, with no
+    entry sequence (clock_ahead Rule 6 orders them by date)."""
+    pains: list[PainEntry] = []
+    if current is not None:
+        pains.append(PainEntry(None, current.started, current.pain_at_start))
+        pains += [PainEntry(None, u.at, u.pain) for u in current.updates if u.pain is not None]
+    if latest is not None:
+        pains.append(PainEntry(None, latest.at, latest.pain_now))
+    return pains
 
 
 class NeckLimit(Enum):

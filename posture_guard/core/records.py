@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from posture_guard.core.episodes import CheckIn
+from posture_guard.core.episodes import CheckIn, Episode
 from posture_guard.core.timer import Outcome
 from posture_guard.core.triage import Advice, Tier
 from posture_guard.core.units import seconds_at_least_zero
@@ -138,6 +138,29 @@ class StoredCheckIn:
     id: int
     check_in: CheckIn
     advice: AdviceSummary
+
+
+@dataclass(frozen=True, slots=True)
+class PainEntry:
+    """One pain rating as the diary holds it: an episode's start, an update with a pain, or a
+    check-in. `seq` is its place in the order of entry across the three (the store's entry
+    counter, from schema v7 on), None for one entered before; `at` is its date."""
+
+    seq: int | None
+    at: datetime
+    pain: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PickerDiary:
+    """What the exercise picker reads of the diary, in one read: the current episode
+    (`episodes.current_episode`), the check-in entered last, and the pain ratings among which
+    the latest is chosen (`clock_ahead.latest_pain`): the current episode's, and the
+    check-ins'."""
+
+    current: Episode | None
+    latest: StoredCheckIn | None
+    pains: tuple[PainEntry, ...]
 
 
 def in_utc(name: str, moment: object) -> datetime:

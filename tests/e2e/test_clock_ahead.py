@@ -133,3 +133,31 @@ def test_once_the_real_time_passes_an_episode_entered_ahead_it_blocks_nothing(ap
     assert ok(app, "episode", "show").startswith("Episode 2: started "), shown
     started = ahead(app, "episode", "start", "--pain", "2", more_s=2 * 86_400)
     assert started.startswith("Started episode 3 at "), started
+
+
+GENTLE = "Only gentle exercises, because"
+
+
+def test_a_pain_dated_ahead_never_wins_over_a_check_in_entered_after_it(app: App) -> None:
+    # Protects: the exercise picker's latest pain is the one entered last (clock_ahead Rule 6):
+    # an episode update with pain 8 entered while the clock ran 2 days ahead, then a calm
+    # check-in entered with the clock right; the calm one counts now (the 8 is dated ahead) and
+    # still once the real time has passed the 8's date (then it won by its date)
+    ok(app, "episode", "start", "--pain", "3")
+    two_days = 2 * 86_400 - AHEAD_S  # `ahead` adds AHEAD_S
+    updated = ahead(app, "episode", "update", "--pain", "8", more_s=two_days)
+    assert updated.startswith("Updated episode 1 ("), updated
+    ended = ok(app, "episode", "end")  # at the update's own date, flagged
+    assert FLAG.search(ended), ended
+    ok(app, *SELF_CARE)  # pain 2
+    now = ok(app, "exercises", "--for-break", "stretch")
+    assert now.startswith("For a stretch break ("), now
+    assert GENTLE not in now, now
+    thursday = ahead(app, "exercises", "--for-break", "stretch", more_s=3 * 86_400 - AHEAD_S)
+    assert thursday.startswith("For a stretch break ("), thursday
+    assert GENTLE not in thursday, thursday
+    # a sore rating entered last still counts, whatever the dates
+    ok(app, "episode", "start", "--pain", "8")
+    ok(app, "episode", "end")
+    later = ahead(app, "exercises", "--for-break", "stretch", more_s=3 * 86_400 - AHEAD_S)
+    assert f"{GENTLE} your latest pain is 8." in later, later

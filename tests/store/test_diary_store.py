@@ -418,3 +418,53 @@ def test_diary_store_the_phase_in_force_is_the_one_set_last(tmp_path: Path) -> N
     assert phase_in_force(pack, changes) == "recovery"
     assert phase_at(changes, AT + timedelta(days=401)) == "recovery"
     assert phase_at(changes, AT + timedelta(hours=1)) == "acute"
+
+
+# --- the order of entry (v7) ---------------------------------------------------------------------
+
+
+SUMMARY = AdviceSummary(tier=Tier.SELF_CARE, rule_ids=())
+
+
+def entered_in_order(path: Path) -> list[tuple[int, str, int]]:
+    """(seq, table, id) of every numbered row, in the order of the counter."""
+    with raw(path) as db:
+        return db.execute(
+            "SELECT seq, 'episodes', id FROM episodes WHERE seq IS NOT NULL"
+            " UNION ALL SELECT seq, 'episode_updates', id FROM episode_updates"
+            " WHERE seq IS NOT NULL"
+            " UNION ALL SELECT seq, 'check_ins', id FROM check_ins WHERE seq IS NOT NULL"
+            " ORDER BY seq"
+        ).fetchall()
+
+
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from(("update", "check-in", "refused")), st.integers(-72, 72)),
+        max_size=8,
+    ),
+    answers=check_ins,
+)
+def test_diary_store_one_counter_numbers_entries_across_tables_in_the_order_entered(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int]], answers: CheckIn
+) -> None:
+    # Protects: episodes, their updates and check-ins are numbered 1, 2, 3... in the order they
+    # were entered, from one counter, whatever their dates (clock_ahead Rule 6); a refused
+    # change takes no number and leaves the order as it was
+    with fresh_store(tmp_path_factory) as store:
+        store.start_episode(an_episode())
+        expected = [("episodes", 1)]
+        for kind, hours in steps:
+            at = AT + timedelta(hours=abs(hours))
+            if kind == "update":
+                changed = store.update_episode(EpisodeUpdate(at=at, pain=abs(hours) % 5))
+                expected.append(("episode_updates", len(changed.updates)))
+            elif kind == "check-in":
+                saved = store.add_check_in(replace(answers, at=at), SUMMARY)
+                expected.append(("check_ins", saved.id))
+            else:  # before the episode started: refused, in its transaction
+                with pytest.raises(IllegalEpisodeChange):
+                    store.update_episode(EpisodeUpdate(at=AT - timedelta(hours=1), pain=3))
+        found = entered_in_order(store.path)
+    assert [(table, row) for _, table, row in found] == expected
+    assert [seq for seq, _, _ in found] == list(range(1, len(expected) + 1))

@@ -24,16 +24,25 @@ from hypothesis import strategies as st
 
 from posture_guard.app.store import MIGRATIONS, SCHEMA_VERSION, Store
 from posture_guard.core.clinic import ClinicProfile
-from posture_guard.core.episodes import Answer, Episode
+from posture_guard.core.episodes import Answer, Episode, EpisodeUpdate
 from posture_guard.core.errors import StoreError
-from posture_guard.core.records import BreakRecord, DayActivity, PhaseChange, StoredPack
+from posture_guard.core.records import (
+    AdviceSummary,
+    BreakRecord,
+    DayActivity,
+    PhaseChange,
+    StoredPack,
+)
 from posture_guard.core.stretches import WorkStretch
 from posture_guard.core.timer import Outcome
+from posture_guard.core.triage import Tier
 from tests.store import crash_writer
+from tests.unit.test_episodes import check_in as a_check_in
 
 REPO = Path(__file__).resolve().parents[2]
 BERLIN = ZoneInfo("Europe/Berlin")
 AT = datetime(2026, 11, 23, 9, 20, tzinfo=BERLIN)
+SELF_CARE = AdviceSummary(tier=Tier.SELF_CARE, rule_ids=())
 EVER = (datetime(1900, 1, 1, tzinfo=UTC), datetime(2300, 1, 1, tzinfo=UTC))
 
 
@@ -455,6 +464,54 @@ def test_store_migration_6_keeps_episodes_with_no_made_up_reading(tmp_path: Path
     assert integrity(path) == [("ok",)]
 
 
+# a v6 database: v5's rows, the episode with the clock's reading as it was entered and an
+# update with a pain, none of them numbered in the order of entry yet
+SEEDS[6] = Seed(
+    sql=(
+        *SEEDS[5].sql,
+        "UPDATE episodes SET entered = '2026-11-23T08:00:05.000000+00:00'",
+        "INSERT INTO episode_updates (episode_id, at, record) VALUES"
+        ' (1, \'2026-11-23T12:00:00.000000+00:00\', \'{"at": "2026-11-23T13:00:00+01:00",'
+        ' "pain": 4, "stiffness": null, "symptoms": [], "helped": [], "notes": ""}\')',
+    ),
+    breaks=SEEDS[5].breaks,
+    activity=SEEDS[5].activity,
+    episodes=1,
+    check_ins=1,
+    clinic="Riverside",
+)
+
+
+def test_store_migration_7_numbers_only_what_is_entered_after_it(tmp_path: Path) -> None:
+    """# Protects: rows entered before v7 read back with no place in the order of entry (not
+    known, never made up: the picker orders them by date, older than any numbered one), and
+    the episode update and check-in entered after it are numbered 1 and 2 from one counter."""
+    path = db_path(tmp_path)
+    build_at(path, 6)
+    with raw(path) as db:
+        for statement in SEEDS[6].sql:
+            db.execute(statement)
+    start = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    with Store.open(path) as store:
+        before = store.picker_diary()
+        assert before.current is not None
+        assert before.current.id == 1
+        assert [(p.seq, p.at, p.pain) for p in before.pains] == [
+            (None, start, 5),
+            (None, start + timedelta(hours=4), 4),
+            (None, datetime(2026, 11, 25, 10, 0, tzinfo=UTC), 3),
+        ]
+        assert store.episodes_entered() == {1: start + timedelta(seconds=5)}
+        store.update_episode(EpisodeUpdate(at=AT + timedelta(days=3), pain=6))
+        store.add_check_in(a_check_in(at=AT + timedelta(days=3, minutes=1), pain_now=2), SELF_CARE)
+        after = store.picker_diary().pains
+    assert [(p.seq, p.pain) for p in after] == [(None, 5), (None, 4), (1, 6), (None, 3), (2, 2)]
+    with raw(path) as db:
+        assert db.execute("SELECT seq FROM episodes").fetchall() == [(None,)]
+        assert db.execute("SELECT last FROM entry_sequence").fetchall() == [(2,)]
+    assert integrity(path) == [("ok",)]
+
+
 def test_store_migration_4_keeps_injury_answers_and_marks_new_questions_not_asked(
     tmp_path: Path,
 ) -> None:
@@ -509,7 +566,7 @@ def test_store_migrates_from_every_earlier_version(tmp_path: Path, version: int)
         clinic = store.clinic()
         assert (None if clinic is None else clinic.name) == seed.clinic
         # and the work stretches (v3): the seed's, if any
-        assert len(store.stretches_between(*EVER)) == (1 if version in (3, 4, 5) else 0)
+        assert len(store.stretches_between(*EVER)) == (1 if version in (3, 4, 5, 6) else 0)
         # the clinic's pack (v5): none yet; older breaks offered no recorded exercise
         assert store.pack() is None
         assert store.phase_changes() == []

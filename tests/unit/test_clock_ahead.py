@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from posture_guard.core.clock_ahead import (
     end_ahead,
     episodes_ahead,
     last_moment,
+    latest_pain,
     newest_check_in,
     overlap_history,
     update_ahead,
@@ -35,9 +37,10 @@ from posture_guard.core.episodes import (
     update_episode,
 )
 from posture_guard.core.exercises import ACUTE_PAIN, picker_inputs
-from posture_guard.core.records import AdviceSummary, StoredCheckIn
+from posture_guard.core.records import AdviceSummary, PainEntry, StoredCheckIn
 from posture_guard.core.triage import Tier
 from tests.store.test_diary_store import check_ins
+from tests.store.test_store import fresh_store
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SUMMARY = AdviceSummary(tier=Tier.SELF_CARE, rule_ids=())
@@ -272,3 +275,79 @@ def test_clock_ahead_the_pickers_latest_pain_is_never_one_dated_ahead(
     # with the clock right, the later of the two counts, as before
     right = replace(ahead, at=rated + timedelta(minutes=2))
     assert picker_inputs(episode, right, now=NOW + timedelta(hours=1)).acute is False
+
+
+# one entry: update or check-in, its pain, how far the clock ran ahead as it was entered (0: it
+# was right), and the real seconds that passed before it
+entries = st.lists(
+    st.tuples(
+        st.sampled_from(("update", "check-in")),
+        st.integers(0, 10),
+        st.one_of(st.just(0), st.integers(TOLERANCE.seconds + 1, 30 * 86_400)),
+        st.integers(1, 2 * 86_400),
+    ),
+    min_size=1,
+    max_size=7,
+)
+
+
+@given(answers=check_ins, steps=entries, passing=st.integers(0, 40 * 86_400))
+def test_clock_ahead_the_pickers_latest_pain_is_the_one_entered_last(
+    tmp_path_factory: pytest.TempPathFactory,
+    answers: object,
+    steps: list[tuple[str, int, int, int]],
+    passing: int,
+) -> None:
+    # Protects: whatever the interleaving of episode updates and check-ins, any of them entered
+    # while the clock ran ahead, and however much time passes after, the picker's latest pain
+    # is the one entered last among those not dated ahead of now (clock_ahead Rule 6): a
+    # wrongly dated 8 never wins over a calm check-in entered after it once its date has passed
+    real = NOW
+    with fresh_store(tmp_path_factory) as store:
+        store.start_episode(
+            Episode(started=real, pain_at_start=5, pain_peak=5, stiffness=None), now=real
+        )
+        for kind, pain, ahead_by, gap in steps:
+            real += timedelta(seconds=gap)
+            reading = real + timedelta(seconds=ahead_by)
+            if kind == "update":
+                store.update_episode(EpisodeUpdate(at=reading, pain=pain), now=reading)
+            else:
+                answered = replace(answers, at=reading, pain_now=pain)  # type: ignore[type-var]
+                store.add_check_in(answered, SUMMARY)
+        episode = store.open_episode()
+        assert episode is not None
+        store.end_episode(max(real, last_moment(episode)), now=real)
+        diary = store.picker_diary()
+    now = real + timedelta(seconds=passing)
+    # every rating is numbered in the order it was entered
+    entered = sorted(diary.pains, key=lambda p: p.seq or 0)
+    assert [p.pain for p in entered] == [5, *(pain for _, pain, _, _ in steps)]
+    expected = [p for p in entered if not is_ahead(p.at, now)][-1].pain
+    assert latest_pain(diary.pains, now) == expected
+    assert diary.latest is not None or all(kind == "update" for kind, *_ in steps)
+    inputs = picker_inputs(
+        diary.current,
+        None if diary.latest is None else diary.latest.check_in,
+        None if diary.latest is None else diary.latest.advice.tier,
+        now=now,
+        pains=diary.pains,
+    )
+    assert inputs.acute is (expected >= ACUTE_PAIN)
+    assert inputs.why == (f"your latest pain is {expected}" if inputs.acute else "")
+
+
+def test_clock_ahead_ratings_entered_before_the_counter_are_older_and_ordered_by_date() -> None:
+    # Protects: a rating entered before store v7 (no place in the order of entry) is older than
+    # any numbered one, whatever its date; those without are ordered by date; one dated ahead
+    # wins only when every rating is
+    old_late = PainEntry(None, NOW - timedelta(hours=1), 8)
+    old_early = PainEntry(None, NOW - timedelta(hours=5), 2)
+    numbered = PainEntry(3, NOW - timedelta(days=2), 1)
+    assert latest_pain([old_late, old_early], NOW) == 8
+    assert latest_pain([old_late, numbered, old_early], NOW) == 1
+    ahead = PainEntry(4, NOW + timedelta(days=1), 9)
+    assert latest_pain([ahead, old_early, numbered], NOW) == 1
+    assert latest_pain([ahead], NOW) == 9
+    assert latest_pain([ahead, numbered], NOW + timedelta(days=2)) == 9
+    assert latest_pain([], NOW) is None
