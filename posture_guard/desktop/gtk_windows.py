@@ -106,6 +106,7 @@ def corner_notice(
     layer = _layer_shell()
     if layer is None:
         return False
+    window.set_size_request(*size)  # a layer surface takes the size the window asks for
     layer.init_for_window(window)
     layer.set_namespace(window, "posture-guard-notice")
     layer.set_layer(window, layer.Layer.OVERLAY)
