@@ -25,7 +25,7 @@ fi
 
 if [ "$(uname -s)" = Linux ] && ! .venv/bin/python -c 'import gi' >/dev/null 2>&1; then
     debs=(libgirepository1.0-dev libcairo2-dev gir1.2-gtk-3.0 gir1.2-ayatanaappindicator3-0.1
-          pkg-config gcc)
+          gir1.2-gtklayershell-0.1 pkg-config gcc)
     .venv/bin/python -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
         || debs+=(python3-dev)
     missing=()

@@ -105,7 +105,7 @@ Architecture: $arch
 Maintainer: Posture Guard developers <maintainers@posture-guard.invalid>
 Installed-Size: $size_kib
 Depends: python3.11, libc6 (>= 2.36), python3-tk
-Recommends: python3-gi, gir1.2-gtk-3.0, gir1.2-ayatanaappindicator3-0.1
+Recommends: python3-gi, gir1.2-gtk-3.0, gir1.2-ayatanaappindicator3-0.1, gir1.2-gtklayershell-0.1
 Section: utils
 Priority: optional
 Description: break and posture companion for the desktop

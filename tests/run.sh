@@ -43,6 +43,10 @@ apt_packages+=(waybar grim)
 for tool in sway swaymsg wtype kwin_wayland setpriv waybar grim; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+# the break window's corner notice on Wayland is a layer-shell surface (tests/desktop/
+# test_windows_wayland.py): gtk-layer-shell's typelib (waybar brings the library itself)
+apt_packages+=(gir1.2-gtklayershell-0.1)
+ls /usr/lib/*/girepository-1.0/GtkLayerShell-0.1.typelib >/dev/null 2>&1 || missing+=(GtkLayerShell)
 # a second real StatusNotifierItem host, on X11 (tests/desktop/test_tray_xfce.py): xfce4-panel's
 # Status Tray plugin draws our menu with libdbusmenu-gtk; xfconf's daemon holds the panel's
 # settings (about 3 MB to download with their Xfce libraries on top of GTK 3)

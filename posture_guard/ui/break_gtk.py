@@ -1,9 +1,10 @@
 """The break window drawn with GTK 3 (Linux where PyGObject is): a thin shell over
 core/break_view.py, which says what it shows and decides what each tick, key and click does.
 
-Rule 1: one Gtk.Window per monitor, placed on its geometry, kept above, undecorated (a splash
-        window, which window managers keep where it is put); the notice is a splash window that
-        never accepts the focus, so typing goes on where it was.
+Rule 1: one Gtk.Window per monitor, covering it; the notice never takes the keyboard, so typing
+        goes on where it was. How, on X11 and on Wayland, is desktop/gtk_windows.py's: on X11
+        placed, sized and kept above (splash windows); on Wayland full screen, and the notice a
+        layer-shell surface in the corner, or no notice where the compositor has none.
 Rule 2: GTK applies the desktop's scale (GDK_SCALE) to every window itself; the rest of the
         wanted scale (`--scale`, POSTURE_GUARD_SCALE) multiplies our sizes and fonts (CSS).
         The exercise picture is drawn at device pixels, so it stays sharp at any scale.
@@ -29,7 +30,8 @@ from posture_guard.core import break_view as bv
 from posture_guard.core.breakflow import BreakScreen
 from posture_guard.core.form_view import APP_NAME
 from posture_guard.core.ports import IdleSource
-from posture_guard.desktop.monitors import Monitor, monitors
+from posture_guard.desktop import gtk_windows
+from posture_guard.desktop.monitors import Monitor
 from posture_guard.ui.break_window import Options, emit, exercise_picture, logo_picture
 from posture_guard.ui.gtk_look import apply_look, name_for_readers
 
@@ -173,7 +175,7 @@ class GtkBreak:
                 gdk_screen, provider, Gtk.STYLE_PROVIDER_PRIORITY_APPLICATION + 1
             )
         for index, monitor in enumerate(where):
-            window = self._window(self.view.window_title, monitor)
+            window = self._window(self.view.window_title, monitor, index)
             window.set_focus_visible(True)
             if index == 0:
                 self._main(window, monitor)
@@ -186,28 +188,19 @@ class GtkBreak:
             self.notice = self._notice(where[0])
         self.apply(effects)
 
-    def _window(self, title: str, monitor: Monitor) -> Gtk.Window:
+    def _window(self, title: str, monitor: Monitor, index: int) -> Gtk.Window:
         window = Gtk.Window(title=title)
-        window.set_decorated(False)
-        window.set_type_hint(Gdk.WindowTypeHint.SPLASHSCREEN)
-        window.set_keep_above(True)
         window.set_wmclass("posture-guard-break", "PostureGuardBreak")
-        window.move(monitor.x, monitor.y)
-        window.set_default_size(monitor.width, monitor.height)
-        window.set_size_request(monitor.width, monitor.height)
+        gtk_windows.cover(window, monitor, index)
         window.get_style_context().add_class("pg-page")
         window.connect("delete-event", self._on_delete)
         return window
 
-    def _notice(self, monitor: Monitor) -> Gtk.Window:
-        """The small corner notice shown while the user types: never focused, clickable."""
+    def _notice(self, monitor: Monitor) -> Gtk.Window | None:
+        """The small corner notice shown while the user types: never focused, clickable;
+        None where it cannot be shown without taking the keyboard (gtk_windows Rule 3)."""
         view = self.view.notice
         notice = Gtk.Window(title=view.window_title)
-        notice.set_decorated(False)
-        notice.set_type_hint(Gdk.WindowTypeHint.SPLASHSCREEN)
-        notice.set_keep_above(True)
-        notice.set_accept_focus(False)
-        notice.set_focus_on_map(False)
         notice.connect("delete-event", self._on_delete)
         frame = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=self.px(2))
         frame.get_style_context().add_class("pg-notice")
@@ -224,10 +217,11 @@ class GtkBreak:
         _minimum, natural = frame.get_preferred_size()
         width = max(self.px(bv.NOTICE_SIZE[0]), natural.width)
         height = max(self.px(bv.NOTICE_SIZE[1]), natural.height)
-        notice.set_default_size(width, height)
-        notice.resize(width, height)
         box = (monitor.x, monitor.y, monitor.width, monitor.height)
-        notice.move(*bv.notice_place(box, (width, height), self.s))
+        place = bv.notice_place(box, (width, height), self.s)
+        if not gtk_windows.corner_notice(notice, monitor, place, (width, height)):
+            notice.destroy()
+            return None
         notice.show_all()
         return notice
 
@@ -428,9 +422,9 @@ class GtkBreak:
         self.buttons[bv.first_focus(self.view.buttons)].grab_focus()
         main.set_focus_visible(True)  # the ring shows where the keyboard is from the start
         gdk_window = main.get_window()
-        main.present_with_time(Gtk.get_current_event_time() or _server_time(gdk_window))
+        main.present_with_time(Gtk.get_current_event_time() or gtk_windows.server_time(gdk_window))
         if gdk_window is not None:
-            gdk_window.focus(_server_time(gdk_window))
+            gdk_window.focus(gtk_windows.server_time(gdk_window))
 
     def _refresh(self) -> None:
         phase = self.state.phase
@@ -461,32 +455,16 @@ class GtkBreak:
             style.add_class("pg-waiting")
 
 
-def _server_time(gdk_window: Any) -> int:
-    """The X server's time now (a focus request needs one), or 0 off X11."""
-    if gdk_window is None:
-        return 0
-    try:
-        gi.require_version("GdkX11", "3.0")
-        from gi.repository import GdkX11  # noqa: PLC0415
-
-        return int(GdkX11.x11_get_server_time(gdk_window))
-    except (ImportError, ValueError, TypeError):
-        return 0
-
-
 def _monitors(options: Options, device: int) -> list[Monitor]:
     """The monitors to cover in GTK's (logical) pixels."""
     if options.monitors:
-        where = options.monitors
+        where = [
+            Monitor(m.x // device, m.y // device, m.width // device, m.height // device)
+            for m in options.monitors
+        ]
     else:
-        screen = Gdk.Screen.get_default()
-        width, height = (screen.get_width(), screen.get_height()) if screen else (1024, 768)
-        where = monitors(Monitor(0, 0, width * device, height * device))
-    if options.single_monitor:
-        where = where[:1]
-    return [
-        Monitor(m.x // device, m.y // device, m.width // device, m.height // device) for m in where
-    ]
+        where = gtk_windows.covered_monitors(device)
+    return where[:1] if options.single_monitor else where
 
 
 def run(screen: BreakScreen, options: Options, idle: IdleSource) -> int:
