@@ -36,7 +36,7 @@ from posture_guard.core.episodes import (
 )
 from posture_guard.core.exercises import ACUTE_PAIN, picker_inputs
 from posture_guard.core.records import AdviceSummary, StoredCheckIn
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 from tests.store.test_diary_store import check_ins
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
