@@ -25,7 +25,6 @@ from posture_guard.core.exercises import Catalogue, load_catalogue
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.ports import Clock, Notifier
 from posture_guard.core.settings import Settings
-from posture_guard.core.traymodel import policy_locks
 from posture_guard.core.units import format_duration
 from posture_guard.core.wording import IDLE_UNSEEN
 from posture_guard.desktop.busy import select_busy_source
@@ -66,6 +65,7 @@ def _open_tray(
     if launcher is None:
         return None, ["tray: --headless"]
     # only here: the tray's modules bring Pillow (1.7 MiB) into a process that may run without
+    from posture_guard.core.traymodel import policy_locks  # noqa: PLC0415 - the tray's model
     from posture_guard.ui.tray import open_tray  # noqa: PLC0415
 
     every = [b.every_s for b in settings.timer.breaks]
