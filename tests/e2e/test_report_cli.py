@@ -22,7 +22,7 @@ from posture_guard.app.store import Store
 from posture_guard.core.localeforms import format_short_date
 from posture_guard.core.timer import day_of
 from tests import report_history as h
-from tests.app import App
+from tests.app import App, modules_at_exit
 from tests.e2e.test_diary_cli import database, ok
 
 pytestmark = [pytest.mark.e2e, pytest.mark.date_sensitive]
@@ -297,11 +297,7 @@ def test_the_running_service_leaves_out_what_it_does_not_run(app: App, tmp_path:
     # run (each module is kept for the days it runs), read from the process's own sys.modules.
     app.not_first_run()
     dump = tmp_path / "modules.json"
-    at_exit = (
-        "import atexit, json, sys\n"
-        f"atexit.register(lambda: open({str(dump)!r}, 'w').write(json.dumps(sorted(sys.modules))))"
-    )
-    proc = app.start("--headless", preamble=at_exit)
+    proc = app.start("--headless", preamble=modules_at_exit(dump))
     app.wait_running()
     # each answered, one refused (its words are the service's too): nothing is skipped
     for command, code in ((["status"], 0), (["break-now"], 0), (["snooze", "10m"], 0),
@@ -311,8 +307,12 @@ def test_the_running_service_leaves_out_what_it_does_not_run(app: App, tmp_path:
     assert proc.wait(timeout=15) == 0
     loaded = json.loads(dump.read_text())
     assert {"posture_guard.runner", "posture_guard.app.service"} <= set(loaded)  # it ran
-    left_out = NOT_IN_THE_SERVICE + NOT_IN_A_DAYS_RUN
-    assert [m for m in loaded if m in left_out or m.split(".")[0] in left_out] == []
+    assert left_out(loaded, NOT_IN_THE_SERVICE + NOT_IN_A_DAYS_RUN) == []
+
+
+def left_out(loaded: list[str], names: tuple[str, ...]) -> list[str]:
+    """The modules of `loaded` that `names` says stay out (a name, or a package's first part)."""
+    return [m for m in loaded if m in names or m.split(".")[0] in names]
 
 
 def test_report_default_period_fits_a_short_diary_and_says_so(app: App, history: date) -> None:
