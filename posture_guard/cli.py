@@ -342,7 +342,7 @@ def _language_setting(argv: Sequence[str] | None) -> str | None:
     """`general.language` from the settings, read before the arguments are parsed so that the
     help speaks it too; None for "auto" or when the settings cannot be read (their problems are
     reported by the command that needs them)."""
-    early = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    early = _Parser(add_help=False, exit_on_error=False)  # sized: argparse's own asks shutil
     early.add_argument("--config", type=Path)
     try:
         known, _rest = early.parse_known_args(argv)

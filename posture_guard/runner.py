@@ -18,14 +18,13 @@ from posture_guard.app.managed import Poller, SettingsWatch, load_effective
 from posture_guard.app.pack import programme_now
 from posture_guard.app.service import Inbox, Service
 from posture_guard.app.store import Store, open_or_read
-from posture_guard.core import config, policy, welcome
+from posture_guard.core import config, policy
 from posture_guard.core.commands import Command, Result, SettingsTrouble
 from posture_guard.core.errors import PostureGuardError, StoreError, terminal_safe
 from posture_guard.core.exercises import Catalogue, load_catalogue
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.ports import Clock, Notifier
 from posture_guard.core.settings import Settings
-from posture_guard.core.traymodel import policy_locks
 from posture_guard.core.units import format_duration
 from posture_guard.core.wording import IDLE_UNSEEN
 from posture_guard.desktop.busy import select_busy_source
@@ -66,6 +65,7 @@ def _open_tray(
     if launcher is None:
         return None, ["tray: --headless"]
     # only here: the tray's modules bring Pillow (1.7 MiB) into a process that may run without
+    from posture_guard.core.traymodel import policy_locks  # noqa: PLC0415 - the tray's model
     from posture_guard.ui.tray import open_tray  # noqa: PLC0415
 
     every = [b.every_s for b in settings.timer.breaks]
@@ -148,12 +148,12 @@ def _first_run_notice(paths: Paths, loaded: config.Loaded, desktop: Launcher | N
     (core/welcome.py Rule 1). Under a policy it asks nothing (a managed rollout must start
     without questions). The marker is written once the notice is out and the window started
     (or failed to start), so neither comes again."""
+    if paths.first_run_marker.exists():
+        return  # `first_run_step` says DONE: every later run leaves the welcome's modules out
+    from posture_guard.core import welcome  # noqa: PLC0415 - the first run only (form_view too)
+
     managed = policy.has_policy(loaded)
-    step = welcome.first_run_step(
-        shown=paths.first_run_marker.exists(), managed=managed, desktop=desktop is not None
-    )
-    if step is welcome.FirstRun.DONE:
-        return
+    step = welcome.first_run_step(shown=False, managed=managed, desktop=desktop is not None)
     # the policy's branding may hold escape sequences or bidi overrides: spelled out, never raw
     notice = terminal_safe(
         policy.first_run_notice(loaded.settings, managed=managed), keep_newlines=True

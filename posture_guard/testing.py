@@ -180,8 +180,8 @@ def synthetic_years(
     )
     from posture_guard.core.records import AdviceSummary, BreakRecord, DayActivity  # noqa: PLC0415
     from posture_guard.core.stretches import WorkStretch  # noqa: PLC0415
+    from posture_guard.core.tiers import Tier  # noqa: PLC0415
     from posture_guard.core.timer import Outcome  # noqa: PLC0415
-    from posture_guard.core.triage import Tier  # noqa: PLC0415
 
     rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
     kinds = (("posture", 20), ("stretch", 120), ("movement", 300))

@@ -71,6 +71,15 @@ class App:
         raise AssertionError("the service did not answer `status` in time")
 
 
+def modules_at_exit(dump: Path) -> str:
+    """A `preamble` for `App.start`: at its exit the process writes every module it ever
+    imported (sorted `sys.modules`, a JSON list) to `dump`."""
+    return (
+        "import atexit, json, sys\n"
+        f"atexit.register(lambda: open({str(dump)!r}, 'w').write(json.dumps(sorted(sys.modules))))"
+    )
+
+
 class Output:
     """Collects a process's output lines on a reader thread, so tests can wait for one."""
 

@@ -46,8 +46,8 @@ from posture_guard.core.episodes import (
 )
 from posture_guard.core.records import AdviceSummary, BreakRecord, DayActivity
 from posture_guard.core.stretches import WorkStretch
+from posture_guard.core.tiers import Tier
 from posture_guard.core.timer import Outcome
-from posture_guard.core.triage import Tier
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 DAYS = 28

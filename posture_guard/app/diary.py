@@ -72,7 +72,8 @@ from posture_guard.core.localeforms import format_date_time
 from posture_guard.core.pack import exercise_names
 from posture_guard.core.records import AdviceSummary, StoredCheckIn
 from posture_guard.core.settings import Settings
-from posture_guard.core.triage import Advice, Tier, assess, elapsed
+from posture_guard.core.tiers import Tier
+from posture_guard.core.triage import Advice, assess, elapsed
 from posture_guard.core.wording import kind_word
 from posture_guard.desktop.paths import Paths
 

@@ -12,7 +12,8 @@ Rule 3: a kept pack lives in its own folder, named by its digest, under `clinic-
         transaction; only then are older packs' folders removed.
 Rule 4: the running service reads the kept pack (never a zip: `zipfile` is imported only by
         `read_source` when the source is one) and checks it again, so a pack damaged on disk is
-        not used; the reason is logged.
+        not used; the reason is logged. `hashlib` (OpenSSL) is imported only to check a pack:
+        a service with no pack in use never loads it.
 
 Threads: the CLI, the settings window's process, and the service's worker (`installed`).
 """
@@ -20,10 +21,8 @@ Threads: the CLI, the settings window's process, and the service's worker (`inst
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
-import secrets
 import stat
 from collections import Counter
 from collections.abc import Mapping
@@ -92,6 +91,8 @@ class Installed:
 
 def sums_of(files: Mapping[str, bytes]) -> dict[str, str]:
     """Each file's SHA-256, hex, by name (for core/pack.py's manifest check)."""
+    import hashlib  # noqa: PLC0415 - OpenSSL, only with a pack to check (Rule 4)
+
     return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
 
 
@@ -271,6 +272,8 @@ def _holds(folder: Path, pack: Pack, catalogue: Catalogue) -> bool:
 
 
 def _write_folder(base: Path, folder: Path, files: dict[str, bytes]) -> None:
+    import secrets  # noqa: PLC0415 - only an import writes a pack (hmac brings libcrypto)
+
     temp = base / f"{_INCOMING}{secrets.token_hex(8)}"
     temp.mkdir(mode=0o700)
     try:

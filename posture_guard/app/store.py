@@ -96,8 +96,8 @@ from posture_guard.core.records import (
     in_utc,
 )
 from posture_guard.core.stretches import WorkStretch
+from posture_guard.core.tiers import Tier
 from posture_guard.core.timer import Outcome
-from posture_guard.core.triage import Tier
 from posture_guard.desktop.paths import ensure_private_dir
 
 log = logging.getLogger(__name__)

@@ -68,7 +68,7 @@ from posture_guard.core.errors import ContentError
 from posture_guard.core.i18n import _
 from posture_guard.core.records import PainEntry
 from posture_guard.core.settings import BREAK_KINDS
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 
 if TYPE_CHECKING:
     from datetime import datetime

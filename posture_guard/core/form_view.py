@@ -56,7 +56,7 @@ from posture_guard.core.episodes import (
 from posture_guard.core.errors import MISSING, DiaryValueError, IllegalEpisodeChange
 from posture_guard.core.i18n import N_, _, pgettext
 from posture_guard.core.localeforms import format_clock, format_date, format_date_time
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 
 APP_NAME: Final = "Posture Guard"
 Key = Literal["enter", "escape"]

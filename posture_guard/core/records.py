@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from posture_guard.core.episodes import CheckIn, Episode
+from posture_guard.core.tiers import Tier
 from posture_guard.core.timer import Outcome
-from posture_guard.core.triage import Advice, Tier
 from posture_guard.core.units import seconds_at_least_zero
+
+if TYPE_CHECKING:  # triage's module is the check-in's, never the service's (core/tiers.py)
+    from posture_guard.core.triage import Advice
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -40,7 +40,6 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import Enum
 from typing import Final
 
 from posture_guard.core import links
@@ -69,6 +68,7 @@ from posture_guard.core.episodes import (
 )
 from posture_guard.core.errors import MISSING
 from posture_guard.core.i18n import _
+from posture_guard.core.tiers import Tier
 
 #: "Several days without improvement" (seed page): 7 days is CLINICAL.md's default (judgement).
 SEVERAL_DAYS: Final = timedelta(days=7)
@@ -90,32 +90,6 @@ FEW_WEEKS: Final = Lasted.WEEKS_3_TO_12
 VASCULAR_SIGNS_TOGETHER: Final = 2
 #: Without a fever, a stiff neck with this many meningitis signs is an emergency (judgement).
 MENINGISM_SIGNS_WITHOUT_FEVER: Final = 2
-
-
-class Tier(Enum):
-    """How soon to get help, lowest first; compare with <, >, max()."""
-
-    SELF_CARE = "self-care"
-    BOOK = "book"
-    PROMPT = "prompt"
-    EMERGENCY = "emergency"
-
-    @property
-    def rank(self) -> int:
-        """0 (self-care) to 3 (emergency)."""
-        return list(Tier).index(self)
-
-    def __lt__(self, other: object) -> bool:
-        return self.rank < other.rank if isinstance(other, Tier) else NotImplemented
-
-    def __le__(self, other: object) -> bool:
-        return self.rank <= other.rank if isinstance(other, Tier) else NotImplemented
-
-    def __gt__(self, other: object) -> bool:
-        return self.rank > other.rank if isinstance(other, Tier) else NotImplemented
-
-    def __ge__(self, other: object) -> bool:
-        return self.rank >= other.rank if isinstance(other, Tier) else NotImplemented
 
 
 Predicate = Callable[[CheckIn, Sequence[Episode], datetime], bool]

@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Final
 
 from posture_guard.core.i18n import N_, _
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 
 FORMATS: Final = ("html", "pdf", "csv", "json")
 DEFAULT_SINCE_DAYS: Final = 90

@@ -27,7 +27,7 @@ from posture_guard.core.localeforms import (
     format_number,
     format_percent,
 )
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 from posture_guard.core.units import format_duration
 from posture_guard.core.wording import kind_word
 from posture_guard.report.model import (

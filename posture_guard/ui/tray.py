@@ -43,7 +43,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.i18n import N_, _
@@ -61,18 +61,11 @@ from posture_guard.desktop.notify import FallbackNotifier
 from posture_guard.desktop.tray_backends import tray_backends
 from posture_guard.desktop.xconn import XUnavailable, share_display
 from posture_guard.ui.launch import Launcher
-from posture_guard.ui.pystray_private import (
-    XorgNudger,
-    XorgWaker,
-    ask_for_left_clicks,
-    dock_once,
-    refresh_title,
-    use_picture_drawing,
-    xorg_nudger,
-    xorg_waker,
-)
 from posture_guard.ui.tray_images import tray_image
 from posture_guard.ui.trayview import FIRST_ICON, Submitter, TrayView
+
+if TYPE_CHECKING:  # pystray's extras are imported by the pystray trays only, never with sni
+    from posture_guard.ui.pystray_private import XorgNudger, XorgWaker
 
 log = logging.getLogger(__name__)
 
@@ -501,6 +494,14 @@ class Tray(TrayView):
         self._handover = threading.Event()
         self._nudger: XorgNudger | None = None
         if backend == "xorg":  # each extra is off, said in one log line, where pystray differs
+            from posture_guard.ui.pystray_private import (  # noqa: PLC0415 - pystray's trays only
+                ask_for_left_clicks,
+                dock_once,
+                use_picture_drawing,
+                xorg_nudger,
+                xorg_waker,
+            )
+
             if not use_picture_drawing(self._icon):
                 self._pillow = True
                 self._icon.icon = self._image(FIRST_ICON)
@@ -588,6 +589,8 @@ class Tray(TrayView):
         """Set the title once more a second after showing: libayatana's XEmbed fallback icon
         is made after the first title was set and does not copy it (seen with trayer)."""
         from gi.repository import GLib  # noqa: PLC0415 - GTK backends only
+
+        from posture_guard.ui.pystray_private import refresh_title  # noqa: PLC0415 - pystray's
 
         def retitle() -> bool:
             refresh_title(self._icon)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import io
+import json
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -296,3 +298,23 @@ def test_fallback_notifier_sends_to_the_fallback_only_while_the_primary_is_off()
     assert notifier.notify("Stretch break", "Stand up.") is True
     assert list(primary.titles()) == ["Stretch break"]
     assert list(fallback.titles()) == ["Eye break"]
+
+
+def test_a_body_with_markup_characters_reads_as_written_on_a_markup_daemon(
+    notification_daemon: Any, request: pytest.FixtureRequest
+) -> None:
+    # Protects: dunst reads the body as markup (it says "body-markup"): "<", ">" and "&" in a
+    # message are sent escaped, so the person reads them as written, nothing is lost as a tag.
+    bus = the_session_bus()
+    request.addfinalizer(bus.close)
+    text = "Roll <slowly> & gently, a > b; 'quotes' \"stay\"."
+    assert FreedesktopNotifier(bus).notify("Stretch", text)
+    assert wait_for(lambda: displayed_count(notification_daemon) == 1)
+    notification_daemon.run("dunstctl", "close")
+    assert wait_for(lambda: displayed_count(notification_daemon) == 0)
+    history = json.loads(notification_daemon.run("dunstctl", "history"))
+    (notice,) = history["data"][0]
+    assert (
+        notice["body"]["data"] == "Roll &lt;slowly&gt; &amp; gently, a &gt; b; 'quotes' \"stay\"."
+    )
+    assert notice["body"]["data"] == html.escape(text, quote=False)  # as the spec's markup wants

@@ -70,15 +70,16 @@ def running_line(proc) -> str:
     return next(line for line in lines if "Posture Guard is running" in line)
 
 
-def start_finding_the_tray(app: App, tray: str) -> subprocess.Popen[str]:
+def start_finding_the_tray(app: App, tray: str, preamble: str = "") -> subprocess.Popen[str]:
     """`posture-guard run` after its first run (the welcome window has tests of its own) with
-    nothing pinned, on a plan of every 20 min; asserts it chose the `tray` backend by itself."""
+    nothing pinned, on a plan of every 20 min; asserts it chose the `tray` backend by itself.
+    `preamble` as `App.start` takes it."""
     for name in ("PYSTRAY_BACKEND", "POSTURE_GUARD_TRAY"):
         app.env.pop(name, None)
     app.env["NO_AT_BRIDGE"] = "1"
     app.config.write_text(PLAN.format(every="20m"))
     app.not_first_run()
-    proc = app.start()
+    proc = app.start(preamble=preamble)
     assert f"tray: {tray}" in running_line(proc)
     app.wait_running()
     return proc

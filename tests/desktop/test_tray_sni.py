@@ -8,14 +8,16 @@ restarts. Screenshots land in tests/artifacts/tray-sni-*.png.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Final
 
 import pytest
 
 from posture_guard.core.traymodel import TrayStatus, tray_menu
-from tests.app import ROOT, App, output_lines
+from tests.app import ROOT, App, modules_at_exit, output_lines
 from tests.desktop.conftest import wait_until
 from tests.desktop.snihost import SniClient, WaybarDesk, flatten
 from tests.desktop.test_tray import (
@@ -26,17 +28,26 @@ from tests.desktop.test_tray import (
     start_finding_the_tray,
 )
 from tests.desktop.traydesk import share_near
+from tests.e2e.test_report_cli import NOT_IN_THE_SERVICE, left_out
 
 pytestmark = pytest.mark.desktop
 
+#: Beside NOT_IN_THE_SERVICE, what the service with the sni tray leaves out: the first run's
+#: welcome and its form, pystray (the xorg and GTK backends') with our extras to it, and GTK.
+NOT_WITH_THE_SNI_TRAY: Final = (
+    "posture_guard.core.welcome", "posture_guard.core.form_view", "pystray", "gi", "Xlib.threaded",
+    "posture_guard.ui.pystray_private",
+)  # fmt: skip
 
-def start_on(app: App, desk: WaybarDesk) -> subprocess.Popen[str]:
-    """`posture-guard run` in the sway session (no X display), nothing pinned."""
+
+def start_on(app: App, desk: WaybarDesk, preamble: str = "") -> subprocess.Popen[str]:
+    """`posture-guard run` in the sway session (no X display), nothing pinned; `preamble` as
+    `App.start` takes it."""
     for name in ("DBUS_SESSION_BUS_ADDRESS", "WAYLAND_DISPLAY", "SWAYSOCK"):
         app.env[name] = desk.env[name]
     app.env.pop("DISPLAY", None)
     app.env["XDG_SESSION_TYPE"] = "wayland"
-    return start_finding_the_tray(app, "sni")
+    return start_finding_the_tray(app, "sni", preamble)
 
 
 def status_json(app: App) -> dict[str, object]:
@@ -53,8 +64,6 @@ def status_json(app: App) -> dict[str, object]:
         [sys.executable, "-c", script, str(app.config)],
         env=app.env, capture_output=True, text=True, timeout=30, check=True,
     )  # fmt: skip
-    import json
-
     return json.loads(done.stdout)
 
 
@@ -66,12 +75,14 @@ def menu_of(client: SniClient) -> tuple[str, list[tuple[int, dict[str, object]]]
 
 
 def test_sni_tray_shows_in_waybar_its_menu_acts_and_it_comes_back_after_a_restart(
-    app: App, waybar: WaybarDesk
+    app: App, waybar: WaybarDesk, tmp_path: Path
 ) -> None:
     # Protects: issue 15 acceptance 2: the default tray on a desktop with a StatusNotifierWatcher
     # is our StatusNotifierItem (no GTK, no Pillow in the service), its icon shows in a real
-    # host, its dbusmenu is tray_menu's, a click acts, and it registers again after a restart.
-    proc = start_on(app, waybar)
+    # host, its dbusmenu is tray_menu's, a click acts, and it registers again after a restart;
+    # and through all of it the service imports nothing it does not run (test_report_cli.py).
+    dump = tmp_path / "modules.json"
+    proc = start_on(app, waybar, preamble=modules_at_exit(dump))
     client = SniClient(waybar.env)
     wait_until(lambda: len(client.items()) == 1, "the item registered with waybar", 15)
     wait_until(
@@ -139,6 +150,9 @@ def test_sni_tray_shows_in_waybar_its_menu_acts_and_it_comes_back_after_a_restar
     assert proc.wait(timeout=15) == 0
     wait_until(lambda: client.items() == [], "the item to go from waybar")
     assert not [line for line in output_lines(proc) if "Traceback" in line]
+    loaded = json.loads(dump.read_text())
+    assert {"posture_guard.ui.sni", "posture_guard.ui.dbusmenu"} <= set(loaded)  # it ran
+    assert left_out(loaded, NOT_IN_THE_SERVICE + NOT_WITH_THE_SNI_TRAY) == []
 
 
 def test_a_fresh_pip_install_without_pygobject_gives_the_full_menu(

@@ -37,8 +37,8 @@ from posture_guard.core.episodes import (
 )
 from posture_guard.core.records import AdviceSummary, BreakRecord, DayActivity
 from posture_guard.core.settings import Fleet
+from posture_guard.core.tiers import Tier
 from posture_guard.core.timer import Outcome
-from posture_guard.core.triage import Tier
 from tests.app import stop_process
 
 pytestmark = pytest.mark.e2e

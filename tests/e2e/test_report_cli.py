@@ -22,7 +22,7 @@ from posture_guard.app.store import Store
 from posture_guard.core.localeforms import format_short_date
 from posture_guard.core.timer import day_of
 from tests import report_history as h
-from tests.app import App
+from tests.app import App, modules_at_exit
 from tests.e2e.test_diary_cli import database, ok
 
 pytestmark = [pytest.mark.e2e, pytest.mark.date_sensitive]
@@ -258,6 +258,16 @@ NOT_IN_THE_SERVICE: Final = (
     "posture_guard.report.write", "posture_guard.report.model", "posture_guard.report.html",
     "posture_guard.report.pdf", "posture_guard.report.charts", "posture_guard.report.export",
     "PIL.Image", "logging.handlers", "pickle", "platformdirs", "shutil", "tempfile",
+    # the check-in's triage (the service reads stored tiers: core/tiers.py); html's entity table
+    # (notify.py escapes by a table); OpenSSL (hashlib, hmac, secrets: a clinic pack's check and
+    # import only, app/pack.py Rule 4); the archivers shutil's terminal size brought
+    "posture_guard.core.triage", "html", "hashlib", "_hashlib", "hmac", "secrets", "bz2", "lzma",
+)  # fmt: skip
+#: What a day's run (any run after the first) leaves out as well: the first run's welcome and
+#: its form; with no tray (headless here), the tray's model and modules.
+NOT_IN_A_DAYS_RUN: Final = (
+    "posture_guard.core.welcome", "posture_guard.core.form_view", "posture_guard.core.traymodel",
+    "posture_guard.ui.tray", "posture_guard.ui.trayview", "posture_guard.ui.sni", "jeepney.io.threading",
 )  # fmt: skip
 
 
@@ -277,6 +287,32 @@ def test_the_service_process_leaves_out_what_it_does_not_run() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           check=True, env={**os.environ, "PYTHONPATH": str(Path.cwd())})  # fmt: skip
     assert done.stdout.strip() == "[]"
+
+
+def test_the_running_service_leaves_out_what_it_does_not_run(app: App, tmp_path: Path) -> None:
+    """The real `posture-guard run --headless` (a day's run: not the first), through its start,
+    its idle loop and the control commands it answers, to its quit: at its exit, not one module
+    of NOT_IN_THE_SERVICE or NOT_IN_A_DAYS_RUN was ever imported into it."""
+    # Protects: the service process stays small: nothing is imported into it that it does not
+    # run (each module is kept for the days it runs), read from the process's own sys.modules.
+    app.not_first_run()
+    dump = tmp_path / "modules.json"
+    proc = app.start("--headless", preamble=modules_at_exit(dump))
+    app.wait_running()
+    # each answered, one refused (its words are the service's too): nothing is skipped
+    for command, code in ((["status"], 0), (["break-now"], 0), (["snooze", "10m"], 0),
+                          (["pause", "1h"], 0), (["skip"], 1), (["resume"], 0), (["quit"], 0)):  # fmt: skip
+        done = app.cli(*command)
+        assert done.returncode == code, (command, done.stdout, done.stderr)
+    assert proc.wait(timeout=15) == 0
+    loaded = json.loads(dump.read_text())
+    assert {"posture_guard.runner", "posture_guard.app.service"} <= set(loaded)  # it ran
+    assert left_out(loaded, NOT_IN_THE_SERVICE + NOT_IN_A_DAYS_RUN) == []
+
+
+def left_out(loaded: list[str], names: tuple[str, ...]) -> list[str]:
+    """The modules of `loaded` that `names` says stay out (a name, or a package's first part)."""
+    return [m for m in loaded if m in names or m.split(".")[0] in names]
 
 
 def test_report_default_period_fits_a_short_diary_and_says_so(app: App, history: date) -> None:

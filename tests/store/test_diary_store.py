@@ -36,7 +36,7 @@ from posture_guard.core.episodes import (
 )
 from posture_guard.core.errors import IllegalEpisodeChange, StoreError
 from posture_guard.core.records import AdviceSummary, StoredCheckIn, StoredPack
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 from posture_guard.report.model import phase_at
 from tests.store.test_store import db_path, fresh_store, raw
 

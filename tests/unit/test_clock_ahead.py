@@ -38,7 +38,7 @@ from posture_guard.core.episodes import (
 )
 from posture_guard.core.exercises import ACUTE_PAIN, picker_inputs
 from posture_guard.core.records import AdviceSummary, PainEntry, StoredCheckIn
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 from tests.store.test_diary_store import check_ins
 from tests.store.test_store import fresh_store
 

@@ -46,7 +46,7 @@ from posture_guard.core.form_view import (
     when_answer,
     window_title,
 )
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 from posture_guard.desktop import language
 
 CHECK_IN_DEFAULTS = {"symptoms": frozenset(), "pain_disturbs_sleep": False, "trend": None}

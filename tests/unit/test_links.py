@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from posture_guard.core import links
 from posture_guard.core.clinic import ClinicProfile
-from posture_guard.core.triage import Advice, Tier
+from posture_guard.core.tiers import Tier
+from posture_guard.core.triage import Advice
 from posture_guard.report import html, pdf
 from posture_guard.report.model import build
 from tests.unit.test_report_model import NOW, PERIOD, records

@@ -186,7 +186,7 @@ def test_report_programme_adherence_per_exercise_and_pain_per_phase() -> None:
     # taken; pain is grouped by the phase in force at each check-in.
     from posture_guard.core.episodes import AgeBand, CheckIn, Stiffness, Trend
     from posture_guard.core.records import AdviceSummary, StoredCheckIn
-    from posture_guard.core.triage import Tier
+    from posture_guard.core.tiers import Tier
 
     pack = read_pack(packs.sample(), packs.sums(packs.sample()), where=WHERE, catalogue=CATALOGUE)
     changes = (

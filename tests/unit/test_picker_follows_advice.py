@@ -23,7 +23,7 @@ from posture_guard.core.exercises import (
     pick,
 )
 from posture_guard.core.settings import BREAK_KINDS
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 from tests.unit.test_episodes import check_in, check_ins
 
 CATALOGUE = exercises.load_catalogue()

@@ -21,7 +21,7 @@ from posture_guard.core.exercises import (
 )
 from posture_guard.core.pack import programme_catalogue, read_pack
 from posture_guard.core.records import AdviceSummary
-from posture_guard.core.triage import Tier
+from posture_guard.core.tiers import Tier
 from posture_guard.core.wording import NO_EXERCISE_TEXT
 from posture_guard.testing import FakeClock
 

@@ -15,7 +15,8 @@ import pytest
 from posture_guard.core import episodes as lifecycle
 from posture_guard.core.episodes import CheckIn, Episode
 from posture_guard.core.records import StoredCheckIn
-from posture_guard.core.triage import Tier, assess
+from posture_guard.core.tiers import Tier
+from posture_guard.core.triage import assess
 from posture_guard.report import parse_since
 from posture_guard.report.export import tables, to_csv_zip, to_json
 from posture_guard.report.model import (

@@ -42,7 +42,8 @@ from posture_guard.core.episodes import (
     parse_choices,
 )
 from posture_guard.core.errors import ContentError, DiaryValueError
-from posture_guard.core.triage import RULES, Tier, assess, fired_rules
+from posture_guard.core.tiers import Tier
+from posture_guard.core.triage import RULES, assess, fired_rules
 from tests.unit.helpers import profile
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 
 from posture_guard.core.episodes import Symptom
-from posture_guard.core.triage import RULES, Tier, assess, load_sources, load_warning_signs
+from posture_guard.core.tiers import Tier
+from posture_guard.core.triage import RULES, assess, load_sources, load_warning_signs
 from tests.unit.test_triage import NOW, ask
 
 E, P, B, S = Tier.EMERGENCY, Tier.PROMPT, Tier.BOOK, Tier.SELF_CARE
