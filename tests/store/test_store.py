@@ -34,8 +34,8 @@ from posture_guard.core.records import (
     StoredPack,
 )
 from posture_guard.core.stretches import WorkStretch
-from posture_guard.core.timer import Outcome
 from posture_guard.core.tiers import Tier
+from posture_guard.core.timer import Outcome
 from tests.store import crash_writer
 from tests.unit.test_episodes import check_in as a_check_in
 
