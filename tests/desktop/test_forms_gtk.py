@@ -405,6 +405,8 @@ def test_every_word_of_the_forms_and_windows_comes_from_the_catalogue(
 
 _DPI_PROBE = """
 import json, sys
+import gi
+gi.require_version("Gtk", "3.0")  # where GTK 4's typelib is installed too
 from gi.repository import Gtk
 from posture_guard.core.form_view import Look
 from posture_guard.ui import form_gtk
