@@ -22,7 +22,9 @@ Rule 4: a moment of an episode (its start, an update, its end) dated more than `
         after a later reading. It stays flagged once the real time has passed its date, and
         an ended one never blocks a change entered after it (`overlap_history`): a later
         entry's own date is trusted over it. The newest episode is the one entered last
-        (`episodes.current_episode`).
+        (`episodes.current_episode`). The two cannot be told apart from a later reading
+        taken while the clock ran *behind* (a dual-boot machine keeping local time): that
+        too flags the earlier episode, and the later entry is trusted, as the newest is.
 Rule 5: no clock and no I/O; `now` arrives as an aware datetime.
 Rule 6: the latest pain (the exercise picker's, exercises Rule 9's "latest pain") is the rating
         entered last, across episodes, their updates and check-ins (`latest_pain`). Dates

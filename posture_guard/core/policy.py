@@ -196,7 +196,8 @@ def registry_document(values: RegistryValues) -> dict[str, object]:
         parts = [p for p in sub.split("\\") if p]
         if parts == [LOCKS_SUBKEY]:
             locks = sorted(name for name, on in named.items() if on not in (0, "0", ""))
-            _table(document, ["policy"])["lock"] = locks
+            if locks:  # an empty Locks key (left by a removed GPO) locks nothing: no policy
+                _table(document, ["policy"])["lock"] = locks
             continue
         for name, value in named.items():
             if not parts and name == ALLOW_OVERRIDE_VALUE:  # a DWORD 0/1 is false/true; the

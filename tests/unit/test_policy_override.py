@@ -235,3 +235,11 @@ def test_policy_override_on_windows_over_an_unreadable_registry_key_is_ignored(
     assert (paths.policy_files, paths.policy_registry) == ((), True)
     assert paths.policy_override is not None
     assert paths.policy_override.startswith("policy override ignored: POSTURE_GUARD_POLICY=''")
+
+
+def test_policy_override_an_empty_locks_key_is_no_registry_policy() -> None:
+    # Protects: a PostureGuard key holding only an empty Locks subkey (a removed GPO leaves
+    # it) sets and locks nothing: it is no policy, so it neither refuses the override nor
+    # is named as "the system policy" in the note
+    assert policy.registry_document({"": {}, "Locks": {}}) == {}
+    assert policy.registry_document({"Locks": {"breaks.posture": 0}}) == {}

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+from importlib import metadata
 
 import pytest
 
 from posture_guard.ui import pystray_private
+
+#: The installed pystray's version, as the lines name it (any release the range admits).
+VERSION = metadata.version("pystray")
 
 
 @pytest.fixture
@@ -33,7 +37,7 @@ def test_pystray_private_title_refresh_that_fails_is_one_line_and_no_exception(
         pystray_private.refresh_title(icon)
         pystray_private.refresh_title(icon)
     assert [r.getMessage() for r in caplog.records] == [
-        "tray: handing the title to the panel again is off with pystray 0.19.5"
+        f"tray: handing the title to the panel again is off with pystray {VERSION}"
         " (NotImplementedError): the panel keeps the title it was given first"
     ]
     assert caplog.records[0].exc_info is None
@@ -54,14 +58,14 @@ def test_pystray_private_extras_name_the_members_an_icon_lacks(
     assert not hasattr(icon, "_draw")  # nothing installed
     lines = [r.getMessage() for r in caplog.records]
     assert lines == [
-        "tray: drawing the icon without Pillow is off with pystray 0.19.5 (no _draw, _window,"
+        f"tray: drawing the icon without Pillow is off with pystray {VERSION} (no _draw, _window,"
         " _gc): pystray draws a Pillow image",
-        "tray: the menu window on a left click is off with pystray 0.19.5 (no _window): a left"
+        f"tray: the menu window on a left click is off with pystray {VERSION} (no _window): a left"
         " click on the icon does nothing; the menu opens from the applications menu or with"
         " `posture-guard menu`",
-        "tray: one dock request per tray host is off with pystray 0.19.5 (no _assert_docked,"
+        f"tray: one dock request per tray host is off with pystray {VERSION} (no _assert_docked,"
         " _systray_manager, _window): pystray asks to be docked again at each icon change",
-        "tray: waking the tray loop on an X connection of our own is off with pystray 0.19.5"
+        f"tray: waking the tray loop on an X connection of our own is off with pystray {VERSION}"
         " (no _window, _display, _message_handlers): pystray hands each change to its loop"
         " itself",
     ]
