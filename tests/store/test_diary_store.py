@@ -393,7 +393,8 @@ def test_diary_store_an_episode_entered_ahead_never_blocks_later_entries(
             store.start_episode(replace(an_episode(), started=reading), now=reading)
             if next_one is not None:  # ended before the next is entered; the last stays open
                 store.end_episode(reading + (next_one - reading) / 2, now=next_one)
-        later = future + timedelta(minutes=6, seconds=passed_s)
+        # the real time now: past the date entered ahead and every later reading
+        later = max(future, readings[-1]) + timedelta(minutes=6, seconds=passed_s)
         store.update_episode(EpisodeUpdate(at=later, pain=2), now=later)
         ended = store.end_episode(later, now=later)
         assert current_episode(store.episodes()) == ended
