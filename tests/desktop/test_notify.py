@@ -6,8 +6,9 @@ import html
 import importlib.util
 import io
 import json
+import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,6 +28,7 @@ from posture_guard.desktop.notify import (
     select_notifier,
 )
 from posture_guard.testing import Notice, RecordingNotifier
+from tests.app import stop_process
 
 pytestmark = pytest.mark.desktop
 
@@ -318,3 +320,68 @@ def test_a_body_with_markup_characters_reads_as_written_on_a_markup_daemon(
         notice["body"]["data"] == "Roll &lt;slowly&gt; &amp; gently, a &gt; b; 'quotes' \"stay\"."
     )
     assert notice["body"]["data"] == html.escape(text, quote=False)  # as the spec's markup wants
+
+
+# --- actions: a notice with buttons, picked on a real dunst -----------------------------------
+
+#: dunst's context menu runs this as its dmenu: it logs the menu it is given and picks the line
+#: holding the text in the file `choice` beside it (as a person picks a button).
+MENU_SCRIPT = """#!/bin/sh
+here=$(dirname "$0")
+tee "$here/menu.txt" | grep -m1 -F -- "$(cat "$here/choice")"
+"""
+
+
+@pytest.fixture
+def dunst_with_menu(session_bus: Any, tmp_path: Path) -> Iterator[tuple[Any, Path]]:
+    """dunst on the private bus whose context menu ("dunstctl context") picks the entry named
+    in the returned folder's `choice` file."""
+    menu = tmp_path / "menu"
+    menu.mkdir()
+    script = menu / "pick"
+    script.write_text(MENU_SCRIPT)
+    script.chmod(0o755)
+    config = tmp_path / "dunstrc"
+    config.write_text(f'[global]\ndmenu = "{script}"\n')
+    with (session_bus.log_dir / "dunst.log").open("wb") as log:
+        proc = subprocess.Popen(
+            ["dunst", "-config", str(config)], env=session_bus.env,
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    bus = the_session_bus()
+    try:
+        assert wait_for(lambda: bus.has_owner(NOTIFICATIONS)), "dunst did not take the name"
+        yield session_bus, menu
+    finally:
+        bus.close()
+        stop_process(proc)
+
+
+def test_a_notice_with_actions_reports_the_action_the_person_picks(
+    dunst_with_menu: tuple[Any, Path], request: pytest.FixtureRequest
+) -> None:
+    # Protects: rule 5: a notice's actions reach the daemon as buttons (dunst's context menu
+    # lists them), the one picked comes back to `watch_actions` with the notice's tag, the
+    # notice stays until then (no timeout), and withdrawing it takes it off the screen.
+    daemon, menu = dunst_with_menu
+    bus = the_session_bus()
+    notifier = FreedesktopNotifier(bus)
+    request.addfinalizer(notifier.close)
+    assert notifier.has_actions()
+    picked: list[tuple[str, str]] = []
+    assert notifier.watch_actions(lambda tag, key: picked.append((tag, key)))
+    actions = (("start", "Start now"), ("postpone", "Postpone"))
+    assert notifier.notify("Stretch break: Neck turn", "Starts when you pause typing.",
+                           tag="notice", actions=actions)  # fmt: skip
+    assert wait_for(lambda: displayed_count(daemon) == 1)
+    (menu / "choice").write_text("Postpone")
+    daemon.run("dunstctl", "context")
+    assert wait_for(lambda: picked == [("notice", "postpone")]), (picked, menu_text(menu))
+    assert "Start now" in menu_text(menu)
+    notifier.withdraw("notice")
+    assert wait_for(lambda: displayed_count(daemon) == 0), "the notice stayed"
+
+
+def menu_text(menu: Path) -> str:
+    path = menu / "menu.txt"
+    return path.read_text() if path.exists() else ""
