@@ -6,9 +6,8 @@ import html
 import importlib.util
 import io
 import json
-import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -28,7 +27,7 @@ from posture_guard.desktop.notify import (
     select_notifier,
 )
 from posture_guard.testing import Notice, RecordingNotifier
-from tests.app import stop_process
+from tests.desktop.conftest import menu_text
 
 pytestmark = pytest.mark.desktop
 
@@ -324,38 +323,6 @@ def test_a_body_with_markup_characters_reads_as_written_on_a_markup_daemon(
 
 # --- actions: a notice with buttons, picked on a real dunst -----------------------------------
 
-#: dunst's context menu runs this as its dmenu: it logs the menu it is given and picks the line
-#: holding the text in the file `choice` beside it (as a person picks a button).
-MENU_SCRIPT = """#!/bin/sh
-here=$(dirname "$0")
-tee "$here/menu.txt" | grep -m1 -F -- "$(cat "$here/choice")"
-"""
-
-
-@pytest.fixture
-def dunst_with_menu(session_bus: Any, tmp_path: Path) -> Iterator[tuple[Any, Path]]:
-    """dunst on the private bus whose context menu ("dunstctl context") picks the entry named
-    in the returned folder's `choice` file."""
-    menu = tmp_path / "menu"
-    menu.mkdir()
-    script = menu / "pick"
-    script.write_text(MENU_SCRIPT)
-    script.chmod(0o755)
-    config = tmp_path / "dunstrc"
-    config.write_text(f'[global]\ndmenu = "{script}"\n')
-    with (session_bus.log_dir / "dunst.log").open("wb") as log:
-        proc = subprocess.Popen(
-            ["dunst", "-config", str(config)], env=session_bus.env,
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    bus = the_session_bus()
-    try:
-        assert wait_for(lambda: bus.has_owner(NOTIFICATIONS)), "dunst did not take the name"
-        yield session_bus, menu
-    finally:
-        bus.close()
-        stop_process(proc)
-
 
 def test_a_notice_with_actions_reports_the_action_the_person_picks(
     dunst_with_menu: tuple[Any, Path], request: pytest.FixtureRequest
@@ -380,8 +347,3 @@ def test_a_notice_with_actions_reports_the_action_the_person_picks(
     assert "Start now" in menu_text(menu)
     notifier.withdraw("notice")
     assert wait_for(lambda: displayed_count(daemon) == 0), "the notice stayed"
-
-
-def menu_text(menu: Path) -> str:
-    path = menu / "menu.txt"
-    return path.read_text() if path.exists() else ""
