@@ -461,7 +461,7 @@ class Service:
             idle = None
         mono = self._clock.monotonic()
         events = self._timer.observe(now, idle, mono=mono, busy=self._busy_reason(mono))
-        self._publish(now, events)
+        self._publish(now, events, idle)
 
     def _busy_reason(self, mono: float) -> str | None:
         """Ask the busy source, only when its answer can matter in this step (Rule 5)."""
@@ -485,7 +485,9 @@ class Service:
         self._busy_seen = None if reason is None else (mono, reason)
         return reason
 
-    def _publish(self, now: datetime, events: list[Event]) -> None:
+    def _publish(self, now: datetime, events: list[Event], idle: float | None = None) -> None:
+        """Follow `events`, make the snapshot and tell the listeners; `idle` is the idle
+        reading of the observation that gave the events (None after a command)."""
         for event in events:
             self._react(event)
         if self._log is not None and self._log.flush_due:
@@ -502,6 +504,7 @@ class Service:
             today=self._today(now, status),
             episode_open=self._episode_open,
             settings_trouble=self._trouble,
+            idle_s=idle,
         )
         if self._on_snapshot is not None:
             try:

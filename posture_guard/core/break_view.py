@@ -7,6 +7,12 @@ Rule 1: phases go notice -> running -> finished -> answered, never back. "starte
 Rule 2: the notice stays while the user types; `tick` starts the break (taking the focus) once
         idle time reaches `focus_after_idle_s`, or (not taking it) after `notice_s` when idle
         time cannot be read. Start now (click or Enter) starts it at once, with the focus.
+        As the windows open, the person counts as idle for as long as the service read at the
+        prompt (`opening`'s `prompted_idle_s`) when the window's own, just started source reads
+        less: on Wayland it reads 0 until it has itself seen 5 s without input, so someone
+        already away would wait for that behind the notice. Only the opening needs it: that
+        reading is below `focus_after_idle_s` if the break did not start then, so it cannot
+        start it later; and it is never grown with time (the person may be typing again).
 Rule 3: the countdown runs only in running; at zero the break is finished and Done unlocks.
         Nobody answering for `linger_s` after that is "taken".
 Rule 4: Enter = Start now in the notice, Done once finished, nothing while running; Esc =
@@ -320,10 +326,22 @@ class BreakState:
 Transition = tuple[BreakState, tuple[Effect, ...]]
 
 
-def opening(seconds: float, timing: Timing, idle_s: float | None) -> Transition:
+def idle_at_opening(idle_s: float | None, prompted_idle_s: float | None) -> float | None:
+    """How long the person has not typed as the windows open (Rule 2): the window's own
+    reading `idle_s`, or the service's at the prompt when that is longer (None: unknown)."""
+    if idle_s is None or (prompted_idle_s is not None and prompted_idle_s > idle_s):
+        return prompted_idle_s if prompted_idle_s is not None else idle_s
+    return idle_s
+
+
+def opening(
+    seconds: float, timing: Timing, idle_s: float | None, prompted_idle_s: float | None = None
+) -> Transition:
     """The state as the windows open: the notice, or straight to the countdown (with the
-    focus) when the user is idle already."""
+    focus) when the user is idle already, by the window's own reading `idle_s` or the
+    service's at the prompt, `prompted_idle_s` (Rule 2)."""
     state = BreakState(seconds=float(seconds), timing=timing, left_s=float(seconds))
+    idle_s = idle_at_opening(idle_s, prompted_idle_s)
     if idle_s is not None and idle_s >= timing.focus_after_idle_s:
         return _start(state, take_focus=True)
     return state, ()

@@ -202,6 +202,10 @@ class Snapshot:
     episode_open: bool = False
     #: The settings file's problems while the last good settings are kept; None: none.
     settings_trouble: SettingsTrouble | None = None
+    #: Seconds without input as the idle source read them for the step this snapshot follows
+    #: (a break prompted there was prompted at that reading); None when it could not tell, or
+    #: the snapshot follows a command rather than an observation.
+    idle_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -17,8 +17,9 @@ Rule 3: the corner notice, shown while the user types, must never take the keybo
         gtk-layer-shell library, Debian's gir1.2-gtklayershell-0.1) on the overlay layer,
         anchored to the corner, with no keyboard interactivity. Where there is none (GNOME's
         mutter has no layer shell, or the typelib is missing) `corner_notice` says so and no
-        notice is shown: a toplevel would take the keyboard. The break still waits for the
-        pause in typing (the pre-break notification has told that it is coming).
+        notice window is shown: a toplevel would take the keyboard. The break window shows
+        the notice as a desktop notification with Start now and Postpone as its actions
+        instead (ui/break_gtk.py Rule 1); the break still waits for the pause in typing.
 Rule 4: a focus request carries the X server's time on X11; on Wayland there is none (0).
 """
 

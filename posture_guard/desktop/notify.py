@@ -15,30 +15,47 @@ Rules:
    each notice expires after `timeout` seconds.
 4. Whatever is chosen, a notice the desktop drops is printed on the terminal
    (`FallbackNotifier`), so a break is never announced to nobody.
+5. A notice may carry actions (buttons: `actions=((key, label), ...)`), on a daemon that says
+   it has them ("actions" in its capabilities; `has_actions()`). Which one the person picks
+   comes back as the daemon's ActionInvoked signal: `watch_actions(on_action)` listens for it
+   on a connection of its own, with a thread of its own, and calls `on_action(tag, key)` there.
+   A notice with actions stays until it is withdrawn or answered (no timeout): it stands for
+   something still waiting for the person.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import subprocess
 import sys
+import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Final, TextIO
+from typing import Any, Final, TextIO
 
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.ports import Notifier
-from posture_guard.desktop.dbus import Bus, DBusError, no_session_bus, session_bus, session_bus_env
+from posture_guard.desktop.dbus import (
+    CALL_TIMEOUT_S,
+    Bus,
+    DBusError,
+    no_session_bus,
+    session_bus,
+    session_bus_env,
+)
 from posture_guard.desktop.programs import which
 
 __all__ = [
     "APP_NAME",
+    "ActionWatch",
     "FallbackNotifier",
     "FreedesktopNotifier",
     "PlyerNotifier",
     "TerminalNotifier",
+    "action_notifier",
     "notification_service_problem",
     "select_notifier",
 ]
@@ -130,17 +147,28 @@ class FreedesktopNotifier:
         self.app_name = app_name
         self.timeout = timeout
         self._ids: dict[str, int] = {}
-        self._markup: bool | None = None
+        self._caps: frozenset[str] | None = None
+        self._watch: ActionWatch | None = None
 
-    def notify(self, title: str, message: str, *, tag: str | None = None) -> bool:
-        """Show (or, with a known `tag`, replace) a notice; False when the call failed."""
+    def notify(
+        self,
+        title: str,
+        message: str,
+        *,
+        tag: str | None = None,
+        actions: Sequence[tuple[str, str]] = (),
+    ) -> bool:
+        """Show (or, with a known `tag`, replace) a notice; False when the call failed.
+        `actions` are (key, label) pairs shown as buttons (rule 5): such a notice does not
+        time out."""
         replaces = self._ids.get(tag, 0) if tag is not None else 0
         body = message.translate(_MARKUP_ESCAPES) if self._body_markup() else message
+        flat = [part for action in actions for part in action]
+        timeout = 0 if actions else self.timeout * 1000  # 0: until withdrawn or answered
         try:
-            (notice_id,) = self._bus.call(
-                NOTIFICATIONS_BUS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME, "Notify",
-                "susssasa{sv}i",
-                (self.app_name, replaces, APP_ICON, title, body, [], _HINTS, self.timeout * 1000),
+            (notice_id,) = self._call(
+                "Notify", "susssasa{sv}i",
+                (self.app_name, replaces, APP_ICON, title, body, flat, _HINTS, timeout),
             )  # fmt: skip
         except DBusError as exc:
             _log.warning("the notification service did not take a notice: %s", exc)
@@ -156,29 +184,161 @@ class FreedesktopNotifier:
         if notice_id is None:
             return
         try:
-            self._bus.call(
-                NOTIFICATIONS_BUS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME,
-                "CloseNotification", "u", (notice_id,),
-            )  # fmt: skip
+            self._call("CloseNotification", "u", (notice_id,))
         except DBusError as exc:
             _log.info("could not withdraw the %s notice: %s", tag, exc)
 
+    def has_actions(self) -> bool:
+        """Whether the daemon shows actions (buttons) on a notice (rule 5); False when it
+        cannot be asked."""
+        caps = self._capabilities()
+        return caps is not None and "actions" in caps
+
+    def watch_actions(self, on_action: Callable[[str, str], None]) -> bool:
+        """From now on call `on_action(tag, key)`, on a thread of its own, when the person
+        picks action `key` on the notice last shown with `tag` (rule 5). Call it before
+        showing the notice: from then on the notices go through the watch's connection.
+        False when the bus cannot be listened to. Never raises."""
+        if self._watch is not None:
+            return True
+
+        def invoked(notice_id: int, key: str) -> None:
+            for tag, shown in list(self._ids.items()):
+                if shown == notice_id:
+                    on_action(tag, key)
+
+        try:
+            self._watch = ActionWatch(self._bus.address, invoked)
+        except Exception as exc:  # jeepney's errors: no bus, refused, no reply in time
+            _log.warning("cannot listen for the notices' actions: %s", exc)
+            return False
+        return True
+
     def close(self) -> None:
-        """Close the bus connection (the next notice opens it again). Never raises."""
+        """Close the bus connection (the next notice opens it again) and stop watching for
+        actions. Never raises."""
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         self._bus.close()
+
+    def _call(
+        self, method: str, signature: str | None = None, body: tuple[object, ...] = ()
+    ) -> tuple[Any, ...]:
+        """Call the notification service: through the action watch's connection while there
+        is one (the daemon answers there), else on the bus."""
+        if self._watch is not None:
+            return self._watch.call(method, signature, body)
+        return self._bus.call(
+            NOTIFICATIONS_BUS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME, method,
+            signature, body,
+        )  # fmt: skip
+
+    def _capabilities(self) -> frozenset[str] | None:
+        """The daemon's capabilities (asked once), or None when it cannot be asked now."""
+        if self._caps is None:
+            try:
+                (caps,) = self._call("GetCapabilities")
+            except DBusError:
+                return None  # ask again next time
+            self._caps = frozenset(caps)
+        return self._caps
 
     def _body_markup(self) -> bool:
         """Whether the daemon reads the body as markup (then "<" and "&" are escaped)."""
-        if self._markup is None:
+        caps = self._capabilities()
+        return caps is None or "body-markup" in caps  # escaping is the safe guess
+
+
+class ActionWatch:
+    """A session bus connection of its own that carries a notifier's calls and hears the
+    daemon's ActionInvoked signals: `on_action(notice_id, key)` is called on the watch's
+    thread for each (rule 5). The notices' calls must go through it: a daemon may send the
+    signal to the connection that showed the notice only (dunst does)."""
+
+    def __init__(self, address: str, on_action: Callable[[int, str], None]) -> None:
+        """Connect to the bus at `address`, subscribe and start listening.
+
+        Raises:
+            ImportError: jeepney is not installed.
+            OSError, ValueError, RuntimeError, TimeoutError: the bus cannot be reached or
+                refused the subscription (jeepney's errors).
+        """
+        from queue import Queue  # noqa: PLC0415
+
+        from jeepney import MatchRule, message_bus  # noqa: PLC0415
+        from jeepney.io.threading import DBusRouter, open_dbus_connection  # noqa: PLC0415
+        from jeepney.wrappers import unwrap_msg  # noqa: PLC0415
+
+        self._on_action = on_action
+        self._conn: Any = open_dbus_connection(bus=address)
+        self._router: Any = DBusRouter(self._conn)
+        rule = MatchRule(
+            type="signal", interface=NOTIFICATIONS_BUS_NAME, member="ActionInvoked",
+            path=NOTIFICATIONS_PATH,
+        )  # fmt: skip
+        self._queue: Queue[Any] = Queue()
+        self._filter = self._router.filter(rule, queue=self._queue)
+        try:  # a daemon that broadcasts the signal (GNOME Shell) needs the match rule too
+            unwrap_msg(
+                self._router.send_and_get_reply(
+                    message_bus.AddMatch(rule), timeout=_ACTIVATION_TIMEOUT_S
+                )
+            )
+        except Exception:
+            self._shut()
+            raise
+        self._thread = threading.Thread(
+            target=self._listen, name="posture-guard-notice-actions", daemon=True
+        )
+        self._thread.start()
+
+    def call(
+        self, method: str, signature: str | None = None, body: tuple[object, ...] = ()
+    ) -> tuple[Any, ...]:
+        """Call a method of the notification service through this connection (as `Bus.call`).
+
+        Raises:
+            DBusError: an error reply, no reply in time, or the connection is gone.
+        """
+        from jeepney import DBusAddress, new_method_call  # noqa: PLC0415
+        from jeepney.wrappers import DBusErrorResponse, unwrap_msg  # noqa: PLC0415
+
+        target = DBusAddress(
+            NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS_BUS_NAME, interface=NOTIFICATIONS_BUS_NAME
+        )
+        message = new_method_call(target, method, signature, body)
+        try:
+            reply = self._router.send_and_get_reply(message, timeout=CALL_TIMEOUT_S)
+            return tuple(unwrap_msg(reply))
+        except DBusErrorResponse as exc:
+            raise DBusError(f"{NOTIFICATIONS_BUS_NAME} {method}: {exc.name}") from exc
+        except TimeoutError as exc:
+            raise DBusError(f"{NOTIFICATIONS_BUS_NAME} {method}: no reply in time") from exc
+        except Exception as exc:  # the router stopped, the bus went away
+            raise DBusError(f"{NOTIFICATIONS_BUS_NAME} {method}: {exc}") from exc
+
+    def close(self) -> None:
+        """Stop listening and close the connection. Idempotent; never raises."""
+        self._queue.put(None)
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=2.0)
+        self._shut()
+
+    def _shut(self) -> None:
+        self._filter.close()
+        with contextlib.suppress(Exception):
+            self._router.close()
+        with contextlib.suppress(OSError):
+            self._conn.close()
+
+    def _listen(self) -> None:
+        while (message := self._queue.get()) is not None:
+            notice_id, key = message.body
             try:
-                (caps,) = self._bus.call(
-                    NOTIFICATIONS_BUS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME,
-                    "GetCapabilities",
-                )  # fmt: skip
-            except DBusError:
-                return True  # escaping is the safe guess; ask again next time
-            self._markup = "body-markup" in caps
-        return self._markup
+                self._on_action(int(notice_id), str(key))
+            except Exception:
+                _log.exception("a notice's action handler failed")
 
 
 def _local_now() -> datetime:
@@ -292,6 +452,22 @@ def select_notifier() -> tuple[Notifier, list[str]]:
         if problem is None:
             return FallbackNotifier(PlyerNotifier(), TerminalNotifier()), []
         return TerminalNotifier(), [f"{PlyerNotifier.name}: {problem}"]
+
+
+def action_notifier() -> FreedesktopNotifier | None:
+    """A notifier on the session bus whose daemon shows actions (rule 5), for a process of
+    its own (the break window); None, logged, when there is no bus, no jeepney, no daemon
+    or one without actions. Never raises."""
+    try:
+        notifier = FreedesktopNotifier(session_bus())
+    except (DBusError, ImportError) as exc:
+        _log.info("no notices with actions: %s", exc)
+        return None
+    if not notifier.has_actions():
+        _log.info("no notices with actions: the notification service shows none")
+        notifier.close()
+        return None
+    return notifier
 
 
 def _freedesktop_problem() -> str | None:

@@ -4,7 +4,9 @@ core/break_view.py, which says what it shows and decides what each tick, key and
 Rule 1: one Gtk.Window per monitor, covering it; the notice never takes the keyboard, so typing
         goes on where it was. How, on X11 and on Wayland, is desktop/gtk_windows.py's: on X11
         placed, sized and kept above (splash windows); on Wayland full screen, and the notice a
-        layer-shell surface in the corner, or no notice where the compositor has none.
+        layer-shell surface in the corner. Where the compositor has none (GNOME), the notice
+        is a desktop notification with the same words and Start now / Postpone as its actions
+        (desktop/notify.py rule 5), withdrawn when the break starts or is answered.
 Rule 2: GTK applies the desktop's scale (GDK_SCALE) to every window itself; the rest of the
         wanted scale (`--scale`, POSTURE_GUARD_SCALE) multiplies our sizes and fonts (CSS).
         The exercise picture is drawn at device pixels, so it stays sharp at any scale.
@@ -32,6 +34,7 @@ from posture_guard.core.form_view import APP_NAME
 from posture_guard.core.ports import IdleSource
 from posture_guard.desktop import gtk_windows
 from posture_guard.desktop.monitors import Monitor
+from posture_guard.desktop.notify import FreedesktopNotifier, action_notifier
 from posture_guard.ui.break_window import Options, emit, exercise_picture, logo_picture
 from posture_guard.ui.gtk_look import apply_look, name_for_readers
 
@@ -41,6 +44,8 @@ gi.require_version("GdkPixbuf", "2.0")
 from gi.repository import Gdk, GdkPixbuf, GLib, Gtk  # noqa: E402
 
 TICK_MS: Final = 250
+#: The tag of the notification that stands in for the corner notice (gtk_windows Rule 3).
+NOTICE_TAG: Final = "break-window-notice"
 #: Ticks in which the window asks again for the focus it wants (until it has it).
 FOCUS_TRIES: Final = 8
 
@@ -151,6 +156,8 @@ class GtkBreak:
         self.buttons: dict[str, Gtk.Button] = {}
         self.droppable: dict[str, Gtk.Widget] = {}
         self.notice: Gtk.Window | None = None
+        #: The notification shown instead of the corner notice, while it is shown.
+        self.notification: FreedesktopNotifier | None = None
         self.status: Gtk.Label | None = None
         self.focus_tries = 0
         self.quiet = False
@@ -183,9 +190,13 @@ class GtkBreak:
                 self._cover(window)
             window.connect("key-press-event", self._on_key)
             self.windows.append(window)
-        self.state, effects = bv.opening(self.screen.seconds, self.options.timing, self._idle())
+        self.state, effects = bv.opening(
+            self.screen.seconds, self.options.timing, self._idle(), self.options.prompted_idle_s
+        )
         if self.state.phase == "notice":
             self.notice = self._notice(where[0])
+            if self.notice is None:
+                self.notification = self._notification()
         self.apply(effects)
 
     def _window(self, title: str, monitor: Monitor, index: int) -> Gtk.Window:
@@ -224,6 +235,42 @@ class GtkBreak:
             return None
         notice.show_all()
         return notice
+
+    def _notification(self) -> FreedesktopNotifier | None:
+        """The notice as a desktop notification whose actions are its buttons, for where no
+        corner notice can be shown (Rule 1); None when the desktop has no such notifications
+        (the break still starts when the user pauses)."""
+        notifier = action_notifier()
+        if notifier is None:
+            return None
+        view = self.view.notice
+        buttons: dict[str, bv.ButtonId] = {spec.id: spec.id for spec in view.buttons}
+
+        def picked(tag: str, key: str) -> None:  # on the notifier's listening thread
+            button = buttons.get(key)
+            if tag == NOTICE_TAG and button is not None:
+                GLib.idle_add(self._picked, button)
+
+        actions = [(spec.id, spec.label) for spec in view.buttons]
+        if not notifier.watch_actions(picked) or not notifier.notify(
+            view.heading, view.line, tag=NOTICE_TAG, actions=actions
+        ):
+            notifier.close()
+            return None
+        return notifier
+
+    def _picked(self, key: bv.ButtonId) -> bool:
+        """A notification's action picked: as its button on the notice (main thread)."""
+        if self.state.phase == "notice":
+            self.press(key)
+        return False  # once
+
+    def withdraw_notification(self) -> None:
+        """Take the notification off the screen, if one is shown."""
+        notifier, self.notification = self.notification, None
+        if notifier is not None:
+            notifier.withdraw(NOTICE_TAG)
+            notifier.close()
 
     def _cover(self, window: Gtk.Window) -> None:
         box = Gtk.Box(
@@ -394,6 +441,7 @@ class GtkBreak:
                     self.buttons["start"].grab_focus()
                     self.windows[0].set_focus_visible(True)
             elif isinstance(effect, bv.Answer):
+                self.withdraw_notification()
                 for window in self.windows:
                     window.hide()
                 self.quit()
@@ -411,6 +459,7 @@ class GtkBreak:
         if self.notice is not None:
             self.notice.destroy()
             self.notice = None
+        self.withdraw_notification()
         for window in self.windows:
             window.show_all()
         if take_focus:
@@ -488,4 +537,5 @@ def run(screen: BreakScreen, options: Options, idle: IdleSource) -> int:
     if window.state.phase != "answered":
         GLib.timeout_add(TICK_MS, window.tick)
         Gtk.main()
+    window.withdraw_notification()  # the break ended elsewhere (SIGTERM) while it was shown
     return 0

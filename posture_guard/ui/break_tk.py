@@ -85,6 +85,7 @@ class TkBreak:
         self.c = bv.colours_for(high_contrast=options.high_contrast, accent=screen.accent)
         self.idle = idle
         self.timing = options.timing
+        self.prompted_idle_s = options.prompted_idle_s
         self.state = bv.BreakState(seconds=float(screen.seconds), timing=options.timing)
         self.last = time.monotonic()
         family = "DejaVu Sans" if "DejaVu Sans" in tkfont.families(root) else "TkDefaultFont"
@@ -121,7 +122,9 @@ class TkBreak:
         self.root.bind_all("<Return>", lambda _e: self.press("enter"))
         self.root.bind_all("<KP_Enter>", lambda _e: self.press("enter"))
         self.root.bind_all("<Escape>", lambda _e: self.press("escape"))
-        self.state, effects = bv.opening(self.screen.seconds, self.timing, self._idle())
+        self.state, effects = bv.opening(
+            self.screen.seconds, self.timing, self._idle(), self.prompted_idle_s
+        )
         if self.state.phase == "notice":
             self.notice = self._notice(where[0])
         self.apply(effects)

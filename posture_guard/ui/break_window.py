@@ -14,7 +14,8 @@ How it behaves (the decisions are in break_view.py and breakflow.py; this is the
   managers map without focus) with Start now and Postpone for the mouse. Once the user has not
   typed for `--focus-after-idle` seconds (default 3), or clicks Start now, the notice goes and
   the full windows come, take the focus and start the countdown; when the user is idle already
-  there is no notice. When idle time cannot be read, the full windows come after `--notice`
+  there is no notice (by its own idle reading, or `--idle-at-prompt`, the service's at the
+  prompt: a source that has just started may not see idle time yet). When idle time cannot be read, the full windows come after `--notice`
   seconds without taking the focus.
 - Keys: Enter = Start before the countdown, Done once it has finished (whatever button has the
   focus, like a dialog's default button); Esc = Postpone (when allowed); Tab / Shift+Tab move
@@ -62,6 +63,8 @@ class Options:
     #: The monitors to cover; [] = ask the desktop.
     monitors: list[Monitor] = field(default_factory=list)
     single_monitor: bool = False
+    #: Seconds without input as the service read them at the prompt (None: not given).
+    prompted_idle_s: float | None = None
 
 
 def emit(line: dict[str, object]) -> None:
@@ -126,6 +129,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--focus-after-idle", type=float, default=3.0, metavar="SECONDS")
     p.add_argument("--notice", type=float, default=10.0, metavar="SECONDS")
     p.add_argument("--linger", type=float, default=60.0, metavar="SECONDS")
+    p.add_argument(
+        "--idle-at-prompt",
+        type=float,
+        metavar="SECONDS",
+        help="how long the user had not typed when the break was prompted (the service's "
+        "reading): idle already, the break starts without the notice",
+    )
     p.add_argument("--single-monitor", action="store_true", help="cover the first monitor only")
     p.add_argument(
         "--monitors", metavar="WxH+X+Y,...", help="the monitors to cover (default: ask X)"
@@ -197,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         timing=Timing(args.focus_after_idle, args.notice, args.linger),
         monitors=where,
         single_monitor=args.single_monitor,
+        prompted_idle_s=args.idle_at_prompt,
     )
     idle, _reasons = select_idle_source()
     try:

@@ -7,8 +7,9 @@
 - One reader thread per window reads its JSON lines and turns each into service commands, handed
   to `submit` (breakflow.commands_for_line decides which). A refused command (the break
   already ended, e.g. the timer ran the break out first) is logged and dropped.
-Everything else it needs comes with each snapshot: the settings in effect and the exercise the
-break offers (the one its notice named).
+Everything else it needs comes with each snapshot: the settings in effect, the exercise the
+break offers (the one its notice named), and the idle reading the break was prompted at, which
+the window is given (`--idle-at-prompt`): its own idle source starts blind on Wayland.
 At most one window is open at a time; a reminder while it is open changes nothing.
 """
 
@@ -154,9 +155,13 @@ class BreakPresenter:
             organisation=organisation,
             logo=logo,
         )
+        # how long the person had been away at the prompt: the window's own idle source has
+        # just started and may see nothing yet (break_view Rule 2)
+        idle = snapshot.idle_s
+        given = [] if idle is None else ["--idle-at-prompt", f"{max(0.0, idle):.1f}"]
         try:
             process = subprocess.Popen(
-                self._command,
+                [*self._command, *given],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,

@@ -9,6 +9,8 @@
   no service directories (nothing is activated behind our back), and dunst on it.
 - `make_xvfb`, `make_session_bus`: the same as context managers, for tests that need their
   own display or bus (one to kill, one without an extension, one with activation).
+- `dunst_with_menu` (function): dunst on `session_bus` whose context menu (`dunstctl context`)
+  picks the entry named in a file, as a person picks a notice's button.
 - `sound_server` (function): a private PulseAudio with a null sink whose monitor records what
   is played (`start_sound_server` as a context manager).
 - `screenshot(name)`: saves the shared display as tests/artifacts/<name>.png.
@@ -382,3 +384,40 @@ def sound_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[So
         for name in ("PULSE_SERVER", "HOME", "XDG_RUNTIME_DIR"):
             monkeypatch.setenv(name, server.env[name])
         yield server
+
+
+#: dunst's context menu runs this as its dmenu: it logs the menu it is given and picks the line
+#: holding the text in the file `choice` beside it (as a person picks a button).
+MENU_SCRIPT = """#!/bin/sh
+here=$(dirname "$0")
+tee "$here/menu.txt" | grep -m1 -F -- "$(cat "$here/choice")"
+"""
+
+
+@pytest.fixture
+def dunst_with_menu(session_bus: SessionBus, tmp_path: Path) -> Iterator[tuple[SessionBus, Path]]:
+    """dunst on the private bus whose context menu ("dunstctl context") picks the entry named
+    in the returned folder's `choice` file."""
+    menu = tmp_path / "menu"
+    menu.mkdir()
+    script = menu / "pick"
+    script.write_text(MENU_SCRIPT)
+    script.chmod(0o755)
+    config = tmp_path / "dunstrc"
+    config.write_text(f'[global]\ndmenu = "{script}"\n')
+    with (session_bus.log_dir / "dunst.log").open("wb") as log:
+        proc = subprocess.Popen(
+            ["dunst", "-config", str(config)], env=session_bus.env,
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_until(lambda: name_has_owner(session_bus.env, NOTIFICATIONS), "dunst on the bus")
+        yield session_bus, menu
+    finally:
+        stop_process(proc)
+
+
+def menu_text(menu: Path) -> str:
+    """The context menu dunst last gave `dunst_with_menu`'s picker (one line per entry)."""
+    path = menu / "menu.txt"
+    return path.read_text() if path.exists() else ""

@@ -50,19 +50,28 @@ class Flow:
     #: The toolkit its windows are drawn with (screenshots are named with it).
     toolkit = "gtk"
 
-    def __init__(self, store: Store, chosen: config.Settings) -> None:
+    def __init__(
+        self,
+        store: Store,
+        chosen: config.Settings,
+        *,
+        idle: float = 0.0,
+        focus_after_idle: str = "0.3",
+    ) -> None:
+        """`idle`: what the service's idle source reads throughout; `focus_after_idle`: the
+        window's --focus-after-idle."""
         self.clock = FakeClock(START)
         self.notifier = RecordingNotifier()
         inbox = Inbox()
         self.presenter = BreakPresenter(
             self.notifier,
             inbox.submit,
-            extra_args=("--focus-after-idle", "0.3", "--single-monitor"),
+            extra_args=("--focus-after-idle", focus_after_idle, "--single-monitor"),
         )
         self.service = Service(
             chosen,
             self.clock,
-            ScriptedIdleSource([0.0]),
+            ScriptedIdleSource([idle]),
             self.notifier,
             store=store,
             on_events=self.presenter,

@@ -27,6 +27,7 @@ from posture_guard.desktop.notify import (
     select_notifier,
 )
 from posture_guard.testing import Notice, RecordingNotifier
+from tests.desktop.conftest import menu_text
 
 pytestmark = pytest.mark.desktop
 
@@ -318,3 +319,31 @@ def test_a_body_with_markup_characters_reads_as_written_on_a_markup_daemon(
         notice["body"]["data"] == "Roll &lt;slowly&gt; &amp; gently, a &gt; b; 'quotes' \"stay\"."
     )
     assert notice["body"]["data"] == html.escape(text, quote=False)  # as the spec's markup wants
+
+
+# --- actions: a notice with buttons, picked on a real dunst -----------------------------------
+
+
+def test_a_notice_with_actions_reports_the_action_the_person_picks(
+    dunst_with_menu: tuple[Any, Path], request: pytest.FixtureRequest
+) -> None:
+    # Protects: rule 5: a notice's actions reach the daemon as buttons (dunst's context menu
+    # lists them), the one picked comes back to `watch_actions` with the notice's tag, the
+    # notice stays until then (no timeout), and withdrawing it takes it off the screen.
+    daemon, menu = dunst_with_menu
+    bus = the_session_bus()
+    notifier = FreedesktopNotifier(bus)
+    request.addfinalizer(notifier.close)
+    assert notifier.has_actions()
+    picked: list[tuple[str, str]] = []
+    assert notifier.watch_actions(lambda tag, key: picked.append((tag, key)))
+    actions = (("start", "Start now"), ("postpone", "Postpone"))
+    assert notifier.notify("Stretch break: Neck turn", "Starts when you pause typing.",
+                           tag="notice", actions=actions)  # fmt: skip
+    assert wait_for(lambda: displayed_count(daemon) == 1)
+    (menu / "choice").write_text("Postpone")
+    daemon.run("dunstctl", "context")
+    assert wait_for(lambda: picked == [("notice", "postpone")]), (picked, menu_text(menu))
+    assert "Start now" in menu_text(menu)
+    notifier.withdraw("notice")
+    assert wait_for(lambda: displayed_count(daemon) == 0), "the notice stayed"

@@ -280,6 +280,41 @@ def test_the_services_break_window_is_full_screen_focused_and_done_by_enter_afte
     assert [(r.kind, r.outcome) for r in records] == [("posture", Outcome.TAKEN)]
 
 
+@pytest.mark.parametrize("away", [True, False])
+def test_someone_away_at_the_prompt_gets_the_break_at_once_not_after_the_compositors_5_s(
+    desk: Sway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, away: bool
+) -> None:
+    # Protects: the window's own idle source (ext-idle-notify) reads 0 until it has itself seen
+    # 5 s without input, so everyone got the notice for 5 s at least; the presenter hands the
+    # service's reading at the prompt to the window: someone away for 20 s gets the full window
+    # at once; someone typing at the prompt (0 s) still gets the notice, for the compositor's
+    # 5 s at least. (Focus after 8 s of idle: only the service's reading can start it sooner.)
+    for name in ("DISPLAY", "DBUS_SESSION_BUS_ADDRESS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in desk.env.items():
+        monkeypatch.setenv(name, value)
+    store = Store.open(tmp_path / "pg.sqlite3")
+    flow = Flow(store, settings(posture_length_s=3), idle=20.0 if away else 0.0,
+                focus_after_idle="8")  # fmt: skip
+    try:
+        flow.work(20 * 60)  # the posture break comes due and is prompted
+        prompted = time.monotonic()
+        if away:
+            wait_until(lambda: flow.state() is State.ON_BREAK, "start-break from the window", 5)
+            assert time.monotonic() - prompted < 5.0
+            wait_until(lambda: [v.focused for v in desk.named(BREAK)] == [True], "the break")
+            time.sleep(0.4)
+            desk.shot("break-idle-at-prompt")
+        else:
+            time.sleep(5.0)
+            assert flow.state() is not State.ON_BREAK
+            assert not desk.named(BREAK)
+            assert box_of(desk.shot("break-typing-at-prompt"), NOTICE_BORDER) is not None
+    finally:
+        flow.stop()
+    store.close()
+
+
 def test_escape_postpones_and_the_picture_is_drawn_pixel_for_pixel(desk: Sway, break_window):
     # Protects: the keyboard reaches the window under Wayland (Esc = Postpone) and GTK draws
     # the exercise picture there as on X11.

@@ -152,8 +152,14 @@ def test_the_notice_sits_in_the_bottom_right_corner() -> None:
 class FakeRun:
     """Drives the machine as a renderer does: ticks of `dt` with an idle reading, presses."""
 
-    def __init__(self, seconds: float, idle: float | None, timing: bv.Timing = TIMING) -> None:
-        self.state, effects = bv.opening(seconds, timing, idle)
+    def __init__(
+        self,
+        seconds: float,
+        idle: float | None,
+        timing: bv.Timing = TIMING,
+        prompted: float | None = None,
+    ) -> None:
+        self.state, effects = bv.opening(seconds, timing, idle, prompted)
         self.effects = list(effects)
         self.clock = 0.0
 
@@ -195,6 +201,65 @@ def test_without_idle_time_the_windows_come_after_the_notice_time_without_focus(
     assert run.state.phase == "notice"
     run.tick(0.25, None)
     assert run.effects == [bv.Start(take_focus=False)]
+
+
+def test_someone_away_at_the_prompt_gets_the_break_at_once_though_the_window_sees_no_idle_yet() -> (
+    None
+):
+    # Protects: Rule 2: on Wayland the window's own idle source reads 0 until it has seen 5 s
+    # without input itself; the service's reading at the prompt (40 s away) starts the break
+    # as the windows open, with the focus, instead of after 5 s behind the notice.
+    run = FakeRun(90, idle=0.0, prompted=40.0)
+    assert (run.state.phase, run.effects) == ("running", [bv.Start(take_focus=True)])
+    # and where the window's source cannot tell at all
+    run = FakeRun(90, idle=None, prompted=40.0)
+    assert (run.state.phase, run.effects) == ("running", [bv.Start(take_focus=True)])
+
+
+def test_someone_typing_at_the_prompt_keeps_the_notice_until_the_windows_source_sees_a_pause() -> (
+    None
+):
+    # Protects: Rule 2: the service's reading is never grown with time: someone who was typing
+    # at the prompt (0.4 s idle) keeps the notice while the window's source still reads 0
+    # (blind, or they type on), however long that is; the break starts when that source sees
+    # the pause, and without any source the notice time still applies (without the focus).
+    run = FakeRun(90, idle=0.0, prompted=0.4)
+    assert run.state.phase == "notice"
+    for _ in range(60):  # fifteen seconds of 0 from the window's source
+        run.tick(0.25, 0.0)
+    assert (run.state.phase, run.effects) == ("notice", [])
+    run.tick(0.25, 5.0)  # the compositor's "idled" after 5 s without input
+    assert (run.state.phase, run.effects) == ("running", [bv.Start(take_focus=True)])
+    run = FakeRun(90, idle=None, prompted=0.4)
+    for _ in range(40):
+        run.tick(0.25, None)
+    assert run.effects == [bv.Start(take_focus=False)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    prompted=st.floats(min_value=0.0, max_value=2.99),
+    own=st.lists(st.one_of(st.none(), st.floats(min_value=0.0, max_value=20.0)), max_size=60),
+    first=st.one_of(st.none(), st.floats(min_value=0.0, max_value=20.0)),
+)
+def test_a_prompt_reading_below_the_threshold_changes_nothing(
+    prompted: float, own: list[float | None], first: float | None
+) -> None:
+    # Protects: Rule 2: only someone idle at the prompt for the focus threshold is started by
+    # the service's reading; below it, the window behaves exactly as its own source says.
+    with_it, without = FakeRun(90, idle=first, prompted=prompted), FakeRun(90, idle=first)
+    for reading in own:
+        with_it.tick(0.25, reading)
+        without.tick(0.25, reading)
+    assert (with_it.state, with_it.effects) == (without.state, without.effects)
+
+
+def test_the_opening_idle_is_the_longer_reading() -> None:
+    assert bv.idle_at_opening(0.0, 12.5) == 12.5
+    assert bv.idle_at_opening(7.0, 2.0) == 7.0
+    assert bv.idle_at_opening(None, 2.0) == 2.0
+    assert bv.idle_at_opening(4.0, None) == 4.0
+    assert bv.idle_at_opening(None, None) is None
 
 
 def test_countdown_finishes_then_done_answers_taken() -> None:
