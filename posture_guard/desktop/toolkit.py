@@ -9,6 +9,9 @@ Rule 2: POSTURE_GUARD_TOOLKIT=gtk|tk chooses (the tests draw each window with bo
         is asked for and cannot be loaded falls back to Tk, with the reason.
 Rule 3: choosing never imports Gtk itself (that costs 20 MiB): it looks for PyGObject and the
         Gtk 3.0 typelib only.
+Rule 4: Tk draws on an X display only. In a Wayland session without XWayland (WAYLAND_DISPLAY
+        set, DISPLAY not) the window drawn by Tk alone (the menu window) is drawn by GTK, where
+        GTK can be loaded (`tk_has_no_display`).
 """
 
 from __future__ import annotations
@@ -75,3 +78,13 @@ def limits(choice: Choice) -> str:
         "windows: Tk ({why}): Devanagari and other complex scripts are drawn unshaped, and "
         "screen readers cannot read the windows"
     ).format(why=choice.why_not_gtk)
+
+
+def tk_has_no_display(env: Mapping[str, str] | None = None) -> bool:
+    """True on Linux in a Wayland session with no X display for Tk to draw on (Rule 4)."""
+    environ = os.environ if env is None else env
+    return (
+        sys.platform == "linux"
+        and not environ.get("DISPLAY")
+        and bool(environ.get("WAYLAND_DISPLAY"))
+    )

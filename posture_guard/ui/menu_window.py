@@ -1,4 +1,5 @@
 """The tray menu as a small Tk window of its own process: the xorg tray's left click opens it.
+In a Wayland session without XWayland, where Tk cannot draw, GTK draws it (ui/menu_gtk.py).
 
 `python -m posture_guard.ui.menu_window [--config FILE]` asks the running service for its
 status over the control socket, shows the same entries as the tray menu (traymodel.tray_menu),
@@ -31,7 +32,7 @@ from posture_guard.core.traymodel import (
     policy_locks,
     tray_menu,
 )
-from posture_guard.desktop import language
+from posture_guard.desktop import language, toolkit
 from posture_guard.desktop.paths import default_paths
 from posture_guard.ui.launch import Launcher
 
@@ -84,6 +85,34 @@ def next_starting_with(texts: Sequence[str], current: int, letter: str) -> int |
     return None
 
 
+def menu_entries(
+    socket: Path, locked: Mapping[str, str] | None = None
+) -> tuple[Sequence[MenuEntry], str]:
+    """The tray menu for the running service's status, and "" (or no entries and why not)."""
+    try:
+        reply = control.request(socket, Status(), timeout=3)
+    except ControlError as exc:
+        return (), str(exc)
+    status = reply.get("status")
+    return tray_menu(
+        TrayStatus.from_json(status if isinstance(status, dict) else {}), locked=locked
+    ), ""
+
+
+def carry_out(socket: Path, launcher: Launcher, entry: MenuEntry) -> str | None:
+    """Carry out an entry's action: None when done, else why it failed (a sentence)."""
+    action = entry.action
+    if isinstance(action, Submit):
+        try:
+            reply = control.request(socket, action.command, timeout=5)
+        except ControlError as exc:
+            return str(exc)
+        return None if reply.get("ok") else str(reply.get("error", _("the service refused")))
+    if isinstance(action, Launch):
+        return launcher.launch(action.target)
+    return None
+
+
 class MenuWindow:
     """The window; `run()` blocks until it closes."""
 
@@ -100,15 +129,8 @@ class MenuWindow:
         self._buttons: list[tk.Button] = []
         self._entries: list[MenuEntry] = []  # the enabled ones, as `_buttons`
         self._selected = -1
-        try:
-            reply = control.request(socket, Status(), timeout=3)
-            status = reply.get("status")
-            entries = tray_menu(
-                TrayStatus.from_json(status if isinstance(status, dict) else {}), locked=locked
-            )
-        except ControlError as exc:
-            entries = ()
-            self._message.set(str(exc))
+        entries, problem = menu_entries(socket, locked)
+        self._message.set(problem)
         self._build(entries)
         self.root.bind("<Escape>", lambda _e: self.close())
         self.root.bind("<Down>", lambda _e: self._move(1))
@@ -198,18 +220,7 @@ class MenuWindow:
 
     def activate(self, entry: MenuEntry) -> None:
         """Carry out an entry's action; close unless it failed (then say why and stay)."""
-        action = entry.action
-        problem: str | None = None
-        if isinstance(action, Submit):
-            try:
-                reply = control.request(self._socket, action.command, timeout=5)
-            except ControlError as exc:
-                problem = str(exc)
-            else:
-                if not reply.get("ok"):
-                    problem = str(reply.get("error", _("the service refused")))
-        elif isinstance(action, Launch):
-            problem = self._launcher.launch(action.target)
+        problem = carry_out(self._socket, self._launcher, entry)
         if problem is not None:
             self._message.set(problem)
             return
@@ -239,12 +250,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = default_paths(config_file=args.config)
     settings = load_effective(paths).settings  # the policy's locks and branding, as the tray's
+    launcher = Launcher(
+        config_file=args.config, log_file=paths.log_file, branding=settings.branding
+    )
+    if toolkit.tk_has_no_display() and toolkit.choose().toolkit == "gtk":
+        from posture_guard.ui import menu_gtk  # noqa: PLC0415 - GTK only without X (Wayland)
+
+        menu_gtk.run(paths.socket, launcher, policy_locks(settings))
+        return 0
     try:
-        window = MenuWindow(
-            paths.socket,
-            Launcher(config_file=args.config, log_file=paths.log_file, branding=settings.branding),
-            locked=policy_locks(settings),
-        )
+        window = MenuWindow(paths.socket, launcher, locked=policy_locks(settings))
     except tk.TclError as exc:
         # Translators: {reason} is the toolkit's reason, in English
         print(

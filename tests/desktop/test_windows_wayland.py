@@ -5,7 +5,9 @@ under tests/artifacts/wayland-*.png.
 
 What X11's window-manager hints did there and Wayland ignores (desktop/gtk_windows.py): the
 break window asks for full screen on each output; the corner notice is a layer-shell surface
-that never takes the keyboard.
+that never takes the keyboard. The menu window, Tk's elsewhere, is drawn by GTK here: Tk has no
+X display to draw on (desktop/toolkit.py Rule 4). The other windows are opened as the app opens
+them, each checked focused and within the output, and driven by their keyboard paths.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from posture_guard.core.timer import Outcome, State
 from posture_guard.desktop.paths import APP_NAME, default_paths
 from posture_guard.ui.launch import launch_argv
 from posture_guard.ui.presenter import WINDOW_COMMAND
-from tests.app import Output, stop_process
+from tests.app import App, Output, stop_process
 from tests.desktop.compositors import Compositor, sway
 from tests.desktop.conftest import ARTIFACTS, wait_until
 from tests.desktop.test_break_flow import START, Flow, settings
 from tests.desktop.test_break_window import find_picture
+from tests.desktop.test_forms_gtk import cli
 from tests.desktop.wm import wait_gone
 
 pytestmark = pytest.mark.desktop
@@ -42,6 +45,7 @@ NOTICE = " - Posture Guard notice"
 PAGE = (220, 230, 238)  # the break page's calm colour
 NOTICE_BORDER = (74, 91, 107)  # the notice's frame (#4A5B6B, the muted text colour)
 ACCENT = (46, 84, 120)  # the default accent (#2E5478): Start now
+ERROR = (179, 38, 30)  # the error colour (#B3261E): a reason said
 #: A GTK window with a focused entry that prints each key it gets (the user's work).
 TYPING_WINDOW = """
 import gi
@@ -185,17 +189,17 @@ def output_rect(desk: Sway, name: str = "HEADLESS-1") -> tuple[int, int, int, in
     return (r["x"], r["y"], r["width"], r["height"])
 
 
-class BreakWindow:
-    """The break window process as the presenter starts it (WINDOW_COMMAND, the screen as
-    JSON on stdin), with extra arguments."""
+class Window:
+    """One of our window processes, started with `argv` (as the app starts it) and `env`, `stdin`
+    written to it; its outcome is its last line of output."""
 
-    def __init__(self, desk: Sway, screen: dict[str, object], *args: str) -> None:
+    def __init__(self, argv: list[str], env: dict[str, str], stdin: str = "") -> None:
         self.proc = subprocess.Popen(
-            [*WINDOW_COMMAND, *args], env=desk.env, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            argv, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True,
         )  # fmt: skip
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(screen))
+        self.proc.stdin.write(stdin)
         self.proc.stdin.close()
         self.out = Output(self.proc)
 
@@ -206,6 +210,14 @@ class BreakWindow:
 
     def close(self) -> None:
         finish(self.proc, self.out)
+
+
+class BreakWindow(Window):
+    """The break window process as the presenter starts it (WINDOW_COMMAND, the screen as
+    JSON on stdin), with extra arguments."""
+
+    def __init__(self, desk: Sway, screen: dict[str, object], *args: str) -> None:
+        super().__init__([*WINDOW_COMMAND, *args], desk.env, json.dumps(screen))
 
 
 def finish(proc: subprocess.Popen[str], out: Output) -> None:
@@ -422,14 +434,19 @@ def test_each_output_gets_a_window_full_screen_on_it(desk: Sway, break_window) -
 # --- the check-in form ---------------------------------------------------------------------------
 
 
-def test_the_check_in_form_is_typed_into_and_saved(desk: Sway, tmp_path: Path) -> None:
+@pytest.fixture
+def user(desk: Sway, tmp_path: Path) -> dict[str, str]:
+    """A user of their own (XDG folders under tmp_path, no policy) on the Wayland desk."""
+    home = tmp_path / "home"
+    return {**desk.env, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CONFIG_HOME": str(home / "config"), "XDG_STATE_HOME": str(home / "state"),
+            "POSTURE_GUARD_POLICY": ""}  # fmt: skip
+
+
+def test_the_check_in_form_is_typed_into_and_saved(desk: Sway, user: dict[str, str]) -> None:
     # Protects: the check-in form, opened as the tray opens it, takes the keyboard under
     # Wayland, walks its questions by Tab, Space and Enter, and saves what was answered.
-    home = tmp_path / "home"
-    (tmp_path / "run").mkdir(mode=0o700)
-    env = {**desk.env, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
-           "XDG_CONFIG_HOME": str(home / "config"), "XDG_STATE_HOME": str(home / "state"),
-           "POSTURE_GUARD_POLICY": ""}  # fmt: skip
+    env = user
     proc = subprocess.Popen(
         launch_argv("check-in"), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
@@ -477,3 +494,158 @@ def test_the_check_in_form_is_typed_into_and_saved(desk: Sway, tmp_path: Path) -
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("Your check-in of ")  # the CLI reads the form's check-in
     assert "Advice: Look after it yourself for now" in shown.stdout
+
+
+# --- the other windows: each opened as the app opens it ------------------------------------------
+
+
+@pytest.fixture
+def windows() -> Iterator[type[Window]]:
+    opened: list[Window] = []
+
+    class Opened(Window):
+        def __init__(self, argv: list[str], env: dict[str, str], stdin: str = "") -> None:
+            super().__init__(argv, env, stdin)
+            opened.append(self)
+
+    yield Opened
+    for made in opened:
+        made.close()
+
+
+@pytest.fixture
+def service(app: App, desk: Sway) -> App:
+    """The user's running service (`run --headless`, past its first run) on the Wayland desk:
+    the windows it opens reach it over its control socket."""
+    app.env.update({k: v for k, v in desk.env.items() if k not in ("HOME", "XDG_CONFIG_HOME")})
+    return app
+
+
+def start(app: App, config: str = "") -> None:
+    app.config.write_text(config)
+    app.not_first_run()
+    app.start("--headless")
+    app.wait_running()
+
+
+def shown(desk: Sway, title: str) -> View:
+    """The view titled `title` once it has the keyboard, checked to be drawn (not 0 wide or
+    high) within the output."""
+    wait_until(lambda: [v.focused for v in desk.named(title)] == [True], f"{title!r} focused", 20)
+    time.sleep(0.8)  # the first control takes the focus once the window maps; the next frame
+    ((view,),) = (desk.named(title),)
+    ox, oy, ow, oh = output_rect(desk)
+    x, y, width, height = view.rect
+    assert (0 < width <= ow, 0 < height <= oh) == (True, True), view
+    assert (ox <= x, x + width <= ox + ow, oy <= y, y + height <= oy + oh) == (True,) * 4, view
+    return view
+
+
+def test_the_welcome_window_has_the_keyboard_and_enter_starts(desk: Sway, user, windows) -> None:
+    # Protects: the first run's welcome window takes the keyboard under Wayland and Enter
+    # (Start) completes it, the login item written.
+    w = windows(launch_argv("welcome"), user)
+    shown(desk, "Welcome - Posture Guard")
+    desk.shot("welcome")
+    desk.keys("Return")
+    assert w.outcome()["outcome"] == "started"
+    assert (Path(user["XDG_CONFIG_HOME"]) / "autostart" / "posture-guard.desktop").exists()
+    wait_until(lambda: not desk.named("Welcome - Posture Guard"), "the window to close")
+
+
+STRETCH_EVERY_10M = '[breaks.stretch]\nevery = "10m"\n'
+
+
+def test_settings_a_keyboard_change_saved_reaches_the_running_service(
+    desk: Sway, service: App, windows
+) -> None:
+    # Protects: `posture-guard settings` under Wayland takes the keyboard; Tab, typing and
+    # Enter change the stretch interval in the file and the running service counts it down.
+    start(service, STRETCH_EVERY_10M)
+    wait_until(lambda: "stretch in 9m" in service.cli("status").stdout, "the 10m plan")
+    w = windows([sys.executable, "-m", "posture_guard", "--config", str(service.config),
+                 "settings"], service.env)  # fmt: skip
+    shown(desk, "Settings - Posture Guard")
+    desk.shot("settings")
+    desk.keys("Tab", "Tab", "Tab", "Tab")  # the posture break's three, then the stretch's box
+    desk.wtype("-s", "300", "3m")  # its interval, selected by Tab: replaced
+    desk.keys("Return")
+    wait_until(lambda: 'every = "3m"' in service.config.read_text(), "the save", 10)
+    wait_until(lambda: "stretch in 2m" in service.cli("status").stdout, "the 3m plan")
+    desk.shot("settings-saved")
+    desk.keys("Escape")  # the result's Close
+    outcome = w.outcome()
+    assert (outcome["outcome"], outcome["changed"]) == ("saved", ["breaks.stretch.every"])
+
+
+def test_the_statistics_window_opens_focused_and_escape_closes_it(
+    desk: Sway, user, windows
+) -> None:
+    # Protects: `posture-guard stats --window` under Wayland: focused, within the output, and
+    # Esc closes it.
+    w = windows([sys.executable, "-m", "posture_guard", "stats", "--window"], user)
+    shown(desk, "Statistics - Posture Guard")
+    desk.shot("statistics")
+    desk.keys("Escape")
+    assert wait_gone(w.proc) == 0
+    assert not desk.named("Statistics - Posture Guard")
+
+
+def test_the_advice_window_opens_focused_and_escape_closes_it(desk: Sway, user, windows) -> None:
+    # Protects: the advice window (the tray's "Advice") under Wayland: focused, within the
+    # output, the check-in's advice shown, and Esc closes it.
+    cli(user, "check-in", "--pain", "3", "--stiffness", "mild", "--trend", "same", "--age",
+        "42", "--yes")  # fmt: skip
+    w = windows(launch_argv("advice"), user)
+    shown(desk, "Posture Guard: advice")
+    desk.shot("advice")
+    desk.keys("Escape")
+    assert wait_gone(w.proc) == 0
+
+
+def test_the_episode_form_is_answered_and_saved(desk: Sway, user, windows) -> None:
+    # Protects: the episode form (the tray's "Log an episode") under Wayland: focused on the
+    # pain's first choice; Tab and Space choose 3, Enter saves, Enter closes; the diary has it.
+    w = windows(launch_argv("episode"), user)
+    shown(desk, "Log a neck-pain episode - Posture Guard")
+    desk.shot("episode")
+    desk.keys("Tab", "Tab", "Tab", "space")  # pain 3
+    desk.keys("Return")
+    time.sleep(0.5)
+    desk.shot("episode-saved")
+    desk.keys("Return")  # Close
+    assert w.outcome() == {"outcome": "saved", "form": "episode", "action": "start"}
+    with Store.open(Path(user["XDG_DATA_HOME"]) / APP_NAME / default_paths().database.name) as s:
+        episode = s.open_episode()
+    assert episode is not None
+    assert episode.pain_at_start == 3
+
+
+def test_the_menu_window_pauses_the_service_by_its_letter_and_enter(
+    desk: Sway, service: App, windows
+) -> None:
+    # Protects: `posture-guard menu` (where no tray shows) under Wayland: focused, within the
+    # output; P moves to Pause's first item, Enter pauses the running service and closes.
+    start(service)
+    w = windows([sys.executable, "-m", "posture_guard", "--config", str(service.config), "menu"],
+                service.env)  # fmt: skip
+    shown(desk, "Posture Guard")
+    desk.shot("menu")
+    desk.keys("p", "Return")
+    assert wait_gone(w.proc) == 0
+    wait_until(lambda: "paused" in service.cli("status").stdout, "status to say paused")
+
+
+def test_the_menu_window_without_the_service_says_why_and_escape_closes_it(
+    desk: Sway, service: App, windows
+) -> None:
+    # Protects: with no service running, the GTK menu window says why (the Tk one's words)
+    # instead of items, and Esc closes it.
+    service.config.write_text("")
+    w = windows([sys.executable, "-m", "posture_guard", "--config", str(service.config), "menu"],
+                service.env)  # fmt: skip
+    shown(desk, "Posture Guard")
+    shot = desk.shot("menu-no-service")
+    assert box_of(shot, ERROR) is not None, "no reason shown"
+    desk.keys("Escape")
+    assert wait_gone(w.proc) == 0
