@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from PIL import Image
 
 from posture_guard.desktop.dbus import Bus
 from posture_guard.desktop.wayland import Connection, WaylandError, int32, socket_path, string
@@ -242,3 +243,19 @@ def sway_input(env: Mapping[str, str], how: str) -> None:
         cmd, env=dict(env), capture_output=True, text=True, timeout=10, check=False
     )
     assert done.returncode == 0, (cmd, done.stdout, done.stderr)
+
+
+def grim_shot(env: Mapping[str, str], name: str) -> Image.Image:
+    """Every output of a wlroots compositor as grim sees it (screencopy), saved as
+    tests/artifacts/<name>.png, in RGB."""
+    from tests.desktop.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    done = subprocess.run(
+        ["grim", str(path)], env=dict(env), capture_output=True, text=True, timeout=15,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with Image.open(path) as image:
+        return image.convert("RGB")

@@ -21,7 +21,7 @@ import pytest
 from PIL import Image
 
 from tests.app import stop_process
-from tests.desktop.compositors import sway
+from tests.desktop.compositors import grim_shot, sway
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,17 +66,7 @@ class WaybarDesk:
 
     def screenshot(self, name: str) -> Image.Image:
         """The whole output, saved as tests/artifacts/<name>.png."""
-        from tests.desktop.conftest import ARTIFACTS
-
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        done = subprocess.run(
-            ["grim", str(path)], env=self.env, capture_output=True, text=True, timeout=15,
-            check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        with Image.open(path) as image:
-            return image.convert("RGB")
+        return grim_shot(self.env, name)
 
     def tray_area(self, name: str) -> Image.Image:
         """The right end of the bar, where waybar's tray puts the first icon."""

@@ -31,8 +31,8 @@ from posture_guard.desktop.paths import APP_NAME, default_paths
 from posture_guard.ui.launch import launch_argv
 from posture_guard.ui.presenter import WINDOW_COMMAND
 from tests.app import App, Output, stop_process
-from tests.desktop.compositors import Compositor, sway
-from tests.desktop.conftest import ARTIFACTS, wait_until
+from tests.desktop.compositors import Compositor, grim_shot, sway
+from tests.desktop.conftest import wait_until
 from tests.desktop.test_break_flow import START, Flow, settings
 from tests.desktop.test_break_window import find_picture
 from tests.desktop.test_forms_gtk import cli
@@ -144,15 +144,7 @@ class Sway:
 
     def shot(self, name: str) -> Image.Image:
         """Every output, as grim sees them, saved as tests/artifacts/wayland-<name>.png."""
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        path = ARTIFACTS / f"wayland-{name}.png"
-        done = subprocess.run(
-            ["grim", str(path)], env=self.env, capture_output=True, text=True, timeout=15,
-            check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-        with Image.open(path) as image:
-            return image.convert("RGB")
+        return grim_shot(self.env, f"wayland-{name}")
 
 
 def box_of(shot: Image.Image, colour: tuple[int, int, int]) -> tuple[int, int, int, int] | None:
