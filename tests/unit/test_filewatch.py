@@ -141,7 +141,7 @@ def test_without_inotify_wait_is_a_timed_look(
     assert not watch.notified
     started = time.monotonic()
     assert watch.wait(30) is False
-    assert time.monotonic() - started < filewatch.FALLBACK_S + 1
+    assert time.monotonic() - started < filewatch.FALLBACK_S + 5
     _close(watch)
 
 
@@ -234,12 +234,12 @@ def test_a_busy_folder_never_holds_a_wait_past_its_timeout(tmp_path: Path) -> No
     try:
         started = time.monotonic()
         assert watch.wait(1.0) is False
-        assert time.monotonic() - started < 1.8
+        assert time.monotonic() - started < 5  # held by the noise, it would never end
         # a change amid the noise is said once the file itself is quiet, noise or not
         config.write_text("a = 2\n")
         started = time.monotonic()
-        assert watch.wait(5) is True
-        assert time.monotonic() - started < 1.5
+        assert watch.wait(10) is True
+        assert time.monotonic() - started < 5
     finally:
         stop.set()
         writer.join()
@@ -264,7 +264,7 @@ def test_a_stream_of_writes_to_the_file_holds_a_wait_at_most_settle_max(tmp_path
     try:
         started = time.monotonic()
         assert watch.wait(30) is True
-        assert time.monotonic() - started < filewatch.SETTLE_MAX_S + 1.5
+        assert time.monotonic() - started < filewatch.SETTLE_MAX_S + 5
     finally:
         stop.set()
         writer.join()
@@ -279,5 +279,5 @@ def test_given_up_the_watch_is_a_timed_look(tmp_path: Path) -> None:
     assert not watch.notified
     started = time.monotonic()
     assert watch.wait(30) is False
-    assert 0.5 < time.monotonic() - started < filewatch.FALLBACK_S + 1
+    assert 0.5 < time.monotonic() - started < filewatch.FALLBACK_S + 5
     _close(watch)
