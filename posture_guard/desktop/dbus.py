@@ -123,19 +123,11 @@ class Bus:
         Raises:
             DBusError: no connection, an error reply or no reply in `timeout` seconds.
         """
-        from jeepney import DBusAddress, new_method_call  # noqa: PLC0415
-        from jeepney.wrappers import DBusErrorResponse, unwrap_msg  # noqa: PLC0415
-
-        target = DBusAddress(path, bus_name=destination, interface=interface)
-        message = new_method_call(target, method, signature, body)
         conn = self._connect()
         try:
-            reply = conn.send_and_get_reply(message, timeout=timeout)
-            return tuple(unwrap_msg(reply))
-        except DBusErrorResponse as exc:
-            raise DBusError(f"{destination} {method}: {exc.name}") from exc
-        except TimeoutError as exc:
-            raise DBusError(f"{destination} {method}: no reply in {timeout:g} s") from exc
+            return call_through(
+                conn, destination, path, interface, method, signature, body, timeout=timeout
+            )
         except (OSError, EOFError, ValueError) as exc:  # the bus went away mid-call
             self.close()
             raise DBusError(
@@ -183,6 +175,37 @@ class Bus:
                 what = _("cannot connect to the session bus at {address}: {reason}")
             raise DBusError(what.format(address=self.address, reason=exc)) from exc
         return self._conn
+
+
+def call_through(  # noqa: PLR0917 - the parts of a D-Bus call, as `Bus.call`
+    sender: Any,
+    destination: str,
+    path: str,
+    interface: str,
+    method: str,
+    signature: str | None = None,
+    body: tuple[object, ...] = (),
+    *,
+    timeout: float = CALL_TIMEOUT_S,
+) -> tuple[Any, ...]:
+    """Call a method through `sender` (a jeepney blocking connection or threading router: what
+    has `send_and_get_reply`) and return the reply's body.
+
+    Raises:
+        DBusError: an error reply, or no reply in `timeout` seconds. The connection's own
+            errors (it went away) pass through, for the caller to name.
+    """
+    from jeepney import DBusAddress, new_method_call  # noqa: PLC0415
+    from jeepney.wrappers import DBusErrorResponse, unwrap_msg  # noqa: PLC0415
+
+    target = DBusAddress(path, bus_name=destination, interface=interface)
+    message = new_method_call(target, method, signature, body)
+    try:
+        return tuple(unwrap_msg(sender.send_and_get_reply(message, timeout=timeout)))
+    except DBusErrorResponse as exc:
+        raise DBusError(f"{destination} {method}: {exc.name}") from exc
+    except TimeoutError as exc:
+        raise DBusError(f"{destination} {method}: no reply in {timeout:g} s") from exc
 
 
 def session_bus(env: Mapping[str, str] | None = None) -> Bus:

@@ -39,9 +39,9 @@ from typing import Any, Final, TextIO
 from posture_guard.core.errors import PostureGuardError
 from posture_guard.core.ports import Notifier
 from posture_guard.desktop.dbus import (
-    CALL_TIMEOUT_S,
     Bus,
     DBusError,
+    call_through,
     no_session_bus,
     session_bus,
     session_bus_env,
@@ -301,20 +301,13 @@ class ActionWatch:
         Raises:
             DBusError: an error reply, no reply in time, or the connection is gone.
         """
-        from jeepney import DBusAddress, new_method_call  # noqa: PLC0415
-        from jeepney.wrappers import DBusErrorResponse, unwrap_msg  # noqa: PLC0415
-
-        target = DBusAddress(
-            NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS_BUS_NAME, interface=NOTIFICATIONS_BUS_NAME
-        )
-        message = new_method_call(target, method, signature, body)
         try:
-            reply = self._router.send_and_get_reply(message, timeout=CALL_TIMEOUT_S)
-            return tuple(unwrap_msg(reply))
-        except DBusErrorResponse as exc:
-            raise DBusError(f"{NOTIFICATIONS_BUS_NAME} {method}: {exc.name}") from exc
-        except TimeoutError as exc:
-            raise DBusError(f"{NOTIFICATIONS_BUS_NAME} {method}: no reply in time") from exc
+            return call_through(
+                self._router, NOTIFICATIONS_BUS_NAME, NOTIFICATIONS_PATH, NOTIFICATIONS_BUS_NAME,
+                method, signature, body,
+            )  # fmt: skip
+        except DBusError:
+            raise
         except Exception as exc:  # the router stopped, the bus went away
             raise DBusError(f"{NOTIFICATIONS_BUS_NAME} {method}: {exc}") from exc
 
