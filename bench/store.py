@@ -10,8 +10,13 @@ Size: --years (default 5) x 250 working days, each with 25 break rows (a mix of 
 times each outcome has) and one day figure, saved one day per transaction; the size is that of
 the database file after `close` (WAL folded in, no -wal left), with its page counts.
 
+Diary read: what the exercise picker reads at each break (`Store.picker_diary`), timed READS
+times on a diary of --years x 250 check-ins (one each working day, pains 0-10) and an open
+episode with a pain update a day for a week, beside one write's p50 measured above in the same
+run.
+
 Prints figures and never asserts. Run:
-`.venv/bin/python bench/store.py [--dir DIR] [--writes N] [--years N]`.
+`.venv/bin/python bench/store.py [--dir DIR] [--writes N] [--years N] [--reads N]`.
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from posture_guard.app.store import Store, Synchronous
-from posture_guard.core.records import BreakRecord, DayActivity
+from posture_guard.core.episodes import AgeBand, CheckIn, Episode, EpisodeUpdate, Stiffness, Trend
+from posture_guard.core.records import AdviceSummary, BreakRecord, DayActivity
+from posture_guard.core.tiers import Tier
 from posture_guard.core.timer import Outcome
 from posture_guard.desktop.paths import default_paths
 
@@ -99,6 +106,39 @@ def history(folder: Path, years: int) -> tuple[int, int, int, str]:
     return days, rows, path.stat().st_size, f"{pages:,} pages of {page_size:,} bytes, {free} free"
 
 
+def diary_reads_ms(folder: Path, years: int, reads: int) -> tuple[int, list[float]]:
+    """`reads` timings of `picker_diary` over a diary of `years` x 250 check-ins and an open
+    episode with 7 updates; with the number of check-ins."""
+    path = folder / "diary.sqlite3"
+    start = datetime(2021, 1, 4, 9, 0, tzinfo=UTC)
+    count = years * 250
+    advice = AdviceSummary(tier=Tier.SELF_CARE, rule_ids=())
+    with Store.open(path) as store:
+        for i in range(count):
+            at = start + timedelta(days=i * 7 / 5)
+            answers = CheckIn(
+                at=at,
+                pain_now=i % 11,
+                stiffness=Stiffness.MILD,
+                trend=Trend.SAME,
+                age_band=AgeBand.FROM_20_TO_50,
+            )
+            store.add_check_in(answers, advice)
+        began = start + timedelta(days=count * 7 / 5)
+        store.start_episode(
+            Episode(started=began, pain_at_start=6, pain_peak=6, stiffness=None), now=began
+        )
+        for day in range(1, 8):
+            at = began + timedelta(days=day)
+            store.update_episode(EpisodeUpdate(at=at, pain=6 - day % 4), now=at)
+        out: list[float] = []
+        for _ in range(reads + 5):
+            before = time.perf_counter()
+            store.picker_diary()
+            out.append((time.perf_counter() - before) * 1000)
+    return count, out[5:]  # the first reads warm the page cache
+
+
 def file_system(folder: Path) -> str:
     """The mount's type from /proc/self/mounts (Linux); '?' elsewhere."""
     try:
@@ -130,6 +170,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="where to put the temporary databases")
     parser.add_argument("--writes", type=int, default=2000)
     parser.add_argument("--years", type=int, default=5, help="years of data for the size")
+    parser.add_argument("--reads", type=int, default=200, help="diary reads to time")
     args = parser.parse_args()
     base = args.dir or default_paths().data_dir.parent
     if not base.is_dir():
@@ -144,11 +185,12 @@ def main() -> None:
             f"  write latency: {args.writes} single-transaction saves (1 break + the day's "
             "figure), timed each with perf_counter, after 50 warm-up writes"
         )
+        write_p50 = 0.0
         for mode in ("NORMAL", "FULL"):
             used = "  <- the store's setting" if mode == "FULL" else ""
-            print(
-                f"    synchronous={mode:<6}  {describe(latencies_ms(folder, mode, args.writes))}{used}"
-            )
+            timings = latencies_ms(folder, mode, args.writes)
+            write_p50 = statistics.median(timings)
+            print(f"    synchronous={mode:<6}  {describe(timings)}{used}")
         began = time.perf_counter()
         days, rows, size, pages = history(folder, args.years)
         seconds = time.perf_counter() - began
@@ -163,6 +205,13 @@ def main() -> None:
         print("                measured with os.stat after Store.close (WAL folded into the file)")
         left = sorted(p.name for p in folder.iterdir() if p.name.startswith("history"))
         print(f"                files left after close: {', '.join(left)}")
+        check_ins, reads = diary_reads_ms(folder, args.years, args.reads)
+        print(
+            f"  diary read:   the exercise picker's read at each break (picker_diary), {check_ins:,}"
+            f" check-ins and an open episode, {len(reads)} reads"
+        )
+        print(f"                {describe(reads)}")
+        print(f"                reference: one write (synchronous=FULL) p50 {write_p50:6.3f} ms")
 
 
 if __name__ == "__main__":

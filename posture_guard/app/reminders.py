@@ -136,13 +136,14 @@ class Reminders:
         if self._store is None:
             return False, frozenset(), NeckLimit.FREE
         try:
-            diary = self._store.picker_diary()
+            now = None if self._now is None else self._now()
+            diary = self._store.picker_diary(now)
             latest = diary.latest
             inputs = picker_inputs(
                 diary.current,
                 None if latest is None else latest.check_in,
                 None if latest is None else latest.advice.tier,
-                now=None if self._now is None else self._now(),
+                now=now,
                 pains=diary.pains,
             )
         except StoreError as exc:

@@ -72,6 +72,7 @@ from posture_guard.core.episodes import (
     EpisodeUpdate,
     current_episode,
     end_episode,
+    is_ahead,
     open_episode,
     start_episode,
     update_episode,
@@ -815,25 +816,34 @@ class Store:
             ).fetchone()
         return None if row is None else self._check_in_from_row(row)
 
-    def picker_diary(self) -> PickerDiary:
+    def picker_diary(self, now: datetime | None = None) -> PickerDiary:
         """What the exercise picker reads of the diary, from one snapshot: the current episode
         (`episodes.current_episode`), the check-in entered last, and the pain ratings with
         their place in the order of entry (clock_ahead Rule 6): the current episode's start
-        and its updates with a pain, every check-in numbered since v7, and the last one entered
-        before. Raises as `episodes`."""
+        and its updates with a pain, the last check-in entered before v7, and of the numbered
+        check-ins the newest back to the first not dated ahead of `now` (`is_ahead`; None:
+        the newest alone). `clock_ahead.latest_pain(pains, now)` is then what it would be over
+        every check-in, and a break reads a few rows however long the diary. Raises as
+        `episodes`."""
         with self._using("read the diary") as db, _snapshot(db):
             current = current_episode(self._read_episodes(db))
             latest = db.execute(
                 "SELECT id, answers, tier, rule_ids FROM check_ins ORDER BY id DESC LIMIT 1"
             ).fetchone()
-            rows: list[tuple[str, object, object, object, object]] = []
+            pains: list[PainEntry] = []
             if current is not None:
-                rows += [
-                    ("episodes", current.id, seq, _instant(current.started), current.pain_at_start)
+                pains += [
+                    self._pain_from_row(
+                        "episodes",
+                        current.id,
+                        seq,
+                        _instant(current.started),
+                        current.pain_at_start,
+                    )
                     for (seq,) in db.execute("SELECT seq FROM episodes WHERE id = ?", (current.id,))
                 ]
-                rows += [
-                    ("episode_updates", *row)
+                pains += [
+                    self._pain_from_row("episode_updates", *row)
                     for row in db.execute(
                         "SELECT id, seq, at, json_extract(record, '$.pain') FROM episode_updates"
                         " WHERE episode_id = ? AND json_extract(record, '$.pain') IS NOT NULL"
@@ -841,18 +851,28 @@ class Store:
                         (current.id,),
                     )
                 ]
-            rows += [
-                ("check_ins", *row)
+            pains += [
+                self._pain_from_row("check_ins", *row)
                 for row in db.execute(
                     "SELECT id, seq, at, json_extract(answers, '$.pain_now') FROM check_ins"
-                    " WHERE seq IS NOT NULL"
-                    " OR id = (SELECT max(id) FROM check_ins WHERE seq IS NULL) ORDER BY id"
+                    " WHERE id = (SELECT max(id) FROM check_ins WHERE seq IS NULL)"
                 )
             ]
+            # ids and seqs of check-ins rise together (one insert sets both in one transaction),
+            # so newest first by id walks the rowid with no sort.
+            newest: list[PainEntry] = []
+            for row in db.execute(
+                "SELECT id, seq, at, json_extract(answers, '$.pain_now') FROM check_ins"
+                " WHERE seq IS NOT NULL ORDER BY id DESC"
+            ):
+                newest.append(self._pain_from_row("check_ins", *row))
+                if now is None or not is_ahead(newest[-1].at, now):
+                    break
+            pains += reversed(newest)
         return PickerDiary(
             current=current,
             latest=None if latest is None else self._check_in_from_row(latest),
-            pains=tuple(self._pain_from_row(*row) for row in rows),
+            pains=tuple(pains),
         )
 
     def set_clinic(self, profile: ClinicProfile) -> None:

@@ -50,6 +50,8 @@ CASES = (
             rf"synchronous=FULL\s+p50\s+{NUMBER} ms\s+p99\s+{NUMBER} ms",
             rf"1 years:\s+{NUMBER} working days",
             rf"file size {NUMBER} MB",
+            rf"diary read: .*\n\s+p50\s+{NUMBER} ms\s+p99\s+{NUMBER} ms",
+            rf"reference: one write \(synchronous=FULL\) p50\s+{NUMBER} ms",
         ),
     ),
     Case(

@@ -318,12 +318,26 @@ def test_clock_ahead_the_pickers_latest_pain_is_the_one_entered_last(
         episode = store.open_episode()
         assert episode is not None
         store.end_episode(max(real, last_moment(episode)), now=real)
-        diary = store.picker_diary()
-    now = real + timedelta(seconds=passing)
+        now = real + timedelta(seconds=passing)
+        diary = store.picker_diary(now)
+        every = store.picker_diary(datetime(1900, 1, 1, tzinfo=UTC)).pains  # all dated ahead
     # every rating is numbered in the order it was entered
-    entered = sorted(diary.pains, key=lambda p: p.seq or 0)
+    entered = sorted(every, key=lambda p: p.seq or 0)
     assert [p.pain for p in entered] == [5, *(pain for _, pain, _, _ in steps)]
     expected = [p for p in entered if not is_ahead(p.at, now)][-1].pain
+    # read at now: every rating of the episode, and the check-ins from the newest back to the
+    # first not dated ahead of now: a few rows, however long the diary
+    kinds = ["start", *(kind for kind, *_ in steps)]
+    walked = []
+    for p in reversed(entered):
+        if kinds[(p.seq or 0) - 1] == "check-in":
+            walked.append(p)
+            if not is_ahead(p.at, now):
+                break
+    episode = [p for p in entered if kinds[(p.seq or 0) - 1] != "check-in"]
+    assert sorted(diary.pains, key=lambda p: p.seq or 0) == sorted(
+        [*episode, *walked], key=lambda p: p.seq or 0
+    )
     assert latest_pain(diary.pains, now) == expected
     assert diary.latest is not None or all(kind == "update" for kind, *_ in steps)
     inputs = picker_inputs(
