@@ -117,6 +117,7 @@ def apply_look(root: tk.Tk, look: Look) -> Fonts:
     style.configure("Error.TLabel", foreground=p.error, font=fonts.bold)
     style.configure("Muted.TLabel", foreground=p.muted)
     style.configure("Brand.TLabel", foreground=p.attribution)
+    ring_element = _ring_element(root, style, p.focus)
     for kind in ("TCheckbutton", "TRadiobutton"):
         style.configure(kind, background=p.page, foreground=p.text,
                         indicatorbackground=p.field, indicatorforeground=p.text,
@@ -124,6 +125,12 @@ def apply_look(root: tk.Tk, look: Look) -> Fonts:
                         indicatormargin=(0, 2, 6, 2))  # fmt: skip
         style.map(kind, background=[("active", p.field)],
                   upperbordercolor=[("focus", p.focus)], lowerbordercolor=[("focus", p.focus)])  # fmt: skip
+        name = kind.removeprefix("T")
+        style.layout(kind, [(f"{name}.padding", {"sticky": "nswe", "children": [
+            (f"{name}.indicator", {"side": "left", "sticky": ""}),
+            (f"{name}.{ring_element}", {"side": "left", "sticky": "w",
+                                        "children": [(f"{name}.label", {"sticky": "nswe"})]}),
+        ]})])  # fmt: skip
     style.configure("TEntry", fieldbackground=p.field, foreground=p.text,
                     insertcolor=p.text, bordercolor=p.muted, lightcolor=p.field)  # fmt: skip
     style.map("TEntry", bordercolor=[("focus", p.focus)], lightcolor=[("focus", p.focus)])
@@ -137,6 +144,25 @@ def apply_look(root: tk.Tk, look: Look) -> Fonts:
               lightcolor=ring, darkcolor=ring)  # fmt: skip
     style.configure("TScrollbar", troughcolor=p.page)
     return fonts
+
+
+def _ring_element(root: tk.Tk, style: ttk.Style, colour: str) -> str:
+    """The name of a ttk element that frames its children with a solid FOCUS_RING_PX ring in
+    `colour` while the widget has the focus (clam's own focus element draws one dotted pixel
+    whatever its focusthickness), and keeps the same room without it, so nothing moves."""
+    name = f"PostureGuardRing{colour.lstrip('#')}"
+    if name in style.element_names():
+        return name
+    # named Tcl images, not PhotoImage objects: they live as long as Tk, as the element does
+    ring, blank, side, width = f"{name}On", f"{name}Off", 2 * FOCUS_RING_PX + 2, FOCUS_RING_PX
+    for image in (ring, blank):  # a new photo's pixels are all transparent
+        root.tk.call("image", "create", "photo", image, "-width", side, "-height", side)
+    for box in ((0, 0, side, width), (0, side - width, side, side), (0, 0, width, side),
+                (side - width, 0, side, side)):  # fmt: skip
+        root.tk.call(ring, "put", colour, "-to", *box)
+    style.element_create(name, "image", blank, ("focus", ring), border=FOCUS_RING_PX,
+                         padding=FOCUS_RING_PX + 1, sticky="nswe")  # fmt: skip
+    return name
 
 
 def _font(root: tk.Tk, name: str, **options: object) -> tkfont.Font:

@@ -337,3 +337,52 @@ def test_settings_form_in_tk_a_locked_key_is_disabled_and_tab_passes_it_by(root,
     keys(root, _display(root), "Tab")
     assert root.focus_get() == drawn.fields["breaks-stretch-length"].first
     save_screenshot(_display(root), "settings-form-tk-locked")
+
+
+def _widgets(widget: tk.Misc) -> Iterator[tk.Misc]:
+    yield widget
+    for child in widget.winfo_children():
+        yield from _widgets(child)
+
+
+def _run_across(image: Image.Image, box: tuple[int, int, int, int], *, down: bool) -> int:
+    """The focus-coloured pixels on the line through the middle of `box` (x, y, width, height):
+    down its middle column, or across its middle row."""
+    x, y, w, h = box
+    line = (
+        [(x + w // 2, y + i) for i in range(h)] if down else [(x + i, y + h // 2) for i in range(w)]
+    )
+    return sum(image.getpixel(point) == FOCUS for point in line)
+
+
+@pytest.mark.parametrize("kind", [ttk.Checkbutton, ttk.Radiobutton])
+def test_a_focused_check_box_or_choice_has_a_solid_ring_of_at_least_2_px(root, kind):
+    # Protects: WCAG 2.4.13 on Tk (Windows, macOS, Linux without PyGObject): the keyboard's
+    # place on a check box or a choice is a solid ring of FOCUS_RING_PX round its words (clam
+    # drew one dotted pixel), and it takes no room of its own: nothing moves when it comes
+    drawn = an_update_form(root, Calls())
+    control = next(w for w in _widgets(drawn.canvas) if isinstance(w, kind))
+    drawn.canvas.yview_moveto(0.0)
+    focus_on(root, drawn.buttons.winfo_children()[0])
+    size = (control.winfo_width(), control.winfo_height())
+    before = save_screenshot(_display(root), f"tk-form-{kind.__name__.lower()}-unfocused")
+    focus_on(root, control)
+    drawn.canvas.update_idletasks()
+    assert (control.winfo_width(), control.winfo_height()) == size
+    after = save_screenshot(_display(root), f"tk-form-{kind.__name__.lower()}-focused")
+    assert ring_pixels(before, box_of(control)) == 0
+    with Image.open(after) as shot:
+        image = shot.convert("RGB")
+        found = [
+            (x, y)
+            for x in range(control.winfo_rootx(), control.winfo_rootx() + size[0])
+            for y in range(control.winfo_rooty(), control.winfo_rooty() + size[1])
+            if image.getpixel((x, y)) == FOCUS
+        ]
+        assert found, "no focus ring"
+        xs, ys = [x for x, _ in found], [y for _, y in found]
+        ring = (min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)
+        # solid: every side at least 2 px thick, on the lines through the ring's middle
+        assert _run_across(image, ring, down=True) >= 2 * 2
+        assert _run_across(image, ring, down=False) >= 2 * 2
+        assert _run_across(image, ring, down=True) == 2 * FOCUS_RING_PX
