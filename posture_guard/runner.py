@@ -22,6 +22,7 @@ from posture_guard.core import config, policy
 from posture_guard.core.commands import Command, Result, SettingsTrouble
 from posture_guard.core.errors import PostureGuardError, StoreError, terminal_safe
 from posture_guard.core.exercises import Catalogue, load_catalogue
+from posture_guard.core.first_run import FirstRun, first_run_step
 from posture_guard.core.i18n import N_, _
 from posture_guard.core.ports import Clock, Notifier
 from posture_guard.core.settings import Settings
@@ -145,22 +146,20 @@ def _say_read_only(why: StoreError) -> None:
 def _first_run_notice(paths: Paths, loaded: config.Loaded, desktop: Launcher | None) -> None:
     """Once per user: what the employer can and cannot see, in the terminal and the log; on a
     desktop (`desktop`: what starts our windows there) with no policy, the welcome window too
-    (core/welcome.py Rule 1). Under a policy it asks nothing (a managed rollout must start
+    (core/first_run.py Rule 1). Under a policy it asks nothing (a managed rollout must start
     without questions). The marker is written once the notice is out and the window started
     (or failed to start), so neither comes again."""
     if paths.first_run_marker.exists():
-        return  # `first_run_step` says DONE: every later run leaves the welcome's modules out
-    from posture_guard.core import welcome  # noqa: PLC0415 - the first run only (form_view too)
-
+        return  # `first_run_step` says DONE
     managed = policy.has_policy(loaded)
-    step = welcome.first_run_step(shown=False, managed=managed, desktop=desktop is not None)
+    step = first_run_step(shown=False, managed=managed, desktop=desktop is not None)
     # the policy's branding may hold escape sequences or bidi overrides: spelled out, never raw
     notice = terminal_safe(
         policy.first_run_notice(loaded.settings, managed=managed), keep_newlines=True
     )
     print(notice + "\n", flush=True)
     log.info("first run: told the user: %s", notice.replace("\n", " "))
-    if step is welcome.FirstRun.WELCOME and desktop is not None:
+    if step is FirstRun.WELCOME and desktop is not None:
         problem = desktop.launch("welcome")
         if problem is not None:
             log.warning("first run: no welcome window: %s", problem)

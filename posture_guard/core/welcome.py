@@ -1,10 +1,8 @@
 """The first day at the desk: whether the first run welcomes with a window, and what that window
 says and does, as plain values (drawn by ui/welcome.py with form_view's renderers). Pure.
 
-Rule 1: the first run says what stays private once per user. With a desktop and no
-        organisation's policy it opens the welcome window too (`first_run_step`); under a policy
-        it asks nothing (a managed rollout starts without questions: the terminal notice and
-        the log say what the employer sees); without a desktop, the terminal notice alone.
+Rule 1: the window opens on the first run with a desktop and no organisation's policy
+        (core/first_run.py decides; the service never loads this module).
 Rule 2: the window says what Posture Guard does, what stays private (nothing leaves this
         computer) and the break plan of the effective settings (each enabled kind, how much
         active screen time earns it, how long it lasts); "Start at login" is ticked; the clinic
@@ -21,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from enum import Enum, auto
 from typing import Final, Literal
 
 from posture_guard.core.clinic import ClinicProfile
@@ -54,27 +51,6 @@ CLINIC_FIELDS: Final[Mapping[str, str]] = {
     "clinic.phone": PHONE,
     "": BOOKING_URL,
 }
-
-
-class FirstRun(Enum):
-    """What the first run of `posture-guard run` does for the person."""
-
-    #: Done before (the marker is there): nothing.
-    DONE = auto()
-    #: The notice in the terminal and the log (no desktop, or a managed rollout).
-    NOTICE = auto()
-    #: The notice, and the welcome window.
-    WELCOME = auto()
-
-
-def first_run_step(*, shown: bool, managed: bool, desktop: bool) -> FirstRun:
-    """Rule 1: `shown`, the first-run marker exists; `managed`, a policy applies; `desktop`,
-    windows can be shown (a display, and not --headless)."""
-    if shown:
-        return FirstRun.DONE
-    if managed or not desktop:
-        return FirstRun.NOTICE
-    return FirstRun.WELCOME
 
 
 # --- what the window says ----------------------------------------------------------------------

@@ -32,12 +32,14 @@ from tests.e2e.test_report_cli import NOT_IN_THE_SERVICE, left_out
 
 pytestmark = pytest.mark.desktop
 
-#: Beside NOT_IN_THE_SERVICE, what the service with the sni tray leaves out: the first run's
-#: welcome and its form, pystray (the xorg and GTK backends') with our extras to it, and GTK.
+#: Beside NOT_IN_THE_SERVICE, what the service with the sni tray leaves out: pystray (the xorg
+#: and GTK backends') with our extras to it, and GTK.
 NOT_WITH_THE_SNI_TRAY: Final = (
-    "posture_guard.core.welcome", "posture_guard.core.form_view", "pystray", "gi", "Xlib.threaded",
+    "pystray",
+    "gi",
+    "Xlib.threaded",
     "posture_guard.ui.pystray_private",
-)  # fmt: skip
+)
 
 
 def start_on(app: App, desk: WaybarDesk, preamble: str = "") -> subprocess.Popen[str]:

@@ -12,6 +12,7 @@ import pytest
 from posture_guard.core import config, i18n
 from posture_guard.core.clinic import ClinicProfile
 from posture_guard.core.errors import AutostartError, ClinicError
+from posture_guard.core.first_run import FirstRun, first_run_step
 from posture_guard.core.form_view import (
     Check,
     Entry,
@@ -27,11 +28,9 @@ from posture_guard.core.welcome import (
     CLINIC_NAME,
     PHONE,
     START_AT_LOGIN,
-    FirstRun,
     WelcomeAnswers,
     clinic_profile,
     duration_words,
-    first_run_step,
     login_action,
     place_clinic_error,
     place_login_error,
