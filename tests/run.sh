@@ -59,6 +59,13 @@ done
 # mutter itself is small)
 apt_packages+=(mutter)
 command -v mutter >/dev/null 2>&1 || missing+=(mutter)
+# tests/desktop/test_gnome_shell.py: GNOME Shell 43 itself (headless), whose banner is where GNOME
+# users meet the break notice; gjs runs the shell's notification service (a desktop's bus would
+# start it). About 80 packages on top of mutter (GTK 4, GJS, the shell's typelibs)
+apt_packages+=(gnome-shell gjs)
+for tool in gnome-shell gjs; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
 # tests/desktop/test_sound.py: a private PulseAudio with a null sink, recorded with parecord; the
 # freedesktop sound theme the break's sounds are looked up in
 apt_packages+=(pulseaudio pulseaudio-utils sound-theme-freedesktop)

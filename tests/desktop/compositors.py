@@ -12,6 +12,11 @@
   compositor, without GNOME Shell), on a private session bus where it owns
   org.gnome.Mutter.IdleMonitor and org.gnome.Mutter.RemoteDesktop. It renders with Mesa's
   surfaceless software renderer; no GPU, no logind, and it runs as root.
+- `gnome_shell(tmp, bus)`: GNOME Shell 43 (`gnome-shell --headless`: mutter with the shell on
+  top), and its notification server (org.gnome.Shell.Notifications, which owns
+  org.freedesktop.Notifications for the shell; a desktop's bus activates it, ours has no
+  service files, so it is started here). The bus stands in for the system bus too: the shell
+  asks it for logind and the like, finds nothing and goes on.
 
 Input is injected with each compositor's own means: `wtype` (the virtual keyboard protocol)
 or `swaymsg seat - cursor move` for sway, org_kde_kwin_fake_input for KWin (`kwin_pointer`),
@@ -36,7 +41,7 @@ from typing import TYPE_CHECKING
 import pytest
 from PIL import Image
 
-from posture_guard.desktop.dbus import Bus
+from posture_guard.desktop.dbus import Bus, call_through
 from posture_guard.desktop.wayland import Connection, WaylandError, int32, socket_path, string
 from tests.app import stop_process
 from tests.desktop.traydesk import wait_until  # conftest's, imported when called
@@ -185,30 +190,134 @@ def mutter(tmp: Path, bus: SessionBus) -> Iterator[Compositor]:
 
 MUTTER_IDLE = "org.gnome.Mutter.IdleMonitor"
 REMOTE_DESKTOP = "org.gnome.Mutter.RemoteDesktop"
+GNOME_SHELL = "org.gnome.Shell"
+NOTIFICATIONS = "org.freedesktop.Notifications"
+#: The left button's evdev code (BTN_LEFT).
+BTN_LEFT = 0x110
+
+
+@contextmanager
+def gnome_shell(tmp: Path, bus: SessionBus) -> Iterator[Compositor]:
+    """GNOME Shell 43 headless on `bus` with one 1280x800 virtual monitor, ready once it owns
+    org.gnome.Shell, its notification server org.freedesktop.Notifications and mutter's
+    remote desktop. The once-per-user "Screen Lock disabled" banner (no GDM here) is marked
+    shown beforehand, so no banner of the shell's own is queued before the test's."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    runtime = _private_runtime(tmp)
+    for program in ("gnome-shell", "gjs"):
+        assert shutil.which(program), f"{program} is not installed (tests/run.sh installs it)"
+    env = _base_env(runtime, tmp)
+    env.update(DBUS_SESSION_BUS_ADDRESS=bus.address, DBUS_SYSTEM_BUS_ADDRESS=bus.address,
+               XDG_DATA_HOME=str(tmp / ".local" / "share"))  # fmt: skip
+    shown = tmp / ".local" / "share" / "gnome-shell" / "lock-warning-shown"
+    shown.parent.mkdir(parents=True, exist_ok=True)
+    shown.touch()
+    log = tmp / "gnome-shell.log"
+    cmd = ["gnome-shell", "--headless", "--wayland", "--no-x11", "--virtual-monitor", "1280x800",
+           "--wayland-display", "wayland-gnome"]  # fmt: skip
+    with log.open("wb") as out:
+        shell = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        server: subprocess.Popen[bytes] | None = None
+        try:
+            display = _wait_for_socket(shell, runtime, log, "gnome-shell", "wayland-gnome")
+            wait_until(lambda: bus.name_has_owner(GNOME_SHELL), "org.gnome.Shell", 30)
+            server = subprocess.Popen(
+                ["gjs", "/usr/share/gnome-shell/org.gnome.Shell.Notifications"], env=env,
+                stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            for name in (NOTIFICATIONS, REMOTE_DESKTOP, MUTTER_IDLE):
+                wait_until(lambda name=name: bus.name_has_owner(name), name, 30)
+            yield Compositor("gnome-shell", {**env, "WAYLAND_DISPLAY": display}, runtime, log)
+        finally:
+            if server is not None:
+                stop_process(server)
+            stop_process(shell)
+
+
+class RemoteDesktop:
+    """A session of mutter's remote desktop API (what GNOME Remote Desktop calls): the
+    pointer moved by exact steps (virtual motion is not accelerated), buttons and keys. It
+    lives on one connection: mutter ends it when its caller leaves the bus."""
+
+    SESSION = f"{REMOTE_DESKTOP}.Session"
+
+    def __init__(self, address: str) -> None:
+        self.bus = Bus(address)
+        (self.path,) = self.bus.call(
+            REMOTE_DESKTOP, "/org/gnome/Mutter/RemoteDesktop", REMOTE_DESKTOP, "CreateSession",
+            timeout=5,
+        )  # fmt: skip
+        self._call("Start")
+
+    def _call(
+        self, method: str, signature: str | None = None, body: tuple[object, ...] = ()
+    ) -> None:
+        self.bus.call(REMOTE_DESKTOP, self.path, self.SESSION, method, signature, body, timeout=5)
+
+    def move_by(self, dx: float, dy: float) -> None:
+        self._call("NotifyPointerMotionRelative", "dd", (dx, dy))
+
+    def move_to(self, x: int, y: int, height: int = 800) -> None:
+        """To (x, y) of a monitor `height` pixels high: into its bottom left corner first (the
+        pointer stops at the edges), then up and right. Not by the top left corner: GNOME
+        Shell's hot corner there opens the overview and its pressure barriers hold the pointer.
+        Each move is given time to land, so the two are not folded into one."""
+        self.move_by(-10_000.0, 10_000.0)
+        time.sleep(0.1)
+        self.move_by(float(x), float(y - (height - 1)))
+        time.sleep(0.1)
+
+    def click(self) -> None:
+        for pressed in (True, False):
+            self._call("NotifyPointerButton", "ib", (BTN_LEFT, pressed))
+
+    def key(self, keycode: int) -> None:
+        """Press and release the key of evdev `keycode`."""
+        for pressed in (True, False):
+            self._call("NotifyKeyboardKeycode", "ub", (keycode, pressed))
+
+    def close(self) -> None:
+        try:
+            self._call("Stop")
+        finally:
+            self.bus.close()
 
 
 def mutter_input(address: str, how: str) -> None:
     """Input to mutter through its remote desktop API: "pointer" moves the pointer by (5, 3),
-    "key" presses and releases A (evdev keycode 30). The session lives on one connection:
-    mutter closes it when its caller leaves the bus."""
-    bus = Bus(address)
-    session_iface = f"{REMOTE_DESKTOP}.Session"
+    "key" presses and releases A (evdev keycode 30)."""
+    session = RemoteDesktop(address)
     try:
-        (path,) = bus.call(
-            REMOTE_DESKTOP, "/org/gnome/Mutter/RemoteDesktop", REMOTE_DESKTOP, "CreateSession",
-            timeout=5,
-        )  # fmt: skip
-        bus.call(REMOTE_DESKTOP, path, session_iface, "Start", timeout=5)
         if how == "pointer":
-            bus.call(REMOTE_DESKTOP, path, session_iface, "NotifyPointerMotionRelative",
-                     "dd", (5.0, 3.0), timeout=5)  # fmt: skip
+            session.move_by(5.0, 3.0)
         else:
-            for pressed in (True, False):
-                bus.call(REMOTE_DESKTOP, path, session_iface, "NotifyKeyboardKeycode",
-                         "ub", (30, pressed), timeout=5)  # fmt: skip
-        bus.call(REMOTE_DESKTOP, path, session_iface, "Stop", timeout=5)
+            session.key(30)
     finally:
-        bus.close()
+        session.close()
+
+
+def gnome_shot(bus: SessionBus, name: str) -> Image.Image:
+    """The monitor as GNOME Shell draws it (org.gnome.Shell.Screenshot, the pointer shown),
+    saved as tests/artifacts/<name>.png, in RGB. The shell takes screenshots only for the
+    desktop's screenshot tools, known by their bus names: the call comes from a connection
+    that owns org.gnome.Screenshot on this private bus."""
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    from tests.desktop.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    with open_dbus_connection(bus=bus.address) as conn:
+        conn.send_and_get_reply(message_bus.RequestName("org.gnome.Screenshot"), timeout=5)
+        (done, _) = call_through(
+            conn, "org.gnome.Shell.Screenshot", "/org/gnome/Shell/Screenshot",
+            "org.gnome.Shell.Screenshot", "Screenshot", "bbs", (True, False, str(path)),
+            timeout=15,
+        )  # fmt: skip
+    assert done, f"GNOME Shell took no screenshot to {path}"
+    with Image.open(path) as image:
+        return image.convert("RGB")
 
 
 def offered(env: Mapping[str, str]) -> set[str]:

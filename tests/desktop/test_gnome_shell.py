@@ -1,0 +1,203 @@
+"""The break notice in GNOME Shell itself (43, `gnome-shell --headless`), the desktop most Linux
+users sit at: with no layer shell there, the notice is a notification whose actions are Start
+now and Postpone (ui/break_gtk.py Rule 1), and GNOME Shell is the notification server. Its
+banner shows the actions only while the pointer is over it; the pointer moves and clicks
+through mutter's remote desktop API, as a person's would, and the screen is read back with
+the shell's own screenshot call (tests/artifacts/gnome-shell-*.png).
+
+Where GNOME Shell 43 draws the banner on a 1280x800 monitor: 500 px wide at the top centre,
+and once expanded a row of its actions, each half of it. `BANNER` and the button points are
+read off that layout (Adwaita, Debian's GNOME 43); a layout that moved would make the click
+miss and the test fail on the break not started, with the screenshots to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from tests.app import Output
+from tests.desktop.compositors import (
+    NOTIFICATIONS,
+    Compositor,
+    RemoteDesktop,
+    gnome_shell,
+    gnome_shot,
+)
+from tests.desktop.conftest import SessionBus, start_session_bus, wait_until
+from tests.desktop.test_windows_wayland import NECK_TURN, PAGE, BreakWindow, finish
+
+pytestmark = pytest.mark.desktop
+
+#: The banner's box (left, top, right, bottom) before it expands, and its row of actions after.
+BANNER = (390, 36, 890, 112)
+ACTIONS = (390, 112, 890, 154)
+#: Where the pointer rests to expand the banner, and the middle of each action's button.
+OVER_BANNER = (640, 75)
+START_NOW = (515, 133)
+POSTPONE = (765, 133)
+
+
+@dataclass
+class Shell:
+    """GNOME Shell on a private bus; `env` is a Wayland-only GTK client's."""
+
+    compositor: Compositor
+    bus: SessionBus
+    pointer: RemoteDesktop
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {**self.compositor.env, "GDK_BACKEND": "wayland", "NO_AT_BRIDGE": "1",
+               "POSTURE_GUARD_TOOLKIT": "gtk"}  # fmt: skip
+        env.pop("DISPLAY", None)  # GTK must talk Wayland, to GNOME Shell
+        return env
+
+    def shot(self, name: str) -> Image.Image:
+        return gnome_shot(self.bus, f"gnome-shell-{name}")
+
+
+@pytest.fixture
+def shell(tmp_path: Path) -> Iterator[Shell]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_AT_BRIDGE": "1"}
+    with (
+        start_session_bus(env, tmp_path / "dbus") as bus,
+        gnome_shell(tmp_path / "gnome-shell", bus) as compositor,
+    ):
+        pointer = RemoteDesktop(bus.address)
+        try:
+            desk = Shell(compositor, bus, pointer)
+            if os.geteuid() == 0:
+                clear_the_root_warning(desk)
+            leave_the_overview(desk)
+            yield desk
+        finally:
+            pointer.close()
+
+
+def clear_the_root_warning(shell: Shell) -> None:
+    """GNOME Shell run as root says so in a banner at start ("Logged in as a privileged user"),
+    which would hold the test's banner in its queue; a banner stays while the person is idle
+    and goes 4 s after they are active: the pointer moves until it has gone."""
+    wait_until(lambda: banner_shown(shell.shot("start")), "the shell's root warning", 15)
+    for step in range(60):
+        shell.pointer.move_by(3.0 if step % 2 else -3.0, 0.0)
+        time.sleep(0.25)
+        if not banner_shown(shell.shot("start")):
+            return
+    raise AssertionError("the shell's root warning stayed (see gnome-shell-start.png)")
+
+
+def leave_the_overview(shell: Shell) -> None:
+    """GNOME Shell opens in the overview, as after a login; a click on the workspace leaves it
+    for the desktop, where windows are shown. The pointer rests there, away from the banner
+    (which stays folded until the pointer is over it)."""
+    before = shell.shot("overview")
+    shell.pointer.move_to(640, 600)
+    shell.pointer.click()
+    wait_until(lambda: changed(before, shell.shot("desktop"), (0, 200, 200, 600)), "the desktop")
+
+
+def banner_shown(shot: Image.Image) -> bool:
+    """Whether a banner covers the top of BANNER: the strip just inside its top edge differs
+    from the background beside it, at the same height."""
+    outside = shot.getpixel((BANNER[0] - 190, BANNER[1] + 8))
+    strip = shot.crop((BANNER[0] + 10, BANNER[1] + 4, BANNER[2] - 10, BANNER[1] + 12))
+    pixels = list(strip.get_flattened_data())
+    return sum(p == outside for p in pixels) < len(pixels) // 2
+
+
+def full_screen(shot: Image.Image) -> bool:
+    """Whether the break page's colour fills every corner of the monitor."""
+    w, h = shot.size
+    return {shot.getpixel(p) for p in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1))} == {PAGE}
+
+
+def changed(before: Image.Image, after: Image.Image, box: tuple[int, int, int, int]) -> bool:
+    """Whether `box` looks different in `after`: more than a few pixels."""
+    diff = ImageChops.difference(before.crop(box), after.crop(box)).convert("L")
+    return sum(1 for v in diff.get_flattened_data() if v > 24) > 200
+
+
+class Signals:
+    """What passes on the bus to and from the notification server, as `dbus-monitor` prints it
+    (a bus monitor: the server sends ActionInvoked and NotificationClosed to the notice's
+    sender alone, which a match rule does not see)."""
+
+    def __init__(self, shell: Shell) -> None:
+        self.proc = subprocess.Popen(
+            ["stdbuf", "-oL", "dbus-monitor", "--address", shell.bus.address,
+             f"interface='{NOTIFICATIONS}'"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        self.out = Output(self.proc)
+        self.out.wait_for("NameAcquired", 10)
+
+    def after(self, member: str) -> list[str]:
+        """The lines after the last line naming `member` (its arguments), [] without one."""
+        lines = list(self.out.lines)
+        starts = [n for n, line in enumerate(lines) if f"member={member}" in line]
+        return lines[starts[-1] + 1 : starts[-1] + 4] if starts else []
+
+    def close(self) -> None:
+        finish(self.proc, self.out)
+
+
+def show_notice(shell: Shell) -> BreakWindow:
+    """The break window process with the person typing (its notice stays until answered),
+    once GNOME Shell shows its banner; the banner expanded by the pointer over it."""
+    assert not banner_shown(shell.shot("before"))
+    window = BreakWindow(shell, NECK_TURN, "--focus-after-idle", "60", "--single-monitor")  # type: ignore[arg-type]
+    wait_until(lambda: banner_shown(shell.shot("banner")), "the banner", 15)
+    folded = shell.shot("banner")
+    shell.pointer.move_to(*OVER_BANNER)
+    wait_until(lambda: changed(folded, shell.shot("banner-expanded"), ACTIONS), "its actions", 5)
+    return window
+
+
+def test_in_gnome_shell_the_notice_is_its_banner_and_start_now_starts_the_break(
+    shell: Shell,
+) -> None:
+    # Protects: on GNOME (Wayland, no layer shell) the notice reaches the person as GNOME
+    # Shell's own banner with Start now and Postpone, and Start now, clicked there, starts the
+    # break and takes the notification away. Tested before only with dunst standing in.
+    signals = Signals(shell)
+    window = show_notice(shell)
+    try:
+        assert not any("started" in line for line in window.out.lines)
+        shell.pointer.move_to(*START_NOW)
+        shell.pointer.click()
+        window.out.wait_for("started", 10)
+        # the shell's own ActionInvoked "start", and the window's call taking the notification
+        # away (GNOME Shell closes a notification whose action was clicked anyway)
+        wait_until(
+            lambda: any('"start"' in line for line in signals.after("ActionInvoked")),
+            "the shell's ActionInvoked",
+            5,
+        )
+        wait_until(lambda: signals.after("CloseNotification"), "the notification withdrawn", 5)
+        # and the break window over the whole monitor, the top bar too
+        wait_until(lambda: full_screen(shell.shot("break-started")), "the break window", 10)
+    finally:
+        window.close()
+        signals.close()
+
+
+def test_in_gnome_shell_the_banners_postpone_postpones_the_break(shell: Shell) -> None:
+    # Protects: Postpone in GNOME Shell's banner answers the break as postponed, as the corner
+    # notice's button does.
+    window = show_notice(shell)
+    try:
+        shell.pointer.move_to(*POSTPONE)
+        shell.pointer.click()
+        assert window.outcome() == {"outcome": "postponed", "countdown_done": False}
+        assert not any("started" in line for line in window.out.lines)
+    finally:
+        window.close()
