@@ -21,6 +21,10 @@ Rules:
    on a connection of its own, with a thread of its own, and calls `on_action(tag, key)` there.
    A notice with actions stays until it is withdrawn or answered (no timeout): it stands for
    something still waiting for the person.
+6. A notice names our icon in the icon theme where a theme folder has it (`posture-guard
+   launcher install`, the .deb), else the package's own PNG by its file URI (`app_icon`): a
+   name the theme lacks is drawn as a broken image (GNOME Shell does), and a pip install has
+   put nothing in the theme.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Final, TextIO
 
 from posture_guard.core.errors import PostureGuardError
@@ -46,6 +51,7 @@ from posture_guard.desktop.dbus import (
     session_bus,
     session_bus_env,
 )
+from posture_guard.desktop.paths import xdg_data_dirs
 from posture_guard.desktop.programs import which
 
 __all__ = [
@@ -71,6 +77,8 @@ NOTIFICATIONS_PATH: Final = "/org/freedesktop/Notifications"
 #: The icon's name in the icon theme (`posture-guard launcher install` puts it there) and the
 #: launcher the desktop groups our notices under.
 APP_ICON: Final = "posture-guard"
+#: The package's own copy of the icon (64 px, drawn by ui/icons.py), for where no theme has it.
+PACKAGED_ICON: Final = Path(__file__).with_name("notice-icon.png")
 _HINTS: Final = {"desktop-entry": ("s", "posture-guard")}
 #: How long a notice stays on the screen unless it is replaced or withdrawn first.
 NOTICE_SECONDS: Final = 15
@@ -82,6 +90,16 @@ _MARKUP_ESCAPES: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _QUERY_TIMEOUT_S: Final = 1.0
 #: How long the bus may take to start an activatable notification daemon.
 _ACTIVATION_TIMEOUT_S: Final = 5.0
+
+
+def app_icon(data_dirs: Sequence[Path]) -> str:
+    """The icon a notice names (rule 6): APP_ICON when the hicolor theme in one of `data_dirs`
+    (`paths.xdg_data_dirs()`) has it at some size, else PACKAGED_ICON's file URI."""
+    for base in data_dirs:
+        with contextlib.suppress(OSError):
+            if any((base / "icons" / "hicolor").glob(f"*/apps/{APP_ICON}.*")):
+                return APP_ICON
+    return PACKAGED_ICON.as_uri()
 
 
 class PlyerNotifier:
@@ -146,6 +164,7 @@ class FreedesktopNotifier:
         self._bus = bus
         self.app_name = app_name
         self.timeout = timeout
+        self.icon = app_icon(xdg_data_dirs())
         self._ids: dict[str, int] = {}
         self._caps: frozenset[str] | None = None
         self._watch: ActionWatch | None = None
@@ -168,7 +187,7 @@ class FreedesktopNotifier:
         try:
             (notice_id,) = self._call(
                 "Notify", "susssasa{sv}i",
-                (self.app_name, replaces, APP_ICON, title, body, flat, _HINTS, timeout),
+                (self.app_name, replaces, self.icon, title, body, flat, _HINTS, timeout),
             )  # fmt: skip
         except DBusError as exc:
             _log.warning("the notification service did not take a notice: %s", exc)

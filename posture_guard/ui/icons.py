@@ -3,7 +3,8 @@
 `python -m posture_guard.ui.icons [DIR]` writes the app icon as PNG (16 to 256 px) and ICO,
 and its monochrome symbolic SVG, into DIR (default: the repository's icons/), and every tray state, pre-drawn, into the package's
 tray-icons.bin (read by tray_images.py, so the tray process never loads ImageDraw and its fonts:
-1.4 MiB less). Tests check that the committed files equal what this module draws now, so the
+1.4 MiB less), and the 64 px app icon into desktop/notice-icon.png (a notice's icon where no icon
+theme has ours). Tests check that the committed files equal what this module draws now, so the
 files cannot drift from the code.
 
 The shapes are drawn at 4x and scaled down (Pillow's lines and arcs have no anti-aliasing of
@@ -229,6 +230,10 @@ def sprite_key(state: IconState, *, opaque: bool) -> str:
 #: The pre-drawn tray images: a header line, a JSON index line (key -> [offset, length]), then
 #: each image's raw pixels (RGBA or RGB, TRAY_SPRITE_SIZE square), zlib-compressed.
 TRAY_SPRITES: Final = Path(__file__).with_name("tray-icons.bin")
+#: The app icon the package carries for notices where no icon theme has ours
+#: (desktop/notify.py `app_icon`), at NOTICE_ICON_SIZE.
+NOTICE_ICON: Final = Path(__file__).resolve().parents[1] / "desktop" / "notice-icon.png"
+NOTICE_ICON_SIZE: Final = 64
 TRAY_SPRITE_SIZE: Final = 64
 TRAY_SPRITE_HEADER: Final = b"posture-guard tray icons 1\n"
 
@@ -247,14 +252,16 @@ def tray_sprites_bytes() -> bytes:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write the app icons into argv[0] (default: icons/ beside the package) and the package's
-    pre-drawn tray images."""
+    """Write the app icons into argv[0] (default: icons/ beside the package), and the package's
+    pre-drawn tray images and notice icon."""
     args = list(sys.argv[1:] if argv is None else argv)
     folder = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "icons"
     for path in write_app_icons(folder):
         print(path)
     TRAY_SPRITES.write_bytes(tray_sprites_bytes())
     print(TRAY_SPRITES)
+    draw_icon(APP_ICON, NOTICE_ICON_SIZE).save(NOTICE_ICON, optimize=True)
+    print(NOTICE_ICON)
     return 0
 
 

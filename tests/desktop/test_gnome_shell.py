@@ -39,6 +39,9 @@ pytestmark = pytest.mark.desktop
 #: The banner's box (left, top, right, bottom) before it expands, and its row of actions after.
 BANNER = (390, 36, 890, 112)
 ACTIONS = (390, 112, 890, 154)
+#: Where the banner draws the notice's icon, and the teal of our icon's ring (ui/icons.py).
+ICON = (400, 45, 450, 95)
+RING_TEAL = (38, 198, 218)
 #: Where the pointer rests to expand the banner, and the middle of each action's button.
 OVER_BANNER = (640, 75)
 START_NOW = (515, 133)
@@ -172,6 +175,10 @@ def test_in_gnome_shell_the_notice_is_its_banner_and_start_now_starts_the_break(
     window = show_notice(shell)
     try:
         assert not any("started" in line for line in window.out.lines)
+        # our icon beside the words (no icon theme has it here: the package's own PNG, rule 6
+        # of desktop/notify.py), not the shell's broken-image sign: its ring's teal is there
+        icon_box = shell.shot("banner-icon").crop(ICON)
+        assert sum(p == RING_TEAL for p in icon_box.get_flattened_data()) >= 20
         shell.pointer.move_to(*START_NOW)
         shell.pointer.click()
         window.out.wait_for("started", 10)

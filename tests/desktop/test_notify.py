@@ -19,6 +19,7 @@ from PIL import Image
 
 from posture_guard.desktop.dbus import session_bus as the_session_bus
 from posture_guard.desktop.notify import (
+    PACKAGED_ICON,
     FallbackNotifier,
     FreedesktopNotifier,
     PlyerNotifier,
@@ -347,3 +348,38 @@ def test_a_notice_with_actions_reports_the_action_the_person_picks(
     assert "Start now" in menu_text(menu)
     notifier.withdraw("notice")
     assert wait_for(lambda: displayed_count(daemon) == 0), "the notice stayed"
+
+
+# --- the icon: ours, installed or not ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("installed", [False, True], ids=["pip-install", "launcher-installed"])
+def test_a_notice_shows_our_icon_whether_or_not_the_theme_has_it(
+    notification_daemon: Any,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    installed: bool,
+) -> None:
+    # Protects: rule 6: after a pip install no icon theme has "posture-guard", and GNOME Shell
+    # drew the name as a broken image; the notice then names the package's own PNG, which the
+    # daemon loads. Once `launcher install` put the icon in the theme, the name is used.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    monkeypatch.setenv("XDG_DATA_DIRS", str(tmp_path / "system"))
+    if installed:
+        themed = tmp_path / "share" / "icons" / "hicolor" / "48x48" / "apps" / "posture-guard.png"
+        themed.parent.mkdir(parents=True)
+        themed.write_bytes(PACKAGED_ICON.read_bytes())
+    bus = the_session_bus()
+    request.addfinalizer(bus.close)
+    notifier = FreedesktopNotifier(bus)
+    assert notifier.icon == ("posture-guard" if installed else PACKAGED_ICON.as_uri())
+    assert notifier.notify("Stretch", "Time for a stretch.")
+    assert wait_for(lambda: displayed_count(notification_daemon) == 1)
+    notification_daemon.run("dunstctl", "close")
+    assert wait_for(lambda: displayed_count(notification_daemon) == 0)
+    (notice,) = json.loads(notification_daemon.run("dunstctl", "history"))["data"][0]
+    if not installed:
+        assert notice["icon_path"]["data"] == str(PACKAGED_ICON)
+    with Image.open(PACKAGED_ICON) as icon:
+        assert icon.size == (64, 64)

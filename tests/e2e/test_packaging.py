@@ -42,6 +42,7 @@ def test_packaging_wheel_installs_in_a_fresh_venv_and_starts_headless_under_a_po
         names = archive.namelist()
     assert "posture_guard/content/defaults.toml" in names
     assert "posture_guard/content/exercises.toml" in names
+    assert "posture_guard/desktop/notice-icon.png" in names  # a notice's icon after pip install
     assert any(n.endswith("entry_points.txt") for n in names)
     # Protects: distribution packagers find the licence text and the classifiers they sort by
     assert any(n.endswith("LICENSE") and ".dist-info/" in n for n in names)

@@ -75,6 +75,19 @@ def test_drawing_is_deterministic():
     assert same_pixels(icons.draw_icon(state, 64), icons.draw_icon(state, 64))
 
 
+def test_the_packaged_notice_icon_is_the_app_icon_as_drawn():
+    # Protects: the icon a notice names where no theme has ours (desktop/notify.py rule 6) is
+    # the app icon as drawn now, and it ships in the package beside notify.py
+    from posture_guard.desktop.notify import PACKAGED_ICON
+
+    assert icons.NOTICE_ICON == PACKAGED_ICON
+    with Image.open(PACKAGED_ICON) as committed:
+        drawn = icons.draw_icon(icons.APP_ICON, icons.NOTICE_ICON_SIZE)
+        assert same_pixels(committed.convert("RGBA"), drawn), (
+            "notice-icon.png is stale: run `python -m posture_guard.ui.icons`"
+        )
+
+
 def test_committed_tray_images_equal_what_the_code_draws():
     assert icons.TRAY_SPRITES == tray_images.SPRITES
     assert icons.TRAY_SPRITE_SIZE == tray_images.SIZE
