@@ -6,7 +6,8 @@ Rule 1: one Gtk.Window per monitor, covering it; the notice never takes the keyb
         placed, sized and kept above (splash windows); on Wayland full screen, and the notice a
         layer-shell surface in the corner. Where the compositor has none (GNOME), the notice
         is a desktop notification with the same words and Start now / Postpone as its actions
-        (desktop/notify.py rule 5), withdrawn when the break starts or is answered.
+        (desktop/notify.py rule 5), a click on the notification itself being Start now (its
+        "default" action), withdrawn when the break starts or is answered.
 Rule 2: GTK applies the desktop's scale (GDK_SCALE) to every window itself; the rest of the
         wanted scale (`--scale`, POSTURE_GUARD_SCALE) multiplies our sizes and fonts (CSS).
         The exercise picture is drawn at device pixels, so it stays sharp at any scale.
@@ -44,6 +45,8 @@ gi.require_version("GdkPixbuf", "2.0")
 from gi.repository import Gdk, GdkPixbuf, GLib, Gtk  # noqa: E402
 
 TICK_MS: Final = 250
+#: The action a notification daemon invokes when the notification itself is clicked.
+DEFAULT_ACTION: Final = "default"
 #: The tag of the notification that stands in for the corner notice (gtk_windows Rule 3).
 NOTICE_TAG: Final = "break-window-notice"
 #: Ticks in which the window asks again for the focus it wants (until it has it).
@@ -245,13 +248,20 @@ class GtkBreak:
             return None
         view = self.view.notice
         buttons: dict[str, bv.ButtonId] = {spec.id: spec.id for spec in view.buttons}
+        primary = next(spec for spec in view.buttons if spec.primary)
+        # a click on the notification itself ("default") is its primary button, as a click on
+        # the corner notice's is: GNOME Shell otherwise opens our launcher (a second `run`)
+        buttons[DEFAULT_ACTION] = primary.id
 
         def picked(tag: str, key: str) -> None:  # on the notifier's listening thread
             button = buttons.get(key)
             if tag == NOTICE_TAG and button is not None:
                 GLib.idle_add(self._picked, button)
 
-        actions = [(spec.id, spec.label) for spec in view.buttons]
+        actions = [
+            (DEFAULT_ACTION, primary.label),
+            *((spec.id, spec.label) for spec in view.buttons),
+        ]
         if not notifier.watch_actions(picked) or not notifier.notify(
             view.heading, view.line, tag=NOTICE_TAG, actions=actions
         ):

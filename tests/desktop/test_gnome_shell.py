@@ -208,3 +208,17 @@ def test_in_gnome_shell_the_banners_postpone_postpones_the_break(shell: Shell) -
         assert not any("started" in line for line in window.out.lines)
     finally:
         window.close()
+
+
+def test_in_gnome_shell_a_click_on_the_banner_itself_starts_the_break(shell: Shell) -> None:
+    # Protects: a click on the banner's words (not a button) is what GNOME users do with a
+    # notification; it is the notice's primary action, Start now ("default"), as a click on
+    # the corner notice is. Without one GNOME Shell opens the app's launcher instead: a
+    # second `posture-guard run`, and the notice gone with nothing started.
+    window = show_notice(shell)
+    try:
+        shell.pointer.click()  # where it rests: on the banner's words
+        window.out.wait_for("started", 10)
+        wait_until(lambda: full_screen(shell.shot("break-started-by-banner")), "the break", 10)
+    finally:
+        window.close()
