@@ -106,14 +106,7 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
         ensure_private_dir(paths.runtime_dir)
         lock = InstanceLock(paths.instance_lock)
         if not lock.acquire():
-            pid = lock.holder_pid()
-            print(
-                _("Posture Guard is already running (pid {pid}).").format(pid=pid)
-                if pid
-                else _("Posture Guard is already running."),
-                file=sys.stderr,
-            )
-            return 1
+            return _already_running(paths, loaded.settings, lock.holder_pid(), headless=headless)
         try:
             setup_logging(paths.log_file, verbose=verbose)
             if paths.policy_override is not None:
@@ -141,6 +134,23 @@ def _say_read_only(why: StoreError) -> None:
         file=sys.stderr,
         flush=True,
     )
+
+
+def _already_running(paths: Paths, settings: Settings, pid: int | None, *, headless: bool) -> int:
+    """A second start while the service runs: on a desktop its menu window opens, as a desktop
+    app's second launch shows the running one (the applications menu's entry, and a click on one
+    of its notifications in GNOME Shell, start `run`): 0; else it says so: 1."""
+    running = (
+        _("Posture Guard is already running (pid {pid}).").format(pid=pid)
+        if pid
+        else _("Posture Guard is already running.")
+    )
+    launcher = _launcher(paths, settings, headless=headless) if display_available() else None
+    if launcher is not None and launcher.launch("menu") is None:
+        print(running, _("Its menu is opening."), file=sys.stderr)
+        return 0
+    print(running, file=sys.stderr)
+    return 1
 
 
 def _first_run_notice(paths: Paths, loaded: config.Loaded, desktop: Launcher | None) -> None:

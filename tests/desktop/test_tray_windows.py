@@ -93,3 +93,42 @@ def test_about_window_opens_and_closes_with_escape(
         assert proc.wait(timeout=10) == 0
     finally:
         stop_process(proc)
+
+
+def test_a_second_start_on_the_desktop_opens_the_running_ones_menu(
+    app: App, tray_desktop: TrayDesktop
+) -> None:
+    # Protects: starting Posture Guard again while it runs (its applications-menu entry, or,
+    # in GNOME Shell, a click on one of its notifications, which starts the launcher) did
+    # nothing a person could see: on stock GNOME, with no tray, no way in. It opens the
+    # running one's menu window, as a desktop app's second launch shows the first.
+    app.not_first_run()
+    first = app.start("--headless")
+    app.wait_running()
+    app.env.update(DISPLAY=tray_desktop.display, NO_AT_BRIDGE="1", POSTURE_GUARD_TOOLKIT="tk")
+    try:
+        second = app.cli("run")
+        assert second.returncode == 0, second.stderr
+        assert second.stderr.strip() == (
+            f"Posture Guard is already running (pid {first.pid}). Its menu is opening."
+        )
+        wait_until(
+            lambda: tray_desktop.xdotool("search", "--onlyvisible", "--class", "PostureGuardMenu"),
+            "the running one's menu window",
+            timeout=15,
+        )
+        tray_desktop.screenshot("second-start-menu")
+        window = tray_desktop.xdotool("search", "--onlyvisible", "--class", "PostureGuardMenu")
+        tray_desktop.xdotool("windowactivate", "--sync", window.split()[0])
+        tray_desktop.xdotool("key", "Escape")
+        wait_until(
+            lambda: (
+                not tray_desktop.xdotool("search", "--onlyvisible", "--class", "PostureGuardMenu")
+            ),
+            "the menu window closed",
+            timeout=10,
+        )
+        assert app.cli("status").returncode == 0  # the first one is untouched
+    finally:
+        app.cli("quit")
+        first.wait(timeout=15)
