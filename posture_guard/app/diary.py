@@ -857,7 +857,7 @@ def exercises_text(store: Store, paths: Paths, kind: str | None, now: datetime) 
         return _("The {kind} break is switched off in your settings; nothing to offer.").format(
             kind=kind_word(kind)
         )
-    diary = store.picker_diary(now)
+    diary = store.picker_diary(now=now)
     latest = diary.latest
     inputs = exercises.picker_inputs(
         diary.current,

@@ -137,7 +137,7 @@ class Reminders:
             return False, frozenset(), NeckLimit.FREE
         try:
             now = None if self._now is None else self._now()
-            diary = self._store.picker_diary(now)
+            diary = self._store.picker_diary(now=now)
             latest = diary.latest
             inputs = picker_inputs(
                 diary.current,

@@ -67,6 +67,7 @@ from posture_guard.core.clock_ahead import (
     update_ahead,
 )
 from posture_guard.core.episodes import (
+    TOLERANCE,
     CheckIn,
     Episode,
     EpisodeUpdate,
@@ -816,14 +817,15 @@ class Store:
             ).fetchone()
         return None if row is None else self._check_in_from_row(row)
 
-    def picker_diary(self, now: datetime | None = None) -> PickerDiary:
+    def picker_diary(self, *, now: datetime | None) -> PickerDiary:
         """What the exercise picker reads of the diary, from one snapshot: the current episode
         (`episodes.current_episode`), the check-in entered last, and the pain ratings with
         their place in the order of entry (clock_ahead Rule 6): the current episode's start
-        and its updates with a pain, the last check-in entered before v7, and of the numbered
-        check-ins the newest back to the first not dated ahead of `now` (`is_ahead`; None:
-        the newest alone). `clock_ahead.latest_pain(pains, now)` is then what it would be over
-        every check-in, and a break reads a few rows however long the diary. Raises as
+        and its updates with a pain; of the numbered check-ins the newest back to the first
+        not dated ahead of `now` (`is_ahead`; None: the newest alone); of those entered before
+        v7 (no number, ordered by date) the latest, and the latest not dated ahead of `now`.
+        `clock_ahead.latest_pain(pains, now)`, at the same `now`, is then what it would be
+        over every check-in, and a break reads a few rows however long the diary. Raises as
         `episodes`."""
         with self._using("read the diary") as db, _snapshot(db):
             current = current_episode(self._read_episodes(db))
@@ -851,12 +853,17 @@ class Store:
                         (current.id,),
                     )
                 ]
+            unnumbered = (
+                "SELECT id, seq, at, json_extract(answers, '$.pain_now') FROM check_ins"
+                " WHERE seq IS NULL {} ORDER BY at DESC, id DESC LIMIT 1"  # dates: UTC, sortable
+            )
+            before_v7 = db.execute(unnumbered.format("")).fetchall()
+            if now is not None:
+                trusted = unnumbered.format("AND at <= ?")
+                before_v7 += db.execute(trusted, (_instant(now + TOLERANCE),)).fetchall()
             pains += [
                 self._pain_from_row("check_ins", *row)
-                for row in db.execute(
-                    "SELECT id, seq, at, json_extract(answers, '$.pain_now') FROM check_ins"
-                    " WHERE id = (SELECT max(id) FROM check_ins WHERE seq IS NULL)"
-                )
+                for row in sorted(set(before_v7), key=lambda row: row[0])  # by id: entry order
             ]
             # ids and seqs of check-ins rise together (one insert sets both in one transaction),
             # so newest first by id walks the rowid with no sort.

@@ -493,7 +493,7 @@ def test_store_migration_7_numbers_only_what_is_entered_after_it(tmp_path: Path)
             db.execute(statement)
     start = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     with Store.open(path) as store:
-        before = store.picker_diary()
+        before = store.picker_diary(now=None)
         assert before.current is not None
         assert before.current.id == 1
         assert [(p.seq, p.at, p.pain) for p in before.pains] == [
@@ -504,7 +504,7 @@ def test_store_migration_7_numbers_only_what_is_entered_after_it(tmp_path: Path)
         assert store.episodes_entered() == {1: start + timedelta(seconds=5)}
         store.update_episode(EpisodeUpdate(at=AT + timedelta(days=3), pain=6))
         store.add_check_in(a_check_in(at=AT + timedelta(days=3, minutes=1), pain_now=2), SELF_CARE)
-        after = store.picker_diary().pains
+        after = store.picker_diary(now=None).pains
     assert [(p.seq, p.pain) for p in after] == [(None, 5), (None, 4), (1, 6), (None, 3), (2, 2)]
     with raw(path) as db:
         assert db.execute("SELECT seq FROM episodes").fetchall() == [(None,)]

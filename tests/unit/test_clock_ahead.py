@@ -5,6 +5,7 @@ episode still works when nothing is in the future."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -319,8 +320,8 @@ def test_clock_ahead_the_pickers_latest_pain_is_the_one_entered_last(
         assert episode is not None
         store.end_episode(max(real, last_moment(episode)), now=real)
         now = real + timedelta(seconds=passing)
-        diary = store.picker_diary(now)
-        every = store.picker_diary(datetime(1900, 1, 1, tzinfo=UTC)).pains  # all dated ahead
+        diary = store.picker_diary(now=now)
+        every = store.picker_diary(now=datetime(1900, 1, 1, tzinfo=UTC)).pains  # all dated ahead
     # every rating is numbered in the order it was entered
     entered = sorted(every, key=lambda p: p.seq or 0)
     assert [p.pain for p in entered] == [5, *(pain for _, pain, _, _ in steps)]
@@ -349,6 +350,60 @@ def test_clock_ahead_the_pickers_latest_pain_is_the_one_entered_last(
     )
     assert inputs.acute is (expected >= ACUTE_PAIN)
     assert inputs.why == (f"your latest pain is {expected}" if inputs.acute else "")
+
+
+# check-ins: pain, how far the clock ran ahead, the real seconds before it; how many of the first
+# were entered before store v7 (no place in the order of entry); when the picker reads
+check_in_steps = st.lists(
+    st.tuples(
+        st.integers(0, 10),
+        st.one_of(st.just(0), st.integers(TOLERANCE.seconds + 1, 30 * 86_400)),
+        st.integers(1, 2 * 86_400),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(
+    answers=check_ins,
+    steps=check_in_steps,
+    before_v7=st.integers(0, 8),
+    passing=st.none() | st.integers(-2 * 86_400, 40 * 86_400),
+)
+def test_clock_ahead_the_pickers_few_rows_give_the_latest_pain_of_every_check_in(
+    tmp_path_factory: pytest.TempPathFactory,
+    answers: object,
+    steps: list[tuple[int, int, int]],
+    before_v7: int,
+    passing: int | None,
+) -> None:
+    # Protects: the picker reads a few check-ins at each break (Store.picker_diary), not the
+    # whole diary; the latest pain from those is the one from every check-in, at any `now`
+    # (None: every date trusted), whichever were entered before store v7 and ordered by date:
+    # a calm one dated ahead never hides a sore one entered before it
+    real = NOW
+    with fresh_store(tmp_path_factory) as store:
+        for pain, ahead_by, gap in steps:
+            real += timedelta(seconds=gap)
+            reading = real + timedelta(seconds=ahead_by)
+            store.add_check_in(replace(answers, at=reading, pain_now=pain), SUMMARY)  # type: ignore[type-var]
+        with sqlite3.connect(store.path) as db:  # those entered first: as before v7, unnumbered
+            db.execute(
+                "UPDATE check_ins SET seq = NULL WHERE id IN"
+                " (SELECT id FROM check_ins ORDER BY id LIMIT ?)",
+                (before_v7,),
+            )
+            every = [
+                PainEntry(seq, datetime.fromisoformat(at), pain)
+                for seq, at, pain in db.execute(
+                    "SELECT seq, at, json_extract(answers, '$.pain_now') FROM check_ins ORDER BY id"
+                )
+            ]
+        now = None if passing is None else real + timedelta(seconds=passing)
+        read = store.picker_diary(now=now).pains
+    assert len(read) <= len(every)
+    assert latest_pain(read, now) == latest_pain(every, now)
 
 
 def test_clock_ahead_ratings_entered_before_the_counter_are_older_and_ordered_by_date() -> None:
