@@ -14,6 +14,14 @@ def display_available() -> bool:
         return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def under_xwayland() -> bool:
+    """True when an X display is XWayland: a Wayland session's X server for X clients (Tk
+    there), whose compositor keeps X11's window-manager hints only in part."""
+    return sys.platform == "linux" and bool(
+        os.environ.get("DISPLAY") and os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
 def platform_name() -> str:
     """The platform as Python names it ("linux", "darwin", "win32"), for `doctor`'s header."""
     return sys.platform

@@ -2,7 +2,8 @@
 over core/break_view.py, which says what it shows and decides what each tick, key and click does.
 
 Tk specifics: each window asks the window manager only for what its windowing system has
-(`window_hints`: on X11 the "splash" type, mapped without focus, undecorated, kept where placed);
+(`window_hints`: on X11 the "splash" type, mapped without focus, undecorated, kept where placed;
+under XWayland the notice override-redirect);
 the focus is forced once the window manager mapped the main window, asked again on the next
 ticks until Tk has it, and starts on the primary button; `tk scaling` carries the scale.
 """
@@ -26,6 +27,7 @@ from PIL import Image
 from posture_guard.core import break_view as bv
 from posture_guard.core.breakflow import BreakScreen
 from posture_guard.core.ports import IdleSource
+from posture_guard.desktop.display import under_xwayland
 from posture_guard.desktop.monitors import Monitor, monitors
 from posture_guard.ui.break_window import Options, emit, exercise_picture, logo_picture
 
@@ -45,17 +47,23 @@ class WindowHints:
     override_redirect: bool = False
 
 
-def window_hints(system: str) -> WindowHints:
-    """The hints for Tk's windowing system (`tk windowingsystem`), only what that system has.
+def window_hints(system: str, *, notice: bool = False, xwayland: bool = False) -> WindowHints:
+    """The hints for Tk's windowing system (`tk windowingsystem`), only what that system has;
+    `notice`: for the corner notice; `xwayland`: the X server is XWayland.
 
     - x11: the "splash" window type (undecorated, kept where placed, mapped without the focus,
       so the notice never takes the keyboard) and kept above; override-redirect would cost the
-      main window the focus it takes.
+      main window the focus it takes. Under XWayland the compositor places a splash window
+      itself, frames it and gives it the keyboard (sway did, in the middle of the screen,
+      taking the keys of the person typing): there the notice is override-redirect, which the
+      compositor shows where it is placed, above, and never focuses.
     - win32: no window types there; override-redirect drops the frame, topmost keeps it above.
     - aqua: kept above only, with its title bar (an override-redirect window does not get the
       keyboard there).
     - any other: nothing.
     """
+    if system == "x11" and notice and xwayland:
+        return WindowHints((("-topmost", True),), override_redirect=True)
     if system == "x11":
         return WindowHints((("-type", "splash"), ("-topmost", True)))
     if system == "win32":
@@ -136,7 +144,7 @@ class TkBreak:
         notice = tk.Toplevel(self.root, background=c.card)
         notice.withdraw()
         notice.title(view.window_title)
-        self._keep(notice)
+        self._keep(notice, notice=True)
         notice.protocol("WM_DELETE_WINDOW", lambda: self.press("close"))
         frame = tk.Frame(
             notice,
@@ -163,9 +171,11 @@ class TkBreak:
         notice.deiconify()
         return notice
 
-    def _keep(self, window: tk.Toplevel | tk.Tk) -> None:
-        """Ask the window manager to keep `window` as its windowing system allows."""
-        hints = window_hints(str(self.root.tk.call("tk", "windowingsystem")))
+    def _keep(self, window: tk.Toplevel | tk.Tk, *, notice: bool = False) -> None:
+        """Ask the window manager to keep `window` (the corner notice: `notice`) as its
+        windowing system allows."""
+        system = str(self.root.tk.call("tk", "windowingsystem"))
+        hints = window_hints(system, notice=notice, xwayland=under_xwayland())
         if hints.override_redirect:
             window.overrideredirect(True)
         for name, value in hints.attributes:

@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,6 +158,12 @@ def box_of(shot: Image.Image, colour: tuple[int, int, int]) -> tuple[int, int, i
 
 @pytest.fixture
 def desk(tmp_path: Path) -> Iterator[Sway]:
+    with sway_desk(tmp_path) as made:
+        yield made
+
+
+@contextmanager
+def sway_desk(tmp_path: Path) -> Iterator[Sway]:
     """Headless sway with one 1280x800 output and a keyboard that stays plugged in.
 
     The headless seat has no keyboard of its own, and each wtype run plugs in a virtual one

@@ -27,3 +27,13 @@ def test_the_x11_window_type_is_asked_on_x11_only(system: str) -> None:
 
 def test_an_unknown_system_is_asked_nothing() -> None:
     assert window_hints("wayland") == WindowHints((), override_redirect=False)
+
+
+def test_under_xwayland_the_notice_is_override_redirect_and_the_main_window_a_splash() -> None:
+    # Protects: sway placed the splash notice mid-screen with a frame and gave it the keys of
+    # the person typing; an override-redirect notice is shown where placed and never focused,
+    # while the main window keeps the splash type that gets it the focus it takes
+    notice = window_hints("x11", notice=True, xwayland=True)
+    assert notice == WindowHints((("-topmost", True),), override_redirect=True)
+    assert window_hints("x11", notice=False, xwayland=True) == window_hints("x11")
+    assert window_hints("x11", notice=True, xwayland=False) == window_hints("x11")
