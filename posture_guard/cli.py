@@ -120,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--headless", action="store_true", help=_("no tray or windows; prompts in the terminal")
     )
+    run.add_argument(
+        "--menu-if-running",
+        action="store_true",
+        help=_("when it is running already, open its menu (the applications menu's entry does)"),
+    )
     for name, text in _CONTROL_HELP.items():
         commands.add_parser(name, help=_(text))
     snooze = commands.add_parser(
@@ -300,7 +305,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verb == "run":
             from posture_guard.runner import run_service  # noqa: PLC0415 - only `run` needs the shell
 
-            return run_service(paths, headless=args.headless, verbose=args.verbose)
+            return run_service(
+                paths,
+                headless=args.headless,
+                verbose=args.verbose,
+                menu_if_running=args.menu_if_running,
+            )
         if args.verb == "config":
             return _config(args, paths)
         if args.verb == "policy":

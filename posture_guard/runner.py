@@ -84,8 +84,11 @@ def _tray_jobs(tray: TrayView | None, notifier: Notifier) -> tuple[Callable[[], 
     return (MissingHostNotice(tray.backend, notifier),)
 
 
-def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
-    """Start the service and block until it stops; returns the exit code.
+def run_service(
+    paths: Paths, *, headless: bool, verbose: bool, menu_if_running: bool = False
+) -> int:
+    """Start the service and block until it stops; returns the exit code. `menu_if_running`:
+    when it runs already, open its menu (`_already_running`).
 
     Raises:
         PostureGuardError: a setup problem a person can act on (a file or folder in the way).
@@ -106,7 +109,9 @@ def run_service(paths: Paths, *, headless: bool, verbose: bool) -> int:
         ensure_private_dir(paths.runtime_dir)
         lock = InstanceLock(paths.instance_lock)
         if not lock.acquire():
-            return _already_running(paths, loaded.settings, lock.holder_pid(), headless=headless)
+            pid = lock.holder_pid()
+            show_menu = menu_if_running and not headless
+            return _already_running(paths, loaded.settings, pid, show_menu=show_menu)
         try:
             setup_logging(paths.log_file, verbose=verbose)
             if paths.policy_override is not None:
@@ -136,19 +141,27 @@ def _say_read_only(why: StoreError) -> None:
     )
 
 
-def _already_running(paths: Paths, settings: Settings, pid: int | None, *, headless: bool) -> int:
-    """A second start while the service runs: on a desktop its menu window opens, as a desktop
-    app's second launch shows the running one (the applications menu's entry, and a click on one
-    of its notifications in GNOME Shell, start `run`): 0; else it says so: 1."""
+def _already_running(paths: Paths, settings: Settings, pid: int | None, *, show_menu: bool) -> int:
+    """A second start while the service runs. With `show_menu` (the applications menu's entry
+    asks for it: `run --menu-if-running`; GNOME Shell starts that entry when one of our
+    notifications is clicked) and a display, the running one's menu window opens, as a
+    desktop app's second launch shows the first: 0. Else, as for autostart at a new login or a
+    `run` typed again, it says so: 1."""
     running = (
         _("Posture Guard is already running (pid {pid}).").format(pid=pid)
         if pid
         else _("Posture Guard is already running.")
     )
-    launcher = _launcher(paths, settings, headless=headless) if display_available() else None
-    if launcher is not None and launcher.launch("menu") is None:
-        print(running, _("Its menu is opening."), file=sys.stderr)
-        return 0
+    launcher = (
+        _launcher(paths, settings, headless=False) if show_menu and display_available() else None
+    )
+    if launcher is not None:
+        problem = launcher.launch("menu")
+        if problem is None:
+            print(running, _("Its menu is opening."), file=sys.stderr)
+            return 0
+        print(running, problem, file=sys.stderr)
+        return 1
     print(running, file=sys.stderr)
     return 1
 

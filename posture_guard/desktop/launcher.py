@@ -64,7 +64,8 @@ def launcher_entry(python: str, catalogues: Mapping[str, Catalogue]) -> str:
         *_localised("GenericName", _GENERIC, catalogues),
         *_localised("Comment", _COMMENT, catalogues),
         *_localised("Keywords", _KEYWORDS, catalogues),
-        f"Exec={exec_line([python, '-m', 'posture_guard', 'run'])}",
+        # a second start from the menu opens the running one's menu (runner._already_running)
+        f"Exec={exec_line([python, '-m', 'posture_guard', 'run', '--menu-if-running'])}",
         f"Icon={APP_ID}",
         "Terminal=false",
         "Categories=Utility;",

@@ -101,13 +101,21 @@ def test_a_second_start_on_the_desktop_opens_the_running_ones_menu(
     # Protects: starting Posture Guard again while it runs (its applications-menu entry, or,
     # in GNOME Shell, a click on one of its notifications, which starts the launcher) did
     # nothing a person could see: on stock GNOME, with no tray, no way in. It opens the
-    # running one's menu window, as a desktop app's second launch shows the first.
+    # running one's menu window, as a desktop app's second launch shows the first; autostart
+    # at a new login while the old one still runs opens nothing.
     app.not_first_run()
     first = app.start("--headless")
     app.wait_running()
     app.env.update(DISPLAY=tray_desktop.display, NO_AT_BRIDGE="1", POSTURE_GUARD_TOOLKIT="tk")
     try:
-        second = app.cli("run")
+        # as autostart at a new login starts it, or `run` typed again: said, nothing opens
+        again = app.cli("run")
+        assert (again.returncode, again.stderr.strip()) == (
+            1,
+            f"Posture Guard is already running (pid {first.pid}).",
+        )
+        # as the applications menu's entry starts it (launcher.launcher_entry's Exec)
+        second = app.cli("run", "--menu-if-running")
         assert second.returncode == 0, second.stderr
         assert second.stderr.strip() == (
             f"Posture Guard is already running (pid {first.pid}). Its menu is opening."

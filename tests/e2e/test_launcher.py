@@ -56,7 +56,8 @@ def test_install_puts_a_valid_launcher_and_the_icon_where_the_desktop_looks(tmp_
     )
     assert (validated.returncode, validated.stdout + validated.stderr) == (0, "")
     text = entry.read_text(encoding="utf-8")
-    assert f"Exec={sys.executable} -m posture_guard run\n" in text
+    # a start from the menu while it runs opens its menu (autostart's entry has no such flag)
+    assert f"Exec={sys.executable} -m posture_guard run --menu-if-running\n" in text
     assert "Name[de]=Bericht öffnen" in text  # the actions speak each catalogue's language
     assert "Icon=posture-guard\n" in text
     for size in ICON_SIZES:
