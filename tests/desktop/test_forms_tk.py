@@ -4,6 +4,7 @@ with xdotool as a person types them, what the widgets hold and the screen read b
 from __future__ import annotations
 
 import gc
+import itertools
 import subprocess
 import time
 import tkinter as tk
@@ -380,9 +381,22 @@ def test_a_focused_check_box_or_choice_has_a_solid_ring_of_at_least_2_px(root, k
             if image.getpixel((x, y)) == FOCUS
         ]
         assert found, "no focus ring"
-        xs, ys = [x for x, _ in found], [y for _, y in found]
-        ring = (min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1)
-        # solid: every side at least 2 px thick, on the lines through the ring's middle
-        assert _run_across(image, ring, down=True) >= 2 * 2
-        assert _run_across(image, ring, down=False) >= 2 * 2
-        assert _run_across(image, ring, down=True) == 2 * FOCUS_RING_PX
+        # the ring round the words: the focus-coloured pixels right of the indicator's (its
+        # border takes the focus colour too), past the gap between them
+        columns = sorted({x for x, _ in found})
+        gaps = [b for a, b in itertools.pairwise(columns) if b - a > 1]
+        left = gaps[-1] if gaps else columns[0]
+        ring = [(x, y) for x, y in found if x >= left]
+        x0, x1 = min(x for x, _ in ring), max(x for x, _ in ring)
+        y0, y1 = min(y for _, y in ring), max(y for _, y in ring)
+        assert x1 - x0 > 4 * FOCUS_RING_PX, (x0, x1)
+        assert y1 - y0 > 2 * FOCUS_RING_PX, (y0, y1)
+        # solid and FOCUS_RING_PX thick on every side: each of those rows and columns whole
+        for k in range(FOCUS_RING_PX):
+            for y in (y0 + k, y1 - k):
+                assert all(image.getpixel((x, y)) == FOCUS for x in range(x0, x1 + 1)), y
+            for x in (x0 + k, x1 - k):
+                assert all(image.getpixel((x, y)) == FOCUS for y in range(y0, y1 + 1)), x
+        # and no thicker: inside it, the words' background
+        box = (x0, y0, x1 - x0 + 1, y1 - y0 + 1)
+        assert _run_across(image, box, down=True) == 2 * FOCUS_RING_PX
