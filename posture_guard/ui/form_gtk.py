@@ -47,7 +47,11 @@ from posture_guard.core.form_view import (
     window_title,
 )
 from posture_guard.core.statistics import StatisticsWindow
-from posture_guard.ui.gtk_look import apply_look, name_for_readers  # requires Gtk 3, Gdk 3
+from posture_guard.ui.gtk_look import (  # requires Gtk 3, Gdk 3
+    apply_look,
+    name_for_readers,
+    name_the_program,
+)
 
 gi.require_version("Atk", "1.0")
 gi.require_version("PangoCairo", "1.0")
@@ -90,8 +94,7 @@ class _Radio(Gtk.RadioButton):  # type: ignore[misc]
 
 def _open(class_name: str, look: Look, scale: float | None) -> None:
     """Name the program's windows (WM_CLASS), install our colours, scale text when asked."""
-    GLib.set_prgname(class_name)
-    Gdk.set_program_class(class_name)
+    name_the_program(class_name)
     colours = look.colours()
     apply_look(colours)
     provider = Gtk.CssProvider()

@@ -15,9 +15,11 @@ from typing import Any, Final
 
 import gi
 
+from posture_guard.desktop.launcher import APP_ID
+
 gi.require_version("Gtk", "3.0")
 gi.require_version("Gdk", "3.0")
-from gi.repository import Gdk, Gtk  # noqa: E402
+from gi.repository import Gdk, GLib, Gtk  # noqa: E402
 
 #: The focus ring's width in pixels at 100 % (WCAG 2.4.13 asks for at least 2 CSS px).
 FOCUS_RING_PX: Final = 3
@@ -42,10 +44,20 @@ button.pg-primary label {{ color: {c["on_accent"]}; }}
 """
 
 
+def name_the_program(window_class: str) -> None:
+    """Name the process's windows before the first is made: on Wayland their app id is the
+    launcher's (posture-guard, the program name GTK sends), so the desktop shows our name and
+    icon beside them and counts them as the app's (GNOME Shell named the menu window
+    "PostureGuardMenu" with a generic icon); on X11 WM_CLASS carries `window_class`, which
+    window rules and the tests find a window by."""
+    GLib.set_prgname(APP_ID)
+    Gdk.set_program_class(window_class)
+
+
 def apply_look(colours: Mapping[str, str]) -> None:
     """Install our CSS for the default screen, above the theme's, and our icon (from the icon
     theme, where `posture-guard launcher install` put it) for every window."""
-    Gtk.Window.set_default_icon_name("posture-guard")
+    Gtk.Window.set_default_icon_name(APP_ID)
     provider = Gtk.CssProvider()
     provider.load_from_data(css(colours).encode("utf-8"))
     screen = Gdk.Screen.get_default()

@@ -19,7 +19,7 @@ from posture_guard.core.form_view import Look
 from posture_guard.core.i18n import _
 from posture_guard.core.traymodel import APP_TITLE, MenuEntry
 from posture_guard.desktop.look import high_contrast_wanted
-from posture_guard.ui.gtk_look import apply_look
+from posture_guard.ui.gtk_look import apply_look, name_the_program
 from posture_guard.ui.launch import Launcher
 from posture_guard.ui.menu_window import (
     WINDOW_CLASS,
@@ -45,8 +45,7 @@ class GtkMenuWindow:
         self._socket = socket
         self._launcher = launcher
         self._closed = False
-        GLib.set_prgname(WINDOW_CLASS)
-        Gdk.set_program_class(WINDOW_CLASS)
+        name_the_program(WINDOW_CLASS)
         apply_look(Look.of(high_contrast=high_contrast_wanted()).colours())
         self.window = Gtk.Window(title=APP_TITLE)
         self.window.set_resizable(False)

@@ -296,6 +296,24 @@ def mutter_input(address: str, how: str) -> None:
         session.close()
 
 
+def gnome_windows(bus: SessionBus) -> dict[str, str]:
+    """The windows GNOME Shell shows, title -> the app it counts each as (its desktop file id,
+    or "window:N" when it matched none), from org.gnome.Shell.Introspect. The shell answers the
+    desktop portal only: the call comes from a connection that owns its name on this bus."""
+    from jeepney.bus_messages import message_bus
+    from jeepney.io.blocking import open_dbus_connection
+
+    with open_dbus_connection(bus=bus.address) as conn:
+        conn.send_and_get_reply(
+            message_bus.RequestName("org.freedesktop.impl.portal.desktop.gtk"), timeout=5
+        )
+        (windows,) = call_through(
+            conn, "org.gnome.Shell.Introspect", "/org/gnome/Shell/Introspect",
+            "org.gnome.Shell.Introspect", "GetWindows", timeout=10,
+        )  # fmt: skip
+    return {str(w["title"][1]): str(w["app-id"][1]) for w in windows.values() if "title" in w}
+
+
 def gnome_shot(bus: SessionBus, name: str) -> Image.Image:
     """The monitor as GNOME Shell draws it (org.gnome.Shell.Screenshot, the pointer shown),
     saved as tests/artifacts/<name>.png, in RGB. The shell takes screenshots only for the

@@ -13,8 +13,11 @@ miss and the test fail on the break not started, with the screenshots to look at
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,15 +26,19 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from tests.app import Output
+from posture_guard.desktop.dbus import Bus
+from posture_guard.desktop.notify import FreedesktopNotifier
+from tests.app import Output, stop_process
 from tests.desktop.compositors import (
     NOTIFICATIONS,
     Compositor,
     RemoteDesktop,
     gnome_shell,
     gnome_shot,
+    gnome_windows,
 )
 from tests.desktop.conftest import SessionBus, start_session_bus, wait_until
+from tests.desktop.test_forms_gtk import cli
 from tests.desktop.test_windows_wayland import NECK_TURN, PAGE, BreakWindow, finish
 
 pytestmark = pytest.mark.desktop
@@ -69,6 +76,23 @@ class Shell:
 
 @pytest.fixture
 def shell(tmp_path: Path) -> Iterator[Shell]:
+    with running_shell(tmp_path) as made:
+        yield made
+
+
+@pytest.fixture
+def shell_with_launcher(tmp_path: Path) -> Iterator[Shell]:
+    """GNOME Shell started after `posture-guard launcher install` (as the setup command does,
+    before the next login): the shell knows our launcher from its start."""
+    home = tmp_path / "gnome-shell"  # gnome_shell's HOME and XDG_DATA_HOME under it
+    cli({"PATH": "/usr/bin:/bin", "HOME": str(home), "XDG_DATA_HOME": str(home / ".local/share"),
+         "XDG_CONFIG_HOME": str(home / ".config")}, "launcher", "install")  # fmt: skip
+    with running_shell(tmp_path) as made:
+        yield made
+
+
+@contextlib.contextmanager
+def running_shell(tmp_path: Path) -> Iterator[Shell]:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "NO_AT_BRIDGE": "1"}
     with (
         start_session_bus(env, tmp_path / "dbus") as bus,
@@ -229,3 +253,52 @@ def test_in_gnome_shell_a_click_on_the_banner_itself_starts_the_break(shell: She
         wait_until(lambda: full_screen(shell.shot("break-started-by-banner")), "the break", 10)
     finally:
         window.close()
+
+
+def test_in_gnome_shell_a_click_on_a_notification_opens_the_running_services_menu(
+    shell_with_launcher: Shell,
+) -> None:
+    # Protects: GNOME Shell answers a click on a notification without a "default" action (the
+    # service's: a break's prompt, the no-tray notice) by starting the app's launcher; it ran
+    # `posture-guard run`, which only said "already running" where nobody reads it: on stock
+    # GNOME, with no tray, the click did nothing. The launcher asks for the running one's menu.
+    shell = shell_with_launcher
+    env = {**shell.env, "POSTURE_GUARD_TOOLKIT": "gtk"}
+    service = subprocess.Popen(
+        [sys.executable, "-m", "posture_guard", "run", "--headless"], env=env,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    out = Output(service)
+    try:
+        out.wait_for("Posture Guard is running", 20)
+        bus = Bus(shell.bus.address)
+        try:  # a notice as the service sends it (its app name, icon and desktop-entry hint)
+            assert FreedesktopNotifier(bus).notify("Stretch break", "Time for a stretch.")
+        finally:
+            bus.close()
+        wait_until(lambda: banner_shown(shell.shot("service-notice")), "the banner", 15)
+        shell.pointer.move_to(*OVER_BANNER)
+        shell.pointer.click()
+        wait_until(lambda: menu_windows() != [], "the menu window", 20)
+        wait_until(lambda: "Posture Guard" in gnome_windows(shell.bus), "the menu shown", 10)
+        time.sleep(0.5)
+        shell.shot("menu-from-a-notification")
+        # counted as our app's window (its Wayland app id is the launcher's): the top bar says
+        # "Posture Guard" with our icon, not "PostureGuardMenu" with a generic one
+        assert gnome_windows(shell.bus)["Posture Guard"] == "posture-guard.desktop"
+        assert service.poll() is None  # the running service, untouched
+    finally:
+        for pid in menu_windows():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        stop_process(service)
+        out._thread.join(5)
+        assert service.stdout is not None
+        service.stdout.close()
+
+
+def menu_windows() -> list[int]:
+    """The menu window processes running now."""
+    found = subprocess.run(["pgrep", "-f", "posture_guard.ui.menu_window"], capture_output=True,
+                           text=True, check=False)  # fmt: skip
+    return [int(pid) for pid in found.stdout.split()]
