@@ -42,7 +42,14 @@ import pytest
 from PIL import Image
 
 from posture_guard.desktop.dbus import Bus, call_through
-from posture_guard.desktop.wayland import Connection, WaylandError, int32, socket_path, string
+from posture_guard.desktop.wayland import (
+    Connection,
+    WaylandError,
+    int32,
+    socket_path,
+    string,
+    uint,
+)
 from tests.app import stop_process
 from tests.desktop.traydesk import wait_until  # conftest's, imported when called
 
@@ -136,8 +143,9 @@ def sway(tmp: Path) -> Iterator[Compositor]:
 
 
 @contextmanager
-def kwin(tmp: Path) -> Iterator[Compositor]:
-    """kwin_wayland --virtual (Plasma 5.27), with fake input allowed for the tests."""
+def kwin(tmp: Path, bus: SessionBus | None = None) -> Iterator[Compositor]:
+    """kwin_wayland --virtual (Plasma 5.27), with fake input allowed for the tests. On `bus`
+    it owns org.kde.KWin (its scripting and screenshots, both allowed to the tests)."""
     tmp.mkdir(parents=True, exist_ok=True)
     runtime = _private_runtime(tmp)
     installed = shutil.which("kwin_wayland")
@@ -147,6 +155,8 @@ def kwin(tmp: Path) -> Iterator[Compositor]:
     shutil.copy(installed, binary)  # shutil.copy keeps no file capability
     env = _base_env(runtime, tmp)
     env["KWIN_WAYLAND_NO_PERMISSION_CHECKS"] = "1"
+    if bus is not None:
+        env.update(DBUS_SESSION_BUS_ADDRESS=bus.address, KWIN_SCREENSHOT_NO_PERMISSION_CHECKS="1")
     log = tmp / "kwin.log"
     cmd = [
         str(binary),
@@ -161,6 +171,8 @@ def kwin(tmp: Path) -> Iterator[Compositor]:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         display = _wait_for_socket(proc, runtime, log, "kwin_wayland", "wayland-kwin")
+        if bus is not None:
+            wait_until(lambda: bus.name_has_owner(KWIN), KWIN, 30)
         yield Compositor("kwin", {**env, "WAYLAND_DISPLAY": display}, runtime, log)
     finally:
         stop_process(proc)
@@ -349,6 +361,94 @@ def offered(env: Mapping[str, str]) -> set[str]:
 
 def _fixed(value: float) -> bytes:
     return int32(round(value * 256))
+
+
+KWIN = "org.kde.KWin"
+#: What KWin's scripting says of each window it manages (and of layer-shell surfaces: their
+#: caption is empty), one JSON line each in its log after the marker.
+_KWIN_WINDOWS_JS = """
+const marker = %s;
+for (const w of workspace.clientList()) {
+    const g = w.frameGeometry;
+    console.info(marker, JSON.stringify({caption: String(w.caption), x: g.x, y: g.y,
+        width: g.width, height: g.height, active: workspace.activeClient === w,
+        fullscreen: w.fullScreen}));
+}
+console.info(marker, "end");
+"""
+
+
+def kwin_windows(kwin: Compositor, bus: SessionBus) -> list[dict[str, object]]:
+    """KWin's windows now, as its own scripting API sees them (loaded over D-Bus, printed to
+    its log): caption, frame geometry, whether active, whether full screen."""
+    import json
+    import uuid
+
+    marker = f"windows-{uuid.uuid4().hex}"
+    script = kwin.runtime / f"{marker}.js"
+    script.write_text(_KWIN_WINDOWS_JS % json.dumps(marker))
+    scripting = Bus(bus.address)
+    try:
+        scripting.call(KWIN, "/Scripting", "org.kde.kwin.Scripting", "loadScript", "ss",
+                       (str(script), marker), timeout=10)  # fmt: skip
+        scripting.call(KWIN, "/Scripting", "org.kde.kwin.Scripting", "start", timeout=10)
+    finally:
+        scripting.close()
+
+    def said() -> list[str]:
+        text = kwin.log.read_text(errors="replace")
+        return [line.split(marker, 1)[1].strip() for line in text.splitlines() if marker in line]
+
+    wait_until(lambda: "end" in said(), "KWin's script", 10)
+    return [json.loads(line) for line in said() if line != "end"]
+
+
+def kwin_shot(bus: SessionBus, name: str, size: tuple[int, int] = (1024, 768)) -> Image.Image:
+    """The virtual output as KWin draws it (org.kde.KWin.ScreenShot2 CaptureArea, raw pixels
+    through a pipe), saved as tests/artifacts/<name>.png, in RGB."""
+    from jeepney.io.blocking import open_dbus_connection
+
+    from tests.desktop.conftest import ARTIFACTS
+
+    read_end, write_end = os.pipe()
+    try:
+        with open_dbus_connection(bus=bus.address, enable_fds=True) as conn:
+            (meta,) = call_through(
+                conn, KWIN, "/org/kde/KWin/ScreenShot2", "org.kde.KWin.ScreenShot2",
+                "CaptureArea", "iiuua{sv}h", (0, 0, *size, {}, write_end), timeout=15,
+            )  # fmt: skip
+        os.close(write_end)
+        write_end = -1
+        data = b""
+        while chunk := os.read(read_end, 1 << 20):
+            data += chunk
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
+    width, height, stride = (int(meta[k][1]) for k in ("width", "height", "stride"))
+    image = Image.frombuffer("RGBA", (width, height), data, "raw", "BGRA", stride, 1)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shot = image.convert("RGB")
+    shot.save(ARTIFACTS / f"{name}.png")
+    return shot
+
+
+def kwin_click(env: Mapping[str, str], x: float, y: float) -> None:
+    """Move KWin's pointer to (x, y) and click its left button, through fake input."""
+    conn = Connection(socket_path(env))
+    try:
+        fake = conn.bind(conn.globals()["org_kde_kwin_fake_input"], 4)
+        conn.send(fake, 0, string("posture-guard tests"), string("inject test input"))
+        conn.send(fake, 9, _fixed(x), _fixed(y))  # pointer_motion_absolute
+        conn.roundtrip()
+        time.sleep(0.3)  # the window under it gets the pointer (enter, motion) before the press
+        for state in (1, 0):  # button: pressed, released
+            conn.send(fake, 2, uint(BTN_LEFT), uint(state))
+            conn.roundtrip()
+            time.sleep(0.05)
+    finally:
+        conn.close()
 
 
 def kwin_pointer(env: Mapping[str, str], dx: float = 7.0, dy: float = 5.0) -> None:
