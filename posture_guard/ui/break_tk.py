@@ -56,14 +56,15 @@ def window_hints(system: str, *, notice: bool = False, xwayland: bool = False) -
       main window the focus it takes. Under XWayland the compositor places a splash window
       itself, frames it and gives it the keyboard (sway did, in the middle of the screen,
       taking the keys of the person typing): there the notice is override-redirect, which the
-      compositor shows where it is placed, above, and never focuses.
+      compositor shows where it is placed and above, and still a splash, without which
+      wlroots gives an override-redirect window the keyboard as it maps (a key was lost).
     - win32: no window types there; override-redirect drops the frame, topmost keeps it above.
     - aqua: kept above only, with its title bar (an override-redirect window does not get the
       keyboard there).
     - any other: nothing.
     """
     if system == "x11" and notice and xwayland:
-        return WindowHints((("-topmost", True),), override_redirect=True)
+        return WindowHints((("-type", "splash"), ("-topmost", True)), override_redirect=True)
     if system == "x11":
         return WindowHints((("-type", "splash"), ("-topmost", True)))
     if system == "win32":

@@ -70,6 +70,15 @@ class Compositor:
     log: Path
 
 
+def gtk_client_env(compositor: Compositor, **extra: str) -> dict[str, str]:
+    """The environment of a GTK client of `compositor` on Wayland alone (no DISPLAY: GTK must
+    talk Wayland) and our windows drawn by GTK, with `extra` on top."""
+    env = {**compositor.env, "GDK_BACKEND": "wayland", "NO_AT_BRIDGE": "1",
+           "POSTURE_GUARD_TOOLKIT": "gtk", **extra}  # fmt: skip
+    env.pop("DISPLAY", None)
+    return env
+
+
 def _base_env(runtime: Path, home: Path) -> dict[str, str]:
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.desktop.compositors import Compositor, mutter
+from tests.desktop.compositors import Compositor, gtk_client_env, mutter
 from tests.desktop.conftest import SessionBus, menu_text, save_screenshot, wait_until
 from tests.desktop.test_windows_wayland import NECK_TURN, BreakWindow
 
@@ -37,10 +37,7 @@ class Gnome:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {**self.compositor.env, "GDK_BACKEND": "wayland", "NO_AT_BRIDGE": "1",
-               "POSTURE_GUARD_TOOLKIT": "gtk"}  # fmt: skip
-        env.pop("DISPLAY", None)  # GTK must talk Wayland, to mutter
-        return env
+        return gtk_client_env(self.compositor)
 
     def displayed(self) -> int:
         return int(self.bus.run("dunstctl", "count", "displayed").strip())

@@ -36,6 +36,7 @@ from tests.desktop.compositors import (
     gnome_shell,
     gnome_shot,
     gnome_windows,
+    gtk_client_env,
 )
 from tests.desktop.conftest import SessionBus, start_session_bus, wait_until
 from tests.desktop.test_forms_gtk import cli
@@ -65,10 +66,7 @@ class Shell:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {**self.compositor.env, "GDK_BACKEND": "wayland", "NO_AT_BRIDGE": "1",
-               "POSTURE_GUARD_TOOLKIT": "gtk"}  # fmt: skip
-        env.pop("DISPLAY", None)  # GTK must talk Wayland, to GNOME Shell
-        return env
+        return gtk_client_env(self.compositor)
 
     def shot(self, name: str) -> Image.Image:
         return gnome_shot(self.bus, f"gnome-shell-{name}")

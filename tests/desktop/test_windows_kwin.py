@@ -18,7 +18,14 @@ import pytest
 from PIL import Image
 
 from tests.app import Output
-from tests.desktop.compositors import Compositor, kwin, kwin_click, kwin_shot, kwin_windows
+from tests.desktop.compositors import (
+    Compositor,
+    gtk_client_env,
+    kwin,
+    kwin_click,
+    kwin_shot,
+    kwin_windows,
+)
 from tests.desktop.conftest import SessionBus, start_session_bus, wait_until
 from tests.desktop.test_windows_wayland import (
     ACCENT,
@@ -29,6 +36,7 @@ from tests.desktop.test_windows_wayland import (
     BreakWindow,
     box_of,
     finish,
+    notice_in_the_corner,
 )
 
 pytestmark = pytest.mark.desktop
@@ -46,10 +54,7 @@ class Plasma:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {**self.compositor.env, "GDK_BACKEND": "wayland", "NO_AT_BRIDGE": "1",
-               "POSTURE_GUARD_TOOLKIT": "gtk", "XDG_SESSION_TYPE": "wayland"}  # fmt: skip
-        env.pop("DISPLAY", None)  # GTK must talk Wayland, to KWin
-        return env
+        return gtk_client_env(self.compositor, XDG_SESSION_TYPE="wayland")
 
     def windows(self) -> list[dict[str, object]]:
         return kwin_windows(self.compositor, self.bus)
@@ -91,15 +96,10 @@ def test_under_kwin_the_notice_stays_out_of_the_way_and_start_now_brings_the_ful
         window = BreakWindow(plasma, NECK_TURN, "--focus-after-idle", "60")  # type: ignore[arg-type]
         wait_until(lambda: box_of(plasma.shot("notice"), NOTICE_BORDER), "the notice", 15)
         shot = plasma.shot("notice-beside-the-work")
-        found = box_of(shot, NOTICE_BORDER)
-        assert found is not None
-        x, y, width, height = found
-        assert 12 <= OUTPUT[2] - (x + width) <= 24, found  # bottom right, as everywhere
-        assert 12 <= OUTPUT[3] - (y + height) <= 24, found
+        notice_in_the_corner(shot, OUTPUT[2:])
         assert [w["active"] for w in plasma.named("typing-target")] == [True]  # not taken
         start_now = box_of(shot, ACCENT)
         assert start_now is not None
-        assert x < start_now[0] < start_now[0] + start_now[2] < x + width  # on the notice
         kwin_click(plasma.env, start_now[0] + start_now[2] / 2, start_now[1] + start_now[3] / 2)
         window.out.wait_for("started", 10)
 

@@ -32,7 +32,7 @@ from posture_guard.desktop.paths import APP_NAME, default_paths
 from posture_guard.ui.launch import launch_argv
 from posture_guard.ui.presenter import WINDOW_COMMAND
 from tests.app import App, Output, stop_process
-from tests.desktop.compositors import Compositor, grim_shot, sway
+from tests.desktop.compositors import Compositor, grim_shot, gtk_client_env, sway
 from tests.desktop.conftest import wait_until
 from tests.desktop.test_break_flow import START, Flow, settings
 from tests.desktop.test_break_window import find_picture
@@ -91,10 +91,7 @@ class Sway:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {**self.compositor.env, "GDK_BACKEND": "wayland", "NO_AT_BRIDGE": "1",
-               "POSTURE_GUARD_TOOLKIT": "gtk", "PYSTRAY_BACKEND": "dummy"}  # fmt: skip
-        env.pop("DISPLAY", None)  # never set by compositors.py: GTK must talk Wayland
-        return env
+        return gtk_client_env(self.compositor, PYSTRAY_BACKEND="dummy")
 
     def msg(self, *args: str) -> str:
         done = subprocess.run(
@@ -342,50 +339,82 @@ def test_escape_postpones_and_the_picture_is_drawn_pixel_for_pixel(desk: Sway, b
     wait_until(lambda: not desk.named(BREAK), "the window to close")
 
 
+class Typist:
+    """A person typing into a Wayland window of theirs (TYPING_WINDOW, with `env`): focused,
+    then an x every 0.1 s through wtype until `stop`, which waits for every key to arrive."""
+
+    def __init__(self, desk: Sway, env: dict[str, str]) -> None:
+        self.desk = desk
+        self.proc = subprocess.Popen([sys.executable, "-c", TYPING_WINDOW], env=env,
+                                     stdout=subprocess.PIPE, text=True)  # fmt: skip
+        self.got = Output(self.proc)
+        self.typed = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._type, daemon=True)
+
+    def _type(self) -> None:
+        while not self._stop.is_set():
+            self.desk.wtype("-s", "100", "-k", "x")
+            self.typed += 1
+
+    def start(self) -> None:
+        self.got.wait_for("ready", 10)
+        wait_until(self.focused, "typing")
+        self._thread.start()
+        time.sleep(1.0)
+
+    def focused(self) -> bool:
+        return [v.focused for v in self.desk.named("typing-target")] == [True]
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(10)
+        wait_until(
+            lambda: self.got.lines.count("x") >= self.typed,
+            f"every key in the typing window ({self.typed} typed; got {self.got.lines[-5:]})",
+        )
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(10)
+        finish(self.proc, self.got)
+
+
+def notice_in_the_corner(
+    shot: Image.Image, output: tuple[int, int] = (1280, 800)
+) -> tuple[int, int, int, int]:
+    """Check that the notice's frame (its border colour) is in the bottom-right corner of an
+    `output` (width, height) at the top left, as on X11, with Start now on it; its box."""
+    found = box_of(shot, NOTICE_BORDER)
+    assert found is not None, "no notice on screen"
+    x, y, width, height = found
+    assert 12 <= output[0] - (x + width) <= 24, found
+    assert 12 <= output[1] - (y + height) <= 24, found
+    start_now = box_of(shot, ACCENT)
+    assert start_now is not None
+    assert x < start_now[0] < start_now[0] + start_now[2] < x + width  # on the notice
+    return found
+
+
 def test_while_the_user_types_the_notice_waits_in_the_corner_without_the_keyboard(
     desk: Sway, break_window
 ) -> None:
     # Protects: a notice made as a toplevel was tiled over half the screen by sway and took
     # the keyboard while the user typed; as a layer-shell overlay it sits in the corner and
     # every key goes on reaching the user's window, until they pause.
-    typing = subprocess.Popen(
-        [sys.executable, "-c", TYPING_WINDOW], env=desk.env, stdout=subprocess.PIPE, text=True
-    )
-    got = Output(typing)
-    typed = 0
-    typist_stop = threading.Event()
-
-    def typist() -> None:
-        nonlocal typed
-        while not typist_stop.is_set():
-            desk.wtype("-s", "100", "-k", "x")
-            typed += 1
-
-    thread = threading.Thread(target=typist, daemon=True)
+    typist = Typist(desk, desk.env)
     try:
-        got.wait_for("ready", 10)
-        wait_until(lambda: [v.focused for v in desk.named("typing-target")] == [True], "typing")
-        thread.start()
-        time.sleep(1.0)
+        typist.start()
         w = break_window(desk, NECK_TURN, "--focus-after-idle", "1")
         time.sleep(2.5)
         assert [v.name for v in desk.views()] == ["typing-target"]  # the notice is no view
-        assert desk.named("typing-target")[0].focused
-        shot = desk.shot("break-notice-while-typing")
-        # the notice's frame (its border colour): small, in the bottom-right corner, as on X11
-        found = box_of(shot, NOTICE_BORDER)
-        assert found is not None, "no notice on screen"
-        x, y, width, height = found
-        assert (360 <= width <= 480, 110 <= height <= 160) == (True, True), found
-        assert (12 <= 1280 - (x + width) <= 24, 12 <= 800 - (y + height) <= 24) == (True, True)
-        start_now = box_of(shot, ACCENT)
-        assert start_now is not None
-        assert x < start_now[0]  # Start now is on the notice
-        assert start_now[0] + start_now[2] < x + width
+        assert typist.focused()
+        _x, _y, width, height = notice_in_the_corner(desk.shot("break-notice-while-typing"))
+        assert (360 <= width <= 480, 110 <= height <= 160) == (True, True), (width, height)
         assert not any("started" in line for line in w.out.lines)
-        typist_stop.set()
-        thread.join(10)
-        wait_until(lambda: got.lines.count("x") >= typed, "every key in the typing window")
+        typist.stop()
         # the pause: after the compositor's 5 s the full window comes with the keyboard
         w.out.wait_for("started", 15)
         wait_until(lambda: [v.focused for v in desk.named(BREAK)] == [True], "the break focused")
@@ -396,10 +425,7 @@ def test_while_the_user_types_the_notice_waits_in_the_corner_without_the_keyboar
         desk.keys("Escape")
         assert w.outcome() == {"outcome": "postponed", "countdown_done": False}
     finally:
-        typist_stop.set()
-        if thread.is_alive():
-            thread.join(10)
-        finish(typing, got)
+        typist.close()
 
 
 def test_each_output_gets_a_window_full_screen_on_it(desk: Sway, break_window) -> None:

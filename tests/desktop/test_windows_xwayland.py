@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,20 +18,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.app import Output
 from tests.desktop.compositors import NOBODY
 from tests.desktop.conftest import wait_until
 from tests.desktop.test_windows_wayland import (
-    ACCENT,
     BREAK,
     NECK_TURN,
     NOTICE_BORDER,
     PAGE,
-    TYPING_WINDOW,
     BreakWindow,
     Sway,
+    Typist,
     box_of,
-    finish,
+    notice_in_the_corner,
     sway_desk,
 )
 
@@ -86,42 +82,18 @@ def test_through_xwayland_the_tk_notice_waits_in_the_corner_without_the_keyboard
     # would have started the break mid-sentence). Override-redirect under XWayland: the notice
     # sits in the corner, no view of sway's, and every key goes on reaching the person's
     # window; once they pause the full window comes, covers the output and takes the keys.
-    typing = subprocess.Popen([sys.executable, "-c", TYPING_WINDOW], env=xdesk.wayland_env,
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
-    got = Output(typing)
-    typed = 0
-    stop = threading.Event()
-
-    def typist() -> None:
-        nonlocal typed
-        while not stop.is_set():
-            xdesk.wtype("-s", "100", "-k", "x")
-            typed += 1
-
-    thread = threading.Thread(target=typist, daemon=True)
+    typist = Typist(xdesk, xdesk.wayland_env)
     window: BreakWindow | None = None
     try:
-        got.wait_for("ready", 10)
-        wait_until(lambda: [v.focused for v in xdesk.named("typing-target")] == [True], "typing")
-        thread.start()
-        time.sleep(1.0)
+        typist.start()
         window = BreakWindow(xdesk, NECK_TURN, "--focus-after-idle", "1")
         wait_until(lambda: box_of(xdesk.shot("xwayland-notice"), NOTICE_BORDER), "the notice", 10)
         time.sleep(1.5)
         assert [v.name for v in xdesk.views()] == ["typing-target"]  # the notice is no view
-        assert xdesk.named("typing-target")[0].focused
-        shot = xdesk.shot("xwayland-notice-while-typing")
-        found = box_of(shot, NOTICE_BORDER)
-        assert found is not None, "no notice on screen"
-        x, y, width, height = found
-        assert (12 <= 1280 - (x + width) <= 24, 12 <= 800 - (y + height) <= 24) == (True, True)
-        start_now = box_of(shot, ACCENT)
-        assert start_now is not None
-        assert x < start_now[0] < start_now[0] + start_now[2] < x + width  # on the notice
+        assert typist.focused()
+        notice_in_the_corner(xdesk.shot("xwayland-notice-while-typing"))
         assert not any("started" in line for line in window.out.lines)
-        stop.set()
-        thread.join(10)
-        wait_until(lambda: got.lines.count("x") >= typed, "every key in the typing window")
+        typist.stop()
         # the pause: after the compositor's 5 s the full window comes with the keyboard
         window.out.wait_for("started", 15)
         wait_until(lambda: [v.focused for v in xdesk.named(BREAK)] == [True], "the break focused")
@@ -136,9 +108,6 @@ def test_through_xwayland_the_tk_notice_waits_in_the_corner_without_the_keyboard
         xdesk.keys("Escape")
         assert window.outcome() == {"outcome": "postponed", "countdown_done": False}
     finally:
-        stop.set()
-        if thread.is_alive():
-            thread.join(10)
         if window is not None:
             window.close()
-        finish(typing, got)
+        typist.close()

@@ -34,6 +34,6 @@ def test_under_xwayland_the_notice_is_override_redirect_and_the_main_window_a_sp
     # the person typing; an override-redirect notice is shown where placed and never focused,
     # while the main window keeps the splash type that gets it the focus it takes
     notice = window_hints("x11", notice=True, xwayland=True)
-    assert notice == WindowHints((("-topmost", True),), override_redirect=True)
+    assert notice == WindowHints((("-type", "splash"), ("-topmost", True)), override_redirect=True)
     assert window_hints("x11", notice=False, xwayland=True) == window_hints("x11")
     assert window_hints("x11", notice=True, xwayland=False) == window_hints("x11")
