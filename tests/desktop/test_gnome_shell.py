@@ -296,7 +296,11 @@ def test_in_gnome_shell_a_click_on_a_notification_opens_the_running_services_men
 
 
 def menu_windows() -> list[int]:
-    """The menu window processes running now."""
-    found = subprocess.run(["pgrep", "-f", "posture_guard.ui.menu_window"], capture_output=True,
-                           text=True, check=False)  # fmt: skip
-    return [int(pid) for pid in found.stdout.split()]
+    """The menu window processes running now (their command lines, from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if b"posture_guard.ui.menu_window" in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+    return found
